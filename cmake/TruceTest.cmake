@@ -1,0 +1,34 @@
+# One helper registers every test, as nng does: unit tests are cmocka
+# executables linked against the core library; script tests are run by bash
+# with the build's binaries in the environment.
+#
+#   truce_add_test(NAME name SOURCES a.c b.c [LABELS l1 l2] [TIMEOUT s])
+#   truce_add_script_test(NAME name SCRIPT file.sh [LABELS ...] [TIMEOUT s])
+pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+
+function(truce_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LABELS" ${ARGN})
+  add_executable(test_${T_NAME} ${T_SOURCES})
+  target_compile_options(test_${T_NAME} PRIVATE ${TRUCE_WARNINGS})
+  target_link_libraries(test_${T_NAME} PRIVATE truce_core PkgConfig::CMOCKA)
+  target_compile_definitions(test_${T_NAME} PRIVATE
+    TRUCE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  add_test(NAME ${T_NAME} COMMAND test_${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT}
+    LABELS "unit;${T_LABELS}"
+    ENVIRONMENT "TRUCE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
+
+function(truce_add_script_test)
+  cmake_parse_arguments(T "" "NAME;SCRIPT;TIMEOUT" "LABELS" ${ARGN})
+  add_test(NAME ${T_NAME} COMMAND bash ${T_SCRIPT})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT}
+    LABELS "${T_LABELS}"
+    ENVIRONMENT "TRUCE_BIN=${PROJECT_BINARY_DIR}/bin;TRUCE_SOURCE_DIR=${PROJECT_SOURCE_DIR};TRUCE_SHARED=${PROJECT_SOURCE_DIR}/../shared")
+endfunction()

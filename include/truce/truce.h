@@ -1,0 +1,38 @@
+/*
+ * truce.h - error codes and version shared by every truce module.
+ *
+ * Every fallible truce function returns 0 on success or one of the negative
+ * codes below, and hands results back through out-parameters that are left
+ * untouched (or freshly zeroed) on error: a caller never sees half a result.
+ */
+#ifndef TRUCE_TRUCE_H
+#define TRUCE_TRUCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRUCE_VERSION "0.1.0"
+
+enum truce_err {
+	TRUCE_OK = 0,
+	TRUCE_ENOMEM = -1,    /* allocation failed */
+	TRUCE_EINVAL = -2,    /* bad argument or malformed input */
+	TRUCE_EIO = -3,       /* file system or storage error */
+	TRUCE_ENOTFOUND = -4, /* no such record */
+	TRUCE_EEXIST = -5,    /* record already present */
+	TRUCE_EBUSY = -6,     /* resource held by someone else (lock) */
+	TRUCE_EPROTO = -7,    /* undecodable wire data */
+	TRUCE_ETOOBIG = -8,   /* over a configured size limit */
+	TRUCE_EFULL = -9,     /* LMDB map full: grow and retry */
+	TRUCE_ECORRUPT = -10, /* stored data fails a check */
+	TRUCE_ENET = -11,     /* ZeroMQ socket error */
+	TRUCE_ETIMEDOUT = -12,
+	TRUCE_EUTF8 = -13, /* invalid UTF-8 */
+	TRUCE_EINTR = -14, /* interrupted by a signal */
+	TRUCE_EPERM = -15, /* permission denied */
+};
+
+/* A static, human-readable description of a truce error code. */
+const char *truce_strerror(int err);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * truce.c - the `truce` command: dispatches to one subcommand per file.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "truce/truce.h"
+
+struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{"extract", truce_cmd_extract, "extract violation claims from articles (offline)"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: truce COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "\n`truce COMMAND --help` describes each command.\n");
+}
+
+int truce_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "truce %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see `truce %s --help`)\n", cmd);
+	return TRUCE_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return TRUCE_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return TRUCE_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("truce %s\n", TRUCE_VERSION);
+		return TRUCE_EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "truce: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return TRUCE_EXIT_USAGE;
+}
