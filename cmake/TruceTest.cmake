@@ -4,6 +4,9 @@
 #
 #   truce_add_test(NAME name SOURCES a.c b.c [LABELS l1 l2] [TIMEOUT s])
 #   truce_add_script_test(NAME name SCRIPT file.sh [LABELS ...] [TIMEOUT s])
+# Script tests get TRUCE_BIN (the build's bin/), TRUCE_SOURCE_DIR and
+# TRUCE_SHARED (../shared beside the checkout) in their environment, and
+# exit 77 to report "skipped".
 pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
 
 function(truce_add_test)
@@ -28,7 +31,8 @@ function(truce_add_script_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
+  # Exit code 77 means "skipped" (e.g. ../shared/corpus is not there).
   set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT}
-    LABELS "${T_LABELS}"
+    LABELS "${T_LABELS}" SKIP_RETURN_CODE 77
     ENVIRONMENT "TRUCE_BIN=${PROJECT_BINARY_DIR}/bin;TRUCE_SOURCE_DIR=${PROJECT_SOURCE_DIR};TRUCE_SHARED=${PROJECT_SOURCE_DIR}/../shared")
 endfunction()
