@@ -1,0 +1,4 @@
+/*
+ * store.c - the LMDB store (see truce/store.h). Being written.
+ */
+#include "truce/store.h"

@@ -1,0 +1,137 @@
+/*
+ * store.h - the LMDB store: one environment, named databases, big-endian
+ * u64 keys so that cursor order is numeric order.
+ *
+ *   articles        u64 article seq -> StoredArticle (record + hash chain)
+ *   article_keys    32-byte content key -> u64 article seq (dedup)
+ *   claims          u64 claim id -> Claim
+ *   incidents       u64 incident id -> Incident
+ *   incident_index  "<conflict>\0<YYYY-MM-DD>" -> u64 incident ids (DUPSORT)
+ *   events          u64 event seq -> Event, exactly as published
+ *   quarantine      u64 -> Quarantined
+ *   meta            name -> value (schema, chain head, extractor version)
+ *
+ * The store knows byte strings and the article hash chain; what the values
+ * mean (protobuf messages of truce.proto) is the callers' business.
+ *
+ * A writer holds an exclusive lock file in the data directory, so a second
+ * daemon on the same directory fails with TRUCE_EBUSY. Readers (truce replay,
+ * stats) open read-only, take no lock, and never block the writer.
+ *
+ * Map full: any write may return TRUCE_EFULL. The transaction is then dead:
+ * the caller aborts it, calls truce_store_grow() and redoes the whole batch.
+ */
+#ifndef TRUCE_STORE_H
+#define TRUCE_STORE_H
+
+#include "truce.h"
+
+typedef struct truce_store truce_store;
+typedef struct truce_txn truce_txn;
+
+enum truce_db {
+	TRUCE_DB_ARTICLES = 0,
+	TRUCE_DB_ARTICLE_KEYS,
+	TRUCE_DB_CLAIMS,
+	TRUCE_DB_INCIDENTS,
+	TRUCE_DB_INCIDENT_INDEX,
+	TRUCE_DB_EVENTS,
+	TRUCE_DB_QUARANTINE,
+	TRUCE_DB_META,
+	TRUCE_DB_COUNT
+};
+
+enum truce_sync_mode {
+	TRUCE_SYNC_FULL = 0, /* fsync data and meta at every commit (default) */
+	TRUCE_SYNC_META = 1, /* MDB_NOMETASYNC: a crash may lose the last commit */
+	TRUCE_SYNC_NONE = 2, /* MDB_NOSYNC: the OS decides; a crash may lose more */
+};
+
+typedef struct truce_store_opts {
+	size_t map_size; /* initial map size in bytes; 0 = 256 MiB */
+	int read_only;   /* MDB_RDONLY, no lock file */
+	int sync;        /* enum truce_sync_mode */
+} truce_store_opts;
+
+#define TRUCE_HASH_LEN 32
+#define TRUCE_SEQ_MAX UINT64_MAX
+
+/* A value inside the map: valid until its transaction ends. */
+typedef struct truce_bytes {
+	const uint8_t *data;
+	size_t len;
+} truce_bytes;
+
+/*
+ * Opens (creating with mode 0700 unless read_only) the data directory DIR.
+ * Errors: TRUCE_EBUSY (another writer holds DIR), TRUCE_EPERM, TRUCE_EIO,
+ * TRUCE_ENOTFOUND (read_only and no store there), TRUCE_ECORRUPT (schema
+ * version not ours). errbuf (may be NULL) gets a sentence for the user.
+ */
+int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out,
+		     char *errbuf, size_t errlen);
+void truce_store_close(truce_store *s);
+
+/* Doubles the map size. Call only with no transaction open in this process. */
+int truce_store_grow(truce_store *s);
+size_t truce_store_map_size(const truce_store *s);
+/* Bytes in use (pages in use times page size). */
+int truce_store_used(truce_store *s, uint64_t *bytes);
+
+int truce_txn_begin(truce_store *s, int write, truce_txn **out);
+/* Commits and frees t whatever the result. TRUCE_EFULL: grow and redo. */
+int truce_txn_commit(truce_txn *t);
+void truce_txn_abort(truce_txn *t);
+
+/* Highest key of a u64-keyed db, 0 when empty. */
+int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq);
+/* Number of entries. */
+int truce_txn_count(truce_txn *t, enum truce_db db, uint64_t *n);
+/* TRUCE_ENOTFOUND when absent. */
+int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val);
+/* Appends under seq, which must be greater than the last key (TRUCE_EINVAL). */
+int truce_txn_append(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len);
+/* Inserts or replaces. */
+int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len);
+
+/* Called for each entry in key order; a non-zero return stops the scan and
+ * is returned by truce_txn_scan. */
+typedef int (*truce_scan_fn)(void *ctx, uint64_t seq, truce_bytes val);
+/* Entries with from <= key <= to, in order. */
+int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, truce_scan_fn fn,
+		   void *ctx);
+
+/* --- the article log ---------------------------------------------------- */
+
+/* The seq stored under a content key; TRUCE_ENOTFOUND when new. */
+int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint64_t *seq);
+
+/*
+ * Appends a serialized ArticleRecord under seq (= last article seq + 1, which
+ * the caller packed into the record), chaining it: prev_hash = the chain
+ * head, hash = SHA-256(prev_hash || record). Stores a StoredArticle, indexes
+ * the content key, advances the chain head. hash_out may be NULL.
+ * TRUCE_EEXIST when the key is already stored, TRUCE_EINVAL on a seq gap.
+ */
+int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
+			     const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN]);
+
+/* The chain head: the hash of the last article and its seq (zeros and 0 on
+ * an empty log). */
+int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *seq);
+
+/* --- incident index ----------------------------------------------------- */
+
+int truce_txn_incident_index_add(truce_txn *t, const char *conflict, const char *day, uint64_t id);
+typedef int (*truce_id_fn)(void *ctx, uint64_t id);
+/* Incident ids of a conflict indexed on days from day_from to day_to
+ * (YYYY-MM-DD, inclusive), by day then id. */
+int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char *day_from,
+				  const char *day_to, truce_id_fn fn, void *ctx);
+
+/* --- meta --------------------------------------------------------------- */
+
+int truce_txn_meta_get(truce_txn *t, const char *name, truce_bytes *val);
+int truce_txn_meta_put(truce_txn *t, const char *name, const void *data, size_t len);
+
+#endif
