@@ -1,4 +1,664 @@
 /*
- * store.c - the LMDB store (see truce/store.h). Being written.
+ * store.c - the LMDB store (see truce/store.h): one environment in the data
+ * directory, the named databases of the design, the writer lock, map growth
+ * and the hash-chained article log.
+ *
+ * Why a lock file on top of LMDB's own lock: LMDB lets several processes
+ * write one environment (it serializes their transactions), but two daemons
+ * on one directory would interleave two sequence spaces and two chain heads.
+ * flock() is released by the kernel when the holder dies, so a kill -9 never
+ * leaves a stale lock behind.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+#include <sodium.h>
+
+#include "truce.pb-c.h"
 #include "truce/store.h"
+
+#define STORE_SCHEMA "truce-store-1"
+#define STORE_DEFAULT_MAP ((size_t)256 << 20)
+#define STORE_LOCK_NAME "truced.lock"
+#define STORE_HEAD_LEN (TRUCE_HASH_LEN + 8) /* chain head: hash, then BE seq */
+
+struct truce_store {
+	MDB_env *env;
+	MDB_dbi dbi[TRUCE_DB_COUNT];
+	size_t map_size;
+	int read_only;
+	int lock_fd; /* -1 for readers */
+};
+
+struct truce_txn {
+	truce_store *s;
+	MDB_txn *txn;
+};
+
+static const struct {
+	const char *name;
+	unsigned flags;
+} db_spec[TRUCE_DB_COUNT] = {
+    [TRUCE_DB_ARTICLES] = {"articles", 0},
+    [TRUCE_DB_ARTICLE_KEYS] = {"article_keys", 0},
+    [TRUCE_DB_CLAIMS] = {"claims", 0},
+    [TRUCE_DB_INCIDENTS] = {"incidents", 0},
+    [TRUCE_DB_INCIDENT_INDEX] = {"incident_index", MDB_DUPSORT},
+    [TRUCE_DB_EVENTS] = {"events", 0},
+    [TRUCE_DB_QUARANTINE] = {"quarantine", 0},
+    [TRUCE_DB_META] = {"meta", 0},
+};
+
+/* Maps an LMDB or errno code to a truce code. */
+static int store_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return 0;
+	case MDB_NOTFOUND:
+		return TRUCE_ENOTFOUND;
+	case MDB_KEYEXIST:
+		return TRUCE_EEXIST;
+	case MDB_MAP_FULL:
+		return TRUCE_EFULL;
+	case MDB_TXN_FULL:
+	case MDB_BAD_VALSIZE:
+		return TRUCE_ETOOBIG;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INVALID:
+	case MDB_VERSION_MISMATCH:
+		return TRUCE_ECORRUPT;
+	case ENOMEM:
+		return TRUCE_ENOMEM;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return TRUCE_EPERM;
+	case EAGAIN:
+	case EBUSY:
+		return TRUCE_EBUSY;
+	default:
+		return TRUCE_EIO;
+	}
+}
+
+static void put_be64(uint8_t b[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		b[i] = (uint8_t)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static uint64_t get_be64(const uint8_t b[8])
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | b[i];
+	return v;
+}
+
+/* A sentence for the user in errbuf (which may be NULL). */
+__attribute__((format(printf, 3, 4))) static void errf(char *buf, size_t len, const char *fmt,
+						       ...)
+{
+	if (buf == NULL || len == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------ open */
+
+static int dir_prepare(const char *dir, int read_only, char *errbuf, size_t errlen)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			errf(errbuf, errlen, "data directory %s: %s", dir, "not a directory");
+			return TRUCE_EINVAL;
+		}
+		return 0;
+	}
+	if (errno != ENOENT || read_only) {
+		int e = errno;
+		errf(errbuf, errlen, "data directory %s: %s", dir,
+		     read_only && e == ENOENT ? "no store there" : strerror(e));
+		return e == ENOENT ? TRUCE_ENOTFOUND : store_err(e);
+	}
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		int e = errno;
+		errf(errbuf, errlen, "cannot create data directory %s: %s", dir, strerror(e));
+		return store_err(e);
+	}
+	return 0;
+}
+
+static int lock_take(truce_store *s, const char *dir, char *errbuf, size_t errlen)
+{
+	char path[PATH_MAX];
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, STORE_LOCK_NAME) >= sizeof(path)) {
+		errf(errbuf, errlen, "data directory %s: %s", dir, "path too long");
+		return TRUCE_EINVAL;
+	}
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0) {
+		int e = errno;
+		errf(errbuf, errlen, "data directory %s: cannot open lock file: %s", dir,
+		     strerror(e));
+		return store_err(e);
+	}
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		errf(errbuf, errlen, "data directory %s is in use (%s)", dir,
+		     e == EWOULDBLOCK ? "another truced holds it" : strerror(e));
+		return e == EWOULDBLOCK ? TRUCE_EBUSY : store_err(e);
+	}
+	return 0;
+}
+
+/* Opens every named db (creating them for a writer) and checks the schema. */
+static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir)
+{
+	MDB_txn *txn;
+	int rc = mdb_txn_begin(s->env, NULL, s->read_only ? MDB_RDONLY : 0, &txn);
+	if (rc != 0) {
+		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		return store_err(rc);
+	}
+	for (int i = 0; i < TRUCE_DB_COUNT && rc == 0; i++) {
+		unsigned flags = db_spec[i].flags | (s->read_only ? 0u : (unsigned)MDB_CREATE);
+		rc = mdb_dbi_open(txn, db_spec[i].name, flags, &s->dbi[i]);
+	}
+	if (rc == MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		errf(errbuf, errlen, "data directory %s: %s", dir, "no truce store there");
+		return TRUCE_ENOTFOUND;
+	}
+	MDB_val k = {strlen("schema"), (void *)"schema"}, v;
+	if (rc == 0) {
+		rc = mdb_get(txn, s->dbi[TRUCE_DB_META], &k, &v);
+		if (rc == MDB_NOTFOUND && !s->read_only) {
+			v.mv_data = (void *)STORE_SCHEMA;
+			v.mv_size = strlen(STORE_SCHEMA);
+			rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &k, &v, 0);
+		} else if (rc == 0 && (v.mv_size != strlen(STORE_SCHEMA) ||
+				       memcmp(v.mv_data, STORE_SCHEMA, v.mv_size) != 0)) {
+			mdb_txn_abort(txn);
+			errf(errbuf, errlen, "data directory %s: %s", dir,
+			     "store schema is not " STORE_SCHEMA);
+			return TRUCE_ECORRUPT;
+		}
+	}
+	if (rc != 0) {
+		mdb_txn_abort(txn);
+		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		return store_err(rc);
+	}
+	/* A read-only transaction has nothing to commit, but committing keeps
+	 * the dbi handles valid for the life of the environment. */
+	rc = mdb_txn_commit(txn);
+	if (rc != 0) {
+		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		return store_err(rc);
+	}
+	return 0;
+}
+
+static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, char *errbuf,
+		    size_t errlen)
+{
+	int rc = mdb_env_create(&s->env);
+	if (rc == 0)
+		rc = mdb_env_set_maxdbs(s->env, TRUCE_DB_COUNT);
+	/* Readers take whatever size the writer set; a writer asks for at
+	 * least its configured size (LMDB keeps a larger size found on disk). */
+	if (rc == 0 && !s->read_only)
+		rc = mdb_env_set_mapsize(s->env, s->map_size);
+	if (rc != 0) {
+		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		return store_err(rc);
+	}
+	unsigned flags = MDB_NOTLS;
+	if (s->read_only)
+		flags |= MDB_RDONLY;
+	else if (o->sync == TRUCE_SYNC_META)
+		flags |= MDB_NOMETASYNC;
+	else if (o->sync == TRUCE_SYNC_NONE)
+		flags |= MDB_NOSYNC;
+	rc = mdb_env_open(s->env, dir, flags, 0600);
+	if (rc != 0) {
+		errf(errbuf, errlen, "data directory %s: %s", dir,
+		     rc == ENOENT ? "no truce store there" : mdb_strerror(rc));
+		return rc == ENOENT ? TRUCE_ENOTFOUND : store_err(rc);
+	}
+	MDB_envinfo info;
+	mdb_env_info(s->env, &info);
+	s->map_size = info.me_mapsize;
+	if (!s->read_only) {
+		int dead = 0;
+		mdb_reader_check(s->env, &dead); /* slots of killed readers */
+	}
+	return dbs_open(s, errbuf, errlen, dir);
+}
+
+int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out,
+		     char *errbuf, size_t errlen)
+{
+	static const truce_store_opts defaults = {0};
+	const truce_store_opts *o = opts != NULL ? opts : &defaults;
+	if (sodium_init() < 0)
+		return TRUCE_EIO;
+	int rc = dir_prepare(dir, o->read_only, errbuf, errlen);
+	if (rc != 0)
+		return rc;
+	truce_store *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return TRUCE_ENOMEM;
+	s->read_only = o->read_only;
+	s->lock_fd = -1;
+	s->map_size = o->map_size != 0 ? o->map_size : STORE_DEFAULT_MAP;
+	if (!s->read_only)
+		rc = lock_take(s, dir, errbuf, errlen);
+	if (rc == 0)
+		rc = env_open(s, dir, o, errbuf, errlen);
+	if (rc != 0) {
+		truce_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void truce_store_close(truce_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* releases the flock */
+	free(s);
+}
+
+int truce_store_grow(truce_store *s)
+{
+	if (s->map_size > SIZE_MAX / 2)
+		return TRUCE_EFULL;
+	size_t size = s->map_size * 2;
+	int rc = mdb_env_set_mapsize(s->env, size);
+	if (rc != 0)
+		return store_err(rc);
+	s->map_size = size;
+	return 0;
+}
+
+size_t truce_store_map_size(const truce_store *s)
+{
+	return s->map_size;
+}
+
+int truce_store_used(truce_store *s, uint64_t *bytes)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	int rc = mdb_env_info(s->env, &info);
+	if (rc == 0)
+		rc = mdb_env_stat(s->env, &st);
+	if (rc != 0)
+		return store_err(rc);
+	*bytes = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+	return 0;
+}
+
+/* ------------------------------------------------------------ transactions */
+
+int truce_txn_begin(truce_store *s, int write, truce_txn **out)
+{
+	if (write && s->read_only)
+		return TRUCE_EPERM;
+	truce_txn *t = malloc(sizeof(*t));
+	if (t == NULL)
+		return TRUCE_ENOMEM;
+	t->s = s;
+	unsigned flags = write ? 0u : (unsigned)MDB_RDONLY;
+	int rc = mdb_txn_begin(s->env, NULL, flags, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process (the daemon) grew the map: adopt its size. */
+		rc = mdb_env_set_mapsize(s->env, 0);
+		if (rc == 0)
+			rc = mdb_txn_begin(s->env, NULL, flags, &t->txn);
+		MDB_envinfo info;
+		if (rc == 0 && mdb_env_info(s->env, &info) == 0)
+			s->map_size = info.me_mapsize;
+	}
+	if (rc != 0) {
+		free(t);
+		return store_err(rc);
+	}
+	*out = t;
+	return 0;
+}
+
+int truce_txn_commit(truce_txn *t)
+{
+	int rc = mdb_txn_commit(t->txn);
+	free(t);
+	return store_err(rc);
+}
+
+void truce_txn_abort(truce_txn *t)
+{
+	if (t == NULL)
+		return;
+	mdb_txn_abort(t->txn);
+	free(t);
+}
+
+static MDB_dbi dbi_of(truce_txn *t, enum truce_db db)
+{
+	return t->s->dbi[db];
+}
+
+int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq)
+{
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
+	if (rc != 0)
+		return store_err(rc);
+	MDB_val k, v;
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND) {
+		*seq = 0;
+		return 0;
+	}
+	if (rc != 0)
+		return store_err(rc);
+	if (k.mv_size != 8)
+		return TRUCE_ECORRUPT;
+	*seq = get_be64(k.mv_data);
+	return 0;
+}
+
+int truce_txn_count(truce_txn *t, enum truce_db db, uint64_t *n)
+{
+	MDB_stat st;
+	int rc = mdb_stat(t->txn, dbi_of(t, db), &st);
+	if (rc != 0)
+		return store_err(rc);
+	*n = st.ms_entries;
+	return 0;
+}
+
+int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val)
+{
+	uint8_t kb[8];
+	put_be64(kb, seq);
+	MDB_val k = {sizeof(kb), kb}, v;
+	int rc = mdb_get(t->txn, dbi_of(t, db), &k, &v);
+	if (rc != 0)
+		return store_err(rc);
+	val->data = v.mv_data;
+	val->len = v.mv_size;
+	return 0;
+}
+
+static int txn_put_flags(truce_txn *t, enum truce_db db, uint64_t seq, const void *data,
+			 size_t len, unsigned flags)
+{
+	uint8_t kb[8];
+	put_be64(kb, seq);
+	MDB_val k = {sizeof(kb), kb}, v = {len, (void *)data};
+	int rc = mdb_put(t->txn, dbi_of(t, db), &k, &v, flags);
+	/* MDB_APPEND refuses a key that is not past the last one. */
+	if (rc == MDB_KEYEXIST && (flags & MDB_APPEND))
+		return TRUCE_EINVAL;
+	return store_err(rc);
+}
+
+int truce_txn_append(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len)
+{
+	return txn_put_flags(t, db, seq, data, len, MDB_APPEND);
+}
+
+int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len)
+{
+	return txn_put_flags(t, db, seq, data, len, 0);
+}
+
+int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, truce_scan_fn fn,
+		   void *ctx)
+{
+	if (from > to)
+		return 0;
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
+	if (rc != 0)
+		return store_err(rc);
+	uint8_t kb[8];
+	put_be64(kb, from);
+	MDB_val k = {sizeof(kb), kb}, v;
+	int ret = 0;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8) {
+			ret = TRUCE_ECORRUPT;
+			break;
+		}
+		uint64_t seq = get_be64(k.mv_data);
+		if (seq > to)
+			break;
+		ret = fn(ctx, seq, (truce_bytes){v.mv_data, v.mv_size});
+		if (ret != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (ret != 0)
+		return ret;
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : store_err(rc);
+}
+
+/* ------------------------------------------------------------ article log */
+
+int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint64_t *seq)
+{
+	MDB_val k = {TRUCE_HASH_LEN, (void *)key}, v;
+	int rc = mdb_get(t->txn, dbi_of(t, TRUCE_DB_ARTICLE_KEYS), &k, &v);
+	if (rc != 0)
+		return store_err(rc);
+	if (v.mv_size != 8)
+		return TRUCE_ECORRUPT;
+	*seq = get_be64(v.mv_data);
+	return 0;
+}
+
+int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *seq)
+{
+	truce_bytes v;
+	int rc = truce_txn_meta_get(t, "chain_head", &v);
+	if (rc == TRUCE_ENOTFOUND) {
+		memset(head, 0, TRUCE_HASH_LEN);
+		*seq = 0;
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (v.len != STORE_HEAD_LEN)
+		return TRUCE_ECORRUPT;
+	memcpy(head, v.data, TRUCE_HASH_LEN);
+	*seq = get_be64(v.data + TRUCE_HASH_LEN);
+	return 0;
+}
+
+/* Packs a StoredArticle {record, prev_hash, hash} into a malloc'd buffer. */
+static int stored_pack(const void *record, size_t len, const uint8_t prev[TRUCE_HASH_LEN],
+		       const uint8_t hash[TRUCE_HASH_LEN], uint8_t **buf, size_t *buf_len)
+{
+	Truce__V1__StoredArticle sa = TRUCE__V1__STORED_ARTICLE__INIT;
+	sa.has_record = sa.has_prev_hash = sa.has_hash = 1;
+	sa.record.data = (uint8_t *)record;
+	sa.record.len = len;
+	sa.prev_hash.data = (uint8_t *)prev;
+	sa.prev_hash.len = TRUCE_HASH_LEN;
+	sa.hash.data = (uint8_t *)hash;
+	sa.hash.len = TRUCE_HASH_LEN;
+	size_t n = truce__v1__stored_article__get_packed_size(&sa);
+	uint8_t *b = malloc(n > 0 ? n : 1);
+	if (b == NULL)
+		return TRUCE_ENOMEM;
+	truce__v1__stored_article__pack(&sa, b);
+	*buf = b;
+	*buf_len = n;
+	return 0;
+}
+
+int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
+			     const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN])
+{
+	uint64_t last, found;
+	int rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
+	if (rc != 0)
+		return rc;
+	if (seq != last + 1)
+		return TRUCE_EINVAL;
+	rc = truce_txn_article_find(t, key, &found);
+	if (rc == 0)
+		return TRUCE_EEXIST;
+	if (rc != TRUCE_ENOTFOUND)
+		return rc;
+
+	uint8_t prev[TRUCE_HASH_LEN], hash[TRUCE_HASH_LEN];
+	uint64_t head_seq;
+	rc = truce_txn_chain_head(t, prev, &head_seq);
+	if (rc != 0)
+		return rc;
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, prev, TRUCE_HASH_LEN);
+	crypto_hash_sha256_update(&st, record, len);
+	crypto_hash_sha256_final(&st, hash);
+
+	uint8_t *buf;
+	size_t buf_len;
+	rc = stored_pack(record, len, prev, hash, &buf, &buf_len);
+	if (rc != 0)
+		return rc;
+	rc = truce_txn_append(t, TRUCE_DB_ARTICLES, seq, buf, buf_len);
+	free(buf);
+	uint8_t sb[8];
+	put_be64(sb, seq);
+	MDB_val k = {TRUCE_HASH_LEN, (void *)key}, v = {sizeof(sb), sb};
+	if (rc == 0)
+		rc = store_err(mdb_put(t->txn, dbi_of(t, TRUCE_DB_ARTICLE_KEYS), &k, &v,
+				       MDB_NOOVERWRITE));
+	uint8_t head[STORE_HEAD_LEN];
+	memcpy(head, hash, TRUCE_HASH_LEN);
+	put_be64(head + TRUCE_HASH_LEN, seq);
+	if (rc == 0)
+		rc = truce_txn_meta_put(t, "chain_head", head, sizeof(head));
+	if (rc == 0 && hash_out != NULL)
+		memcpy(hash_out, hash, TRUCE_HASH_LEN);
+	return rc;
+}
+
+/* --------------------------------------------------------- incident index */
+
+/* "<conflict>\0<day>" into buf; returns its length, 0 when it does not fit. */
+static size_t index_key(char *buf, size_t cap, const char *conflict, const char *day)
+{
+	size_t cl = strlen(conflict), dl = strlen(day);
+	if (cl + 1 + dl > cap || cl + 1 + dl > 511) /* LMDB's default max key */
+		return 0;
+	memcpy(buf, conflict, cl);
+	buf[cl] = '\0';
+	memcpy(buf + cl + 1, day, dl);
+	return cl + 1 + dl;
+}
+
+int truce_txn_incident_index_add(truce_txn *t, const char *conflict, const char *day, uint64_t id)
+{
+	char kb[512];
+	size_t kl = index_key(kb, sizeof(kb), conflict, day);
+	if (kl == 0)
+		return TRUCE_EINVAL;
+	uint8_t vb[8];
+	put_be64(vb, id);
+	MDB_val k = {kl, kb}, v = {sizeof(vb), vb};
+	int rc = mdb_put(t->txn, dbi_of(t, TRUCE_DB_INCIDENT_INDEX), &k, &v, MDB_NODUPDATA);
+	return rc == MDB_KEYEXIST ? 0 : store_err(rc); /* already indexed */
+}
+
+static int key_cmp(const MDB_val *a, const char *b, size_t bl)
+{
+	size_t n = a->mv_size < bl ? a->mv_size : bl;
+	int c = memcmp(a->mv_data, b, n);
+	if (c != 0)
+		return c;
+	return a->mv_size < bl ? -1 : a->mv_size > bl;
+}
+
+int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char *day_from,
+				  const char *day_to, truce_id_fn fn, void *ctx)
+{
+	char from[512], to[512];
+	size_t fl = index_key(from, sizeof(from), conflict, day_from);
+	size_t tl = index_key(to, sizeof(to), conflict, day_to);
+	if (fl == 0 || tl == 0)
+		return TRUCE_EINVAL;
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(t->txn, dbi_of(t, TRUCE_DB_INCIDENT_INDEX), &c);
+	if (rc != 0)
+		return store_err(rc);
+	MDB_val k = {fl, from}, v;
+	int ret = 0;
+	/* Keys sort by conflict, then the NUL, then the day, so a range of
+	 * days of one conflict is one contiguous run of keys. */
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		if (key_cmp(&k, to, tl) > 0)
+			break;
+		if (v.mv_size != 8) {
+			ret = TRUCE_ECORRUPT;
+			break;
+		}
+		ret = fn(ctx, get_be64(v.mv_data));
+		if (ret != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (ret != 0)
+		return ret;
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : store_err(rc);
+}
+
+/* ------------------------------------------------------------------- meta */
+
+int truce_txn_meta_get(truce_txn *t, const char *name, truce_bytes *val)
+{
+	MDB_val k = {strlen(name), (void *)name}, v;
+	int rc = mdb_get(t->txn, dbi_of(t, TRUCE_DB_META), &k, &v);
+	if (rc != 0)
+		return store_err(rc);
+	val->data = v.mv_data;
+	val->len = v.mv_size;
+	return 0;
+}
+
+int truce_txn_meta_put(truce_txn *t, const char *name, const void *data, size_t len)
+{
+	MDB_val k = {strlen(name), (void *)name}, v = {len, (void *)data};
+	return store_err(mdb_put(t->txn, dbi_of(t, TRUCE_DB_META), &k, &v, 0));
+}

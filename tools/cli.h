@@ -21,6 +21,7 @@ int truce_cmd_watch(int argc, char **argv);
 int truce_cmd_replay(int argc, char **argv);
 int truce_cmd_extract(int argc, char **argv);
 int truce_cmd_stats(int argc, char **argv);
+int truce_cmd_export(int argc, char **argv);
 
 /* One input article; strings are NUL-terminated UTF-8 (body may hold NULs
  * only if the input did; body_len is authoritative). NULL = absent. */

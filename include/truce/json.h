@@ -9,9 +9,23 @@
 #include <jansson.h>
 
 #include "truce/extract.h"
+#include "truce/wire.h"
 
 /* The claims of one article in the scoring format (plus evidence, offsets,
  * conflict, confidence), "incident": null. */
 json_t *truce_json_claims(const truce_claims *claims);
+
+json_t *truce_json_claim(const Truce__V1__Claim *c);
+json_t *truce_json_incident(const Truce__V1__Incident *inc);
+/* {"seq", "type", "topic", "time", "claim", "incident"} */
+json_t *truce_json_event(const Truce__V1__Event *ev);
+/* A stored article: seq, received (RFC 3339), received_us, collector_id,
+ * peer_key, content_key, prev_hash, hash and the article's fields. */
+json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
+				  const Truce__V1__ArticleRecord *rec);
+/* The article alone, in the corpus format of ANNOTATION.md. */
+json_t *truce_json_article(const Truce__V1__Article *a);
+/* "claim.new" etc. */
+const char *truce_event_type_name(Truce__V1__EventType t);
 
 #endif

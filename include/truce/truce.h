@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define TRUCE_VERSION "0.1.0"
+#define TRUCE_HASH_LEN 32 /* SHA-256: content keys and the article chain */
 
 enum truce_err {
 	TRUCE_OK = 0,

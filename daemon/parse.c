@@ -1,0 +1,151 @@
+/*
+ * parse.c - the parse stage: runs the extractor on every valid article of a
+ * batch, spread over a small pool of threads.
+ *
+ * Extraction is the CPU-heavy stage and a pure function of (article, rules)
+ * with immutable rules, so items can be handed out in any order: each
+ * thread (the pool's and the caller's) takes the next index from a shared
+ * counter until the batch is done. The caller waits for the stragglers, so
+ * commit sees the whole batch parsed; the pool is idle between batches,
+ * which is when SIGHUP may swap the rules.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "truced.h"
+
+struct truced_parse_pool {
+	pthread_t *threads;
+	int n_threads;
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* a new batch, or stop */
+	pthread_cond_t idle; /* a worker finished its share */
+	uint64_t generation; /* bumped per batch */
+	int busy;	     /* workers still on the current batch */
+	int stop;
+	/* The current batch; valid while generation is current. */
+	truced_batch *batch;
+	const truce_rules *rules;
+	const truce_log *lg;
+	atomic_size_t next;
+};
+
+static void item_parse(const truce_rules *rules, truced_item *it, const truce_log *lg)
+{
+	const Truce__V1__Article *a = it->article;
+	truce_article_in in = {
+	    .id = a->id,
+	    .source = a->source,
+	    .published = a->published,
+	    .title = a->title,
+	    .body = (const char *)a->body.data,
+	    .body_len = a->body.len,
+	    .is_html = a->has_content_type &&
+		       a->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML,
+	};
+	int rc = truce_extract_article(rules, &in, &it->claims);
+	if (rc != 0)
+		/* The article is still stored: extraction is re-runnable
+		 * (truce replay --reparse), losing the article is not. */
+		TRUCE_LOGF(lg, TRUCE_LOG_WARN, "parse", "article %s: no claims extracted: %s",
+			   a->id != NULL ? a->id : "(no id)", truce_strerror(rc));
+}
+
+/* Takes items off the shared counter until none is left. */
+static void drain(truced_parse_pool *p)
+{
+	truced_batch *b = p->batch;
+	for (;;) {
+		size_t i = atomic_fetch_add(&p->next, 1);
+		if (i >= b->n)
+			return;
+		if (!b->items[i].rejected)
+			item_parse(p->rules, &b->items[i], p->lg);
+	}
+}
+
+static void *worker(void *arg)
+{
+	truced_parse_pool *p = arg;
+	uint64_t seen = 0;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->stop && p->generation == seen)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop)
+			break;
+		seen = p->generation;
+		pthread_mutex_unlock(&p->mu);
+		drain(p);
+		pthread_mutex_lock(&p->mu);
+		if (--p->busy == 0)
+			pthread_cond_signal(&p->idle);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int truced_parse_pool_new(int n_threads, truced_parse_pool **out)
+{
+	truced_parse_pool *p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return TRUCE_ENOMEM;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->idle, NULL);
+	p->threads = calloc(n_threads > 0 ? (size_t)n_threads : 1, sizeof(*p->threads));
+	if (p->threads == NULL) {
+		truced_parse_pool_free(p);
+		return TRUCE_ENOMEM;
+	}
+	for (int i = 0; i < n_threads; i++) {
+		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
+			break;
+		p->n_threads++;
+	}
+	*out = p;
+	return 0;
+}
+
+void truced_parse_pool_free(truced_parse_pool *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < p->n_threads; i++)
+		pthread_join(p->threads[i], NULL);
+	free(p->threads);
+	pthread_cond_destroy(&p->idle);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
+			const truce_log *lg)
+{
+	p->batch = b;
+	p->rules = rules;
+	p->lg = lg;
+	atomic_store(&p->next, 0);
+	/* Small batches are not worth waking anyone. */
+	int helpers = b->n > 1 ? p->n_threads : 0;
+	if (helpers > 0) {
+		pthread_mutex_lock(&p->mu);
+		p->busy = p->n_threads;
+		p->generation++;
+		pthread_cond_broadcast(&p->work);
+		pthread_mutex_unlock(&p->mu);
+	}
+	drain(p);
+	if (helpers > 0) {
+		pthread_mutex_lock(&p->mu);
+		while (p->busy > 0)
+			pthread_cond_wait(&p->idle, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+	}
+}

@@ -1,0 +1,387 @@
+/*
+ * truced.c - the daemon's top level: options, sockets, signals and the
+ * loop that moves each batch through ingest -> parse -> commit -> ack ->
+ * publish, and answers the query socket in between.
+ *
+ * One thread owns every socket and the write transaction, which keeps the
+ * ordering promises simple: a batch is acked only after its commit returned,
+ * and its events are published only after that, in event seq order. Group
+ * commit amortises the fsync: a batch is whatever waits on the socket when
+ * the previous one is done (up to --batch), so load raises the batch size
+ * instead of the latency.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "truced.h"
+
+#define DEFAULT_INGEST "tcp://127.0.0.1:7701"
+#define DEFAULT_PUBLISH "tcp://127.0.0.1:7702"
+#define DEFAULT_QUERY "tcp://127.0.0.1:7703"
+#define DEFAULT_DATA "truce-data"
+#define DEFAULT_BATCH 256
+#define POLL_MS 200
+#define QUERY_PER_TURN 16
+
+typedef struct truced_config {
+	const char *data_dir;
+	const char *ingest_ep;
+	const char *publish_ep;
+	const char *query_ep;
+	const char *rules_dir;
+	size_t batch;
+	size_t parse_threads;
+	size_t map_size;
+	int sync;
+	truce_limits limits;
+	truce_log log;
+} truced_config;
+
+/* The only mutable state outside main's frame: what signal handlers set. */
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reload_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static void on_reload(int sig)
+{
+	(void)sig;
+	reload_signal = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: truced [OPTIONS]\n\n"
+		"The truce daemon: receives articles from collectors, extracts violation\n"
+		"claims, stores everything in LMDB and publishes live events.\n\n"
+		"  --data DIR          data directory (default ./" DEFAULT_DATA ", created 0700)\n"
+		"  --ingest EP         collectors' ROUTER endpoint (default " DEFAULT_INGEST ")\n"
+		"  --publish EP        subscribers' PUB endpoint (default " DEFAULT_PUBLISH ")\n"
+		"  --query EP          query ROUTER endpoint (default " DEFAULT_QUERY ")\n"
+		"  --batch N           most messages per commit (default %d)\n"
+		"  --parse-threads N   extraction threads besides the main one (default:\n"
+		"                      cores - 1; 0 = extract on the main thread)\n"
+		"  --sync MODE         full (fsync every commit, default) | meta | none\n"
+		"  --map-size MIB      initial LMDB map size (default 256; grows when full)\n"
+		"  --max-message B     largest accepted frame in bytes (default %u)\n"
+		"  --max-body B        largest accepted article body (default %u)\n"
+		"  --rules DIR         extraction rule files overriding the built-in ones\n"
+		"  --log-level L       error | warn | info (default) | debug\n"
+		"  -h, --help          this text\n"
+		"  --version           print the version\n\n"
+		"Endpoints may be tcp://HOST:PORT or ipc://PATH. SIGTERM/SIGINT finish the\n"
+		"batch in hand, commit, ack and exit 0; SIGHUP reloads the rules.\n",
+		DEFAULT_BATCH, TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY);
+}
+
+/* A decimal count, 0 allowed. */
+static int parse_count(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *s < '0' || *s > '9')
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* A positive decimal size. */
+static int parse_size(const char *s, size_t *out)
+{
+	size_t v;
+	if (parse_count(s, &v) != 0 || v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_sync(const char *s, int *out)
+{
+	static const char *const names[] = {"full", "meta", "none"};
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Returns -1 to exit 0 (--help), 1 on a usage error, 0 to run. */
+static int parse_args(int argc, char **argv, truced_config *cfg)
+{
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'},	   {"ingest", required_argument, NULL, 'i'},
+	    {"publish", required_argument, NULL, 'p'},	   {"query", required_argument, NULL, 'q'},
+	    {"batch", required_argument, NULL, 'b'},	   {"sync", required_argument, NULL, 's'},
+	    {"map-size", required_argument, NULL, 'm'},	   {"max-message", required_argument, NULL, 'M'},
+	    {"max-body", required_argument, NULL, 'B'},	   {"rules", required_argument, NULL, 'r'},
+	    {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},	   {"parse-threads", required_argument, NULL, 'P'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c, bad = 0;
+	while (!bad && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': cfg->data_dir = optarg; break;
+		case 'i': cfg->ingest_ep = optarg; break;
+		case 'p': cfg->publish_ep = optarg; break;
+		case 'q': cfg->query_ep = optarg; break;
+		case 'r': cfg->rules_dir = optarg; break;
+		case 'b': bad = parse_size(optarg, &cfg->batch) != 0; break;
+		case 'P':
+			bad = parse_count(optarg, &cfg->parse_threads) != 0 ||
+			      cfg->parse_threads > 64;
+			break;
+		case 'M': bad = parse_size(optarg, &cfg->limits.max_message) != 0; break;
+		case 'B': bad = parse_size(optarg, &cfg->limits.max_body) != 0; break;
+		case 's': bad = parse_sync(optarg, &cfg->sync) != 0; break;
+		case 'l': bad = truce_log_parse_level(optarg, &cfg->log.level) != 0; break;
+		case 'm':
+			bad = parse_size(optarg, &cfg->map_size) != 0;
+			cfg->map_size <<= 20;
+			break;
+		case 'h': usage(stdout); return -1;
+		case 'V': printf("truced %s\n", TRUCE_VERSION); return -1;
+		default: bad = 1; break;
+		}
+	}
+	if (bad || optind < argc) {
+		fprintf(stderr, "truced: bad option %s (see truced --help)\n",
+			optind < argc ? argv[optind] : argv[optind - 1]);
+		return 1;
+	}
+	return 0;
+}
+
+typedef struct truced_sockets {
+	void *ctx;
+	void *ingest;
+	void *pub;
+	void *query;
+} truced_sockets;
+
+static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t maxmsg,
+			 const truce_log *lg)
+{
+	void *sock = zmq_socket(s->ctx, type);
+	int linger = 2000, hwm = 100000;
+	if (sock == NULL)
+		return NULL;
+	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
+	zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
+	zmq_setsockopt(sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
+	if (maxmsg > 0)
+		/* Larger frames drop the connection before any allocation. */
+		zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
+	if (zmq_bind(sock, ep) != 0) {
+		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "main", "cannot bind %s: %s", ep,
+			   zmq_strerror(errno));
+		zmq_close(sock);
+		return NULL;
+	}
+	return sock;
+}
+
+static int sockets_open(truced_sockets *s, const truced_config *cfg)
+{
+	s->ctx = zmq_ctx_new();
+	if (s->ctx == NULL)
+		return TRUCE_ENET;
+	/* The ingest limit leaves room for the protobuf framing around a
+	 * maximal body; decode then applies the exact limits with reasons. */
+	s->ingest = open_socket(s, ZMQ_ROUTER, cfg->ingest_ep, (int64_t)cfg->limits.max_message,
+				&cfg->log);
+	s->pub = s->ingest ? open_socket(s, ZMQ_PUB, cfg->publish_ep, -1, &cfg->log) : NULL;
+	s->query = s->pub ? open_socket(s, ZMQ_ROUTER, cfg->query_ep, 65536, &cfg->log) : NULL;
+	return s->query != NULL ? 0 : TRUCE_ENET;
+}
+
+static void sockets_close(truced_sockets *s)
+{
+	if (s->ingest)
+		zmq_close(s->ingest);
+	if (s->pub)
+		zmq_close(s->pub);
+	if (s->query)
+		zmq_close(s->query);
+	if (s->ctx)
+		zmq_ctx_term(s->ctx);
+}
+
+static int rules_load(const truced_config *cfg, truce_rules **out)
+{
+	char err[256] = "";
+	int rc = cfg->rules_dir ? truce_rules_load_dir(cfg->rules_dir, out, err, sizeof(err))
+				: truce_rules_load_default(out);
+	if (rc != 0)
+		TRUCE_LOGF(&cfg->log, TRUCE_LOG_ERROR, "main", "cannot load rules: %s %s",
+			   truce_strerror(rc), err);
+	return rc;
+}
+
+/* SIGHUP: swap in new rules, keep the old ones if the new ones are bad. */
+static void rules_reload(const truced_config *cfg, truce_rules **rules)
+{
+	truce_rules *fresh;
+	if (rules_load(cfg, &fresh) != 0) {
+		TRUCE_LOGF(&cfg->log, TRUCE_LOG_WARN, "main", "keeping rules %s",
+			   truce_rules_version(*rules));
+		return;
+	}
+	truce_rules_free(*rules);
+	*rules = fresh;
+	TRUCE_LOGF(&cfg->log, TRUCE_LOG_INFO, "main", "rules reloaded: %s",
+		   truce_rules_version(*rules));
+}
+
+typedef struct truced_state {
+	const truced_config *cfg;
+	truced_sockets socks;
+	truce_store *store;
+	truce_rules *rules;
+	truced_batch batch;
+	truced_parse_pool *pool;
+	truced_outbox outbox;
+	truced_counters cnt;
+	int64_t started_us;
+} truced_state;
+
+/* One batch through the pipeline. */
+static void run_batch(truced_state *d)
+{
+	truced_batch *b = &d->batch;
+	int n = truced_ingest_recv(d->socks.ingest, b, &d->cfg->limits, 0, &d->cfg->log);
+	if (n <= 0)
+		return;
+	d->cnt.received += (uint64_t)n;
+	truced_parse_batch(d->pool, d->rules, b, &d->cfg->log);
+	if (truced_commit_batch(d->store, truce_rules_version(d->rules), b, &d->outbox, &d->cnt,
+				&d->cfg->log) == 0) {
+		truced_ingest_ack(d->socks.ingest, b, &d->cfg->log);
+		truced_publish(d->socks.pub, &d->outbox, &d->cfg->log);
+	}
+	truced_batch_reset(b);
+}
+
+static void run_loop(truced_state *d)
+{
+	zmq_pollitem_t items[] = {
+	    {.socket = d->socks.ingest, .events = ZMQ_POLLIN},
+	    {.socket = d->socks.query, .events = ZMQ_POLLIN},
+	};
+	while (!stop_signal) {
+		if (reload_signal) {
+			reload_signal = 0;
+			rules_reload(d->cfg, &d->rules);
+		}
+		int rc = zmq_poll(items, 2, POLL_MS);
+		if (rc < 0 && errno != EINTR) {
+			TRUCE_LOGF(&d->cfg->log, TRUCE_LOG_ERROR, "main", "poll failed: %s",
+				   zmq_strerror(errno));
+			break;
+		}
+		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
+			run_batch(d);
+		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
+			truced_query_serve(d->socks.query, d->store, d->started_us,
+					   truce_rules_version(d->rules), QUERY_PER_TURN,
+					   &d->cfg->log);
+	}
+}
+
+static int state_open(truced_state *d)
+{
+	const truced_config *cfg = d->cfg;
+	char err[512] = "";
+	truce_store_opts so = {.map_size = cfg->map_size, .sync = cfg->sync};
+	int rc = truce_store_open(cfg->data_dir, &so, &d->store, err, sizeof(err));
+	if (rc != 0) {
+		TRUCE_LOGF(&cfg->log, TRUCE_LOG_ERROR, "main", "cannot open %s: %s",
+			   cfg->data_dir, err[0] ? err : truce_strerror(rc));
+		return rc;
+	}
+	rc = rules_load(cfg, &d->rules);
+	if (rc == 0)
+		rc = truced_batch_init(&d->batch, cfg->batch);
+	if (rc == 0)
+		rc = truced_parse_pool_new((int)cfg->parse_threads, &d->pool);
+	if (rc == 0)
+		rc = sockets_open(&d->socks, cfg);
+	return rc;
+}
+
+static void state_close(truced_state *d)
+{
+	sockets_close(&d->socks);
+	truced_parse_pool_free(d->pool);
+	truced_batch_free(&d->batch);
+	truced_outbox_free(&d->outbox);
+	if (d->rules)
+		truce_rules_free(d->rules);
+	if (d->store)
+		truce_store_close(d->store);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop; /* no SA_RESTART: zmq_poll returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_reload;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	truced_config cfg = {
+	    .data_dir = DEFAULT_DATA,
+	    .ingest_ep = DEFAULT_INGEST,
+	    .publish_ep = DEFAULT_PUBLISH,
+	    .query_ep = DEFAULT_QUERY,
+	    .batch = DEFAULT_BATCH,
+	    .parse_threads = SIZE_MAX, /* SIZE_MAX = cores - 1, resolved below */
+	    .limits = {.max_message = TRUCE_DEFAULT_MAX_MESSAGE, .max_body = TRUCE_DEFAULT_MAX_BODY},
+	    .log = {.level = TRUCE_LOG_INFO, .out = stderr},
+	};
+	int prc = parse_args(argc, argv, &cfg);
+	if (prc != 0)
+		return prc < 0 ? 0 : 2;
+	if (cfg.parse_threads == SIZE_MAX) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg.parse_threads = cores > 1 ? (size_t)(cores - 1) : 0;
+	}
+	install_signals();
+	truced_state d = {.cfg = &cfg, .started_us = truce_now_us()};
+	if (state_open(&d) != 0) {
+		state_close(&d);
+		return 1;
+	}
+	TRUCE_LOGF(&cfg.log, TRUCE_LOG_INFO, "main",
+		   "truced %s: data %s, ingest %s, publish %s, query %s, rules %s", TRUCE_VERSION,
+		   cfg.data_dir, cfg.ingest_ep, cfg.publish_ep, cfg.query_ep,
+		   truce_rules_version(d.rules));
+	run_loop(&d);
+	TRUCE_LOGF(&cfg.log, TRUCE_LOG_INFO, "main",
+		   "stopping (signal %d): %llu received, %llu stored, %llu duplicates, %llu "
+		   "rejected, %llu claims, %llu events in %llu batches",
+		   (int)stop_signal, (unsigned long long)d.cnt.received,
+		   (unsigned long long)d.cnt.stored, (unsigned long long)d.cnt.duplicates,
+		   (unsigned long long)d.cnt.rejected, (unsigned long long)d.cnt.claims,
+		   (unsigned long long)d.cnt.events, (unsigned long long)d.cnt.batches);
+	state_close(&d);
+	return 0;
+}

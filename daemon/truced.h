@@ -1,0 +1,128 @@
+/*
+ * truced.h - the daemon's pipeline, stage by stage, in the order data flows:
+ *
+ *   ingest.c   ROUTER socket: receive [identity][msg_id][Article], validate,
+ *              content key; later send each collector its Ack
+ *   parse.c    run the extractor on the valid articles of a batch
+ *   commit.c   one LMDB write transaction per batch: dedup, article log with
+ *              hash chain, claims, incidents, events, quarantine
+ *   publish.c  PUB socket: [topic][Event] for every committed event
+ *   query.c    ROUTER socket: catch-up, articles, incidents, stats
+ *   truced.c   options, sockets, signals and the loop that ties them
+ *
+ * A message becomes a truced_item in ingest and leaves after its Ack: it is
+ * acked only after the batch holding it committed (durability first), and
+ * its events are published only after that.
+ */
+#ifndef TRUCED_H
+#define TRUCED_H
+
+#include <zmq.h>
+
+#include "log.h"
+#include "truce/extract.h"
+#include "truce/store.h"
+#include "truce/wire.h"
+
+#define TRUCED_IDENTITY_MAX 256
+#define TRUCED_PEER_KEY_MAX 48 /* Z85 of a CURVE public key is 40 chars */
+
+/* One received message on its way through the pipeline. */
+typedef struct truced_item {
+	uint8_t identity[TRUCED_IDENTITY_MAX]; /* ROUTER routing id of the sender */
+	size_t identity_len;
+	uint8_t msg_id[TRUCE_MAX_MSG_ID];
+	size_t msg_id_len;
+	zmq_msg_t payload; /* the Article frame as received */
+	int has_payload;
+	unsigned frames; /* frames after the identity */
+	int64_t received_us;
+	char peer_key[TRUCED_PEER_KEY_MAX]; /* authenticated CURVE key, "" if none */
+
+	Truce__V1__Article *article; /* decoded; NULL when rejected */
+	uint8_t key[TRUCE_HASH_LEN]; /* content key */
+	truce_claims claims;	     /* from parse */
+
+	/* Result, filled by commit. */
+	Truce__V1__AckStatus status;
+	char reason[TRUCE_REASON_MAX];
+	int rejected; /* set by ingest validation */
+	uint64_t article_seq;
+	uint64_t quarantine_seq;
+} truced_item;
+
+typedef struct truced_batch {
+	truced_item *items;
+	size_t n;
+	size_t cap;
+} truced_batch;
+
+/* A committed event waiting to be published. */
+typedef struct truced_outbound {
+	char *topic;
+	uint8_t *data;
+	size_t len;
+} truced_outbound;
+
+typedef struct truced_outbox {
+	truced_outbound *v;
+	size_t n;
+	size_t cap;
+} truced_outbox;
+
+/* Counters the daemon keeps for logs and stats. */
+typedef struct truced_counters {
+	uint64_t received;
+	uint64_t stored;
+	uint64_t duplicates;
+	uint64_t rejected;
+	uint64_t claims;
+	uint64_t events;
+	uint64_t batches;
+	uint64_t grows;
+} truced_counters;
+
+/* --- ingest.c ----------------------------------------------------------- */
+int truced_batch_init(truced_batch *b, size_t cap);
+void truced_batch_reset(truced_batch *b);
+void truced_batch_free(truced_batch *b);
+/*
+ * Receives up to b->cap messages without blocking (the first one may wait
+ * timeout_ms) and validates them. Returns the number received (>= 0) or a
+ * negative error when the socket failed.
+ */
+int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, int timeout_ms,
+		       const truce_log *lg);
+/* Sends every item its Ack. */
+void truced_ingest_ack(void *sock, const truced_batch *b, const truce_log *lg);
+
+/* --- parse.c ------------------------------------------------------------ */
+typedef struct truced_parse_pool truced_parse_pool;
+/* n_threads helpers besides the caller; 0 = the caller parses alone. */
+int truced_parse_pool_new(int n_threads, truced_parse_pool **out);
+void truced_parse_pool_free(truced_parse_pool *p);
+/* Extracts the claims of every valid item; returns when all are done. */
+void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
+			const truce_log *lg);
+
+/* --- commit.c ----------------------------------------------------------- */
+/*
+ * Commits the batch in one write transaction (growing the map and redoing
+ * the batch when it is full), fills each item's Ack fields and appends the
+ * committed events to out. On error nothing is committed, out is empty, and
+ * no item may be acked: collectors will re-send.
+ */
+int truced_commit_batch(truce_store *st, const char *extractor_version, truced_batch *b,
+			truced_outbox *out, truced_counters *cnt, const truce_log *lg);
+void truced_outbox_reset(truced_outbox *o);
+void truced_outbox_free(truced_outbox *o);
+
+/* --- publish.c ---------------------------------------------------------- */
+void truced_publish(void *sock, truced_outbox *o, const truce_log *lg);
+
+/* --- query.c ------------------------------------------------------------ */
+/* Serves the requests waiting on the query socket (at most max). */
+void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
+			const char *extractor_version, int max, const truce_log *lg);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * wire.c - decoding and validation of network input, packing, content keys
+ * and time helpers (see truce/wire.h).
+ *
+ * Everything here runs on bytes from the network, so every size is checked
+ * before it is used and every failure produces a sentence a collector's
+ * operator can act on.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+#include <utf8proc.h>
+
+#include "truce/wire.h"
+
+static int reject(char *reason, size_t len, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, len, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int truce_utf8_check(const uint8_t *s, size_t n, size_t *bad)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (s[i] < 0x80) { /* ASCII fast path: most article text */
+			i++;
+			continue;
+		}
+		utf8proc_int32_t cp;
+		size_t left = n - i;
+		utf8proc_ssize_t k = utf8proc_iterate(
+		    s + i, left > 4 ? 4 : (utf8proc_ssize_t)left, &cp);
+		if (k <= 0) {
+			if (bad != NULL)
+				*bad = i;
+			return TRUCE_EUTF8;
+		}
+		i += (size_t)k;
+	}
+	return 0;
+}
+
+int truce_date_check(const char *s)
+{
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return TRUCE_EINVAL;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return TRUCE_EINVAL;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return TRUCE_EINVAL;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return TRUCE_EINVAL;
+	return 0;
+}
+
+/* A string field: bounded and valid UTF-8. protobuf-c hands strings as C
+ * strings, so an embedded NUL only shortens them; the body is bytes. */
+static int check_field(const char *name, const char *v, char *reason, size_t rlen)
+{
+	if (v == NULL)
+		return 0;
+	size_t n = strlen(v), bad;
+	if (n > TRUCE_MAX_FIELD)
+		return reject(reason, rlen, TRUCE_ETOOBIG, "%s is %zu bytes, over the %d-byte limit",
+			      name, n, TRUCE_MAX_FIELD);
+	if (truce_utf8_check((const uint8_t *)v, n, &bad) != 0)
+		return reject(reason, rlen, TRUCE_EUTF8, "%s is not valid UTF-8 (byte %zu)", name,
+			      bad);
+	return 0;
+}
+
+static int check_body(const Truce__V1__Article *a, const truce_limits *lim, char *reason,
+		      size_t rlen)
+{
+	if (!a->has_body || a->body.len == 0)
+		return reject(reason, rlen, TRUCE_EINVAL, "article has no body");
+	if (a->body.len > lim->max_body)
+		return reject(reason, rlen, TRUCE_ETOOBIG,
+			      "body is %zu bytes, over the %zu-byte limit (--max-body)",
+			      a->body.len, lim->max_body);
+	const uint8_t *nul = memchr(a->body.data, 0, a->body.len);
+	if (nul != NULL)
+		return reject(reason, rlen, TRUCE_EINVAL, "body contains a NUL byte at offset %zu",
+			      (size_t)(nul - a->body.data));
+	size_t bad;
+	if (truce_utf8_check(a->body.data, a->body.len, &bad) != 0)
+		return reject(reason, rlen, TRUCE_EUTF8, "body is not valid UTF-8 (byte %zu)", bad);
+	return 0;
+}
+
+static int check_article(const Truce__V1__Article *a, const truce_limits *lim, char *reason,
+			 size_t rlen)
+{
+	int rc = check_body(a, lim, reason, rlen);
+	const struct {
+		const char *name;
+		const char *v;
+	} fields[] = {{"id", a->id},		 {"url", a->url},
+		      {"source", a->source},	 {"title", a->title},
+		      {"published", a->published}, {"collector_id", a->collector_id}};
+	for (size_t i = 0; rc == 0 && i < sizeof(fields) / sizeof(fields[0]); i++)
+		rc = check_field(fields[i].name, fields[i].v, reason, rlen);
+	if (rc == 0 && a->published != NULL && a->published[0] != '\0' &&
+	    truce_date_check(a->published) != 0)
+		rc = reject(reason, rlen, TRUCE_EINVAL, "published is not a YYYY-MM-DD date");
+	if (rc == 0 && a->has_content_type && a->content_type != TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT &&
+	    a->content_type != TRUCE__V1__CONTENT_TYPE__CONTENT_HTML)
+		rc = reject(reason, rlen, TRUCE_EINVAL, "unknown content_type %d",
+			    (int)a->content_type);
+	return rc;
+}
+
+int truce_wire_decode_article(const void *buf, size_t len, const truce_limits *lim,
+			      Truce__V1__Article **out, char *reason, size_t reason_len)
+{
+	*out = NULL;
+	if (len == 0)
+		return reject(reason, reason_len, TRUCE_EPROTO, "empty article frame");
+	if (len > lim->max_message)
+		return reject(reason, reason_len, TRUCE_ETOOBIG,
+			      "message is %zu bytes, over the %zu-byte limit", len,
+			      lim->max_message);
+	Truce__V1__Article *a = truce__v1__article__unpack(NULL, len, buf);
+	if (a == NULL)
+		return reject(reason, reason_len, TRUCE_EPROTO,
+			      "not a truce.v1.Article protobuf (%zu bytes did not decode)", len);
+	int rc = check_article(a, lim, reason, reason_len);
+	if (rc == 0) {
+		/* NUL-terminate the body (bytes are not), so text code downstream
+		 * may treat it as a C string; the default protobuf-c allocator is
+		 * malloc, so free_unpacked frees the grown block. */
+		uint8_t *b = realloc(a->body.data, a->body.len + 1);
+		if (b == NULL)
+			rc = reject(reason, reason_len, TRUCE_ENOMEM, "out of memory");
+		else {
+			b[a->body.len] = '\0';
+			a->body.data = b;
+		}
+	}
+	if (rc != 0) {
+		truce__v1__article__free_unpacked(a, NULL);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+void truce_wire_article_free(Truce__V1__Article *a)
+{
+	if (a != NULL)
+		truce__v1__article__free_unpacked(a, NULL);
+}
+
+static void key_update_url(crypto_hash_sha256_state *st, const char *url)
+{
+	/* Scheme and host are case-insensitive; the path is not. */
+	const char *p = strstr(url, "://");
+	const char *host_end = p != NULL ? strchr(p + 3, '/') : NULL;
+	size_t n = strcspn(url, "#");
+	size_t lower = host_end != NULL ? (size_t)(host_end - url) : n;
+	if (lower > n)
+		lower = n;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)url[i];
+		if (i < lower)
+			c = (unsigned char)tolower(c);
+		crypto_hash_sha256_update(st, &c, 1);
+	}
+}
+
+static void key_update_body(crypto_hash_sha256_state *st, const uint8_t *b, size_t n)
+{
+	/* Collapse whitespace runs so re-wrapped copies of a text match. */
+	uint8_t buf[4096];
+	size_t k = 0;
+	int space = 1;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = b[i];
+		int ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+		if (ws) {
+			if (space)
+				continue;
+			c = ' ';
+		}
+		space = ws;
+		buf[k++] = c;
+		if (k == sizeof(buf)) {
+			crypto_hash_sha256_update(st, buf, k);
+			k = 0;
+		}
+	}
+	if (k > 0 && buf[k - 1] == ' ')
+		k--; /* a trailing run collapses to nothing */
+	crypto_hash_sha256_update(st, buf, k);
+}
+
+void truce_content_key(const Truce__V1__Article *a, uint8_t key[TRUCE_HASH_LEN])
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	if (a->url != NULL && a->url[0] != '\0') {
+		crypto_hash_sha256_update(&st, (const uint8_t *)"url\n", 4);
+		key_update_url(&st, a->url);
+	} else {
+		crypto_hash_sha256_update(&st, (const uint8_t *)"body\n", 5);
+		key_update_body(&st, a->has_body ? a->body.data : NULL, a->has_body ? a->body.len : 0);
+	}
+	crypto_hash_sha256_final(&st, key);
+}
+
+int truce_wire_pack(const ProtobufCMessage *m, uint8_t **buf, size_t *len)
+{
+	size_t n = protobuf_c_message_get_packed_size(m);
+	uint8_t *b = malloc(n > 0 ? n : 1);
+	if (b == NULL)
+		return TRUCE_ENOMEM;
+	protobuf_c_message_pack(m, b);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+void truce_hex(const uint8_t *b, size_t n, char *out)
+{
+	sodium_bin2hex(out, 2 * n + 1, b, n);
+}
+
+int64_t truce_now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void truce_rfc3339(int64_t us, char *out, size_t len)
+{
+	time_t sec = (time_t)(us / 1000000);
+	struct tm tm;
+	gmtime_r(&sec, &tm);
+	char base[32];
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, len, "%s.%06lldZ", base, (long long)(us % 1000000));
+}
+
+static int parse_fraction(const char **p, int64_t *us)
+{
+	int64_t scale = 100000, v = 0;
+	if (**p != '.')
+		return 0;
+	(*p)++;
+	if (!isdigit((unsigned char)**p))
+		return -1;
+	while (isdigit((unsigned char)**p)) {
+		v += (**p - '0') * scale;
+		scale /= 10;
+		(*p)++;
+	}
+	*us = v;
+	return 0;
+}
+
+static int parse_offset(const char *p, int64_t *offset_s)
+{
+	if (*p == 'Z' || *p == 'z')
+		return p[1] == '\0' ? 0 : -1;
+	int hh, mm, n = 0;
+	if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 ||
+	    p[1 + n] != '\0')
+		return -1;
+	*offset_s = (*p == '-' ? -1 : 1) * (int64_t)(hh * 3600 + mm * 60);
+	return 0;
+}
+
+int truce_parse_rfc3339(const char *s, int64_t *us)
+{
+	char date[11];
+	if (s == NULL || strlen(s) < 10)
+		return TRUCE_EINVAL;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (truce_date_check(date) != 0)
+		return TRUCE_EINVAL;
+	struct tm tm = {0};
+	tm.tm_year = atoi(date) - 1900;
+	tm.tm_mon = atoi(date + 5) - 1;
+	tm.tm_mday = atoi(date + 8);
+	int64_t frac = 0, offset = 0;
+	const char *p = s + 10;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		int n = 0;
+		if (sscanf(p + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 3 ||
+		    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+			return TRUCE_EINVAL;
+		p += 1 + n;
+		if (parse_fraction(&p, &frac) != 0 || parse_offset(p, &offset) != 0)
+			return TRUCE_EINVAL;
+	} else if (*p != '\0') {
+		return TRUCE_EINVAL;
+	}
+	*us = ((int64_t)timegm(&tm) - offset) * 1000000 + frac;
+	return 0;
+}

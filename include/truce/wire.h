@@ -1,0 +1,61 @@
+/*
+ * wire.h - the truce.v1 messages on the wire: decoding with validation and
+ * readable reasons, packing, content keys, and the limits that bound every
+ * allocation driven by network input.
+ */
+#ifndef TRUCE_WIRE_H
+#define TRUCE_WIRE_H
+
+#include "truce.h"
+#include "truce.pb-c.h"
+
+/* Defaults of the documented limits (truced --max-message / --max-body). */
+#define TRUCE_DEFAULT_MAX_MESSAGE (16u << 20) /* one ZeroMQ frame, ZMQ_MAXMSGSIZE */
+#define TRUCE_DEFAULT_MAX_BODY (8u << 20)     /* article body bytes */
+#define TRUCE_MAX_FIELD 4096                  /* id, url, source, title, ... */
+#define TRUCE_MAX_MSG_ID 64                   /* collector's msg_id frame */
+#define TRUCE_REASON_MAX 200
+
+typedef struct truce_limits {
+	size_t max_message;
+	size_t max_body;
+} truce_limits;
+
+/*
+ * Decodes and validates an Article frame: size limit, protobuf decode, body
+ * present and non-empty, UTF-8 everywhere, no NUL in the body, field sizes,
+ * published as YYYY-MM-DD. On failure *out is NULL and reason holds a
+ * sentence for the collector (the Ack) and the quarantine. On success the
+ * body is NUL-terminated one byte past body.len.
+ */
+int truce_wire_decode_article(const void *buf, size_t len, const truce_limits *lim,
+			      Truce__V1__Article **out, char *reason, size_t reason_len);
+void truce_wire_article_free(Truce__V1__Article *a);
+
+/*
+ * The dedup key: SHA-256 of "url\n" + the URL with scheme and host
+ * lowercased and the fragment dropped, or of "body\n" + the body with
+ * whitespace runs collapsed when there is no URL.
+ */
+void truce_content_key(const Truce__V1__Article *a, uint8_t key[TRUCE_HASH_LEN]);
+
+/* Packs any message into a malloc'd buffer. */
+int truce_wire_pack(const ProtobufCMessage *m, uint8_t **buf, size_t *len);
+
+/* 0 when s[0..n) is valid UTF-8; else TRUCE_EUTF8 and *bad = byte offset. */
+int truce_utf8_check(const uint8_t *s, size_t n, size_t *bad);
+
+/* 0 when s is a real calendar date "YYYY-MM-DD". */
+int truce_date_check(const char *s);
+
+/* Hex of n bytes into out (2n+1 bytes). */
+void truce_hex(const uint8_t *b, size_t n, char *out);
+
+/* Microseconds since the epoch, and RFC 3339 UTC rendering of one. */
+int64_t truce_now_us(void);
+void truce_rfc3339(int64_t us, char *out, size_t len);
+/* Parses RFC 3339 ("2026-11-23T10:00:00Z", "+02:00" offsets, fractions)
+ * or a bare date; 0 on success. */
+int truce_parse_rfc3339(const char *s, int64_t *us);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * test_wire.c - decoding and validation of network input, content keys,
+ * time parsing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "truce/wire.h"
+
+static const truce_limits lim = {.max_message = 1 << 20, .max_body = 1000};
+
+/* Packs an Article with the given body (NULL = no body) and published. */
+static uint8_t *pack_article(const char *body, size_t body_len, const char *published,
+			     size_t *len)
+{
+	Truce__V1__Article a = TRUCE__V1__ARTICLE__INIT;
+	a.id = "t1";
+	a.published = (char *)published;
+	if (body != NULL) {
+		a.has_body = 1;
+		a.body.data = (uint8_t *)body;
+		a.body.len = body_len;
+	}
+	uint8_t *buf;
+	assert_int_equal(truce_wire_pack(&a.base, &buf, len), 0);
+	return buf;
+}
+
+static int decode(const char *body, size_t body_len, const char *published, char *reason)
+{
+	size_t len;
+	uint8_t *buf = pack_article(body, body_len, published, &len);
+	Truce__V1__Article *a = (Truce__V1__Article *)0x1;
+	int rc = truce_wire_decode_article(buf, len, &lim, &a, reason, TRUCE_REASON_MAX);
+	if (rc == 0) {
+		assert_non_null(a);
+		assert_int_equal(a->body.len, body_len);
+		assert_memory_equal(a->body.data, body, body_len);
+		assert_int_equal(a->body.data[body_len], '\0'); /* NUL-terminated */
+		truce_wire_article_free(a);
+	} else {
+		assert_null(a); /* never half a result */
+	}
+	free(buf);
+	return rc;
+}
+
+static void test_valid_article(void **state)
+{
+	(void)state;
+	char reason[TRUCE_REASON_MAX];
+	const char *b = "Azerbaijan said Armenian forces shelled Laçın on Monday.";
+	assert_int_equal(decode(b, strlen(b), "2022-08-03", reason), 0);
+}
+
+static void test_rejections(void **state)
+{
+	(void)state;
+	char reason[TRUCE_REASON_MAX];
+	assert_int_equal(decode(NULL, 0, NULL, reason), TRUCE_EINVAL);
+	assert_non_null(strstr(reason, "no body"));
+	assert_int_equal(decode("", 0, NULL, reason), TRUCE_EINVAL);
+	assert_int_equal(decode("ab\xff", 3, NULL, reason), TRUCE_EUTF8);
+	assert_non_null(strstr(reason, "UTF-8"));
+	assert_int_equal(decode("ab\xc3", 3, NULL, reason), TRUCE_EUTF8); /* cut sequence */
+	assert_int_equal(decode("a\0b", 3, NULL, reason), TRUCE_EINVAL);
+	assert_non_null(strstr(reason, "NUL"));
+	char big[1001];
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(decode(big, sizeof(big), NULL, reason), TRUCE_ETOOBIG);
+	assert_non_null(strstr(reason, "1001"));
+	assert_int_equal(decode("ok", 2, "2022-02-30", reason), TRUCE_EINVAL);
+	assert_int_equal(decode("ok", 2, "yesterday", reason), TRUCE_EINVAL);
+	assert_int_equal(decode("ok", 2, "2024-02-29", reason), 0);
+}
+
+static void test_garbage(void **state)
+{
+	(void)state;
+	char reason[TRUCE_REASON_MAX];
+	Truce__V1__Article *a = NULL;
+	const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
+	assert_int_equal(truce_wire_decode_article(junk, sizeof(junk), &lim, &a, reason,
+						   sizeof(reason)),
+			 TRUCE_EPROTO);
+	assert_null(a);
+	assert_int_equal(truce_wire_decode_article(junk, 0, &lim, &a, reason, sizeof(reason)),
+			 TRUCE_EPROTO);
+	truce_limits small = {.max_message = 3, .max_body = 10};
+	assert_int_equal(truce_wire_decode_article(junk, sizeof(junk), &small, &a, reason,
+						   sizeof(reason)),
+			 TRUCE_ETOOBIG);
+	/* A body field whose length runs past the end. */
+	const uint8_t trunc[] = {0x32, 0x20, 'a', 'b', 'c'};
+	assert_int_equal(truce_wire_decode_article(trunc, sizeof(trunc), &lim, &a, reason,
+						   sizeof(reason)),
+			 TRUCE_EPROTO);
+}
+
+static void key_of(const char *url, const char *body, uint8_t key[TRUCE_HASH_LEN])
+{
+	Truce__V1__Article a = TRUCE__V1__ARTICLE__INIT;
+	a.url = (char *)url;
+	a.has_body = body != NULL;
+	a.body.data = (uint8_t *)body;
+	a.body.len = body ? strlen(body) : 0;
+	truce_content_key(&a, key);
+}
+
+static void test_content_key(void **state)
+{
+	(void)state;
+	uint8_t k1[TRUCE_HASH_LEN], k2[TRUCE_HASH_LEN];
+	key_of("HTTPS://Example.COM/News/1#top", "x", k1);
+	key_of("https://example.com/News/1", "y", k2);
+	assert_memory_equal(k1, k2, TRUCE_HASH_LEN); /* URL wins over body */
+	key_of("https://example.com/news/1", "x", k2);
+	assert_memory_not_equal(k1, k2, TRUCE_HASH_LEN); /* paths are case-sensitive */
+	key_of(NULL, "Shelling  near\n the line ", k1);
+	key_of("", "Shelling near the line", k2);
+	assert_memory_equal(k1, k2, TRUCE_HASH_LEN); /* whitespace folded */
+	key_of(NULL, "Shelling near the lines", k2);
+	assert_memory_not_equal(k1, k2, TRUCE_HASH_LEN);
+}
+
+static void test_time(void **state)
+{
+	(void)state;
+	int64_t us;
+	assert_int_equal(truce_parse_rfc3339("1970-01-01T00:00:01Z", &us), 0);
+	assert_true(us == 1000000);
+	assert_int_equal(truce_parse_rfc3339("1970-01-01T02:00:01.5+02:00", &us), 0);
+	assert_true(us == 1500000);
+	assert_int_equal(truce_parse_rfc3339("2022-08-03", &us), 0);
+	char out[40];
+	truce_rfc3339(us, out, sizeof(out));
+	assert_string_equal(out, "2022-08-03T00:00:00.000000Z");
+	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T25:00:00Z", &us), 0);
+	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T10:00:00", &us), 0);
+	assert_int_not_equal(truce_parse_rfc3339("soon", &us), 0);
+	assert_int_equal(truce_date_check("2000-02-29"), 0);
+	assert_int_not_equal(truce_date_check("1900-02-29"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_valid_article), cmocka_unit_test(test_rejections),
+	    cmocka_unit_test(test_garbage),	  cmocka_unit_test(test_content_key),
+	    cmocka_unit_test(test_time),
+	};
+	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
+}

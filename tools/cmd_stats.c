@@ -1,0 +1,104 @@
+/*
+ * cmd_stats.c - `truce stats`: counts, last sequence numbers, uptime,
+ * database size and chain head of a running truced, via its query socket.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "qclient.h"
+
+#define DEFAULT_QUERY "tcp://127.0.0.1:7703"
+
+static void stats_usage(FILE *f)
+{
+	fprintf(f, "usage: truce stats [--connect QUERY_ENDPOINT] [--json] [--timeout MS]\n\n"
+		   "Counts and sequence numbers of a running truced.\n\n"
+		   "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
+		   "  --json         one JSON object\n"
+		   "  --timeout MS   how long to wait for the daemon (default 5000)\n"
+		   "  -h, --help     this text\n");
+}
+
+static void print_stats(const Truce__V1__Stats *s, int as_json)
+{
+	char head[2 * TRUCE_HASH_LEN + 1] = "";
+	if (s->chain_head.len == TRUCE_HASH_LEN)
+		truce_hex(s->chain_head.data, TRUCE_HASH_LEN, head);
+	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:s}", "articles",
+			      (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
+			      (json_int_t)s->incidents, "events", (json_int_t)s->events,
+			      "quarantined", (json_int_t)s->quarantined, "last_article_seq",
+			      (json_int_t)s->last_article_seq, "last_event_seq",
+			      (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
+			      "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
+			      s->extractor_version ? s->extractor_version : "");
+	if (as_json) {
+		char *str = json_dumps(j, JSON_COMPACT);
+		if (str != NULL)
+			puts(str);
+		free(str);
+	} else {
+		const char *key;
+		json_t *v;
+		json_object_foreach(j, key, v)
+		{
+			char *str = json_dumps(v, JSON_ENCODE_ANY);
+			printf("%-17s %s\n", key, str ? str : "");
+			free(str);
+		}
+	}
+	json_decref(j);
+}
+
+int truce_cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"connect", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+	    {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *ep = DEFAULT_QUERY;
+	int as_json = 0, c;
+	unsigned long long timeout = 5000;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': ep = optarg; break;
+		case 'j': as_json = 1; break;
+		case 't':
+			if (truce_parse_u64(optarg, &timeout) != 0 || timeout > 3600000)
+				return truce_usage_error("stats", "--timeout wants milliseconds");
+			break;
+		case 'h': stats_usage(stdout); return TRUCE_EXIT_OK;
+		default: return truce_usage_error("stats", "unknown option");
+		}
+	}
+	truce_qclient *q;
+	if (truce_qclient_open(ep, (int)timeout, &q) != 0) {
+		fprintf(stderr, "truce stats: cannot connect to %s\n", ep);
+		return TRUCE_EXIT_IO;
+	}
+	Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
+	rq.has_kind = 1;
+	rq.kind = TRUCE__V1__QUERY_REQUEST__KIND__STATS;
+	Truce__V1__QueryReply *r = NULL;
+	int rc = truce_qclient_call(q, &rq, &r);
+	int exit_code = TRUCE_EXIT_OK;
+	if (rc != 0) {
+		fprintf(stderr, "truce stats: %s: %s\n", ep, truce_strerror(rc));
+		exit_code = TRUCE_EXIT_IO;
+	} else if (!r->ok || r->stats == NULL) {
+		fprintf(stderr, "truce stats: %s\n", r->error ? r->error : "no stats in reply");
+		exit_code = TRUCE_EXIT_FAIL;
+	} else {
+		print_stats(r->stats, as_json);
+	}
+	if (r != NULL)
+		truce__v1__query_reply__free_unpacked(r, NULL);
+	truce_qclient_close(q);
+	return exit_code;
+}

@@ -1,0 +1,25 @@
+/*
+ * qclient.h - a client of truced's query socket, for the tools.
+ */
+#ifndef TRUCE_TOOLS_QCLIENT_H
+#define TRUCE_TOOLS_QCLIENT_H
+
+#include "truce/wire.h"
+
+typedef struct truce_qclient truce_qclient;
+
+/* Connects a DEALER to the query endpoint (lazy: never fails for a daemon
+ * that is down; calls then time out). */
+int truce_qclient_open(const char *endpoint, int timeout_ms, truce_qclient **out);
+void truce_qclient_close(truce_qclient *q);
+
+/*
+ * One request, one reply. TRUCE_ETIMEDOUT when no reply came in time (the
+ * socket is then replaced so a late reply cannot answer the next request),
+ * TRUCE_EPROTO when the reply does not decode. A reply with ok = false is
+ * returned as 0: the caller reads its error.
+ */
+int truce_qclient_call(truce_qclient *q, const Truce__V1__QueryRequest *rq,
+		       Truce__V1__QueryReply **out);
+
+#endif
