@@ -1,0 +1,389 @@
+/*
+ * test_store.c - unit tests of the LMDB store (daemon/store.c): append and
+ * ordering, dedup by content key, the article hash chain, quarantine,
+ * reopen after close, the writer lock, read-only access, the incident
+ * index, and map growth.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "truce.pb-c.h"
+#include "truce/store.h"
+
+typedef struct fixture {
+	char dir[64];
+	truce_store *st;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/truce-store-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	strcat(f->dir, "/data"); /* let the store create it */
+	char err[256] = "";
+	assert_int_equal(truce_store_open(f->dir, NULL, &f->st, err, sizeof(err)), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	truce_store_close(f->st);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(f->dir) - 5), f->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", f->dir);
+	free(f);
+	return 0;
+}
+
+static void key_of(const char *s, uint8_t key[TRUCE_HASH_LEN])
+{
+	crypto_hash_sha256(key, (const unsigned char *)s, strlen(s));
+}
+
+/* Appends article seq with content key of `name` in its own transaction. */
+static int append_one(truce_store *st, uint64_t seq, const char *name)
+{
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(st, 1, &t), 0);
+	uint8_t key[TRUCE_HASH_LEN];
+	key_of(name, key);
+	int rc = truce_txn_article_append(t, seq, key, name, strlen(name), NULL);
+	if (rc != 0) {
+		truce_txn_abort(t);
+		return rc;
+	}
+	return truce_txn_commit(t);
+}
+
+static void test_dir_created_owner_only(void **state)
+{
+	fixture *f = *state;
+	struct stat sb;
+	assert_int_equal(stat(f->dir, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+}
+
+static void test_append_scan_in_order(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(append_one(f->st, 1, "a"), 0);
+	assert_int_equal(append_one(f->st, 2, "b"), 0);
+	assert_int_equal(append_one(f->st, 3, "c"), 0);
+	/* A gap in the sequence is refused. */
+	assert_int_equal(append_one(f->st, 5, "e"), TRUCE_EINVAL);
+
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	uint64_t last = 0, n = 0;
+	assert_int_equal(truce_txn_last(t, TRUCE_DB_ARTICLES, &last), 0);
+	assert_int_equal(truce_txn_count(t, TRUCE_DB_ARTICLES, &n), 0);
+	assert_int_equal(last, 3);
+	assert_int_equal(n, 3);
+	truce_bytes v;
+	assert_int_equal(truce_txn_get(t, TRUCE_DB_ARTICLES, 4, &v), TRUCE_ENOTFOUND);
+	truce_txn_abort(t);
+}
+
+static void test_dedup_by_content_key(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(append_one(f->st, 1, "same"), 0);
+	assert_int_equal(append_one(f->st, 2, "same"), TRUCE_EEXIST);
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	uint8_t key[TRUCE_HASH_LEN];
+	uint64_t seq = 0;
+	key_of("same", key);
+	assert_int_equal(truce_txn_article_find(t, key, &seq), 0);
+	assert_int_equal(seq, 1);
+	key_of("other", key);
+	assert_int_equal(truce_txn_article_find(t, key, &seq), TRUCE_ENOTFOUND);
+	truce_txn_abort(t);
+}
+
+typedef struct chain_check {
+	uint8_t prev[TRUCE_HASH_LEN];
+	uint64_t n;
+} chain_check;
+
+static int check_link(void *ctx, uint64_t seq, truce_bytes val)
+{
+	chain_check *c = ctx;
+	Truce__V1__StoredArticle *sa =
+	    truce__v1__stored_article__unpack(NULL, val.len, val.data);
+	assert_non_null(sa);
+	assert_int_equal(sa->prev_hash.len, TRUCE_HASH_LEN);
+	assert_memory_equal(sa->prev_hash.data, c->prev, TRUCE_HASH_LEN);
+	uint8_t h[TRUCE_HASH_LEN];
+	crypto_hash_sha256_state hs;
+	crypto_hash_sha256_init(&hs);
+	crypto_hash_sha256_update(&hs, c->prev, TRUCE_HASH_LEN);
+	crypto_hash_sha256_update(&hs, sa->record.data, sa->record.len);
+	crypto_hash_sha256_final(&hs, h);
+	assert_memory_equal(sa->hash.data, h, TRUCE_HASH_LEN);
+	memcpy(c->prev, h, TRUCE_HASH_LEN);
+	c->n++;
+	assert_int_equal(seq, c->n);
+	truce__v1__stored_article__free_unpacked(sa, NULL);
+	return 0;
+}
+
+static void test_hash_chain(void **state)
+{
+	fixture *f = *state;
+	const char *names[] = {"one", "two", "three", "four"};
+	uint8_t last_hash[TRUCE_HASH_LEN];
+	for (uint64_t i = 0; i < 4; i++) {
+		truce_txn *t;
+		assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+		uint8_t key[TRUCE_HASH_LEN];
+		key_of(names[i], key);
+		assert_int_equal(truce_txn_article_append(t, i + 1, key, names[i],
+							  strlen(names[i]), last_hash),
+				 0);
+		assert_int_equal(truce_txn_commit(t), 0);
+	}
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	chain_check c = {{0}, 0};
+	assert_int_equal(truce_txn_scan(t, TRUCE_DB_ARTICLES, 1, TRUCE_SEQ_MAX, check_link, &c), 0);
+	assert_int_equal(c.n, 4);
+	uint8_t head[TRUCE_HASH_LEN];
+	uint64_t head_seq;
+	assert_int_equal(truce_txn_chain_head(t, head, &head_seq), 0);
+	assert_int_equal(head_seq, 4);
+	assert_memory_equal(head, last_hash, TRUCE_HASH_LEN);
+	assert_memory_equal(head, c.prev, TRUCE_HASH_LEN);
+	truce_txn_abort(t);
+}
+
+static void test_aborted_txn_leaves_nothing(void **state)
+{
+	fixture *f = *state;
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	uint8_t key[TRUCE_HASH_LEN];
+	key_of("gone", key);
+	assert_int_equal(truce_txn_article_append(t, 1, key, "gone", 4, NULL), 0);
+	assert_int_equal(truce_txn_append(t, TRUCE_DB_EVENTS, 1, "ev", 2), 0);
+	truce_txn_abort(t);
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	uint64_t n = 1;
+	assert_int_equal(truce_txn_count(t, TRUCE_DB_ARTICLES, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(truce_txn_count(t, TRUCE_DB_EVENTS, &n), 0);
+	assert_int_equal(n, 0);
+	uint8_t head[TRUCE_HASH_LEN];
+	assert_int_equal(truce_txn_chain_head(t, head, &n), 0);
+	assert_int_equal(n, 0);
+	truce_txn_abort(t);
+}
+
+static int collect_seq(void *ctx, uint64_t seq, truce_bytes val)
+{
+	uint64_t *seen = ctx;
+	assert_int_equal(val.len, 1);
+	seen[seen[0] + 1] = seq;
+	seen[0]++;
+	return 0;
+}
+
+static void test_quarantine_and_scan_range(void **state)
+{
+	fixture *f = *state;
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	for (uint64_t i = 1; i <= 5; i++)
+		assert_int_equal(truce_txn_append(t, TRUCE_DB_QUARANTINE, i, "q", 1), 0);
+	/* Append refuses a key that is not past the last one. */
+	assert_int_equal(truce_txn_append(t, TRUCE_DB_QUARANTINE, 3, "q", 1), TRUCE_EINVAL);
+	truce_txn_abort(t);
+
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	for (uint64_t i = 1; i <= 5; i++)
+		assert_int_equal(truce_txn_append(t, TRUCE_DB_QUARANTINE, i, "q", 1), 0);
+	assert_int_equal(truce_txn_commit(t), 0);
+
+	uint64_t seen[8] = {0};
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	assert_int_equal(truce_txn_scan(t, TRUCE_DB_QUARANTINE, 2, 4, collect_seq, seen), 0);
+	assert_int_equal(seen[0], 3);
+	assert_int_equal(seen[1], 2);
+	assert_int_equal(seen[3], 4);
+	memset(seen, 0, sizeof(seen));
+	assert_int_equal(truce_txn_scan(t, TRUCE_DB_QUARANTINE, 9, 20, collect_seq, seen), 0);
+	assert_int_equal(seen[0], 0);
+	assert_int_equal(truce_txn_scan(t, TRUCE_DB_QUARANTINE, 4, 2, collect_seq, seen), 0);
+	assert_int_equal(seen[0], 0);
+	truce_txn_abort(t);
+}
+
+static void test_reopen_keeps_everything(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(append_one(f->st, 1, "kept"), 0);
+	truce_store_close(f->st);
+	f->st = NULL;
+	char err[256];
+	assert_int_equal(truce_store_open(f->dir, NULL, &f->st, err, sizeof(err)), 0);
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	uint8_t key[TRUCE_HASH_LEN], head[TRUCE_HASH_LEN];
+	uint64_t seq = 0;
+	key_of("kept", key);
+	assert_int_equal(truce_txn_article_find(t, key, &seq), 0);
+	assert_int_equal(seq, 1);
+	assert_int_equal(truce_txn_chain_head(t, head, &seq), 0);
+	assert_int_equal(seq, 1);
+	truce_txn_abort(t);
+	/* And the chain continues from the stored head. */
+	assert_int_equal(append_one(f->st, 2, "next"), 0);
+}
+
+static void test_second_writer_refused_reader_allowed(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(append_one(f->st, 1, "x"), 0);
+	truce_store *other = NULL;
+	char err[256] = "";
+	assert_int_equal(truce_store_open(f->dir, NULL, &other, err, sizeof(err)), TRUCE_EBUSY);
+	assert_null(other);
+	assert_non_null(strstr(err, "in use"));
+
+	truce_store_opts ro = {.read_only = 1};
+	assert_int_equal(truce_store_open(f->dir, &ro, &other, err, sizeof(err)), 0);
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(other, 1, &t), TRUCE_EPERM);
+	assert_int_equal(truce_txn_begin(other, 0, &t), 0);
+	uint64_t n = 0;
+	assert_int_equal(truce_txn_count(t, TRUCE_DB_ARTICLES, &n), 0);
+	assert_int_equal(n, 1);
+	truce_txn_abort(t);
+	truce_store_close(other);
+}
+
+static void test_read_only_missing_store(void **state)
+{
+	(void)state;
+	truce_store_opts ro = {.read_only = 1};
+	truce_store *st = NULL;
+	char err[256] = "";
+	assert_int_equal(truce_store_open("/nonexistent/truce/dir", &ro, &st, err, sizeof(err)),
+			 TRUCE_ENOTFOUND);
+	assert_null(st);
+	assert_true(strlen(err) > 0);
+}
+
+static int collect_id(void *ctx, uint64_t id)
+{
+	uint64_t *seen = ctx;
+	seen[++seen[0]] = id;
+	return 0;
+}
+
+static void test_incident_index(void **state)
+{
+	fixture *f = *state;
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(truce_txn_incident_index_add(t, "karabakh", "2022-08-03", 1), 0);
+	assert_int_equal(truce_txn_incident_index_add(t, "karabakh", "2022-08-03", 1), 0);
+	assert_int_equal(truce_txn_incident_index_add(t, "karabakh", "2022-08-04", 2), 0);
+	assert_int_equal(truce_txn_incident_index_add(t, "karabakh", "2022-09-01", 3), 0);
+	assert_int_equal(truce_txn_incident_index_add(t, "karabakhx", "2022-08-03", 4), 0);
+	assert_int_equal(truce_txn_incident_index_add(t, "donbas", "2022-08-03", 5), 0);
+	assert_int_equal(truce_txn_commit(t), 0);
+
+	uint64_t seen[16] = {0};
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	assert_int_equal(truce_txn_incident_index_scan(t, "karabakh", "2022-08-01", "2022-08-10",
+						       collect_id, seen),
+			 0);
+	/* Same id twice on one day is indexed once; other conflicts (even
+	 * one whose name extends this one) and other days stay out. */
+	assert_int_equal(seen[0], 2);
+	assert_int_equal(seen[1], 1);
+	assert_int_equal(seen[2], 2);
+	truce_txn_abort(t);
+}
+
+static void test_map_grows_when_full(void **state)
+{
+	(void)state;
+	char dir[64];
+	strcpy(dir, "/tmp/truce-store-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	truce_store_opts o = {.map_size = 64 << 10};
+	truce_store *st;
+	char err[256];
+	assert_int_equal(truce_store_open(dir, &o, &st, err, sizeof(err)), 0);
+	static uint8_t blob[16 << 10];
+	memset(blob, 'x', sizeof(blob));
+	uint64_t seq = 1;
+	int grows = 0;
+	while (seq <= 64) {
+		truce_txn *t;
+		assert_int_equal(truce_txn_begin(st, 1, &t), 0);
+		int rc = truce_txn_append(t, TRUCE_DB_EVENTS, seq, blob, sizeof(blob));
+		if (rc == 0) {
+			rc = truce_txn_commit(t);
+		} else {
+			truce_txn_abort(t);
+		}
+		if (rc == TRUCE_EFULL) {
+			assert_int_equal(truce_store_grow(st), 0);
+			grows++;
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		seq++;
+	}
+	assert_true(grows > 0);
+	assert_true(truce_store_map_size(st) >= (size_t)1 << 20);
+	truce_txn *t;
+	uint64_t n = 0;
+	assert_int_equal(truce_txn_begin(st, 0, &t), 0);
+	assert_int_equal(truce_txn_count(t, TRUCE_DB_EVENTS, &n), 0);
+	assert_int_equal(n, 64);
+	truce_txn_abort(t);
+	truce_store_close(st);
+	char cmd[96];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_dir_created_owner_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_append_scan_in_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dedup_by_content_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hash_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_aborted_txn_leaves_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_quarantine_and_scan_range, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_second_writer_refused_reader_allowed, setup,
+					    teardown),
+	    cmocka_unit_test(test_read_only_missing_store),
+	    cmocka_unit_test_setup_teardown(test_incident_index, setup, teardown),
+	    cmocka_unit_test(test_map_grows_when_full),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
