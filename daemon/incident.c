@@ -12,6 +12,7 @@
  * The incident keeps every source's figures and the low/high range across
  * sources (one outlet says 14 wounded, another 8: 8-14).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,14 +130,18 @@ static Truce__V1__Incident *incident_load(truce_txn *t, uint64_t id)
 	return truce__v1__incident__unpack(NULL, v.len, v.data);
 }
 
-/* Higher is better; < 0 means "does not fit". */
+/* Higher is better; NO_FIT means the incident cannot take the claim. A
+ * fitting incident may score below zero (a far date, another village): it
+ * still beats opening a new incident. */
+#define NO_FIT INT_MIN
+
 static int fit_score(const Truce__V1__Incident *inc, const Truce__V1__Claim *c, long day)
 {
 	int same_article = has_u64(inc->article_seqs, inc->n_article_seqs, c->article_seq);
 	int has_claimant = has_str(inc->parties, inc->n_parties, c->claimant);
 	int has_accused = c->accused != NULL && has_str(inc->parties, inc->n_parties, c->accused);
 	if (!same_article && !has_claimant && !has_accused)
-		return -1;
+		return NO_FIT;
 	int score = 8 * same_article + 4 * (has_claimant && has_accused) + 2 * has_accused +
 		    has_claimant;
 	if (c->location != NULL && inc->n_places > 0)
@@ -161,13 +166,14 @@ static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int 
 	if (rc != 0)
 		return rc;
 	Truce__V1__Incident *best = NULL;
-	int best_score = -1;
+	int best_score = NO_FIT;
 	for (size_t i = 0; i < cs.n; i++) {
 		Truce__V1__Incident *inc = incident_load(t, cs.ids[i]);
 		if (inc == NULL)
 			return TRUCE_ECORRUPT;
 		int s = fit_score(inc, c, day);
-		if (s > best_score || (s == best_score && best != NULL && inc->id < best->id)) {
+		if (s != NO_FIT &&
+		    (s > best_score || (s == best_score && best != NULL && inc->id < best->id))) {
 			if (best != NULL)
 				truce__v1__incident__free_unpacked(best, NULL);
 			best = inc;
