@@ -11,6 +11,7 @@
  * instead of the latency.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #define DEFAULT_BATCH 256
 #define POLL_MS 200
 #define QUERY_PER_TURN 16
+#define DEFAULT_HWM 100000
 
 typedef struct truced_config {
 	const char *data_dir;
@@ -36,6 +38,7 @@ typedef struct truced_config {
 	size_t batch;
 	size_t parse_threads;
 	size_t map_size;
+	size_t pub_hwm; /* events queued per subscriber before PUB drops */
 	int sync;
 	truce_limits limits;
 	truce_log log;
@@ -74,12 +77,14 @@ static void usage(FILE *f)
 		"  --max-message B     largest accepted frame in bytes (default %u)\n"
 		"  --max-body B        largest accepted article body (default %u)\n"
 		"  --rules DIR         extraction rule files overriding the built-in ones\n"
+		"  --pub-hwm N         events queued per subscriber before PUB drops them\n"
+		"                      (default %d; a subscriber backfills what it missed)\n"
 		"  --log-level L       error | warn | info (default) | debug\n"
 		"  -h, --help          this text\n"
 		"  --version           print the version\n\n"
 		"Endpoints may be tcp://HOST:PORT or ipc://PATH. SIGTERM/SIGINT finish the\n"
 		"batch in hand, commit, ack and exit 0; SIGHUP reloads the rules.\n",
-		DEFAULT_BATCH, TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY);
+		DEFAULT_BATCH, TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY, DEFAULT_HWM);
 }
 
 /* A decimal count, 0 allowed. */
@@ -126,6 +131,7 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 	    {"max-body", required_argument, NULL, 'B'},	   {"rules", required_argument, NULL, 'r'},
 	    {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},	   {"parse-threads", required_argument, NULL, 'P'},
+	    {"pub-hwm", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c, bad = 0;
@@ -137,6 +143,7 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 		case 'q': cfg->query_ep = optarg; break;
 		case 'r': cfg->rules_dir = optarg; break;
 		case 'b': bad = parse_size(optarg, &cfg->batch) != 0; break;
+		case 'H': bad = parse_size(optarg, &cfg->pub_hwm) != 0 || cfg->pub_hwm > INT_MAX; break;
 		case 'P':
 			bad = parse_count(optarg, &cfg->parse_threads) != 0 ||
 			      cfg->parse_threads > 64;
@@ -169,11 +176,11 @@ typedef struct truced_sockets {
 	void *query;
 } truced_sockets;
 
-static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t maxmsg,
+static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t maxmsg, int hwm,
 			 const truce_log *lg)
 {
 	void *sock = zmq_socket(s->ctx, type);
-	int linger = 2000, hwm = 100000;
+	int linger = 2000;
 	if (sock == NULL)
 		return NULL;
 	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
@@ -199,9 +206,9 @@ static int sockets_open(truced_sockets *s, const truced_config *cfg)
 	/* The ingest limit leaves room for the protobuf framing around a
 	 * maximal body; decode then applies the exact limits with reasons. */
 	s->ingest = open_socket(s, ZMQ_ROUTER, cfg->ingest_ep, (int64_t)cfg->limits.max_message,
-				&cfg->log);
-	s->pub = s->ingest ? open_socket(s, ZMQ_PUB, cfg->publish_ep, -1, &cfg->log) : NULL;
-	s->query = s->pub ? open_socket(s, ZMQ_ROUTER, cfg->query_ep, 65536, &cfg->log) : NULL;
+				DEFAULT_HWM, &cfg->log);
+	s->pub = s->ingest ? open_socket(s, ZMQ_PUB, cfg->publish_ep, -1, (int)cfg->pub_hwm, &cfg->log) : NULL;
+	s->query = s->pub ? open_socket(s, ZMQ_ROUTER, cfg->query_ep, 65536, DEFAULT_HWM, &cfg->log) : NULL;
 	return s->query != NULL ? 0 : TRUCE_ENET;
 }
 
@@ -353,6 +360,7 @@ int main(int argc, char **argv)
 	    .publish_ep = DEFAULT_PUBLISH,
 	    .query_ep = DEFAULT_QUERY,
 	    .batch = DEFAULT_BATCH,
+	    .pub_hwm = DEFAULT_HWM,
 	    .parse_threads = SIZE_MAX, /* SIZE_MAX = cores - 1, resolved below */
 	    .limits = {.max_message = TRUCE_DEFAULT_MAX_MESSAGE, .max_body = TRUCE_DEFAULT_MAX_BODY},
 	    .log = {.level = TRUCE_LOG_INFO, .out = stderr},

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #define DEFAULT_QUERY "tcp://127.0.0.1:7703"
 #define MAX_TOPICS 32
 #define QUERY_TIMEOUT_MS 5000
+#define IDLE_CATCHUP_MS 2000 /* quiet this long: ask the query socket anyway */
 
 static volatile sig_atomic_t watch_stop;
 
@@ -44,6 +46,7 @@ typedef struct watch_opts {
 	unsigned long long since;
 	int has_since;
 	unsigned long long count;
+	unsigned long long hwm;
 	int json;
 } watch_opts;
 
@@ -225,10 +228,22 @@ static int backfill(watch_run *w, uint64_t upto)
 static int live_loop(watch_run *w)
 {
 	zmq_msg_t topic, body;
+	int64_t quiet_since = truce_now_us();
 	while (!watch_stop) {
 		zmq_pollitem_t pi = {.socket = w->sub, .events = ZMQ_POLLIN};
-		if (zmq_poll(&pi, 1, 500) <= 0)
+		if (zmq_poll(&pi, 1, 500) <= 0) {
+			/* A gap is only seen when the next event arrives. When the
+			 * feed goes quiet, ask once in a while: the last events of a
+			 * burst may have been dropped with nothing behind them. */
+			if (w->q != NULL && w->have_last &&
+			    truce_now_us() - quiet_since > IDLE_CATCHUP_MS * 1000) {
+				quiet_since = truce_now_us();
+				if (backfill(w, 0) == 1)
+					return 0;
+			}
 			continue;
+		}
+		quiet_since = truce_now_us();
 		zmq_msg_init(&topic);
 		zmq_msg_init(&body);
 		int ok = zmq_msg_recv(&topic, w->sub, 0) >= 0 && zmq_msg_more(&topic) &&
@@ -241,8 +256,11 @@ static int live_loop(watch_run *w)
 		if (ev == NULL)
 			continue;
 		int done = 0;
-		if (w->have_last && ev->seq > w->last + 1 && w->q != NULL)
+		if (w->have_last && ev->seq > w->last + 1 && w->q != NULL) {
+			fprintf(stderr, "truce watch: events %llu..%llu missed live, backfilling\n",
+				(unsigned long long)w->last + 1, (unsigned long long)ev->seq - 1);
 			done = backfill(w, ev->seq - 1) == 1; /* fill the hole first */
+		}
 		if (!done)
 			done = handle_event(w, ev);
 		truce__v1__event__free_unpacked(ev, NULL);
@@ -267,6 +285,8 @@ static void watch_usage(FILE *f)
 		"  --state FILE     remember the last seq in FILE and resume after it\n"
 		"  --count N        exit after printing N events\n"
 		"  --no-backfill    live events only; never ask the query socket\n"
+		"  --hwm N          live events queued here before ZeroMQ drops them\n"
+		"                   (default 100000; dropped events are backfilled)\n"
 		"  --json           one JSON object per event\n"
 		"  -h, --help       this text\n");
 }
@@ -297,6 +317,7 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 	    {"topic", required_argument, NULL, 't'},   {"since", required_argument, NULL, 's'},
 	    {"state", required_argument, NULL, 'S'},   {"count", required_argument, NULL, 'n'},
 	    {"json", no_argument, NULL, 'j'},	       {"no-backfill", no_argument, NULL, 'N'},
+	    {"hwm", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -323,6 +344,10 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 			if (truce_parse_u64(optarg, &o->count) != 0)
 				return truce_usage_error("watch", "--count wants a number");
 			break;
+		case 'H':
+			if (truce_parse_u64(optarg, &o->hwm) != 0 || o->hwm == 0 || o->hwm > INT_MAX)
+				return truce_usage_error("watch", "--hwm wants a positive number");
+			break;
 		default: return truce_usage_error("watch", "unknown option");
 		}
 	}
@@ -338,7 +363,7 @@ static int watch_open(watch_run *w, int no_backfill)
 	const watch_opts *o = w->o;
 	w->ctx = zmq_ctx_new();
 	w->sub = zmq_socket(w->ctx, ZMQ_SUB);
-	int linger = 0, hwm = 100000;
+	int linger = 0, hwm = (int)o->hwm;
 	zmq_setsockopt(w->sub, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(w->sub, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	/* With backfill, subscribe to everything and filter here, after gap
@@ -366,7 +391,7 @@ static int watch_open(watch_run *w, int no_backfill)
 
 int truce_cmd_watch(int argc, char **argv)
 {
-	watch_opts o = {.connect = DEFAULT_PUB, .query = DEFAULT_QUERY};
+	watch_opts o = {.connect = DEFAULT_PUB, .query = DEFAULT_QUERY, .hwm = 100000};
 	int no_backfill = 0;
 	int rc = parse_watch_args(argc, argv, &o, &no_backfill);
 	if (rc != 0)
