@@ -46,9 +46,12 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 		json_t *v;
 		json_object_foreach(j, key, v)
 		{
-			char *str = json_dumps(v, JSON_ENCODE_ANY);
-			printf("%-17s %s\n", key, str ? str : "");
-			free(str);
+			if (json_is_string(v))
+				printf("%-17s %s\n", key, json_string_value(v));
+			else if (json_is_real(v))
+				printf("%-17s %.1f\n", key, json_real_value(v));
+			else
+				printf("%-17s %" JSON_INTEGER_FORMAT "\n", key, json_integer_value(v));
 		}
 	}
 	json_decref(j);
