@@ -209,8 +209,20 @@ static void ranges_update(Truce__V1__Incident *inc)
 	}
 }
 
+/* The name under which an incident lists the claim's outlet. An article
+ * without a source is still a report of its own, so it counts as one source
+ * ("article 7"), never merged with other unattributed articles. */
+static const char *source_label(const Truce__V1__Claim *c, char *buf, size_t len)
+{
+	if (c->source != NULL && c->source[0] != '\0')
+		return c->source;
+	snprintf(buf, len, "article %llu", (unsigned long long)c->article_seq);
+	return buf;
+}
+
 static int add_figure(Truce__V1__Incident *inc, const Truce__V1__Claim *c)
 {
+	char label[40];
 	if (!c->has_killed && !c->has_wounded)
 		return 0;
 	Truce__V1__SourceFigure *f = malloc(sizeof(*f));
@@ -223,7 +235,7 @@ static int add_figure(Truce__V1__Incident *inc, const Truce__V1__Claim *c)
 	}
 	inc->figures = nv;
 	truce__v1__source_figure__init(f);
-	f->source = strdup(c->source != NULL ? c->source : "unknown");
+	f->source = strdup(source_label(c, label, sizeof(label)));
 	f->claimant = strdup(c->claimant != NULL ? c->claimant : "");
 	f->has_article_seq = f->has_claim_id = 1;
 	f->article_seq = c->article_seq;
@@ -254,11 +266,11 @@ static int set_date(char **field, const char *day)
 static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *c, long day,
 			      int *changed)
 {
-	char d[11];
+	char d[11], label[40];
 	truce_day_format(day, d);
 	int r[6];
 	r[0] = add_u64(&inc->claim_ids, &inc->n_claim_ids, c->id, 0);
-	r[1] = add_str(&inc->sources, &inc->n_sources, c->source != NULL ? c->source : "unknown");
+	r[1] = add_str(&inc->sources, &inc->n_sources, source_label(c, label, sizeof(label)));
 	r[2] = add_u64(&inc->article_seqs, &inc->n_article_seqs, c->article_seq, 1);
 	r[3] = add_str(&inc->places, &inc->n_places, c->location);
 	r[4] = add_str(&inc->parties, &inc->n_parties, c->claimant);

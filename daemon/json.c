@@ -92,14 +92,15 @@ json_t *truce_json_incident(const Truce__V1__Incident *inc)
 				    opt_int(f->has_killed, f->killed), "wounded",
 				    opt_int(f->has_wounded, f->wounded)));
 	}
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
 			 (json_int_t)inc->id, "conflict", str_or_null(inc->conflict), "key",
 			 str_or_null(inc->key), "date_first", str_or_null(inc->date_first),
 			 "date_last", str_or_null(inc->date_last), "parties",
 			 str_array(inc->parties, inc->n_parties), "places",
 			 str_array(inc->places, inc->n_places), "sources",
 			 str_array(inc->sources, inc->n_sources), "claims",
-			 u64_array(inc->claim_ids, inc->n_claim_ids), "killed",
+			 u64_array(inc->claim_ids, inc->n_claim_ids), "article_seqs",
+			 u64_array(inc->article_seqs, inc->n_article_seqs), "killed",
 			 range(inc->has_killed_low, inc->killed_low, inc->killed_high), "wounded",
 			 range(inc->has_wounded_low, inc->wounded_low, inc->wounded_high),
 			 "figures", figs);
