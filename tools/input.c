@@ -21,13 +21,12 @@ static int read_all(const char *path, char **out, size_t *len)
 		return TRUCE_EIO;
 	size_t cap = 8192, n = 0;
 	char *buf = malloc(cap);
-	int rc = 0;
-	while (buf != NULL) {
-		if (n + 4096 + 1 > cap) {
+	int rc = buf != NULL ? 0 : TRUCE_ENOMEM;
+	while (rc == 0) {
+		if (cap - n < 4096 + 1) {
 			char *nb = realloc(buf, cap * 2);
 			if (nb == NULL) {
-				free(buf);
-				buf = NULL;
+				rc = TRUCE_ENOMEM;
 				break;
 			}
 			buf = nb;
@@ -36,15 +35,11 @@ static int read_all(const char *path, char **out, size_t *len)
 		size_t got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
 		if (got == 0)
-			break;
+			rc = ferror(f) ? TRUCE_EIO : 1; /* 1: end of input */
 	}
-	if (buf == NULL)
-		rc = TRUCE_ENOMEM;
-	else if (ferror(f))
-		rc = TRUCE_EIO;
 	if (f != stdin)
 		fclose(f);
-	if (rc != 0) {
+	if (rc < 0) {
 		free(buf);
 		return rc;
 	}
