@@ -9,38 +9,27 @@
  * doubling up to a ceiling, until --deadline; re-sends are safe because the
  * daemon acks a stored article as DUPLICATE. The collector forgets an
  * article only when it is acked STORED, DUPLICATE or REJECTED, and exits 0
- * only when every article was STORED or DUPLICATE.
+ * only when every article was STORED or DUPLICATE. The send window itself
+ * lives in sender.c, shared with `truce replay --publish`.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <zmq.h>
 
 #include "cli.h"
+#include "sender.h"
 #include "truce/wire.h"
 
 #define DEFAULT_CONNECT "tcp://127.0.0.1:7701"
-#define MAX_TIMEOUT_MS 30000
 
-enum art_state { ART_PENDING, ART_INFLIGHT, ART_DONE };
-
+/* What the report says of an article besides its Ack (sender.h). */
 typedef struct out_article {
-	uint8_t *frame; /* packed Article */
-	size_t len;
 	char *id;
 	char where[300];
-	enum art_state state;
-	int64_t sent_ms;
-	int64_t timeout_ms;
-	unsigned sends;
-	Truce__V1__AckStatus status;
-	uint64_t seq;
-	char *reason;
 } out_article;
 
 typedef struct collect_opts {
@@ -57,18 +46,10 @@ typedef struct collect_opts {
 
 typedef struct collect_run {
 	collect_opts *o;
-	out_article *v;
+	truce_sender *snd;
+	out_article *v; /* by sender index */
 	size_t n, cap;
-	size_t inflight, done;
-	size_t stored, duplicates, rejected;
 } collect_run;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int add_article(void *vctx, const truce_input_article *a)
 {
@@ -94,119 +75,25 @@ static int add_article(void *vctx, const truce_input_article *a)
 	art.content_type = a->is_html || run->o->force_html ? TRUCE__V1__CONTENT_TYPE__CONTENT_HTML
 							     : TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT;
 	art.collector_id = (char *)run->o->collector_id;
+	uint8_t *frame;
+	size_t len;
+	if (truce_wire_pack(&art.base, &frame, &len) != 0)
+		return TRUCE_ENOMEM;
+	int rc = truce_sender_add(run->snd, frame, len, NULL);
+	free(frame);
+	if (rc != 0)
+		return rc;
 	out_article *oa = &run->v[run->n];
 	memset(oa, 0, sizeof(*oa));
-	if (truce_wire_pack(&art.base, &oa->frame, &oa->len) != 0)
-		return TRUCE_ENOMEM;
 	oa->id = strdup(a->id != NULL ? a->id : "");
 	snprintf(oa->where, sizeof(oa->where), "%s", a->where);
 	run->n++;
 	return 0;
 }
 
-static int send_article(void *sock, collect_run *run, size_t i)
+static const char *status_name(const truce_send_item *a)
 {
-	out_article *a = &run->v[i];
-	uint8_t msg_id[8];
-	for (int k = 0; k < 8; k++)
-		msg_id[k] = (uint8_t)((uint64_t)i >> (56 - 8 * k));
-	if (zmq_send(sock, msg_id, sizeof(msg_id), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
-		return -1;
-	if (zmq_send(sock, a->frame, a->len, ZMQ_DONTWAIT) < 0)
-		return -1;
-	if (a->state != ART_INFLIGHT)
-		run->inflight++;
-	a->state = ART_INFLIGHT;
-	a->sent_ms = now_ms();
-	a->timeout_ms = a->sends == 0 ? run->o->timeout_ms
-				      : (a->timeout_ms * 2 > MAX_TIMEOUT_MS ? MAX_TIMEOUT_MS
-									    : a->timeout_ms * 2);
-	a->sends++;
-	return 0;
-}
-
-static void handle_ack(collect_run *run, const uint8_t *buf, size_t len)
-{
-	Truce__V1__Ack *ack = truce__v1__ack__unpack(NULL, len, buf);
-	if (ack == NULL || ack->msg_id.len != 8) {
-		fprintf(stderr, "truce collect: ignoring a malformed ack\n");
-		if (ack != NULL)
-			truce__v1__ack__free_unpacked(ack, NULL);
-		return;
-	}
-	uint64_t i = 0;
-	for (int k = 0; k < 8; k++)
-		i = (i << 8) | ack->msg_id.data[k];
-	if (i < run->n && run->v[i].state == ART_INFLIGHT) {
-		out_article *a = &run->v[i];
-		a->state = ART_DONE;
-		a->status = ack->status;
-		a->seq = ack->has_article_seq ? ack->article_seq : 0;
-		a->reason = ack->reason != NULL ? strdup(ack->reason) : NULL;
-		run->inflight--;
-		run->done++;
-		run->stored += ack->status == TRUCE__V1__ACK_STATUS__ACK_STORED;
-		run->duplicates += ack->status == TRUCE__V1__ACK_STATUS__ACK_DUPLICATE;
-		run->rejected += ack->status == TRUCE__V1__ACK_STATUS__ACK_REJECTED;
-	}
-	/* else: a late ack of an article already acked by an earlier send */
-	truce__v1__ack__free_unpacked(ack, NULL);
-}
-
-static void drain_acks(void *sock, collect_run *run, int wait_ms)
-{
-	zmq_pollitem_t pi = {.socket = sock, .events = ZMQ_POLLIN};
-	if (zmq_poll(&pi, 1, wait_ms) <= 0)
-		return;
-	zmq_msg_t m;
-	zmq_msg_init(&m);
-	while (zmq_msg_recv(&m, sock, ZMQ_DONTWAIT) >= 0) {
-		handle_ack(run, zmq_msg_data(&m), zmq_msg_size(&m));
-		while (zmq_msg_more(&m) && zmq_msg_recv(&m, sock, 0) >= 0)
-			; /* an ack is one frame; skip anything else */
-	}
-	zmq_msg_close(&m);
-}
-
-static void progress(const collect_run *run, int final)
-{
-	if (run->o->quiet || !isatty(STDERR_FILENO))
-		return;
-	fprintf(stderr, "\rcollect: %zu/%zu acked, %zu in flight", run->done, run->n,
-		run->inflight);
-	if (final)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
-static void pump(void *sock, collect_run *run)
-{
-	int64_t start = now_ms(), last_progress = 0;
-	size_t next = 0;
-	while (run->done < run->n && now_ms() - start < run->o->deadline_ms) {
-		int64_t now = now_ms();
-		for (size_t i = 0; i < next; i++) {
-			out_article *a = &run->v[i];
-			if (a->state == ART_INFLIGHT && now - a->sent_ms >= a->timeout_ms)
-				send_article(sock, run, i);
-		}
-		while (next < run->n && run->inflight < run->o->window) {
-			if (send_article(sock, run, next) != 0)
-				break;
-			next++;
-		}
-		drain_acks(sock, run, 50);
-		if (now - last_progress >= 1000) {
-			progress(run, 0);
-			last_progress = now;
-		}
-	}
-	progress(run, 1);
-}
-
-static const char *status_name(const out_article *a)
-{
-	if (a->state != ART_DONE)
+	if (a->state != TRUCE_SEND_DONE)
 		return "UNACKED";
 	switch (a->status) {
 	case TRUCE__V1__ACK_STATUS__ACK_STORED:
@@ -218,18 +105,19 @@ static const char *status_name(const out_article *a)
 	}
 }
 
-static int article_ok(const out_article *a)
+static int article_ok(const truce_send_item *a)
 {
-	return a->state == ART_DONE && a->status != TRUCE__V1__ACK_STATUS__ACK_REJECTED;
+	return a->state == TRUCE_SEND_DONE && a->status != TRUCE__V1__ACK_STATUS__ACK_REJECTED;
 }
 
 static void report(const collect_run *run)
 {
 	for (size_t i = 0; i < run->n; i++) {
-		const out_article *a = &run->v[i];
+		const out_article *oa = &run->v[i];
+		const truce_send_item *a = truce_sender_item(run->snd, i);
 		if (run->o->json) {
-			json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "id", a->id, "source",
-					      a->where, "status", status_name(a), "seq",
+			json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "id", oa->id, "source",
+					      oa->where, "status", status_name(a), "seq",
 					      (json_int_t)a->seq, "sends", (json_int_t)a->sends);
 			if (a->reason != NULL)
 				json_object_set_new(o, "reason", json_string(a->reason));
@@ -239,14 +127,17 @@ static void report(const collect_run *run)
 			free(s);
 			json_decref(o);
 		} else if (!article_ok(a) || !run->o->quiet) {
-			printf("%-10s %-8s seq=%-8llu %s%s%s\n", status_name(a), a->id,
-			       (unsigned long long)a->seq, a->where, a->reason ? ": " : "",
+			printf("%-10s %-8s seq=%-8llu %s%s%s\n", status_name(a), oa->id,
+			       (unsigned long long)a->seq, oa->where, a->reason ? ": " : "",
 			       a->reason ? a->reason : "");
 		}
 	}
 	fprintf(stderr,
 		"collect: %zu articles: %zu stored, %zu duplicate, %zu rejected, %zu unacked\n",
-		run->n, run->stored, run->duplicates, run->rejected, run->n - run->done);
+		run->n, truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_STORED),
+		truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE),
+		truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_REJECTED),
+		run->n - truce_sender_done(run->snd));
 }
 
 static void collect_usage(FILE *f)
@@ -345,12 +236,10 @@ static int read_inputs(collect_run *run, const char *jsonl, int argc, char **arg
 
 static void run_free(collect_run *run)
 {
-	for (size_t i = 0; i < run->n; i++) {
-		free(run->v[i].frame);
+	for (size_t i = 0; i < run->n; i++)
 		free(run->v[i].id);
-		free(run->v[i].reason);
-	}
 	free(run->v);
+	truce_sender_free(run->snd);
 }
 
 int truce_cmd_collect(int argc, char **argv)
@@ -365,27 +254,38 @@ int truce_cmd_collect(int argc, char **argv)
 	if (rc != 0)
 		return rc < 0 ? TRUCE_EXIT_OK : rc;
 	collect_run run = {.o = &o};
-	rc = read_inputs(&run, jsonl, argc, argv);
-	if (rc != 0) {
-		run_free(&run);
-		return rc;
-	}
 	void *ctx = zmq_ctx_new();
-	void *sock = zmq_socket(ctx, ZMQ_DEALER);
-	int linger = 0, hwm = (int)(o.window * 4 + 16);
-	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
-	zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
-	if (zmq_connect(sock, o.connect) != 0) {
+	void *sock = NULL;
+	truce_sender_opts so = {.window = o.window,
+				.timeout_ms = o.timeout_ms,
+				.label = "collect",
+				.progress = !o.quiet};
+	rc = ctx != NULL ? truce_sender_socket(ctx, o.window, &sock) : TRUCE_ENET;
+	if (rc == 0)
+		rc = truce_sender_new(sock, &so, &run.snd);
+	if (rc != 0) {
+		fprintf(stderr, "truce collect: %s\n", truce_strerror(rc));
+		rc = TRUCE_EXIT_IO;
+	} else {
+		rc = read_inputs(&run, jsonl, argc, argv);
+	}
+	if (rc != 0) {
+		/* nothing sent yet */
+	} else if (zmq_connect(sock, o.connect) != 0) {
 		fprintf(stderr, "truce collect: cannot connect to %s: %s\n", o.connect,
 			zmq_strerror(errno));
 		rc = TRUCE_EXIT_IO;
 	} else {
-		pump(sock, &run);
+		truce_sender_run(run.snd, o.deadline_ms);
 		report(&run);
-		rc = run.stored + run.duplicates == run.n ? TRUCE_EXIT_OK : TRUCE_EXIT_FAIL;
+		size_t ok = truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_STORED) +
+			    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
+		rc = ok == run.n ? TRUCE_EXIT_OK : TRUCE_EXIT_FAIL;
 	}
-	zmq_close(sock);
-	zmq_ctx_term(ctx);
 	run_free(&run);
+	if (sock != NULL)
+		zmq_close(sock);
+	if (ctx != NULL)
+		zmq_ctx_term(ctx);
 	return rc;
 }
