@@ -95,6 +95,11 @@ static int recv_message(void *sock, truced_item *it)
 		}
 		more = zmq_msg_more(&f);
 		it->frames++;
+		if (it->frames == 1)
+			/* Every frame carries the connection's metadata; the first
+			 * one is read in both cases below, so a malformed message
+			 * lands in quarantine with its sender's key too. */
+			item_peer_key(it, &f);
 		if (it->frames == 1 && !more && !it->has_payload) {
 			/* A lone frame: no msg_id, keep it as the payload for quarantine. */
 			it->payload = f;
@@ -102,7 +107,6 @@ static int recv_message(void *sock, truced_item *it)
 			continue;
 		}
 		if (it->frames == 1) {
-			item_peer_key(it, &f);
 			if (zmq_msg_size(&f) > TRUCE_MAX_MSG_ID)
 				item_reject(it, "msg_id frame is over 64 bytes");
 			it->msg_id_len = copy_frame(&f, it->msg_id, sizeof(it->msg_id));

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "truced.h"
 
 #define DEFAULT_INGEST "tcp://127.0.0.1:7701"
@@ -35,6 +36,9 @@ typedef struct truced_config {
 	const char *publish_ep;
 	const char *query_ep;
 	const char *rules_dir;
+	const char *curve_secret; /* server secret key file: CURVE on every socket */
+	const char *allow_dir;	  /* *.pub of the clients the ZAP handler admits */
+	int insecure;		  /* no keys, yet bind beyond loopback/ipc */
 	size_t batch;
 	size_t parse_threads;
 	size_t map_size;
@@ -79,11 +83,19 @@ static void usage(FILE *f)
 		"  --rules DIR         extraction rule files overriding the built-in ones\n"
 		"  --pub-hwm N         events queued per subscriber before PUB drops them\n"
 		"                      (default %d; a subscriber backfills what it missed)\n"
+		"  --curve-secret FILE this server's secret key (truce keygen): every socket\n"
+		"                      becomes a CURVE server\n"
+		"  --allow DIR         *.pub public keys of the clients admitted (with\n"
+		"                      --curve-secret; SIGHUP reloads them)\n"
+		"  --insecure          without keys, still bind non-loopback endpoints\n"
 		"  --log-level L       error | warn | info (default) | debug\n"
 		"  -h, --help          this text\n"
 		"  --version           print the version\n\n"
 		"Endpoints may be tcp://HOST:PORT or ipc://PATH. SIGTERM/SIGINT finish the\n"
-		"batch in hand, commit, ack and exit 0; SIGHUP reloads the rules.\n",
+		"batch in hand, commit, ack and exit 0; SIGHUP reloads the rules (and the\n"
+		"allow-list). Without --curve-secret there is no authentication and no\n"
+		"encryption, so only ipc:// and loopback tcp:// endpoints are allowed\n"
+		"unless --insecure is given.\n",
 		DEFAULT_BATCH, TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY, DEFAULT_HWM);
 }
 
@@ -120,6 +132,31 @@ static int parse_sync(const char *s, int *out)
 	return -1;
 }
 
+/*
+ * Without keys anyone who can reach an endpoint can feed, read and watch
+ * the store, so plain sockets stay on this machine unless --insecure says
+ * otherwise. Returns 1 (a usage error) when the options do not fit.
+ */
+static int check_security(const truced_config *cfg)
+{
+	const char *eps[] = {cfg->ingest_ep, cfg->publish_ep, cfg->query_ep};
+	if ((cfg->curve_secret == NULL) != (cfg->allow_dir == NULL)) {
+		fprintf(stderr, "truced: --curve-secret and --allow go together "
+				"(see truced --help)\n");
+		return 1;
+	}
+	for (int i = 0; i < 3 && cfg->curve_secret == NULL && !cfg->insecure; i++) {
+		if (!truced_endpoint_is_local(eps[i])) {
+			fprintf(stderr,
+				"truced: refusing to bind %s without authentication: give "
+				"--curve-secret and --allow, or --insecure\n",
+				eps[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Returns -1 to exit 0 (--help), 1 on a usage error, 0 to run. */
 static int parse_args(int argc, char **argv, truced_config *cfg)
 {
@@ -132,6 +169,8 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 	    {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},	   {"parse-threads", required_argument, NULL, 'P'},
 	    {"pub-hwm", required_argument, NULL, 'H'},
+	    {"curve-secret", required_argument, NULL, 'K'}, {"allow", required_argument, NULL, 'A'},
+	    {"insecure", no_argument, NULL, 'U'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c, bad = 0;
@@ -142,6 +181,9 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 		case 'p': cfg->publish_ep = optarg; break;
 		case 'q': cfg->query_ep = optarg; break;
 		case 'r': cfg->rules_dir = optarg; break;
+		case 'K': cfg->curve_secret = optarg; break;
+		case 'A': cfg->allow_dir = optarg; break;
+		case 'U': cfg->insecure = 1; break;
 		case 'b': bad = parse_size(optarg, &cfg->batch) != 0; break;
 		case 'H': bad = parse_size(optarg, &cfg->pub_hwm) != 0 || cfg->pub_hwm > INT_MAX; break;
 		case 'P':
@@ -166,7 +208,7 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 			optind < argc ? argv[optind] : argv[optind - 1]);
 		return 1;
 	}
-	return 0;
+	return check_security(cfg);
 }
 
 typedef struct truced_sockets {
@@ -174,6 +216,7 @@ typedef struct truced_sockets {
 	void *ingest;
 	void *pub;
 	void *query;
+	truced_auth *auth; /* NULL: plain sockets */
 } truced_sockets;
 
 static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t maxmsg, int hwm,
@@ -183,6 +226,12 @@ static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t ma
 	int linger = 2000;
 	if (sock == NULL)
 		return NULL;
+	if (truced_auth_server_setup(s->auth, sock) != 0) {
+		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "main", "cannot make %s a CURVE server: %s", ep,
+			   zmq_strerror(errno));
+		zmq_close(sock);
+		return NULL;
+	}
 	zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
 	zmq_setsockopt(sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
@@ -203,6 +252,11 @@ static int sockets_open(truced_sockets *s, const truced_config *cfg)
 	s->ctx = zmq_ctx_new();
 	if (s->ctx == NULL)
 		return TRUCE_ENET;
+	/* The ZAP handler first: a CURVE socket bound before it would admit
+	 * any client key. */
+	if (cfg->curve_secret != NULL &&
+	    truced_auth_start(s->ctx, cfg->curve_secret, cfg->allow_dir, &cfg->log, &s->auth) != 0)
+		return TRUCE_EINVAL;
 	/* The ingest limit leaves room for the protobuf framing around a
 	 * maximal body; decode then applies the exact limits with reasons. */
 	s->ingest = open_socket(s, ZMQ_ROUTER, cfg->ingest_ep, (int64_t)cfg->limits.max_message,
@@ -222,6 +276,7 @@ static void sockets_close(truced_sockets *s)
 		zmq_close(s->query);
 	if (s->ctx)
 		zmq_ctx_term(s->ctx);
+	truced_auth_free(s->auth); /* its thread ends with the context */
 }
 
 static int rules_load(const truced_config *cfg, truce_rules **out)
@@ -289,6 +344,7 @@ static void run_loop(truced_state *d)
 		if (reload_signal) {
 			reload_signal = 0;
 			rules_reload(d->cfg, &d->rules);
+			truced_auth_reload(d->socks.auth);
 		}
 		int rc = zmq_poll(items, 2, POLL_MS);
 		if (rc < 0 && errno != EINTR) {
@@ -382,6 +438,12 @@ int main(int argc, char **argv)
 		   "truced %s: data %s, ingest %s, publish %s, query %s, rules %s", TRUCE_VERSION,
 		   cfg.data_dir, cfg.ingest_ep, cfg.publish_ep, cfg.query_ep,
 		   truce_rules_version(d.rules));
+	if (cfg.curve_secret == NULL)
+		TRUCE_LOGF(&cfg.log, TRUCE_LOG_WARN, "main", "%s",
+			   cfg.insecure ? "running WITHOUT authentication or encryption, on "
+					  "non-loopback endpoints too (--insecure)"
+					: "running without authentication or encryption: "
+					  "loopback and ipc endpoints only (see --curve-secret)");
 	run_loop(&d);
 	TRUCE_LOGF(&cfg.log, TRUCE_LOG_INFO, "main",
 		   "stopping (signal %d): %llu received, %llu stored, %llu duplicates, %llu "

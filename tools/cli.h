@@ -22,6 +22,7 @@ int truce_cmd_replay(int argc, char **argv);
 int truce_cmd_extract(int argc, char **argv);
 int truce_cmd_stats(int argc, char **argv);
 int truce_cmd_export(int argc, char **argv);
+int truce_cmd_keygen(int argc, char **argv);
 /* `truce bench ingest` (tools/bench_ingest.c), dispatched by `truce bench`. */
 int truce_bench_ingest(int argc, char **argv);
 

@@ -21,6 +21,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "keys.h"
 #include "sender.h"
 #include "truce/wire.h"
 
@@ -34,6 +35,7 @@ typedef struct out_article {
 
 typedef struct collect_opts {
 	const char *connect;
+	truce_key_args keys; /* --curve-server-key, --curve-secret */
 	const char *collector_id;
 	size_t window;
 	int64_t timeout_ms;
@@ -158,6 +160,7 @@ static void collect_usage(FILE *f)
 		"  --deadline S        give up on unacked articles after S seconds (default 300)\n"
 		"  --json              one JSON report line per article on stdout\n"
 		"  -q, --quiet         report only articles that were not stored\n"
+		TRUCE_KEY_USAGE
 		"  -h, --help          this text\n\n"
 		"Plain-text files: the first line is the title. Files ending in .html/.htm or\n"
 		"starting with '<' are sent as HTML.\n");
@@ -172,7 +175,8 @@ static int parse_collect_args(int argc, char **argv, collect_opts *o, const char
 	    {"collector-id", required_argument, NULL, 'I'}, {"window", required_argument, NULL, 'w'},
 	    {"timeout", required_argument, NULL, 't'},	 {"deadline", required_argument, NULL, 'D'},
 	    {"json", no_argument, NULL, 'J'},		 {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},		 {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},		 TRUCE_KEY_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	unsigned long long v;
 	int c;
@@ -201,7 +205,10 @@ static int parse_collect_args(int argc, char **argv, collect_opts *o, const char
 			else
 				o->deadline_ms = (int64_t)v * 1000;
 			break;
-		default: return truce_usage_error("collect", "unknown option");
+		default:
+			if (truce_key_args_take(&o->keys, c, optarg))
+				break;
+			return truce_usage_error("collect", "unknown option");
 		}
 	}
 	if (*jsonl == NULL && optind >= argc)
@@ -253,6 +260,10 @@ int truce_cmd_collect(int argc, char **argv)
 	int rc = parse_collect_args(argc, argv, &o, &jsonl);
 	if (rc != 0)
 		return rc < 0 ? TRUCE_EXIT_OK : rc;
+	truce_client_keys keys;
+	rc = truce_key_args_load("collect", &o.keys, &keys);
+	if (rc != 0)
+		return rc;
 	collect_run run = {.o = &o};
 	void *ctx = zmq_ctx_new();
 	void *sock = NULL;
@@ -261,6 +272,9 @@ int truce_cmd_collect(int argc, char **argv)
 				.label = "collect",
 				.progress = !o.quiet};
 	rc = ctx != NULL ? truce_sender_socket(ctx, o.window, &sock) : TRUCE_ENET;
+	if (rc == 0)
+		rc = truce_client_curve_setup(sock, &keys);
+	truce_client_keys_clear(&keys);
 	if (rc == 0)
 		rc = truce_sender_new(sock, &so, &run.snd);
 	if (rc != 0) {

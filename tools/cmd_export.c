@@ -26,6 +26,7 @@ enum export_format { FORMAT_AUTO, FORMAT_TABLE, FORMAT_JSONL, FORMAT_CSV };
 typedef struct export_opts {
 	const char *data;
 	const char *connect;
+	truce_key_args keys; /* CURVE, with --connect */
 	enum export_what what;
 	enum export_format format;
 	int scoring;
@@ -370,6 +371,7 @@ static void export_usage(FILE *f)
 		"  --party CODE        claimant or accused (incidents: any party), e.g. AZE\n"
 		"  --from-date D       event date >= D (YYYY-MM-DD)\n"
 		"  --to-date D         event date <= D\n"
+		TRUCE_KEY_USAGE
 		"  -h, --help          this text\n");
 }
 
@@ -392,7 +394,8 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 	    {"format", required_argument, NULL, 'f'},	 {"scoring", no_argument, NULL, 'S'},
 	    {"conflict", required_argument, NULL, 'k'}, {"party", required_argument, NULL, 'p'},
 	    {"from-date", required_argument, NULL, 'F'}, {"to-date", required_argument, NULL, 'T'},
-	    {"help", no_argument, NULL, 'h'},		 {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},		 TRUCE_KEY_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
@@ -416,11 +419,17 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 				return truce_usage_error("export", "--format table|jsonl|csv");
 			break;
 		case 'h': export_usage(stdout); return -1;
-		default: return truce_usage_error("export", "unknown option");
+		default:
+			if (truce_key_args_take(&o->keys, c, optarg))
+				break;
+			return truce_usage_error("export", "unknown option");
 		}
 	}
 	if ((o->data == NULL) == (o->connect == NULL))
 		return truce_usage_error("export", "give exactly one of --data DIR, --connect EP");
+	if ((o->keys.server_key == NULL) != (o->keys.secret == NULL))
+		return truce_usage_error("export", "CURVE needs both --curve-server-key and "
+						   "--curve-secret");
 	if (o->format == FORMAT_AUTO)
 		o->format = isatty(STDOUT_FILENO) ? FORMAT_TABLE : FORMAT_JSONL;
 	return 0;
@@ -429,8 +438,14 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 static int open_source(const export_opts *o, record_source *src, truce_store **st)
 {
 	char err[512] = "";
-	if (o->connect != NULL)
-		return truce_qclient_open(o->connect, 10000, &src->qc);
+	if (o->connect != NULL) {
+		truce_client_keys keys;
+		if (truce_key_args_load("export", &o->keys, &keys) != 0)
+			return TRUCE_EINVAL; /* said why */
+		int rc = truce_qclient_open_keys(o->connect, 10000, &keys, &src->qc);
+		truce_client_keys_clear(&keys);
+		return rc;
+	}
 	truce_store_opts so = {.read_only = 1};
 	int rc = truce_store_open(o->data, &so, st, err, sizeof(err));
 	if (rc != 0) {

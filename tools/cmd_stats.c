@@ -20,6 +20,7 @@ static void stats_usage(FILE *f)
 		   "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
 		   "  --json         one JSON object\n"
 		   "  --timeout MS   how long to wait for the daemon (default 5000)\n"
+		   TRUCE_KEY_USAGE
 		   "  -h, --help     this text\n");
 }
 
@@ -62,9 +63,12 @@ int truce_cmd_stats(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"connect", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
 	    {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+	    TRUCE_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *ep = DEFAULT_QUERY;
+	truce_key_args ka = {0};
+	truce_client_keys keys;
 	int as_json = 0, c;
 	unsigned long long timeout = 5000;
 	optind = 1;
@@ -77,11 +81,19 @@ int truce_cmd_stats(int argc, char **argv)
 				return truce_usage_error("stats", "--timeout wants milliseconds");
 			break;
 		case 'h': stats_usage(stdout); return TRUCE_EXIT_OK;
-		default: return truce_usage_error("stats", "unknown option");
+		default:
+			if (truce_key_args_take(&ka, c, optarg))
+				break;
+			return truce_usage_error("stats", "unknown option");
 		}
 	}
+	int krc = truce_key_args_load("stats", &ka, &keys);
+	if (krc != 0)
+		return krc;
 	truce_qclient *q;
-	if (truce_qclient_open(ep, (int)timeout, &q) != 0) {
+	int orc = truce_qclient_open_keys(ep, (int)timeout, &keys, &q);
+	truce_client_keys_clear(&keys);
+	if (orc != 0) {
 		fprintf(stderr, "truce stats: cannot connect to %s\n", ep);
 		return TRUCE_EXIT_IO;
 	}

@@ -20,6 +20,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "keys.h"
 #include "truce/json.h"
 #include "truce/wire.h"
 
@@ -48,6 +49,7 @@ typedef struct watch_opts {
 	unsigned long long count;
 	unsigned long long hwm;
 	int json;
+	truce_key_args keys; /* --curve-server-key, --curve-secret */
 } watch_opts;
 
 typedef struct watch_run {
@@ -55,6 +57,7 @@ typedef struct watch_run {
 	void *ctx;
 	void *sub;
 	void *q;
+	truce_client_keys keys; /* kept for the query socket's reconnects */
 	uint64_t last;	/* last seq handled (printed or filtered out) */
 	int have_last;	/* whether last means anything yet */
 	uint64_t printed;
@@ -153,6 +156,11 @@ static void *query_socket(watch_run *w)
 {
 	void *q = zmq_socket(w->ctx, ZMQ_DEALER);
 	int linger = 0, tmo = QUERY_TIMEOUT_MS;
+	if (q == NULL || truce_client_curve_setup(q, &w->keys) != 0) {
+		if (q != NULL)
+			zmq_close(q);
+		return NULL;
+	}
 	zmq_setsockopt(q, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(q, ZMQ_RCVTIMEO, &tmo, sizeof(tmo));
 	if (zmq_connect(q, w->o->query) != 0) {
@@ -288,6 +296,7 @@ static void watch_usage(FILE *f)
 		"  --hwm N          live events queued here before ZeroMQ drops them\n"
 		"                   (default 100000; dropped events are backfilled)\n"
 		"  --json           one JSON object per event\n"
+		TRUCE_KEY_USAGE
 		"  -h, --help       this text\n");
 }
 
@@ -318,7 +327,8 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 	    {"state", required_argument, NULL, 'S'},   {"count", required_argument, NULL, 'n'},
 	    {"json", no_argument, NULL, 'j'},	       {"no-backfill", no_argument, NULL, 'N'},
 	    {"hwm", required_argument, NULL, 'H'},
-	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},	       TRUCE_KEY_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
@@ -348,7 +358,10 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 			if (truce_parse_u64(optarg, &o->hwm) != 0 || o->hwm == 0 || o->hwm > INT_MAX)
 				return truce_usage_error("watch", "--hwm wants a positive number");
 			break;
-		default: return truce_usage_error("watch", "unknown option");
+		default:
+			if (truce_key_args_take(&o->keys, c, optarg))
+				break;
+			return truce_usage_error("watch", "unknown option");
 		}
 	}
 	if (optind < argc)
@@ -364,6 +377,10 @@ static int watch_open(watch_run *w, int no_backfill)
 	w->ctx = zmq_ctx_new();
 	w->sub = zmq_socket(w->ctx, ZMQ_SUB);
 	int linger = 0, hwm = (int)o->hwm;
+	if (truce_client_curve_setup(w->sub, &w->keys) != 0) {
+		fprintf(stderr, "truce watch: cannot set up CURVE: %s\n", zmq_strerror(errno));
+		return TRUCE_EXIT_IO;
+	}
 	zmq_setsockopt(w->sub, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(w->sub, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	/* With backfill, subscribe to everything and filter here, after gap
@@ -402,6 +419,9 @@ int truce_cmd_watch(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	watch_run w = {.o = &o, .last = o.since, .have_last = o.has_since};
+	rc = truce_key_args_load("watch", &o.keys, &w.keys);
+	if (rc != 0)
+		return rc;
 	rc = watch_open(&w, no_backfill);
 	if (rc == 0 && o.has_since) {
 		usleep(100000); /* let the SUB connect so nothing falls between */
@@ -417,5 +437,6 @@ out:
 		zmq_close(w.sub);
 	if (w.ctx)
 		zmq_ctx_term(w.ctx);
+	truce_client_keys_clear(&w.keys);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
  * qclient.c - request/reply over a DEALER socket with an empty delimiter
- * frame (what REQ would send), plus a receive timeout that REQ lacks.
+ * frame (what REQ would send), plus a receive timeout that REQ lacks;
+ * CURVE when the caller gives keys (keys.h).
  */
 #include <stdlib.h>
 
@@ -13,6 +14,7 @@ struct truce_qclient {
 	void *sock;
 	const char *endpoint;
 	int timeout_ms;
+	truce_client_keys keys; /* off: plain */
 };
 
 static int connect_socket(truce_qclient *q)
@@ -21,6 +23,11 @@ static int connect_socket(truce_qclient *q)
 	q->sock = zmq_socket(q->ctx, ZMQ_DEALER);
 	if (q->sock == NULL)
 		return TRUCE_ENET;
+	if (truce_client_curve_setup(q->sock, &q->keys) != 0) {
+		zmq_close(q->sock);
+		q->sock = NULL;
+		return TRUCE_ENET;
+	}
 	zmq_setsockopt(q->sock, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(q->sock, ZMQ_RCVTIMEO, &q->timeout_ms, sizeof(q->timeout_ms));
 	if (zmq_connect(q->sock, q->endpoint) != 0) {
@@ -33,9 +40,17 @@ static int connect_socket(truce_qclient *q)
 
 int truce_qclient_open(const char *endpoint, int timeout_ms, truce_qclient **out)
 {
+	return truce_qclient_open_keys(endpoint, timeout_ms, NULL, out);
+}
+
+int truce_qclient_open_keys(const char *endpoint, int timeout_ms, const truce_client_keys *keys,
+			    truce_qclient **out)
+{
 	truce_qclient *q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return TRUCE_ENOMEM;
+	if (keys != NULL)
+		q->keys = *keys;
 	q->endpoint = endpoint;
 	q->timeout_ms = timeout_ms;
 	q->ctx = zmq_ctx_new();
@@ -56,6 +71,7 @@ void truce_qclient_close(truce_qclient *q)
 		zmq_close(q->sock);
 	if (q->ctx != NULL)
 		zmq_ctx_term(q->ctx);
+	truce_client_keys_clear(&q->keys);
 	free(q);
 }
 

@@ -4,6 +4,7 @@
 #ifndef TRUCE_TOOLS_QCLIENT_H
 #define TRUCE_TOOLS_QCLIENT_H
 
+#include "keys.h"
 #include "truce/wire.h"
 
 typedef struct truce_qclient truce_qclient;
@@ -11,6 +12,10 @@ typedef struct truce_qclient truce_qclient;
 /* Connects a DEALER to the query endpoint (lazy: never fails for a daemon
  * that is down; calls then time out). */
 int truce_qclient_open(const char *endpoint, int timeout_ms, truce_qclient **out);
+/* The same over CURVE when keys is on (truce_client_keys_load); the client
+ * keeps a copy for the reconnect after a timeout. NULL keys = plain. */
+int truce_qclient_open_keys(const char *endpoint, int timeout_ms, const truce_client_keys *keys,
+			    truce_qclient **out);
 void truce_qclient_close(truce_qclient *q);
 
 /*

@@ -22,6 +22,7 @@ static const struct subcommand subcommands[] = {
 	{"export", truce_cmd_export, "claims or incidents with filters; --scoring for the scorer"},
 	{"query", truce_cmd_export, "the same as export"},
 	{"stats", truce_cmd_stats, "counts and sequence numbers of a running truced"},
+	{"keygen", truce_cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
 };
 
 static void usage(FILE *f)
