@@ -58,12 +58,20 @@ static int chunk_add(void *vctx, uint64_t seq, truce_bytes val)
 {
 	chunk *ch = vctx;
 	(void)seq;
-	if (ch->n >= ch->limit || ch->bytes + val.len > QUERY_MAX_BYTES) {
+	if (ch->n >= ch->limit) {
 		ch->more = 1;
 		return 1;
 	}
+	/* Filter before the byte budget: a skipped record costs nothing. */
 	if (ch->desc == &truce__v1__stored_article__descriptor && !article_in_time(ch, val))
 		return 0;
+	/* A chunk holds at least one record however big: a client pages on
+	 * from the end of the chunk, so an empty chunk with more = true (one
+	 * article over the budget) would have it ask the same thing forever. */
+	if (ch->n > 0 && ch->bytes + val.len > QUERY_MAX_BYTES) {
+		ch->more = 1;
+		return 1;
+	}
 	ProtobufCMessage *m = protobuf_c_message_unpack(ch->desc, NULL, val.len, val.data);
 	if (m == NULL) {
 		ch->corrupt = 1;
