@@ -1,0 +1,301 @@
+/*
+ * replay_publish.c - `truce replay --publish EP`: sends the stored articles,
+ * in order, to another daemon's ingest socket exactly as a collector would
+ * (the send window of sender.c: [msg_id][Article], acks, re-sends), at the
+ * original pace, a multiple of it, or as fast as the window allows.
+ *
+ * What goes out is the Article bytes as they sit inside the stored record,
+ * not a re-encoding, so a store replayed into an empty daemon holds the
+ * same Article protobufs byte for byte (and, the extractor being a pure
+ * function, the same claims and incidents).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <zmq.h>
+
+#include "cli.h"
+#include "replay.h"
+#include "sender.h"
+
+#define ARTICLE_FIELD 5 /* ArticleRecord.article */
+
+typedef struct publish_ctx {
+	const replay_opts *o;
+	truce_sender *snd;
+	uint64_t *seqs; /* original seq, by sender index */
+	size_t n, cap;
+	int64_t t0_ms;   /* when the first article went out */
+	int64_t base_us; /* its receipt time */
+	int64_t last_change_ms;
+	size_t last_done;
+	uint64_t undecodable;
+	int stalled;
+	replay_progress prog;
+	uint64_t total;
+} publish_ctx;
+
+static int read_varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (int shift = 0; shift < 64 && *i < len; shift += 7) {
+		uint8_t b = p[(*i)++];
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if ((b & 0x80) == 0) {
+			*v = x;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The bytes of ArticleRecord.article inside a serialized record, found by
+ * walking the protobuf wire format; -1 when absent, repeated (protobuf
+ * would merge the copies) or the record is malformed. */
+static int article_bytes(const uint8_t *p, size_t len, const uint8_t **out, size_t *out_len)
+{
+	size_t i = 0;
+	int found = 0;
+	while (i < len) {
+		uint64_t key, n;
+		if (read_varint(p, len, &i, &key) != 0)
+			return -1;
+		switch (key & 7) {
+		case 0:
+			if (read_varint(p, len, &i, &n) != 0)
+				return -1;
+			break;
+		case 1:
+			if (len - i < 8)
+				return -1;
+			i += 8;
+			break;
+		case 5:
+			if (len - i < 4)
+				return -1;
+			i += 4;
+			break;
+		case 2:
+			if (read_varint(p, len, &i, &n) != 0 || n > len - i)
+				return -1;
+			if (key >> 3 == ARTICLE_FIELD) {
+				*out = p + i;
+				*out_len = (size_t)n;
+				found++;
+			}
+			i += (size_t)n;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return found == 1 ? 0 : -1;
+}
+
+static void progress(publish_ctx *ctx)
+{
+	char extra[80];
+	snprintf(extra, sizeof(extra), "(%zu acked)", truce_sender_done(ctx->snd));
+	replay_progress_update(&ctx->prog, truce_sender_count(ctx->snd), extra);
+}
+
+/* One pump, watching for a daemon that stopped acking altogether. */
+static void pump(publish_ctx *ctx, int wait_ms)
+{
+	truce_sender_pump(ctx->snd, wait_ms);
+	int64_t now = replay_now_ms();
+	size_t done = truce_sender_done(ctx->snd);
+	if (done != ctx->last_done || truce_sender_inflight(ctx->snd) == 0) {
+		ctx->last_done = done;
+		ctx->last_change_ms = now;
+	} else if (now - ctx->last_change_ms >= ctx->o->deadline_ms) {
+		ctx->stalled = 1;
+	}
+	progress(ctx);
+}
+
+static int publish_article(void *vctx, const replay_article *a)
+{
+	publish_ctx *ctx = vctx;
+	if (a->sa == NULL || a->rec == NULL || a->rec->article == NULL) {
+		fprintf(stderr, "truce replay: article %llu does not decode; not published\n",
+		        (unsigned long long)a->key);
+		ctx->undecodable++;
+		return 0;
+	}
+	if (ctx->n == ctx->cap) {
+		size_t cap = ctx->cap ? ctx->cap * 2 : 256;
+		uint64_t *v = realloc(ctx->seqs, cap * sizeof(*v));
+		if (v == NULL)
+			return TRUCE_ENOMEM;
+		ctx->seqs = v;
+		ctx->cap = cap;
+	}
+	int64_t now = replay_now_ms();
+	if (ctx->n == 0) {
+		ctx->t0_ms = now;
+		ctx->base_us = a->rec->received_us;
+		ctx->last_change_ms = now;
+	}
+	if (ctx->o->pace > 0) {
+		/* Receipt times may step back (a clock set back): then the
+		 * article is simply due now. */
+		double gap_ms = (double)(a->rec->received_us - ctx->base_us) / 1000.0;
+		int64_t due = ctx->t0_ms + (int64_t)(gap_ms / ctx->o->pace);
+		while (!ctx->stalled && (now = replay_now_ms()) < due)
+			pump(ctx, (int)(due - now < 50 ? due - now : 50));
+	}
+	/* Back-pressure: hold the next article while the window is full, so a
+	 * large store is never queued in memory whole. */
+	while (!ctx->stalled && truce_sender_inflight(ctx->snd) >= ctx->o->window)
+		pump(ctx, 50);
+	if (ctx->stalled)
+		return 1;
+	const uint8_t *art;
+	size_t len;
+	uint8_t *packed = NULL;
+	int rc;
+	if (article_bytes(a->sa->record.data, a->sa->record.len, &art, &len) != 0) {
+		rc = truce_wire_pack(&a->rec->article->base, &packed, &len);
+		if (rc != 0)
+			return rc;
+		art = packed;
+	}
+	rc = truce_sender_add(ctx->snd, art, len, NULL);
+	free(packed);
+	if (rc != 0)
+		return rc;
+	ctx->seqs[ctx->n++] = a->key;
+	pump(ctx, 0);
+	return 0;
+}
+
+static const char *status_name(const truce_send_item *it)
+{
+	if (it->state != TRUCE_SEND_DONE)
+		return "UNACKED";
+	switch (it->status) {
+	case TRUCE__V1__ACK_STATUS__ACK_STORED:
+		return "STORED";
+	case TRUCE__V1__ACK_STATUS__ACK_DUPLICATE:
+		return "DUPLICATE";
+	default:
+		return "REJECTED";
+	}
+}
+
+static int item_ok(const truce_send_item *it)
+{
+	return it->state == TRUCE_SEND_DONE && it->status != TRUCE__V1__ACK_STATUS__ACK_REJECTED;
+}
+
+/* One line per article (JSON Lines), or the failures only (table). */
+static void report(const publish_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n; i++) {
+		const truce_send_item *it = truce_sender_item(ctx->snd, i);
+		if (ctx->o->format == REPLAY_JSONL) {
+			json_t *o =
+			    json_pack("{s:I, s:s, s:I, s:I}", "seq", (json_int_t)ctx->seqs[i],
+			              "status", status_name(it), "new_seq", (json_int_t)it->seq,
+			              "sends", (json_int_t)it->sends);
+			if (it->reason != NULL)
+				json_object_set_new(o, "reason", json_string(it->reason));
+			char *s = json_dumps(o, JSON_COMPACT);
+			if (s != NULL)
+				puts(s);
+			free(s);
+			json_decref(o);
+		} else if (!item_ok(it)) {
+			printf("%-10s seq=%-8llu%s%s\n", status_name(it),
+			       (unsigned long long)ctx->seqs[i], it->reason ? " " : "",
+			       it->reason ? it->reason : "");
+		}
+	}
+}
+
+static int publish_run(const replay_opts *o, replay_src *src, publish_ctx *ctx)
+{
+	replay_head h;
+	int rc = replay_src_head(src, &h);
+	if (rc != 0)
+		return rc;
+	ctx->total = replay_range_total(o, &h);
+	replay_progress_start(&ctx->prog, o->progress, ctx->total);
+	rc = replay_src_articles(src, o->from, o->to, o->has_since || o->has_until, o->since_us,
+	                         o->until_us, publish_article, ctx);
+	if (rc == 1)
+		rc = 0; /* stalled: reported below */
+	if (rc == 0 && !ctx->stalled) {
+		/* The rest of the window; progress is ours, not the sender's. */
+		int64_t start = replay_now_ms();
+		while (truce_sender_done(ctx->snd) < truce_sender_count(ctx->snd) &&
+		       replay_now_ms() - start < o->deadline_ms)
+			pump(ctx, 50);
+	}
+	replay_progress_end(&ctx->prog);
+	return rc;
+}
+
+int replay_publish(const replay_opts *o, replay_src *src)
+{
+	publish_ctx ctx = {.o = o};
+	void *zctx = zmq_ctx_new();
+	void *sock = NULL;
+	truce_sender_opts so = {
+	    .window = o->window, .timeout_ms = o->send_timeout_ms, .label = "replay"};
+	int rc = zctx != NULL ? truce_sender_socket(zctx, o->window, &sock) : TRUCE_ENET;
+	if (rc == 0)
+		rc = truce_sender_new(sock, &so, &ctx.snd);
+	int code = TRUCE_EXIT_OK;
+	int64_t start = replay_now_ms();
+	if (rc != 0) {
+		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
+		code = TRUCE_EXIT_IO;
+	} else if (zmq_connect(sock, o->publish) != 0) {
+		fprintf(stderr, "truce replay: cannot connect to %s: %s\n", o->publish,
+		        zmq_strerror(errno));
+		code = TRUCE_EXIT_IO;
+	} else if ((rc = publish_run(o, src, &ctx)) != 0) {
+		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
+		code = TRUCE_EXIT_IO;
+	}
+	if (code == TRUCE_EXIT_OK) {
+		report(&ctx);
+		size_t stored =
+		    truce_sender_status_count(ctx.snd, TRUCE__V1__ACK_STATUS__ACK_STORED);
+		size_t dup =
+		    truce_sender_status_count(ctx.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
+		size_t rej =
+		    truce_sender_status_count(ctx.snd, TRUCE__V1__ACK_STATUS__ACK_REJECTED);
+		if (ctx.stalled)
+			fprintf(
+			    stderr,
+			    "truce replay: %s acked nothing for %lld s; gave up before the end\n",
+			    o->publish, (long long)(o->deadline_ms / 1000));
+		if (ctx.n == 0 && ctx.undecodable == 0) {
+			if (!o->quiet)
+				fprintf(stderr, "truce replay: no stored article in the range\n");
+		} else {
+			fprintf(stderr,
+			        "replay: %zu articles published to %s in %.1f s: %zu stored, %zu "
+			        "duplicate, %zu rejected, %zu unacked%s\n",
+			        ctx.n, o->publish, (double)(replay_now_ms() - start) / 1000.0,
+			        stored, dup, rej, ctx.n - truce_sender_done(ctx.snd),
+			        ctx.undecodable > 0 ? ", some undecodable (not sent)" : "");
+		}
+		code = stored + dup == ctx.n && ctx.undecodable == 0 && !ctx.stalled
+		           ? TRUCE_EXIT_OK
+		           : TRUCE_EXIT_FAIL;
+	}
+	truce_sender_free(ctx.snd);
+	free(ctx.seqs);
+	if (sock != NULL)
+		zmq_close(sock);
+	if (zctx != NULL)
+		zmq_ctx_term(zctx);
+	return code;
+}

@@ -1,0 +1,414 @@
+/*
+ * replay_reparse.c - `truce replay --reparse`: runs the current extractor
+ * (built-in rules, or --rules DIR) on each stored article and compares what
+ * it finds with the claims stored for that article. This is how an analyst
+ * checks a new rule set against everything already received before
+ * deploying it.
+ *
+ * Claims are matched within an article by identity, (claimant, accused), in
+ * order when an article holds several with the same identity; a matched
+ * pair is "same" or "changed" by event_date, location, killed and wounded;
+ * a stored claim without a match is "gone", a re-derived one "new". The
+ * extractor is a pure function of article and rules (extract.h), so with
+ * the rules the daemon used every claim comes out "same".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "replay.h"
+#include "truce/extract.h"
+#include "truce/json.h"
+
+#define MAX_VERSIONS 8
+
+typedef struct reparse_ctx {
+	const replay_opts *o;
+	const truce_rules *rules;
+	replay_cursor *claims;
+	replay_progress prog;
+	uint64_t articles, stored, reparsed;
+	uint64_t same, changed, added, gone;
+	uint64_t failed; /* articles the extractor refused (kept: zero claims) */
+	uint64_t undecodable;
+	char *versions[MAX_VERSIONS]; /* extractor versions of the stored claims */
+	size_t n_versions;
+	int more_versions;
+} reparse_ctx;
+
+/* The fields a stored and a re-derived claim are compared on, as one
+ * shape: NULL strings and TRUCE_NONE counts for "not stated". */
+typedef struct claim_view {
+	const char *claimant, *accused, *event_date, *location;
+	int killed, wounded;
+	const char *evidence;
+	uint64_t id; /* stored only */
+	const char *extractor;
+} claim_view;
+
+static const char *nz(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+static claim_view view_stored(const Truce__V1__Claim *c)
+{
+	claim_view v = {
+	    .claimant = nz(c->claimant),
+	    .accused = nz(c->accused),
+	    .event_date = nz(c->event_date),
+	    .location = nz(c->location),
+	    .killed = c->has_killed ? (int)c->killed : TRUCE_NONE,
+	    .wounded = c->has_wounded ? (int)c->wounded : TRUCE_NONE,
+	    .evidence = c->evidence,
+	    .id = c->id,
+	    .extractor = c->extractor_version,
+	};
+	return v;
+}
+
+static claim_view view_extracted(const truce_claim *x)
+{
+	claim_view v = {
+	    .claimant = nz(x->claimant),
+	    .accused = nz(x->accused),
+	    .event_date = nz(x->event_date),
+	    .location = nz(x->location),
+	    .killed = x->killed >= 0 ? x->killed : TRUCE_NONE,
+	    .wounded = x->wounded >= 0 ? x->wounded : TRUCE_NONE,
+	    .evidence = x->evidence,
+	};
+	return v;
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int same_identity(const claim_view *a, const claim_view *b)
+{
+	return str_eq(a->claimant, b->claimant) && str_eq(a->accused, b->accused);
+}
+
+enum { F_DATE = 1, F_LOCATION = 2, F_KILLED = 4, F_WOUNDED = 8 };
+
+static unsigned field_diff(const claim_view *a, const claim_view *b)
+{
+	return (str_eq(a->event_date, b->event_date) ? 0 : F_DATE) |
+	       (str_eq(a->location, b->location) ? 0 : F_LOCATION) |
+	       (a->killed == b->killed ? 0 : F_KILLED) | (a->wounded == b->wounded ? 0 : F_WOUNDED);
+}
+
+/* --- the --diff output -------------------------------------------------- */
+
+static json_t *jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *jcount(int n)
+{
+	return n >= 0 ? json_integer(n) : json_null();
+}
+
+static json_t *view_json(const claim_view *v)
+{
+	if (v == NULL)
+		return json_null();
+	json_t *o = json_object();
+	if (v->id != 0)
+		json_object_set_new(o, "id", json_integer((json_int_t)v->id));
+	json_object_set_new(o, "event_date", jstr(v->event_date));
+	json_object_set_new(o, "location", jstr(v->location));
+	json_object_set_new(o, "killed", jcount(v->killed));
+	json_object_set_new(o, "wounded", jcount(v->wounded));
+	json_object_set_new(o, "evidence", jstr(v->evidence));
+	if (v->extractor != NULL)
+		json_object_set_new(o, "extractor", json_string(v->extractor));
+	return o;
+}
+
+static void count_str(char *buf, size_t len, int n)
+{
+	if (n >= 0)
+		snprintf(buf, len, "%d", n);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void view_line(char *buf, size_t len, const claim_view *v)
+{
+	char k[16], w[16];
+	count_str(k, sizeof(k), v->killed);
+	count_str(w, sizeof(w), v->wounded);
+	snprintf(buf, len, "%s | %s | killed %s | wounded %s",
+	         v->event_date ? v->event_date : "date unknown",
+	         v->location ? v->location : "place unknown", k, w);
+}
+
+static void print_change(const reparse_ctx *ctx, const replay_article *a, const char *change,
+                         const claim_view *stored, const claim_view *now, unsigned fields)
+{
+	const claim_view *who = stored != NULL ? stored : now;
+	const char *art_id = a->rec->article != NULL ? a->rec->article->id : NULL;
+	if (ctx->o->format == REPLAY_JSONL) {
+		json_t *o = json_object();
+		json_object_set_new(o, "article_seq", json_integer((json_int_t)a->key));
+		json_object_set_new(o, "article_id", jstr(art_id));
+		json_object_set_new(o, "change", json_string(change));
+		json_object_set_new(o, "claimant", jstr(who->claimant));
+		json_object_set_new(o, "accused", jstr(who->accused));
+		json_t *f = json_array();
+		static const char *const names[] = {"event_date", "location", "killed", "wounded"};
+		for (unsigned i = 0; i < 4; i++)
+			if (fields & (1u << i))
+				json_array_append_new(f, json_string(names[i]));
+		json_object_set_new(o, "fields", f);
+		json_object_set_new(o, "stored", view_json(stored));
+		json_object_set_new(o, "reparsed", view_json(now));
+		char *s = json_dumps(o, JSON_COMPACT);
+		if (s != NULL)
+			puts(s);
+		free(s);
+		json_decref(o);
+		return;
+	}
+	printf("#%-6llu %-14s %-7s %s -> %s", (unsigned long long)a->key, art_id ? art_id : "-",
+	       change, who->claimant ? who->claimant : "?", who->accused ? who->accused : "none");
+	char line[300];
+	if (fields != 0) {
+		char x[16], y[16];
+		const char *sep = ": ";
+		if (fields & F_DATE) {
+			printf("%sdate %s -> %s", sep,
+			       stored->event_date ? stored->event_date : "none",
+			       now->event_date ? now->event_date : "none");
+			sep = ", ";
+		}
+		if (fields & F_LOCATION) {
+			printf("%slocation %s -> %s", sep,
+			       stored->location ? stored->location : "none",
+			       now->location ? now->location : "none");
+			sep = ", ";
+		}
+		if (fields & F_KILLED) {
+			count_str(x, sizeof(x), stored->killed);
+			count_str(y, sizeof(y), now->killed);
+			printf("%skilled %s -> %s", sep, x, y);
+			sep = ", ";
+		}
+		if (fields & F_WOUNDED) {
+			count_str(x, sizeof(x), stored->wounded);
+			count_str(y, sizeof(y), now->wounded);
+			printf("%swounded %s -> %s", sep, x, y);
+		}
+	} else {
+		view_line(line, sizeof(line), who);
+		printf(" | %s", line);
+	}
+	if (stored != NULL)
+		printf(" (claim %llu)", (unsigned long long)stored->id);
+	putchar('\n');
+}
+
+/* --- the comparison ----------------------------------------------------- */
+
+static void note_version(reparse_ctx *ctx, const char *v)
+{
+	if (v == NULL)
+		v = "unknown";
+	for (size_t i = 0; i < ctx->n_versions; i++)
+		if (strcmp(ctx->versions[i], v) == 0)
+			return;
+	if (ctx->n_versions == MAX_VERSIONS) {
+		ctx->more_versions = 1;
+		return;
+	}
+	char *d = strdup(v);
+	if (d != NULL)
+		ctx->versions[ctx->n_versions++] = d;
+}
+
+static int compare_article(reparse_ctx *ctx, const replay_article *a, void **stored_v,
+                           size_t n_stored, const truce_claims *x)
+{
+	char *matched = calloc(x->n + 1, 1);
+	if (matched == NULL)
+		return TRUCE_ENOMEM;
+	for (size_t i = 0; i < n_stored; i++) {
+		const Truce__V1__Claim *c = stored_v[i];
+		claim_view s = view_stored(c);
+		note_version(ctx, c->extractor_version);
+		size_t j = 0;
+		claim_view now;
+		for (; j < x->n; j++) {
+			if (matched[j])
+				continue;
+			now = view_extracted(&x->v[j]);
+			if (same_identity(&s, &now))
+				break;
+		}
+		if (j == x->n) {
+			ctx->gone++;
+			if (ctx->o->diff)
+				print_change(ctx, a, "gone", &s, NULL, 0);
+			continue;
+		}
+		matched[j] = 1;
+		unsigned f = field_diff(&s, &now);
+		if (f == 0) {
+			ctx->same++;
+		} else {
+			ctx->changed++;
+			if (ctx->o->diff)
+				print_change(ctx, a, "changed", &s, &now, f);
+		}
+	}
+	for (size_t j = 0; j < x->n; j++) {
+		if (matched[j])
+			continue;
+		claim_view now = view_extracted(&x->v[j]);
+		ctx->added++;
+		if (ctx->o->diff)
+			print_change(ctx, a, "new", NULL, &now, 0);
+	}
+	free(matched);
+	return 0;
+}
+
+static int reparse_article(void *vctx, const replay_article *a)
+{
+	reparse_ctx *ctx = vctx;
+	void **stored;
+	size_t n_stored;
+	int rc = replay_cursor_take(ctx->claims, a->key, &stored, &n_stored);
+	if (rc != 0)
+		return rc;
+	ctx->articles++;
+	ctx->stored += n_stored;
+	replay_progress_update(&ctx->prog, ctx->articles, NULL);
+	const Truce__V1__Article *art = a->rec != NULL ? a->rec->article : NULL;
+	if (art == NULL) {
+		fprintf(stderr, "truce replay: article %llu does not decode; not reparsed\n",
+		        (unsigned long long)a->key);
+		ctx->undecodable++;
+		return 0;
+	}
+	/* The daemon hands the extractor a NUL-terminated body (wire.h); an
+	 * unpacked bytes field is not, so copy it. */
+	char *body = malloc(art->body.len + 1);
+	if (body == NULL)
+		return TRUCE_ENOMEM;
+	if (art->body.len > 0)
+		memcpy(body, art->body.data, art->body.len);
+	body[art->body.len] = '\0';
+	truce_article_in in = {
+	    .id = art->id,
+	    .source = art->source,
+	    .published = art->published,
+	    .title = art->title,
+	    .body = body,
+	    .body_len = art->body.len,
+	    .is_html =
+	        art->has_content_type && art->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML,
+	};
+	truce_claims x = {0};
+	int xrc = truce_extract_article(ctx->rules, &in, &x);
+	if (xrc != 0) {
+		/* As in the daemon: the article stays, with no claims. */
+		ctx->failed++;
+		truce_claims_free(&x);
+	}
+	ctx->reparsed += x.n;
+	rc = compare_article(ctx, a, stored, n_stored, &x);
+	truce_claims_free(&x);
+	free(body);
+	return rc;
+}
+
+static void print_summary(const reparse_ctx *ctx, const char *version)
+{
+	if (ctx->o->format == REPLAY_JSONL) {
+		json_t *vs = json_array();
+		for (size_t i = 0; i < ctx->n_versions; i++)
+			json_array_append_new(vs, json_string(ctx->versions[i]));
+		json_t *s = json_pack(
+		    "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:s}", "articles",
+		    (json_int_t)ctx->articles, "stored", (json_int_t)ctx->stored, "reparsed",
+		    (json_int_t)ctx->reparsed, "same", (json_int_t)ctx->same, "changed",
+		    (json_int_t)ctx->changed, "new", (json_int_t)ctx->added, "gone",
+		    (json_int_t)ctx->gone, "extract_failed", (json_int_t)ctx->failed,
+		    "stored_extractors", vs, "extractor", version);
+		json_t *o = json_pack("{s:o}", "summary", s);
+		char *line = json_dumps(o, JSON_COMPACT);
+		if (line != NULL)
+			puts(line);
+		free(line);
+		json_decref(o);
+		return;
+	}
+	printf("reparse: %llu articles; stored %llu claims (extractor ",
+	       (unsigned long long)ctx->articles, (unsigned long long)ctx->stored);
+	for (size_t i = 0; i < ctx->n_versions; i++)
+		printf("%s%s", i > 0 ? ", " : "", ctx->versions[i]);
+	if (ctx->n_versions == 0)
+		printf("none");
+	if (ctx->more_versions)
+		printf(", ...");
+	printf("), reparsed %llu (extractor %s): %llu same, %llu changed, %llu new, %llu gone",
+	       (unsigned long long)ctx->reparsed, version, (unsigned long long)ctx->same,
+	       (unsigned long long)ctx->changed, (unsigned long long)ctx->added,
+	       (unsigned long long)ctx->gone);
+	if (ctx->failed > 0)
+		printf("; the extractor refused %llu articles", (unsigned long long)ctx->failed);
+	putchar('\n');
+}
+
+int replay_reparse(const replay_opts *o, replay_src *src)
+{
+	truce_rules *rules = NULL;
+	char err[256] = "";
+	int rc = o->rules_dir != NULL ? truce_rules_load_dir(o->rules_dir, &rules, err, sizeof(err))
+	                              : truce_rules_load_default(&rules);
+	if (rc != 0) {
+		fprintf(stderr, "truce replay: cannot load rules%s%s: %s %s\n",
+		        o->rules_dir ? " from " : "", o->rules_dir ? o->rules_dir : "",
+		        truce_strerror(rc), err);
+		return TRUCE_EXIT_IO;
+	}
+	replay_head h;
+	reparse_ctx ctx = {.o = o, .rules = rules};
+	rc = replay_src_head(src, &h);
+	if (rc == 0)
+		rc = replay_cursor_new(src, TRUCE_DB_CLAIMS, o->from > 0 ? o->from : 1,
+		                       h.last_claim, &ctx.claims);
+	if (rc == 0) {
+		replay_progress_start(&ctx.prog, o->progress, replay_range_total(o, &h));
+		rc = replay_src_articles(src, o->from, o->to, o->has_since || o->has_until,
+		                         o->since_us, o->until_us, reparse_article, &ctx);
+		replay_progress_end(&ctx.prog);
+	}
+	replay_cursor_free(ctx.claims);
+	int code;
+	if (rc != 0) {
+		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
+		code = TRUCE_EXIT_IO;
+	} else {
+		/* An empty selection prints nothing, as everywhere in replay. */
+		if (ctx.articles == 0 && !o->quiet)
+			fprintf(stderr, "truce replay: no stored article in the range\n");
+		else if (ctx.articles > 0)
+			print_summary(&ctx, truce_rules_version(rules));
+		code = ctx.changed + ctx.added + ctx.gone > 0 || ctx.undecodable > 0
+		           ? TRUCE_EXIT_FAIL
+		           : TRUCE_EXIT_OK;
+	}
+	for (size_t i = 0; i < ctx.n_versions; i++)
+		free(ctx.versions[i]);
+	truce_rules_free(rules);
+	return code;
+}
