@@ -374,6 +374,8 @@ static void replay_usage(FILE *f)
 	           "                      collector_id; `truce collect --jsonl FILE` reads it\n"
 	           "  --quarantine        print the rejected messages (reason, bytes in base64)\n"
 	           "                      instead; --from/--to select; --data only\n\n"
+	           "CURVE (for --connect and --publish, when truced is not on "
+	           "loopback/ipc):\n" TRUCE_KEY_USAGE "\n"
 	           "  -q, --quiet         no notes and no progress bar on stderr\n"
 	           "  -h, --help          this text\n\n"
 	           "A progress bar appears on stderr for long runs when stderr is a terminal.\n"
@@ -438,6 +440,7 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 	    {"quarantine", no_argument, NULL, 'Q'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
+	    TRUCE_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned long long v;
@@ -541,6 +544,8 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 			replay_usage(stdout);
 			return -1;
 		default:
+			if (truce_key_args_take(&o->keys, c, optarg))
+				break;
 			return truce_usage_error("replay", "unknown option");
 		}
 	}
@@ -584,11 +589,17 @@ int truce_cmd_replay(int argc, char **argv)
 	int rc = parse_replay_args(argc, argv, &o, &mode);
 	if (rc != 0)
 		return rc < 0 ? TRUCE_EXIT_OK : rc;
+	truce_client_keys keys;
+	rc = truce_key_args_load("replay", &o.keys, &keys);
+	if (rc != 0)
+		return rc;
+	o.ckeys = &keys;
 	replay_src *src;
 	char err[512] = "";
 	rc = replay_src_open(&o, &src, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", err[0] ? err : truce_strerror(rc));
+		truce_client_keys_clear(&keys);
 		return TRUCE_EXIT_IO;
 	}
 	switch (mode) {
@@ -612,5 +623,6 @@ int truce_cmd_replay(int argc, char **argv)
 		break;
 	}
 	replay_src_close(src);
+	truce_client_keys_clear(&keys);
 	return rc;
 }

@@ -17,16 +17,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "keys.h"
 #include "truce/store.h"
 #include "truce/wire.h"
 
 enum replay_format { REPLAY_AUTO, REPLAY_TABLE, REPLAY_JSONL };
 
 typedef struct replay_opts {
-	const char *data;    /* --data DIR */
-	const char *connect; /* --connect QUERY_EP */
-	int timeout_ms;      /* query socket reply timeout */
-	uint64_t from, to;   /* article seqs, inclusive */
+	const char *data;               /* --data DIR */
+	const char *connect;            /* --connect QUERY_EP */
+	truce_key_args keys;            /* CURVE for --connect and --publish */
+	const truce_client_keys *ckeys; /* loaded from keys */
+	int timeout_ms;                 /* query socket reply timeout */
+	uint64_t from, to;              /* article seqs, inclusive */
 	int64_t since_us, until_us;
 	int has_since, has_until;
 	int ranged; /* any of --from/--to/--since/--until given */

@@ -249,6 +249,8 @@ int replay_publish(const replay_opts *o, replay_src *src)
 	    .window = o->window, .timeout_ms = o->send_timeout_ms, .label = "replay"};
 	int rc = zctx != NULL ? truce_sender_socket(zctx, o->window, &sock) : TRUCE_ENET;
 	if (rc == 0)
+		rc = truce_client_curve_setup(sock, o->ckeys);
+	if (rc == 0)
 		rc = truce_sender_new(sock, &so, &ctx.snd);
 	int code = TRUCE_EXIT_OK;
 	int64_t start = replay_now_ms();

@@ -44,7 +44,7 @@ int replay_src_open(const replay_opts *o, replay_src **out, char *err, size_t er
 		truce_store_opts so = {.read_only = 1};
 		rc = truce_store_open(o->data, &so, &src->st, err, errlen);
 	} else {
-		rc = truce_qclient_open(o->connect, o->timeout_ms, &src->qc);
+		rc = truce_qclient_open_keys(o->connect, o->timeout_ms, o->ckeys, &src->qc);
 		if (rc != 0)
 			snprintf(err, errlen, "cannot connect to %s", o->connect);
 	}
