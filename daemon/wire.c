@@ -100,10 +100,33 @@ static int check_body(const Truce__V1__Article *a, const truce_limits *lim, char
 	return 0;
 }
 
+/* The largest field number protobuf allows (2^29 - 1). */
+#define PB_FIELD_MAX 536870911u
+
+/*
+ * Fields the Article does not define are kept by protobuf-c and packed back
+ * into the stored record (forward compatibility). But protobuf-c decodes a
+ * forbidden field number (0, or over 2^29 - 1) when its tag is spelled with
+ * redundant varint bytes, and then packs it in a form it cannot decode: the
+ * stored record would be unreadable for replay and queries, forever.
+ */
+static int check_unknown(const Truce__V1__Article *a, char *reason, size_t rlen)
+{
+	for (unsigned i = 0; i < a->base.n_unknown_fields; i++) {
+		uint32_t tag = a->base.unknown_fields[i].tag;
+		if (tag == 0 || tag > PB_FIELD_MAX)
+			return reject(reason, rlen, TRUCE_EPROTO,
+				      "field number %u is not valid protobuf", (unsigned)tag);
+	}
+	return 0;
+}
+
 static int check_article(const Truce__V1__Article *a, const truce_limits *lim, char *reason,
 			 size_t rlen)
 {
-	int rc = check_body(a, lim, reason, rlen);
+	int rc = check_unknown(a, reason, rlen);
+	if (rc == 0)
+		rc = check_body(a, lim, reason, rlen);
 	const struct {
 		const char *name;
 		const char *v;
