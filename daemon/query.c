@@ -252,6 +252,13 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 	return truce_wire_pack(&r.base, out, out_len);
 }
 
+int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
+			const uint8_t *req, size_t len, uint8_t **out, size_t *out_len)
+{
+	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
+	return answer(&q, req, len, out, out_len);
+}
+
 /* Receives one request with its routing envelope; 1 when one was read. */
 static int recv_request(void *sock, zmq_msg_t *env, int *n_env, zmq_msg_t *body)
 {

@@ -124,5 +124,13 @@ void truced_publish(void *sock, truced_outbox *o, const truce_log *lg);
 /* Serves the requests waiting on the query socket (at most max). */
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
 			const char *extractor_version, int max, const truce_log *lg);
+/*
+ * What the query socket does with one request frame, without the socket:
+ * decode, validate, read, and a packed QueryReply in *out (malloc'd; the
+ * caller frees it). Every request gets a reply, ok = false for a bad one;
+ * only allocation failures return an error. Exposed for tests/fuzz.
+ */
+int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
+			const uint8_t *req, size_t len, uint8_t **out, size_t *out_len);
 
 #endif

@@ -81,6 +81,9 @@ reject "truncated protobuf" "not a truce.v1.Article" str:id4 "hex:$(cat "$T/trun
 reject "an Ack, not an Article" "not a truce.v1.Article" str:id5 hex:0a017810011a026869
 reject "a QueryRequest, not an Article" "not a truce.v1.Article" str:id6 hex:0803
 reject "no body" "no body" str:id7 hex:0a0378797a
+# Field number 0 with its tag spelled in two varint bytes (85 00): protobuf-c
+# decodes it but could never decode the stored record again (found by fuzz_article).
+reject "field number 0" "field number 0" str:id18 hex:3201418500420263310a0178
 reject "empty body" "no body" str:id8 hex:0a0378797a3200
 reject "invalid UTF-8 body" "UTF-8" str:id9 hex:3204414243ff
 reject "invalid UTF-8 title" "title is not valid UTF-8" str:id10 hex:220341ff423202686a
@@ -106,7 +109,7 @@ pass "frame over --max-message: connection dropped, no ack, daemon alive, the ne
 
 "$TRUCE" replay --data "$T/data" --quarantine >"$T/q.out"
 n=$(wc -l <"$T/q.out")
-[ "$n" -ge 20 ] || fail "quarantine holds $n entries: $(cut -c1-200 "$T/q.out")"
+[ "$n" -ge 21 ] || fail "quarantine holds $n entries: $(cut -c1-200 "$T/q.out")"
 python3 - "$T/q.out" <<'PY' || fail "quarantine entries incomplete"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]

@@ -1,0 +1,152 @@
+/*
+ * fuzz_query.c - libFuzzer target for the query socket: any bytes as a
+ * request frame through truced_query_answer (decode, kind and range
+ * validation, the bounded chunked read, the packed reply) against a small
+ * store made once in a temporary directory: a few articles (one over the
+ * reply's byte budget), claims, incidents and events. Every input must get
+ * a reply that decodes, ok=false with an error or ok=true without one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "truced.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static truce_store *store;
+static char dir[64];
+
+static void must(int rc, const char *what)
+{
+	if (rc != 0) {
+		fprintf(stderr, "fuzz_query: %s: %s\n", what, truce_strerror(rc));
+		exit(1);
+	}
+}
+
+static void put_msg(truce_txn *t, enum truce_db db, uint64_t seq, const ProtobufCMessage *m)
+{
+	uint8_t *buf;
+	size_t len;
+	must(truce_wire_pack(m, &buf, &len), "pack");
+	must(truce_txn_append(t, db, seq, buf, len), "append");
+	free(buf);
+}
+
+static void add_article(truce_txn *t, uint64_t seq, size_t body_len)
+{
+	static char url[64];
+	char *body = malloc(body_len + 1);
+	memset(body, 'a', body_len);
+	body[body_len] = '\0';
+	snprintf(url, sizeof(url), "https://example.org/%llu", (unsigned long long)seq);
+	Truce__V1__Article a = TRUCE__V1__ARTICLE__INIT;
+	a.id = "fuzz";
+	a.url = url;
+	a.has_body = 1;
+	a.body.data = (uint8_t *)body;
+	a.body.len = body_len;
+	uint8_t key[TRUCE_HASH_LEN];
+	truce_content_key(&a, key);
+	Truce__V1__ArticleRecord r = TRUCE__V1__ARTICLE_RECORD__INIT;
+	r.has_seq = r.has_received_us = r.has_content_key = 1;
+	r.seq = seq;
+	r.received_us = 1000000 * (int64_t)seq;
+	r.content_key.data = key;
+	r.content_key.len = sizeof(key);
+	r.article = &a;
+	uint8_t *buf;
+	size_t len;
+	must(truce_wire_pack(&r.base, &buf, &len), "pack");
+	must(truce_txn_article_append(t, seq, key, buf, len, NULL), "article");
+	free(buf);
+	free(body);
+}
+
+static void populate(void)
+{
+	truce_txn *t;
+	must(truce_txn_begin(store, 1, &t), "begin");
+	add_article(t, 1, 100);
+	add_article(t, 2, 5u << 20); /* over the 4 MiB reply budget */
+	add_article(t, 3, 10);
+	for (uint64_t i = 1; i <= 3; i++) {
+		Truce__V1__Claim c = TRUCE__V1__CLAIM__INIT;
+		c.has_id = c.has_article_seq = c.has_incident_id = 1;
+		c.id = i;
+		c.article_seq = i;
+		c.incident_id = 1;
+		c.claimant = "ARM";
+		c.accused = "AZE";
+		put_msg(t, TRUCE_DB_CLAIMS, i, &c.base);
+		Truce__V1__Event ev = TRUCE__V1__EVENT__INIT;
+		ev.has_seq = ev.has_article_seq = 1;
+		ev.seq = i;
+		ev.article_seq = i;
+		ev.topic = "claim.new.karabakh.AZE";
+		ev.claim = &c;
+		put_msg(t, TRUCE_DB_EVENTS, i, &ev.base);
+	}
+	uint64_t ids[] = {1, 2, 3};
+	Truce__V1__Incident inc = TRUCE__V1__INCIDENT__INIT;
+	inc.has_id = 1;
+	inc.id = 1;
+	inc.conflict = "karabakh";
+	inc.claim_ids = ids;
+	inc.n_claim_ids = 3;
+	put_msg(t, TRUCE_DB_INCIDENTS, 1, &inc.base);
+	must(truce_txn_commit(t), "commit");
+}
+
+static void cleanup(void)
+{
+	char path[96];
+	truce_store_close(store);
+	const char *files[] = {"data.mdb", "lock.mdb", "truced.lock"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/truce-fuzzq.XXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		perror("fuzz_query: mkdtemp");
+		exit(1);
+	}
+	char err[256] = "";
+	truce_store_opts o = {.map_size = 64u << 20, .sync = TRUCE_SYNC_NONE};
+	if (truce_store_open(dir, &o, &store, err, sizeof(err)) != 0) {
+		fprintf(stderr, "fuzz_query: %s\n", err);
+		exit(1);
+	}
+	populate();
+	atexit(cleanup);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *out = NULL;
+	size_t len = 0;
+	if (truced_query_answer(store, 1, "fuzz", data, size, &out, &len) != 0)
+		abort(); /* only an allocation failure may fail */
+	Truce__V1__QueryReply *r = truce__v1__query_reply__unpack(NULL, len, out);
+	if (r == NULL || !r->has_ok || r->ok != (r->error == NULL))
+		abort(); /* a reply always decodes; an error exactly when not ok */
+	size_t records = r->n_events + r->n_articles + r->n_claims + r->n_incidents;
+	if (records > 1000 || (r->ok && r->more && records == 0))
+		abort(); /* bounded chunks, and never an empty one asking for more */
+	truce__v1__query_reply__free_unpacked(r, NULL);
+	free(out);
+	return 0;
+}
