@@ -29,6 +29,7 @@
 #define POLL_MS 200
 #define QUERY_PER_TURN 16
 #define DEFAULT_HWM 100000
+#define PUB_MAX_SUBSCRIPTION 4096 /* bytes in one subscribe frame */
 
 typedef struct truced_config {
 	const char *data_dir;
@@ -261,7 +262,11 @@ static int sockets_open(truced_sockets *s, const truced_config *cfg)
 	 * maximal body; decode then applies the exact limits with reasons. */
 	s->ingest = open_socket(s, ZMQ_ROUTER, cfg->ingest_ep, (int64_t)cfg->limits.max_message,
 				DEFAULT_HWM, &cfg->log);
-	s->pub = s->ingest ? open_socket(s, ZMQ_PUB, cfg->publish_ep, -1, (int)cfg->pub_hwm, &cfg->log) : NULL;
+	/* PUB receives too: subscription frames, which need only a topic
+	 * prefix. Without a limit a subscriber could make it allocate any size. */
+	s->pub = s->ingest ? open_socket(s, ZMQ_PUB, cfg->publish_ep, PUB_MAX_SUBSCRIPTION,
+					 (int)cfg->pub_hwm, &cfg->log)
+			   : NULL;
 	s->query = s->pub ? open_socket(s, ZMQ_ROUTER, cfg->query_ep, 65536, DEFAULT_HWM, &cfg->log) : NULL;
 	return s->query != NULL ? 0 : TRUCE_ENET;
 }
@@ -439,7 +444,7 @@ int main(int argc, char **argv)
 		   cfg.data_dir, cfg.ingest_ep, cfg.publish_ep, cfg.query_ep,
 		   truce_rules_version(d.rules));
 	if (cfg.curve_secret == NULL)
-		TRUCE_LOGF(&cfg.log, TRUCE_LOG_WARN, "main", "%s",
+		TRUCE_LOGF(&cfg.log, cfg.insecure ? TRUCE_LOG_WARN : TRUCE_LOG_INFO, "main", "%s",
 			   cfg.insecure ? "running WITHOUT authentication or encryption, on "
 					  "non-loopback endpoints too (--insecure)"
 					: "running without authentication or encryption: "
