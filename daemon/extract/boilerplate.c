@@ -1,0 +1,164 @@
+/*
+ * boilerplate.c - the second stage: keeps the article's own text.
+ *
+ * Collected pages carry menus, section lists, share buttons, donation
+ * appeals, "Related posts", comment forms, footers and image credits. This
+ * stage judges each line by simple features (word count, closing
+ * punctuation, bullet markers, repetition) and by the phrase patterns of
+ * rules/boilerplate.tsv, and copies the lines it keeps (with their body
+ * offsets) into a new text. A "tail" pattern in the second half of the text
+ * drops everything after it: donation appeals and comment forms come last.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "extract_int.h"
+
+typedef struct line_info {
+	size_t start, end; /* [start, end) in the text, without the newline */
+	int words;
+	int drop;
+	uint64_t hash;
+} line_info;
+
+static int count_words(const char *s, size_t n)
+{
+	int w = 0, in = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int wc = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 ||
+		         (c >= '0' && c <= '9');
+		if (wc && !in)
+			w++;
+		in = wc;
+	}
+	return w;
+}
+
+static int ends_clause(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == '"' || s[n - 1] == '\'' || s[n - 1] == ')' || s[n - 1] == ' '))
+		n--;
+	return n > 0 && strchr(".!?:;", s[n - 1]) != NULL;
+}
+
+static int bulleted(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	return i < n && (s[i] == '*' || s[i] == '-' || s[i] == '|' || s[i] == '>');
+}
+
+/* 0: no pattern; else 1 + the boilerplate kind of the first match. */
+static int match_kind(const truce_rules *r, const char *s, size_t n, pcre2_match_data *md)
+{
+	for (int i = 0; i < r->nbp; i++) {
+		int rc =
+		    pcre2_match(r->bp[i].code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md, NULL);
+		if (rc >= 0)
+			return 1 + r->bp[i].kind;
+	}
+	return 0;
+}
+
+static int seen_before(const line_info *v, size_t i)
+{
+	/* repeated lines are menus or page furniture; a few hundred lines back
+	 * is enough and bounds the work */
+	size_t lo = i > 400 ? i - 400 : 0;
+	for (size_t j = lo; j < i; j++)
+		if (v[j].hash == v[i].hash)
+			return 1;
+	return 0;
+}
+
+int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t nlines = 1;
+	for (size_t i = 0; i < in->len; i++)
+		nlines += in->s[i] == '\n';
+	line_info *v = calloc(nlines, sizeof(*v));
+	char *s = malloc(in->len + 2 * nlines + 2);
+	uint32_t *map = malloc((in->len + 2 * nlines + 2) * sizeof(*map));
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	if (v == NULL || s == NULL || map == NULL || md == NULL) {
+		free(v);
+		free(s);
+		free(map);
+		pcre2_match_data_free(md);
+		return TRUCE_ENOMEM;
+	}
+	size_t n = 0, start = 0;
+	for (size_t i = 0; i <= in->len; i++) {
+		if (i < in->len && in->s[i] != '\n')
+			continue;
+		if (i > start) {
+			line_info *l = &v[n++];
+			l->start = start;
+			l->end = i;
+			l->words = count_words(in->s + start, i - start);
+			l->hash = truce__tok_hash(in->s + start, i - start);
+		}
+		start = i + 1;
+	}
+	size_t tail_from = n;
+	for (size_t i = 0; i < n; i++) {
+		line_info *l = &v[i];
+		const char *ls = in->s + l->start;
+		size_t ll = l->end - l->start;
+		int kind = match_kind(r, ls, ll, md);
+		if (kind == 1 + TRUCE__BP_TAIL && i >= n / 2 && i < tail_from)
+			tail_from = i;
+		if (kind == 1 + TRUCE__BP_LINE || kind == 1 + TRUCE__BP_TAIL)
+			l->drop = 1;
+		else if (kind == 1 + TRUCE__BP_SHORT && l->words < 12)
+			l->drop = 1;
+		else if (l->words < 4 && !(l->words >= 2 && ends_clause(ls, ll)))
+			l->drop = 1; /* menu items, bylines, dates, credits */
+		else if (bulleted(ls, ll) && l->words < 12)
+			l->drop = 1;
+		else if (l->words < 10 && seen_before(v, i))
+			l->drop = 1;
+	}
+	size_t o = 0;
+	int first = 1;
+	size_t prev_end = 0;
+	for (size_t i = 0; i < tail_from; i++) {
+		const line_info *l = &v[i];
+		if (l->drop)
+			continue;
+		if (!first) {
+			/* keep a paragraph break where the original had one, or
+			 * where dropped lines stood between two kept ones */
+			int para = 0;
+			for (size_t k = prev_end; k < l->start && !para; k++)
+				para = in->s[k] == '\n' && k + 1 < l->start && in->s[k + 1] == '\n';
+			if (i > 0 && v[i - 1].drop)
+				para = 1;
+			s[o] = '\n';
+			map[o++] = in->map[prev_end];
+			if (para) {
+				s[o] = '\n';
+				map[o++] = in->map[prev_end];
+			}
+		}
+		memcpy(s + o, in->s + l->start, l->end - l->start);
+		memcpy(map + o, in->map + l->start, (l->end - l->start) * sizeof(*map));
+		o += l->end - l->start;
+		prev_end = l->end;
+		first = 0;
+	}
+	s[o] = '\0';
+	map[o] = in->map[in->len];
+	free(v);
+	pcre2_match_data_free(md);
+	out->s = s;
+	out->len = o;
+	out->map = map;
+	return 0;
+}

@@ -1,0 +1,261 @@
+/*
+ * extract_int.h - the private interface between the extractor's stages.
+ *
+ * The pipeline, one module each:
+ *   normalize.c    body -> clean UTF-8 text with a byte map to the body
+ *   boilerplate.c  text -> the article's own lines (menus, appeals dropped)
+ *   sentence.c     text -> tokens and sentences
+ *   mentions.c     sentence -> tagged parties, places, numbers, dates, cues
+ *   frames.c       tagged sentences -> merged violation claims
+ *   rules.c        the data files above all of it (gazetteers, cues)
+ * Nothing here holds global mutable state: the rules are read-only after
+ * load, and each extraction owns its buffers.
+ */
+#ifndef TRUCE_EXTRACT_INT_H
+#define TRUCE_EXTRACT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "truce/extract.h"
+
+#define TRUCE__VERSION "1.0"
+#define TRUCE__MAX_BODY (32u << 20) /* 32 MB: uint32_t offsets, bounded work */
+#define TRUCE__MAX_PHRASE 8         /* tokens in one gazetteer phrase */
+#define TRUCE__MAX_SENT_TOKENS 200  /* longer "sentences" are cut */
+
+/* ---- rules (rules.c) ---- */
+
+/* Cue kinds, a bit set per lexicon entry; see rules/cues.tsv. */
+enum {
+	TRUCE__C_SAY = 1u << 0,
+	TRUCE__C_ACCUSE = 1u << 1,
+	TRUCE__C_ACCUSEPASS = 1u << 2,
+	TRUCE__C_MUTUAL = 1u << 3,
+	TRUCE__C_TRADE = 1u << 4,
+	TRUCE__C_ACCORDING = 1u << 5,
+	TRUCE__C_VIOLATE = 1u << 6,
+	TRUCE__C_ATTACK = 1u << 7,
+	TRUCE__C_KILL = 1u << 8,
+	TRUCE__C_WOUND = 1u << 9,
+	TRUCE__C_NOCAS = 1u << 10,
+	TRUCE__C_DENY = 1u << 11,
+	TRUCE__C_CALL = 1u << 12,
+	TRUCE__C_TRUCE = 1u << 13,
+	TRUCE__C_PRON = 1u << 14,
+	TRUCE__C_GENERIC = 1u << 15,
+	TRUCE__C_AGENT = 1u << 16,
+	TRUCE__C_TARGET = 1u << 17,
+	TRUCE__C_PLACENOUN = 1u << 18,
+	TRUCE__C_AUX = 1u << 19,
+	TRUCE__C_PERSON = 1u << 20,
+	TRUCE__C_TITLE = 1u << 21,
+	TRUCE__C_UNIT = 1u << 22,
+	TRUCE__C_BACKGROUND = 1u << 23,
+	TRUCE__C_VOICE = 1u << 24,
+	TRUCE__C_SELF = 1u << 25,
+};
+
+enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
+enum { TRUCE__PL_NONE, TRUCE__PL_LOCAL, TRUCE__PL_REGION };
+
+/* One alternative reading of a party alias. */
+typedef struct truce__party_alt {
+	char code[TRUCE_PARTY_MAX]; /* "" = names no party (a blocker) */
+	int16_t conflict;           /* -1 = any conflict */
+} truce__party_alt;
+
+/* One phrase of the lexicon: every data file's vocabulary lands here. */
+typedef struct truce__lex {
+	uint64_t key;     /* hash of the phrase's token sequence; 0 = free slot */
+	uint8_t ntok;     /* tokens in the phrase */
+	uint8_t upper;    /* match capitals only (short all-caps aliases) */
+	uint8_t datekind; /* TRUCE__D_* */
+	int8_t dateval;
+	uint32_t cues;       /* TRUCE__C_* bits */
+	int32_t num;         /* number value; -1 none; -2 a prefix ("at least") */
+	int16_t place_conf;  /* conflict of a gazetteer place; -1 none */
+	uint8_t place_level; /* TRUCE__PL_* */
+	uint32_t party0;     /* first alternative in rules->alts */
+	uint16_t nparty;
+} truce__lex;
+
+typedef struct truce__conflict {
+	char name[TRUCE_CONFLICT_MAX];
+	char side[2][8][TRUCE_PARTY_MAX]; /* side A, side B */
+	int nside[2];
+	char other[12][TRUCE_PARTY_MAX];
+	int nother;
+} truce__conflict;
+
+typedef struct truce__regex {
+	void *code; /* pcre2_code_8 */
+	int kind;   /* boilerplate kind or place priority */
+} truce__regex;
+
+enum { TRUCE__BP_LINE, TRUCE__BP_TAIL, TRUCE__BP_SHORT };
+
+struct truce_rules {
+	char version[48];
+	truce__lex *lex; /* open addressing, power-of-two size */
+	size_t lex_mask;
+	uint64_t *first; /* hashes of first tokens of phrases (a filter) */
+	uint8_t *first_max;
+	size_t first_mask;
+	truce__party_alt *alts;
+	size_t nalts, cap_alts;
+	truce__conflict *conflicts;
+	int nconflicts;
+	truce__regex *bp; /* boilerplate patterns */
+	int nbp;
+	truce__regex *places; /* unknown-place patterns */
+	int nplaces;
+	uint64_t *abbrev; /* token hashes of abbreviations, sorted */
+	size_t nabbrev;
+};
+
+/* A data file of the rules; the built-in ones are generated at build time
+ * from rules/ by embed.cmake. */
+typedef struct truce__rulefile {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+} truce__rulefile;
+extern const truce__rulefile truce__builtin_rules[];
+extern const size_t truce__nbuiltin_rules;
+
+/* Hash of one token's lower-cased bytes, and of a token sequence. */
+uint64_t truce__tok_hash(const char *s, size_t n);
+uint64_t truce__seq_hash(uint64_t h, uint64_t tok);
+const truce__lex *truce__lex_find(const truce_rules *r, uint64_t key);
+int truce__is_first(const truce_rules *r, uint64_t tokhash);
+int truce__is_abbrev(const truce_rules *r, uint64_t tokhash);
+int truce__conflict_find(const truce_rules *r, const char *name);
+/* 'A' or 'B' for a side of conflict c, 'O' for another party, 0 unknown. */
+int truce__side(const truce_rules *r, int c, const char *code);
+
+/* ---- normalize.c ---- */
+
+typedef struct truce__text {
+	char *s; /* NUL-terminated UTF-8 */
+	size_t len;
+	uint32_t *map; /* map[i]: offset in the original body of s[i]; len + 1 */
+} truce__text;
+
+/*
+ * Validates UTF-8 and folds typography (quotes, dashes, odd spaces) to ASCII,
+ * collapsing runs of blanks and keeping line breaks (at most one blank
+ * line). HTML is first turned into text. Offsets of plain text are exact;
+ * offsets of HTML input are 0 (libxml2 does not keep source positions).
+ */
+int truce__normalize(const char *body, size_t len, int is_html, truce__text *out);
+void truce__text_free(truce__text *t);
+
+/* ---- boilerplate.c ---- */
+
+/* Keeps the article's own lines of in (a normalized text) in *out. */
+int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *out);
+
+/* ---- sentence.c ---- */
+
+enum {
+	TRUCE__T_WORD = 1,
+	TRUCE__T_NUM = 2,    /* starts with a digit */
+	TRUCE__T_PUNCT = 4,  /* one punctuation byte */
+	TRUCE__T_CAP = 8,    /* starts with an upper-case letter */
+	TRUCE__T_UPPER = 16, /* all letters upper-case */
+	TRUCE__T_QUOTE = 32,
+	TRUCE__T_PAREN = 64, /* inside parentheses */
+	TRUCE__T_POSS = 128, /* the "'s" of a possessive */
+};
+
+typedef struct truce__tok {
+	uint32_t start, end; /* byte range in the text */
+	uint64_t hash;       /* of the lower-cased bytes */
+	uint8_t flags;
+	uint8_t nl; /* line breaks before the token (0, 1, 2 = paragraph) */
+} truce__tok;
+
+typedef struct truce__sent {
+	uint32_t t0, t1; /* token range [t0, t1) */
+} truce__sent;
+
+typedef struct truce__doc {
+	truce__tok *tok;
+	size_t ntok, cap_tok;
+	truce__sent *sent;
+	size_t nsent, cap_sent;
+} truce__doc;
+
+int truce__tokenize(const truce_rules *r, const char *s, size_t len, truce__doc *doc);
+void truce__doc_free(truce__doc *doc);
+
+/* ---- mentions.c ---- */
+
+enum { TRUCE__M_PHRASE, TRUCE__M_NUM };
+
+typedef struct truce__item {
+	uint32_t t0, t1;       /* tokens [t0, t1) */
+	const truce__lex *lex; /* NULL for a bare digit number */
+	uint32_t cues;
+	int32_t num;                 /* -1 none */
+	char party[TRUCE_PARTY_MAX]; /* resolved party; "" none */
+	uint8_t blocker;             /* a phrase that names no party */
+	uint8_t in_paren;
+} truce__item;
+
+typedef struct truce__tagged {
+	truce__item *v;
+	size_t n, cap;
+} truce__tagged;
+
+/* Tags the tokens [t0, t1) of a document, resolving party aliases that
+ * depend on the conflict (conflict < 0: only unconditional aliases). */
+int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
+               uint32_t t1, int conflict, truce__tagged *out);
+
+/* The conflict an article is about: index into rules->conflicts, or -1. */
+int truce__detect_conflict(const truce_rules *r, const char *text, const truce__doc *doc);
+
+typedef struct truce__ymd {
+	int y, m, d; /* y == 0: none */
+} truce__ymd;
+
+/* Days since 1970-01-01 and back. */
+long truce__days(truce__ymd d);
+truce__ymd truce__from_days(long n);
+int truce__parse_ymd(const char *s, truce__ymd *out);
+
+/*
+ * The dates a sentence names, resolved against pub (y = 0: unknown) and
+ * base_year (used when pub is unknown). Writes up to max dates.
+ */
+int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
+                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max);
+
+/* Casualties stated in a sentence: killed/wounded or TRUCE_NONE. */
+void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                       int *killed, int *wounded);
+
+/* The most specific place a sentence names, copied into out ("" none). */
+void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
+                  const truce__tagged *tg, uint32_t t0, uint32_t t1, int conflict, char *out,
+                  size_t outlen);
+
+/* ---- frames.c ---- */
+
+typedef struct truce__article {
+	const truce_rules *rules;
+	const char *text; /* main text */
+	const uint32_t *map;
+	size_t len;
+	const truce__doc *doc;
+	int conflict;
+	truce__ymd pub;
+	int base_year;
+	const char *title;
+} truce__article;
+
+int truce__frames(const truce__article *a, truce_claims *out);
+
+#endif

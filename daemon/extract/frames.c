@@ -1,0 +1,932 @@
+/*
+ * frames.c - the fifth stage: tagged sentences -> violation claims.
+ *
+ * A claim needs a claimant (who says it), an accused (or nobody) and a
+ * violation. The frames, in the order they are tried on a sentence:
+ *   trade/mutual  "A and B traded accusations", "blamed each other": A->B
+ *                 and B->A (the conflict's sides stand in for unnamed ones)
+ *   accusepass    "In A, B is blamed for ...": A->B
+ *   accuse        "A accused B of ...": A->B
+ *   according     "according to A, B shelled ...": A->B
+ *   say           "A said B violated ...", "..., A said": the subject of a
+ *                 reporting verb is the claimant; a pronoun or an unnamed
+ *                 official is resolved through the last speaker or the side
+ *                 opposite the accused
+ *   quote         a quoted sentence after a speaker continues that speaker
+ * The accused of a say frame is the party that acts ("by B", "B's
+ * shelling", "B fired"), never one on the claimant's side and never one
+ * placed as a target ("on B's positions"). Denials, calls for restraint and
+ * history (old years, "since", far dates) make no claim. Details (date,
+ * place, casualties) come from the claim's sentences and merge per
+ * (claimant, accused); a claimant's detail sentences without an accused
+ * fill its claim at the end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_int.h"
+
+#define MAX_NAMES 64
+#define DATE_WINDOW 45 /* days before publication an event may lie */
+
+typedef struct acc {
+	truce_claim c;
+	long date; /* days; 0 = none */
+	int sent;
+} acc;
+
+typedef struct pending {
+	char claimant[TRUCE_PARTY_MAX];
+	long date;
+	char place[TRUCE_PLACE_MAX];
+	int killed, wounded;
+} pending;
+
+typedef struct name_ent {
+	uint64_t hash;
+	char code[TRUCE_PARTY_MAX];
+} name_ent;
+
+typedef struct ctx {
+	const truce__article *a;
+	const truce_rules *r;
+	const truce__doc *doc;
+	truce__tagged all;
+	size_t *first_item; /* per sentence, nsent + 1 */
+	int *item_at;       /* per token of the current sentence: item or -1 */
+	acc *claims;
+	size_t nclaims, cap_claims;
+	pending *pend;
+	size_t npend, cap_pend;
+	name_ent names[MAX_NAMES];
+	int nnames;
+	char speaker[TRUCE_PARTY_MAX];
+	long speaker_sent;
+	long prev_claim_sent;
+	size_t prev_claim;
+	char voice[TRUCE_PARTY_MAX];
+	int truce_ctx;
+	long pubd;
+	long default_date;
+} ctx;
+
+/* The view of one sentence: items [i0, i1) of all, tokens [t0, t1). */
+typedef struct sview {
+	size_t si;
+	uint32_t t0, t1;
+	size_t i0, i1;
+	truce__tagged tg; /* non-owning */
+	uint32_t has;
+} sview;
+
+typedef enum { SP_NONE, SP_EXPLICIT, SP_NAME, SP_PRON, SP_GENERIC } sp_kind;
+
+typedef struct speaker {
+	sp_kind kind;
+	char code[TRUCE_PARTY_MAX];
+	size_t item; /* the claimant's own mention, or (size_t)-1 */
+	uint32_t cue_tok;
+} speaker;
+
+static const char *tok_s(const ctx *x, uint32_t t)
+{
+	return x->a->text + x->doc->tok[t].start;
+}
+
+static size_t tok_len(const ctx *x, uint32_t t)
+{
+	return x->doc->tok[t].end - x->doc->tok[t].start;
+}
+
+static int tok_eq(const ctx *x, uint32_t t, const char *w)
+{
+	size_t n = strlen(w);
+	if (tok_len(x, t) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = tok_s(x, t)[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (c != w[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* A party mention that counts: not in parentheses, not a place ("the
+ * Karabakh region", "Armenia's towns"). */
+static int is_party(const ctx *x, const sview *v, size_t k)
+{
+	const truce__item *it = &x->all.v[k];
+	if (it->party[0] == '\0' || it->in_paren)
+		return 0;
+	uint32_t nt = it->t1;
+	if (nt < v->t1 && (x->doc->tok[nt].flags & TRUCE__T_POSS))
+		nt++;
+	if (nt < v->t1 && x->item_at[nt - v->t0] >= 0) {
+		const truce__item *n = &x->all.v[x->item_at[nt - v->t0]];
+		if ((n->cues & TRUCE__C_PLACENOUN) && n->party[0] == '\0')
+			return 0;
+	}
+	/* "in Nagorno-Karabakh": a place-capable party name after "in" */
+	if (it->lex && it->lex->place_level && it->t0 > v->t0) {
+		uint32_t p = it->t0 - 1;
+		if (tok_eq(x, p, "the") && p > v->t0)
+			p--;
+		if (tok_eq(x, p, "in") || tok_eq(x, p, "of") || tok_eq(x, p, "near"))
+			return 0;
+	}
+	return 1;
+}
+
+static int same_side(const ctx *x, const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return 1;
+	int sa = truce__side(x->r, x->a->conflict, a), sb = truce__side(x->r, x->a->conflict, b);
+	return (sa == 'A' || sa == 'B') && sa == sb;
+}
+
+/* The first code of the side opposite code, or "" */
+static const char *opposite(const ctx *x, const char *code)
+{
+	int c = x->a->conflict;
+	if (c < 0)
+		return "";
+	int s = truce__side(x->r, c, code);
+	const truce__conflict *k = &x->r->conflicts[c];
+	if (s == 'A' && k->nside[1] > 0)
+		return k->side[1][0];
+	if (s == 'B' && k->nside[0] > 0)
+		return k->side[0][0];
+	return "";
+}
+
+static const char *name_lookup(const ctx *x, uint32_t t)
+{
+	if (!(x->doc->tok[t].flags & TRUCE__T_CAP))
+		return NULL;
+	for (int i = 0; i < x->nnames; i++)
+		if (x->names[i].hash == x->doc->tok[t].hash)
+			return x->names[i].code;
+	return NULL;
+}
+
+static void name_add(ctx *x, uint32_t t, const char *code)
+{
+	const truce__tok *tk = &x->doc->tok[t];
+	if (!(tk->flags & TRUCE__T_CAP) || (tk->flags & TRUCE__T_UPPER) || tk->end - tk->start < 3)
+		return;
+	for (int i = 0; i < x->nnames; i++)
+		if (x->names[i].hash == tk->hash)
+			return;
+	if (x->nnames < MAX_NAMES) {
+		x->names[x->nnames].hash = tk->hash;
+		strcpy(x->names[x->nnames].code, code);
+		x->nnames++;
+	}
+}
+
+/* Names of a speaker's person: capitalized words that are no phrase of the
+ * rules, next to the party mention ("the DPR's Eduard Basurin said"). */
+static void register_names(ctx *x, const sview *v, const speaker *sp)
+{
+	if (sp->kind != SP_EXPLICIT || sp->item == (size_t)-1)
+		return;
+	const truce__item *it = &x->all.v[sp->item];
+	for (uint32_t t = it->t1; t < sp->cue_tok && t < it->t1 + 6; t++) {
+		if (x->item_at[t - v->t0] >= 0) {
+			const truce__item *o = &x->all.v[x->item_at[t - v->t0]];
+			if (!(o->cues & TRUCE__C_TITLE))
+				continue;
+		}
+		name_add(x, t, sp->code);
+	}
+	/* "Sami Abu Zuhri, a Hamas spokesman, said": a name at the start */
+	for (uint32_t t = v->t0; t + 1 < it->t0 && t < v->t0 + 4; t++) {
+		if (x->item_at[t - v->t0] >= 0 || x->item_at[t + 1 - v->t0] >= 0)
+			break;
+		if (!(x->doc->tok[t].flags & TRUCE__T_CAP) ||
+		    !(x->doc->tok[t + 1].flags & TRUCE__T_CAP))
+			break;
+		name_add(x, t, sp->code);
+		name_add(x, t + 1, sp->code);
+	}
+}
+
+static int item_of(const ctx *x, const sview *v, uint32_t t)
+{
+	return x->item_at[t - v->t0];
+}
+
+/* The subject of a reporting or accusing cue at item ci. */
+static speaker subject_of(ctx *x, const sview *v, size_t ci)
+{
+	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
+	uint32_t cue = x->all.v[ci].t0;
+	int generic = 0;
+	uint32_t lo = cue > v->t0 + 10 ? cue - 10 : v->t0;
+	for (uint32_t t = cue; t-- > lo;) {
+		int k = item_of(x, v, t);
+		if (k >= 0) {
+			const truce__item *it = &x->all.v[k];
+			if ((size_t)k != ci && (it->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
+			    it->party[0] == '\0')
+				break;
+			if (is_party(x, v, (size_t)k)) {
+				sp.kind = SP_EXPLICIT;
+				strcpy(sp.code, it->party);
+				sp.item = (size_t)k;
+				return sp;
+			}
+			if (it->blocker)
+				return sp; /* an outlet or NGO speaks: no party */
+			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
+				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 4) {
+					sp.kind = SP_PRON;
+					strcpy(sp.code, x->speaker);
+					return sp;
+				}
+				generic = 1;
+			}
+			if (it->cues & TRUCE__C_GENERIC)
+				generic = 1;
+			if (it->t0 < t)
+				t = it->t0; /* skip the phrase */
+			continue;
+		}
+		const char *n = name_lookup(x, t);
+		if (n != NULL) {
+			sp.kind = SP_NAME;
+			strcpy(sp.code, n);
+			return sp;
+		}
+		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
+			break;
+	}
+	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
+	 * the region's separatist president" */
+	for (uint32_t t = x->all.v[ci].t1; t < v->t1 && t < x->all.v[ci].t1 + 10; t++) {
+		int k = item_of(x, v, t);
+		if (k >= 0) {
+			const truce__item *it = &x->all.v[k];
+			if (is_party(x, v, (size_t)k)) {
+				if (t > x->all.v[ci].t1 + 1 && !generic &&
+				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_CAP) &&
+				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_PUNCT) &&
+				    !(it->cues & TRUCE__C_GENERIC))
+					break; /* "said Azerbaijan's forces ...": an object */
+				sp.kind = SP_EXPLICIT;
+				strcpy(sp.code, it->party);
+				sp.item = (size_t)k;
+				return sp;
+			}
+			if (it->cues & TRUCE__C_GENERIC)
+				generic = 1;
+			if (it->cues &
+			    (TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
+				break;
+			continue;
+		}
+		const char *n = name_lookup(x, t);
+		if (n != NULL) {
+			sp.kind = SP_NAME;
+			strcpy(sp.code, n);
+			return sp;
+		}
+		if (!(x->doc->tok[t].flags & TRUCE__T_CAP) &&
+		    !(x->doc->tok[t].flags & TRUCE__T_PUNCT) && t == x->all.v[ci].t1)
+			break; /* "said that ...": no inverted subject */
+	}
+	if (generic)
+		sp.kind = SP_GENERIC;
+	return sp;
+}
+
+/* How much the mention at item k looks like the one who attacked. */
+static int agent_score(const ctx *x, const sview *v, size_t k)
+{
+	const truce__item *it = &x->all.v[k];
+	int score = 1;
+	uint32_t p = it->t0;
+	int steps = 0;
+	while (p > v->t0 && steps < 2) {
+		p--;
+		steps++;
+		int pk = item_of(x, v, p);
+		if (pk < 0) {
+			if (tok_eq(x, p, "the") || tok_eq(x, p, "a"))
+				continue;
+			break;
+		}
+		const truce__item *pi = &x->all.v[pk];
+		if (pi->cues & TRUCE__C_AGENT) {
+			score += 3;
+			break;
+		}
+		if (pi->cues & TRUCE__C_TARGET) {
+			score -= 3;
+			break;
+		}
+		break;
+	}
+	/* an act after it: "B fired", "B's shelling", "B violated" */
+	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < it->t1 + 6; j++) {
+		const truce__item *o = &x->all.v[j];
+		if (o->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
+			break;
+		if (o->party[0] && !o->in_paren)
+			break;
+		if (o->cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL)) {
+			score += o->t0 <= it->t1 + 2 ? 3 : 2;
+			break;
+		}
+	}
+	if (truce__side(x->r, x->a->conflict, it->party) == 'O')
+		score -= 2;
+	return score;
+}
+
+/* The accused of a claim by claimant in v, or "" */
+static void find_accused(ctx *x, const sview *v, const char *claimant, size_t own, char *out)
+{
+	int best = 0;
+	out[0] = '\0';
+	for (size_t k = v->i0; k < v->i1; k++) {
+		if (k == own || !is_party(x, v, k))
+			continue;
+		const char *code = x->all.v[k].party;
+		if (claimant[0] && same_side(x, claimant, code))
+			continue;
+		int s = agent_score(x, v, k);
+		if (s > best) {
+			best = s;
+			strcpy(out, code);
+		}
+	}
+}
+
+/* The first party after item ci that is not the claimant's side. */
+static void accused_after(ctx *x, const sview *v, size_t ci, const char *claimant, char *out)
+{
+	out[0] = '\0';
+	for (size_t k = ci + 1; k < v->i1; k++) {
+		if (!is_party(x, v, k))
+			continue;
+		if (claimant[0] && same_side(x, claimant, x->all.v[k].party))
+			continue;
+		strcpy(out, x->all.v[k].party);
+		return;
+	}
+}
+
+static int in_window(const ctx *x, long d)
+{
+	if (x->pubd == 0)
+		return 1;
+	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + 2;
+}
+
+/* The earliest date of the sentence inside the window; 0 none. */
+static long sentence_date(ctx *x, const sview *v, int *stale)
+{
+	truce__ymd d[8];
+	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
+	long best = 0;
+	int old = 0;
+	for (int i = 0; i < n; i++) {
+		long dd = truce__days(d[i]);
+		if (!in_window(x, dd)) {
+			old++;
+			continue;
+		}
+		if (best == 0 || dd < best)
+			best = dd;
+	}
+	if (stale != NULL)
+		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
+	return best;
+}
+
+static int background(ctx *x, const sview *v)
+{
+	if (v->has & TRUCE__C_BACKGROUND)
+		return 1;
+	int stale = 0;
+	(void)sentence_date(x, v, &stale);
+	if (stale)
+		return 1;
+	int pub_year = x->a->pub.y ? x->a->pub.y : x->a->base_year;
+	if (pub_year == 0)
+		return 0;
+	for (size_t k = v->i0; k < v->i1; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (it->lex != NULL || it->num < 1900 || it->num >= pub_year)
+			continue;
+		/* "since 1994", "the 2003 ceasefire agreement": not history */
+		if (it->t0 > v->t0 &&
+		    (tok_eq(x, it->t0 - 1, "since") || tok_eq(x, it->t0 - 1, "of")))
+			continue;
+		int truce_after = 0;
+		for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 <= it->t1 + 3; j++)
+			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE))
+				truce_after = 1;
+		if (!truce_after)
+			return 1;
+	}
+	return 0;
+}
+
+static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sent)
+{
+	for (size_t i = 0; i < x->nclaims; i++)
+		if (strcmp(x->claims[i].c.claimant, claimant) == 0 &&
+		    strcmp(x->claims[i].c.accused, accused) == 0)
+			return &x->claims[i];
+	if (x->nclaims == x->cap_claims) {
+		size_t cap = x->cap_claims ? x->cap_claims * 2 : 8;
+		acc *v = realloc(x->claims, cap * sizeof(*v));
+		if (v == NULL)
+			return NULL;
+		x->claims = v;
+		x->cap_claims = cap;
+	}
+	acc *a = &x->claims[x->nclaims++];
+	memset(a, 0, sizeof(*a));
+	strcpy(a->c.claimant, claimant);
+	strcpy(a->c.accused, accused);
+	a->c.killed = a->c.wounded = TRUCE_NONE;
+	a->sent = sent;
+	if (x->a->conflict >= 0)
+		strcpy(a->c.conflict, x->r->conflicts[x->a->conflict].name);
+	return a;
+}
+
+typedef struct details {
+	long date;
+	char place[TRUCE_PLACE_MAX];
+	int killed, wounded;
+} details;
+
+static void sentence_details(ctx *x, const sview *v, details *d)
+{
+	d->date = sentence_date(x, v, NULL);
+	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->conflict, d->place,
+	             sizeof(d->place));
+	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
+}
+
+static void merge(acc *a, const details *d)
+{
+	if (d->date && (a->date == 0 || d->date < a->date))
+		a->date = d->date;
+	if (a->c.location[0] == '\0' && d->place[0])
+		strcpy(a->c.location, d->place);
+	if (a->c.killed == TRUCE_NONE && d->killed != TRUCE_NONE)
+		a->c.killed = d->killed;
+	if (a->c.wounded == TRUCE_NONE && d->wounded != TRUCE_NONE)
+		a->c.wounded = d->wounded;
+}
+
+static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused,
+                     const details *d, float conf)
+{
+	if (claimant[0] == '\0' || strcmp(claimant, accused) == 0)
+		return 0;
+	acc *a = claim_get(x, claimant, accused, (int)v->si);
+	if (a == NULL)
+		return TRUCE_ENOMEM;
+	merge(a, d);
+	if (conf > a->c.confidence)
+		a->c.confidence = conf;
+	x->prev_claim = (size_t)(a - x->claims);
+	x->prev_claim_sent = (long)v->si;
+	return 0;
+}
+
+static int add_pending(ctx *x, const char *claimant, const details *d)
+{
+	if (x->npend == x->cap_pend) {
+		size_t cap = x->cap_pend ? x->cap_pend * 2 : 8;
+		pending *p = realloc(x->pend, cap * sizeof(*p));
+		if (p == NULL)
+			return TRUCE_ENOMEM;
+		x->pend = p;
+		x->cap_pend = cap;
+	}
+	pending *p = &x->pend[x->npend++];
+	strcpy(p->claimant, claimant);
+	p->date = d->date;
+	strcpy(p->place, d->place);
+	p->killed = d->killed;
+	p->wounded = d->wounded;
+	return 0;
+}
+
+/* "A and B blamed each other": the two parties, named or by side. */
+static int mutual(ctx *x, const sview *v, size_t ci, const details *d)
+{
+	char p1[TRUCE_PARTY_MAX] = "", p2[TRUCE_PARTY_MAX] = "";
+	for (size_t k = v->i0; k < ci; k++) {
+		if (!is_party(x, v, k))
+			continue;
+		const char *code = x->all.v[k].party;
+		if (truce__side(x->r, x->a->conflict, code) == 'O')
+			continue;
+		if (p1[0] == '\0')
+			strcpy(p1, code);
+		else if (p2[0] == '\0' && !same_side(x, p1, code))
+			strcpy(p2, code);
+	}
+	if (p1[0] && !p2[0])
+		strcpy(p2, opposite(x, p1));
+	if (!p1[0] && x->a->conflict >= 0) {
+		const truce__conflict *k = &x->r->conflicts[x->a->conflict];
+		if (k->nside[0] && k->nside[1]) {
+			strcpy(p1, k->side[0][0]);
+			strcpy(p2, k->side[1][0]);
+		}
+	}
+	if (!p1[0] || !p2[0])
+		return 0;
+	int rc = add_claim(x, v, p1, p2, d, 0.7f);
+	if (rc == 0)
+		rc = add_claim(x, v, p2, p1, d, 0.7f);
+	return rc;
+}
+
+static void set_speaker(ctx *x, const sview *v, const speaker *sp)
+{
+	if (sp->kind == SP_EXPLICIT || sp->kind == SP_NAME || sp->kind == SP_PRON) {
+		strcpy(x->speaker, sp->code);
+		x->speaker_sent = (long)v->si;
+	}
+}
+
+static int starts_with_quote(const ctx *x, const sview *v)
+{
+	return x->doc->tok[v->t0].flags & TRUCE__T_QUOTE;
+}
+
+static int analyze(ctx *x, sview *v)
+{
+	uint32_t has = v->has;
+	const uint32_t event = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND;
+	const uint32_t claimcue = TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS |
+	                          TRUCE__C_TRADE | TRUCE__C_ACCORDING;
+	if (has & TRUCE__C_DENY)
+		return 0;
+	if (!(has & (event | claimcue | TRUCE__C_NOCAS)))
+		return 0;
+	if (background(x, v))
+		return 0;
+	details d;
+	int want = (has & (event | TRUCE__C_NOCAS | TRUCE__C_ACCUSE | TRUCE__C_TRADE)) != 0;
+	if (!want)
+		return 0;
+	sentence_details(x, v, &d);
+	int call = (has & TRUCE__C_CALL) && !(has & (TRUCE__C_ACCUSE | TRUCE__C_TRADE));
+
+	/* trade / mutual */
+	for (size_t k = v->i0; k < v->i1 && x->truce_ctx && !call; k++) {
+		const truce__item *it = &x->all.v[k];
+		if ((it->cues & TRUCE__C_TRADE) ||
+		    ((it->cues & TRUCE__C_MUTUAL) && (has & TRUCE__C_ACCUSE)))
+			return mutual(x, v, k, &d);
+	}
+	char claimant[TRUCE_PARTY_MAX] = "", accused[TRUCE_PARTY_MAX] = "";
+	speaker sp = {SP_NONE, "", (size_t)-1, 0};
+	float conf = 0.6f;
+	int accuse_frame = 0;
+	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (it->cues & TRUCE__C_ACCUSEPASS) {
+			for (size_t j = k; j-- > v->i0;)
+				if (is_party(x, v, j)) {
+					strcpy(accused, x->all.v[j].party);
+					for (size_t i = v->i0; i < j; i++)
+						if (is_party(x, v, i) &&
+						    !same_side(x, accused, x->all.v[i].party)) {
+							sp.kind = SP_EXPLICIT;
+							strcpy(sp.code, x->all.v[i].party);
+							sp.item = i;
+							break;
+						}
+					break;
+				}
+			if (sp.kind == SP_NONE)
+				accused[0] = '\0';
+			accuse_frame = sp.kind != SP_NONE;
+			conf = 0.8f;
+		}
+	}
+	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (!(it->cues & TRUCE__C_ACCUSE) || it->party[0])
+			continue;
+		sp = subject_of(x, v, k);
+		if (sp.kind == SP_NONE)
+			continue;
+		accused_after(x, v, k, sp.kind == SP_GENERIC ? "" : sp.code, accused);
+		accuse_frame = 1;
+		conf = 0.9f;
+	}
+	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (!(it->cues & TRUCE__C_ACCORDING))
+			continue;
+		for (uint32_t t = it->t1; t < v->t1 && t < it->t1 + 6; t++) {
+			int j = item_of(x, v, t);
+			const char *n = name_lookup(x, t);
+			if (j >= 0 && is_party(x, v, (size_t)j)) {
+				sp.kind = SP_EXPLICIT;
+				strcpy(sp.code, x->all.v[j].party);
+				sp.item = (size_t)j;
+				break;
+			}
+			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) && x->speaker[0]) {
+				sp.kind = SP_PRON;
+				strcpy(sp.code, x->speaker);
+				break;
+			}
+			if (j >= 0 && x->all.v[j].blocker)
+				break;
+			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_GENERIC)) {
+				sp.kind = SP_GENERIC;
+				break;
+			}
+			if (n != NULL) {
+				sp.kind = SP_NAME;
+				strcpy(sp.code, n);
+				break;
+			}
+		}
+		conf = 0.75f;
+	}
+	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (!(it->cues & TRUCE__C_SAY) || it->party[0])
+			continue;
+		sp = subject_of(x, v, k);
+		conf = 0.75f;
+	}
+	if (sp.kind == SP_NONE && !(has & claimcue)) {
+		/* a quote after its speaker, or a statement's own voice */
+		if (starts_with_quote(x, v) && x->speaker[0] &&
+		    v->si - (size_t)x->speaker_sent <= 2) {
+			sp.kind = SP_PRON;
+			strcpy(sp.code, x->speaker);
+		} else if (x->voice[0]) {
+			sp.kind = SP_PRON;
+			strcpy(sp.code, x->voice);
+		}
+		conf = 0.5f;
+	}
+	if (sp.kind == SP_NONE) {
+		/* no speaker: details may continue the previous sentence's claim */
+		if (x->prev_claim_sent == (long)v->si - 1 && x->nclaims > 0 && !(has & claimcue)) {
+			acc *a = &x->claims[x->prev_claim];
+			char ag[TRUCE_PARTY_MAX];
+			find_accused(x, v, a->c.claimant, (size_t)-1, ag);
+			if (ag[0] == '\0' || strcmp(ag, a->c.accused) == 0) {
+				merge(a, &d);
+				x->prev_claim_sent = (long)v->si;
+			}
+		}
+		return 0;
+	}
+	if (sp.kind != SP_GENERIC)
+		strcpy(claimant, sp.code);
+	register_names(x, v, &sp);
+	set_speaker(x, v, &sp);
+	if (call)
+		return 0;
+	if (!accuse_frame)
+		find_accused(x, v, claimant, sp.item, accused);
+	if (sp.kind == SP_GENERIC) {
+		if (accused[0] == '\0')
+			return 0;
+		strcpy(claimant, opposite(x, accused));
+		if (claimant[0] == '\0')
+			return 0;
+		conf = 0.5f;
+	}
+	if (accused[0]) {
+		if (!x->truce_ctx || !(has & (event | TRUCE__C_ACCUSE)))
+			return 0;
+		return add_claim(x, v, claimant, accused, &d, conf);
+	}
+	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && sp.kind != SP_GENERIC)
+		return add_claim(x, v, claimant, "", &d, 0.5f);
+	if (has & (event | TRUCE__C_NOCAS))
+		return add_pending(x, claimant, &d);
+	return 0;
+}
+
+/* The article's own voice: a title like "Statement of the Ministry of
+ * Defense of Armenia" names the one party that speaks in the text. */
+static void find_voice(ctx *x)
+{
+	const char *title = x->a->title;
+	if (title == NULL || *title == '\0')
+		return;
+	truce__doc d = {0};
+	truce__tagged tg = {0};
+	size_t n = strlen(title);
+	if (n > 1000 || truce__tokenize(NULL, title, n, &d) != 0)
+		return;
+	if (truce__tag(x->r, title, &d, 0, (uint32_t)d.ntok, x->a->conflict, &tg) == 0) {
+		int voice = 0, parties = 0;
+		char code[TRUCE_PARTY_MAX] = "";
+		for (size_t i = 0; i < tg.n; i++) {
+			if (tg.v[i].cues & TRUCE__C_VOICE)
+				voice = 1;
+			if (tg.v[i].cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
+				voice = -100;
+			if (tg.v[i].party[0] && strcmp(code, tg.v[i].party) != 0) {
+				parties++;
+				strcpy(code, tg.v[i].party);
+			}
+		}
+		if (voice > 0 && parties == 1)
+			strcpy(x->voice, code);
+	}
+	free(tg.v);
+	truce__doc_free(&d);
+}
+
+/* The most frequent date the article names inside the window: the day
+ * claims without a date of their own are about. */
+static long article_date(ctx *x)
+{
+	long best = 0;
+	int bestn = 0;
+	long seen[32];
+	int cnt[32], ns = 0;
+	for (size_t s = 0; s < x->doc->nsent; s++) {
+		sview v = {.si = s};
+		v.i0 = x->first_item[s];
+		v.i1 = x->first_item[s + 1];
+		v.tg.v = x->all.v + v.i0;
+		v.tg.n = v.i1 - v.i0;
+		truce__ymd d[8];
+		int n =
+		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);
+		for (int i = 0; i < n; i++) {
+			long dd = truce__days(d[i]);
+			if (!in_window(x, dd))
+				continue;
+			int j = 0;
+			while (j < ns && seen[j] != dd)
+				j++;
+			if (j == ns) {
+				if (ns == 32)
+					continue;
+				seen[ns] = dd;
+				cnt[ns++] = 0;
+			}
+			cnt[j]++;
+			if (cnt[j] > bestn || (cnt[j] == bestn && dd < best)) {
+				bestn = cnt[j];
+				best = dd;
+			}
+		}
+	}
+	return best;
+}
+
+static void finish(ctx *x)
+{
+	for (size_t p = 0; p < x->npend; p++) {
+		for (size_t i = 0; i < x->nclaims; i++) {
+			acc *a = &x->claims[i];
+			if (strcmp(a->c.claimant, x->pend[p].claimant) != 0)
+				continue;
+			details d;
+			d.date = x->pend[p].date;
+			strcpy(d.place, x->pend[p].place);
+			d.killed = x->pend[p].killed;
+			d.wounded = x->pend[p].wounded;
+			merge(a, &d);
+			break;
+		}
+	}
+	/* a claimant's blame-less report is part of its accusation */
+	for (size_t i = 0; i < x->nclaims; i++) {
+		acc *a = &x->claims[i];
+		if (a->c.accused[0])
+			continue;
+		for (size_t j = 0; j < x->nclaims; j++) {
+			acc *b = &x->claims[j];
+			if (j != i && b->c.accused[0] &&
+			    strcmp(a->c.claimant, b->c.claimant) == 0) {
+				details d = {a->date, "", a->c.killed, a->c.wounded};
+				strcpy(d.place, a->c.location);
+				merge(b, &d);
+				a->c.claimant[0] = '\0'; /* dropped below */
+				break;
+			}
+		}
+	}
+}
+
+static int emit(ctx *x, truce_claims *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < x->nclaims; i++)
+		n += x->claims[i].c.claimant[0] != '\0';
+	if (n == 0)
+		return 0;
+	truce_claim *v = calloc(n, sizeof(*v));
+	if (v == NULL)
+		return TRUCE_ENOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < x->nclaims; i++) {
+		acc *a = &x->claims[i];
+		if (a->c.claimant[0] == '\0')
+			continue;
+		truce_claim *c = &v[o++];
+		*c = a->c;
+		long date = a->date ? a->date : x->default_date;
+		if (date) {
+			truce__ymd y = truce__from_days(date);
+			snprintf(c->event_date, sizeof(c->event_date), "%04d-%02d-%02d", y.y, y.m,
+			         y.d);
+		}
+		const truce__sent *s = &x->doc->sent[a->sent];
+		uint32_t b0 = x->doc->tok[s->t0].start, b1 = x->doc->tok[s->t1 - 1].end;
+		c->evidence = malloc(b1 - b0 + 1);
+		if (c->evidence == NULL) {
+			for (size_t k = 0; k + 1 < o; k++)
+				free(v[k].evidence);
+			free(v);
+			return TRUCE_ENOMEM;
+		}
+		memcpy(c->evidence, x->a->text + b0, b1 - b0);
+		c->evidence[b1 - b0] = '\0';
+		c->evidence_start = x->a->map[b0];
+		c->evidence_end = b1 > b0 ? x->a->map[b1 - 1] + 1 : x->a->map[b0];
+	}
+	out->v = v;
+	out->n = o;
+	return 0;
+}
+
+int truce__frames(const truce__article *a, truce_claims *out)
+{
+	ctx x;
+	memset(&x, 0, sizeof(x));
+	x.a = a;
+	x.r = a->rules;
+	x.doc = a->doc;
+	x.prev_claim_sent = -10;
+	x.speaker_sent = -10;
+	x.pubd = a->pub.y ? truce__days(a->pub) : 0;
+	int rc = 0;
+	const truce__doc *doc = a->doc;
+	x.first_item = malloc((doc->nsent + 1) * sizeof(*x.first_item));
+	x.item_at = malloc((TRUCE__MAX_SENT_TOKENS + 1) * sizeof(*x.item_at));
+	if (x.first_item == NULL || x.item_at == NULL)
+		rc = TRUCE_ENOMEM;
+	for (size_t s = 0; s < doc->nsent && rc == 0; s++) {
+		x.first_item[s] = x.all.n;
+		rc = truce__tag(x.r, a->text, doc, doc->sent[s].t0, doc->sent[s].t1, a->conflict,
+		                &x.all);
+	}
+	if (rc == 0) {
+		x.first_item[doc->nsent] = x.all.n;
+		for (size_t i = 0; i < x.all.n; i++)
+			if (x.all.v[i].cues & TRUCE__C_TRUCE)
+				x.truce_ctx = 1;
+		x.default_date = article_date(&x);
+		find_voice(&x);
+	}
+	for (size_t s = 0; s < doc->nsent && rc == 0; s++) {
+		sview v = {.si = s, .t0 = doc->sent[s].t0, .t1 = doc->sent[s].t1};
+		v.i0 = x.first_item[s];
+		v.i1 = x.first_item[s + 1];
+		v.tg.v = x.all.v + v.i0;
+		v.tg.n = v.i1 - v.i0;
+		if (v.t1 - v.t0 > TRUCE__MAX_SENT_TOKENS)
+			continue;
+		for (uint32_t t = v.t0; t < v.t1; t++)
+			x.item_at[t - v.t0] = -1;
+		for (size_t i = v.i0; i < v.i1; i++) {
+			v.has |= x.all.v[i].cues;
+			for (uint32_t t = x.all.v[i].t0; t < x.all.v[i].t1; t++)
+				x.item_at[t - v.t0] = (int)i;
+		}
+		rc = analyze(&x, &v);
+	}
+	if (rc == 0) {
+		finish(&x);
+		rc = emit(&x, out);
+	}
+	free(x.first_item);
+	free(x.item_at);
+	free(x.all.v);
+	free(x.claims);
+	free(x.pend);
+	return rc;
+}

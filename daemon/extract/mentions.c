@@ -1,0 +1,515 @@
+/*
+ * mentions.c - the fourth stage: what a sentence names.
+ *
+ * Tags every token run that is a phrase of the lexicon (parties, places,
+ * cues, number and date words) with one probe per candidate length, picks
+ * the article's conflict from the parties and places it names, resolves
+ * party aliases that depend on that conflict, and reads the details a claim
+ * needs: casualties next to casualty words, dates against the publication
+ * date, and the most specific place (gazetteer first, then the patterns of
+ * rules/places.re for places no gazetteer knows).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "extract_int.h"
+
+static int push_item(truce__tagged *tg, const truce__item *it)
+{
+	if (tg->n == tg->cap) {
+		size_t cap = tg->cap ? tg->cap * 2 : 256;
+		truce__item *v = realloc(tg->v, cap * sizeof(*v));
+		if (v == NULL)
+			return TRUCE_ENOMEM;
+		tg->v = v;
+		tg->cap = cap;
+	}
+	tg->v[tg->n++] = *it;
+	return 0;
+}
+
+/* A digit token as a count: "14", "2,050", "26th"; -1 if it is not one. */
+static int32_t digit_value(const char *s, const truce__tok *t)
+{
+	long v = 0;
+	uint32_t i = t->start;
+	for (; i < t->end; i++) {
+		char c = s[i];
+		if (c == ',')
+			continue;
+		if (c < '0' || c > '9')
+			break;
+		v = v * 10 + (c - '0');
+		if (v > 100000000)
+			return -1;
+	}
+	if (i < t->end) {
+		size_t rest = t->end - i;
+		const char *p = s + i;
+		if (!(rest == 2 && (strncmp(p, "st", 2) == 0 || strncmp(p, "nd", 2) == 0 ||
+		                    strncmp(p, "rd", 2) == 0 || strncmp(p, "th", 2) == 0)))
+			return -1;
+	}
+	return (int32_t)v;
+}
+
+static void resolve_party(const truce_rules *r, truce__item *it, int conflict)
+{
+	it->party[0] = '\0';
+	it->blocker = 0;
+	if (it->lex == NULL || it->lex->nparty == 0)
+		return;
+	const truce__party_alt *best = NULL;
+	for (uint32_t k = 0; k < it->lex->nparty; k++) {
+		const truce__party_alt *a = &r->alts[it->lex->party0 + k];
+		if (a->conflict >= 0 && a->conflict == conflict) {
+			best = a;
+			break;
+		}
+		if (a->conflict < 0 && best == NULL)
+			best = a;
+	}
+	if (best == NULL)
+		return;
+	if (best->code[0] == '\0')
+		it->blocker = 1;
+	else
+		strcpy(it->party, best->code);
+}
+
+int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
+               uint32_t t1, int conflict, truce__tagged *out)
+{
+	const truce__tok *tok = doc->tok;
+	for (uint32_t i = t0; i < t1;) {
+		int maxl = truce__is_first(r, tok[i].hash);
+		const truce__lex *best = NULL;
+		uint32_t blen = 0;
+		if (maxl > 0) {
+			uint64_t h = 0;
+			for (uint32_t k = 0; k < (uint32_t)maxl && i + k < t1; k++) {
+				h = truce__seq_hash(h, tok[i + k].hash);
+				const truce__lex *e = truce__lex_find(r, h);
+				if (e == NULL || e->ntok != k + 1)
+					continue;
+				if (e->upper && !(tok[i].flags & TRUCE__T_UPPER))
+					continue;
+				best = e;
+				blen = k + 1;
+			}
+		}
+		truce__item it;
+		memset(&it, 0, sizeof(it));
+		it.num = -1;
+		it.in_paren = (tok[i].flags & TRUCE__T_PAREN) != 0;
+		if (best != NULL) {
+			it.t0 = i;
+			it.t1 = i + blen;
+			it.lex = best;
+			it.cues = best->cues;
+			it.num = best->num;
+			resolve_party(r, &it, conflict);
+			if (push_item(out, &it) != 0)
+				return TRUCE_ENOMEM;
+			i += blen;
+			continue;
+		}
+		if (tok[i].flags & TRUCE__T_NUM) {
+			it.t0 = i;
+			it.t1 = i + 1;
+			it.num = digit_value(text, &tok[i]);
+			if (it.num >= 0 && push_item(out, &it) != 0)
+				return TRUCE_ENOMEM;
+		}
+		i++;
+	}
+	return 0;
+}
+
+int truce__detect_conflict(const truce_rules *r, const char *text, const truce__doc *doc)
+{
+	truce__tagged tg = {0};
+	int best = -1;
+	if (r->nconflicts == 0 || truce__tag(r, text, doc, 0, (uint32_t)doc->ntok, -1, &tg) != 0) {
+		free(tg.v);
+		return -1;
+	}
+	int *votes = calloc((size_t)r->nconflicts, sizeof(*votes));
+	if (votes == NULL) {
+		free(tg.v);
+		return -1;
+	}
+	for (size_t i = 0; i < tg.n; i++) {
+		const truce__item *it = &tg.v[i];
+		if (it->lex == NULL)
+			continue;
+		if (it->lex->place_level && it->lex->place_conf >= 0)
+			votes[it->lex->place_conf] += 2;
+		if (it->party[0] == '\0')
+			continue;
+		for (int c = 0; c < r->nconflicts; c++) {
+			int s = truce__side(r, c, it->party);
+			if (s == 'A' || s == 'B')
+				votes[c] += 1;
+		}
+	}
+	int bv = 1;
+	for (int c = 0; c < r->nconflicts; c++) {
+		if (votes[c] > bv) {
+			bv = votes[c];
+			best = c;
+		}
+	}
+	free(votes);
+	free(tg.v);
+	return best;
+}
+
+/* ---- dates ---- */
+
+long truce__days(truce__ymd d)
+{
+	/* days from civil, after H. Hinnant */
+	long y = d.y - (d.m <= 2);
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long mp = (d.m + 9) % 12;
+	long doy = (153 * mp + 2) / 5 + d.d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+truce__ymd truce__from_days(long z)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = yoe + era * 400;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	truce__ymd r;
+	r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	r.y = (int)(y + (r.m <= 2));
+	return r;
+}
+
+int truce__parse_ymd(const char *s, truce__ymd *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (s == NULL)
+		return TRUCE_EINVAL;
+	int y = 0, m = 0, d = 0;
+	for (int i = 0; i < 10; i++) {
+		char c = s[i];
+		if (i == 4 || i == 7) {
+			if (c != '-')
+				return TRUCE_EINVAL;
+			continue;
+		}
+		if (c < '0' || c > '9')
+			return TRUCE_EINVAL;
+		if (i < 4)
+			y = y * 10 + (c - '0');
+		else if (i < 7)
+			m = m * 10 + (c - '0');
+		else
+			d = d * 10 + (c - '0');
+	}
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
+		return TRUCE_EINVAL;
+	out->y = y;
+	out->m = m;
+	out->d = d;
+	return 0;
+}
+
+static int num_at(const truce__tagged *tg, size_t from, size_t to, uint32_t tok, int lo, int hi)
+{
+	for (size_t k = from; k < to; k++)
+		if (tg->v[k].t0 == tok && tg->v[k].lex == NULL && tg->v[k].num >= lo &&
+		    tg->v[k].num <= hi)
+			return tg->v[k].num;
+	return -1;
+}
+
+int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
+                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
+{
+	(void)r;
+	(void)text;
+	int n = 0;
+	long pubd = pub.y ? truce__days(pub) : 0;
+	for (size_t i = 0; i < tg->n && n < max; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->lex == NULL || it->lex->datekind == TRUCE__D_NONE)
+			continue;
+		truce__ymd d = {0, 0, 0};
+		switch (it->lex->datekind) {
+		case TRUCE__D_WEEKDAY:
+			if (pub.y) {
+				long wd = ((pubd + 4) % 7 + 7) % 7; /* 1970-01-01: Thursday */
+				long back = (wd - it->lex->dateval + 7) % 7;
+				d = truce__from_days(pubd - back);
+			}
+			break;
+		case TRUCE__D_REL:
+			if (pub.y)
+				d = truce__from_days(pubd + it->lex->dateval);
+			break;
+		case TRUCE__D_MONTH: {
+			/* "26 November", "November 26th", "Nov. 21", then a year */
+			uint32_t after = it->t1;
+			if (after < doc->ntok && text[doc->tok[after].start] == '.')
+				after++;
+			int day = num_at(tg, i + 1, tg->n < i + 4 ? tg->n : i + 4, after, 1, 31);
+			if (day < 0 && it->t0 > 0)
+				day = num_at(tg, i > 3 ? i - 3 : 0, i, it->t0 - 1, 1, 31);
+			if (day < 0)
+				break;
+			int year = -1;
+			for (uint32_t t = after + 1; t < after + 4 && t < doc->ntok && year < 0;
+			     t++)
+				year =
+				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
+			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
+			                it->lex->dateval, day};
+			if (c.y == 0)
+				break;
+			if (year < 0 && pub.y && truce__days(c) > pubd + 2)
+				c.y--; /* "December 30" in a January article */
+			if (c.d > 31 || truce__from_days(truce__days(c)).m != c.m)
+				break;
+			d = c;
+			break;
+		}
+		default:
+			break;
+		}
+		if (d.y)
+			out[n++] = d;
+	}
+	return n;
+}
+
+/* ---- casualties ---- */
+
+static int is_number(const truce__doc *doc, const truce__tagged *tg, size_t k)
+{
+	const truce__item *it = &tg->v[k];
+	if (it->num < 0 || it->num > 100000)
+		return 0;
+	if (it->lex == NULL && it->num >= 1900 && it->num <= 2100)
+		return 0; /* a year */
+	/* a unit after it: "82 mm", "6 pm", "24 hours" */
+	if (k + 1 < tg->n && tg->v[k + 1].t0 == it->t1 && (tg->v[k + 1].cues & TRUCE__C_UNIT))
+		return 0;
+	(void)doc;
+	return 1;
+}
+
+static int tok_text_is(const char *text, const truce__tok *t, const char *w)
+{
+	size_t n = strlen(w);
+	if (t->end - t->start != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = text[t->start + i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		if (c != w[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int ends_with(const char *text, const truce__tok *t, const char *suf)
+{
+	size_t n = strlen(suf), len = t->end - t->start;
+	return len > n && strncmp(text + t->end - n, suf, n) == 0;
+}
+
+static int stop_token(const char *text, const truce__tok *t)
+{
+	return t->flags & TRUCE__T_PUNCT && (text[t->start] == ';' || text[t->start] == ':');
+}
+
+/* The count after a casualty verb: "killing two", "wounding another 14". */
+static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t ci)
+{
+	uint32_t limit = tg->v[ci].t1 + 4;
+	for (size_t k = ci + 1; k < tg->n && tg->v[k].t0 < limit; k++) {
+		const truce__item *it = &tg->v[k];
+		if (it->num == -2) {
+			limit = it->t1 + 4;
+			continue;
+		}
+		if (it->cues & (TRUCE__C_KILL | TRUCE__C_WOUND))
+			break;
+		if (is_number(doc, tg, k))
+			return it->num;
+	}
+	return -1;
+}
+
+/* The count before a casualty word: "four of its troops were killed". The
+ * window ends at another casualty word or a clause mark; the earliest count
+ * in it is the subject's ("Four civilians, including three ..."). */
+static int backward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                          size_t ci, uint32_t s0)
+{
+	uint32_t from = tg->v[ci].t0 > s0 + 8 ? tg->v[ci].t0 - 8 : s0;
+	for (uint32_t t = tg->v[ci].t0; t > from; t--)
+		if (stop_token(text, &doc->tok[t - 1])) {
+			from = t;
+			break;
+		}
+	int found = -1, person = 0;
+	for (size_t k = ci; k-- > 0;) {
+		const truce__item *it = &tg->v[k];
+		if (it->t0 < from)
+			break;
+		if (it->cues & (TRUCE__C_KILL | TRUCE__C_WOUND | TRUCE__C_SAY | TRUCE__C_ACCUSE))
+			break;
+		if (it->cues & TRUCE__C_PERSON)
+			person = 1;
+		if (is_number(doc, tg, k))
+			found = it->num;
+	}
+	if (found < 0 && person && ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
+	    tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was"))
+		found = 1; /* "serviceman X was wounded" */
+	return found;
+}
+
+void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                       int *killed, int *wounded)
+{
+	*killed = *wounded = TRUCE_NONE;
+	uint32_t s0 = tg->n ? tg->v[0].t0 : 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->cues & TRUCE__C_NOCAS) {
+			if (*killed == TRUCE_NONE)
+				*killed = 0;
+			if (*wounded == TRUCE_NONE)
+				*wounded = 0;
+			continue;
+		}
+		int kill = (it->cues & TRUCE__C_KILL) != 0,
+		    wound = (it->cues & TRUCE__C_WOUND) != 0;
+		if (!kill && !wound)
+			continue;
+		if ((kill && *killed != TRUCE_NONE) || (wound && !kill && *wounded != TRUCE_NONE))
+			continue;
+		const truce__tok *last = &doc->tok[it->t1 - 1];
+		const truce__tok *head = &doc->tok[it->t0];
+		int after_aux =
+		    i > 0 && (tg->v[i - 1].cues & TRUCE__C_AUX) && tg->v[i - 1].t1 == it->t0;
+		int fwd_ok = tok_text_is(text, last, "of") || ends_with(text, head, "ing") ||
+		             (ends_with(text, head, "ed") && !after_aux);
+		int n = -1;
+		if (fwd_ok)
+			n = forward_count(doc, tg, i);
+		if (n < 0 && !ends_with(text, head, "ing"))
+			n = backward_count(text, doc, tg, i, s0);
+		if (n < 0)
+			continue;
+		if (kill)
+			*killed = n;
+		else
+			*wounded = n;
+	}
+}
+
+/* ---- places ---- */
+
+static int capture_ok(const truce_rules *r, const char *s, size_t n)
+{
+	truce__doc d = {0};
+	if (n == 0 || truce__tokenize(NULL, s, n, &d) != 0)
+		return 0;
+	int ok = d.ntok > 0;
+	uint64_t h = 0;
+	for (size_t i = 0; i < d.ntok && ok; i++) {
+		h = truce__seq_hash(h, d.tok[i].hash);
+		int maxl = truce__is_first(r, d.tok[i].hash);
+		if (maxl == 0)
+			continue;
+		const truce__lex *e = truce__lex_find(r, truce__seq_hash(0, d.tok[i].hash));
+		if (e == NULL || e->place_level == TRUCE__PL_LOCAL)
+			continue;
+		if (e->nparty > 0 || e->datekind || e->place_level == TRUCE__PL_REGION ||
+		    (e->cues & ~(TRUCE__C_PERSON | TRUCE__C_TITLE)) || e->num >= 0)
+			ok = 0;
+	}
+	const truce__lex *whole = truce__lex_find(r, h);
+	if (whole != NULL && whole->place_level == TRUCE__PL_REGION)
+		ok = 0;
+	truce__doc_free(&d);
+	return ok;
+}
+
+void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
+                  const truce__tagged *tg, uint32_t t0, uint32_t t1, int conflict, char *out,
+                  size_t outlen)
+{
+	out[0] = '\0';
+	if (t1 <= t0)
+		return;
+	size_t best_at = (size_t)-1, best_len = 0;
+	int best_prio = 99;
+	/* gazetteer places, priority 1 (0 where the place is of the conflict) */
+	for (size_t i = 0; i < tg->n; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL)
+			continue;
+		int prio = it->lex->place_conf == conflict ? 0 : 1;
+		size_t at = doc->tok[it->t0].start;
+		if (prio < best_prio || (prio == best_prio && at < best_at)) {
+			best_prio = prio;
+			best_at = at;
+			best_len = doc->tok[it->t1 - 1].end - at;
+		}
+	}
+	size_t s0 = doc->tok[t0].start, s1 = doc->tok[t1 - 1].end;
+	pcre2_match_data *md = NULL;
+	for (int p = 0; p < r->nplaces && best_prio > 0; p++) {
+		if (r->places[p].kind > best_prio)
+			continue;
+		if (md == NULL && (md = pcre2_match_data_create(4, NULL)) == NULL)
+			return;
+		size_t from = s0;
+		for (int guard = 0; guard < 16 && from < s1; guard++) {
+			int rc = pcre2_match(r->places[p].code, (PCRE2_SPTR)text, s1, from,
+			                     PCRE2_NO_UTF_CHECK, md, NULL);
+			if (rc < 2)
+				break;
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			if (ov[1] <= from)
+				break;
+			size_t a = ov[2], b = ov[3];
+			from = ov[1];
+			if (b <= a || b - a >= outlen)
+				continue;
+			if (!capture_ok(r, text + a, b - a))
+				continue;
+			int prio = r->places[p].kind;
+			if (prio < best_prio || (prio == best_prio && a < best_at)) {
+				best_prio = prio;
+				best_at = a;
+				best_len = b - a;
+			}
+			break;
+		}
+	}
+	pcre2_match_data_free(md);
+	if (best_at != (size_t)-1 && best_len < outlen) {
+		memcpy(out, text + best_at, best_len);
+		out[best_len] = '\0';
+	}
+}

@@ -1,0 +1,286 @@
+/*
+ * normalize.c - the first stage: article body -> clean text.
+ *
+ * Owns UTF-8 validation (an invalid byte is TRUCE_EUTF8, never a crash),
+ * typographic folding (curly quotes, dashes, odd spaces -> ASCII, so that
+ * the rules need one spelling), blank collapsing and HTML -> text. Each
+ * output byte remembers the body offset it came from, so a claim's evidence
+ * points into the body as stored. For HTML the map is all zeros: libxml2
+ * does not give text positions, and approximate offsets would mislead.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <utf8proc.h>
+
+#include "extract_int.h"
+
+typedef struct outbuf {
+	char *s;
+	uint32_t *map;
+	size_t len, cap;
+} outbuf;
+
+static int put(outbuf *o, char c, uint32_t off)
+{
+	if (o->len + 1 >= o->cap) {
+		size_t cap = o->cap ? o->cap * 2 : 4096;
+		char *s = realloc(o->s, cap);
+		if (s == NULL)
+			return TRUCE_ENOMEM;
+		o->s = s;
+		uint32_t *m = realloc(o->map, (cap + 1) * sizeof(*m));
+		if (m == NULL)
+			return TRUCE_ENOMEM;
+		o->map = m;
+		o->cap = cap;
+	}
+	o->s[o->len] = c;
+	o->map[o->len] = off;
+	o->len++;
+	return 0;
+}
+
+/* What a code point becomes: 0 = copy, else an ASCII replacement string
+ * ("" = drop). Typography only; letters are never changed. */
+static const char *fold(utf8proc_int32_t cp)
+{
+	switch (cp) {
+	case 0x2018:
+	case 0x2019:
+	case 0x201A:
+	case 0x201B:
+	case 0x2032:
+	case 0x02BC:
+		return "'";
+	case 0x201C:
+	case 0x201D:
+	case 0x201E:
+	case 0x201F:
+	case 0x00AB:
+	case 0x00BB:
+	case 0x2033:
+	case 0x2039:
+	case 0x203A:
+		return "\"";
+	case 0x2010:
+	case 0x2011:
+	case 0x2012:
+	case 0x2013:
+	case 0x2014:
+	case 0x2015:
+	case 0x2212:
+	case 0x00AD:
+		return "-";
+	case 0x2026:
+		return "...";
+	case 0x2022:
+	case 0x25CF:
+	case 0x25AA:
+	case 0x2023:
+		return "*";
+	case 0x200B:
+	case 0x200C:
+	case 0x200D:
+	case 0x2060:
+	case 0xFEFF:
+		return "";
+	case 0x2028:
+	case 0x2029:
+		return "\n";
+	default:
+		break;
+	}
+	if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+	    cp == 0x3000 || cp == '\t' || cp == '\v' || cp == '\f')
+		return " ";
+	if (cp < 0x20 && cp != '\n')
+		return cp == '\r' ? "\n" : " ";
+	if (cp >= 0x7F && cp < 0xA0)
+		return " ";
+	return NULL;
+}
+
+/*
+ * Folds valid UTF-8 text into o. Blanks collapse to one space, spaces at
+ * line ends go, and more than one empty line becomes one. base_map: NULL
+ * for exact offsets (i), else every byte maps to 0.
+ */
+static int fold_text(const char *s, size_t len, int exact, outbuf *o)
+{
+	size_t i = 0;
+	int pending_space = 0, newlines = 0, at_start = 1;
+	uint32_t space_off = 0;
+	while (i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		                                      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0)
+			return TRUCE_EUTF8;
+		uint32_t off = exact ? (uint32_t)i : 0;
+		const char *rep = fold(cp);
+		if (cp == '\r' && i + 1 < len && s[i + 1] == '\n') {
+			i += (size_t)n;
+			continue;
+		}
+		if (rep != NULL && rep[0] == ' ') {
+			if (!pending_space) {
+				space_off = off;
+				pending_space = 1;
+			}
+		} else if (rep != NULL && rep[0] == '\n') {
+			pending_space = 0;
+			if (!at_start)
+				newlines++;
+		} else if (rep != NULL && rep[0] == '\0') {
+			/* dropped */
+		} else {
+			if (newlines > 0) {
+				for (int k = 0; k < (newlines > 2 ? 2 : newlines); k++)
+					if (put(o, '\n', off) != 0)
+						return TRUCE_ENOMEM;
+				newlines = 0;
+			} else if (pending_space && !at_start) {
+				if (put(o, ' ', space_off) != 0)
+					return TRUCE_ENOMEM;
+			}
+			pending_space = 0;
+			at_start = 0;
+			if (rep != NULL) {
+				for (const char *p = rep; *p; p++)
+					if (put(o, *p, off) != 0)
+						return TRUCE_ENOMEM;
+			} else {
+				for (utf8proc_ssize_t k = 0; k < n; k++)
+					if (put(o, s[i + (size_t)k],
+					        exact ? (uint32_t)(i + (size_t)k) : 0) != 0)
+						return TRUCE_ENOMEM;
+			}
+		}
+		i += (size_t)n;
+	}
+	return 0;
+}
+
+static int is_skipped(const xmlChar *name)
+{
+	static const char *const skip[] = {"script", "style",  "nav",   "noscript", "iframe",
+	                                   "svg",    "button", "form",  "select",   "template",
+	                                   "head",   "footer", "aside", "object",   "canvas"};
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (xmlStrcasecmp(name, (const xmlChar *)skip[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_block(const xmlChar *name)
+{
+	static const char *const block[] = {
+	    "p",          "div",     "br",     "li",         "ul",  "ol", "h1",
+	    "h2",         "h3",      "h4",     "h5",         "h6",  "tr", "table",
+	    "section",    "article", "header", "blockquote", "pre", "dd", "dt",
+	    "figcaption", "figure",  "hr",     "title",      "td"};
+	for (size_t i = 0; i < sizeof(block) / sizeof(block[0]); i++)
+		if (xmlStrcasecmp(name, (const xmlChar *)block[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int raw_append(outbuf *o, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (put(o, s[i], 0) != 0)
+			return TRUCE_ENOMEM;
+	return 0;
+}
+
+/* HTML -> raw text with line breaks at block elements. The walk is
+ * iterative (parent/next pointers), so deep nesting costs no stack. */
+static int html_text(const char *body, size_t len, outbuf *raw)
+{
+	htmlDocPtr doc = htmlReadMemory(body, (int)len, NULL, "UTF-8",
+	                                HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	                                    HTML_PARSE_NONET | HTML_PARSE_RECOVER);
+	if (doc == NULL)
+		return 0; /* nothing readable: an empty text */
+	int rc = 0;
+	xmlNodePtr root = xmlDocGetRootElement(doc), n = root;
+	while (n != NULL && rc == 0) {
+		int descend = 0;
+		if (n->type == XML_ELEMENT_NODE) {
+			if (!is_skipped(n->name)) {
+				if (is_block(n->name))
+					rc = raw_append(raw, "\n", 1);
+				descend = n->children != NULL;
+			}
+		} else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content != NULL)
+				rc = raw_append(raw, (const char *)n->content,
+				                strlen((const char *)n->content));
+		}
+		if (descend) {
+			n = n->children;
+			continue;
+		}
+		while (n != NULL && n != root && n->next == NULL) {
+			n = n->parent;
+			if (n != NULL && n->type == XML_ELEMENT_NODE && is_block(n->name) &&
+			    rc == 0)
+				rc = raw_append(raw, "\n", 1);
+		}
+		if (n == NULL || n == root)
+			break;
+		n = n->next;
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int truce__normalize(const char *body, size_t len, int is_html, truce__text *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len > TRUCE__MAX_BODY)
+		return TRUCE_ETOOBIG;
+	outbuf o = {0};
+	int rc;
+	/* validate first: invalid input is an error even inside HTML tags */
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)body + i,
+		                                      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0)
+			return TRUCE_EUTF8;
+		i += (size_t)n;
+	}
+	if (is_html && len < (size_t)1 << 30) {
+		outbuf raw = {0};
+		rc = html_text(body, len, &raw);
+		if (rc == 0 && raw.len > 0)
+			rc = fold_text(raw.s, raw.len, 0, &o);
+		free(raw.s);
+		free(raw.map);
+	} else {
+		rc = fold_text(body, len, 1, &o);
+	}
+	if (rc == 0)
+		rc = put(&o, '\0', (uint32_t)len);
+	if (rc != 0) {
+		free(o.s);
+		free(o.map);
+		return rc;
+	}
+	o.len--; /* the NUL is not text; map[len] = body length */
+	out->s = o.s;
+	out->len = o.len;
+	out->map = o.map;
+	return 0;
+}
+
+void truce__text_free(truce__text *t)
+{
+	free(t->s);
+	free(t->map);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,753 @@
+/*
+ * rules.c - loads the extractor's data files (rules/ (the .tsv files and places.re)) into
+ * one read-only lexicon plus compiled patterns, and names the rule set.
+ *
+ * Every vocabulary file (parties, places, cues, numbers, dates) becomes
+ * phrases of a single hash table keyed by the hash of the phrase's token
+ * sequence, so that tagging a sentence is one probe per token and phrase
+ * length. The built-in files are compiled into the binary; a directory may
+ * replace any of them by name. After load nothing is written again: one
+ * truce_rules may serve many threads.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <libxml/parser.h>
+#include <pcre2.h>
+#include <sodium.h>
+
+#include "extract_int.h"
+
+static const char *const rule_files[] = {
+    "conflicts.tsv", "parties.tsv", "places.tsv",      "cues.tsv",  "numbers.tsv",
+    "dates.tsv",     "abbrev.tsv",  "boilerplate.tsv", "places.re",
+};
+#define NFILES (sizeof(rule_files) / sizeof(rule_files[0]))
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} cue_kinds[] = {
+    {"say", TRUCE__C_SAY},
+    {"accuse", TRUCE__C_ACCUSE},
+    {"accusepass", TRUCE__C_ACCUSEPASS},
+    {"mutual", TRUCE__C_MUTUAL},
+    {"trade", TRUCE__C_TRADE},
+    {"according", TRUCE__C_ACCORDING},
+    {"violate", TRUCE__C_VIOLATE},
+    {"attack", TRUCE__C_ATTACK},
+    {"kill", TRUCE__C_KILL},
+    {"wound", TRUCE__C_WOUND},
+    {"nocas", TRUCE__C_NOCAS},
+    {"deny", TRUCE__C_DENY},
+    {"call", TRUCE__C_CALL},
+    {"truce", TRUCE__C_TRUCE},
+    {"pron", TRUCE__C_PRON},
+    {"generic", TRUCE__C_GENERIC},
+    {"agent", TRUCE__C_AGENT},
+    {"target", TRUCE__C_TARGET},
+    {"placenoun", TRUCE__C_PLACENOUN},
+    {"aux", TRUCE__C_AUX},
+    {"person", TRUCE__C_PERSON},
+    {"title", TRUCE__C_TITLE},
+    {"unit", TRUCE__C_UNIT},
+    {"background", TRUCE__C_BACKGROUND},
+    {"voice", TRUCE__C_VOICE},
+    {"self", TRUCE__C_SELF},
+};
+
+/* A phrase as read, before phrases with the same key are merged. */
+typedef struct raw_phrase {
+	truce__lex lex;
+	truce__party_alt alt;
+	int has_alt;
+} raw_phrase;
+
+typedef struct loader {
+	truce_rules *r;
+	raw_phrase *raw;
+	size_t nraw, cap_raw;
+	char *err;
+	size_t errlen;
+	const char *file;
+	int line;
+} loader;
+
+static int fail(loader *L, const char *what, const char *arg)
+{
+	if (L->err != NULL && L->errlen > 0)
+		snprintf(L->err, L->errlen, "%s:%d: %s%s%s", L->file, L->line, what,
+		         arg ? ": " : "", arg ? arg : "");
+	return TRUCE_EINVAL;
+}
+
+/* Hashes a phrase with the article tokenizer; 0 if it has no token. */
+static uint64_t phrase_key(const char *p, size_t n, uint8_t *ntok, uint8_t *upper, uint64_t *first)
+{
+	truce__doc d = {0};
+	if (truce__tokenize(NULL, p, n, &d) != 0 || d.ntok == 0 || d.ntok > TRUCE__MAX_PHRASE) {
+		truce__doc_free(&d);
+		return 0;
+	}
+	uint64_t h = 0;
+	int letters = 0, allcaps = 1;
+	for (size_t i = 0; i < d.ntok; i++) {
+		h = truce__seq_hash(h, d.tok[i].hash);
+		if (d.tok[i].flags & TRUCE__T_WORD) {
+			letters += (int)(d.tok[i].end - d.tok[i].start);
+			if (!(d.tok[i].flags & TRUCE__T_UPPER))
+				allcaps = 0;
+		}
+	}
+	*ntok = (uint8_t)d.ntok;
+	*upper = (uint8_t)(allcaps && letters > 0 && letters <= 5 && d.ntok == 1);
+	*first = d.tok[0].hash;
+	truce__doc_free(&d);
+	return h;
+}
+
+static int add_raw(loader *L, const char *p, size_t n, const raw_phrase *tmpl)
+{
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (n == 0)
+		return 0;
+	raw_phrase rp = *tmpl;
+	uint64_t first;
+	rp.lex.key = phrase_key(p, n, &rp.lex.ntok, &rp.lex.upper, &first);
+	if (rp.lex.key == 0) {
+		char tmp[64];
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 60 ? n : 60), p);
+		return fail(L, "phrase has no words or too many", tmp);
+	}
+	if (L->nraw == L->cap_raw) {
+		size_t cap = L->cap_raw ? L->cap_raw * 2 : 1024;
+		raw_phrase *v = realloc(L->raw, cap * sizeof(*v));
+		if (v == NULL)
+			return TRUCE_ENOMEM;
+		L->raw = v;
+		L->cap_raw = cap;
+	}
+	/* party0/nparty are only set in build(): until then they carry the
+	 * low 48 bits of the first token's hash, for the first-token filter */
+	rp.lex.party0 = (uint32_t)(first & 0xffffffffu);
+	rp.lex.nparty = (uint16_t)((first >> 32) & 0xffffu);
+	L->raw[L->nraw++] = rp;
+	return 0;
+}
+
+/* Adds every "|"-separated phrase of list. */
+static int add_list(loader *L, const char *list, size_t n, const raw_phrase *tmpl)
+{
+	size_t s = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || list[i] == '|') {
+			int rc = add_raw(L, list + s, i - s, tmpl);
+			if (rc != 0)
+				return rc;
+			s = i + 1;
+		}
+	}
+	return 0;
+}
+
+/* Splits a line into at most max TAB-separated fields. */
+static int fields(char *line, char **f, int max)
+{
+	int n = 0;
+	f[n++] = line;
+	for (char *p = line; *p && n < max; p++) {
+		if (*p == '\t') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	}
+	return n;
+}
+
+static int parse_codes(loader *L, char *s, char (*out)[TRUCE_PARTY_MAX], int max, int *n)
+{
+	*n = 0;
+	char *save = NULL;
+	for (char *c = strtok_r(s, ", ", &save); c != NULL; c = strtok_r(NULL, ", ", &save)) {
+		if (*n >= max)
+			return fail(L, "too many codes", c);
+		if (strlen(c) >= TRUCE_PARTY_MAX)
+			return fail(L, "party code too long", c);
+		strcpy(out[(*n)++], c);
+	}
+	return 0;
+}
+
+static int load_conflicts(loader *L, char *line)
+{
+	char *f[4];
+	int nf = fields(line, f, 4);
+	if (nf < 3)
+		return fail(L, "want CONFLICT, SIDE-A, SIDE-B [, OTHERS]", NULL);
+	truce_rules *r = L->r;
+	if (strlen(f[0]) >= TRUCE_CONFLICT_MAX)
+		return fail(L, "conflict name too long", f[0]);
+	truce__conflict *v = realloc(r->conflicts, (size_t)(r->nconflicts + 1) * sizeof(*v));
+	if (v == NULL)
+		return TRUCE_ENOMEM;
+	r->conflicts = v;
+	truce__conflict *c = &v[r->nconflicts];
+	memset(c, 0, sizeof(*c));
+	strcpy(c->name, f[0]);
+	int rc = parse_codes(L, f[1], c->side[0], 8, &c->nside[0]);
+	if (rc == 0)
+		rc = parse_codes(L, f[2], c->side[1], 8, &c->nside[1]);
+	if (rc == 0 && nf > 3)
+		rc = parse_codes(L, f[3], c->other, 12, &c->nother);
+	if (rc == 0)
+		r->nconflicts++;
+	return rc;
+}
+
+static int conflict_arg(loader *L, const char *name, int16_t *out)
+{
+	if (strcmp(name, "*") == 0 || *name == '\0') {
+		*out = -1;
+		return 0;
+	}
+	int c = truce__conflict_find(L->r, name);
+	if (c < 0)
+		return fail(L, "unknown conflict (not in conflicts.tsv)", name);
+	*out = (int16_t)c;
+	return 0;
+}
+
+static raw_phrase blank(void)
+{
+	raw_phrase t;
+	memset(&t, 0, sizeof(t));
+	t.lex.num = -1;
+	t.lex.place_conf = -1;
+	return t;
+}
+
+static int load_parties(loader *L, char *line)
+{
+	char *f[3];
+	if (fields(line, f, 3) != 3)
+		return fail(L, "want CODE, CONFLICT, aliases", NULL);
+	raw_phrase t = blank();
+	if (strlen(f[0]) >= TRUCE_PARTY_MAX)
+		return fail(L, "party code too long", f[0]);
+	strcpy(t.alt.code, strcmp(f[0], "-") == 0 ? "" : f[0]);
+	t.has_alt = 1;
+	int rc = conflict_arg(L, f[1], &t.alt.conflict);
+	return rc ? rc : add_list(L, f[2], strlen(f[2]), &t);
+}
+
+static int load_places(loader *L, char *line)
+{
+	char *f[3];
+	if (fields(line, f, 3) != 3)
+		return fail(L, "want CONFLICT, LEVEL, names", NULL);
+	raw_phrase t = blank();
+	int rc = conflict_arg(L, f[0], &t.lex.place_conf);
+	if (rc != 0)
+		return rc;
+	if (strcmp(f[1], "local") == 0)
+		t.lex.place_level = TRUCE__PL_LOCAL;
+	else if (strcmp(f[1], "region") == 0)
+		t.lex.place_level = TRUCE__PL_REGION;
+	else
+		return fail(L, "level must be local or region", f[1]);
+	return add_list(L, f[2], strlen(f[2]), &t);
+}
+
+static int load_cues(loader *L, char *line)
+{
+	char *f[2];
+	if (fields(line, f, 2) != 2)
+		return fail(L, "want KIND, phrases", NULL);
+	raw_phrase t = blank();
+	for (size_t i = 0; i < sizeof(cue_kinds) / sizeof(cue_kinds[0]); i++)
+		if (strcmp(cue_kinds[i].name, f[0]) == 0)
+			t.lex.cues = cue_kinds[i].bit;
+	if (t.lex.cues == 0)
+		return fail(L, "unknown cue kind", f[0]);
+	return add_list(L, f[1], strlen(f[1]), &t);
+}
+
+static int load_numbers(loader *L, char *line)
+{
+	char *f[2], *end;
+	if (fields(line, f, 2) != 2)
+		return fail(L, "want VALUE, words", NULL);
+	long v = strtol(f[0], &end, 10);
+	if (*end != '\0' || v < -2 || v > 1000000)
+		return fail(L, "bad number", f[0]);
+	raw_phrase t = blank();
+	t.lex.num = (int32_t)v;
+	return add_list(L, f[1], strlen(f[1]), &t);
+}
+
+static int load_dates(loader *L, char *line)
+{
+	char *f[3], *end;
+	if (fields(line, f, 3) != 3)
+		return fail(L, "want KIND, VALUE, words", NULL);
+	raw_phrase t = blank();
+	long v = strtol(f[1], &end, 10);
+	if (*end != '\0')
+		return fail(L, "bad value", f[1]);
+	if (strcmp(f[0], "weekday") == 0 && v >= 0 && v <= 6)
+		t.lex.datekind = TRUCE__D_WEEKDAY;
+	else if (strcmp(f[0], "month") == 0 && v >= 1 && v <= 12)
+		t.lex.datekind = TRUCE__D_MONTH;
+	else if (strcmp(f[0], "rel") == 0 && v >= -30 && v <= 30)
+		t.lex.datekind = TRUCE__D_REL;
+	else
+		return fail(L, "kind must be weekday 0-6, month 1-12 or rel -30..30", f[0]);
+	t.lex.dateval = (int8_t)v;
+	return add_list(L, f[2], strlen(f[2]), &t);
+}
+
+static int load_abbrev(loader *L, char *line)
+{
+	truce_rules *r = L->r;
+	size_t s = 0, n = strlen(line);
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && line[i] != '|')
+			continue;
+		if (i > s) {
+			uint64_t *v = realloc(r->abbrev, (r->nabbrev + 1) * sizeof(*v));
+			if (v == NULL)
+				return TRUCE_ENOMEM;
+			r->abbrev = v;
+			r->abbrev[r->nabbrev++] = truce__tok_hash(line + s, i - s);
+		}
+		s = i + 1;
+	}
+	return 0;
+}
+
+static int compile_re(loader *L, const char *pat, uint32_t opts, truce__regex *out, int kind)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code =
+	    pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+	                  opts | PCRE2_UTF | PCRE2_NO_UTF_CHECK, &errcode, &erroff, NULL);
+	if (code == NULL) {
+		char msg[160];
+		PCRE2_UCHAR buf[120];
+		pcre2_get_error_message(errcode, buf, sizeof(buf));
+		snprintf(msg, sizeof(msg), "%s at offset %zu", (char *)buf, (size_t)erroff);
+		return fail(L, "bad pattern", msg);
+	}
+	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	out->code = code;
+	out->kind = kind;
+	return 0;
+}
+
+static int push_re(truce__regex **v, int *n)
+{
+	truce__regex *nv = realloc(*v, (size_t)(*n + 1) * sizeof(**v));
+	if (nv == NULL)
+		return TRUCE_ENOMEM;
+	*v = nv;
+	return 0;
+}
+
+static int load_boilerplate(loader *L, char *line)
+{
+	char *f[2];
+	if (fields(line, f, 2) != 2)
+		return fail(L, "want KIND, pattern", NULL);
+	int kind;
+	if (strcmp(f[0], "line") == 0)
+		kind = TRUCE__BP_LINE;
+	else if (strcmp(f[0], "tail") == 0)
+		kind = TRUCE__BP_TAIL;
+	else if (strcmp(f[0], "short") == 0)
+		kind = TRUCE__BP_SHORT;
+	else
+		return fail(L, "kind must be line, tail or short", f[0]);
+	truce_rules *r = L->r;
+	if (push_re(&r->bp, &r->nbp) != 0)
+		return TRUCE_ENOMEM;
+	int rc = compile_re(L, f[1], PCRE2_CASELESS, &r->bp[r->nbp], kind);
+	if (rc == 0)
+		r->nbp++;
+	return rc;
+}
+
+static int load_place_re(loader *L, char *line)
+{
+	char *f[2], *end;
+	if (fields(line, f, 2) != 2)
+		return fail(L, "want PRIORITY, pattern", NULL);
+	long prio = strtol(f[0], &end, 10);
+	if (*end != '\0' || prio < 0 || prio > 9)
+		return fail(L, "priority must be 0-9", f[0]);
+	truce_rules *r = L->r;
+	if (push_re(&r->places, &r->nplaces) != 0)
+		return TRUCE_ENOMEM;
+	int rc = compile_re(L, f[1], 0, &r->places[r->nplaces], (int)prio);
+	if (rc == 0) {
+		uint32_t groups = 0;
+		pcre2_pattern_info(r->places[r->nplaces].code, PCRE2_INFO_CAPTURECOUNT, &groups);
+		r->nplaces++;
+		if (groups < 1)
+			return fail(L, "pattern needs a capture group", NULL);
+	}
+	return rc;
+}
+
+typedef int (*line_fn)(loader *L, char *line);
+
+static line_fn parser_of(const char *name)
+{
+	static const struct {
+		const char *name;
+		line_fn fn;
+	} p[] = {
+	    {"conflicts.tsv", load_conflicts}, {"parties.tsv", load_parties},
+	    {"places.tsv", load_places},       {"cues.tsv", load_cues},
+	    {"numbers.tsv", load_numbers},     {"dates.tsv", load_dates},
+	    {"abbrev.tsv", load_abbrev},       {"boilerplate.tsv", load_boilerplate},
+	    {"places.re", load_place_re},
+	};
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
+		if (strcmp(p[i].name, name) == 0)
+			return p[i].fn;
+	return NULL;
+}
+
+static int load_file(loader *L, const char *name, const unsigned char *data, size_t len)
+{
+	line_fn fn = parser_of(name);
+	L->file = name;
+	L->line = 0;
+	size_t s = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && data[i] != '\n')
+			continue;
+		L->line++;
+		size_t n = i - s;
+		if (n > 0 && data[s + n - 1] == '\r')
+			n--;
+		if (n > 0 && data[s] != '#') {
+			char *line = malloc(n + 1);
+			if (line == NULL)
+				return TRUCE_ENOMEM;
+			memcpy(line, data + s, n);
+			line[n] = '\0';
+			int blankline = strspn(line, " \t") == n;
+			int rc = blankline ? 0 : fn(L, line);
+			free(line);
+			if (rc != 0)
+				return rc;
+		}
+		s = i + 1;
+	}
+	return 0;
+}
+
+static size_t pow2_at_least(size_t n)
+{
+	size_t p = 64;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+static int cmp_raw(const void *a, const void *b)
+{
+	const raw_phrase *x = a, *y = b;
+	if (x->lex.key != y->lex.key)
+		return x->lex.key < y->lex.key ? -1 : 1;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Merges phrases of equal key into lexicon entries and fills the tables. */
+static int build(loader *L)
+{
+	truce_rules *r = L->r;
+	qsort(L->raw, L->nraw, sizeof(*L->raw), cmp_raw);
+	size_t size = pow2_at_least(L->nraw * 2 + 1);
+	r->lex = calloc(size, sizeof(*r->lex));
+	r->first = calloc(size, sizeof(*r->first));
+	r->first_max = calloc(size, 1);
+	r->alts = calloc(L->nraw + 1, sizeof(*r->alts));
+	if (r->lex == NULL || r->first == NULL || r->first_max == NULL || r->alts == NULL)
+		return TRUCE_ENOMEM;
+	r->lex_mask = r->first_mask = size - 1;
+	for (size_t i = 0; i < L->nraw;) {
+		size_t j = i;
+		truce__lex e = L->raw[i].lex;
+		uint64_t first =
+		    (uint64_t)L->raw[i].lex.party0 | ((uint64_t)L->raw[i].lex.nparty << 32);
+		e.party0 = (uint32_t)r->nalts;
+		e.nparty = 0;
+		for (; j < L->nraw && L->raw[j].lex.key == e.key; j++) {
+			const raw_phrase *p = &L->raw[j];
+			e.cues |= p->lex.cues;
+			if (p->lex.num != -1)
+				e.num = p->lex.num;
+			if (p->lex.datekind) {
+				e.datekind = p->lex.datekind;
+				e.dateval = p->lex.dateval;
+			}
+			if (p->lex.place_level) {
+				e.place_level = p->lex.place_level;
+				e.place_conf = p->lex.place_conf;
+			}
+			e.upper = e.upper && p->lex.upper;
+			if (p->has_alt && e.nparty < 32) {
+				r->alts[r->nalts++] = p->alt;
+				e.nparty++;
+			}
+		}
+		size_t h = (size_t)e.key & r->lex_mask;
+		while (r->lex[h].key != 0)
+			h = (h + 1) & r->lex_mask;
+		r->lex[h] = e;
+		/* first-token filter: hash -> longest phrase starting with it */
+		uint64_t fk = first;
+		size_t fh = (size_t)fk & r->first_mask;
+		while (r->first[fh] != 0 && r->first[fh] != fk)
+			fh = (fh + 1) & r->first_mask;
+		r->first[fh] = fk;
+		if (r->first_max[fh] < e.ntok)
+			r->first_max[fh] = e.ntok;
+		i = j;
+	}
+	qsort(r->abbrev, r->nabbrev, sizeof(*r->abbrev), cmp_u64);
+	return 0;
+}
+
+/* The first-token filter keys on 48 bits of a token's hash (see add_raw). */
+static uint64_t first_key(uint64_t tokhash)
+{
+	return tokhash & 0xffffffffffffull;
+}
+
+const truce__lex *truce__lex_find(const truce_rules *r, uint64_t key)
+{
+	size_t h = (size_t)key & r->lex_mask;
+	while (r->lex[h].key != 0) {
+		if (r->lex[h].key == key)
+			return &r->lex[h];
+		h = (h + 1) & r->lex_mask;
+	}
+	return NULL;
+}
+
+int truce__is_first(const truce_rules *r, uint64_t tokhash)
+{
+	uint64_t fk = first_key(tokhash);
+	size_t h = (size_t)fk & r->first_mask;
+	while (r->first[h] != 0) {
+		if (r->first[h] == fk)
+			return r->first_max[h];
+		h = (h + 1) & r->first_mask;
+	}
+	return 0;
+}
+
+int truce__is_abbrev(const truce_rules *r, uint64_t tokhash)
+{
+	size_t lo = 0, hi = r->nabbrev;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (r->abbrev[mid] == tokhash)
+			return 1;
+		if (r->abbrev[mid] < tokhash)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int truce__conflict_find(const truce_rules *r, const char *name)
+{
+	for (int i = 0; i < r->nconflicts; i++)
+		if (strcmp(r->conflicts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int truce__side(const truce_rules *r, int c, const char *code)
+{
+	if (c < 0 || c >= r->nconflicts || *code == '\0')
+		return 0;
+	const truce__conflict *k = &r->conflicts[c];
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < k->nside[s]; i++)
+			if (strcmp(k->side[s][i], code) == 0)
+				return s == 0 ? 'A' : 'B';
+	for (int i = 0; i < k->nother; i++)
+		if (strcmp(k->other[i], code) == 0)
+			return 'O';
+	return 0;
+}
+
+static int read_file(const char *path, unsigned char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return errno == ENOENT ? TRUCE_ENOTFOUND : TRUCE_EIO;
+	size_t cap = 65536, n = 0;
+	unsigned char *buf = malloc(cap);
+	int rc = 0;
+	while (buf != NULL) {
+		if (n == cap) {
+			if (cap >= (16u << 20)) {
+				rc = TRUCE_ETOOBIG;
+				break;
+			}
+			unsigned char *nb = realloc(buf, cap * 2);
+			if (nb == NULL)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			rc = ferror(f) ? TRUCE_EIO : 0;
+			break;
+		}
+	}
+	fclose(f);
+	if (buf == NULL)
+		return TRUCE_ENOMEM;
+	if (rc != 0) {
+		free(buf);
+		return rc;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static const truce__rulefile *builtin(const char *name)
+{
+	for (size_t i = 0; i < truce__nbuiltin_rules; i++)
+		if (strcmp(truce__builtin_rules[i].name, name) == 0)
+			return &truce__builtin_rules[i];
+	return NULL;
+}
+
+static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
+{
+	if (errbuf != NULL && errlen > 0)
+		errbuf[0] = '\0';
+	if (sodium_init() < 0)
+		return TRUCE_EIO;
+	xmlInitParser(); /* once, before threads parse HTML */
+	truce_rules *r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return TRUCE_ENOMEM;
+	loader L = {.r = r, .err = errbuf, .errlen = errlen};
+	crypto_hash_sha256_state sha;
+	crypto_hash_sha256_init(&sha);
+	int rc = 0;
+	for (size_t i = 0; i < NFILES && rc == 0; i++) {
+		const truce__rulefile *b = builtin(rule_files[i]);
+		unsigned char *data = NULL;
+		size_t len = 0;
+		if (dir != NULL) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/%s", dir, rule_files[i]);
+			rc = read_file(path, &data, &len);
+			if (rc == TRUCE_ENOTFOUND) {
+				rc = 0;
+			} else if (rc != 0) {
+				if (errbuf != NULL)
+					snprintf(errbuf, errlen, "%s: cannot read", path);
+				break;
+			}
+		}
+		const unsigned char *d = data ? data : (b ? b->data : NULL);
+		size_t n = data ? len : (b ? b->len : 0);
+		if (d == NULL) {
+			L.file = rule_files[i];
+			L.line = 0;
+			rc = fail(&L, "missing rule file", NULL);
+			break;
+		}
+		crypto_hash_sha256_update(&sha, (const unsigned char *)rule_files[i],
+		                          strlen(rule_files[i]) + 1);
+		crypto_hash_sha256_update(&sha, d, n);
+		rc = load_file(&L, rule_files[i], d, n);
+		free(data);
+	}
+	if (rc == 0)
+		rc = build(&L);
+	free(L.raw);
+	if (rc != 0) {
+		truce_rules_free(r);
+		return rc;
+	}
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&sha, digest);
+	snprintf(r->version, sizeof(r->version), "%s+%02x%02x%02x%02x", TRUCE__VERSION, digest[0],
+	         digest[1], digest[2], digest[3]);
+	*out = r;
+	return 0;
+}
+
+int truce_rules_load_default(truce_rules **out)
+{
+	return load(NULL, out, NULL, 0);
+}
+
+int truce_rules_load_dir(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
+{
+	if (dir == NULL)
+		return TRUCE_EINVAL;
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		if (errbuf != NULL && errlen > 0)
+			snprintf(errbuf, errlen, "%s: no such rules directory", dir);
+		return TRUCE_EIO;
+	}
+	return load(dir, out, errbuf, errlen);
+}
+
+void truce_rules_free(truce_rules *r)
+{
+	if (r == NULL)
+		return;
+	for (int i = 0; i < r->nbp; i++)
+		pcre2_code_free(r->bp[i].code);
+	for (int i = 0; i < r->nplaces; i++)
+		pcre2_code_free(r->places[i].code);
+	free(r->bp);
+	free(r->places);
+	free(r->lex);
+	free(r->first);
+	free(r->first_max);
+	free(r->alts);
+	free(r->conflicts);
+	free(r->abbrev);
+	free(r);
+}
+
+const char *truce_rules_version(const truce_rules *rules)
+{
+	return rules->version;
+}

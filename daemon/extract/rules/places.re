@@ -1,0 +1,8 @@
+# places.re - patterns for places the gazetteer does not know.
+# Format: PRIORITY <TAB> PCRE2 pattern with one capture group, the place name.
+# Patterns run (case-sensitive) on the normalized sentence of a claim; the
+# capture is dropped where it is a party, a region-level place, a month or a
+# weekday. A lower PRIORITY wins; among equals, the earliest in the sentence.
+1	\b(?:village|villages|town|towns|city|cities|settlement|settlements|township|district|districts|area|areas|sector|region|direction|outskirts|section|locality|hamlet)s? of (?:the )?((?:[A-Z][\w'’.-]*\p{L}[\w'’-]*)(?: (?:[A-Z][\w'’-]+|al|el|de))*)
+1	\b((?:[A-Z][\w'’-]+ ){0,2}[A-Z][\w'’-]+) (?:village|villages|district|sector|sub-sector|township|area|areas|province|governorate|direction|directions|front|town|raion|rayon|oblast|region|valley|gorge|checkpoint|crossing|camp|heights|reservoir)\b
+2	\b(?:in|near|around|at|outside|into|on|towards?) (?:the )?((?:[A-Z][\w'’-]*\p{L}[\w'’-]*)(?: [A-Z][\w'’-]+){0,2})

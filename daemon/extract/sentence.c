@@ -1,0 +1,256 @@
+/*
+ * sentence.c - tokens and sentence boundaries of the normalized main text.
+ *
+ * One tokenizer serves the text and the rule data, so that a phrase of a
+ * data file and the same words in an article hash the same way. Hyphens
+ * separate words and make no token ("Nagorno-Karabakh" = "Nagorno
+ * Karabakh"); a possessive "'s" is a token of its own. Sentence breaks
+ * survive abbreviations (from rules/abbrev.tsv), initials ("U.S."), decimals
+ * and quotes; a single line break only joins lines that continue a clause
+ * (hard-wrapped text), a blank line always breaks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract_int.h"
+
+static int is_wordbyte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c >= 0x80;
+}
+
+static int is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static int is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+uint64_t truce__tok_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		h ^= c;
+		h *= 1099511628211ull;
+	}
+	return h ? h : 1;
+}
+
+uint64_t truce__seq_hash(uint64_t h, uint64_t tok)
+{
+	h ^= tok + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h ? h : 1;
+}
+
+static int push_tok(truce__doc *doc, const truce__tok *t)
+{
+	if (doc->ntok == doc->cap_tok) {
+		size_t cap = doc->cap_tok ? doc->cap_tok * 2 : 256;
+		truce__tok *v = realloc(doc->tok, cap * sizeof(*v));
+		if (v == NULL)
+			return TRUCE_ENOMEM;
+		doc->tok = v;
+		doc->cap_tok = cap;
+	}
+	doc->tok[doc->ntok++] = *t;
+	return 0;
+}
+
+static int push_sent(truce__doc *doc, uint32_t t0, uint32_t t1)
+{
+	if (t1 <= t0)
+		return 0;
+	if (doc->nsent == doc->cap_sent) {
+		size_t cap = doc->cap_sent ? doc->cap_sent * 2 : 64;
+		truce__sent *v = realloc(doc->sent, cap * sizeof(*v));
+		if (v == NULL)
+			return TRUCE_ENOMEM;
+		doc->sent = v;
+		doc->cap_sent = cap;
+	}
+	doc->sent[doc->nsent].t0 = t0;
+	doc->sent[doc->nsent].t1 = t1;
+	doc->nsent++;
+	return 0;
+}
+
+/* Splits s into tokens; flags and line-break counts as documented in the
+ * header. Work is linear in len. */
+static int split_tokens(const char *s, size_t len, truce__doc *doc)
+{
+	size_t i = 0;
+	int nl = 0, paren = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\n') {
+			nl++;
+			paren = 0; /* an unclosed parenthesis ends with its line */
+			i++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '-' || c < 0x20) {
+			i++;
+			continue;
+		}
+		truce__tok t = {.start = (uint32_t)i, .nl = (uint8_t)(nl > 2 ? 2 : nl)};
+		nl = 0;
+		if (is_wordbyte(c)) {
+			size_t j = i;
+			while (j < len) {
+				unsigned char d = (unsigned char)s[j];
+				if (is_wordbyte(d)) {
+					j++;
+					continue;
+				}
+				/* 2,050 and 12.5: separators between digits */
+				if ((d == ',' || d == '.') && j + 1 < len && j > i &&
+				    is_digit((unsigned char)s[j - 1]) &&
+				    is_digit((unsigned char)s[j + 1]) && is_digit(c)) {
+					j++;
+					continue;
+				}
+				/* Ta'ang, but not Azerbaijan's */
+				if (d == '\'' && j + 1 < len && is_alpha((unsigned char)s[j + 1]) &&
+				    !((s[j + 1] == 's' || s[j + 1] == 'S') &&
+				      (j + 2 >= len || !is_wordbyte((unsigned char)s[j + 2])))) {
+					j++;
+					continue;
+				}
+				break;
+			}
+			t.end = (uint32_t)j;
+			t.flags = is_digit(c) ? TRUCE__T_NUM : TRUCE__T_WORD;
+			if (c >= 'A' && c <= 'Z')
+				t.flags |= TRUCE__T_CAP;
+			int letters = 0, lower = 0;
+			for (size_t k = i; k < j; k++) {
+				unsigned char d = (unsigned char)s[k];
+				if ((d >= 'a' && d <= 'z'))
+					lower++;
+				if (is_alpha(d) && d < 0x80)
+					letters++;
+			}
+			if (letters > 0 && lower == 0)
+				t.flags |= TRUCE__T_UPPER;
+			i = j;
+		} else if (c == '\'' && i + 1 < len && (s[i + 1] == 's' || s[i + 1] == 'S') &&
+		           i > 0 && is_wordbyte((unsigned char)s[i - 1]) &&
+		           (i + 2 >= len || !is_wordbyte((unsigned char)s[i + 2]))) {
+			t.end = (uint32_t)(i + 2);
+			t.flags = TRUCE__T_WORD | TRUCE__T_POSS;
+			i += 2;
+		} else {
+			t.end = (uint32_t)(i + 1);
+			t.flags = TRUCE__T_PUNCT;
+			if (c == '"' || c == '\'')
+				t.flags |= TRUCE__T_QUOTE;
+			i++;
+		}
+		if (c == '(' || c == '[')
+			paren = paren < 8 ? paren + 1 : paren;
+		else if ((c == ')' || c == ']') && paren > 0)
+			paren--;
+		else if (paren > 0)
+			t.flags |= TRUCE__T_PAREN;
+		t.hash = truce__tok_hash(s + t.start, t.end - t.start);
+		if (push_tok(doc, &t) != 0)
+			return TRUCE_ENOMEM;
+	}
+	return 0;
+}
+
+static int tok_is(const char *s, const truce__tok *t, char c)
+{
+	return t->end == t->start + 1 && s[t->start] == c;
+}
+
+/* Does a sentence end after the terminal mark at token k? */
+static int ends_sentence(const truce_rules *r, const char *s, const truce__doc *doc, size_t k)
+{
+	const truce__tok *t = &doc->tok[k];
+	if (tok_is(s, t, '!') || tok_is(s, t, '?'))
+		return 1;
+	if (!tok_is(s, t, '.'))
+		return 0;
+	if (k == 0)
+		return 1;
+	const truce__tok *w = &doc->tok[k - 1];
+	if (w->end != t->start || !(w->flags & (TRUCE__T_WORD | TRUCE__T_NUM)))
+		return 1;
+	/* initials and "U.S.": one letter before the period */
+	if ((w->flags & TRUCE__T_WORD) && w->end - w->start == 1)
+		return 0;
+	if (r != NULL && truce__is_abbrev(r, w->hash))
+		return 0;
+	return 1;
+}
+
+static int starts_sentence(const char *s, const truce__tok *t)
+{
+	unsigned char c = (unsigned char)s[t->start];
+	return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '"' || c == '\'' || c == '(' ||
+	       c == '[' || c >= 0x80;
+}
+
+static int split_sentences(const truce_rules *r, const char *s, truce__doc *doc)
+{
+	size_t n = doc->ntok, start = 0;
+	for (size_t i = 1; i < n; i++) {
+		const truce__tok *t = &doc->tok[i];
+		int brk = 0;
+		if (t->nl >= 2) {
+			brk = 1;
+		} else if (t->nl == 1) {
+			unsigned char c = (unsigned char)s[t->start];
+			const truce__tok *p = &doc->tok[i - 1];
+			int join = (c >= 'a' && c <= 'z') || tok_is(s, p, ',');
+			brk = !join;
+		} else if (starts_sentence(s, t)) {
+			/* walk back over closing quotes and brackets glued to a mark */
+			size_t k = i - 1;
+			while (
+			    k > start &&
+			    (doc->tok[k].flags & TRUCE__T_QUOTE || tok_is(s, &doc->tok[k], ')')) &&
+			    doc->tok[k].start == doc->tok[k - 1].end)
+				k--;
+			if (ends_sentence(r, s, doc, k)) {
+				/* a quote glued to the next word opens it, not closes */
+				brk = 1;
+			}
+		}
+		if (!brk && i - start >= TRUCE__MAX_SENT_TOKENS)
+			brk = 1;
+		if (brk) {
+			if (push_sent(doc, (uint32_t)start, (uint32_t)i) != 0)
+				return TRUCE_ENOMEM;
+			start = i;
+		}
+	}
+	if (n > start && push_sent(doc, (uint32_t)start, (uint32_t)n) != 0)
+		return TRUCE_ENOMEM;
+	return 0;
+}
+
+int truce__tokenize(const truce_rules *r, const char *s, size_t len, truce__doc *doc)
+{
+	int rc = split_tokens(s, len, doc);
+	if (rc == 0)
+		rc = split_sentences(r, s, doc);
+	if (rc != 0)
+		truce__doc_free(doc);
+	return rc;
+}
+
+void truce__doc_free(truce__doc *doc)
+{
+	free(doc->tok);
+	free(doc->sent);
+	memset(doc, 0, sizeof(*doc));
+}
