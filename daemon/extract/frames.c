@@ -492,6 +492,10 @@ static void merge(acc *a, const details *d)
 static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused,
                      const details *d, float conf)
 {
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   => %s -> %s (date %ld place %s k %d w %d)\n", claimant, accused, d->date,
+		d->place, d->killed, d->wounded);
+#endif
 	if (claimant[0] == '\0' || strcmp(claimant, accused) == 0)
 		return 0;
 	acc *a = claim_get(x, claimant, accused, (int)v->si);
@@ -569,8 +573,26 @@ static int starts_with_quote(const ctx *x, const sview *v)
 	return x->doc->tok[v->t0].flags & TRUCE__T_QUOTE;
 }
 
+#ifdef TRUCE_EXTRACT_DEBUG
+static void debug_sentence(const ctx *x, const sview *v)
+{
+	uint32_t b0 = x->doc->tok[v->t0].start, b1 = x->doc->tok[v->t1 - 1].end;
+	fprintf(stderr, "S%zu [%.*s]\n   ", v->si, (int)(b1 - b0), x->a->text + b0);
+	for (size_t i = v->i0; i < v->i1; i++) {
+		const truce__item *it = &x->all.v[i];
+		uint32_t a0 = x->doc->tok[it->t0].start, a1 = x->doc->tok[it->t1 - 1].end;
+		fprintf(stderr, " <%.*s|%x|%s%s%d>", (int)(a1 - a0), x->a->text + a0, it->cues,
+			it->party, it->in_paren ? "()" : "", it->num);
+	}
+	fprintf(stderr, "\n");
+}
+#endif
+
 static int analyze(ctx *x, sview *v)
 {
+#ifdef TRUCE_EXTRACT_DEBUG
+	debug_sentence(x, v);
+#endif
 	uint32_t has = v->has;
 	const uint32_t event = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND;
 	const uint32_t claimcue = TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS |
@@ -625,10 +647,19 @@ static int analyze(ctx *x, sview *v)
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_ACCUSE) || it->party[0])
 			continue;
+		/* ", blaming Armenia": a participle of the main clause's subject,
+		 * which the say frame finds */
+		if (it->t0 > v->t0 && tok_s(x, it->t0 - 1)[0] == ',' &&
+		    tok_len(x, it->t0) > 3 && strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0)
+			continue;
 		sp = subject_of(x, v, k);
 		if (sp.kind == SP_NONE)
 			continue;
 		accused_after(x, v, k, sp.kind == SP_GENERIC ? "" : sp.code, accused);
+		if (accused[0] == '\0') {
+			sp.kind = SP_NONE; /* "accused each other", "blamed the violations" */
+			continue;
+		}
 		accuse_frame = 1;
 		conf = 0.9f;
 	}
@@ -812,6 +843,24 @@ static void finish(ctx *x)
 			break;
 		}
 	}
+	/* "Armenian forces" and "Karabakh troops" from one claimant: one
+	 * accusation of one side */
+	for (size_t i = 0; i < x->nclaims; i++) {
+		acc *a = &x->claims[i];
+		if (a->c.claimant[0] == '\0' || a->c.accused[0] == '\0')
+			continue;
+		for (size_t j = i + 1; j < x->nclaims; j++) {
+			acc *b = &x->claims[j];
+			if (b->c.claimant[0] == '\0' || b->c.accused[0] == '\0' ||
+			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
+			    !same_side(x, a->c.accused, b->c.accused))
+				continue;
+			details d = {b->date, "", b->c.killed, b->c.wounded};
+			strcpy(d.place, b->c.location);
+			merge(a, &d);
+			b->c.claimant[0] = '\0';
+		}
+	}
 	/* a claimant's blame-less report is part of its accusation */
 	for (size_t i = 0; i < x->nclaims; i++) {
 		acc *a = &x->claims[i];
@@ -896,6 +945,9 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	}
 	if (rc == 0) {
 		x.first_item[doc->nsent] = x.all.n;
+		/* a truce is in force where the text names one, or where the
+		 * article is about a conflict the rules track */
+		x.truce_ctx = a->conflict >= 0;
 		for (size_t i = 0; i < x.all.n; i++)
 			if (x.all.v[i].cues & TRUCE__C_TRUCE)
 				x.truce_ctx = 1;
