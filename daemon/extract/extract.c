@@ -11,24 +11,22 @@
 
 #include "extract_int.h"
 
-/* The latest year the text names, for articles without a publication date
- * ("on December 2" in a text that mentions 2025). */
-static int latest_year(const char *text, const truce__doc *doc)
+/* The latest year the text names (before boilerplate is dropped: bylines
+ * and captions carry dates), for articles without a publication date ("on
+ * December 2" in a text that mentions 2025). */
+static int latest_year(const char *s, size_t len)
 {
 	int best = 0;
-	for (size_t i = 0; i < doc->ntok; i++) {
-		const truce__tok *t = &doc->tok[i];
-		if (!(t->flags & TRUCE__T_NUM) || t->end - t->start != 4)
+	for (size_t i = 0; i + 4 <= len; i++) {
+		if (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')
 			continue;
-		int y = 0;
-		for (uint32_t k = t->start; k < t->end; k++) {
-			char c = text[k];
-			if (c < '0' || c > '9') {
-				y = 0;
-				break;
-			}
-			y = y * 10 + (c - '0');
-		}
+		if (!(s[i] == '1' || s[i] == '2'))
+			continue;
+		int y = 0, k = 0;
+		for (; k < 4 && s[i + k] >= '0' && s[i + k] <= '9'; k++)
+			y = y * 10 + (s[i + k] - '0');
+		if (k != 4 || (i + 4 < len && s[i + 4] >= '0' && s[i + 4] <= '9'))
+			continue;
 		if (y >= 1990 && y <= 2100 && y > best)
 			best = y;
 	}
@@ -49,6 +47,7 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 	truce__text raw = {0}, text = {0};
 	truce__doc doc = {0};
 	int rc = truce__normalize(article->body, article->body_len, article->is_html, &raw);
+	int year = rc == 0 ? latest_year(raw.s, raw.len) : 0;
 	if (rc == 0)
 		rc = truce__main_text(rules, &raw, &text);
 	truce__text_free(&raw);
@@ -66,7 +65,7 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 		a.conflict = truce__detect_conflict(rules, text.s, &doc);
 		if (truce__parse_ymd(article->published, &a.pub) != 0)
 			memset(&a.pub, 0, sizeof(a.pub));
-		a.base_year = a.pub.y ? a.pub.y : latest_year(text.s, &doc);
+		a.base_year = a.pub.y ? a.pub.y : year;
 		rc = truce__frames(&a, out);
 	}
 	truce__doc_free(&doc);

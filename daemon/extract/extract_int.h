@@ -54,6 +54,8 @@ enum {
 	TRUCE__C_BACKGROUND = 1u << 23,
 	TRUCE__C_VOICE = 1u << 24,
 	TRUCE__C_SELF = 1u << 25,
+	TRUCE__C_SINCE = 1u << 26,
+	TRUCE__C_AGREED = 1u << 27,
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };

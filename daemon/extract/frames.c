@@ -28,7 +28,7 @@
 #include "extract_int.h"
 
 #define MAX_NAMES 64
-#define DATE_WINDOW 45 /* days before publication an event may lie */
+#define DATE_WINDOW 30 /* days before publication an event may lie */
 
 typedef struct acc {
 	truce_claim c;
@@ -262,6 +262,9 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			strcpy(sp.code, n);
 			return sp;
 		}
+		/* a quotation before the verb is what is said, not who says it */
+		if (x->doc->tok[t].flags & TRUCE__T_QUOTE)
+			break;
 		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
 			break;
 	}
@@ -493,8 +496,8 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
                      const details *d, float conf)
 {
 #ifdef TRUCE_EXTRACT_DEBUG
-	fprintf(stderr, "   => %s -> %s (date %ld place %s k %d w %d)\n", claimant, accused, d->date,
-		d->place, d->killed, d->wounded);
+	fprintf(stderr, "   => %s -> %s (date %ld place %s k %d w %d)\n", claimant, accused,
+	        d->date, d->place, d->killed, d->wounded);
 #endif
 	if (claimant[0] == '\0' || strcmp(claimant, accused) == 0)
 		return 0;
@@ -582,7 +585,7 @@ static void debug_sentence(const ctx *x, const sview *v)
 		const truce__item *it = &x->all.v[i];
 		uint32_t a0 = x->doc->tok[it->t0].start, a1 = x->doc->tok[it->t1 - 1].end;
 		fprintf(stderr, " <%.*s|%x|%s%s%d>", (int)(a1 - a0), x->a->text + a0, it->cues,
-			it->party, it->in_paren ? "()" : "", it->num);
+		        it->party, it->in_paren ? "()" : "", it->num);
 	}
 	fprintf(stderr, "\n");
 }
@@ -601,17 +604,17 @@ static int analyze(ctx *x, sview *v)
 		return 0;
 	if (!(has & (event | claimcue | TRUCE__C_NOCAS)))
 		return 0;
-	if (background(x, v))
-		return 0;
+	int bg = background(x, v);
 	details d;
-	int want = (has & (event | TRUCE__C_NOCAS | TRUCE__C_ACCUSE | TRUCE__C_TRADE)) != 0;
-	if (!want)
-		return 0;
-	sentence_details(x, v, &d);
+	int want = !bg && (has & (event | TRUCE__C_NOCAS | TRUCE__C_ACCUSE | TRUCE__C_TRADE)) != 0;
+	if (want)
+		sentence_details(x, v, &d);
+	else
+		memset(&d, 0, sizeof(d));
 	int call = (has & TRUCE__C_CALL) && !(has & (TRUCE__C_ACCUSE | TRUCE__C_TRADE));
 
 	/* trade / mutual */
-	for (size_t k = v->i0; k < v->i1 && x->truce_ctx && !call; k++) {
+	for (size_t k = v->i0; k < v->i1 && want && x->truce_ctx && !call; k++) {
 		const truce__item *it = &x->all.v[k];
 		if ((it->cues & TRUCE__C_TRADE) ||
 		    ((it->cues & TRUCE__C_MUTUAL) && (has & TRUCE__C_ACCUSE)))
@@ -649,8 +652,8 @@ static int analyze(ctx *x, sview *v)
 			continue;
 		/* ", blaming Armenia": a participle of the main clause's subject,
 		 * which the say frame finds */
-		if (it->t0 > v->t0 && tok_s(x, it->t0 - 1)[0] == ',' &&
-		    tok_len(x, it->t0) > 3 && strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0)
+		if (it->t0 > v->t0 && tok_s(x, it->t0 - 1)[0] == ',' && tok_len(x, it->t0) > 3 &&
+		    strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0)
 			continue;
 		sp = subject_of(x, v, k);
 		if (sp.kind == SP_NONE)
@@ -672,6 +675,7 @@ static int analyze(ctx *x, sview *v)
 			const char *n = name_lookup(x, t);
 			if (j >= 0 && is_party(x, v, (size_t)j)) {
 				sp.kind = SP_EXPLICIT;
+				conf = 0.75f;
 				strcpy(sp.code, x->all.v[j].party);
 				sp.item = (size_t)j;
 				break;
@@ -683,10 +687,8 @@ static int analyze(ctx *x, sview *v)
 			}
 			if (j >= 0 && x->all.v[j].blocker)
 				break;
-			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_GENERIC)) {
-				sp.kind = SP_GENERIC;
-				break;
-			}
+			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_GENERIC))
+				sp.kind = SP_GENERIC; /* unless a party follows */
 			if (n != NULL) {
 				sp.kind = SP_NAME;
 				strcpy(sp.code, n);
@@ -699,8 +701,18 @@ static int analyze(ctx *x, sview *v)
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_SAY) || it->party[0])
 			continue;
+		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
+		    x->all.v[k - 1].t1 == it->t0)
+			continue; /* "a cease-fire announced on ...": no speaker */
 		sp = subject_of(x, v, k);
 		conf = 0.75f;
+	}
+	if (!want) {
+		/* no claim here, but "The ministry reports:" names the speaker of
+		 * the quotes that follow */
+		set_speaker(x, v, &sp);
+		register_names(x, v, &sp);
+		return 0;
 	}
 	if (sp.kind == SP_NONE && !(has & claimcue)) {
 		/* a quote after its speaker, or a statement's own voice */
@@ -818,7 +830,7 @@ static long article_date(ctx *x)
 				cnt[ns++] = 0;
 			}
 			cnt[j]++;
-			if (cnt[j] > bestn || (cnt[j] == bestn && dd < best)) {
+			if (cnt[j] > bestn || (cnt[j] == bestn && dd > best)) {
 				bestn = cnt[j];
 				best = dd;
 			}

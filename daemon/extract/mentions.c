@@ -248,6 +248,13 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL || it->lex->datekind == TRUCE__D_NONE)
 			continue;
+		/* "since April 15", "a truce signed on May 20": not the event's day */
+		int skip = 0;
+		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 4 > it->t0;)
+			if (tg->v[k].cues & (TRUCE__C_SINCE | TRUCE__C_AGREED))
+				skip = 1;
+		if (skip)
+			continue;
 		truce__ymd d = {0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
@@ -448,7 +455,9 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 			ok = 0;
 	}
 	const truce__lex *whole = truce__lex_find(r, h);
-	if (whole != NULL && whole->place_level == TRUCE__PL_REGION)
+	if (whole != NULL && whole->place_level != TRUCE__PL_LOCAL &&
+	    (whole->place_level == TRUCE__PL_REGION || whole->nparty > 0 || whole->datekind ||
+	     whole->cues))
 		ok = 0;
 	truce__doc_free(&d);
 	return ok;
@@ -468,7 +477,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL)
 			continue;
-		int prio = it->lex->place_conf == conflict ? 0 : 1;
+		int prio = it->lex->place_conf == conflict || it->lex->place_conf < 0 ? 1 : 2;
 		size_t at = doc->tok[it->t0].start;
 		if (prio < best_prio || (prio == best_prio && at < best_at)) {
 			best_prio = prio;
@@ -478,7 +487,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	}
 	size_t s0 = doc->tok[t0].start, s1 = doc->tok[t1 - 1].end;
 	pcre2_match_data *md = NULL;
-	for (int p = 0; p < r->nplaces && best_prio > 0; p++) {
+	for (int p = 0; p < r->nplaces; p++) {
 		if (r->places[p].kind > best_prio)
 			continue;
 		if (md == NULL && (md = pcre2_match_data_create(4, NULL)) == NULL)

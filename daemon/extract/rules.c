@@ -58,6 +58,8 @@ static const struct {
     {"background", TRUCE__C_BACKGROUND},
     {"voice", TRUCE__C_VOICE},
     {"self", TRUCE__C_SELF},
+    {"since", TRUCE__C_SINCE},
+    {"agreed", TRUCE__C_AGREED},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
