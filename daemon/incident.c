@@ -2,7 +2,11 @@
  * incident.c - groups claims from many outlets into incidents.
  *
  * A new claim is compared with the incidents of its conflict indexed on days
- * near its date (incident_index: conflict + day -> ids). A candidate fits
+ * near its date (incident_index: conflict + day -> ids), and with the
+ * incidents that already hold claims of the same article: one article
+ * nearly always reports one incident, even when its sentences give the
+ * claims different days (a date read from a background sentence, "since
+ * the November 26 clashes"), so those join within a month. A candidate fits
  * when it shares a party with the claim (or already holds a claim of the same
  * article); among those, the score prefers the same claimant/accused pair,
  * the same article, an agreeing place and the nearest date. Places only
@@ -23,7 +27,9 @@
 
 #define WINDOW_DATED 2     /* days either side of a claim's event date */
 #define WINDOW_UNDATED 3   /* when only the publication or receipt day is known */
+#define WINDOW_ARTICLE 31  /* days apart that claims of one article may be */
 #define MAX_CANDIDATES 256 /* bounded work per claim */
+#define MAX_ARTICLE_CLAIMS 64
 
 int truce_day_parse(const char *date, long *day)
 {
@@ -142,17 +148,44 @@ static int fit_score(const Truce__V1__Incident *inc, const Truce__V1__Claim *c, 
 	int has_accused = c->accused != NULL && has_str(inc->parties, inc->n_parties, c->accused);
 	if (!same_article && !has_claimant && !has_accused)
 		return NO_FIT;
+	long first, last, dist = 0;
+	if (truce_day_parse(inc->date_first, &first) == 0 &&
+	    truce_day_parse(inc->date_last, &last) == 0)
+		dist = day < first ? first - day : day > last ? day - last : 0;
+	/* Index candidates are within a few days by construction; this bounds
+	 * the candidates that come from the claim's own article. */
+	if (dist > WINDOW_ARTICLE)
+		return NO_FIT;
 	int score = 8 * same_article + 4 * (has_claimant && has_accused) + 2 * has_accused +
 		    has_claimant;
 	if (c->location != NULL && inc->n_places > 0)
 		score += has_str(inc->places, inc->n_places, c->location) ? 2 : -1;
-	long first, last;
-	if (truce_day_parse(inc->date_first, &first) == 0 &&
-	    truce_day_parse(inc->date_last, &last) == 0) {
-		long dist = day < first ? first - day : day > last ? day - last : 0;
-		score -= (int)dist;
+	return score - (int)dist;
+}
+
+/* Adds the incidents of the claims stored just before c from the same
+ * article: claims get consecutive ids, article by article. */
+static int article_candidates(truce_txn *t, const Truce__V1__Claim *c, candidates *cs)
+{
+	for (uint64_t id = c->id - 1, k = 0; id > 0 && k < MAX_ARTICLE_CLAIMS; id--, k++) {
+		truce_bytes v;
+		int rc = truce_txn_get(t, TRUCE_DB_CLAIMS, id, &v);
+		if (rc == TRUCE_ENOTFOUND)
+			break;
+		if (rc != 0)
+			return rc;
+		Truce__V1__Claim *o = truce__v1__claim__unpack(NULL, v.len, v.data);
+		if (o == NULL)
+			return TRUCE_ECORRUPT;
+		int same = o->article_seq == c->article_seq;
+		if (same && o->has_incident_id &&
+		    strcmp(claim_conflict(o), claim_conflict(c)) == 0)
+			collect_id(cs, o->incident_id);
+		truce__v1__claim__free_unpacked(o, NULL);
+		if (!same)
+			break;
 	}
-	return score;
+	return 0;
 }
 
 static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int window,
@@ -163,6 +196,8 @@ static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int 
 	truce_day_format(day + window, to);
 	candidates cs = {.n = 0};
 	int rc = truce_txn_incident_index_scan(t, claim_conflict(c), from, to, collect_id, &cs);
+	if (rc == 0)
+		rc = article_candidates(t, c, &cs);
 	if (rc != 0)
 		return rc;
 	Truce__V1__Incident *best = NULL;
