@@ -38,6 +38,8 @@ const char *truce_strerror(int err)
 		return "interrupted";
 	case TRUCE_EPERM:
 		return "permission denied";
+	case TRUCE_ENOSPC:
+		return "no space left on device";
 	}
 	return "unknown error";
 }

@@ -87,6 +87,11 @@ static int store_err(int rc)
 	case EAGAIN:
 	case EBUSY:
 		return TRUCE_EBUSY;
+	case ENOSPC:
+	case EDQUOT:
+		/* Its own code so that the log says why: the operator frees
+		 * space or moves the store; nothing unacked was kept. */
+		return TRUCE_ENOSPC;
 	default:
 		return TRUCE_EIO;
 	}

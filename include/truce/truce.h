@@ -31,6 +31,7 @@ enum truce_err {
 	TRUCE_EUTF8 = -13, /* invalid UTF-8 */
 	TRUCE_EINTR = -14, /* interrupted by a signal */
 	TRUCE_EPERM = -15, /* permission denied */
+	TRUCE_ENOSPC = -16, /* the disk (or quota) is full */
 };
 
 /* A static, human-readable description of a truce error code. */
