@@ -20,6 +20,7 @@ int truce_cmd_collect(int argc, char **argv);
 int truce_cmd_watch(int argc, char **argv);
 int truce_cmd_replay(int argc, char **argv);
 int truce_cmd_extract(int argc, char **argv);
+int truce_cmd_bench(int argc, char **argv);
 int truce_cmd_stats(int argc, char **argv);
 int truce_cmd_export(int argc, char **argv);
 int truce_cmd_keygen(int argc, char **argv);

@@ -23,6 +23,7 @@ static const struct subcommand subcommands[] = {
 	{"query", truce_cmd_export, "the same as export"},
 	{"stats", truce_cmd_stats, "counts and sequence numbers of a running truced"},
 	{"keygen", truce_cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
+	{"bench", truce_cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,203 @@
+/*
+ * cmd_bench.c - `truce bench`: the project's benchmarks, one subcommand each.
+ *
+ *   truce bench extract [--jsonl FILE] [--repeat N]
+ *       extraction throughput on one core: the articles of FILE (default:
+ *       the bundled seeds, tests/data/seeds.jsonl) are read into memory
+ *       once, then extracted N times; prints MB/s of article text,
+ *       articles/s, total bytes and time. Reading is not timed.
+ *   truce bench ingest ...
+ *       durable end-to-end ingest (tools/bench_ingest.c).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "truce/extract.h"
+
+/* The bundled seeds: $TRUCE_SOURCE_DIR/tests/data/seeds.jsonl, else found
+ * from this file's own path (CMake compiles sources by absolute path). */
+static void default_jsonl(char *out, size_t len)
+{
+	const char *src = getenv("TRUCE_SOURCE_DIR");
+	if (src != NULL && *src != '\0') {
+		snprintf(out, len, "%s/tests/data/seeds.jsonl", src);
+		return;
+	}
+	const char *me = __FILE__, *tail = strstr(me, "tools/cmd_bench.c");
+	if (tail != NULL && tail > me)
+		snprintf(out, len, "%.*stests/data/seeds.jsonl", (int)(tail - me), me);
+	else
+		snprintf(out, len, "tests/data/seeds.jsonl");
+}
+
+typedef struct bench_article {
+	char *id, *published, *title, *body;
+	size_t body_len;
+	int is_html;
+} bench_article;
+
+typedef struct bench_set {
+	bench_article *v;
+	size_t n, cap;
+	size_t bytes;
+} bench_set;
+
+static char *dup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int keep_article(void *vctx, const truce_input_article *a)
+{
+	bench_set *set = vctx;
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		bench_article *v = realloc(set->v, cap * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		set->v = v;
+		set->cap = cap;
+	}
+	bench_article *b = &set->v[set->n];
+	b->id = dup_or_null(a->id);
+	b->published = dup_or_null(a->published);
+	b->title = dup_or_null(a->title);
+	b->body = malloc(a->body_len + 1);
+	if (b->body == NULL)
+		return -1;
+	memcpy(b->body, a->body, a->body_len);
+	b->body[a->body_len] = '\0';
+	b->body_len = a->body_len;
+	b->is_html = a->is_html;
+	set->bytes += a->body_len;
+	set->n++;
+	return 0;
+}
+
+static void set_free(bench_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->v[i].id);
+		free(set->v[i].published);
+		free(set->v[i].title);
+		free(set->v[i].body);
+	}
+	free(set->v);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void bench_extract_usage(FILE *f)
+{
+	char path[4096];
+	default_jsonl(path, sizeof(path));
+	fprintf(f, "usage: truce bench extract [--jsonl FILE] [--repeat N] [--rules DIR]\n\n"
+		   "Extraction throughput on one core. FILE defaults to the bundled seeds\n"
+		   "(%s); N defaults to 200.\n",
+		path);
+}
+
+static int bench_extract(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"jsonl", required_argument, NULL, 'j'},
+	    {"repeat", required_argument, NULL, 'n'},
+	    {"rules", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	char seeds[4096];
+	default_jsonl(seeds, sizeof(seeds));
+	const char *jsonl = seeds, *rules_dir = NULL;
+	unsigned long long repeat = 200;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			jsonl = optarg;
+			break;
+		case 'n':
+			if (truce_parse_u64(optarg, &repeat) != 0 || repeat == 0 || repeat > 1000000)
+				return truce_usage_error("bench extract", "--repeat wants 1..1000000");
+			break;
+		case 'r':
+			rules_dir = optarg;
+			break;
+		case 'h':
+			bench_extract_usage(stdout);
+			return TRUCE_EXIT_OK;
+		default:
+			return truce_usage_error("bench extract", "unknown option");
+		}
+	}
+	truce_rules *rules = NULL;
+	char err[256] = "";
+	int rc = rules_dir ? truce_rules_load_dir(rules_dir, &rules, err, sizeof(err))
+			   : truce_rules_load_default(&rules);
+	if (rc != 0) {
+		fprintf(stderr, "truce bench: cannot load rules: %s %s\n", truce_strerror(rc), err);
+		return TRUCE_EXIT_IO;
+	}
+	bench_set set = {0};
+	size_t bad = 0;
+	if (truce_input_jsonl(jsonl, keep_article, &set, &bad) != 0 || set.n == 0) {
+		fprintf(stderr, "truce bench: cannot read articles from %s\n", jsonl);
+		set_free(&set);
+		truce_rules_free(rules);
+		return TRUCE_EXIT_IO;
+	}
+	size_t claims = 0, errors = 0;
+	double t0 = now_s();
+	for (unsigned long long r = 0; r < repeat; r++) {
+		for (size_t i = 0; i < set.n; i++) {
+			const bench_article *b = &set.v[i];
+			truce_article_in in = {
+			    .id = b->id,
+			    .published = b->published,
+			    .title = b->title,
+			    .body = b->body,
+			    .body_len = b->body_len,
+			    .is_html = b->is_html,
+			};
+			truce_claims out = {0};
+			if (truce_extract_article(rules, &in, &out) != 0)
+				errors++;
+			claims += out.n;
+			truce_claims_free(&out);
+		}
+	}
+	double secs = now_s() - t0;
+	double total = (double)set.bytes * (double)repeat;
+	double arts = (double)set.n * (double)repeat;
+	if (secs <= 0)
+		secs = 1e-9;
+	printf("extract: %zu articles x %llu = %.0f articles, %.0f bytes in %.3f s\n", set.n,
+	       repeat, arts, total, secs);
+	printf("extract: %.1f MB/s, %.0f articles/s, %zu claims, %zu errors (rules %s)\n",
+	       total / secs / 1e6, arts / secs, claims, errors, truce_rules_version(rules));
+	set_free(&set);
+	truce_rules_free(rules);
+	return errors ? TRUCE_EXIT_FAIL : TRUCE_EXIT_OK;
+}
+
+int truce_cmd_bench(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "extract") == 0)
+		return bench_extract(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
+		return truce_bench_ingest(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		printf("usage: truce bench extract|ingest [OPTIONS]\n");
+		return TRUCE_EXIT_OK;
+	}
+	return truce_usage_error("bench", "want a benchmark: extract or ingest");
+}
