@@ -157,11 +157,9 @@ if best is None:
     sys.exit("no candidate rule change altered any claim")
 _, f, lines, i, alias = best
 want = try_change(f, lines, i, alias, f"{T}/rules")
-# Only articles that mention the removed name can be affected.
-by_seq = {s["seq"]: c for s, c in zip(stored, corpus)}
-for e in want:
-    text = ((by_seq[e[0]].get("title") or "") + " " + by_seq[e[0]]["body"]).lower()
-    assert alias.lower().replace("-", " ") in text.replace("-", " "), (alias, e)
+# No claim about "only articles that mention the name": the extractor may
+# weigh a mention against the whole rule set (which conflict an article is
+# about), so the oracle, not the text, says what a change affects.
 json.dump({"file": f, "alias": alias, "want": want}, open(f"{T}/want.json", "w"))
 print(f"rule change: '{alias}' taken out of {f}: {len(want)} claim differences "
       f"in {len({e[0] for e in want})} of {len(corpus)} articles")
