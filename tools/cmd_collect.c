@@ -274,7 +274,11 @@ int truce_cmd_collect(int argc, char **argv)
 	rc = ctx != NULL ? truce_sender_socket(ctx, o.window, &sock) : TRUCE_ENET;
 	if (rc == 0)
 		rc = truce_client_curve_setup(sock, &keys);
+	int curve_on = keys.on;
 	truce_client_keys_clear(&keys);
+	truce_handshake_watch *hw = NULL; /* diagnostics only: may stay NULL */
+	if (rc == 0)
+		truce_handshake_watch_start(ctx, sock, &hw);
 	if (rc == 0)
 		rc = truce_sender_new(sock, &so, &run.snd);
 	if (rc != 0) {
@@ -295,7 +299,13 @@ int truce_cmd_collect(int argc, char **argv)
 		size_t ok = truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_STORED) +
 			    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
 		rc = ok == run.n ? TRUCE_EXIT_OK : TRUCE_EXIT_FAIL;
+		const char *why = truce_sender_done(run.snd) < run.n
+				      ? truce_handshake_watch_failure(hw, curve_on)
+				      : NULL;
+		if (why != NULL)
+			fprintf(stderr, "truce collect: %s\n", why);
 	}
+	truce_handshake_watch_stop(hw);
 	run_free(&run);
 	if (sock != NULL)
 		zmq_close(sock);

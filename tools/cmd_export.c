@@ -478,9 +478,12 @@ int truce_cmd_export(int argc, char **argv)
 		truce_txn_abort(src.txn);
 	if (st)
 		truce_store_close(st);
+	const char *why = truce_qclient_failure(src.qc); /* static text */
 	truce_qclient_close(src.qc);
 	if (rc != 0) {
 		fprintf(stderr, "truce export: %s\n", truce_strerror(rc));
+		if (why != NULL)
+			fprintf(stderr, "truce export: %s\n", why);
 		return TRUCE_EXIT_IO;
 	}
 	return TRUCE_EXIT_OK;

@@ -105,6 +105,8 @@ int truce_cmd_stats(int argc, char **argv)
 	int exit_code = TRUCE_EXIT_OK;
 	if (rc != 0) {
 		fprintf(stderr, "truce stats: %s: %s\n", ep, truce_strerror(rc));
+		if (truce_qclient_failure(q) != NULL)
+			fprintf(stderr, "truce stats: %s\n", truce_qclient_failure(q));
 		exit_code = TRUCE_EXIT_IO;
 	} else if (!r->ok || r->stats == NULL) {
 		fprintf(stderr, "truce stats: %s\n", r->error ? r->error : "no stats in reply");

@@ -58,6 +58,8 @@ typedef struct watch_run {
 	void *sub;
 	void *q;
 	truce_client_keys keys; /* kept for the query socket's reconnects */
+	truce_handshake_watch *hw; /* the SUB socket's handshakes, for diagnostics */
+	const char *said;	   /* the refusal last reported */
 	uint64_t last;	/* last seq handled (printed or filtered out) */
 	int have_last;	/* whether last means anything yet */
 	uint64_t printed;
@@ -152,6 +154,15 @@ static int handle_event(watch_run *w, const Truce__V1__Event *ev)
 	return w->o->count > 0 && w->printed >= w->o->count;
 }
 
+/* A refused handshake looks like a quiet feed: say it, once. */
+static void say_refused(watch_run *w)
+{
+	const char *why = truce_handshake_watch_failure(w->hw, w->keys.on);
+	if (why != NULL && why != w->said)
+		fprintf(stderr, "truce watch: %s\n", why);
+	w->said = why;
+}
+
 static void *query_socket(watch_run *w)
 {
 	void *q = zmq_socket(w->ctx, ZMQ_DEALER);
@@ -209,6 +220,7 @@ static int backfill(watch_run *w, uint64_t upto)
 		Truce__V1__QueryReply *r = query_events(w, w->have_last ? w->last : 0);
 		if (r == NULL) {
 			fprintf(stderr, "truce watch: no answer from %s, retrying\n", w->o->query);
+			say_refused(w);
 			continue;
 		}
 		if (!r->ok) {
@@ -240,6 +252,7 @@ static int live_loop(watch_run *w)
 	while (!watch_stop) {
 		zmq_pollitem_t pi = {.socket = w->sub, .events = ZMQ_POLLIN};
 		if (zmq_poll(&pi, 1, 500) <= 0) {
+			say_refused(w);
 			/* A gap is only seen when the next event arrives. When the
 			 * feed goes quiet, ask once in a while: the last events of a
 			 * burst may have been dropped with nothing behind them. */
@@ -381,6 +394,7 @@ static int watch_open(watch_run *w, int no_backfill)
 		fprintf(stderr, "truce watch: cannot set up CURVE: %s\n", zmq_strerror(errno));
 		return TRUCE_EXIT_IO;
 	}
+	truce_handshake_watch_start(w->ctx, w->sub, &w->hw); /* NULL on failure: no hints */
 	zmq_setsockopt(w->sub, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(w->sub, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	/* With backfill, subscribe to everything and filter here, after gap
@@ -433,6 +447,7 @@ int truce_cmd_watch(int argc, char **argv)
 out:
 	if (w.q)
 		zmq_close(w.q);
+	truce_handshake_watch_stop(w.hw);
 	if (w.sub)
 		zmq_close(w.sub);
 	if (w.ctx)

@@ -57,6 +57,26 @@ int truce_client_curve_setup(void *sock, const truce_client_keys *k);
 /* Wipes the secret from memory (libzmq keeps its own copy per socket). */
 void truce_client_keys_clear(truce_client_keys *k);
 
+/* --- why nothing comes back --------------------------------------------- */
+
+/*
+ * A refused handshake looks, to a client, exactly like a daemon that is not
+ * there: no ack, no reply, no event. A handshake watch reads libzmq's
+ * monitor events of one socket so a command can say which it was.
+ */
+typedef struct truce_handshake_watch truce_handshake_watch;
+
+/* Starts watching sock (created in zctx, before it connects). */
+int truce_handshake_watch_start(void *zctx, void *sock, truce_handshake_watch **out);
+
+/* Reads the events so far without blocking. Returns a sentence saying why
+ * the last handshake failed (curve_on: whether this client used keys), or
+ * NULL when none failed or a later one succeeded. */
+const char *truce_handshake_watch_failure(truce_handshake_watch *w, int curve_on);
+
+/* Stops and frees; call before closing the socket. NULL is fine. */
+void truce_handshake_watch_stop(truce_handshake_watch *w);
+
 /* --- command-line glue shared by the subcommands ------------------------ */
 
 /* getopt_long values for the two options; above any short option. */

@@ -15,7 +15,18 @@ struct truce_qclient {
 	const char *endpoint;
 	int timeout_ms;
 	truce_client_keys keys; /* off: plain */
+	truce_handshake_watch *hw; /* diagnostics only: may be NULL */
+	const char *failure;	   /* why the last call timed out, if known */
 };
+
+static void close_socket(truce_qclient *q)
+{
+	truce_handshake_watch_stop(q->hw);
+	q->hw = NULL;
+	if (q->sock != NULL)
+		zmq_close(q->sock);
+	q->sock = NULL;
+}
 
 static int connect_socket(truce_qclient *q)
 {
@@ -24,15 +35,14 @@ static int connect_socket(truce_qclient *q)
 	if (q->sock == NULL)
 		return TRUCE_ENET;
 	if (truce_client_curve_setup(q->sock, &q->keys) != 0) {
-		zmq_close(q->sock);
-		q->sock = NULL;
+		close_socket(q);
 		return TRUCE_ENET;
 	}
+	truce_handshake_watch_start(q->ctx, q->sock, &q->hw);
 	zmq_setsockopt(q->sock, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(q->sock, ZMQ_RCVTIMEO, &q->timeout_ms, sizeof(q->timeout_ms));
 	if (zmq_connect(q->sock, q->endpoint) != 0) {
-		zmq_close(q->sock);
-		q->sock = NULL;
+		close_socket(q);
 		return TRUCE_EINVAL;
 	}
 	return 0;
@@ -67,8 +77,7 @@ void truce_qclient_close(truce_qclient *q)
 {
 	if (q == NULL)
 		return;
-	if (q->sock != NULL)
-		zmq_close(q->sock);
+	close_socket(q);
 	if (q->ctx != NULL)
 		zmq_ctx_term(q->ctx);
 	truce_client_keys_clear(&q->keys);
@@ -100,10 +109,16 @@ int truce_qclient_call(truce_qclient *q, const Truce__V1__QueryRequest *rq,
 	zmq_msg_close(&m);
 	if (rc == 0 && r == NULL) {
 		rc = TRUCE_ETIMEDOUT;
-		zmq_close(q->sock);
+		q->failure = truce_handshake_watch_failure(q->hw, q->keys.on);
+		close_socket(q);
 		connect_socket(q);
 	}
 	if (rc == 0)
 		*out = r;
 	return rc;
+}
+
+const char *truce_qclient_failure(const truce_qclient *q)
+{
+	return q != NULL ? q->failure : NULL;
 }

@@ -27,4 +27,8 @@ void truce_qclient_close(truce_qclient *q);
 int truce_qclient_call(truce_qclient *q, const Truce__V1__QueryRequest *rq,
 		       Truce__V1__QueryReply **out);
 
+/* After TRUCE_ETIMEDOUT: a sentence saying the handshake was refused (and
+ * the likely cause), or NULL when the daemon just did not answer. */
+const char *truce_qclient_failure(const truce_qclient *q);
+
 #endif

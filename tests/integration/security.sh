@@ -186,16 +186,19 @@ for who in mallory plain; do
   [ "$rc" = 1 ] || fail "$who's collect exit $rc"
   [ "$(count_status "$T/c_$who.json" UNACKED)" = 3 ] || fail "$who got acks: $(cat "$T/c_$who.json")"
 done
+grep -q "refused this client's key" "$T/c_mallory.err" || fail "no hint for mallory: $(cat "$T/c_mallory.err")"
+grep -q "requires CURVE" "$T/c_plain.err" || fail "no hint for a plain client: $(cat "$T/c_plain.err")"
 [ "$(astat "$QRY" articles)" = 5 ] || fail "an unlisted client's article was stored"
 [ "$(astat "$QRY" quarantined)" = 0 ] || fail "an unlisted client's message reached quarantine"
-pass "unlisted and plain collectors: no ack (exit 1 after --deadline), nothing stored or quarantined"
+pass "unlisted and plain collectors: no ack (exit 1 after --deadline), nothing stored or quarantined; each is told why"
 
 for who in mallory plain; do
   args=("${M[@]}"); [ "$who" = plain ] && args=()
   rc=0
-  "$TRUCE" stats --connect "$QRY" --timeout 1500 "${args[@]}" >"$T/s_$who.out" 2>/dev/null || rc=$?
+  "$TRUCE" stats --connect "$QRY" --timeout 1500 "${args[@]}" >"$T/s_$who.out" 2>"$T/s_$who.err" || rc=$?
   [ "$rc" = 3 ] && [ ! -s "$T/s_$who.out" ] || fail "$who got a stats reply (exit $rc): $(cat "$T/s_$who.out")"
 done
+grep -q "refused this client's key" "$T/s_mallory.err" || fail "no stats hint: $(cat "$T/s_mallory.err")"
 pass "unlisted and plain query clients: no stats reply (exit 3, timed out)"
 
 events=$(astat "$QRY" last_event_seq)
@@ -237,6 +240,11 @@ stop_daemon
 TIN=tcp://127.0.0.1:$P2 TPUB=tcp://127.0.0.1:$P3 TQRY=tcp://127.0.0.1:$P4
 start_secure "$T/data-tcp" "$TIN" "$TPUB" "$TQRY"
 probe_all "$TIN" "$TPUB" "$TQRY"
+"$TRUCE" watch --connect "$TPUB" --no-backfill --json "${A[@]}" >"$T/tw_alice.out" 2>/dev/null &
+BG_PIDS+=($!)
+"$TRUCE" watch --connect "$TPUB" --no-backfill --json "${M[@]}" >"$T/tw_mallory.out" 2>/dev/null &
+BG_PIDS+=($!)
+sleep 0.5
 "$TRUCE" collect --connect "$TIN" --jsonl "$SEEDS" --json "${A[@]}" >"$T/t_alice.json" 2>/dev/null \
   || fail "alice's collect over tcp"
 [ "$(count_status "$T/t_alice.json" STORED)" = 5 ] || fail "tcp alice: $(cat "$T/t_alice.json")"
@@ -247,8 +255,15 @@ rc=0
 rc=0; "$TRUCE" stats --connect "$TQRY" --timeout 1000 "${M[@]}" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 3 ] || fail "tcp mallory got stats (exit $rc)"
 [ "$(astat "$TQRY" articles)" = 5 ] || fail "tcp: an unlisted article was stored"
+events=$(astat "$TQRY" last_event_seq)
+for _ in $(seq 50); do
+  [ "$(wc -l <"$T/tw_alice.out")" -ge "$events" ] && break
+  sleep 0.1
+done
+[ "$(wc -l <"$T/tw_alice.out")" = "$events" ] || fail "tcp: alice's watcher saw $(wc -l <"$T/tw_alice.out") of $events"
+[ ! -s "$T/tw_mallory.out" ] || fail "tcp: mallory's watcher received: $(head -3 "$T/tw_mallory.out")"
 "$TRUCE" replay --data "$T/data-tcp" | python3 -c '
 import json,sys; k={json.loads(l)["peer_key"] for l in sys.stdin}
 assert k == {sys.argv[1]}, k' "$ALICE" || fail "tcp peer_key"
 stop_daemon
-pass "tcp://127.0.0.1: listed collector STORED with its peer_key; unlisted gets no ack and no stats; handshakes as on ipc"
+pass "tcp://127.0.0.1: listed collector STORED with its peer_key, listed watcher gets all $events events; unlisted gets no ack, no stats, no event; handshakes as on ipc"
