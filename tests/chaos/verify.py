@@ -42,6 +42,7 @@ def main():
     ap.add_argument("--events", required=True)
     ap.add_argument("--stats", required=True)
     ap.add_argument("--reextract")
+    ap.add_argument("--incidents", help="truce export --data --incidents --format jsonl")
     a = ap.parse_args()
 
     every = {r["id"]: r for r in load(a.all)}
@@ -105,6 +106,23 @@ def main():
         check(not wrong, f"{len(wrong)} articles whose stored claims differ in number from a "
               f"re-extraction, e.g. {[(i, per_article.get(i, 0), len(offline.get(i, []))) for i in wrong[:3]]}")
 
+    # 3b. Incidents: each claim in exactly one incident, the one it names.
+    n_incidents = None
+    if a.incidents:
+        incidents = load(a.incidents)
+        n_incidents = len(incidents)
+        owner = collections.Counter()
+        named = {c["id"]: c["incident"] for c in claims}
+        for inc in incidents:
+            for cid in inc["claims"]:
+                owner[cid] += 1
+                check(named.get(cid) == inc["id"],
+                      f"claim {cid} is in incident {inc['id']} but names {named.get(cid)}")
+        check(set(owner) == set(cids), "claims outside any incident, or unknown claims in one")
+        check(all(n == 1 for n in owner.values()), "a claim in two incidents")
+        iids = sorted(i["id"] for i in incidents)
+        check(iids == list(range(1, len(iids) + 1)), "incident ids are not 1..I")
+
     # 4. Events: seqs 1..E with no gap; each claim announced by exactly one
     #    claim.new / claim.corroborated event.
     events = load(a.events)
@@ -129,6 +147,7 @@ def main():
           f"seqs 1..{len(stored)}, chain intact")
     print(f"verify: {len(claims)} claims (no (article, claimant, accused, evidence) twice"
           + (f"; re-extraction finds {reextracted}" if reextracted is not None else "")
+          + (f", {n_incidents} incidents each claim in one" if n_incidents is not None else "")
           + f"), {len(events)} events, seqs 1..{len(events)} gap-free, "
           f"{stats['quarantined']} quarantined")
     for e in errors:
