@@ -53,14 +53,23 @@ static int bulleted(const char *s, size_t n)
 	return i < n && (s[i] == '*' || s[i] == '-' || s[i] == '|' || s[i] == '>');
 }
 
-/* 0: no pattern; else 1 + the boilerplate kind of the first match. */
-static int match_kind(const truce_rules *r, const char *s, size_t n, pcre2_match_data *md)
+/* 0: no pattern; else 1 + the boilerplate kind of the first match. The
+ * patterns are only tried where they can matter, which keeps this stage
+ * cheap on long prose: "tail" markers ("Related posts", "Dear readers,")
+ * are short lines of the second half, "short" boilerplate has fewer than 12
+ * words, and a paragraph of 25 words or more is prose. */
+static int match_kind(const truce_rules *r, const char *s, size_t n, int words, int second_half,
+                      pcre2_match_data *md)
 {
 	for (int i = 0; i < r->nbp; i++) {
+		int k = r->bp[i].kind;
+		if ((k == TRUCE__BP_SHORT && words >= 12) || (k == TRUCE__BP_LINE && words >= 25) ||
+		    (k == TRUCE__BP_TAIL && (words >= 12 || !second_half)))
+			continue;
 		int rc =
 		    pcre2_match(r->bp[i].code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md, NULL);
 		if (rc >= 0)
-			return 1 + r->bp[i].kind;
+			return 1 + k;
 	}
 	return 0;
 }
@@ -111,7 +120,7 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		line_info *l = &v[i];
 		const char *ls = in->s + l->start;
 		size_t ll = l->end - l->start;
-		int kind = match_kind(r, ls, ll, md);
+		int kind = match_kind(r, ls, ll, l->words, i >= n / 2, md);
 		if (kind == 1 + TRUCE__BP_TAIL && i >= n / 2 && i < tail_from)
 			tail_from = i;
 		if (kind == 1 + TRUCE__BP_LINE || kind == 1 + TRUCE__BP_TAIL)

@@ -47,7 +47,10 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 	truce__text raw = {0}, text = {0};
 	truce__doc doc = {0};
 	int rc = truce__normalize(article->body, article->body_len, article->is_html, &raw);
-	int year = rc == 0 ? latest_year(raw.s, raw.len) : 0;
+	truce__ymd pub;
+	if (truce__parse_ymd(article->published, &pub) != 0)
+		memset(&pub, 0, sizeof(pub));
+	int year = rc == 0 && pub.y == 0 ? latest_year(raw.s, raw.len) : pub.y;
 	if (rc == 0)
 		rc = truce__main_text(rules, &raw, &text);
 	truce__text_free(&raw);
@@ -62,11 +65,28 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 		    .doc = &doc,
 		    .title = article->title,
 		};
-		a.conflict = truce__detect_conflict(rules, text.s, &doc);
-		if (truce__parse_ymd(article->published, &a.pub) != 0)
-			memset(&a.pub, 0, sizeof(a.pub));
-		a.base_year = a.pub.y ? a.pub.y : year;
-		rc = truce__frames(&a, out);
+		/* tag once, with the aliases every conflict shares; the conflict
+		 * found then settles the aliases that depend on it */
+		truce__tagged items = {0};
+		size_t *first = malloc((doc.nsent + 1) * sizeof(*first));
+		rc = first != NULL ? 0 : TRUCE_ENOMEM;
+		for (size_t s = 0; s < doc.nsent && rc == 0; s++) {
+			first[s] = items.n;
+			rc = truce__tag(rules, text.s, &doc, doc.sent[s].t0, doc.sent[s].t1, -1,
+			                &items);
+		}
+		if (rc == 0) {
+			first[doc.nsent] = items.n;
+			a.items = &items;
+			a.first_item = first;
+			a.conflict = truce__detect_conflict(rules, &items);
+		}
+		a.pub = pub;
+		a.base_year = year;
+		if (rc == 0)
+			rc = truce__frames(&a, out);
+		free(items.v);
+		free(first);
 	}
 	truce__doc_free(&doc);
 	truce__text_free(&text);

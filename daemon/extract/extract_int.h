@@ -65,6 +65,7 @@ enum { TRUCE__PL_NONE, TRUCE__PL_LOCAL, TRUCE__PL_REGION };
 typedef struct truce__party_alt {
 	char code[TRUCE_PARTY_MAX]; /* "" = names no party (a blocker) */
 	int16_t conflict;           /* -1 = any conflict */
+	uint32_t sides;             /* bit c: a side of conflict c (c < 32) */
 } truce__party_alt;
 
 /* One phrase of the lexicon: every data file's vocabulary lands here. */
@@ -216,8 +217,10 @@ typedef struct truce__tagged {
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
                uint32_t t1, int conflict, truce__tagged *out);
 
-/* The conflict an article is about: index into rules->conflicts, or -1. */
-int truce__detect_conflict(const truce_rules *r, const char *text, const truce__doc *doc);
+/* The conflict a tagged article is about (index into rules->conflicts, or
+ * -1), from its parties and places; then re-reads its party aliases for
+ * that conflict. */
+int truce__detect_conflict(const truce_rules *r, truce__tagged *tg);
 
 typedef struct truce__ymd {
 	int y, m, d; /* y == 0: none */
@@ -252,6 +255,8 @@ typedef struct truce__article {
 	const uint32_t *map;
 	size_t len;
 	const truce__doc *doc;
+	const truce__tagged *items; /* every sentence's items, in order */
+	const size_t *first_item;   /* per sentence, nsent + 1 entries */
 	int conflict;
 	truce__ymd pub;
 	int base_year;

@@ -72,13 +72,14 @@ typedef struct ctx {
 } ctx;
 
 /* The view of one sentence: items [i0, i1) of all, tokens [t0, t1). */
-typedef struct sview {
+typedef struct sview sview;
+struct sview {
 	size_t si;
 	uint32_t t0, t1;
 	size_t i0, i1;
 	truce__tagged tg; /* non-owning */
 	uint32_t has;
-} sview;
+};
 
 typedef enum { SP_NONE, SP_EXPLICIT, SP_NAME, SP_PRON, SP_GENERIC } sp_kind;
 
@@ -470,18 +471,31 @@ typedef struct details {
 	long date;
 	char place[TRUCE_PLACE_MAX];
 	int killed, wounded;
+	const struct sview *place_of; /* the sentence whose place is not read yet */
 } details;
 
 static void sentence_details(ctx *x, const sview *v, details *d)
 {
 	d->date = sentence_date(x, v, NULL);
-	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->conflict, d->place,
-	             sizeof(d->place));
+	d->place[0] = '\0';
+	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
 }
 
-static void merge(acc *a, const details *d)
+static void need_place(ctx *x, details *d)
 {
+	const sview *v = d->place_of;
+	if (v == NULL)
+		return;
+	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->conflict, d->place,
+	             sizeof(d->place));
+	d->place_of = NULL;
+}
+
+static void merge(ctx *x, acc *a, details *d)
+{
+	if (a->c.location[0] == '\0')
+		need_place(x, d);
 	if (d->date && (a->date == 0 || d->date < a->date))
 		a->date = d->date;
 	if (a->c.location[0] == '\0' && d->place[0])
@@ -492,8 +506,8 @@ static void merge(acc *a, const details *d)
 		a->c.wounded = d->wounded;
 }
 
-static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused,
-                     const details *d, float conf)
+static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused, details *d,
+                     float conf)
 {
 #ifdef TRUCE_EXTRACT_DEBUG
 	fprintf(stderr, "   => %s -> %s (date %ld place %s k %d w %d)\n", claimant, accused,
@@ -504,7 +518,7 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
 	acc *a = claim_get(x, claimant, accused, (int)v->si);
 	if (a == NULL)
 		return TRUCE_ENOMEM;
-	merge(a, d);
+	merge(x, a, d);
 	if (conf > a->c.confidence)
 		a->c.confidence = conf;
 	x->prev_claim = (size_t)(a - x->claims);
@@ -512,8 +526,9 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
 	return 0;
 }
 
-static int add_pending(ctx *x, const char *claimant, const details *d)
+static int add_pending(ctx *x, const char *claimant, details *d)
 {
+	need_place(x, d);
 	if (x->npend == x->cap_pend) {
 		size_t cap = x->cap_pend ? x->cap_pend * 2 : 8;
 		pending *p = realloc(x->pend, cap * sizeof(*p));
@@ -532,7 +547,7 @@ static int add_pending(ctx *x, const char *claimant, const details *d)
 }
 
 /* "A and B blamed each other": the two parties, named or by side. */
-static int mutual(ctx *x, const sview *v, size_t ci, const details *d)
+static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 {
 	char p1[TRUCE_PARTY_MAX] = "", p2[TRUCE_PARTY_MAX] = "";
 	for (size_t k = v->i0; k < ci; k++) {
@@ -733,7 +748,7 @@ static int analyze(ctx *x, sview *v)
 			char ag[TRUCE_PARTY_MAX];
 			find_accused(x, v, a->c.claimant, (size_t)-1, ag);
 			if (ag[0] == '\0' || strcmp(ag, a->c.accused) == 0) {
-				merge(a, &d);
+				merge(x, a, &d);
 				x->prev_claim_sent = (long)v->si;
 			}
 		}
@@ -851,7 +866,8 @@ static void finish(ctx *x)
 			strcpy(d.place, x->pend[p].place);
 			d.killed = x->pend[p].killed;
 			d.wounded = x->pend[p].wounded;
-			merge(a, &d);
+			d.place_of = NULL;
+			merge(x, a, &d);
 			break;
 		}
 	}
@@ -867,9 +883,9 @@ static void finish(ctx *x)
 			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
 			    !same_side(x, a->c.accused, b->c.accused))
 				continue;
-			details d = {b->date, "", b->c.killed, b->c.wounded};
+			details d = {b->date, "", b->c.killed, b->c.wounded, NULL};
 			strcpy(d.place, b->c.location);
-			merge(a, &d);
+			merge(x, a, &d);
 			b->c.claimant[0] = '\0';
 		}
 	}
@@ -882,9 +898,9 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (j != i && b->c.accused[0] &&
 			    strcmp(a->c.claimant, b->c.claimant) == 0) {
-				details d = {a->date, "", a->c.killed, a->c.wounded};
+				details d = {a->date, "", a->c.killed, a->c.wounded, NULL};
 				strcpy(d.place, a->c.location);
-				merge(b, &d);
+				merge(x, b, &d);
 				a->c.claimant[0] = '\0'; /* dropped below */
 				break;
 			}

@@ -129,42 +129,36 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 	return 0;
 }
 
-int truce__detect_conflict(const truce_rules *r, const char *text, const truce__doc *doc)
+int truce__detect_conflict(const truce_rules *r, truce__tagged *tg)
 {
-	truce__tagged tg = {0};
-	int best = -1;
-	if (r->nconflicts == 0 || truce__tag(r, text, doc, 0, (uint32_t)doc->ntok, -1, &tg) != 0) {
-		free(tg.v);
-		return -1;
-	}
-	int *votes = calloc((size_t)r->nconflicts, sizeof(*votes));
-	if (votes == NULL) {
-		free(tg.v);
-		return -1;
-	}
-	for (size_t i = 0; i < tg.n; i++) {
-		const truce__item *it = &tg.v[i];
+	int votes[32] = {0}, best = -1, bv = 1;
+	for (size_t i = 0; i < tg->n; i++) {
+		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL)
 			continue;
-		if (it->lex->place_level && it->lex->place_conf >= 0)
+		if (it->lex->place_level && it->lex->place_conf >= 0 && it->lex->place_conf < 32)
 			votes[it->lex->place_conf] += 2;
 		if (it->party[0] == '\0')
 			continue;
-		for (int c = 0; c < r->nconflicts; c++) {
-			int s = truce__side(r, c, it->party);
-			if (s == 'A' || s == 'B')
-				votes[c] += 1;
+		for (uint32_t k = 0; k < it->lex->nparty; k++) {
+			const truce__party_alt *a = &r->alts[it->lex->party0 + k];
+			if (a->conflict >= 0 || strcmp(a->code, it->party) != 0)
+				continue;
+			for (int c = 0; c < 32 && c < r->nconflicts; c++)
+				votes[c] += (a->sides >> c) & 1;
+			break;
 		}
 	}
-	int bv = 1;
-	for (int c = 0; c < r->nconflicts; c++) {
+	for (int c = 0; c < r->nconflicts && c < 32; c++) {
 		if (votes[c] > bv) {
 			bv = votes[c];
 			best = c;
 		}
 	}
-	free(votes);
-	free(tg.v);
+	if (best >= 0)
+		for (size_t i = 0; i < tg->n; i++)
+			if (tg->v[i].lex != NULL && tg->v[i].lex->nparty > 0)
+				resolve_party(r, &tg->v[i], best);
 	return best;
 }
 
@@ -487,8 +481,15 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	}
 	size_t s0 = doc->tok[t0].start, s1 = doc->tok[t1 - 1].end;
 	pcre2_match_data *md = NULL;
+	/* patterns of priority 1 need a place noun ("village", "district") in
+	 * the sentence, which the tags already tell: no noun, no search */
+	uint32_t has = 0;
+	for (size_t i = 0; i < tg->n; i++)
+		has |= tg->v[i].cues;
 	for (int p = 0; p < r->nplaces; p++) {
 		if (r->places[p].kind > best_prio)
+			continue;
+		if (r->places[p].kind <= 1 && !(has & TRUCE__C_PLACENOUN))
 			continue;
 		if (md == NULL && (md = pcre2_match_data_create(4, NULL)) == NULL)
 			return;

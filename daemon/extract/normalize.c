@@ -113,7 +113,38 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 	size_t i = 0;
 	int pending_space = 0, newlines = 0, at_start = 1;
 	uint32_t space_off = 0;
+	if (o->cap < len + 16) {
+		/* folding never grows the text by more than a few bytes */
+		char *ns = realloc(o->s, len + 16);
+		uint32_t *nm = ns ? realloc(o->map, (len + 17) * sizeof(*nm)) : NULL;
+		if (ns != NULL)
+			o->s = ns;
+		if (nm == NULL)
+			return TRUCE_ENOMEM;
+		o->map = nm;
+		o->cap = len + 16;
+	}
 	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
+		if (b > ' ' && b < 0x7F) {
+			/* plain ASCII: the common case, copied without decoding */
+			if (newlines > 0 || (pending_space && !at_start)) {
+				int nls = newlines > 2 ? 2 : newlines;
+				uint32_t off = exact ? (uint32_t)i : 0;
+				for (int k = 0; k < nls; k++)
+					if (put(o, '\n', off) != 0)
+						return TRUCE_ENOMEM;
+				if (nls == 0 && put(o, ' ', space_off) != 0)
+					return TRUCE_ENOMEM;
+				newlines = 0;
+			}
+			pending_space = 0;
+			at_start = 0;
+			if (put(o, (char)b, exact ? (uint32_t)i : 0) != 0)
+				return TRUCE_ENOMEM;
+			i++;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 		                                      (utf8proc_ssize_t)(len - i), &cp);
@@ -245,8 +276,9 @@ int truce__normalize(const char *body, size_t len, int is_html, truce__text *out
 		return TRUCE_ETOOBIG;
 	outbuf o = {0};
 	int rc;
-	/* validate first: invalid input is an error even inside HTML tags */
-	for (size_t i = 0; i < len;) {
+	/* validate HTML first: invalid input is an error even inside tags
+	 * (plain text is validated while it is folded) */
+	for (size_t i = 0; is_html && i < len;) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)body + i,
 		                                      (utf8proc_ssize_t)(len - i), &cp);

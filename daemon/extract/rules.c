@@ -77,6 +77,7 @@ typedef struct loader {
 	size_t errlen;
 	const char *file;
 	int line;
+	char *bp_src[3]; /* boilerplate patterns per kind, joined by "|" */
 } loader;
 
 static int fail(loader *L, const char *what, const char *arg)
@@ -379,13 +380,38 @@ static int load_boilerplate(loader *L, char *line)
 		kind = TRUCE__BP_SHORT;
 	else
 		return fail(L, "kind must be line, tail or short", f[0]);
-	truce_rules *r = L->r;
-	if (push_re(&r->bp, &r->nbp) != 0)
+	/* compiled alone to report errors by line, then joined per kind in
+	 * build(): one pass of one pattern per line and kind */
+	truce__regex one;
+	int rc = compile_re(L, f[1], PCRE2_CASELESS, &one, kind);
+	if (rc != 0)
+		return rc;
+	pcre2_code_free(one.code);
+	size_t add = strlen(f[1]) + 8, have = L->bp_src[kind] ? strlen(L->bp_src[kind]) : 0;
+	char *src = realloc(L->bp_src[kind], have + add);
+	if (src == NULL)
 		return TRUCE_ENOMEM;
-	int rc = compile_re(L, f[1], PCRE2_CASELESS, &r->bp[r->nbp], kind);
-	if (rc == 0)
+	snprintf(src + have, add, "%s(?:%s)", have ? "|" : "", f[1]);
+	L->bp_src[kind] = src;
+	return 0;
+}
+
+static int build_boilerplate(loader *L)
+{
+	truce_rules *r = L->r;
+	for (int kind = 0; kind < 3; kind++) {
+		if (L->bp_src[kind] == NULL)
+			continue;
+		if (push_re(&r->bp, &r->nbp) != 0)
+			return TRUCE_ENOMEM;
+		L->file = "boilerplate.tsv";
+		L->line = 0;
+		int rc = compile_re(L, L->bp_src[kind], PCRE2_CASELESS, &r->bp[r->nbp], kind);
+		if (rc != 0)
+			return rc;
 		r->nbp++;
-	return rc;
+	}
+	return 0;
 }
 
 static int load_place_re(loader *L, char *line)
@@ -536,6 +562,12 @@ static int build(loader *L)
 		i = j;
 	}
 	qsort(r->abbrev, r->nabbrev, sizeof(*r->abbrev), cmp_u64);
+	for (size_t i = 0; i < r->nalts; i++)
+		for (int c = 0; c < r->nconflicts && c < 32; c++) {
+			int s = truce__side(r, c, r->alts[i].code);
+			if (s == 'A' || s == 'B')
+				r->alts[i].sides |= 1u << c;
+		}
 	return 0;
 }
 
@@ -699,7 +731,11 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 	}
 	if (rc == 0)
 		rc = build(&L);
+	if (rc == 0)
+		rc = build_boilerplate(&L);
 	free(L.raw);
+	for (int k = 0; k < 3; k++)
+		free(L.bp_src[k]);
 	if (rc != 0) {
 		truce_rules_free(r);
 		return rc;

@@ -129,16 +129,24 @@ static int split_tokens(const char *s, size_t len, truce__doc *doc)
 			t.flags = is_digit(c) ? TRUCE__T_NUM : TRUCE__T_WORD;
 			if (c >= 'A' && c <= 'Z')
 				t.flags |= TRUCE__T_CAP;
+			/* one pass: case flags and the lower-cased hash */
 			int letters = 0, lower = 0;
+			uint64_t h = 1469598103934665603ull;
 			for (size_t k = i; k < j; k++) {
 				unsigned char d = (unsigned char)s[k];
-				if ((d >= 'a' && d <= 'z'))
+				if (d >= 'a' && d <= 'z') {
 					lower++;
-				if (is_alpha(d) && d < 0x80)
 					letters++;
+				} else if (d >= 'A' && d <= 'Z') {
+					letters++;
+					d = (unsigned char)(d + 32);
+				}
+				h ^= d;
+				h *= 1099511628211ull;
 			}
 			if (letters > 0 && lower == 0)
 				t.flags |= TRUCE__T_UPPER;
+			t.hash = h ? h : 1;
 			i = j;
 		} else if (c == '\'' && i + 1 < len && (s[i + 1] == 's' || s[i + 1] == 'S') &&
 		           i > 0 && is_wordbyte((unsigned char)s[i - 1]) &&
@@ -159,7 +167,8 @@ static int split_tokens(const char *s, size_t len, truce__doc *doc)
 			paren--;
 		else if (paren > 0)
 			t.flags |= TRUCE__T_PAREN;
-		t.hash = truce__tok_hash(s + t.start, t.end - t.start);
+		if (!(t.flags & (TRUCE__T_WORD | TRUCE__T_NUM)) || (t.flags & TRUCE__T_POSS))
+			t.hash = truce__tok_hash(s + t.start, t.end - t.start);
 		if (push_tok(doc, &t) != 0)
 			return TRUCE_ENOMEM;
 	}
