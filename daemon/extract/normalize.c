@@ -93,6 +93,10 @@ static const char *fold(utf8proc_int32_t cp)
 	default:
 		break;
 	}
+	if (cp == ' ')
+		return " ";
+	if (cp == '\n')
+		return "\n";
 	if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
 	    cp == 0x3000 || cp == '\t' || cp == '\v' || cp == '\f')
 		return " ";

@@ -221,6 +221,8 @@ static int split_sentences(const truce_rules *r, const char *s, truce__doc *doc)
 			const truce__tok *p = &doc->tok[i - 1];
 			int join = (c >= 'a' && c <= 'z') || tok_is(s, p, ',');
 			brk = !join;
+		} else if ((t->flags & TRUCE__T_QUOTE) && t->start == doc->tok[i - 1].end) {
+			brk = 0; /* a quote glued to the word or mark before closes */
 		} else if (starts_sentence(s, t)) {
 			/* walk back over closing quotes and brackets glued to a mark */
 			size_t k = i - 1;

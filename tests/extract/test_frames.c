@@ -1,0 +1,231 @@
+/*
+ * test_frames.c - the claim frames, each on sentences written for this
+ * test: accusations, reports, passives, "according to", mutual blame,
+ * blame-less reports, and what is no claim (denials, calls for restraint,
+ * history, unrelated violations). Publication date: Thursday 2021-06-10.
+ */
+#include "helpers.h"
+
+#define PUB "2021-06-10"
+
+static void accusation(void **state)
+{
+	(void)state;
+	truce_claims c =
+	    extract_text(PUB, "Armenia accused Azerbaijan on Sunday of violating the "
+	                      "ceasefire, killing two soldiers and wounding another five.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(x->event_date, "2021-06-06");
+	assert_int_equal(x->killed, 2);
+	assert_int_equal(x->wounded, 5);
+	assert_string_equal(x->conflict, "karabakh");
+	truce_claims_free(&c);
+}
+
+static void report_said_after(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Azerbaijani troops shelled the village of Chinari "
+	                                   "overnight in breach of the truce, the Armenian defence "
+	                                   "ministry said.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Chinari");
+	assert_string_equal(x->event_date, "2021-06-09");
+	truce_claims_free(&c);
+}
+
+static void passive_by(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The ceasefire was violated by Pakistani troops in "
+	                                   "the Kerran sector on Tuesday, the Indian Army said.");
+	const truce_claim *x = find_claim(&c, "IND", "PAK");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Kerran");
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
+static void according_to(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "According to the Yemeni army, Houthi militias "
+	                                   "attacked its positions in Hays on Monday despite the "
+	                                   "truce, killing a soldier.");
+	const truce_claim *x = find_claim(&c, "YEM", "HOUTHI");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 1);
+	assert_string_equal(x->location, "Hays");
+	truce_claims_free(&c);
+}
+
+static void mutual_blame(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Sudan's army and the RSF accused each other of "
+	                                   "breaking the truce on Wednesday.");
+	assert_non_null(find_claim(&c, "SDN", "RSF"));
+	assert_non_null(find_claim(&c, "RSF", "SDN"));
+	assert_int_equal(c.n, 2);
+	truce_claims_free(&c);
+}
+
+static void traded_accusations_by_side(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Fighting flared near Donetsk between Ukrainian forces "
+	                                   "and separatists.\n\nThe warring sides traded "
+	                                   "accusations of shelling after the truce began.");
+	assert_non_null(find_claim(&c, "UKR", "DBS"));
+	assert_non_null(find_claim(&c, "DBS", "UKR"));
+	truce_claims_free(&c);
+}
+
+static void blameless_report(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The Russian defence ministry said the ceasefire in "
+	                                   "Nagorno-Karabakh was violated twice, without naming "
+	                                   "a culprit.");
+	assert_non_null(find_claim(&c, "RUS", ""));
+	assert_int_equal(c.n, 1);
+	truce_claims_free(&c);
+}
+
+static void unnamed_speaker(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Pakistani troops opened fire along the Line of "
+	                                   "Control in Poonch on Wednesday, a defence spokesman "
+	                                   "said.");
+	assert_non_null(find_claim(&c, "IND", "PAK"));
+	truce_claims_free(&c);
+}
+
+static void speaker_of_a_quote(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The Armenian defence ministry reported:\n\"Enemy "
+	                                   "units of the Azerbaijani army fired mortars at our "
+	                                   "positions near Sotk.\n\"There are no losses on our "
+	                                   "side.\"");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	if (x == NULL)
+		print_claims(&c);
+	assert_non_null(x);
+	assert_string_equal(x->location, "Sotk");
+	assert_int_equal(x->killed, 0);
+	truce_claims_free(&c);
+}
+
+static void merges_one_claimant(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Ukraine's military said Russian-backed separatists broke the ceasefire near "
+	         "Avdiivka on Wednesday.\n\"One soldier was killed and three were wounded,\" it "
+	         "said.\nThe military said the rebels also shelled Pisky.");
+	const truce_claim *x = find_claim(&c, "UKR", "DBS");
+	if (x == NULL || c.n != 1)
+		print_claims(&c);
+	assert_non_null(x);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(x->location, "Avdiivka");
+	assert_int_equal(x->killed, 1);
+	assert_int_equal(x->wounded, 3);
+	assert_string_equal(x->event_date, "2021-06-09");
+	truce_claims_free(&c);
+}
+
+static void participle_keeps_speaker(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The Azerbaijani defence ministry said Karabakh "
+	                                   "troops killed one of its soldiers in the Lachin "
+	                                   "district, blaming Armenia for the truce breach.");
+	assert_non_null(find_claim(&c, "AZE", "NKR"));
+	assert_null(find_claim(&c, "NKR", ""));
+	truce_claims_free(&c);
+}
+
+static void no_claims(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "Baku denied that its forces had violated the ceasefire in Karabakh.",
+	    "The EU urged Armenia and Azerbaijan to respect the ceasefire and show restraint.",
+	    "In 2016, Azerbaijan accused Armenia of shelling its villages during the April war.",
+	    "Drivers who violate parking rules will be fined, the city police said.",
+	    "The weather was mild and the market reopened on Tuesday.",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		truce_claims c = extract_text(PUB, texts[i]);
+		if (c.n != 0) {
+			fprintf(stderr, "text %zu:\n", i);
+			print_claims(&c);
+		}
+		assert_int_equal(c.n, 0);
+		truce_claims_free(&c);
+	}
+}
+
+static void evidence_points_into_body(void **state)
+{
+	(void)state;
+	const char *body = "Menu\nHome\n\n  India   accused Pakistan of violating the \xE2\x80\x9C"
+	                   "ceasefire\xE2\x80\x9D on Tuesday.\n";
+	truce_claims c = extract_text(PUB, body);
+	assert_int_equal(c.n, 1);
+	const truce_claim *x = &c.v[0];
+	assert_string_equal(x->evidence,
+	                    "India accused Pakistan of violating the \"ceasefire\" on Tuesday.");
+	assert_true(x->evidence_end > x->evidence_start);
+	assert_memory_equal(body + x->evidence_start, "India", 5);
+	assert_int_equal(body[x->evidence_end - 1], '.');
+	truce_claims_free(&c);
+}
+
+static void odd_input(void **state)
+{
+	(void)state;
+	truce_article_in in = {.id = "x", .body = "", .body_len = 0};
+	truce_claims out = {0};
+	assert_int_equal(truce_extract_article(test_rules, &in, &out), 0);
+	assert_int_equal(out.n, 0);
+	const char bad[] = {'a', (char)0xFF, 'b'};
+	in.body = bad;
+	in.body_len = sizeof(bad);
+	assert_int_equal(truce_extract_article(test_rules, &in, &out), TRUCE_EUTF8);
+	assert_null(out.v);
+	assert_int_equal(out.n, 0);
+	in.body = "no date at all: Hamas accused Israel of violating the truce on Friday.";
+	in.body_len = strlen(in.body);
+	assert_int_equal(truce_extract_article(test_rules, &in, &out), 0);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(out.v[0].event_date, "");
+	truce_claims_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(accusation),
+	    cmocka_unit_test(report_said_after),
+	    cmocka_unit_test(passive_by),
+	    cmocka_unit_test(according_to),
+	    cmocka_unit_test(mutual_blame),
+	    cmocka_unit_test(traded_accusations_by_side),
+	    cmocka_unit_test(blameless_report),
+	    cmocka_unit_test(unnamed_speaker),
+	    cmocka_unit_test(speaker_of_a_quote),
+	    cmocka_unit_test(merges_one_claimant),
+	    cmocka_unit_test(participle_keeps_speaker),
+	    cmocka_unit_test(no_claims),
+	    cmocka_unit_test(evidence_points_into_body),
+	    cmocka_unit_test(odd_input),
+	};
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
+}

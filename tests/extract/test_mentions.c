@@ -1,0 +1,176 @@
+/*
+ * test_mentions.c - what a sentence names: parties (with aliases that
+ * depend on the conflict), places, numbers, casualties and dates.
+ */
+#include "helpers.h"
+
+#include <stdlib.h>
+
+#include "extract_int.h"
+
+typedef struct tagged_text {
+	truce__doc doc;
+	truce__tagged tg;
+	int conflict;
+} tagged_text;
+
+static void tag_text(const char *s, tagged_text *t)
+{
+	memset(t, 0, sizeof(*t));
+	assert_int_equal(truce__tokenize(test_rules, s, strlen(s), &t->doc), 0);
+	assert_int_equal(truce__tag(test_rules, s, &t->doc, 0, (uint32_t)t->doc.ntok, -1, &t->tg),
+	                 0);
+	t->conflict = truce__detect_conflict(test_rules, &t->tg);
+}
+
+static void untag(tagged_text *t)
+{
+	free(t->tg.v);
+	truce__doc_free(&t->doc);
+}
+
+/* The party of the item that starts at the byte offset of word in s. */
+static const char *party_at(const char *s, const tagged_text *t, const char *word)
+{
+	size_t at = (size_t)(strstr(s, word) - s);
+	for (size_t i = 0; i < t->tg.n; i++)
+		if (t->doc.tok[t->tg.v[i].t0].start == at)
+			return t->tg.v[i].party;
+	return "";
+}
+
+static const char *conflict_name(int c)
+{
+	return c < 0 ? "" : test_rules->conflicts[c].name;
+}
+
+static void parties_by_conflict(void **state)
+{
+	(void)state;
+	const char *a = "Separatists shelled Horlivka, the Ukrainian army said; Kyiv blamed the "
+	                "rebels in Donbas.";
+	tagged_text t;
+	tag_text(a, &t);
+	assert_string_equal(conflict_name(t.conflict), "donbas");
+	assert_string_equal(party_at(a, &t, "Separatists"), "DBS");
+	assert_string_equal(party_at(a, &t, "Ukrainian army"), "UKR");
+	assert_string_equal(party_at(a, &t, "rebels"), "DBS");
+	untag(&t);
+
+	const char *b = "The separatists of Nagorno-Karabakh accused Baku; Azerbaijan's "
+	                "defence ministry denied it.";
+	tag_text(b, &t);
+	assert_string_equal(conflict_name(t.conflict), "karabakh");
+	assert_string_equal(party_at(b, &t, "separatists"), "NKR");
+	assert_string_equal(party_at(b, &t, "Baku"), "AZE");
+	untag(&t);
+}
+
+static void blockers_hide_party_words(void **state)
+{
+	(void)state;
+	const char *s = "Rwanda-backed fighters and the Syrian Observatory for Human Rights.";
+	tagged_text t;
+	tag_text(s, &t);
+	assert_string_equal(party_at(s, &t, "Rwanda"), "");
+	assert_string_equal(party_at(s, &t, "Syrian"), "");
+	untag(&t);
+}
+
+static void casualties(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int killed, wounded;
+	} cases[] = {
+	    {"Shelling killed two soldiers and wounded another 14, the army said.", 2, 14},
+	    {"At least four civilians, including two children, were killed.", 4, TRUCE_NONE},
+	    {"Seven fighters were killed and ten wounded in the raid.", 7, 10},
+	    {"A soldier was killed by sniper fire.", 1, TRUCE_NONE},
+	    {"A border guard was wounded near the post.", TRUCE_NONE, 1},
+	    {"There were no casualties, the ministry said.", 0, 0},
+	    {"The strike left three dead and 12 injured.", 3, 12},
+	    {"Mortars of 82 mm were fired at 6 pm.", TRUCE_NONE, TRUCE_NONE},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tagged_text t;
+		tag_text(cases[i].s, &t);
+		int k, w;
+		truce__casualties(cases[i].s, &t.doc, &t.tg, &k, &w);
+		if (k != cases[i].killed || w != cases[i].wounded)
+			fprintf(stderr, "case %zu: killed %d wounded %d\n", i, k, w);
+		assert_int_equal(k, cases[i].killed);
+		assert_int_equal(w, cases[i].wounded);
+		untag(&t);
+	}
+}
+
+static void dates(void **state)
+{
+	(void)state;
+	truce__ymd pub = {2021, 6, 10}; /* a Thursday */
+	static const struct {
+		const char *s;
+		truce__ymd want;
+	} cases[] = {
+	    {"The attack came on Tuesday.", {2021, 6, 8}},
+	    {"It happened on Thursday.", {2021, 6, 10}},
+	    {"Fighting broke out last night.", {2021, 6, 9}},
+	    {"The post was hit on June 2nd.", {2021, 6, 2}},
+	    {"The post was hit on 4 June.", {2021, 6, 4}},
+	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30}},
+	    {"On May 27, 2019 the truce broke.", {2019, 5, 27}},
+	    {"A truce in force since June 1 broke down today.", {2021, 6, 10}},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tagged_text t;
+		tag_text(cases[i].s, &t);
+		truce__ymd got[4];
+		int n = truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4);
+		assert_true(n >= 1);
+		assert_int_equal(got[0].y, cases[i].want.y);
+		assert_int_equal(got[0].m, cases[i].want.m);
+		assert_int_equal(got[0].d, cases[i].want.d);
+		untag(&t);
+	}
+	truce__ymd d;
+	assert_int_equal(truce__parse_ymd("2020-02-29", &d), 0);
+	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28}), 1);
+	assert_int_not_equal(truce__parse_ymd("2020-2-29", &d), 0);
+}
+
+static void places(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s, *want;
+	} cases[] = {
+	    {"Troops shelled positions in the Laçın district overnight.", "Laçın"},
+	    {"Mortar fire hit the village of Nova Dubrava on Monday.", "Nova Dubrava"},
+	    {"Shots were fired in the Kerran sector, officials said.", "Kerran"},
+	    {"Fighting in Nagorno-Karabakh resumed.", ""},
+	    {"The rebels attacked near Kaziba on Tuesday.", "Kaziba"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tagged_text t;
+		tag_text(cases[i].s, &t);
+		char out[TRUCE_PLACE_MAX];
+		truce__place(test_rules, cases[i].s, &t.doc, &t.tg, 0, (uint32_t)t.doc.ntok,
+		             t.conflict, out, sizeof(out));
+		assert_string_equal(out, cases[i].want);
+		untag(&t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(parties_by_conflict),
+	    cmocka_unit_test(blockers_hide_party_words),
+	    cmocka_unit_test(casualties),
+	    cmocka_unit_test(dates),
+	    cmocka_unit_test(places),
+	};
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
+}

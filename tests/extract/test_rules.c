@@ -1,0 +1,217 @@
+/*
+ * test_rules.c - the rule data: the built-in set, a directory replacing
+ * files by name, errors that name file and line, the version string, the
+ * bundled seed articles against their gold, and threads sharing one set.
+ */
+#include "helpers.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void remove_files(void)
+{
+	static const char *const names[] = {"parties.tsv", "cues.tsv", "places.re"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[256];
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
+		unlink(path);
+	}
+}
+
+static int dir_setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/truce-rules-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : rules_setup(state);
+}
+
+static int dir_teardown(void **state)
+{
+	remove_files();
+	rmdir(tmpdir);
+	return rules_teardown(state);
+}
+
+static void version_names_the_data(void **state)
+{
+	(void)state;
+	const char *v = truce_rules_version(test_rules);
+	assert_non_null(strchr(v, '+'));
+	assert_int_equal(strlen(strchr(v, '+') + 1), 8);
+}
+
+static void directory_replaces_a_file(void **state)
+{
+	(void)state;
+	/* a party the built-in data does not know, in a file of the same name */
+	write_file("parties.tsv", "# test\nARM\t*\tArmenia|Armenian\nAZE\t*\tAzerbaijan\n"
+	                          "XYZ\t*\tFreedonia|Freedonian\n");
+	truce_rules *r = NULL;
+	char err[256];
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), 0);
+	assert_string_not_equal(truce_rules_version(r), truce_rules_version(test_rules));
+	const char *body = "Freedonia accused Armenia of violating the truce on Monday.";
+	truce_article_in in = {
+	    .id = "a", .published = "2021-06-10", .body = body, .body_len = strlen(body)};
+	truce_claims c = {0};
+	assert_int_equal(truce_extract_article(r, &in, &c), 0);
+	assert_non_null(find_claim(&c, "XYZ", "ARM"));
+	truce_claims_free(&c);
+	truce_rules_free(r);
+	remove_files();
+}
+
+static void errors_name_file_and_line(void **state)
+{
+	(void)state;
+	write_file("cues.tsv", "say\tsaid\nnot-a-kind\tword\n");
+	truce_rules *r = NULL;
+	char err[256] = "";
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), TRUCE_EINVAL);
+	assert_null(r);
+	assert_non_null(strstr(err, "cues.tsv:2"));
+	remove_files();
+
+	write_file("places.re", "1\t(unclosed\n");
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), TRUCE_EINVAL);
+	assert_non_null(strstr(err, "places.re:1"));
+	remove_files();
+
+	write_file("parties.tsv", "ARM\tnowhere\tArmenia\n");
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), TRUCE_EINVAL);
+	assert_non_null(strstr(err, "parties.tsv:1"));
+	remove_files();
+
+	assert_int_equal(truce_rules_load_dir("/nonexistent/rules", &r, err, sizeof(err)),
+	                 TRUCE_EIO);
+}
+
+/* The bundled seeds against their gold: every gold claimant->accused pair
+ * (any acceptable code) is found, and nothing is extracted that the gold
+ * does not list. */
+static void seeds_match_gold(void **state)
+{
+	(void)state;
+	const char *src = getenv("TRUCE_SOURCE_DIR");
+	if (src == NULL)
+		src = TRUCE_SOURCE_DIR;
+	char path[512], gpath[512];
+	snprintf(path, sizeof(path), "%s/tests/data/seeds.jsonl", src);
+	snprintf(gpath, sizeof(gpath), "%s/tests/data/seeds.gold.jsonl", src);
+	FILE *f = fopen(path, "r"), *g = fopen(gpath, "r");
+	assert_non_null(f);
+	assert_non_null(g);
+	char *line = NULL, *gline = NULL;
+	size_t cap = 0, gcap = 0;
+	int found = 0, want = 0, extra = 0;
+	while (getline(&line, &cap, f) > 0 && getline(&gline, &gcap, g) > 0) {
+		json_t *a = json_loads(line, 0, NULL), *gold = json_loads(gline, 0, NULL);
+		assert_non_null(a);
+		assert_non_null(gold);
+		const char *body = json_string_value(json_object_get(a, "body"));
+		truce_article_in in = {.id = json_string_value(json_object_get(a, "id")),
+		                       .published =
+		                           json_string_value(json_object_get(a, "published")),
+		                       .body = body,
+		                       .body_len = strlen(body)};
+		truce_claims c = {0};
+		assert_int_equal(truce_extract_article(test_rules, &in, &c), 0);
+		size_t i;
+		json_t *gc;
+		json_array_foreach(json_object_get(gold, "claims"), i, gc)
+		{
+			if (json_is_true(json_object_get(gc, "optional")))
+				continue;
+			want++;
+			for (size_t k = 0; k < c.n; k++) {
+				int ok_c = 0, ok_a = 0;
+				size_t j;
+				json_t *code;
+				json_array_foreach(json_object_get(gc, "claimant"), j, code) ok_c |=
+				    strcmp(json_string_value(code), c.v[k].claimant) == 0;
+				json_t *acc = json_object_get(gc, "accused");
+				if (json_is_null(acc))
+					ok_a = c.v[k].accused[0] == '\0';
+				else
+					json_array_foreach(acc, j, code) ok_a |=
+					    strcmp(json_string_value(code), c.v[k].accused) == 0;
+				if (ok_c && ok_a) {
+					found++;
+					break;
+				}
+			}
+		}
+		extra += (int)c.n;
+		truce_claims_free(&c);
+		json_decref(a);
+		json_decref(gold);
+	}
+	free(line);
+	free(gline);
+	fclose(f);
+	fclose(g);
+	fprintf(stderr, "seeds: %d of %d gold claims found, %d extracted\n", found, want, extra);
+	assert_true(found >= want - 1);
+	assert_true(extra <= want + 2);
+}
+
+typedef struct worker {
+	int claims;
+} worker;
+
+static void *work(void *arg)
+{
+	worker *w = arg;
+	const char *body = "The Russian defence ministry said Azerbaijani forces violated the "
+	                   "ceasefire near Lachin on Wednesday, killing one soldier.";
+	for (int i = 0; i < 300; i++) {
+		truce_article_in in = {
+		    .id = "t", .published = "2021-06-10", .body = body, .body_len = strlen(body)};
+		truce_claims c = {0};
+		if (truce_extract_article(test_rules, &in, &c) == 0)
+			w->claims += (int)c.n;
+		truce_claims_free(&c);
+	}
+	return NULL;
+}
+
+static void threads_share_rules(void **state)
+{
+	(void)state;
+	pthread_t t[4];
+	worker w[4] = {{0}};
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].claims, 300);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(version_names_the_data),
+	    cmocka_unit_test(directory_replaces_a_file),
+	    cmocka_unit_test(errors_name_file_and_line),
+	    cmocka_unit_test(seeds_match_gold),
+	    cmocka_unit_test(threads_share_rules),
+	};
+	return cmocka_run_group_tests(tests, dir_setup, dir_teardown);
+}
