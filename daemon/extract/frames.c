@@ -196,7 +196,7 @@ static void register_names(ctx *x, const sview *v, const speaker *sp)
 	if (sp->kind != SP_EXPLICIT || sp->item == (size_t)-1)
 		return;
 	const truce__item *it = &x->all.v[sp->item];
-	for (uint32_t t = it->t1; t < sp->cue_tok && t < it->t1 + 6; t++) {
+	for (uint32_t t = it->t1; t < sp->cue_tok && t < it->t1 + 10; t++) {
 		if (x->item_at[t - v->t0] >= 0) {
 			const truce__item *o = &x->all.v[x->item_at[t - v->t0]];
 			if (!(o->cues & TRUCE__C_TITLE))
@@ -244,12 +244,13 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			if (it->blocker)
 				return sp; /* an outlet or NGO speaks: no party */
 			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
-				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 4) {
+				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
 					sp.kind = SP_PRON;
 					strcpy(sp.code, x->speaker);
 					return sp;
 				}
-				generic = 1;
+				if (!(it->cues & TRUCE__C_GENERIC))
+					return sp; /* "it said" with nobody before */
 			}
 			if (it->cues & TRUCE__C_GENERIC)
 				generic = 1;
@@ -262,16 +263,20 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			sp.kind = SP_NAME;
 			strcpy(sp.code, n);
 			return sp;
-		}
-		/* a quotation before the verb is what is said, not who says it */
-		if (x->doc->tok[t].flags & TRUCE__T_QUOTE)
+		} /* a quotation right before the verb is what is said, not who
+		   * says it ("...," said X); scare quotes further back are not */
+		if ((x->doc->tok[t].flags & TRUCE__T_QUOTE) && cue - t <= 2)
 			break;
 		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
 			break;
 	}
 	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
 	 * the region's separatist president" */
-	for (uint32_t t = x->all.v[ci].t1; t < v->t1 && t < x->all.v[ci].t1 + 10; t++) {
+	uint32_t after = x->all.v[ci].t1;
+	if (after < v->t1 && item_of(x, v, after) >= 0 &&
+	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
+		after = v->t1; /* "recorded by X": X acted, it does not speak */
+	for (uint32_t t = after; t < v->t1 && t < x->all.v[ci].t1 + 10; t++) {
 		int k = item_of(x, v, t);
 		if (k >= 0) {
 			const truce__item *it = &x->all.v[k];
@@ -621,7 +626,8 @@ static int analyze(ctx *x, sview *v)
 		return 0;
 	int bg = background(x, v);
 	details d;
-	int want = !bg && (has & (event | TRUCE__C_NOCAS | TRUCE__C_ACCUSE | TRUCE__C_TRADE)) != 0;
+	int want = !bg && (has & (event | TRUCE__C_NOCAS | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS |
+	                          TRUCE__C_TRADE)) != 0;
 	if (want)
 		sentence_details(x, v, &d);
 	else
@@ -655,13 +661,13 @@ static int analyze(ctx *x, sview *v)
 						}
 					break;
 				}
-			if (sp.kind == SP_NONE)
-				accused[0] = '\0';
-			accuse_frame = sp.kind != SP_NONE;
+			/* "Y bears responsibility", "Y is blamed": Y is accused even
+			 * where the speaker is found by the say frame below */
+			accuse_frame = accused[0] != '\0';
 			conf = 0.8f;
 		}
 	}
-	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE && !accuse_frame; k++) {
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_ACCUSE) || it->party[0])
 			continue;
@@ -768,10 +774,13 @@ static int analyze(ctx *x, sview *v)
 		strcpy(claimant, opposite(x, accused));
 		if (claimant[0] == '\0')
 			return 0;
+		/* "he said" in the next sentences is this unnamed speaker */
+		strcpy(x->speaker, claimant);
+		x->speaker_sent = (long)v->si;
 		conf = 0.5f;
 	}
 	if (accused[0]) {
-		if (!x->truce_ctx || !(has & (event | TRUCE__C_ACCUSE)))
+		if (!x->truce_ctx || !(has & (event | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS)))
 			return 0;
 		return add_claim(x, v, claimant, accused, &d, conf);
 	}
@@ -826,7 +835,7 @@ static long article_date(ctx *x)
 		sview v = {.si = s};
 		v.i0 = x->first_item[s];
 		v.i1 = x->first_item[s + 1];
-		v.tg.v = x->all.v + v.i0;
+		v.tg.v = x->all.v != NULL ? x->all.v + v.i0 : NULL;
 		v.tg.n = v.i1 - v.i0;
 		truce__ymd d[8];
 		int n =
@@ -986,7 +995,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		sview v = {.si = s, .t0 = doc->sent[s].t0, .t1 = doc->sent[s].t1};
 		v.i0 = x.first_item[s];
 		v.i1 = x.first_item[s + 1];
-		v.tg.v = x.all.v + v.i0;
+		v.tg.v = x.all.v != NULL ? x.all.v + v.i0 : NULL;
 		v.tg.n = v.i1 - v.i0;
 		if (v.t1 - v.t0 > TRUCE__MAX_SENT_TOKENS)
 			continue;
