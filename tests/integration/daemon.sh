@@ -3,9 +3,13 @@
 # directory fails clearly, SIGTERM exits 0.
 . "$(dirname "$0")/lib.sh"
 
-"$TRUCED" --help | grep -q -- "--data" || fail "truced --help"
-for sub in collect watch replay extract stats; do
-  "$TRUCE" "$sub" --help | grep -q "usage: truce $sub" || fail "truce $sub --help"
+# Help text is captured first: `cmd | grep -q` under pipefail fails when grep
+# stops reading early and cmd gets SIGPIPE.
+help=$("$TRUCED" --help) || fail "truced --help exit $?"
+grep -q -- "--data" <<<"$help" || fail "truced --help"
+for sub in collect watch replay extract stats export keygen bench; do
+  help=$("$TRUCE" "$sub" --help) || fail "truce $sub --help exit $?"
+  grep -q "usage: truce $sub" <<<"$help" || fail "truce $sub --help: $(head -1 <<<"$help")"
 done
 pass "--help on truced and every subcommand"
 
