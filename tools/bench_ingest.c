@@ -29,6 +29,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "keys.h"
 #include "truce/wire.h"
 
 #define DEFAULT_INGEST "tcp://127.0.0.1:7701"
@@ -45,6 +46,7 @@ typedef struct bench_opts {
 	unsigned long long rate; /* articles/s; 0 = as fast as the window allows */
 	unsigned long long window;
 	int json;
+	truce_key_args keys;
 } bench_opts;
 
 typedef struct bench_rec {
@@ -300,7 +302,7 @@ static void bench_usage(FILE *f)
 		"  --size B         bytes of article text each (default 3000)\n"
 		"  --rate R         articles per second (default 0 = as fast as acks allow)\n"
 		"  --window W       most unacked articles at once (default 2000)\n"
-		"  --json           one JSON object instead of the table\n"
+		"  --json           one JSON object instead of the table\n" TRUCE_KEY_USAGE
 		"  -h, --help       this text\n\n"
 		"Start truced on a scratch data directory first; every run sends new articles.\n");
 }
@@ -312,12 +314,14 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 	    {"articles", required_argument, NULL, 'n'}, {"size", required_argument, NULL, 's'},
 	    {"rate", required_argument, NULL, 'r'},	{"window", required_argument, NULL, 'w'},
 	    {"json", no_argument, NULL, 'j'},		{"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    TRUCE_KEY_OPTIONS,				{NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
 		unsigned long long *num = NULL;
+		if (truce_key_args_take(&o->keys, c, optarg))
+			continue;
 		switch (c) {
 		case 'c': o->ingest = optarg; break;
 		case 'p': o->pub = optarg; break;
@@ -350,6 +354,10 @@ int truce_bench_ingest(int argc, char **argv)
 	int rc = bench_args(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? TRUCE_EXIT_OK : rc;
+	truce_client_keys keys;
+	rc = truce_key_args_load("bench ingest", &o.keys, &keys);
+	if (rc != 0)
+		return rc;
 	bench_run r = {.o = &o};
 	snprintf(r.tag, sizeof(r.tag), "%llx%x", (unsigned long long)truce_now_us(),
 		 (unsigned)getpid());
@@ -361,8 +369,10 @@ int truce_bench_ingest(int argc, char **argv)
 	zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(sub, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "claim.", strlen("claim."));
-	int ok = r.recs != NULL && zmq_connect(dealer, o.ingest) == 0 &&
+	int ok = r.recs != NULL && truce_client_curve_setup(dealer, &keys) == 0 &&
+		 truce_client_curve_setup(sub, &keys) == 0 && zmq_connect(dealer, o.ingest) == 0 &&
 		 zmq_connect(sub, o.pub) == 0;
+	truce_client_keys_clear(&keys);
 	int64_t elapsed = 0;
 	if (!ok) {
 		fprintf(stderr, "truce bench ingest: cannot connect to %s / %s\n", o.ingest, o.pub);
