@@ -10,7 +10,9 @@
  * daemon acks a stored article as DUPLICATE. The collector forgets an
  * article only when it is acked STORED, DUPLICATE or REJECTED, and exits 0
  * only when every article was STORED or DUPLICATE. The send window itself
- * lives in sender.c, shared with `truce replay --publish`.
+ * lives in sender.c, shared with `truce replay --publish`. With --state
+ * FILE the acked articles are remembered (collect_state.c) and a later run
+ * with the same FILE skips them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +23,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "collect_state.h"
 #include "keys.h"
 #include "sender.h"
 #include "truce/wire.h"
@@ -31,6 +34,7 @@
 typedef struct out_article {
 	char *id;
 	char where[300];
+	uint8_t key[TRUCE_HASH_LEN]; /* content key, for --state */
 } out_article;
 
 typedef struct collect_opts {
@@ -43,6 +47,7 @@ typedef struct collect_opts {
 	int json;
 	int quiet;
 	int force_html;
+	const char *state_path; /* --state */
 	truce_input_defaults d;
 } collect_opts;
 
@@ -51,6 +56,8 @@ typedef struct collect_run {
 	truce_sender *snd;
 	out_article *v; /* by sender index */
 	size_t n, cap;
+	truce_collect_state *state; /* --state, else NULL */
+	size_t skipped;		    /* acked in an earlier run: not sent */
 } collect_run;
 
 static int add_article(void *vctx, const truce_input_article *a)
@@ -77,6 +84,12 @@ static int add_article(void *vctx, const truce_input_article *a)
 	art.content_type = a->is_html || run->o->force_html ? TRUCE__V1__CONTENT_TYPE__CONTENT_HTML
 							     : TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT;
 	art.collector_id = (char *)run->o->collector_id;
+	uint8_t key[TRUCE_HASH_LEN];
+	truce_content_key(&art, key);
+	if (run->state != NULL && truce_collect_state_has(run->state, key)) {
+		run->skipped++;
+		return 0;
+	}
 	uint8_t *frame;
 	size_t len;
 	if (truce_wire_pack(&art.base, &frame, &len) != 0)
@@ -89,8 +102,21 @@ static int add_article(void *vctx, const truce_input_article *a)
 	memset(oa, 0, sizeof(*oa));
 	oa->id = strdup(a->id != NULL ? a->id : "");
 	snprintf(oa->where, sizeof(oa->where), "%s", a->where);
+	memcpy(oa->key, key, sizeof(key));
 	run->n++;
 	return 0;
+}
+
+/* The sender's ack hook: remember what the daemon has stored. */
+static void on_ack(void *vctx, size_t index, const truce_send_item *it)
+{
+	collect_run *run = vctx;
+	if (run->state == NULL || index >= run->n ||
+	    (it->status != TRUCE__V1__ACK_STATUS__ACK_STORED &&
+	     it->status != TRUCE__V1__ACK_STATUS__ACK_DUPLICATE))
+		return;
+	if (truce_collect_state_add(run->state, run->v[index].key, it->seq) != 0)
+		fprintf(stderr, "truce collect: cannot write %s\n", run->o->state_path);
 }
 
 static const char *status_name(const truce_send_item *a)
@@ -158,6 +184,8 @@ static void collect_usage(FILE *f)
 		"  --window N          most unacknowledged articles in flight (default 256)\n"
 		"  --timeout MS        first re-send timeout; doubles up to 30 s (default 2000)\n"
 		"  --deadline S        give up on unacked articles after S seconds (default 300)\n"
+		"  --state FILE        remember acked articles in FILE; a later run with the\n"
+		"                      same FILE sends only the others (resume after a crash)\n"
 		"  --json              one JSON report line per article on stdout\n"
 		"  -q, --quiet         report only articles that were not stored\n"
 		TRUCE_KEY_USAGE
@@ -175,7 +203,8 @@ static int parse_collect_args(int argc, char **argv, collect_opts *o, const char
 	    {"collector-id", required_argument, NULL, 'I'}, {"window", required_argument, NULL, 'w'},
 	    {"timeout", required_argument, NULL, 't'},	 {"deadline", required_argument, NULL, 'D'},
 	    {"json", no_argument, NULL, 'J'},		 {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},		 TRUCE_KEY_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},		 {"state", required_argument, NULL, 'S'},
+	    TRUCE_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	unsigned long long v;
@@ -192,6 +221,7 @@ static int parse_collect_args(int argc, char **argv, collect_opts *o, const char
 		case 'I': o->collector_id = optarg; break;
 		case 'J': o->json = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'S': o->state_path = optarg; break;
 		case 'h': collect_usage(stdout); return -1;
 		case 'w':
 		case 't':
@@ -260,17 +290,27 @@ int truce_cmd_collect(int argc, char **argv)
 	int rc = parse_collect_args(argc, argv, &o, &jsonl);
 	if (rc != 0)
 		return rc < 0 ? TRUCE_EXIT_OK : rc;
+	collect_run run = {.o = &o};
+	char serr[512] = "";
+	if (o.state_path != NULL &&
+	    truce_collect_state_open(o.state_path, &run.state, serr, sizeof(serr)) != 0) {
+		fprintf(stderr, "truce collect: %s\n", serr[0] ? serr : "cannot open --state");
+		return TRUCE_EXIT_IO;
+	}
 	truce_client_keys keys;
 	rc = truce_key_args_load("collect", &o.keys, &keys);
-	if (rc != 0)
+	if (rc != 0) {
+		truce_collect_state_free(run.state);
 		return rc;
-	collect_run run = {.o = &o};
+	}
 	void *ctx = zmq_ctx_new();
 	void *sock = NULL;
 	truce_sender_opts so = {.window = o.window,
 				.timeout_ms = o.timeout_ms,
 				.label = "collect",
-				.progress = !o.quiet};
+				.progress = !o.quiet,
+				.on_ack = on_ack,
+				.ctx = &run};
 	rc = ctx != NULL ? truce_sender_socket(ctx, o.window, &sock) : TRUCE_ENET;
 	if (rc == 0)
 		rc = truce_client_curve_setup(sock, &keys);
@@ -287,6 +327,9 @@ int truce_cmd_collect(int argc, char **argv)
 	} else {
 		rc = read_inputs(&run, jsonl, argc, argv);
 	}
+	if (rc == 0 && run.skipped > 0)
+		fprintf(stderr, "collect: %zu articles acked in an earlier run (%s): not sent\n",
+			run.skipped, o.state_path);
 	if (rc != 0) {
 		/* nothing sent yet */
 	} else if (zmq_connect(sock, o.connect) != 0) {
@@ -295,6 +338,8 @@ int truce_cmd_collect(int argc, char **argv)
 		rc = TRUCE_EXIT_IO;
 	} else {
 		truce_sender_run(run.snd, o.deadline_ms);
+		if (run.state != NULL && truce_collect_state_flush(run.state) != 0)
+			fprintf(stderr, "truce collect: cannot write %s\n", o.state_path);
 		report(&run);
 		size_t ok = truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_STORED) +
 			    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
@@ -307,6 +352,7 @@ int truce_cmd_collect(int argc, char **argv)
 	}
 	truce_handshake_watch_stop(hw);
 	run_free(&run);
+	truce_collect_state_free(run.state);
 	if (sock != NULL)
 		zmq_close(sock);
 	if (ctx != NULL)
