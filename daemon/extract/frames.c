@@ -221,6 +221,32 @@ static int item_of(const ctx *x, const sview *v, uint32_t t)
 	return x->item_at[t - v->t0];
 }
 
+/* Is the mention it the object of "by", "from", "on", "at" ...? Words of
+ * the same noun phrase before it ("the Russian armed formations") are
+ * skipped. */
+static int after_prep(const ctx *x, const sview *v, const truce__item *it)
+{
+	uint32_t p = it->t0;
+	for (int steps = 0; p > v->t0 && steps < 4; steps++) {
+		uint32_t q = p - 1;
+		int k = item_of(x, v, q);
+		if (k >= 0 && x->all.v[k].party[0]) {
+			p = x->all.v[k].t0;
+			continue;
+		}
+		if (k < 0 && (tok_eq(x, q, "the") || tok_eq(x, q, "a") || tok_eq(x, q, "an"))) {
+			p = q;
+			continue;
+		}
+		break;
+	}
+	if (p == v->t0)
+		return 0;
+	int k = item_of(x, v, p - 1);
+	return k >= 0 && (x->all.v[k].cues & (TRUCE__C_AGENT | TRUCE__C_TARGET)) &&
+	       !(x->all.v[k].cues & TRUCE__C_PLACENOUN);
+}
+
 /* The subject of a reporting or accusing cue at item ci. */
 static speaker subject_of(ctx *x, const sview *v, size_t ci)
 {
@@ -235,7 +261,7 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			if ((size_t)k != ci && (it->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
 			    it->party[0] == '\0')
 				break;
-			if (is_party(x, v, (size_t)k)) {
+			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
 				sp.kind = SP_EXPLICIT;
 				strcpy(sp.code, it->party);
 				sp.item = (size_t)k;
@@ -272,7 +298,7 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 	}
 	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
 	 * the region's separatist president" */
-	uint32_t after = x->all.v[ci].t1;
+	uint32_t after = generic ? v->t1 : x->all.v[ci].t1;
 	if (after < v->t1 && item_of(x, v, after) >= 0 &&
 	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
 		after = v->t1; /* "recorded by X": X acted, it does not speak */
@@ -341,14 +367,23 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		break;
 	}
 	/* an act after it: "B fired", "B's shelling", "B violated" */
-	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < it->t1 + 6; j++) {
+	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < it->t1 + 10; j++) {
 		const truce__item *o = &x->all.v[j];
 		if (o->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
 			break;
 		if (o->party[0] && !o->in_paren)
 			break;
 		if (o->cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL)) {
-			score += o->t0 <= it->t1 + 2 ? 3 : 2;
+			/* "B were killed", "B was shelled", "B wounded by": a passive
+			 * act makes B its object, not its author */
+			int passive = (j > k + 1 && (x->all.v[j - 1].cues & TRUCE__C_AUX) &&
+			               x->all.v[j - 1].t1 == o->t0) ||
+			              (j + 1 < v->i1 && (x->all.v[j + 1].cues & TRUCE__C_AGENT) &&
+			               x->all.v[j + 1].t0 == o->t1);
+			if (passive)
+				score -= 1;
+			else
+				score += o->t0 <= it->t1 + 2 ? 3 : 2;
 			break;
 		}
 	}
@@ -357,16 +392,41 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 	return score;
 }
 
+/* Is the claimant's own side the target of the sentence's attack ("firing
+ * on an Azeri position", "attacked our forces")? Then the other side is
+ * blamed even where it is not named. */
+static int own_side_hit(const ctx *x, const sview *v, const char *claimant)
+{
+	int s = truce__side(x->r, x->a->conflict, claimant);
+	if (s != 'A' && s != 'B')
+		return 0;
+	for (size_t k = v->i0; k < v->i1; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (it->cues & TRUCE__C_SELF) {
+			if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TARGET))
+				return 1;
+			continue;
+		}
+		if (it->party[0] && !it->in_paren && same_side(x, claimant, it->party) &&
+		    after_prep(x, v, it))
+			return 1;
+	}
+	return 0;
+}
+
 /* The accused of a claim by claimant in v, or "" */
 static void find_accused(ctx *x, const sview *v, const char *claimant, size_t own, char *out)
 {
-	int best = 0;
+	int best = 1; /* a bare mention is not enough: something must show agency */
 	out[0] = '\0';
 	for (size_t k = v->i0; k < v->i1; k++) {
 		if (k == own || !is_party(x, v, k))
 			continue;
 		const char *code = x->all.v[k].party;
 		if (claimant[0] && same_side(x, claimant, code))
+			continue;
+		/* an unnamed speaker's "the government", "the army" is itself */
+		if (claimant[0] == '\0' && (x->all.v[k].cues & (TRUCE__C_PRON | TRUCE__C_GENERIC)))
 			continue;
 		int s = agent_score(x, v, k);
 		if (s > best) {
@@ -735,7 +795,7 @@ static int analyze(ctx *x, sview *v)
 		register_names(x, v, &sp);
 		return 0;
 	}
-	if (sp.kind == SP_NONE && !(has & claimcue)) {
+	if (sp.kind == SP_NONE) {
 		/* a quote after its speaker, or a statement's own voice */
 		if (starts_with_quote(x, v) && x->speaker[0] &&
 		    v->si - (size_t)x->speaker_sent <= 2) {
@@ -768,6 +828,9 @@ static int analyze(ctx *x, sview *v)
 		return 0;
 	if (!accuse_frame)
 		find_accused(x, v, claimant, sp.item, accused);
+	if (accused[0] == '\0' && claimant[0] && (has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
+	    own_side_hit(x, v, claimant))
+		strcpy(accused, opposite(x, claimant)); /* "fire on our positions" */
 	if (sp.kind == SP_GENERIC) {
 		if (accused[0] == '\0')
 			return 0;
