@@ -163,7 +163,7 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		first = 0;
 	}
 	s[o] = '\0';
-	map[o] = in->map[in->len];
+	map[o] = first ? in->map[in->len] : in->map[prev_end];
 	free(v);
 	pcre2_match_data_free(md);
 	out->s = s;

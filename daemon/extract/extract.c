@@ -61,6 +61,7 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 		    .rules = rules,
 		    .text = text.s,
 		    .map = text.map,
+		    .exact_map = !article->is_html,
 		    .len = text.len,
 		    .doc = &doc,
 		    .title = article->title,

@@ -253,6 +253,7 @@ typedef struct truce__article {
 	const truce_rules *rules;
 	const char *text; /* main text */
 	const uint32_t *map;
+	int exact_map; /* 0 for HTML: evidence offsets are 0 */
 	size_t len;
 	const truce__doc *doc;
 	const truce__tagged *items; /* every sentence's items, in order */

@@ -1014,8 +1014,12 @@ static int emit(ctx *x, truce_claims *out)
 		}
 		memcpy(c->evidence, x->a->text + b0, b1 - b0);
 		c->evidence[b1 - b0] = '\0';
-		c->evidence_start = x->a->map[b0];
-		c->evidence_end = b1 > b0 ? x->a->map[b1 - 1] + 1 : x->a->map[b0];
+		if (x->a->exact_map) {
+			c->evidence_start = x->a->map[b0];
+			/* where the byte after the sentence came from: exact even
+			 * when the sentence ends in a folded curly quote */
+			c->evidence_end = x->a->map[b1];
+		}
 	}
 	out->v = v;
 	out->n = o;

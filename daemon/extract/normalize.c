@@ -21,6 +21,7 @@ typedef struct outbuf {
 	char *s;
 	uint32_t *map;
 	size_t len, cap;
+	uint32_t end; /* body offset just after the last character put */
 } outbuf;
 
 static int put(outbuf *o, char c, uint32_t off)
@@ -147,6 +148,7 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			if (put(o, (char)b, exact ? (uint32_t)i : 0) != 0)
 				return TRUCE_ENOMEM;
 			i++;
+			o->end = exact ? (uint32_t)i : 0;
 			continue;
 		}
 		utf8proc_int32_t cp;
@@ -194,6 +196,8 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 						return TRUCE_ENOMEM;
 			}
 		}
+		if (rep == NULL || (rep[0] != ' ' && rep[0] != '\n' && rep[0] != '\0'))
+			o->end = exact ? (uint32_t)(i + (size_t)n) : 0;
 		i += (size_t)n;
 	}
 	return 0;
@@ -301,7 +305,7 @@ int truce__normalize(const char *body, size_t len, int is_html, truce__text *out
 		rc = fold_text(body, len, 1, &o);
 	}
 	if (rc == 0)
-		rc = put(&o, '\0', (uint32_t)len);
+		rc = put(&o, '\0', o.end);
 	if (rc != 0) {
 		free(o.s);
 		free(o.map);
