@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <lmdb.h>
@@ -357,10 +358,26 @@ int truce_txn_begin(truce_store *s, int write, truce_txn **out)
 	return 0;
 }
 
+/* Less free space than this after a failed write: the disk is full. */
+#define STORE_FULL_DISK_BYTES ((uint64_t)1 << 20)
+
+static int disk_full(truce_store *s)
+{
+	const char *dir;
+	struct statvfs v;
+	return mdb_env_get_path(s->env, &dir) == 0 && statvfs(dir, &v) == 0 &&
+	       (uint64_t)v.f_bavail * v.f_frsize < STORE_FULL_DISK_BYTES;
+}
+
 int truce_txn_commit(truce_txn *t)
 {
+	truce_store *s = t->s;
 	int rc = mdb_txn_commit(t->txn);
 	free(t);
+	/* LMDB turns a write the full disk cut short into a bare EIO ("short
+	 * write, filesystem full?"); say what it is. */
+	if (rc == EIO && disk_full(s))
+		return TRUCE_ENOSPC;
 	return store_err(rc);
 }
 
