@@ -11,7 +11,8 @@
 
 # Limits that let a 10 MB body in: 12 MiB bodies, 16 MiB frames.
 start_daemon --max-body 12582912 --max-message 16777216
-export TRUCE_RAWSEND_TIMEOUT_MS=60000 # extraction of 10 MB takes a while
+: "${TRUCE_RAWSEND_TIMEOUT_MS:=60000}" # extraction of 10 MB takes a while
+export TRUCE_RAWSEND_TIMEOUT_MS
 
 GOOD=0
 good_after() {
