@@ -72,6 +72,8 @@ static void cell(char *out, size_t cap, const char *s, size_t max)
 			n--;
 	for (size_t i = 0; i < n; i++)
 		out[i] = s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i];
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
 	out[n] = '\0';
 }
 

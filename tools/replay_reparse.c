@@ -177,7 +177,7 @@ static void print_change(const reparse_ctx *ctx, const replay_article *a, const 
 		json_decref(o);
 		return;
 	}
-	printf("#%-6llu %-14s %-7s %s -> %s", (unsigned long long)a->key, art_id ? art_id : "-",
+	printf("#%-6llu %-20s %-7s %s -> %s", (unsigned long long)a->key, art_id ? art_id : "-",
 	       change, who->claimant ? who->claimant : "?", who->accused ? who->accused : "none");
 	char line[300];
 	if (fields != 0) {
