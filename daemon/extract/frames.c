@@ -291,7 +291,8 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			return sp;
 		} /* a quotation right before the verb is what is said, not who
 		   * says it ("...," said X); scare quotes further back are not */
-		if ((x->doc->tok[t].flags & TRUCE__T_QUOTE) && cue - t <= 2)
+		if ((x->doc->tok[t].flags & TRUCE__T_QUOTE) && cue - t <= 2 && t > v->t0 &&
+		    x->doc->tok[t].start == x->doc->tok[t - 1].end)
 			break;
 		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
 			break;
@@ -371,9 +372,10 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		const truce__item *o = &x->all.v[j];
 		if (o->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
 			break;
-		if (o->party[0] && !o->in_paren)
-			break;
-		if (o->cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL)) {
+		if ((o->party[0] && !o->in_paren) || (o->cues & TRUCE__C_AGENT))
+			break; /* acts after "by" are the agent's */
+		if (o->cues &
+		    (TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL | TRUCE__C_WOUND)) {
 			/* "B were killed", "B was shelled", "B wounded by": a passive
 			 * act makes B its object, not its author */
 			int passive = (j > k + 1 && (x->all.v[j - 1].cues & TRUCE__C_AUX) &&
@@ -593,7 +595,18 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
 
 static int add_pending(ctx *x, const char *claimant, details *d)
 {
+	/* the claimant's claim so far takes the details at once, in text
+	 * order; a claimant without one yet gets them at the end */
+	for (size_t i = 0; i < x->nclaims; i++)
+		if (strcmp(x->claims[i].c.claimant, claimant) == 0 && x->claims[i].c.accused[0]) {
+			merge(x, &x->claims[i], d);
+			return 0;
+		}
 	need_place(x, d);
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   pending %s (date %ld place %s k %d w %d)\n", claimant, d->date,
+	        d->place, d->killed, d->wounded);
+#endif
 	if (x->npend == x->cap_pend) {
 		size_t cap = x->cap_pend ? x->cap_pend * 2 : 8;
 		pending *p = realloc(x->pend, cap * sizeof(*p));
@@ -685,6 +698,9 @@ static int analyze(ctx *x, sview *v)
 	if (!(has & (event | claimcue | TRUCE__C_NOCAS)))
 		return 0;
 	int bg = background(x, v);
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   has %x bg %d\n", has, bg);
+#endif
 	details d;
 	int want = !bg && (has & (event | TRUCE__C_NOCAS | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS |
 	                          TRUCE__C_TRADE)) != 0;
@@ -778,14 +794,20 @@ static int analyze(ctx *x, sview *v)
 		}
 		conf = 0.75f;
 	}
-	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+	int say_from = sp.kind == SP_NONE;
+	for (size_t k = v->i0;
+	     k < v->i1 && say_from && (sp.kind == SP_NONE || sp.kind == SP_GENERIC); k++) {
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_SAY) || it->party[0])
 			continue;
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
 		    x->all.v[k - 1].t1 == it->t0)
 			continue; /* "a cease-fire announced on ...": no speaker */
-		sp = subject_of(x, v, k);
+		/* an unnamed speaker may be named by a later verb: "the press
+		 * service quoted X as saying" */
+		speaker next = subject_of(x, v, k);
+		if (sp.kind == SP_NONE || (next.kind != SP_NONE && it->t0 <= sp.cue_tok + 8))
+			sp = next;
 		conf = 0.75f;
 	}
 	if (!want) {
@@ -809,7 +831,7 @@ static int analyze(ctx *x, sview *v)
 	}
 	if (sp.kind == SP_NONE) {
 		/* no speaker: details may continue the previous sentence's claim */
-		if (x->prev_claim_sent == (long)v->si - 1 && x->nclaims > 0 && !(has & claimcue)) {
+		if (x->prev_claim_sent >= (long)v->si - 2 && x->nclaims > 0 && !(has & claimcue)) {
 			acc *a = &x->claims[x->prev_claim];
 			char ag[TRUCE_PARTY_MAX];
 			find_accused(x, v, a->c.claimant, (size_t)-1, ag);
@@ -831,6 +853,9 @@ static int analyze(ctx *x, sview *v)
 	if (accused[0] == '\0' && claimant[0] && (has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
 	    own_side_hit(x, v, claimant))
 		strcpy(accused, opposite(x, claimant)); /* "fire on our positions" */
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   speaker kind %d %s accused %s\n", sp.kind, sp.code, accused);
+#endif
 	if (sp.kind == SP_GENERIC) {
 		if (accused[0] == '\0')
 			return 0;
@@ -886,14 +911,11 @@ static void find_voice(ctx *x)
 	truce__doc_free(&d);
 }
 
-/* The most frequent date the article names inside the window: the day
- * claims without a date of their own are about. */
+/* The earliest date the article names inside the window (events come
+ * before the reports about them): the day of claims that have none. */
 static long article_date(ctx *x)
 {
 	long best = 0;
-	int bestn = 0;
-	long seen[32];
-	int cnt[32], ns = 0;
 	for (size_t s = 0; s < x->doc->nsent; s++) {
 		sview v = {.si = s};
 		v.i0 = x->first_item[s];
@@ -905,22 +927,8 @@ static long article_date(ctx *x)
 		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);
 		for (int i = 0; i < n; i++) {
 			long dd = truce__days(d[i]);
-			if (!in_window(x, dd))
-				continue;
-			int j = 0;
-			while (j < ns && seen[j] != dd)
-				j++;
-			if (j == ns) {
-				if (ns == 32)
-					continue;
-				seen[ns] = dd;
-				cnt[ns++] = 0;
-			}
-			cnt[j]++;
-			if (cnt[j] > bestn || (cnt[j] == bestn && dd > best)) {
-				bestn = cnt[j];
+			if (in_window(x, dd) && (best == 0 || dd < best))
 				best = dd;
-			}
 		}
 	}
 	return best;
@@ -928,6 +936,14 @@ static long article_date(ctx *x)
 
 static void finish(ctx *x)
 {
+	/* claims without a day of their own are about the article's incident:
+	 * the day of its first dated claim, else the earliest day it names */
+	size_t first = (size_t)-1;
+	for (size_t i = 0; i < x->nclaims; i++)
+		if (x->claims[i].date &&
+		    (first == (size_t)-1 || x->claims[i].sent < x->claims[first].sent))
+			first = i;
+	x->default_date = first != (size_t)-1 ? x->claims[first].date : article_date(x);
 	for (size_t p = 0; p < x->npend; p++) {
 		for (size_t i = 0; i < x->nclaims; i++) {
 			acc *a = &x->claims[i];
@@ -1055,7 +1071,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		for (size_t i = 0; i < x.all.n; i++)
 			if (x.all.v[i].cues & TRUCE__C_TRUCE)
 				x.truce_ctx = 1;
-		x.default_date = article_date(&x);
+		x.default_date = 0; /* set after the claims, see finish() */
 		find_voice(&x);
 	}
 	for (size_t s = 0; s < doc->nsent && rc == 0; s++) {

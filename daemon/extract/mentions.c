@@ -247,6 +247,18 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 4 > it->t0;)
 			if (tg->v[k].cues & (TRUCE__C_SINCE | TRUCE__C_AGREED))
 				skip = 1;
+		/* "the unilateral ceasefire last Dec. 16", "the truce of Nov. 21":
+		 * a month date soon after a truce word (with no violation between)
+		 * is the truce's */
+		if (it->lex->datekind == TRUCE__D_MONTH)
+			for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0;) {
+				if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
+					break;
+				if (tg->v[k].cues & TRUCE__C_TRUCE) {
+					skip = 1;
+					break;
+				}
+			}
 		if (skip)
 			continue;
 		truce__ymd d = {0, 0, 0};
@@ -349,10 +361,11 @@ static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t 
 			limit = it->t1 + 4;
 			continue;
 		}
-		if (it->cues & (TRUCE__C_KILL | TRUCE__C_WOUND))
-			break;
+		if (it->cues & (TRUCE__C_KILL | TRUCE__C_WOUND | TRUCE__C_AGENT | TRUCE__C_TARGET))
+			break; /* "wounded in a barrage": no count follows */
 		if (is_number(doc, tg, k))
 			return it->num;
+		break;
 	}
 	return -1;
 }
@@ -457,6 +470,31 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 	return ok;
 }
 
+/* Is there an agreement word ("signed in X", "brokered in X") just before
+ * token t? Such a place is where a truce was made, not broken. */
+static int agreed_before(const truce__doc *doc, const truce__tagged *tg, uint32_t t)
+{
+	(void)doc;
+	for (size_t k = 0; k < tg->n; k++)
+		if ((tg->v[k].cues & TRUCE__C_AGREED) && tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
+			return 1;
+	return 0;
+}
+
+/* The token that starts at byte a (or the first after it). */
+static uint32_t tok_at(const truce__doc *doc, size_t a)
+{
+	size_t lo = 0, hi = doc->ntok;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (doc->tok[mid].start < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
                   const truce__tagged *tg, uint32_t t0, uint32_t t1, int conflict, char *out,
                   size_t outlen)
@@ -470,6 +508,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	for (size_t i = 0; i < tg->n; i++) {
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL)
+			continue;
+		if (agreed_before(doc, tg, it->t0))
 			continue;
 		int prio = it->lex->place_conf == conflict || it->lex->place_conf < 0 ? 1 : 2;
 		size_t at = doc->tok[it->t0].start;
@@ -506,7 +546,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			from = ov[1];
 			if (b <= a || b - a >= outlen)
 				continue;
-			if (!capture_ok(r, text + a, b - a))
+			if (!capture_ok(r, text + a, b - a) ||
+			    agreed_before(doc, tg, tok_at(doc, a)))
 				continue;
 			int prio = r->places[p].kind;
 			if (prio < best_prio || (prio == best_prio && a < best_at)) {
