@@ -250,6 +250,9 @@ int replay_publish(const replay_opts *o, replay_src *src)
 	int rc = zctx != NULL ? truce_sender_socket(zctx, o->window, &sock) : TRUCE_ENET;
 	if (rc == 0)
 		rc = truce_client_curve_setup(sock, o->ckeys);
+	truce_handshake_watch *hw = NULL; /* diagnostics only: may stay NULL */
+	if (rc == 0)
+		truce_handshake_watch_start(zctx, sock, &hw);
 	if (rc == 0)
 		rc = truce_sender_new(sock, &so, &ctx.snd);
 	int code = TRUCE_EXIT_OK;
@@ -292,7 +295,14 @@ int replay_publish(const replay_opts *o, replay_src *src)
 		code = stored + dup == ctx.n && ctx.undecodable == 0 && !ctx.stalled
 		           ? TRUCE_EXIT_OK
 		           : TRUCE_EXIT_FAIL;
+		const char *why =
+		    truce_sender_done(ctx.snd) < ctx.n
+		        ? truce_handshake_watch_failure(hw, o->ckeys != NULL && o->ckeys->on)
+		        : NULL;
+		if (why != NULL)
+			fprintf(stderr, "truce replay: %s\n", why);
 	}
+	truce_handshake_watch_stop(hw);
 	truce_sender_free(ctx.snd);
 	free(ctx.seqs);
 	if (sock != NULL)

@@ -83,8 +83,13 @@ static int remote_call(replay_src *src, const Truce__V1__QueryRequest *rq,
 {
 	Truce__V1__QueryReply *r;
 	int rc = truce_qclient_call(src->qc, rq, &r);
-	if (rc != 0)
+	if (rc != 0) {
+		/* A refused CURVE handshake looks like silence; say which. */
+		const char *why = rc == TRUCE_ETIMEDOUT ? truce_qclient_failure(src->qc) : NULL;
+		if (why != NULL)
+			fprintf(stderr, "truce replay: %s\n", why);
 		return rc;
+	}
 	if (!r->ok) {
 		fprintf(stderr, "truce replay: query failed: %s\n",
 		        r->error != NULL ? r->error : "no reason given");
