@@ -33,7 +33,8 @@ typedef struct publish_ctx {
 	int64_t last_change_ms;
 	size_t last_done;
 	uint64_t undecodable;
-	int stalled;
+	int stalled;       /* no ack for --deadline with articles in flight */
+	int stopped_early; /* stalled before every selected article was queued */
 	replay_progress prog;
 	uint64_t total;
 } publish_ctx;
@@ -229,6 +230,7 @@ static int publish_run(const replay_opts *o, replay_src *src, publish_ctx *ctx)
 	                         o->until_us, publish_article, ctx);
 	if (rc == 1)
 		rc = 0; /* stalled: reported below */
+	ctx->stopped_early = ctx->stalled;
 	if (rc == 0 && !ctx->stalled) {
 		/* The rest of the window; progress is ours, not the sender's. */
 		int64_t start = replay_now_ms();
@@ -276,7 +278,7 @@ int replay_publish(const replay_opts *o, replay_src *src)
 		    truce_sender_status_count(ctx.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
 		size_t rej =
 		    truce_sender_status_count(ctx.snd, TRUCE__V1__ACK_STATUS__ACK_REJECTED);
-		if (ctx.stalled)
+		if (ctx.stopped_early)
 			fprintf(
 			    stderr,
 			    "truce replay: %s acked nothing for %lld s; gave up before the end\n",
