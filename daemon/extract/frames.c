@@ -944,6 +944,22 @@ static void finish(ctx *x)
 		    (first == (size_t)-1 || x->claims[i].sent < x->claims[first].sent))
 			first = i;
 	x->default_date = first != (size_t)-1 ? x->claims[first].date : article_date(x);
+	if (x->default_date == 0 && x->pubd != 0)
+		x->default_date = x->pubd; /* news reports the day's events */
+	/* two sides blaming each other speak of one clash: a claim without a
+	 * place takes its mirror claim's */
+	for (size_t i = 0; i < x->nclaims; i++) {
+		acc *a = &x->claims[i];
+		if (a->c.location[0] != '\0' || a->c.accused[0] == '\0')
+			continue;
+		for (size_t j = 0; j < x->nclaims; j++)
+			if (strcmp(x->claims[j].c.claimant, a->c.accused) == 0 &&
+			    strcmp(x->claims[j].c.accused, a->c.claimant) == 0 &&
+			    x->claims[j].c.location[0] != '\0') {
+				strcpy(a->c.location, x->claims[j].c.location);
+				break;
+			}
+	}
 	for (size_t p = 0; p < x->npend; p++) {
 		for (size_t i = 0; i < x->nclaims; i++) {
 			acc *a = &x->claims[i];

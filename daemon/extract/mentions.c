@@ -470,6 +470,17 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 	return ok;
 }
 
+/* 1 if an attack or violation word stands just before token t ("the
+ * attack on Taez", "shelling of Goris"): that place is the incident's. */
+static int event_before(const truce__tagged *tg, uint32_t t)
+{
+	for (size_t k = 0; k < tg->n; k++)
+		if ((tg->v[k].cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL)) &&
+		    tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
+			return 1;
+	return 0;
+}
+
 /* Is there an agreement word ("signed in X", "brokered in X") just before
  * token t? Such a place is where a truce was made, not broken. */
 static int agreed_before(const truce__doc *doc, const truce__tagged *tg, uint32_t t)
@@ -512,6 +523,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		if (agreed_before(doc, tg, it->t0))
 			continue;
 		int prio = it->lex->place_conf == conflict || it->lex->place_conf < 0 ? 1 : 2;
+		prio -= event_before(tg, it->t0);
 		size_t at = doc->tok[it->t0].start;
 		if (prio < best_prio || (prio == best_prio && at < best_at)) {
 			best_prio = prio;
@@ -527,7 +539,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	for (size_t i = 0; i < tg->n; i++)
 		has |= tg->v[i].cues;
 	for (int p = 0; p < r->nplaces; p++) {
-		if (r->places[p].kind > best_prio)
+		if (r->places[p].kind - 1 > best_prio)
 			continue;
 		if (r->places[p].kind <= 1 && !(has & TRUCE__C_PLACENOUN))
 			continue;
@@ -549,7 +561,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			if (!capture_ok(r, text + a, b - a) ||
 			    agreed_before(doc, tg, tok_at(doc, a)))
 				continue;
-			int prio = r->places[p].kind;
+			int prio = r->places[p].kind - event_before(tg, tok_at(doc, a));
 			if (prio < best_prio || (prio == best_prio && a < best_at)) {
 				best_prio = prio;
 				best_at = a;

@@ -16,5 +16,5 @@ trap 'rm -rf "$tmp"' EXIT
 cat "$corpus/seeds.jsonl" "$corpus/dev.jsonl" >"$tmp/all.jsonl"
 cat "$corpus/seeds.gold.jsonl" "$corpus/dev.gold.jsonl" >"$tmp/all.gold.jsonl"
 "$TRUCE_BIN/truce" extract -q --jsonl "$tmp/all.jsonl" >"$tmp/sys.jsonl" || exit 1
-# the claim F1 measured when this test was written, minus 0.03
-python3 "$score" "$tmp/all.gold.jsonl" "$tmp/sys.jsonl" --min-f1 0.88
+# claim F1 measured on seeds + dev when this test was written (0.962), minus 0.03
+python3 "$score" "$tmp/all.gold.jsonl" "$tmp/sys.jsonl" --min-f1 0.93
