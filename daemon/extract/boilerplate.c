@@ -61,9 +61,11 @@ static int bulleted(const char *s, size_t n)
 static int match_kind(const truce_rules *r, const char *s, size_t n, int words, int second_half,
                       pcre2_match_data *md)
 {
+	/* a sentence of a dozen words or more that ends like one is prose */
+	int prose = words >= 25 || (words >= 12 && ends_clause(s, n));
 	for (int i = 0; i < r->nbp; i++) {
 		int k = r->bp[i].kind;
-		if ((k == TRUCE__BP_SHORT && words >= 12) || (k == TRUCE__BP_LINE && words >= 25) ||
+		if ((k == TRUCE__BP_SHORT && words >= 12) || (k == TRUCE__BP_LINE && prose) ||
 		    (k == TRUCE__BP_TAIL && (words >= 12 || !second_half)))
 			continue;
 		int rc =

@@ -79,6 +79,8 @@ struct sview {
 	size_t i0, i1;
 	truce__tagged tg; /* non-owning */
 	uint32_t has;
+	long date; /* the sentence's date, once computed */
+	int date_done;
 };
 
 typedef enum { SP_NONE, SP_EXPLICIT, SP_NAME, SP_PRON, SP_GENERIC } sp_kind;
@@ -480,12 +482,13 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 	return best;
 }
 
-static int background(ctx *x, const sview *v)
+static int background(ctx *x, sview *v)
 {
 	if (v->has & TRUCE__C_BACKGROUND)
 		return 1;
 	int stale = 0;
-	(void)sentence_date(x, v, &stale);
+	v->date = sentence_date(x, v, &stale); /* kept for sentence_details */
+	v->date_done = 1;
 	if (stale)
 		return 1;
 	int pub_year = x->a->pub.y ? x->a->pub.y : x->a->base_year;
@@ -543,7 +546,7 @@ typedef struct details {
 
 static void sentence_details(ctx *x, const sview *v, details *d)
 {
-	d->date = sentence_date(x, v, NULL);
+	d->date = v->date_done ? v->date : sentence_date(x, v, NULL);
 	d->place[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);

@@ -536,12 +536,23 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	/* patterns of priority 1 need a place noun ("village", "district") in
 	 * the sentence, which the tags already tell: no noun, no search */
 	uint32_t has = 0;
-	for (size_t i = 0; i < tg->n; i++)
+	int cap_after_prep = 0; /* "in Kaziba": a preposition, then a capital */
+	for (size_t i = 0; i < tg->n; i++) {
 		has |= tg->v[i].cues;
+		if ((tg->v[i].cues & TRUCE__C_TARGET) && tg->v[i].t1 < t1) {
+			uint32_t n = tg->v[i].t1;
+			if (n + 1 < t1 && (doc->tok[n].flags & TRUCE__T_WORD) &&
+			    !(doc->tok[n].flags & TRUCE__T_CAP))
+				n++; /* "in the X", "near southern X" */
+			cap_after_prep |= (doc->tok[n].flags & TRUCE__T_CAP) != 0;
+		}
+	}
 	for (int p = 0; p < r->nplaces; p++) {
 		if (r->places[p].kind - 1 > best_prio)
 			continue;
 		if (r->places[p].kind <= 1 && !(has & TRUCE__C_PLACENOUN))
+			continue;
+		if (r->places[p].kind >= 2 && !cap_after_prep)
 			continue;
 		if (md == NULL && (md = pcre2_match_data_create(4, NULL)) == NULL)
 			return;

@@ -24,9 +24,9 @@ typedef struct outbuf {
 	uint32_t end; /* body offset just after the last character put */
 } outbuf;
 
-static int put(outbuf *o, char c, uint32_t off)
+static inline int put(outbuf *o, char c, uint32_t off)
 {
-	if (o->len + 1 >= o->cap) {
+	if (__builtin_expect(o->len + 1 >= o->cap, 0)) {
 		size_t cap = o->cap ? o->cap * 2 : 4096;
 		char *s = realloc(o->s, cap);
 		if (s == NULL)

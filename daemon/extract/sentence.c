@@ -49,9 +49,9 @@ uint64_t truce__seq_hash(uint64_t h, uint64_t tok)
 	return h ? h : 1;
 }
 
-static int push_tok(truce__doc *doc, const truce__tok *t)
+static inline int push_tok(truce__doc *doc, const truce__tok *t)
 {
-	if (doc->ntok == doc->cap_tok) {
+	if (__builtin_expect(doc->ntok == doc->cap_tok, 0)) {
 		size_t cap = doc->cap_tok ? doc->cap_tok * 2 : 256;
 		truce__tok *v = realloc(doc->tok, cap * sizeof(*v));
 		if (v == NULL)
@@ -251,6 +251,15 @@ static int split_sentences(const truce_rules *r, const char *s, truce__doc *doc)
 
 int truce__tokenize(const truce_rules *r, const char *s, size_t len, truce__doc *doc)
 {
+	/* about one token per five bytes of prose: one allocation, not many */
+	if (doc->cap_tok == 0 && len > 1024) {
+		doc->cap_tok = len / 5;
+		doc->tok = malloc(doc->cap_tok * sizeof(*doc->tok));
+		if (doc->tok == NULL) {
+			doc->cap_tok = 0;
+			return TRUCE_ENOMEM;
+		}
+	}
 	int rc = split_tokens(s, len, doc);
 	if (rc == 0)
 		rc = split_sentences(r, s, doc);
