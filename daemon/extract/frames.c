@@ -795,7 +795,6 @@ static int analyze(ctx *x, sview *v)
 				break;
 			}
 		}
-		conf = 0.75f;
 	}
 	int say_from = sp.kind == SP_NONE;
 	for (size_t k = v->i0;

@@ -294,7 +294,7 @@ int truce__normalize(const char *body, size_t len, int is_html, truce__text *out
 			return TRUCE_EUTF8;
 		i += (size_t)n;
 	}
-	if (is_html && len < (size_t)1 << 30) {
+	if (is_html) {
 		outbuf raw = {0};
 		rc = html_text(body, len, &raw);
 		if (rc == 0 && raw.len > 0)

@@ -357,7 +357,7 @@ static int compile_re(loader *L, const char *pat, uint32_t opts, truce__regex *o
 	return 0;
 }
 
-static int push_re(truce__regex **v, int *n)
+static int push_re(truce__regex **v, const int *n)
 {
 	truce__regex *nv = realloc(*v, (size_t)(*n + 1) * sizeof(**v));
 	if (nv == NULL)
@@ -645,16 +645,22 @@ static int read_file(const char *path, unsigned char **out, size_t *len)
 		return errno == ENOENT ? TRUCE_ENOTFOUND : TRUCE_EIO;
 	size_t cap = 65536, n = 0;
 	unsigned char *buf = malloc(cap);
+	if (buf == NULL) {
+		fclose(f);
+		return TRUCE_ENOMEM;
+	}
 	int rc = 0;
-	while (buf != NULL) {
+	for (;;) {
 		if (n == cap) {
 			if (cap >= (16u << 20)) {
 				rc = TRUCE_ETOOBIG;
 				break;
 			}
 			unsigned char *nb = realloc(buf, cap * 2);
-			if (nb == NULL)
+			if (nb == NULL) {
+				rc = TRUCE_ENOMEM;
 				break;
+			}
 			buf = nb;
 			cap *= 2;
 		}
@@ -666,8 +672,6 @@ static int read_file(const char *path, unsigned char **out, size_t *len)
 		}
 	}
 	fclose(f);
-	if (buf == NULL)
-		return TRUCE_ENOMEM;
 	if (rc != 0) {
 		free(buf);
 		return rc;
