@@ -164,7 +164,8 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		prev_end = l->end;
 		first = 0;
 	}
-	s[o] = '\0';
+	/* zero the slack too: PCRE2's JIT may read a little past a subject */
+	memset(s + o, 0, in->len + 2 * nlines + 2 - o);
 	map[o] = first ? in->map[in->len] : in->map[prev_end];
 	free(v);
 	pcre2_match_data_free(md);
