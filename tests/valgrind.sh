@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs integration test scripts with truced under valgrind (memcheck):
+# Runs integration test scripts with truced under valgrind (memcheck), at
+# sizes memcheck can carry (it runs truced some 50 times slower):
 #
 #   tests/valgrind.sh BIN_DIR [SCRIPT...]     default: the scripts listed below
 #                                             (BIN_DIR defaults to $TRUCE_BIN)
@@ -44,7 +45,9 @@ for s in "${scripts[@]}"; do
   echo "== $(basename "$path") with truced under valgrind"
   rc=0
   TRUCE_BIN=$work/bin TRUCE_SOURCE_DIR=${TRUCE_SOURCE_DIR:-$(cd "$here/.." && pwd)} \
-    TRUCE_RAWSEND_TIMEOUT_MS=${TRUCE_RAWSEND_TIMEOUT_MS:-300000} bash "$path" || rc=$?
+    TRUCE_RAWSEND_TIMEOUT_MS=${TRUCE_RAWSEND_TIMEOUT_MS:-300000} \
+    TRUCE_LOAD_ARTICLES=${TRUCE_LOAD_ARTICLES:-400} TRUCE_LOAD_SUBSCRIBERS=${TRUCE_LOAD_SUBSCRIBERS:-10} \
+    bash "$path" || rc=$?
   if [ "$rc" = 77 ]; then
     echo "   (skipped)"
   elif [ "$rc" != 0 ]; then

@@ -50,6 +50,8 @@ done
 "$TRUCE" watch --connect "$PUB" --query "$QRY" --since 0 --json >"$T/stuck.out" 2>"$T/stuck.err" &
 STUCK=$!
 BG_PIDS+=($STUCK)
+# A stopped process ignores lib.sh's SIGTERM: wake it first, on any exit.
+trap 'kill -CONT "$STUCK" 2>/dev/null || true; cleanup' EXIT
 # A SUB that subscribes to everything and never reads a byte.
 python3 - "$PUB" "$T/rawsub.ready" <<'PY' &
 import ctypes, ctypes.util, sys, time
@@ -80,6 +82,7 @@ pass "$SUBS subscribers connected, one more SIGSTOPped, one raw SUB that never r
 t0=$(date +%s.%N)
 "$TRUCE" collect --connect "$IN" --jsonl "$T/burst.0.jsonl" --quiet --collector-id load-a 2>"$T/c0.err" &
 C0=$!
+BG_PIDS+=($C0)
 "$TRUCE" collect --connect "$IN" --jsonl "$T/burst.1.jsonl" --quiet --collector-id load-b 2>"$T/c1.err" \
   || fail "collector b: $(tail -1 "$T/c1.err")"
 wait "$C0" || fail "collector a: $(tail -1 "$T/c0.err")"
