@@ -9,6 +9,9 @@
  *                                 stored at SEQ (the hash is left alone)
  *   truce-tamper DIR delete SEQ   delete the entry at SEQ (meta untouched)
  *   truce-tamper DIR swap A B     exchange the entries at A and B
+ *   truce-tamper DIR articles     (read-only) print "SEQ HEX" per entry, HEX
+ *                                 the Article bytes inside its record, so
+ *                                 tests can compare stores byte for byte
  *
  * Exit 0 when done, 1 when the entry is not there, 2 on usage, 3 on LMDB
  * errors.
@@ -120,16 +123,94 @@ static int tamper(MDB_txn *txn, MDB_dbi dbi, const char *op, uint64_t a, uint64_
 	return rc == 0 ? 0 : fail("put", rc);
 }
 
+static int varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
+{
+	*v = 0;
+	for (int shift = 0; shift < 64 && *i < len; shift += 7) {
+		uint8_t b = p[(*i)++];
+		*v |= (uint64_t)(b & 0x7f) << shift;
+		if ((b & 0x80) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* The bytes of field 5 (ArticleRecord.article) inside a record. */
+static int article_span(const uint8_t *p, size_t len, size_t *off, size_t *n)
+{
+	size_t i = 0;
+	while (i < len) {
+		uint64_t key, v = 0;
+		if (varint(p, len, &i, &key) != 0)
+			return -1;
+		switch (key & 7) {
+		case 0:
+			if (varint(p, len, &i, &v) != 0)
+				return -1;
+			break;
+		case 1:
+		case 5:
+			if (len - i < ((key & 7) == 1 ? 8u : 4u))
+				return -1;
+			i += (key & 7) == 1 ? 8 : 4;
+			break;
+		case 2:
+			if (varint(p, len, &i, &v) != 0 || v > len - i)
+				return -1;
+			if (key >> 3 == 5) {
+				*off = i;
+				*n = (size_t)v;
+				return 0;
+			}
+			i += (size_t)v;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return -1;
+}
+
+static int dump_articles(MDB_txn *txn, MDB_dbi dbi)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(txn, dbi, &cur);
+	if (rc != 0)
+		return fail("cursor", rc);
+	while ((rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) == 0) {
+		uint64_t seq = 0;
+		for (size_t i = 0; i < k.mv_size && i < 8; i++)
+			seq = seq << 8 | ((const uint8_t *)k.mv_data)[i];
+		size_t roff, rlen, aoff, alen;
+		const uint8_t *p = v.mv_data;
+		printf("%llu ", (unsigned long long)seq);
+		if (record_span(p, v.mv_size, &roff, &rlen) == 0 &&
+		    article_span(p + roff, rlen, &aoff, &alen) == 0)
+			for (size_t i = 0; i < alen; i++)
+				printf("%02x", p[roff + aoff + i]);
+		else
+			printf("-");
+		putchar('\n');
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? 0 : fail("cursor", rc);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t a = 0, b = 0;
-	int ok = argc >= 4 && parse_seq(argv[3], &a) == 0;
-	if (ok && strcmp(argv[2], "swap") == 0)
+	int dump = argc == 3 && strcmp(argv[2], "articles") == 0;
+	int ok = dump || (argc >= 4 && parse_seq(argv[3], &a) == 0);
+	if (dump)
+		;
+	else if (ok && strcmp(argv[2], "swap") == 0)
 		ok = argc == 5 && parse_seq(argv[4], &b) == 0;
 	else if (ok)
 		ok = argc == 4 && (strcmp(argv[2], "flip") == 0 || strcmp(argv[2], "delete") == 0);
 	if (!ok) {
-		fprintf(stderr, "usage: truce-tamper DIR flip SEQ | delete SEQ | swap A B\n");
+		fprintf(stderr,
+		        "usage: truce-tamper DIR flip SEQ | delete SEQ | swap A B | articles\n");
 		return 2;
 	}
 	MDB_env *env;
@@ -139,20 +220,22 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return fail("env", rc);
 	mdb_env_set_maxdbs(env, 16);
-	rc = mdb_env_open(env, argv[1], 0, 0600);
+	rc = mdb_env_open(env, argv[1], dump ? MDB_RDONLY : 0, 0600);
 	if (rc != 0) {
 		mdb_env_close(env);
 		return fail(argv[1], rc);
 	}
-	rc = mdb_txn_begin(env, NULL, 0, &txn);
+	rc = mdb_txn_begin(env, NULL, dump ? MDB_RDONLY : 0, &txn);
 	if (rc == 0)
 		rc = mdb_dbi_open(txn, "articles", 0, &dbi);
 	if (rc != 0) {
 		mdb_env_close(env);
 		return fail("articles db", rc);
 	}
-	int code = tamper(txn, dbi, argv[2], a, b);
-	if (code == 0) {
+	int code = dump ? dump_articles(txn, dbi) : tamper(txn, dbi, argv[2], a, b);
+	if (dump) {
+		mdb_txn_abort(txn);
+	} else if (code == 0) {
 		rc = mdb_txn_commit(txn);
 		if (rc != 0)
 			code = fail("commit", rc);
