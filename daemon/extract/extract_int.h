@@ -89,6 +89,8 @@ typedef struct truce__conflict {
 	int nside[2];
 	char other[12][TRUCE_PARTY_MAX];
 	int nother;
+	int truce_from[4], truce_to[4]; /* years a standing truce holds */
+	int ntruce;
 } truce__conflict;
 
 typedef struct truce__regex {

@@ -1060,6 +1060,17 @@ static int emit(ctx *x, truce_claims *out)
 	return 0;
 }
 
+static int standing_truce(const truce_rules *r, int conflict, int year)
+{
+	if (conflict < 0)
+		return 0;
+	const truce__conflict *c = &r->conflicts[conflict];
+	for (int i = 0; i < c->ntruce; i++)
+		if (year == 0 || (year >= c->truce_from[i] && year <= c->truce_to[i]))
+			return 1;
+	return 0;
+}
+
 int truce__frames(const truce__article *a, truce_claims *out)
 {
 	ctx x;
@@ -1084,8 +1095,9 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	if (rc == 0) {
 		x.first_item[doc->nsent] = x.all.n;
 		/* a truce is in force where the text names one, or where the
-		 * article is about a conflict the rules track */
-		x.truce_ctx = a->conflict >= 0;
+		 * article's conflict has a standing truce that year
+		 * (conflicts.tsv) */
+		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
 		for (size_t i = 0; i < x.all.n; i++)
 			if (x.all.v[i].cues & TRUCE__C_TRUCE)
 				x.truce_ctx = 1;

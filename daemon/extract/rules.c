@@ -190,12 +190,31 @@ static int parse_codes(loader *L, char *s, char (*out)[TRUCE_PARTY_MAX], int max
 	return 0;
 }
 
+/* "1994-2023,2025-2100": the years a standing truce holds. */
+static int parse_years(loader *L, char *s, truce__conflict *c)
+{
+	char *save = NULL;
+	for (char *y = strtok_r(s, ", ", &save); y != NULL; y = strtok_r(NULL, ", ", &save)) {
+		int from, to;
+		char tail;
+		if (c->ntruce >= 4)
+			return fail(L, "at most 4 truce periods", y);
+		if (sscanf(y, "%d-%d%c", &from, &to, &tail) != 2 || from < 1900 || to < from ||
+		    to > 2200)
+			return fail(L, "truce years must look like 1994-2023", y);
+		c->truce_from[c->ntruce] = from;
+		c->truce_to[c->ntruce] = to;
+		c->ntruce++;
+	}
+	return 0;
+}
+
 static int load_conflicts(loader *L, char *line)
 {
-	char *f[4];
-	int nf = fields(line, f, 4);
+	char *f[5];
+	int nf = fields(line, f, 5);
 	if (nf < 3)
-		return fail(L, "want CONFLICT, SIDE-A, SIDE-B [, OTHERS]", NULL);
+		return fail(L, "want CONFLICT, SIDE-A, SIDE-B [, OTHERS [, TRUCE-YEARS]]", NULL);
 	truce_rules *r = L->r;
 	if (strlen(f[0]) >= TRUCE_CONFLICT_MAX)
 		return fail(L, "conflict name too long", f[0]);
@@ -211,6 +230,8 @@ static int load_conflicts(loader *L, char *line)
 		rc = parse_codes(L, f[2], c->side[1], 8, &c->nside[1]);
 	if (rc == 0 && nf > 3)
 		rc = parse_codes(L, f[3], c->other, 12, &c->nother);
+	if (rc == 0 && nf > 4)
+		rc = parse_years(L, f[4], c);
 	if (rc == 0)
 		r->nconflicts++;
 	return rc;
