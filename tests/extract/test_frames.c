@@ -172,6 +172,39 @@ static void no_claims(void **state)
 	}
 }
 
+static void standing_truce_by_year(void **state)
+{
+	(void)state;
+	/* Karabakh had a standing ceasefire in 2022: an attack is a violation
+	 * even where the text does not name the truce */
+	truce_claims c = extract_text("2022-09-13", "Azerbaijani forces shelled Armenian positions "
+	                                            "near Sotk overnight, the Armenian defence "
+	                                            "ministry said.");
+	assert_non_null(find_claim(&c, "ARM", "AZE"));
+	truce_claims_free(&c);
+	/* a war report of a year without a truce is no violation claim */
+	c = extract_text("2023-10-20", "Russian forces shelled the city of Kherson overnight, "
+	                               "killing two people, Ukraine's military said.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+}
+
+static void mirror_claims_share_a_place(void **state)
+{
+	(void)state;
+	truce_claims c =
+	    extract_text(PUB, "India and Pakistan accused each other of violating "
+	                      "the ceasefire on Tuesday. The Indian Army said Pakistani "
+	                      "troops fired mortars at posts in the Uri sector.");
+	const truce_claim *a = find_claim(&c, "IND", "PAK"), *b = find_claim(&c, "PAK", "IND");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a->location, "Uri");
+	assert_string_equal(b->location, "Uri");
+	assert_string_equal(b->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
 static void evidence_points_into_body(void **state)
 {
 	(void)state;
@@ -224,6 +257,8 @@ int main(void)
 	    cmocka_unit_test(merges_one_claimant),
 	    cmocka_unit_test(participle_keeps_speaker),
 	    cmocka_unit_test(no_claims),
+	    cmocka_unit_test(standing_truce_by_year),
+	    cmocka_unit_test(mirror_claims_share_a_place),
 	    cmocka_unit_test(evidence_points_into_body),
 	    cmocka_unit_test(odd_input),
 	};
