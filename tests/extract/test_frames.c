@@ -160,6 +160,10 @@ static void no_claims(void **state)
 	    "In 2016, Azerbaijan accused Armenia of shelling its villages during the April war.",
 	    "Drivers who violate parking rules will be fined, the city police said.",
 	    "The weather was mild and the market reopened on Tuesday.",
+	    "The ceasefire largely held overnight, the Ukrainian military said, reporting no "
+	    "violations.",
+	    "Israel and Hamas agreed to a ceasefire on Sunday after weeks of fighting that killed "
+	    "hundreds, mediators said.",
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		truce_claims c = extract_text(PUB, texts[i]);
