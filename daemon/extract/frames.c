@@ -16,10 +16,14 @@
  * The accused of a say frame is the party that acts ("by B", "B's
  * shelling", "B fired"), never one on the claimant's side and never one
  * placed as a target ("on B's positions"). Denials, calls for restraint and
- * history (old years, "since", far dates) make no claim. Details (date,
+ * history (old years, "since", far dates) make no claim, and attacks only
+ * count where a truce is in force: the text names one, or the conflict has
+ * a standing truce that year (conflicts.tsv). A title like "Statement of
+ * X" makes X the speaker of unattributed sentences. Details (date,
  * place, casualties) come from the claim's sentences and merge per
  * (claimant, accused); a claimant's detail sentences without an accused
- * fill its claim at the end.
+ * fill its claim. Build with -DTRUCE_EXTRACT_DEBUG to see each sentence's
+ * tags and the frames' decisions on stderr.
  */
 #include <stdio.h>
 #include <stdlib.h>
