@@ -118,14 +118,21 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		start = i + 1;
 	}
 	size_t tail_from = n;
+	int in_list = 0; /* after a "Related posts" marker higher up the page */
 	for (size_t i = 0; i < n; i++) {
 		line_info *l = &v[i];
 		const char *ls = in->s + l->start;
 		size_t ll = l->end - l->start;
-		int kind = match_kind(r, ls, ll, l->words, i >= n / 2, md);
+		int kind = match_kind(r, ls, ll, l->words, 1, md);
 		if (kind == 1 + TRUCE__BP_TAIL && i >= n / 2 && i < tail_from)
 			tail_from = i;
-		if (kind == 1 + TRUCE__BP_LINE || kind == 1 + TRUCE__BP_TAIL)
+		/* the same marker in the first half heads a block of links: its
+		 * short unpunctuated lines go, up to the first line of prose */
+		if (in_list && (l->words >= 15 || ends_clause(ls, ll)))
+			in_list = 0;
+		if (kind == 1 + TRUCE__BP_TAIL && i < n / 2)
+			in_list = 1;
+		if (in_list || kind == 1 + TRUCE__BP_LINE || kind == 1 + TRUCE__BP_TAIL)
 			l->drop = 1;
 		else if (kind == 1 + TRUCE__BP_SHORT && l->words < 12)
 			l->drop = 1;

@@ -51,6 +51,22 @@ static void drops_tail_after_marker(void **state)
 	free(s);
 }
 
+static void drops_link_block_at_top(void **state)
+{
+	(void)state;
+	char *s =
+	    main_text("Related Posts\n"
+	              "Army accuses rebels of breaking the truce\n"
+	              "Rebels say army shelled the town\n"
+	              "The council met on Monday to discuss the new budget for the schools.\n"
+	              "Members said the plan would be voted on next month after a long debate.\n"
+	              "The mayor thanked the teachers for their patience during the long talks.\n");
+	assert_null(strstr(s, "accuses rebels"));
+	assert_null(strstr(s, "army shelled"));
+	assert_non_null(strstr(s, "The council met on Monday"));
+	free(s);
+}
+
 static void drops_donation_appeal(void **state)
 {
 	(void)state;
@@ -82,9 +98,8 @@ static void drops_repeated_short_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(drops_menus_and_credits),
-	    cmocka_unit_test(drops_tail_after_marker),
-	    cmocka_unit_test(drops_donation_appeal),
+	    cmocka_unit_test(drops_menus_and_credits),    cmocka_unit_test(drops_tail_after_marker),
+	    cmocka_unit_test(drops_link_block_at_top),    cmocka_unit_test(drops_donation_appeal),
 	    cmocka_unit_test(drops_repeated_short_lines),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
