@@ -58,7 +58,7 @@ static int bulleted(const char *s, size_t n)
  * cheap on long prose: "tail" markers ("Related posts", "Dear readers,")
  * are short lines of the second half, "short" boilerplate has fewer than 12
  * words, and a paragraph of 25 words or more is prose. */
-static int match_kind(const truce_rules *r, const char *s, size_t n, int words, int second_half,
+static int match_kind(const truce_rules *r, const char *s, size_t n, int words, int tail_only,
                       pcre2_match_data *md)
 {
 	/* a sentence of a dozen words or more that ends like one is prose */
@@ -66,7 +66,7 @@ static int match_kind(const truce_rules *r, const char *s, size_t n, int words, 
 	for (int i = 0; i < r->nbp; i++) {
 		int k = r->bp[i].kind;
 		if ((k == TRUCE__BP_SHORT && words >= 12) || (k == TRUCE__BP_LINE && prose) ||
-		    (k == TRUCE__BP_TAIL && (words >= 12 || !second_half)))
+		    (k == TRUCE__BP_TAIL && words >= 12) || (k != TRUCE__BP_TAIL && tail_only))
 			continue;
 		int rc =
 		    pcre2_match(r->bp[i].code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md, NULL);
@@ -113,7 +113,8 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 			l->start = start;
 			l->end = i;
 			l->words = count_words(in->s + start, i - start);
-			l->hash = truce__tok_hash(in->s + start, i - start);
+			/* only short lines are compared for repetition */
+			l->hash = l->words < 10 ? truce__tok_hash(in->s + start, i - start) : 0;
 		}
 		start = i + 1;
 	}
@@ -123,7 +124,11 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		line_info *l = &v[i];
 		const char *ls = in->s + l->start;
 		size_t ll = l->end - l->start;
-		int kind = match_kind(r, ls, ll, l->words, 1, md);
+		/* a line the cheap features drop anyway is only searched for a
+		 * "tail" marker ("Related posts" is two words) */
+		int cheap = (l->words < 4 && !(l->words >= 2 && ends_clause(ls, ll))) ||
+		            (bulleted(ls, ll) && l->words < 12);
+		int kind = match_kind(r, ls, ll, l->words, cheap, md);
 		if (kind == 1 + TRUCE__BP_TAIL && i >= n / 2 && i < tail_from)
 			tail_from = i;
 		/* the same marker in the first half heads a block of links: its

@@ -145,9 +145,23 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			}
 			pending_space = 0;
 			at_start = 0;
-			if (put(o, (char)b, exact ? (uint32_t)i : 0) != 0)
-				return TRUCE_ENOMEM;
-			i++;
+			/* the whole run of such bytes at once (the buffer holds len +
+			 * 16 bytes, and folding never grows the text) */
+			size_t j = i;
+			while (j < len && (unsigned char)s[j] > ' ' && (unsigned char)s[j] < 0x7F)
+				j++;
+			if (o->len + (j - i) + 1 >= o->cap) {
+				for (; i < j; i++)
+					if (put(o, s[i], exact ? (uint32_t)i : 0) != 0)
+						return TRUCE_ENOMEM;
+			} else {
+				memcpy(o->s + o->len, s + i, j - i);
+				uint32_t *m = o->map + o->len;
+				for (size_t k = 0; k < j - i; k++)
+					m[k] = exact ? (uint32_t)(i + k) : 0;
+				o->len += j - i;
+				i = j;
+			}
 			o->end = exact ? (uint32_t)i : 0;
 			continue;
 		}

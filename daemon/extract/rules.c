@@ -361,10 +361,11 @@ static int load_abbrev(loader *L, char *line)
 static int compile_re(loader *L, const char *pat, uint32_t opts, truce__regex *out, int kind)
 {
 	int errcode;
-	PCRE2_SIZE erroff;
+	PCRE2_SIZE erroff; /* byte patterns: the text is folded to ASCII punctuation already, and
+	                    * non-ASCII letters only come from the gazetteer; no UTF mode keeps
+	                    * JIT matching cheap */
 	pcre2_code *code =
-	    pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
-	                  opts | PCRE2_UTF | PCRE2_NO_UTF_CHECK, &errcode, &erroff, NULL);
+	    pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &errcode, &erroff, NULL);
 	if (code == NULL) {
 		char msg[160];
 		PCRE2_UCHAR buf[120];
