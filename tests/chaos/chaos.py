@@ -79,6 +79,7 @@ def main():
              "--deadline", str(a.deadline)], stdout=rep, stderr=err))
     began = time.monotonic()
     kills, kinds = 0, {"startup": 0, "timer": 0, "threshold": 0}
+    died = []  # exit codes of daemons that ended before we killed them
     try:
         while any(c.poll() is None for c in collectors):
             started = time.monotonic()
@@ -101,6 +102,8 @@ def main():
                 time.sleep(0.03)
             if not any(c.poll() is None for c in collectors):
                 break
+            if daemon.poll() is not None:
+                died.append(daemon.returncode)
             daemon.send_signal(signal.SIGKILL)
             daemon.wait()
             kills += 1
@@ -112,14 +115,19 @@ def main():
             if c.poll() is None:
                 c.kill()
                 c.wait()
+        if daemon.poll() is not None:
+            died.append(daemon.returncode)
         daemon.send_signal(signal.SIGKILL)
         daemon.wait()
     rcs = [c.returncode for c in collectors]
     summary = {"seed": seed, "kills": kills + 1, "kinds": kinds, "collector_exit": rcs,
-               "elapsed_s": round(elapsed, 1), "thresholds_left": len(thresholds)}
+               "elapsed_s": round(elapsed, 1), "thresholds_left": len(thresholds),
+               "died_on_their_own": died}
     json.dump(summary, open(os.path.join(a.dir, "chaos.json"), "w"))
     print(f"chaos: {kills} kills while collecting ({kinds}) + 1 after, "
           f"collectors exited {rcs} after {elapsed:.1f} s", flush=True)
+    if died:
+        print(f"chaos: {len(died)} daemons exited on their own: {died}", flush=True)
     return 0
 
 

@@ -38,6 +38,10 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["kills"] - 1 >= int(sys.argv[2]), s
 PY
+python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['died_on_their_own']; sys.exit(1 if d else 0)" \
+  "$T/chaos.json" || fail "truced exited on its own during the run: $summary; $(grep -m3 -iE "sanitizer|runtime error|ERROR" "$T/truced.log")"
+! grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$T/truced.log" \
+  || fail "sanitizer report in truced.log: $(grep -m5 -E "Sanitizer|runtime error" "$T/truced.log")"
 # (With a small N the collectors can finish before enough kills: raise
 # TRUCE_CHAOS_ARTICLES rather than lowering TRUCE_CHAOS_KILLS.)
 for k in 0 1; do
