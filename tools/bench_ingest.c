@@ -201,6 +201,7 @@ static void percentiles(const bench_run *r, int alert, double out[4], uint64_t *
 {
 	int64_t *v = malloc(r->o->n * sizeof(*v));
 	*n = 0;
+	memset(out, 0, 4 * sizeof(*out));
 	if (v == NULL)
 		return;
 	for (uint64_t i = 0; i < r->o->n; i++) {
@@ -256,7 +257,7 @@ static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us
 		if (r->acked != seen_acks) {
 			seen_acks = r->acked;
 			progress = mono_us();
-		} else if (r->acked < o->n && mono_us() - progress > BENCH_STALL_MS * 1000) {
+		} else if (r->acked < o->n && mono_us() - progress > (int64_t)BENCH_STALL_MS * 1000) {
 			*elapsed_us = mono_us() - start;
 			return TRUCE_ETIMEDOUT;
 		}
@@ -281,7 +282,7 @@ static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us
 			done_at = mono_us();
 			*elapsed_us = done_at - start;
 		}
-		if (done_at != 0 && mono_us() - done_at > BENCH_TAIL_MS * 1000)
+		if (done_at != 0 && mono_us() - done_at > (int64_t)BENCH_TAIL_MS * 1000)
 			break; /* alerts that did not come: reported as missing */
 	}
 	if (done_at == 0)

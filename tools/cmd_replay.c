@@ -71,7 +71,7 @@ static void cell(char *out, size_t cap, const char *s, size_t max)
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	for (size_t i = 0; i < n; i++)
-		out[i] = s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i];
+		out[i] = (char)(s[i] == '\n' || s[i] == '\t' || s[i] == '\r' ? ' ' : s[i]);
 	while (n > 0 && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';

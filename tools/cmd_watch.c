@@ -257,7 +257,7 @@ static int live_loop(watch_run *w)
 			 * feed goes quiet, ask once in a while: the last events of a
 			 * burst may have been dropped with nothing behind them. */
 			if (w->q != NULL && w->have_last &&
-			    truce_now_us() - quiet_since > IDLE_CATCHUP_MS * 1000) {
+			    truce_now_us() - quiet_since > (int64_t)IDLE_CATCHUP_MS * 1000) {
 				quiet_since = truce_now_us();
 				if (backfill(w, 0) == 1)
 					return 0;
