@@ -3,7 +3,7 @@
 
     chaos.py --bin DIR --dir T --in EP --pub EP --query EP
              --collector FILE [--collector FILE...] [--kills K] [--deadline S]
-             [--window N] [--seed S] [--map-size MIB]
+             [--window N] [--seed S] [--map-size MIB] [--sync full|meta|none]
 
 Starts truced on T/data, one `truce collect --json` per input file, and then
 kills truced with SIGKILL at random moments and restarts it on the same data
@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--window", type=int, default=16)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--map-size", type=int, default=0, help="truced --map-size MiB (0: default)")
+    ap.add_argument("--sync", default="full", choices=["full", "meta", "none"])
     a = ap.parse_args()
     seed = a.seed if a.seed is not None else int.from_bytes(os.urandom(4), "big")
     rng = random.Random(seed)
@@ -51,7 +52,7 @@ def main():
     def start():
         return subprocess.Popen(
             [truced, "--data", os.path.join(a.dir, "data"), "--ingest", a.ingest,
-             "--publish", a.pub, "--query", a.query, "--sync", "full",
+             "--publish", a.pub, "--query", a.query, "--sync", a.sync,
              "--log-level", "info"]
             + (["--map-size", str(a.map_size)] if a.map_size else []), stdout=log, stderr=log)
 

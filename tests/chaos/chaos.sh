@@ -18,19 +18,22 @@
 #   TRUCE_CHAOS_SEED      replay a run's kill schedule (printed at the start)
 #   TRUCE_CHAOS_DEADLINE  collectors' --deadline in seconds (default 600)
 #   TRUCE_CHAOS_MAP_MIB   truced --map-size (default 1: the map grows under the kills)
+#   TRUCE_CHAOS_SYNC      truced --sync (default full; a process crash must lose
+#                         nothing acked in every mode, only an OS crash may)
 . "$(dirname "$0")/../integration/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 N=${TRUCE_CHAOS_ARTICLES:-20000}
 KILLS=${TRUCE_CHAOS_KILLS:-12}
 DEADLINE=${TRUCE_CHAOS_DEADLINE:-600}
 MAP_MIB=${TRUCE_CHAOS_MAP_MIB:-1}
+SYNC=${TRUCE_CHAOS_SYNC:-full}
 
 python3 "$HERE/gen.py" "$N" "$T/articles" --collectors 2 --overlap 5
 pass "generated $N distinct articles: $(wc -l <"$T/articles.0.jsonl") + $(wc -l <"$T/articles.1.jsonl") for two collectors"
 
 python3 "$HERE/chaos.py" --bin "$TRUCE_BIN" --dir "$T" --in "$IN" --pub "$PUB" --query "$QRY" \
   --collector "$T/articles.0.jsonl" --collector "$T/articles.1.jsonl" --articles "$N" \
-  --kills "$KILLS" --deadline "$DEADLINE" --map-size "$MAP_MIB" ${TRUCE_CHAOS_SEED:+--seed "$TRUCE_CHAOS_SEED"} \
+  --kills "$KILLS" --deadline "$DEADLINE" --map-size "$MAP_MIB" --sync "$SYNC" ${TRUCE_CHAOS_SEED:+--seed "$TRUCE_CHAOS_SEED"} \
   || fail "chaos driver failed"
 summary=$(cat "$T/chaos.json")
 python3 - "$T/chaos.json" "$KILLS" <<'PY' || fail "too few kills while collecting (N too small for this machine?): $summary"
