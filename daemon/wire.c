@@ -145,6 +145,68 @@ static int check_article(const Truce__V1__Article *a, const truce_limits *lim, c
 	return rc;
 }
 
+/* A protobuf varint of at most max bytes at *p (< end); -1 when cut short. */
+static int pb_varint(const uint8_t **p, const uint8_t *end, int max, uint64_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < max && *p < end; i++) {
+		uint8_t b = *(*p)++;
+		*v |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * The name of an Article string field whose bytes on the wire hold a NUL,
+ * or NULL. protobuf-c hands strings over as C strings, so such a field
+ * would arrive cut at the NUL: a different title or URL (hence content key)
+ * than the collector sent, acked STORED. Only called on a frame protobuf-c
+ * decoded, whose layout is therefore sound; tags are read as protobuf-c
+ * reads them (at most 5 bytes, the field number in the low 32 bits).
+ */
+static const char *string_with_nul(const uint8_t *p, size_t len)
+{
+	static const char *const names[] = {
+	    [1] = "id", [2] = "url", [3] = "source", [4] = "title", [5] = "published",
+	    [8] = "collector_id"};
+	const uint8_t *end = p + len;
+	while (p < end) {
+		uint64_t tag, n;
+		if (pb_varint(&p, end, 5, &tag) != 0)
+			return NULL;
+		uint32_t field = (uint32_t)(tag >> 3);
+		switch (tag & 7) {
+		case 0:
+			if (pb_varint(&p, end, 10, &n) != 0)
+				return NULL;
+			break;
+		case 1:
+			if (end - p < 8)
+				return NULL;
+			p += 8;
+			break;
+		case 5:
+			if (end - p < 4)
+				return NULL;
+			p += 4;
+			break;
+		case 2:
+			if (pb_varint(&p, end, 10, &n) != 0 || n > (uint64_t)(end - p))
+				return NULL;
+			if (field < sizeof(names) / sizeof(names[0]) && names[field] != NULL &&
+			    memchr(p, 0, (size_t)n) != NULL)
+				return names[field];
+			p += n;
+			break;
+		default:
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
 int truce_wire_decode_article(const void *buf, size_t len, const truce_limits *lim,
 			      Truce__V1__Article **out, char *reason, size_t reason_len)
 {
@@ -159,7 +221,10 @@ int truce_wire_decode_article(const void *buf, size_t len, const truce_limits *l
 	if (a == NULL)
 		return reject(reason, reason_len, TRUCE_EPROTO,
 			      "not a truce.v1.Article protobuf (%zu bytes did not decode)", len);
-	int rc = check_article(a, lim, reason, reason_len);
+	const char *nul_field = string_with_nul(buf, len);
+	int rc = nul_field != NULL ? reject(reason, reason_len, TRUCE_EINVAL,
+					    "%s contains a NUL byte", nul_field)
+				   : check_article(a, lim, reason, reason_len);
 	if (rc == 0) {
 		/* NUL-terminate the body (bytes are not), so text code downstream
 		 * may treat it as a C string; the default protobuf-c allocator is
