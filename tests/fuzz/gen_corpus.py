@@ -64,6 +64,8 @@ ARTICLES = {
     "surrogate": article(body=b"A\xed\xa0\x80B"),
     "nul": article(body=b"AB\x00C"),
     "bad_title_utf8": article(title=b"A\xffB", body="ok"),
+    "nul_title": article(title=b"ab\x00cd", body="A"),
+    "nul_url": article(url=b"https:/\x00x", body="A"),
     "bad_date": article(published="2024-13-01", body="A"),
     "bad_date_feb30": article(published="2023-02-29", body="A"),
     "bad_ctype": article(body="A", ctype=15),
