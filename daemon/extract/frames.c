@@ -38,6 +38,7 @@ typedef struct acc {
 	truce_claim c;
 	long date; /* days; 0 = none */
 	int sent;
+	int mutual_sent; /* the "blamed each other" sentence that made it, or -1 */
 } acc;
 
 typedef struct pending {
@@ -536,6 +537,7 @@ static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sen
 	strcpy(a->c.accused, accused);
 	a->c.killed = a->c.wounded = TRUCE_NONE;
 	a->sent = sent;
+	a->mutual_sent = -1;
 	if (x->a->conflict >= 0)
 		strcpy(a->c.conflict, x->r->conflicts[x->a->conflict].name);
 	return a;
@@ -658,8 +660,12 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 	if (!p1[0] || !p2[0])
 		return 0;
 	int rc = add_claim(x, v, p1, p2, d, 0.7f);
+	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
+		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	if (rc == 0)
 		rc = add_claim(x, v, p2, p1, d, 0.7f);
+	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
+		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	return rc;
 }
 
@@ -952,15 +958,15 @@ static void finish(ctx *x)
 	x->default_date = first != (size_t)-1 ? x->claims[first].date : article_date(x);
 	if (x->default_date == 0 && x->pubd != 0)
 		x->default_date = x->pubd; /* news reports the day's events */
-	/* two sides blaming each other speak of one clash: a claim without a
-	 * place takes its mirror claim's */
+	/* two sides blaming each other in one sentence speak of one clash: a
+	 * claim without a place takes its mirror claim's */
 	for (size_t i = 0; i < x->nclaims; i++) {
 		acc *a = &x->claims[i];
 		if (a->c.location[0] != '\0' || a->c.accused[0] == '\0')
 			continue;
-		for (size_t j = 0; j < x->nclaims; j++)
-			if (strcmp(x->claims[j].c.claimant, a->c.accused) == 0 &&
+		for (size_t j = 0; j < x->nclaims; j++)			if (strcmp(x->claims[j].c.claimant, a->c.accused) == 0 &&
 			    strcmp(x->claims[j].c.accused, a->c.claimant) == 0 &&
+			    a->mutual_sent >= 0 && x->claims[j].mutual_sent == a->mutual_sent &&
 			    x->claims[j].c.location[0] != '\0') {
 				strcpy(a->c.location, x->claims[j].c.location);
 				break;
