@@ -226,6 +226,7 @@ int truce__detect_conflict(const truce_rules *r, truce__tagged *tg);
 
 typedef struct truce__ymd {
 	int y, m, d; /* y == 0: none */
+	int quoted;  /* a relative day ("today") inside a quotation */
 } truce__ymd;
 
 /* Days since 1970-01-01 and back. */
@@ -239,6 +240,8 @@ int truce__parse_ymd(const char *s, truce__ymd *out);
  */
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max);
+/* Does the sentence starting at token s0 have token t inside a quotation? */
+int truce__in_quote(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t);
 
 /* Casualties stated in a sentence: killed/wounded or TRUCE_NONE. */
 void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,

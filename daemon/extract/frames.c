@@ -74,6 +74,8 @@ typedef struct ctx {
 	int truce_ctx;
 	long pubd;
 	long default_date;
+	long stmt_date; /* the day a statement was issued ("in a statement on Wednesday") */
+	long stmt_sent;
 } ctx;
 
 /* The view of one sentence: items [i0, i1) of all, tokens [t0, t1). */
@@ -475,6 +477,9 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 	int old = 0;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
+		/* "today" quoted from a statement of two days ago is that day */
+		if (d[i].quoted && x->stmt_date && (long)v->si - x->stmt_sent <= 3)
+			dd = x->stmt_date + (dd - x->pubd);
 		if (!in_window(x, dd)) {
 			old++;
 			continue;
@@ -964,7 +969,8 @@ static void finish(ctx *x)
 		acc *a = &x->claims[i];
 		if (a->c.location[0] != '\0' || a->c.accused[0] == '\0')
 			continue;
-		for (size_t j = 0; j < x->nclaims; j++)			if (strcmp(x->claims[j].c.claimant, a->c.accused) == 0 &&
+		for (size_t j = 0; j < x->nclaims; j++)
+			if (strcmp(x->claims[j].c.claimant, a->c.accused) == 0 &&
 			    strcmp(x->claims[j].c.accused, a->c.claimant) == 0 &&
 			    a->mutual_sent >= 0 && x->claims[j].mutual_sent == a->mutual_sent &&
 			    x->claims[j].c.location[0] != '\0') {
@@ -1128,6 +1134,17 @@ int truce__frames(const truce__article *a, truce_claims *out)
 			v.has |= x.all.v[i].cues;
 			for (uint32_t t = x.all.v[i].t0; t < x.all.v[i].t1; t++)
 				x.item_at[t - v.t0] = (int)i;
+		}
+		if ((v.has & TRUCE__C_VOICE) && x.pubd) {
+			/* remember the day of a statement for the quotes from it */
+			truce__ymd d[4];
+			int n = truce__dates(x.r, a->text, doc, &v.tg, a->pub, a->base_year, d, 4);
+			for (int i = 0; i < n; i++)
+				if (!d[i].quoted && in_window(&x, truce__days(d[i]))) {
+					x.stmt_date = truce__days(d[i]);
+					x.stmt_sent = (long)s;
+					break;
+				}
 		}
 		rc = analyze(&x, &v);
 	}

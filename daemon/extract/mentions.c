@@ -231,6 +231,29 @@ static int num_at(const truce__tagged *tg, size_t from, size_t to, uint32_t tok,
 	return -1;
 }
 
+int truce__in_quote(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t)
+{
+	int q = 0;
+	for (uint32_t k = s0; k < t; k++)
+		q += (doc->tok[k].flags & TRUCE__T_QUOTE) && text[doc->tok[k].start] == '"';
+	return q & 1;
+}
+
+/* The same for the sentence of the items tg: its start is found by walking
+ * back from the first item to a line break or a sentence mark (bounded). */
+static int in_quote_tg(const char *text, const truce__doc *doc, const truce__tagged *tg, uint32_t t)
+{
+	uint32_t s0 = tg->n ? tg->v[0].t0 : t;
+	for (int steps = 0; s0 > 0 && steps < 8; steps++) {
+		const truce__tok *p = &doc->tok[s0 - 1];
+		char c = text[p->start];
+		if (doc->tok[s0].nl > 0 || c == '.' || c == '!' || c == '?')
+			break;
+		s0--;
+	}
+	return truce__in_quote(text, doc, s0, t);
+}
+
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
 {
@@ -261,7 +284,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 		if (skip)
 			continue;
-		truce__ymd d = {0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			if (pub.y) {
@@ -271,8 +294,10 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 			break;
 		case TRUCE__D_REL:
-			if (pub.y)
+			if (pub.y) {
 				d = truce__from_days(pubd + it->lex->dateval);
+				d.quoted = in_quote_tg(text, doc, tg, it->t0);
+			}
 			break;
 		case TRUCE__D_MONTH: {
 			/* "26 November", "November 26th", "Nov. 21", then a year */
@@ -290,7 +315,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				year =
 				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
-			                it->lex->dateval, day};
+			                it->lex->dateval, day, 0};
 			if (c.y == 0)
 				break;
 			if (year < 0 && pub.y && truce__days(c) > pubd + 2)

@@ -209,6 +209,22 @@ static void mirror_claims_share_a_place(void **state)
 	truce_claims_free(&c);
 }
 
+static void today_of_a_quoted_statement(void **state)
+{
+	(void)state;
+	/* "today" quoted from Tuesday's statement is Tuesday, not the
+	 * publication day */
+	truce_claims c = extract_text(PUB, "The Armenian defence ministry issued a statement on "
+	                                   "Tuesday.\n\"Azerbaijani forces shelled our positions "
+	                                   "near Sotk today,\" the ministry said.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	if (x == NULL)
+		print_claims(&c);
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
 static void evidence_points_into_body(void **state)
 {
 	(void)state;
@@ -263,6 +279,7 @@ int main(void)
 	    cmocka_unit_test(no_claims),
 	    cmocka_unit_test(standing_truce_by_year),
 	    cmocka_unit_test(mirror_claims_share_a_place),
+	    cmocka_unit_test(today_of_a_quoted_statement),
 	    cmocka_unit_test(evidence_points_into_body),
 	    cmocka_unit_test(odd_input),
 	};
