@@ -185,7 +185,7 @@ truce__ymd truce__from_days(long z)
 	long y = yoe + era * 400;
 	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	long mp = (5 * doy + 2) / 153;
-	truce__ymd r;
+	truce__ymd r = {0, 0, 0, 0};
 	r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	r.y = (int)(y + (r.m <= 2));
