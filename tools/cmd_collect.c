@@ -119,25 +119,6 @@ static void on_ack(void *vctx, size_t index, const truce_send_item *it)
 		fprintf(stderr, "truce collect: cannot write %s\n", run->o->state_path);
 }
 
-static const char *status_name(const truce_send_item *a)
-{
-	if (a->state != TRUCE_SEND_DONE)
-		return "UNACKED";
-	switch (a->status) {
-	case TRUCE__V1__ACK_STATUS__ACK_STORED:
-		return "STORED";
-	case TRUCE__V1__ACK_STATUS__ACK_DUPLICATE:
-		return "DUPLICATE";
-	default:
-		return "REJECTED";
-	}
-}
-
-static int article_ok(const truce_send_item *a)
-{
-	return a->state == TRUCE_SEND_DONE && a->status != TRUCE__V1__ACK_STATUS__ACK_REJECTED;
-}
-
 static void report(const collect_run *run)
 {
 	for (size_t i = 0; i < run->n; i++) {
@@ -145,8 +126,8 @@ static void report(const collect_run *run)
 		const truce_send_item *a = truce_sender_item(run->snd, i);
 		if (run->o->json) {
 			json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "id", oa->id, "source",
-					      oa->where, "status", status_name(a), "seq",
-					      (json_int_t)a->seq, "sends", (json_int_t)a->sends);
+			                      oa->where, "status", truce_send_status_name(a), "seq",
+			                      (json_int_t)a->seq, "sends", (json_int_t)a->sends);
 			if (a->reason != NULL)
 				json_object_set_new(o, "reason", json_string(a->reason));
 			char *s = json_dumps(o, JSON_COMPACT);
@@ -154,8 +135,8 @@ static void report(const collect_run *run)
 				puts(s);
 			free(s);
 			json_decref(o);
-		} else if (!article_ok(a) || !run->o->quiet) {
-			printf("%-10s %-8s seq=%-8llu %s%s%s\n", status_name(a), oa->id,
+		} else if (!truce_send_item_ok(a) || !run->o->quiet) {
+			printf("%-10s %-8s seq=%-8llu %s%s%s\n", truce_send_status_name(a), oa->id,
 			       (unsigned long long)a->seq, oa->where, a->reason ? ": " : "",
 			       a->reason ? a->reason : "");
 		}

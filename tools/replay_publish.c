@@ -174,25 +174,6 @@ static int publish_article(void *vctx, const replay_article *a)
 	return 0;
 }
 
-static const char *status_name(const truce_send_item *it)
-{
-	if (it->state != TRUCE_SEND_DONE)
-		return "UNACKED";
-	switch (it->status) {
-	case TRUCE__V1__ACK_STATUS__ACK_STORED:
-		return "STORED";
-	case TRUCE__V1__ACK_STATUS__ACK_DUPLICATE:
-		return "DUPLICATE";
-	default:
-		return "REJECTED";
-	}
-}
-
-static int item_ok(const truce_send_item *it)
-{
-	return it->state == TRUCE_SEND_DONE && it->status != TRUCE__V1__ACK_STATUS__ACK_REJECTED;
-}
-
 /* One line per article (JSON Lines), or the failures only (table). */
 static void report(const publish_ctx *ctx)
 {
@@ -201,8 +182,8 @@ static void report(const publish_ctx *ctx)
 		if (ctx->o->format == REPLAY_JSONL) {
 			json_t *o =
 			    json_pack("{s:I, s:s, s:I, s:I}", "seq", (json_int_t)ctx->seqs[i],
-			              "status", status_name(it), "new_seq", (json_int_t)it->seq,
-			              "sends", (json_int_t)it->sends);
+			              "status", truce_send_status_name(it), "new_seq",
+			              (json_int_t)it->seq, "sends", (json_int_t)it->sends);
 			if (it->reason != NULL)
 				json_object_set_new(o, "reason", json_string(it->reason));
 			char *s = json_dumps(o, JSON_COMPACT);
@@ -210,8 +191,8 @@ static void report(const publish_ctx *ctx)
 				puts(s);
 			free(s);
 			json_decref(o);
-		} else if (!item_ok(it)) {
-			printf("%-10s seq=%-8llu%s%s\n", status_name(it),
+		} else if (!truce_send_item_ok(it)) {
+			printf("%-10s seq=%-8llu%s%s\n", truce_send_status_name(it),
 			       (unsigned long long)ctx->seqs[i], it->reason ? " " : "",
 			       it->reason ? it->reason : "");
 		}

@@ -239,3 +239,22 @@ const truce_send_item *truce_sender_item(const truce_sender *s, size_t index)
 {
 	return index < s->n ? &s->v[index].it : NULL;
 }
+
+const char *truce_send_status_name(const truce_send_item *it)
+{
+	if (it->state != TRUCE_SEND_DONE)
+		return "UNACKED";
+	switch (it->status) {
+	case TRUCE__V1__ACK_STATUS__ACK_STORED:
+		return "STORED";
+	case TRUCE__V1__ACK_STATUS__ACK_DUPLICATE:
+		return "DUPLICATE";
+	default:
+		return "REJECTED";
+	}
+}
+
+int truce_send_item_ok(const truce_send_item *it)
+{
+	return it->state == TRUCE_SEND_DONE && it->status != TRUCE__V1__ACK_STATUS__ACK_REJECTED;
+}

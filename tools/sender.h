@@ -73,6 +73,11 @@ size_t truce_sender_inflight(const truce_sender *s); /* sent, not acked */
 size_t truce_sender_status_count(const truce_sender *s, Truce__V1__AckStatus st);
 const truce_send_item *truce_sender_item(const truce_sender *s, size_t index);
 
+/* For reports: "STORED", "DUPLICATE", "REJECTED" or "UNACKED"; and whether
+ * the article is safely in the store (acked STORED or DUPLICATE). */
+const char *truce_send_status_name(const truce_send_item *it);
+int truce_send_item_ok(const truce_send_item *it);
+
 /* Monotonic milliseconds, the sender's clock. */
 int64_t truce_sender_now_ms(void);
 
