@@ -204,8 +204,11 @@ static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int 
 	int best_score = NO_FIT;
 	for (size_t i = 0; i < cs.n; i++) {
 		Truce__V1__Incident *inc = incident_load(t, cs.ids[i]);
-		if (inc == NULL)
+		if (inc == NULL) {
+			if (best != NULL)
+				truce__v1__incident__free_unpacked(best, NULL);
 			return TRUCE_ECORRUPT;
+		}
 		int s = fit_score(inc, c, day);
 		if (s != NO_FIT &&
 		    (s > best_score || (s == best_score && best != NULL && inc->id < best->id))) {
@@ -449,10 +452,8 @@ int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truce
 		rc = put_packed(t, TRUCE_DB_CLAIMS, c->id, &c->base, 1);
 		if (rc == 0)
 			rc = put_packed(t, TRUCE_DB_INCIDENTS, inc->id, &inc->base, is_new);
-		if (rc == 0)
+		if (rc == 0) /* a day already indexed for the incident is not an error */
 			rc = truce_txn_incident_index_add(t, inc->conflict, d, inc->id);
-		if (rc == TRUCE_EEXIST)
-			rc = 0; /* the incident was already indexed on that day */
 	}
 	if (rc == 0)
 		rc = emit_events(t, c, inc, is_new, changed, fn, ctx);
