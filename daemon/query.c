@@ -233,6 +233,8 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 		int rc = truce_txn_begin(q->st, 0, &t);
 		if (rc == 0)
 			rc = serve(t, q, rq, &r, &ch, &stats, head);
+		if (rc != 0) /* an error reply carries no half-filled stats or chunk */
+			r = (Truce__V1__QueryReply)TRUCE__V1__QUERY_REPLY__INIT;
 		if (rc == TRUCE_ENOTFOUND)
 			snprintf(err, sizeof(err), "no incident %llu", (unsigned long long)rq->id);
 		else if (rc == TRUCE_EINVAL)
