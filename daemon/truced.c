@@ -196,7 +196,9 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 		case 's': bad = parse_sync(optarg, &cfg->sync) != 0; break;
 		case 'l': bad = truce_log_parse_level(optarg, &cfg->log.level) != 0; break;
 		case 'm':
-			bad = parse_size(optarg, &cfg->map_size) != 0;
+			/* MiB: a count past SIZE_MAX >> 20 would wrap to a small map */
+			bad = parse_size(optarg, &cfg->map_size) != 0 ||
+			      cfg->map_size > SIZE_MAX >> 20;
 			cfg->map_size <<= 20;
 			break;
 		case 'h': usage(stdout); return -1;
