@@ -207,8 +207,9 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 		}
 	}
 	if (bad || optind < argc) {
+		/* A bad value is the word just parsed; otherwise a word was left over. */
 		fprintf(stderr, "truced: bad option %s (see truced --help)\n",
-			optind < argc ? argv[optind] : argv[optind - 1]);
+		        bad ? argv[optind - 1] : argv[optind]);
 		return 1;
 	}
 	return check_security(cfg);
