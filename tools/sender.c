@@ -31,6 +31,7 @@ struct truce_sender {
 	send_slot *v;
 	size_t n, cap;
 	size_t next; /* first article never sent */
+	size_t lo;   /* first article not acked: re-sends are looked for from here */
 	size_t inflight, done;
 	size_t by_status[3];
 };
@@ -177,7 +178,12 @@ static void drain_acks(truce_sender *s, int wait_ms)
 void truce_sender_pump(truce_sender *s, int wait_ms)
 {
 	int64_t now = truce_sender_now_ms();
-	for (size_t i = 0; i < s->next; i++) {
+	/* Acks arrive roughly in order, so skipping the acked prefix keeps a
+	 * turn near the window's size; replay --publish pumps once per article,
+	 * and scanning from 0 made that quadratic in the store. */
+	while (s->lo < s->next && s->v[s->lo].it.state == TRUCE_SEND_DONE)
+		s->lo++;
+	for (size_t i = s->lo; i < s->next; i++) {
 		send_slot *sl = &s->v[i];
 		if (sl->it.state == TRUCE_SEND_INFLIGHT && now - sl->sent_ms >= sl->timeout_ms)
 			send_one(s, i);
