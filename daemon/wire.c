@@ -359,13 +359,23 @@ static int parse_fraction(const char **p, int64_t *us)
 	return 0;
 }
 
+/* Exactly two digits at p, at most max. Stricter than sscanf's %2d, which
+ * takes a sign, leading blanks or a single digit ("T-1:00:00Z"). */
+static int two_digits(const char *p, int max, int *v)
+{
+	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
+		return -1;
+	*v = (p[0] - '0') * 10 + (p[1] - '0');
+	return *v <= max ? 0 : -1;
+}
+
 static int parse_offset(const char *p, int64_t *offset_s)
 {
 	if (*p == 'Z' || *p == 'z')
 		return p[1] == '\0' ? 0 : -1;
-	int hh, mm, n = 0;
-	if ((*p != '+' && *p != '-') || sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &n) != 2 ||
-	    p[1 + n] != '\0')
+	int hh, mm;
+	if ((*p != '+' && *p != '-') || two_digits(p + 1, 23, &hh) != 0 || p[3] != ':' ||
+	    two_digits(p + 4, 59, &mm) != 0 || p[6] != '\0')
 		return -1;
 	*offset_s = (*p == '-' ? -1 : 1) * (int64_t)(hh * 3600 + mm * 60);
 	return 0;
@@ -387,11 +397,11 @@ int truce_parse_rfc3339(const char *s, int64_t *us)
 	int64_t frac = 0, offset = 0;
 	const char *p = s + 10;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
-		int n = 0;
-		if (sscanf(p + 1, "%2d:%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 3 ||
-		    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		if (two_digits(p + 1, 23, &tm.tm_hour) != 0 || p[3] != ':' ||
+		    two_digits(p + 4, 59, &tm.tm_min) != 0 || p[6] != ':' ||
+		    two_digits(p + 7, 60, &tm.tm_sec) != 0)
 			return TRUCE_EINVAL;
-		p += 1 + n;
+		p += 9;
 		if (parse_fraction(&p, &frac) != 0 || parse_offset(p, &offset) != 0)
 			return TRUCE_EINVAL;
 	} else if (*p != '\0') {

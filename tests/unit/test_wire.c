@@ -144,6 +144,14 @@ static void test_time(void **state)
 	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T25:00:00Z", &us), 0);
 	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T10:00:00", &us), 0);
 	assert_int_not_equal(truce_parse_rfc3339("soon", &us), 0);
+	/* Each field is exactly two digits: no sign, blank or short field. */
+	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T-1:00:00Z", &us), 0);
+	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T 1:00:00Z", &us), 0);
+	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T1:00:00Z", &us), 0);
+	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T10:00:00+99:00", &us), 0);
+	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T10:00:00+1:00", &us), 0);
+	assert_int_equal(truce_parse_rfc3339("1970-01-01T00:00:00-01:30", &us), 0);
+	assert_true(us == 5400 * (int64_t)1000000);
 	assert_int_equal(truce_date_check("2000-02-29"), 0);
 	assert_int_not_equal(truce_date_check("1900-02-29"), 0);
 }
