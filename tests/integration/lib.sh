@@ -38,6 +38,32 @@ start_daemon() {
   fail "truced did not answer stats"
 }
 
+# start_other NAME: a second truced in $T/NAME on its own ipc endpoints, for
+# tests that copy one store into another; sets OIN, OQRY, OPID.
+start_other() {
+  OIN=ipc://$T/$1-ingest.sock OQRY=ipc://$T/$1-query.sock
+  "$TRUCED" --data "$T/$1" --ingest "$OIN" --publish "ipc://$T/$1-pub.sock" --query "$OQRY" \
+    --log-level info 2>>"$T/$1.log" &
+  OPID=$!
+  BG_PIDS+=("$OPID")
+  for _ in $(seq 100); do
+    "$TRUCE" stats --connect "$OQRY" --timeout 200 >/dev/null 2>&1 && return 0
+    kill -0 "$OPID" 2>/dev/null || fail "truced $1 exited at start: $(tail -5 "$T/$1.log")"
+  done
+  fail "truced $1 did not answer"
+}
+
+# collect_corpus FILE: the seeds, FILE and (when present) the shared dev
+# corpus into the daemon started by start_daemon
+collect_corpus() {
+  "$TRUCE" collect --connect "$IN" --jsonl "$SEEDS" --quiet >/dev/null 2>&1 || fail "collect seeds"
+  "$TRUCE" collect --connect "$IN" --jsonl "$1" --quiet >/dev/null 2>&1 || fail "collect $1"
+  if [ -f "$TRUCE_SHARED/corpus/dev.jsonl" ]; then
+    "$TRUCE" collect --connect "$IN" --jsonl "$TRUCE_SHARED/corpus/dev.jsonl" --quiet >/dev/null 2>&1 \
+      || fail "collect dev corpus"
+  fi
+}
+
 # stop_daemon: SIGTERM, expects exit 0
 stop_daemon() {
   kill -TERM "$DAEMON_PID"

@@ -6,18 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 GEN=$TRUCE_SOURCE_DIR/tests/integration/genarticles.py
 
-start_other() {
-  OIN=ipc://$T/$1-ingest.sock OQRY=ipc://$T/$1-query.sock
-  "$TRUCED" --data "$T/$1" --ingest "$OIN" --publish "ipc://$T/$1-pub.sock" --query "$OQRY" \
-    --log-level info 2>>"$T/$1.log" &
-  OPID=$!
-  BG_PIDS+=("$OPID")
-  for _ in $(seq 100); do
-    "$TRUCE" stats --connect "$OQRY" --timeout 200 >/dev/null 2>&1 && return 0
-    kill -0 "$OPID" 2>/dev/null || fail "truced $1 exited at start"
-  done
-  fail "truced $1 did not answer"
-}
 now() { python3 -c 'import time; print(time.monotonic())'; }
 elapsed() { python3 -c "print(round($(now) - $1, 2))"; }
 in_range() { python3 -c "import sys; sys.exit(0 if $2 <= $1 <= $3 else 1)"; }

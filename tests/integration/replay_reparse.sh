@@ -19,12 +19,7 @@ GEN=$TRUCE_SOURCE_DIR/tests/integration/genarticles.py
 
 start_daemon
 python3 "$GEN" 6 --tag reparse >"$T/gen.jsonl"
-"$TRUCE" collect --connect "$IN" --jsonl "$SEEDS" --quiet >/dev/null 2>&1 || fail "collect seeds"
-"$TRUCE" collect --connect "$IN" --jsonl "$T/gen.jsonl" --quiet >/dev/null 2>&1 || fail "collect gen"
-if [ -f "$TRUCE_SHARED/corpus/dev.jsonl" ]; then
-  "$TRUCE" collect --connect "$IN" --jsonl "$TRUCE_SHARED/corpus/dev.jsonl" --quiet >/dev/null 2>&1 \
-    || fail "collect dev corpus"
-fi
+collect_corpus "$T/gen.jsonl"
 claims=$(tstat claims)
 [ "$claims" -gt 0 ] || { echo "skip: the extractor found no claims (placeholder extractor?)"; exit 77; }
 

@@ -8,30 +8,11 @@
 . "$(dirname "$0")/lib.sh"
 GEN=$TRUCE_SOURCE_DIR/tests/integration/genarticles.py
 
-# start_other NAME: a second truced in $T/NAME on its own ipc endpoints;
-# sets OIN, OQRY, OPID.
-start_other() {
-  OIN=ipc://$T/$1-ingest.sock OQRY=ipc://$T/$1-query.sock
-  "$TRUCED" --data "$T/$1" --ingest "$OIN" --publish "ipc://$T/$1-pub.sock" --query "$OQRY" \
-    --log-level info 2>>"$T/$1.log" &
-  OPID=$!
-  BG_PIDS+=("$OPID")
-  for _ in $(seq 100); do
-    "$TRUCE" stats --connect "$OQRY" --timeout 200 >/dev/null 2>&1 && return 0
-    kill -0 "$OPID" 2>/dev/null || fail "truced $1 exited at start: $(tail -5 "$T/$1.log")"
-  done
-  fail "truced $1 did not answer"
-}
 stop_other() { kill -TERM "$1"; wait "$1" || fail "truced $1 exit $? on SIGTERM"; }
 
 start_daemon
 python3 "$GEN" 12 --tag roundtrip >"$T/gen.jsonl"
-"$TRUCE" collect --connect "$IN" --jsonl "$SEEDS" --quiet >/dev/null 2>&1 || fail "collect seeds"
-"$TRUCE" collect --connect "$IN" --jsonl "$T/gen.jsonl" --quiet >/dev/null 2>&1 || fail "collect gen"
-if [ -f "$TRUCE_SHARED/corpus/dev.jsonl" ]; then
-  "$TRUCE" collect --connect "$IN" --jsonl "$TRUCE_SHARED/corpus/dev.jsonl" --quiet >/dev/null 2>&1 \
-    || fail "collect dev corpus"
-fi
+collect_corpus "$T/gen.jsonl"
 N=$(tstat articles)
 stop_daemon
 
