@@ -11,17 +11,6 @@
 
 start_daemon --max-body 100000 --max-message 1000000
 
-GOOD=0
-# good_after NAME: a fresh good article (a new body, so not a DUPLICATE) is STORED.
-good_after() {
-  GOOD=$((GOOD + 1))
-  local out
-  out=$("$RAWSEND" "$IN" "str:good-$GOOD" \
-    "article:Good article $GOOD, sent after '$1': Armenia accused Azerbaijan of violating the ceasefire.") \
-    || fail "$1: no ack for the next good article"
-  echo "$out" | grep -q '"STORED"' || fail "$1: the next good article was not stored: $out"
-}
-
 # reject NAME EXPECTED_REASON_SUBSTRING FRAME...
 reject() {
   local name=$1 want=$2; shift 2

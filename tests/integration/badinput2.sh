@@ -14,16 +14,6 @@ start_daemon --max-body 12582912 --max-message 16777216
 : "${TRUCE_RAWSEND_TIMEOUT_MS:=60000}" # extraction of 10 MB takes a while
 export TRUCE_RAWSEND_TIMEOUT_MS
 
-GOOD=0
-good_after() {
-  GOOD=$((GOOD + 1))
-  local out
-  out=$("$RAWSEND" "$IN" "str:good-$GOOD" \
-    "article:Good article $GOOD, sent after '$1': Armenia accused Azerbaijan of violating the ceasefire.") \
-    || fail "$1: no ack for the next good article"
-  echo "$out" | grep -q '"STORED"' || fail "$1: the next good article was not stored: $out"
-}
-
 # accept NAME FILE text|html: the file as an article body is STORED intact.
 accept() {
   local name=$1 file=$2 kind=$3 out seq t0 t1

@@ -73,6 +73,18 @@ stop_daemon() {
   [ "$rc" -eq 0 ] || fail "truced exited $rc on SIGTERM"
 }
 
+# good_after NAME: a fresh good article (a new body, so not a DUPLICATE),
+# sent raw after the input NAME, is STORED: the daemon keeps serving.
+GOOD=0
+good_after() {
+  GOOD=$((GOOD + 1))
+  local out
+  out=$("$RAWSEND" "$IN" "str:good-$GOOD" \
+    "article:Good article $GOOD, sent after '$1': Armenia accused Azerbaijan of violating the ceasefire.") \
+    || fail "$1: no ack for the next good article"
+  echo "$out" | grep -q '"STORED"' || fail "$1: the next good article was not stored: $out"
+}
+
 # tstat NAME: one field of `truce stats --json`
 tstat() {
   "$TRUCE" stats --connect "$QRY" --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
