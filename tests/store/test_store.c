@@ -78,6 +78,22 @@ static void test_dir_created_owner_only(void **state)
 	assert_int_equal(sb.st_mode & 0777, 0700);
 }
 
+/* Scan callbacks: seen[0] counts, seen[1..] are the seqs in scan order. */
+static int note_seq(void *ctx, uint64_t seq, truce_bytes val)
+{
+	uint64_t *seen = ctx;
+	(void)val;
+	seen[seen[0] + 1] = seq;
+	seen[0]++;
+	return 0;
+}
+
+static int collect_seq(void *ctx, uint64_t seq, truce_bytes val)
+{
+	assert_int_equal(val.len, 1);
+	return note_seq(ctx, seq, val);
+}
+
 static void test_append_scan_in_order(void **state)
 {
 	fixture *f = *state;
@@ -96,6 +112,12 @@ static void test_append_scan_in_order(void **state)
 	assert_int_equal(n, 3);
 	truce_bytes v;
 	assert_int_equal(truce_txn_get(t, TRUCE_DB_ARTICLES, 4, &v), TRUCE_ENOTFOUND);
+	uint64_t seen[8] = {0};
+	assert_int_equal(truce_txn_scan(t, TRUCE_DB_ARTICLES, 1, TRUCE_SEQ_MAX, note_seq, seen), 0);
+	assert_int_equal(seen[0], 3);
+	assert_int_equal(seen[1], 1);
+	assert_int_equal(seen[2], 2);
+	assert_int_equal(seen[3], 3);
 	truce_txn_abort(t);
 }
 
@@ -194,15 +216,6 @@ static void test_aborted_txn_leaves_nothing(void **state)
 	truce_txn_abort(t);
 }
 
-static int collect_seq(void *ctx, uint64_t seq, truce_bytes val)
-{
-	uint64_t *seen = ctx;
-	assert_int_equal(val.len, 1);
-	seen[seen[0] + 1] = seq;
-	seen[0]++;
-	return 0;
-}
-
 static void test_quarantine_and_scan_range(void **state)
 {
 	fixture *f = *state;
@@ -224,6 +237,7 @@ static void test_quarantine_and_scan_range(void **state)
 	assert_int_equal(truce_txn_scan(t, TRUCE_DB_QUARANTINE, 2, 4, collect_seq, seen), 0);
 	assert_int_equal(seen[0], 3);
 	assert_int_equal(seen[1], 2);
+	assert_int_equal(seen[2], 3);
 	assert_int_equal(seen[3], 4);
 	memset(seen, 0, sizeof(seen));
 	assert_int_equal(truce_txn_scan(t, TRUCE_DB_QUARANTINE, 9, 20, collect_seq, seen), 0);
