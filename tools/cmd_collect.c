@@ -298,10 +298,10 @@ int truce_cmd_collect(int argc, char **argv)
 	int curve_on = keys.on;
 	truce_client_keys_clear(&keys);
 	truce_handshake_watch *hw = NULL; /* diagnostics only: may stay NULL */
-	if (rc == 0)
+	if (rc == 0) {
 		truce_handshake_watch_start(ctx, sock, &hw);
-	if (rc == 0)
 		rc = truce_sender_new(sock, &so, &run.snd);
+	}
 	if (rc != 0) {
 		fprintf(stderr, "truce collect: %s\n", truce_strerror(rc));
 		rc = TRUCE_EXIT_IO;

@@ -40,7 +40,6 @@ typedef struct print_ctx {
 	replay_progress prog;
 	size_t printed;
 	int corrupt;
-	int err;
 } print_ctx;
 
 /* --- printing ----------------------------------------------------------- */
@@ -65,7 +64,7 @@ static void cell(char *out, size_t cap, const char *s, size_t max)
 		s = "-";
 	if (max >= cap)
 		max = cap - 1;
-	while (s[n] != '\0' && n < max)
+	while (n < max && s[n] != '\0')
 		n++;
 	if (s[n] != '\0')
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
@@ -282,7 +281,7 @@ static int run_print(const replay_opts *o, replay_src *src, int export)
 		}
 	} else {
 		uint64_t first = o->from > 0 ? o->from : 1;
-		if (rc == 0 && o->claims)
+		if (o->claims)
 			rc = replay_cursor_new(src, TRUCE_DB_CLAIMS, first, h.last_claim,
 			                       &ctx.claims);
 		if (rc == 0 && o->events)

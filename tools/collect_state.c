@@ -110,7 +110,7 @@ static int load(truce_collect_state *s, FILE *f, char *err, size_t errlen)
 		size_t klen = 0;
 		int used = 0;
 		if (sscanf(line, "%65s %llu%n", hex, &seq, &used) != 2 || line[used] != '\0' ||
-		    strlen(hex) != 2 * TRUCE_HASH_LEN ||
+		    strlen(hex) != (size_t)2 * TRUCE_HASH_LEN ||
 		    sodium_hex2bin(key, sizeof(key), hex, strlen(hex), NULL, &klen, NULL) != 0 ||
 		    klen != TRUCE_HASH_LEN)
 			goto bad;

@@ -234,10 +234,10 @@ int replay_publish(const replay_opts *o, replay_src *src)
 	if (rc == 0)
 		rc = truce_client_curve_setup(sock, o->ckeys);
 	truce_handshake_watch *hw = NULL; /* diagnostics only: may stay NULL */
-	if (rc == 0)
+	if (rc == 0) {
 		truce_handshake_watch_start(zctx, sock, &hw);
-	if (rc == 0)
 		rc = truce_sender_new(sock, &so, &ctx.snd);
+	}
 	int code = TRUCE_EXIT_OK;
 	int64_t start = replay_now_ms();
 	if (rc != 0) {

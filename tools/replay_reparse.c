@@ -179,7 +179,6 @@ static void print_change(const reparse_ctx *ctx, const replay_article *a, const 
 	}
 	printf("#%-6llu %-20s %-7s %s -> %s", (unsigned long long)a->key, art_id ? art_id : "-",
 	       change, who->claimant ? who->claimant : "?", who->accused ? who->accused : "none");
-	char line[300];
 	if (fields != 0) {
 		char x[16], y[16];
 		const char *sep = ": ";
@@ -207,6 +206,7 @@ static void print_change(const reparse_ctx *ctx, const replay_article *a, const 
 			printf("%swounded %s -> %s", sep, x, y);
 		}
 	} else {
+		char line[300];
 		view_line(line, sizeof(line), who);
 		printf(" | %s", line);
 	}

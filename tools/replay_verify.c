@@ -30,7 +30,6 @@
 #define VERIFY_MAX_REPORTED 20
 
 typedef struct verify_ctx {
-	const replay_opts *o;
 	uint64_t expect; /* the next seq */
 	uint8_t prev[TRUCE_HASH_LEN];
 	uint64_t checked;
@@ -134,7 +133,7 @@ int replay_verify(const replay_opts *o, replay_src *src)
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
 		return TRUCE_EXIT_IO;
 	}
-	verify_ctx v = {.o = o, .expect = 1};
+	verify_ctx v = {.expect = 1};
 	replay_progress_start(&v.prog, o->progress, h.last_seq);
 	rc = replay_src_articles(src, 1, h.last_seq, 0, 0, 0, verify_article, &v);
 	replay_progress_end(&v.prog);

@@ -137,15 +137,10 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 			in_list = 0;
 		if (kind == 1 + TRUCE__BP_TAIL && i < n / 2)
 			in_list = 1;
-		if (in_list || kind == 1 + TRUCE__BP_LINE || kind == 1 + TRUCE__BP_TAIL)
-			l->drop = 1;
-		else if (kind == 1 + TRUCE__BP_SHORT && l->words < 12)
-			l->drop = 1;
-		else if (l->words < 4 && !(l->words >= 2 && ends_clause(ls, ll)))
-			l->drop = 1; /* menu items, bylines, dates, credits */
-		else if (bulleted(ls, ll) && l->words < 12)
-			l->drop = 1;
-		else if (l->words < 10 && seen_before(v, i))
+		/* cheap: menu items, bylines, dates, credits, short bullets */
+		if (in_list || kind == 1 + TRUCE__BP_LINE || kind == 1 + TRUCE__BP_TAIL ||
+		    (kind == 1 + TRUCE__BP_SHORT && l->words < 12) || cheap ||
+		    (l->words < 10 && seen_before(v, i)))
 			l->drop = 1;
 	}
 	size_t o = 0;

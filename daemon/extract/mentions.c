@@ -145,7 +145,7 @@ int truce__detect_conflict(const truce_rules *r, truce__tagged *tg)
 			if (a->conflict >= 0 || strcmp(a->code, it->party) != 0)
 				continue;
 			for (int c = 0; c < 32 && c < r->nconflicts; c++)
-				votes[c] += (a->sides >> c) & 1;
+				votes[c] += (int)((a->sides >> c) & 1u);
 			break;
 		}
 	}

@@ -101,7 +101,7 @@ static const char *fold(utf8proc_int32_t cp)
 	if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
 	    cp == 0x3000 || cp == '\t' || cp == '\v' || cp == '\f')
 		return " ";
-	if (cp < 0x20 && cp != '\n')
+	if (cp < 0x20) /* '\n' returned above */
 		return cp == '\r' ? "\n" : " ";
 	if (cp >= 0x7F && cp < 0xA0)
 		return " ";

@@ -733,9 +733,9 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 			char path[4096];
 			snprintf(path, sizeof(path), "%s/%s", dir, rule_files[i]);
 			rc = read_file(path, &data, &len);
-			if (rc == TRUCE_ENOTFOUND) {
-				rc = 0;
-			} else if (rc != 0) {
+			/* TRUCE_ENOTFOUND: no such file in DIR, the built-in one
+			 * stays (rc is set again below) */
+			if (rc != 0 && rc != TRUCE_ENOTFOUND) {
 				if (errbuf != NULL)
 					snprintf(errbuf, errlen, "%s: cannot read", path);
 				break;
