@@ -9,6 +9,7 @@
  * feed the same callbacks.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -279,6 +280,11 @@ static int grow_to(scoring_ctx *s, size_t n)
 {
 	if (n <= s->cap)
 		return 0;
+	/* n is a seq read from the store or the query socket: refuse one whose
+	 * arrays could not be allocated rather than let cap overflow to 0 and
+	 * the doubling below spin forever. */
+	if (n > SIZE_MAX / 2 / sizeof(*s->by_article))
+		return TRUCE_ENOMEM;
 	size_t cap = s->cap ? s->cap : 256;
 	while (cap < n)
 		cap *= 2;
@@ -302,8 +308,11 @@ static int scoring_article(void *vctx, const ProtobufCMessage *m)
 	const Truce__V1__StoredArticle *sa = (const Truce__V1__StoredArticle *)m;
 	Truce__V1__ArticleRecord *r =
 	    truce__v1__article_record__unpack(NULL, sa->record.len, sa->record.data);
-	if (r == NULL)
+	if (r == NULL || r->seq == 0) { /* seq 0 would index ids[-1] */
+		if (r != NULL)
+			truce__v1__article_record__free_unpacked(r, NULL);
 		return TRUCE_ECORRUPT;
+	}
 	int rc = grow_to(s, (size_t)r->seq);
 	if (rc == 0) {
 		s->ids[r->seq - 1] = strdup(r->article && r->article->id ? r->article->id : "");
