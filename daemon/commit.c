@@ -76,7 +76,7 @@ void truced_outbox_free(truced_outbox *o)
 }
 
 /* Stores an event under the next gap-free seq and queues it for PUB. */
-int truced_commit_event(void *vrun, Truce__V1__Event *ev)
+static int commit_event(void *vrun, Truce__V1__Event *ev)
 {
 	commit_run *run = vrun;
 	ev->has_seq = 1;
@@ -161,7 +161,7 @@ static int commit_claim(commit_run *run, const truced_item *it, const truce_clai
 	c.extractor_version = (char *)run->version;
 	/* Incident assignment stores the claim (with its incident id) and
 	 * emits the claim and incident events. */
-	int rc = truced_incident_assign(run->t, &c, run->now, truced_commit_event, run);
+	int rc = truced_incident_assign(run->t, &c, run->now, commit_event, run);
 	run->delta.claims++;
 	return rc;
 }

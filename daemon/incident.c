@@ -31,7 +31,8 @@
 #define MAX_CANDIDATES 256 /* bounded work per claim */
 #define MAX_ARTICLE_CLAIMS 64
 
-int truce_day_parse(const char *date, long *day)
+/* Day numbers (days since 1970-01-01) of "YYYY-MM-DD"; 0 on success. */
+static int day_parse(const char *date, long *day)
 {
 	if (truce_date_check(date) != 0)
 		return TRUCE_EINVAL;
@@ -43,7 +44,7 @@ int truce_day_parse(const char *date, long *day)
 	return 0;
 }
 
-void truce_day_format(long day, char out[11])
+static void day_format(long day, char out[11])
 {
 	time_t t = (time_t)day * 86400;
 	struct tm tm;
@@ -56,10 +57,10 @@ static long claim_day(const Truce__V1__Claim *c, int64_t now, int *window)
 {
 	long day;
 	*window = WINDOW_DATED;
-	if (c->event_date != NULL && truce_day_parse(c->event_date, &day) == 0)
+	if (c->event_date != NULL && day_parse(c->event_date, &day) == 0)
 		return day;
 	*window = WINDOW_UNDATED;
-	if (c->published != NULL && truce_day_parse(c->published, &day) == 0)
+	if (c->published != NULL && day_parse(c->published, &day) == 0)
 		return day;
 	return (long)(now / 1000000 / 86400);
 }
@@ -149,8 +150,7 @@ static int fit_score(const Truce__V1__Incident *inc, const Truce__V1__Claim *c, 
 	if (!same_article && !has_claimant && !has_accused)
 		return NO_FIT;
 	long first, last, dist = 0;
-	if (truce_day_parse(inc->date_first, &first) == 0 &&
-	    truce_day_parse(inc->date_last, &last) == 0)
+	if (day_parse(inc->date_first, &first) == 0 && day_parse(inc->date_last, &last) == 0)
 		dist = day < first ? first - day : day > last ? day - last : 0;
 	/* Index candidates are within a few days by construction; this bounds
 	 * the candidates that come from the claim's own article. */
@@ -192,8 +192,8 @@ static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int 
 			 Truce__V1__Incident **out)
 {
 	char from[11], to[11];
-	truce_day_format(day - window, from);
-	truce_day_format(day + window, to);
+	day_format(day - window, from);
+	day_format(day + window, to);
 	candidates cs = {.n = 0};
 	int rc = truce_txn_incident_index_scan(t, claim_conflict(c), from, to, collect_id, &cs);
 	if (rc == 0)
@@ -305,7 +305,7 @@ static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *
 			      int *changed)
 {
 	char d[11], label[40];
-	truce_day_format(day, d);
+	day_format(day, d);
 	int r[6];
 	r[0] = add_u64(&inc->claim_ids, &inc->n_claim_ids, c->id, 0);
 	r[1] = add_str(&inc->sources, &inc->n_sources, source_label(c, label, sizeof(label)));
@@ -321,10 +321,10 @@ static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *
 		return fig;
 	long first, last;
 	int rc = 0;
-	if (inc->date_first == NULL || truce_day_parse(inc->date_first, &first) != 0 || day < first)
+	if (inc->date_first == NULL || day_parse(inc->date_first, &first) != 0 || day < first)
 		rc = set_date(&inc->date_first, d);
 	if (rc == 0 &&
-	    (inc->date_last == NULL || truce_day_parse(inc->date_last, &last) != 0 || day > last))
+	    (inc->date_last == NULL || day_parse(inc->date_last, &last) != 0 || day > last))
 		rc = set_date(&inc->date_last, d);
 	*changed = r[1] > 0 || r[3] > 0 || fig > 0;
 	return rc;
@@ -338,7 +338,7 @@ static int incident_new(Truce__V1__Incident **out, uint64_t id, const Truce__V1_
 		return TRUCE_ENOMEM;
 	truce__v1__incident__init(inc);
 	char d[11], key[80];
-	truce_day_format(day, d);
+	day_format(day, d);
 	snprintf(key, sizeof(key), "%s-%s", claim_conflict(c), d);
 	inc->has_id = inc->has_created_us = 1;
 	inc->id = id;
@@ -444,7 +444,7 @@ int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truce
 		rc = incident_add_claim(inc, c, day, &changed);
 	if (rc == 0) {
 		char d[11];
-		truce_day_format(day, d);
+		day_format(day, d);
 		inc->has_updated_us = 1;
 		inc->updated_us = now;
 		c->has_incident_id = 1;

@@ -11,9 +11,6 @@
  * incident.new, incident.update); stores and queues it. */
 typedef int (*truced_event_fn)(void *ctx, Truce__V1__Event *ev);
 
-/* The commit stage's event sink (commit.c). */
-int truced_commit_event(void *run, Truce__V1__Event *ev);
-
 /*
  * Attaches claim c (id and article_seq set) to the best-fitting incident of
  * its conflict, or opens a new one; stores the claim with its incident id
@@ -22,9 +19,5 @@ int truced_commit_event(void *run, Truce__V1__Event *ev);
  */
 int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truced_event_fn emit,
 			   void *ctx);
-
-/* Day numbers (days since 1970-01-01) of "YYYY-MM-DD"; 0 on success. */
-int truce_day_parse(const char *date, long *day);
-void truce_day_format(long day, char out[11]);
 
 #endif
