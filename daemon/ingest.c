@@ -140,12 +140,8 @@ static void item_validate(truced_item *it, const truce_limits *lim)
 	truce_content_key(it->article, it->key);
 }
 
-int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, int timeout_ms,
-		       const truce_log *lg)
+int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truce_log *lg)
 {
-	zmq_pollitem_t pi = {.socket = sock, .events = ZMQ_POLLIN};
-	if (timeout_ms != 0 && zmq_poll(&pi, 1, timeout_ms) <= 0)
-		return 0;
 	int got = 0;
 	while (b->n < b->cap) {
 		truced_item *it = &b->items[b->n];

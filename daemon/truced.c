@@ -329,7 +329,7 @@ typedef struct truced_state {
 static void run_batch(truced_state *d)
 {
 	truced_batch *b = &d->batch;
-	int n = truced_ingest_recv(d->socks.ingest, b, &d->cfg->limits, 0, &d->cfg->log);
+	int n = truced_ingest_recv(d->socks.ingest, b, &d->cfg->limits, &d->cfg->log);
 	if (n <= 0)
 		return;
 	d->cnt.received += (uint64_t)n;

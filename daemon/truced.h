@@ -87,12 +87,11 @@ int truced_batch_init(truced_batch *b, size_t cap);
 void truced_batch_reset(truced_batch *b);
 void truced_batch_free(truced_batch *b);
 /*
- * Receives up to b->cap messages without blocking (the first one may wait
- * timeout_ms) and validates them. Returns the number received (>= 0) or a
+ * Receives up to b->cap messages without blocking (the main loop's poll
+ * waits) and validates them. Returns the number received (>= 0) or a
  * negative error when the socket failed.
  */
-int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, int timeout_ms,
-		       const truce_log *lg);
+int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truce_log *lg);
 /* Sends every item its Ack. */
 void truced_ingest_ack(void *sock, const truced_batch *b, const truce_log *lg);
 
