@@ -13,9 +13,9 @@
  *
  * The alert (claim.new or claim.corroborated) is matched to its article
  * through the claim's article_id, the generated id "bench-<run>-<index>".
- * Articles are published a week apart, cycling through BENCH_DAYS days, so
- * an incident collects a handful of reports as in real feeds rather than
- * one incident swallowing the whole run.
+ * Articles are published a week apart, cycling through --days days (2000),
+ * so an incident collects a handful of reports as in real feeds rather than
+ * one incident swallowing the whole run; fewer days make bigger incidents.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,7 +36,6 @@
 #define DEFAULT_PUB "tcp://127.0.0.1:7702"
 #define BENCH_TAIL_MS 5000   /* wait this long after the last ack for alerts */
 #define BENCH_STALL_MS 30000 /* no ack for this long: the daemon is gone */
-#define BENCH_DAYS 2000	     /* distinct event days the articles cycle through */
 
 typedef struct bench_opts {
 	const char *ingest;
@@ -45,6 +44,7 @@ typedef struct bench_opts {
 	unsigned long long size;
 	unsigned long long rate; /* articles/s; 0 = as fast as the window allows */
 	unsigned long long window;
+	unsigned long long days;
 	int json;
 	truce_key_args keys;
 } bench_opts;
@@ -93,7 +93,7 @@ static int bench_article(const bench_run *r, uint64_t i, uint8_t **buf, size_t *
 			 "Armenia's defence ministry accused Azerbaijan of violating the "
 			 "ceasefire, saying %u soldiers were wounded near the village of Tegh. ",
 			 (unsigned)(1 + i % 9));
-	time_t day = (time_t)(19000 + 7 * (i % BENCH_DAYS)) * 86400; /* from 2022 */
+	time_t day = (time_t)(19000 + 7 * (i % r->o->days)) * 86400; /* from 2022 */
 	struct tm tm;
 	gmtime_r(&day, &tm);
 	strftime(published, sizeof(published), "%Y-%m-%d", &tm);
@@ -303,6 +303,8 @@ static void bench_usage(FILE *f)
 		"  --size B         bytes of article text each (default 3000)\n"
 		"  --rate R         articles per second (default 0 = as fast as acks allow)\n"
 		"  --window W       most unacked articles at once (default 2000)\n"
+		"  --days D         distinct event days the articles cycle through, a week\n"
+		"                   apart (default 2000; N/D claims per incident)\n"
 		"  --json           one JSON object instead of the table\n" TRUCE_KEY_USAGE
 		"  -h, --help       this text\n\n"
 		"Start truced on a scratch data directory first; every run sends new articles.\n");
@@ -314,6 +316,7 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 	    {"connect", required_argument, NULL, 'c'}, {"publish", required_argument, NULL, 'p'},
 	    {"articles", required_argument, NULL, 'n'}, {"size", required_argument, NULL, 's'},
 	    {"rate", required_argument, NULL, 'r'},	{"window", required_argument, NULL, 'w'},
+	    {"days", required_argument, NULL, 'd'},
 	    {"json", no_argument, NULL, 'j'},		{"help", no_argument, NULL, 'h'},
 	    TRUCE_KEY_OPTIONS,				{NULL, 0, NULL, 0},
 	};
@@ -332,6 +335,7 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 		case 's': num = &o->size; break;
 		case 'r': num = &o->rate; break;
 		case 'w': num = &o->window; break;
+		case 'd': num = &o->days; break;
 		default: return truce_usage_error("bench ingest", "unknown option");
 		}
 		if (num != NULL && truce_parse_u64(optarg, num) != 0)
@@ -339,9 +343,10 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 	}
 	if (optind < argc)
 		return truce_usage_error("bench ingest", "unexpected argument '%s'", argv[optind]);
-	if (o->n == 0 || o->window == 0 || o->size < 200 || o->size > (1u << 20))
-		return truce_usage_error("bench ingest",
-					 "--articles and --window must be > 0, --size 200..1048576");
+	if (o->n == 0 || o->window == 0 || o->days == 0 || o->days > 10000 || o->size < 200 ||
+	    o->size > (1u << 20))
+		return truce_usage_error("bench ingest", "--articles and --window must be > 0, "
+							 "--days 1..10000, --size 200..1048576");
 	return 0;
 }
 
@@ -351,7 +356,8 @@ int truce_bench_ingest(int argc, char **argv)
 			.pub = DEFAULT_PUB,
 			.n = 20000,
 			.size = 3000,
-			.window = 2000};
+			.window = 2000,
+			.days = 2000};
 	int rc = bench_args(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? TRUCE_EXIT_OK : rc;
