@@ -56,6 +56,7 @@ enum {
 	TRUCE__C_SELF = 1u << 25,
 	TRUCE__C_SINCE = 1u << 26,
 	TRUCE__C_AGREED = 1u << 27,
+	TRUCE__C_TOLL = 1u << 28, /* a running total: its figures are no incident's */
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };

@@ -561,6 +561,10 @@ static void sentence_details(ctx *x, const sview *v, details *d)
 	d->place[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
+	/* "a conflict that has claimed 5,300 lives": the sentence may still
+	 * hold a claim, but its figures are the war's, not the incident's */
+	if (v->has & TRUCE__C_TOLL)
+		d->killed = d->wounded = TRUCE_NONE;
 }
 
 static void need_place(ctx *x, details *d)

@@ -60,6 +60,7 @@ static const struct {
     {"self", TRUCE__C_SELF},
     {"since", TRUCE__C_SINCE},
     {"agreed", TRUCE__C_AGREED},
+    {"toll", TRUCE__C_TOLL},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */

@@ -24,6 +24,27 @@ static void accusation(void **state)
 	truce_claims_free(&c);
 }
 
+/* A war's cumulative toll in the same article is history, not the figure
+ * of the violation: it must not become the claim's killed count. */
+static void cumulative_toll_is_background(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Armenia accused Azerbaijan on Sunday of violating the ceasefire.\n\n"
+	         "The truce was meant to calm a conflict that has claimed more than 30,000 "
+	         "lives since the 1990s.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(x->killed, TRUCE_NONE);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Armenia accused Azerbaijan on Sunday of violating the ceasefire, "
+	                      "in a war that has killed 6,500 people.");
+	x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(x->killed, TRUCE_NONE);
+	truce_claims_free(&c);
+}
+
 static void report_said_after(void **state)
 {
 	(void)state;
@@ -267,6 +288,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(accusation),
 	    cmocka_unit_test(report_said_after),
+	    cmocka_unit_test(cumulative_toll_is_background),
 	    cmocka_unit_test(passive_by),
 	    cmocka_unit_test(according_to),
 	    cmocka_unit_test(mutual_blame),
