@@ -267,6 +267,23 @@ static int print_incident(void *vctx, const ProtobufCMessage *m)
 	return 0;
 }
 
+/* The column names of the table and CSV rows above, in their order. */
+static void print_header(const export_opts *o)
+{
+	int inc = o->what == EXPORT_INCIDENTS;
+	if (o->format == FORMAT_CSV)
+		puts(inc ? "id,key,conflict,date_first,date_last,killed,wounded,sources,place"
+			 : "id,conflict,claimant,accused,event_date,location,killed,wounded,source,"
+			   "incident,evidence");
+	else if (o->format == FORMAT_TABLE && inc)
+		printf("%-6s %-28s %-10s %-10s %8s %8s %4s  %s\n", "ID", "KEY", "FIRST", "LAST",
+		       "KILLED", "WOUNDED", "SRC", "PLACE");
+	else if (o->format == FORMAT_TABLE)
+		printf("%-6s %-10s %-8s %-8s %-10s %-16s %6s %6s %-24s %s\n", "ID", "CONFLICT",
+		       "CLAIMANT", "ACCUSED", "DATE", "PLACE", "KILLED", "WOUND", "SOURCE",
+		       "INCIDENT");
+}
+
 /* --- scoring format ----------------------------------------------------- */
 
 typedef struct scoring_ctx {
@@ -477,6 +494,8 @@ int truce_cmd_export(int argc, char **argv)
 			truce_store_close(st);
 		return TRUCE_EXIT_IO;
 	}
+	if (!o.scoring)
+		print_header(&o);
 	if (o.scoring)
 		rc = export_scoring(&src);
 	else if (o.what == EXPORT_INCIDENTS)
