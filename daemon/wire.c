@@ -158,13 +158,48 @@ static int pb_varint(const uint8_t **p, const uint8_t *end, int max, uint64_t *v
 	return -1;
 }
 
+int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f)
+{
+	const uint8_t *q = *p;
+	uint64_t tag, n;
+	truce_pb_field x = {0};
+	if (pb_varint(&q, end, 5, &tag) != 0)
+		return -1;
+	x.number = (uint32_t)(tag >> 3);
+	x.wire_type = (unsigned)(tag & 7);
+	switch (x.wire_type) {
+	case 0:
+		if (pb_varint(&q, end, 10, &n) != 0)
+			return -1;
+		break;
+	case 1:
+	case 5:
+		n = x.wire_type == 1 ? 8 : 4;
+		if ((uint64_t)(end - q) < n)
+			return -1;
+		q += n;
+		break;
+	case 2:
+		if (pb_varint(&q, end, 10, &n) != 0 || n > (uint64_t)(end - q))
+			return -1;
+		x.data = q;
+		x.len = (size_t)n;
+		q += n;
+		break;
+	default:
+		return -1;
+	}
+	*p = q;
+	*f = x;
+	return 0;
+}
+
 /*
  * The name of an Article string field whose bytes on the wire hold a NUL,
  * or NULL. protobuf-c hands strings over as C strings, so such a field
  * would arrive cut at the NUL: a different title or URL (hence content key)
  * than the collector sent, acked STORED. Only called on a frame protobuf-c
- * decoded, whose layout is therefore sound; tags are read as protobuf-c
- * reads them (at most 5 bytes, the field number in the low 32 bits).
+ * decoded, whose layout is therefore sound.
  */
 static const char *string_with_nul(const uint8_t *p, size_t len)
 {
@@ -172,37 +207,13 @@ static const char *string_with_nul(const uint8_t *p, size_t len)
 	    [1] = "id", [2] = "url", [3] = "source", [4] = "title", [5] = "published",
 	    [8] = "collector_id"};
 	const uint8_t *end = p + len;
+	truce_pb_field f;
 	while (p < end) {
-		uint64_t tag, n;
-		if (pb_varint(&p, end, 5, &tag) != 0)
+		if (truce_pb_next(&p, end, &f) != 0)
 			return NULL;
-		uint32_t field = (uint32_t)(tag >> 3);
-		switch (tag & 7) {
-		case 0:
-			if (pb_varint(&p, end, 10, &n) != 0)
-				return NULL;
-			break;
-		case 1:
-			if (end - p < 8)
-				return NULL;
-			p += 8;
-			break;
-		case 5:
-			if (end - p < 4)
-				return NULL;
-			p += 4;
-			break;
-		case 2:
-			if (pb_varint(&p, end, 10, &n) != 0 || n > (uint64_t)(end - p))
-				return NULL;
-			if (field < sizeof(names) / sizeof(names[0]) && names[field] != NULL &&
-			    memchr(p, 0, (size_t)n) != NULL)
-				return names[field];
-			p += n;
-			break;
-		default:
-			return NULL;
-		}
+		if (f.wire_type == 2 && f.number < sizeof(names) / sizeof(names[0]) &&
+		    names[f.number] != NULL && memchr(f.data, 0, f.len) != NULL)
+			return names[f.number];
 	}
 	return NULL;
 }

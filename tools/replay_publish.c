@@ -39,61 +39,29 @@ typedef struct publish_ctx {
 	uint64_t total;
 } publish_ctx;
 
-static int read_varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
-{
-	uint64_t x = 0;
-	for (int shift = 0; shift < 64 && *i < len; shift += 7) {
-		uint8_t b = p[(*i)++];
-		x |= (uint64_t)(b & 0x7f) << shift;
-		if ((b & 0x80) == 0) {
-			*v = x;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* The bytes of ArticleRecord.article inside a serialized record, found by
  * walking the protobuf wire format; -1 when absent, repeated (protobuf
  * would merge the copies) or the record is malformed. */
 static int article_bytes(const uint8_t *p, size_t len, const uint8_t **out, size_t *out_len)
 {
-	size_t i = 0;
+	const uint8_t *end = p + len, *art = NULL;
+	size_t art_len = 0;
 	int found = 0;
-	while (i < len) {
-		uint64_t key, n;
-		if (read_varint(p, len, &i, &key) != 0)
+	truce_pb_field f;
+	while (p < end) {
+		if (truce_pb_next(&p, end, &f) != 0)
 			return -1;
-		switch (key & 7) {
-		case 0:
-			if (read_varint(p, len, &i, &n) != 0)
-				return -1;
-			break;
-		case 1:
-			if (len - i < 8)
-				return -1;
-			i += 8;
-			break;
-		case 5:
-			if (len - i < 4)
-				return -1;
-			i += 4;
-			break;
-		case 2:
-			if (read_varint(p, len, &i, &n) != 0 || n > len - i)
-				return -1;
-			if (key >> 3 == ARTICLE_FIELD) {
-				*out = p + i;
-				*out_len = (size_t)n;
-				found++;
-			}
-			i += (size_t)n;
-			break;
-		default:
-			return -1;
+		if (f.wire_type == 2 && f.number == ARTICLE_FIELD) {
+			art = f.data;
+			art_len = f.len;
+			found++;
 		}
 	}
-	return found == 1 ? 0 : -1;
+	if (found != 1)
+		return -1;
+	*out = art;
+	*out_len = art_len;
+	return 0;
 }
 
 static void progress(publish_ctx *ctx)

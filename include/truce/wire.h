@@ -48,6 +48,23 @@ int truce_utf8_check(const uint8_t *s, size_t n, size_t *bad);
 /* 0 when s is a real calendar date "YYYY-MM-DD". */
 int truce_date_check(const char *s);
 
+/* One field of a serialized protobuf message, as truce_pb_next reads it. */
+typedef struct truce_pb_field {
+	uint32_t number;     /* the field number */
+	unsigned wire_type;  /* 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32 */
+	const uint8_t *data; /* wire type 2: the field's bytes (else NULL) */
+	size_t len;
+} truce_pb_field;
+
+/*
+ * Reads the field at *p (before end) into *f and moves *p past it: for code
+ * that must see what protobuf-c hides (a NUL inside a string, the exact
+ * bytes of a sub-message). Tags are read as protobuf-c reads them: at most
+ * 5 bytes, the field number in the low 32 bits. 0 when a field was read;
+ * -1 (*p and *f untouched) when it is cut short or of another wire type.
+ */
+int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f);
+
 /* Hex of n bytes into out (2n+1 bytes). */
 void truce_hex(const uint8_t *b, size_t n, char *out);
 

@@ -156,12 +156,43 @@ static void test_time(void **state)
 	assert_int_not_equal(truce_date_check("1900-02-29"), 0);
 }
 
+static void test_pb_next(void **state)
+{
+	(void)state;
+	/* Article {id "x" (1), body "ok" (6), content_type 1 (7)} */
+	const uint8_t msg[] = {0x0a, 0x01, 'x', 0x32, 0x02, 'o', 'k', 0x38, 0x01};
+	const uint8_t *p = msg, *end = msg + sizeof(msg);
+	truce_pb_field f;
+	assert_int_equal(truce_pb_next(&p, end, &f), 0);
+	assert_int_equal(f.number, 1);
+	assert_int_equal(f.wire_type, 2);
+	assert_int_equal(f.len, 1);
+	assert_memory_equal(f.data, "x", 1);
+	assert_int_equal(truce_pb_next(&p, end, &f), 0);
+	assert_int_equal(f.number, 6);
+	assert_int_equal(f.len, 2);
+	assert_memory_equal(f.data, "ok", 2);
+	assert_int_equal(truce_pb_next(&p, end, &f), 0);
+	assert_int_equal(f.number, 7);
+	assert_int_equal(f.wire_type, 0);
+	assert_null(f.data);
+	assert_ptr_equal(p, end);
+	/* Cut short, or a group (wire type 3): -1, nothing moved. */
+	const uint8_t cut[] = {0x32, 0x05, 'o', 'k'}, group[] = {0x0b, 0x0c};
+	p = cut;
+	assert_int_equal(truce_pb_next(&p, cut + sizeof(cut), &f), -1);
+	assert_ptr_equal(p, cut);
+	p = group;
+	assert_int_equal(truce_pb_next(&p, group + sizeof(group), &f), -1);
+	assert_ptr_equal(p, group);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_article), cmocka_unit_test(test_rejections),
-	    cmocka_unit_test(test_garbage),	  cmocka_unit_test(test_content_key),
-	    cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_garbage),       cmocka_unit_test(test_content_key),
+	    cmocka_unit_test(test_time),          cmocka_unit_test(test_pb_next),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }
