@@ -6,40 +6,23 @@
 const char *truce_strerror(int err)
 {
 	switch (err) {
-	case TRUCE_OK:
-		return "success";
-	case TRUCE_ENOMEM:
-		return "out of memory";
-	case TRUCE_EINVAL:
-		return "invalid argument or input";
-	case TRUCE_EIO:
-		return "input/output error";
-	case TRUCE_ENOTFOUND:
-		return "not found";
-	case TRUCE_EEXIST:
-		return "already exists";
-	case TRUCE_EBUSY:
-		return "resource busy (held by another process)";
-	case TRUCE_EPROTO:
-		return "malformed protocol message";
-	case TRUCE_ETOOBIG:
-		return "over the size limit";
-	case TRUCE_EFULL:
-		return "storage map full";
-	case TRUCE_ECORRUPT:
-		return "stored data is corrupt";
-	case TRUCE_ENET:
-		return "messaging error";
-	case TRUCE_ETIMEDOUT:
-		return "timed out";
-	case TRUCE_EUTF8:
-		return "invalid UTF-8";
-	case TRUCE_EINTR:
-		return "interrupted";
-	case TRUCE_EPERM:
-		return "permission denied";
-	case TRUCE_ENOSPC:
-		return "no space left on device";
+	case TRUCE_OK: return "success";
+	case TRUCE_ENOMEM: return "out of memory";
+	case TRUCE_EINVAL: return "invalid argument or input";
+	case TRUCE_EIO: return "input/output error";
+	case TRUCE_ENOTFOUND: return "not found";
+	case TRUCE_EEXIST: return "already exists";
+	case TRUCE_EBUSY: return "resource busy (held by another process)";
+	case TRUCE_EPROTO: return "malformed protocol message";
+	case TRUCE_ETOOBIG: return "over the size limit";
+	case TRUCE_EFULL: return "storage map full";
+	case TRUCE_ECORRUPT: return "stored data is corrupt";
+	case TRUCE_ENET: return "messaging error";
+	case TRUCE_ETIMEDOUT: return "timed out";
+	case TRUCE_EUTF8: return "invalid UTF-8";
+	case TRUCE_EINTR: return "interrupted";
+	case TRUCE_EPERM: return "permission denied";
+	case TRUCE_ENOSPC: return "no space left on device";
 	}
 	return "unknown error";
 }

@@ -156,8 +156,8 @@ static int fit_score(const Truce__V1__Incident *inc, const Truce__V1__Claim *c, 
 	 * the candidates that come from the claim's own article. */
 	if (dist > WINDOW_ARTICLE)
 		return NO_FIT;
-	int score = 8 * same_article + 4 * (has_claimant && has_accused) + 2 * has_accused +
-		    has_claimant;
+	int score =
+	    8 * same_article + 4 * (has_claimant && has_accused) + 2 * has_accused + has_claimant;
 	if (c->location != NULL && inc->n_places > 0)
 		score += has_str(inc->places, inc->n_places, c->location) ? 2 : -1;
 	return score - (int)dist;
@@ -178,8 +178,7 @@ static int article_candidates(truce_txn *t, const Truce__V1__Claim *c, candidate
 		if (o == NULL)
 			return TRUCE_ECORRUPT;
 		int same = o->article_seq == c->article_seq;
-		if (same && o->has_incident_id &&
-		    strcmp(claim_conflict(o), claim_conflict(c)) == 0)
+		if (same && o->has_incident_id && strcmp(claim_conflict(o), claim_conflict(c)) == 0)
 			collect_id(cs, o->incident_id);
 		truce__v1__claim__free_unpacked(o, NULL);
 		if (!same)
@@ -189,7 +188,7 @@ static int article_candidates(truce_txn *t, const Truce__V1__Claim *c, candidate
 }
 
 static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int window,
-			 Truce__V1__Incident **out)
+                         Truce__V1__Incident **out)
 {
 	char from[11], to[11];
 	day_format(day - window, from);
@@ -302,7 +301,7 @@ static int set_date(char **field, const char *day)
 /* Adds the claim to the incident; *changed tells whether an incident.update
  * is due (new source, place or figures). */
 static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *c, long day,
-			      int *changed)
+                              int *changed)
 {
 	char d[11], label[40];
 	day_format(day, d);
@@ -331,7 +330,7 @@ static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *
 }
 
 static int incident_new(Truce__V1__Incident **out, uint64_t id, const Truce__V1__Claim *c, long day,
-			int64_t now)
+                        int64_t now)
 {
 	Truce__V1__Incident *inc = calloc(1, sizeof(*inc));
 	if (inc == NULL)
@@ -350,8 +349,7 @@ static int incident_new(Truce__V1__Incident **out, uint64_t id, const Truce__V1_
 }
 
 /* A claim of the same pair already in the incident from another article? */
-static int is_corroboration(truce_txn *t, const Truce__V1__Incident *inc,
-			    const Truce__V1__Claim *c)
+static int is_corroboration(truce_txn *t, const Truce__V1__Incident *inc, const Truce__V1__Claim *c)
 {
 	for (size_t i = 0; i < inc->n_claim_ids; i++) {
 		truce_bytes v;
@@ -362,10 +360,10 @@ static int is_corroboration(truce_txn *t, const Truce__V1__Incident *inc,
 		if (o == NULL)
 			continue;
 		int same = o->article_seq != c->article_seq && o->claimant != NULL &&
-			   strcmp(o->claimant, c->claimant) == 0 &&
-			   ((o->accused == NULL && c->accused == NULL) ||
-			    (o->accused != NULL && c->accused != NULL &&
-			     strcmp(o->accused, c->accused) == 0));
+		           strcmp(o->claimant, c->claimant) == 0 &&
+		           ((o->accused == NULL && c->accused == NULL) ||
+		            (o->accused != NULL && c->accused != NULL &&
+		             strcmp(o->accused, c->accused) == 0));
 		truce__v1__claim__free_unpacked(o, NULL);
 		if (same)
 			return 1;
@@ -374,7 +372,7 @@ static int is_corroboration(truce_txn *t, const Truce__V1__Incident *inc,
 }
 
 static int put_packed(truce_txn *t, enum truce_db db, uint64_t id, const ProtobufCMessage *m,
-		      int append)
+                      int append)
 {
 	uint8_t *buf;
 	size_t len;
@@ -387,7 +385,7 @@ static int put_packed(truce_txn *t, enum truce_db db, uint64_t id, const Protobu
 }
 
 static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, const char *topic,
-		Truce__V1__Claim *c, Truce__V1__Incident *inc)
+                Truce__V1__Claim *c, Truce__V1__Incident *inc)
 {
 	Truce__V1__Event ev = TRUCE__V1__EVENT__INIT;
 	ev.has_type = ev.has_article_seq = 1;
@@ -400,7 +398,7 @@ static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, const 
 }
 
 static int emit_events(truce_txn *t, Truce__V1__Claim *c, Truce__V1__Incident *inc, int is_new,
-		       int changed, truced_event_fn fn, void *ctx)
+                       int changed, truced_event_fn fn, void *ctx)
 {
 	const char *conflict = claim_conflict(c);
 	const char *accused = c->accused != NULL ? c->accused : "none";
@@ -412,12 +410,12 @@ static int emit_events(truce_txn *t, Truce__V1__Claim *c, Truce__V1__Incident *i
 	}
 	int corroborated = !is_new && is_corroboration(t, inc, c);
 	snprintf(topic, sizeof(topic), "claim.%s.%s.%s", corroborated ? "corroborated" : "new",
-		 conflict, accused);
+	         conflict, accused);
 	if (rc == 0)
 		rc = emit(fn, ctx,
-			  corroborated ? TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED
-				       : TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW,
-			  topic, c, NULL);
+		          corroborated ? TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED
+		                       : TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW,
+		          topic, c, NULL);
 	if (rc == 0 && !is_new && changed) {
 		snprintf(topic, sizeof(topic), "incident.update.%s", conflict);
 		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE, topic, c, inc);
@@ -426,7 +424,7 @@ static int emit_events(truce_txn *t, Truce__V1__Claim *c, Truce__V1__Incident *i
 }
 
 int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truced_event_fn fn,
-			   void *ctx)
+                           void *ctx)
 {
 	int window;
 	long day = claim_day(c, now, &window);

@@ -18,6 +18,6 @@ typedef int (*truced_event_fn)(void *ctx, Truce__V1__Event *ev);
  * the same order give the same incidents.
  */
 int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truced_event_fn emit,
-			   void *ctx);
+                           void *ctx);
 
 #endif

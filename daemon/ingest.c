@@ -127,13 +127,13 @@ static void item_validate(truced_item *it, const truce_limits *lim)
 	if (it->rejected)
 		return;
 	if (it->frames != 2) {
-		snprintf(reason, sizeof(reason),
-			 "expected 2 frames [msg_id][Article], got %u", it->frames);
+		snprintf(reason, sizeof(reason), "expected 2 frames [msg_id][Article], got %u",
+		         it->frames);
 		item_reject(it, reason);
 		return;
 	}
 	if (truce_wire_decode_article(zmq_msg_data(&it->payload), zmq_msg_size(&it->payload), lim,
-				      &it->article, reason, sizeof(reason)) != 0) {
+	                              &it->article, reason, sizeof(reason)) != 0) {
 		item_reject(it, reason);
 		return;
 	}
@@ -149,14 +149,14 @@ int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, con
 		if (rc <= 0) {
 			if (rc < 0)
 				TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "ingest", "receive failed: %s",
-					   zmq_strerror(errno));
+				           zmq_strerror(errno));
 			item_clear(it);
 			return rc < 0 && got == 0 ? rc : got;
 		}
 		item_validate(it, lim);
 		if (it->rejected)
 			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "ingest", "rejected a message: %s",
-				   it->reason);
+			           it->reason);
 		b->n++;
 		got++;
 	}
@@ -188,9 +188,10 @@ void truced_ingest_ack(void *sock, const truced_batch *b, const truce_log *lg)
 		truce__v1__ack__pack(&ack, buf);
 		/* A collector that went away loses its Ack; it re-sends and gets
 		 * DUPLICATE, so dropping here is safe. */
-		if (zmq_send(sock, it->identity, it->identity_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+		if (zmq_send(sock, it->identity, it->identity_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) <
+		        0 ||
 		    zmq_send(sock, buf, n, ZMQ_DONTWAIT) < 0)
 			TRUCE_LOGF(lg, TRUCE_LOG_DEBUG, "ingest", "ack not sent: %s",
-				   zmq_strerror(errno));
+			           zmq_strerror(errno));
 	}
 }

@@ -28,7 +28,8 @@ json_t *truce_json_claims(const truce_claims *claims)
 		json_object_set_new(o, "incident", json_null());
 		json_object_set_new(o, "conflict", str_or_null(c->conflict));
 		json_object_set_new(o, "evidence", str_or_null(c->evidence));
-		json_object_set_new(o, "evidence_start", json_integer((json_int_t)c->evidence_start));
+		json_object_set_new(o, "evidence_start",
+		                    json_integer((json_int_t)c->evidence_start));
 		json_object_set_new(o, "evidence_end", json_integer((json_int_t)c->evidence_end));
 		json_object_set_new(o, "confidence", json_real(c->confidence));
 		json_array_append_new(arr, o);
@@ -43,20 +44,19 @@ static json_t *opt_int(protobuf_c_boolean has, int32_t v)
 
 json_t *truce_json_claim(const Truce__V1__Claim *c)
 {
-	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
-			 "s:I, s:o, s:o}",
-			 "id", (json_int_t)c->id, "article_seq", (json_int_t)c->article_seq,
-			 "article_id", str_or_null(c->article_id), "source", str_or_null(c->source),
-			 "claimant", str_or_null(c->claimant), "accused", str_or_null(c->accused),
-			 "event_date", str_or_null(c->event_date), "location",
-			 str_or_null(c->location), "killed", opt_int(c->has_killed, c->killed),
-			 "wounded", opt_int(c->has_wounded, c->wounded), "conflict",
-			 str_or_null(c->conflict), "published", str_or_null(c->published),
-			 "evidence", str_or_null(c->evidence), "evidence_start",
-			 (json_int_t)c->evidence_start, "evidence_end", (json_int_t)c->evidence_end,
-			 "incident",
-			 c->has_incident_id ? json_integer((json_int_t)c->incident_id) : json_null(),
-			 "extractor", str_or_null(c->extractor_version));
+	return json_pack(
+	    "{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
+	    "s:I, s:o, s:o}",
+	    "id", (json_int_t)c->id, "article_seq", (json_int_t)c->article_seq, "article_id",
+	    str_or_null(c->article_id), "source", str_or_null(c->source), "claimant",
+	    str_or_null(c->claimant), "accused", str_or_null(c->accused), "event_date",
+	    str_or_null(c->event_date), "location", str_or_null(c->location), "killed",
+	    opt_int(c->has_killed, c->killed), "wounded", opt_int(c->has_wounded, c->wounded),
+	    "conflict", str_or_null(c->conflict), "published", str_or_null(c->published),
+	    "evidence", str_or_null(c->evidence), "evidence_start", (json_int_t)c->evidence_start,
+	    "evidence_end", (json_int_t)c->evidence_end, "incident",
+	    c->has_incident_id ? json_integer((json_int_t)c->incident_id) : json_null(),
+	    "extractor", str_or_null(c->extractor_version));
 }
 
 static json_t *str_array(char **v, size_t n)
@@ -85,40 +85,34 @@ json_t *truce_json_incident(const Truce__V1__Incident *inc)
 	json_t *figs = json_array();
 	for (size_t i = 0; i < inc->n_figures; i++) {
 		const Truce__V1__SourceFigure *f = inc->figures[i];
-		json_array_append_new(
-		    figs, json_pack("{s:o, s:I, s:o, s:o, s:o}", "source", str_or_null(f->source),
-				    "article_seq", (json_int_t)f->article_seq, "claimant",
-				    str_or_null(f->claimant), "killed",
-				    opt_int(f->has_killed, f->killed), "wounded",
-				    opt_int(f->has_wounded, f->wounded)));
+		json_array_append_new(figs, json_pack("{s:o, s:I, s:o, s:o, s:o}", "source",
+		                                      str_or_null(f->source), "article_seq",
+		                                      (json_int_t)f->article_seq, "claimant",
+		                                      str_or_null(f->claimant), "killed",
+		                                      opt_int(f->has_killed, f->killed), "wounded",
+		                                      opt_int(f->has_wounded, f->wounded)));
 	}
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-			 (json_int_t)inc->id, "conflict", str_or_null(inc->conflict), "key",
-			 str_or_null(inc->key), "date_first", str_or_null(inc->date_first),
-			 "date_last", str_or_null(inc->date_last), "parties",
-			 str_array(inc->parties, inc->n_parties), "places",
-			 str_array(inc->places, inc->n_places), "sources",
-			 str_array(inc->sources, inc->n_sources), "claims",
-			 u64_array(inc->claim_ids, inc->n_claim_ids), "article_seqs",
-			 u64_array(inc->article_seqs, inc->n_article_seqs), "killed",
-			 range(inc->has_killed_low, inc->killed_low, inc->killed_high), "wounded",
-			 range(inc->has_wounded_low, inc->wounded_low, inc->wounded_high),
-			 "figures", figs);
+	return json_pack(
+	    "{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+	    (json_int_t)inc->id, "conflict", str_or_null(inc->conflict), "key",
+	    str_or_null(inc->key), "date_first", str_or_null(inc->date_first), "date_last",
+	    str_or_null(inc->date_last), "parties", str_array(inc->parties, inc->n_parties),
+	    "places", str_array(inc->places, inc->n_places), "sources",
+	    str_array(inc->sources, inc->n_sources), "claims",
+	    u64_array(inc->claim_ids, inc->n_claim_ids), "article_seqs",
+	    u64_array(inc->article_seqs, inc->n_article_seqs), "killed",
+	    range(inc->has_killed_low, inc->killed_low, inc->killed_high), "wounded",
+	    range(inc->has_wounded_low, inc->wounded_low, inc->wounded_high), "figures", figs);
 }
 
 const char *truce_event_type_name(Truce__V1__EventType t)
 {
 	switch (t) {
-	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW:
-		return "claim.new";
-	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED:
-		return "claim.corroborated";
-	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW:
-		return "incident.new";
-	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE:
-		return "incident.update";
-	default:
-		return "unknown";
+	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW: return "claim.new";
+	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED: return "claim.corroborated";
+	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW: return "incident.new";
+	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE: return "incident.update";
+	default: return "unknown";
 	}
 }
 
@@ -127,23 +121,23 @@ json_t *truce_json_event(const Truce__V1__Event *ev)
 	char when[40];
 	truce_rfc3339(ev->time_us, when, sizeof(when));
 	return json_pack("{s:I, s:s, s:o, s:s, s:I, s:o, s:o}", "seq", (json_int_t)ev->seq, "type",
-			 truce_event_type_name(ev->type), "topic", str_or_null(ev->topic), "time",
-			 when, "article_seq", (json_int_t)ev->article_seq, "claim",
-			 ev->claim ? truce_json_claim(ev->claim) : json_null(), "incident",
-			 ev->incident ? truce_json_incident(ev->incident) : json_null());
+	                 truce_event_type_name(ev->type), "topic", str_or_null(ev->topic), "time",
+	                 when, "article_seq", (json_int_t)ev->article_seq, "claim",
+	                 ev->claim ? truce_json_claim(ev->claim) : json_null(), "incident",
+	                 ev->incident ? truce_json_incident(ev->incident) : json_null());
 }
 
 json_t *truce_json_article(const Truce__V1__Article *a)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:s%, s:s}", "id", str_or_null(a->id), "url",
-			 str_or_null(a->url), "source", str_or_null(a->source), "published",
-			 str_or_null(a->published), "title", str_or_null(a->title), "body",
-			 a->has_body ? (const char *)a->body.data : "",
-			 a->has_body ? a->body.len : (size_t)0, "content_type",
-			 a->has_content_type &&
-				 a->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML
-			     ? "html"
-			     : "text");
+	                 str_or_null(a->url), "source", str_or_null(a->source), "published",
+	                 str_or_null(a->published), "title", str_or_null(a->title), "body",
+	                 a->has_body ? (const char *)a->body.data : "",
+	                 a->has_body ? a->body.len : (size_t)0, "content_type",
+	                 a->has_content_type &&
+	                         a->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML
+	                     ? "html"
+	                     : "text");
 }
 
 static json_t *hex_or_null(const ProtobufCBinaryData *b, protobuf_c_boolean has)
@@ -156,18 +150,18 @@ static json_t *hex_or_null(const ProtobufCBinaryData *b, protobuf_c_boolean has)
 }
 
 json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
-				  const Truce__V1__ArticleRecord *rec)
+                                  const Truce__V1__ArticleRecord *rec)
 {
 	char when[40];
 	truce_rfc3339(rec->received_us, when, sizeof(when));
-	json_t *o = json_pack("{s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "seq",
-			      (json_int_t)rec->seq, "received", when, "received_us",
-			      (json_int_t)rec->received_us, "collector_id",
-			      str_or_null(rec->collector_id), "peer_key", str_or_null(rec->peer_key),
-			      "content_key", hex_or_null(&rec->content_key, rec->has_content_key),
-			      "prev_hash", hex_or_null(&sa->prev_hash, sa->has_prev_hash), "hash",
-			      hex_or_null(&sa->hash, sa->has_hash));
+	json_t *o =
+	    json_pack("{s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "seq", (json_int_t)rec->seq,
+	              "received", when, "received_us", (json_int_t)rec->received_us, "collector_id",
+	              str_or_null(rec->collector_id), "peer_key", str_or_null(rec->peer_key),
+	              "content_key", hex_or_null(&rec->content_key, rec->has_content_key),
+	              "prev_hash", hex_or_null(&sa->prev_hash, sa->has_prev_hash), "hash",
+	              hex_or_null(&sa->hash, sa->has_hash));
 	json_object_set_new(o, "article",
-			    rec->article ? truce_json_article(rec->article) : json_null());
+	                    rec->article ? truce_json_article(rec->article) : json_null());
 	return o;
 }

@@ -32,5 +32,8 @@ void truce_log_msg(const truce_log *lg, int level, const char *stage, const char
 	va_end(ap);
 	/* One fprintf per line keeps lines whole when threads log. */
 	fprintf(lg->out != NULL ? lg->out : stderr, "%s %-5s %s: %s\n", when,
-		level_names[level < 0 ? 0 : level > 3 ? 3 : level], stage, line);
+	        level_names[level < 0   ? 0
+	                    : level > 3 ? 3
+	                                : level],
+	        stage, line);
 }

@@ -22,7 +22,7 @@ struct truced_parse_pool {
 	pthread_cond_t work; /* a new batch, or stop */
 	pthread_cond_t idle; /* a worker finished its share */
 	uint64_t generation; /* bumped per batch */
-	int busy;	     /* workers still on the current batch */
+	int busy;            /* workers still on the current batch */
 	int stop;
 	/* The current batch; valid while generation is current. */
 	truced_batch *batch;
@@ -41,15 +41,15 @@ static void item_parse(const truce_rules *rules, truced_item *it, const truce_lo
 	    .title = a->title,
 	    .body = (const char *)a->body.data,
 	    .body_len = a->body.len,
-	    .is_html = a->has_content_type &&
-		       a->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML,
+	    .is_html =
+	        a->has_content_type && a->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML,
 	};
 	int rc = truce_extract_article(rules, &in, &it->claims);
 	if (rc != 0)
 		/* The article is still stored: extraction is re-runnable
 		 * (truce replay --reparse), losing the article is not. */
 		TRUCE_LOGF(lg, TRUCE_LOG_WARN, "parse", "article %s: no claims extracted: %s",
-			   a->id != NULL ? a->id : "(no id)", truce_strerror(rc));
+		           a->id != NULL ? a->id : "(no id)", truce_strerror(rc));
 }
 
 /* Takes items off the shared counter until none is left. */
@@ -126,7 +126,7 @@ void truced_parse_pool_free(truced_parse_pool *p)
 }
 
 void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
-			const truce_log *lg)
+                        const truce_log *lg)
 {
 	p->batch = b;
 	p->rules = rules;

@@ -19,7 +19,7 @@ void truced_publish(void *sock, truced_outbox *o, const truce_log *lg)
 		if (zmq_send(sock, ob->topic, strlen(ob->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
 		    zmq_send(sock, ob->data, ob->len, ZMQ_DONTWAIT) < 0)
 			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "publish", "event not published: %s",
-				   zmq_strerror(errno));
+			           zmq_strerror(errno));
 	}
 	truced_outbox_reset(o);
 }

@@ -44,9 +44,9 @@ static int article_in_time(const chunk *ch, truce_bytes val)
 	Truce__V1__StoredArticle *sa = truce__v1__stored_article__unpack(NULL, val.len, val.data);
 	Truce__V1__ArticleRecord *r =
 	    sa != NULL ? truce__v1__article_record__unpack(NULL, sa->record.len, sa->record.data)
-		       : NULL;
+	               : NULL;
 	int ok = r != NULL && (ch->since_us == 0 || r->received_us >= ch->since_us) &&
-		 (ch->until_us == 0 || r->received_us <= ch->until_us);
+	         (ch->until_us == 0 || r->received_us <= ch->until_us);
 	if (r != NULL)
 		truce__v1__article_record__free_unpacked(r, NULL);
 	if (sa != NULL)
@@ -90,7 +90,7 @@ static void chunk_free(chunk *ch)
 }
 
 static int read_chunk(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, uint64_t limit,
-		      chunk *ch)
+                      chunk *ch)
 {
 	ch->limit = limit == 0 || limit > QUERY_MAX_ITEMS ? QUERY_MAX_ITEMS : (size_t)limit;
 	ch->v = calloc(ch->limit, sizeof(*ch->v));
@@ -113,7 +113,7 @@ static void reply_error(Truce__V1__QueryReply *r, char *buf, size_t len, const c
 }
 
 static int serve_stats(truce_txn *t, query_ctx *q, Truce__V1__Stats *s,
-		       uint8_t head[TRUCE_HASH_LEN])
+                       uint8_t head[TRUCE_HASH_LEN])
 {
 	uint64_t head_seq;
 	int rc = truce_txn_count(t, TRUCE_DB_ARTICLES, &s->articles);
@@ -159,7 +159,7 @@ static const ProtobufCMessageDescriptor *const db_desc[TRUCE_DB_COUNT] = {
 
 /* Fills r from t for rq; the chunk's messages must outlive the packing. */
 static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
-		 Truce__V1__QueryReply *r, chunk *ch, Truce__V1__Stats *stats, uint8_t *head)
+                 Truce__V1__QueryReply *r, chunk *ch, Truce__V1__Stats *stats, uint8_t *head)
 {
 	uint64_t from, to;
 	enum truce_db db;
@@ -184,14 +184,9 @@ static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
 		ch->until_us = rq->has_until_us ? rq->until_us : 0;
 		db = TRUCE_DB_ARTICLES;
 		break;
-	case TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS:
-		db = TRUCE_DB_CLAIMS;
-		break;
-	case TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS:
-		db = TRUCE_DB_INCIDENTS;
-		break;
-	default:
-		return TRUCE_EINVAL;
+	case TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS: db = TRUCE_DB_CLAIMS; break;
+	case TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS: db = TRUCE_DB_INCIDENTS; break;
+	default: return TRUCE_EINVAL;
 	}
 	ch->desc = db_desc[db];
 	int rc = read_chunk(t, db, from, to, rq->limit, ch);
@@ -255,7 +250,7 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 }
 
 int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
-			const uint8_t *req, size_t len, uint8_t **out, size_t *out_len)
+                        const uint8_t *req, size_t len, uint8_t **out, size_t *out_len)
 {
 	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
 	return answer(&q, req, len, out, out_len);
@@ -292,7 +287,7 @@ static int recv_request(void *sock, zmq_msg_t *env, int *n_env, zmq_msg_t *body)
 }
 
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-			const char *extractor_version, int max, const truce_log *lg)
+                        const char *extractor_version, int max, const truce_log *lg)
 {
 	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
 	for (int i = 0; i < max; i++) {
@@ -302,9 +297,9 @@ void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
 			return;
 		uint8_t *out = NULL;
 		size_t out_len = 0;
-		int rc = n_env >= 1 ? answer(&q, zmq_msg_data(&body), zmq_msg_size(&body), &out,
-					     &out_len)
-				    : TRUCE_EINVAL;
+		int rc = n_env >= 1
+		             ? answer(&q, zmq_msg_data(&body), zmq_msg_size(&body), &out, &out_len)
+		             : TRUCE_EINVAL;
 		for (int k = 0; k < n_env; k++) {
 			if (rc == 0)
 				zmq_msg_send(&env[k], sock, ZMQ_SNDMORE | ZMQ_DONTWAIT);
@@ -312,10 +307,10 @@ void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
 		}
 		if (rc == 0 && zmq_send(sock, out, out_len, ZMQ_DONTWAIT) < 0)
 			TRUCE_LOGF(lg, TRUCE_LOG_DEBUG, "query", "reply not sent: %s",
-				   zmq_strerror(errno));
+			           zmq_strerror(errno));
 		if (rc != 0)
 			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "query", "request dropped: %s",
-				   truce_strerror(rc));
+			           truce_strerror(rc));
 		free(out);
 		zmq_msg_close(&body);
 	}

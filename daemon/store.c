@@ -63,38 +63,28 @@ static const struct {
 static int store_err(int rc)
 {
 	switch (rc) {
-	case MDB_SUCCESS:
-		return 0;
-	case MDB_NOTFOUND:
-		return TRUCE_ENOTFOUND;
-	case MDB_KEYEXIST:
-		return TRUCE_EEXIST;
-	case MDB_MAP_FULL:
-		return TRUCE_EFULL;
+	case MDB_SUCCESS: return 0;
+	case MDB_NOTFOUND: return TRUCE_ENOTFOUND;
+	case MDB_KEYEXIST: return TRUCE_EEXIST;
+	case MDB_MAP_FULL: return TRUCE_EFULL;
 	case MDB_TXN_FULL:
-	case MDB_BAD_VALSIZE:
-		return TRUCE_ETOOBIG;
+	case MDB_BAD_VALSIZE: return TRUCE_ETOOBIG;
 	case MDB_CORRUPTED:
 	case MDB_PAGE_NOTFOUND:
 	case MDB_INVALID:
-	case MDB_VERSION_MISMATCH:
-		return TRUCE_ECORRUPT;
-	case ENOMEM:
-		return TRUCE_ENOMEM;
+	case MDB_VERSION_MISMATCH: return TRUCE_ECORRUPT;
+	case ENOMEM: return TRUCE_ENOMEM;
 	case EACCES:
 	case EPERM:
-	case EROFS:
-		return TRUCE_EPERM;
+	case EROFS: return TRUCE_EPERM;
 	case EAGAIN:
-	case EBUSY:
-		return TRUCE_EBUSY;
+	case EBUSY: return TRUCE_EBUSY;
 	case ENOSPC:
 	case EDQUOT:
 		/* Its own code so that the log says why: the operator frees
 		 * space or moves the store; nothing unacked was kept. */
 		return TRUCE_ENOSPC;
-	default:
-		return TRUCE_EIO;
+	default: return TRUCE_EIO;
 	}
 }
 
@@ -115,8 +105,7 @@ static uint64_t get_be64(const uint8_t b[8])
 }
 
 /* A sentence for the user in errbuf (which may be NULL). */
-__attribute__((format(printf, 3, 4))) static void errf(char *buf, size_t len, const char *fmt,
-						       ...)
+__attribute__((format(printf, 3, 4))) static void errf(char *buf, size_t len, const char *fmt, ...)
 {
 	if (buf == NULL || len == 0)
 		return;
@@ -201,7 +190,7 @@ static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir
 			v.mv_size = strlen(STORE_SCHEMA);
 			rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &k, &v, 0);
 		} else if (rc == 0 && (v.mv_size != strlen(STORE_SCHEMA) ||
-				       memcmp(v.mv_data, STORE_SCHEMA, v.mv_size) != 0)) {
+		                       memcmp(v.mv_data, STORE_SCHEMA, v.mv_size) != 0)) {
 			mdb_txn_abort(txn);
 			errf(errbuf, errlen, "data directory %s: %s", dir,
 			     "store schema is not " STORE_SCHEMA);
@@ -224,7 +213,7 @@ static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir
 }
 
 static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, char *errbuf,
-		    size_t errlen)
+                    size_t errlen)
 {
 	int rc = mdb_env_create(&s->env);
 	if (rc == 0)
@@ -260,8 +249,8 @@ static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, 
 	return dbs_open(s, errbuf, errlen, dir);
 }
 
-int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out,
-		     char *errbuf, size_t errlen)
+int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out, char *errbuf,
+                     size_t errlen)
 {
 	static const truce_store_opts defaults = {0};
 	const truce_store_opts *o = opts != NULL ? opts : &defaults;
@@ -438,8 +427,8 @@ int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val
 	return 0;
 }
 
-static int txn_put_flags(truce_txn *t, enum truce_db db, uint64_t seq, const void *data,
-			 size_t len, unsigned flags)
+static int txn_put_flags(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len,
+                         unsigned flags)
 {
 	uint8_t kb[8];
 	put_be64(kb, seq);
@@ -462,7 +451,7 @@ int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data
 }
 
 int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, truce_scan_fn fn,
-		   void *ctx)
+                   void *ctx)
 {
 	if (from > to)
 		return 0;
@@ -527,7 +516,7 @@ int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *s
 
 /* Packs a StoredArticle {record, prev_hash, hash} into a malloc'd buffer. */
 static int stored_pack(const void *record, size_t len, const uint8_t prev[TRUCE_HASH_LEN],
-		       const uint8_t hash[TRUCE_HASH_LEN], uint8_t **buf, size_t *buf_len)
+                       const uint8_t hash[TRUCE_HASH_LEN], uint8_t **buf, size_t *buf_len)
 {
 	Truce__V1__StoredArticle sa = TRUCE__V1__STORED_ARTICLE__INIT;
 	sa.has_record = sa.has_prev_hash = sa.has_hash = 1;
@@ -548,7 +537,7 @@ static int stored_pack(const void *record, size_t len, const uint8_t prev[TRUCE_
 }
 
 int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
-			     const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN])
+                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN])
 {
 	uint64_t last, found;
 	int rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
@@ -584,8 +573,8 @@ int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE
 	put_be64(sb, seq);
 	MDB_val k = {TRUCE_HASH_LEN, (void *)key}, v = {sizeof(sb), sb};
 	if (rc == 0)
-		rc = store_err(mdb_put(t->txn, dbi_of(t, TRUCE_DB_ARTICLE_KEYS), &k, &v,
-				       MDB_NOOVERWRITE));
+		rc = store_err(
+		    mdb_put(t->txn, dbi_of(t, TRUCE_DB_ARTICLE_KEYS), &k, &v, MDB_NOOVERWRITE));
 	uint8_t head[STORE_HEAD_LEN];
 	memcpy(head, hash, TRUCE_HASH_LEN);
 	put_be64(head + TRUCE_HASH_LEN, seq);
@@ -633,7 +622,7 @@ static int key_cmp(const MDB_val *a, const char *b, size_t bl)
 }
 
 int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char *day_from,
-				  const char *day_to, truce_id_fn fn, void *ctx)
+                                  const char *day_to, truce_id_fn fn, void *ctx)
 {
 	char from[512], to[512];
 	size_t fl = index_key(from, sizeof(from), conflict, day_from);

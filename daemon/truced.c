@@ -38,8 +38,8 @@ typedef struct truced_config {
 	const char *query_ep;
 	const char *rules_dir;
 	const char *curve_secret; /* server secret key file: CURVE on every socket */
-	const char *allow_dir;	  /* *.pub of the clients the ZAP handler admits */
-	int insecure;		  /* no keys, yet bind beyond loopback/ipc */
+	const char *allow_dir;    /* *.pub of the clients the ZAP handler admits */
+	int insecure;             /* no keys, yet bind beyond loopback/ipc */
 	size_t batch;
 	size_t parse_threads;
 	size_t map_size;
@@ -67,37 +67,37 @@ static void on_reload(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: truced [OPTIONS]\n\n"
-		"The truce daemon: receives articles from collectors, extracts violation\n"
-		"claims, stores everything in LMDB and publishes live events.\n\n"
-		"  --data DIR          data directory (default ./" DEFAULT_DATA ", created 0700)\n"
-		"  --ingest EP         collectors' ROUTER endpoint (default " DEFAULT_INGEST ")\n"
-		"  --publish EP        subscribers' PUB endpoint (default " DEFAULT_PUBLISH ")\n"
-		"  --query EP          query ROUTER endpoint (default " DEFAULT_QUERY ")\n"
-		"  --batch N           most messages per commit (default %d)\n"
-		"  --parse-threads N   extraction threads besides the main one (default:\n"
-		"                      cores - 1; 0 = extract on the main thread)\n"
-		"  --sync MODE         full (fsync every commit, default) | meta | none\n"
-		"  --map-size MIB      initial LMDB map size (default 256; grows when full)\n"
-		"  --max-message B     largest accepted frame in bytes (default %u)\n"
-		"  --max-body B        largest accepted article body (default %u)\n"
-		"  --rules DIR         extraction rule files overriding the built-in ones\n"
-		"  --pub-hwm N         events queued per subscriber before PUB drops them\n"
-		"                      (default %d; a subscriber backfills what it missed)\n"
-		"  --curve-secret FILE this server's secret key (truce keygen): every socket\n"
-		"                      becomes a CURVE server\n"
-		"  --allow DIR         *.pub public keys of the clients admitted (with\n"
-		"                      --curve-secret; SIGHUP reloads them)\n"
-		"  --insecure          without keys, still bind non-loopback endpoints\n"
-		"  --log-level L       error | warn | info (default) | debug\n"
-		"  -h, --help          this text\n"
-		"  --version           print the version\n\n"
-		"Endpoints may be tcp://HOST:PORT or ipc://PATH. SIGTERM/SIGINT finish the\n"
-		"batch in hand, commit, ack and exit 0; SIGHUP reloads the rules (and the\n"
-		"allow-list). Without --curve-secret there is no authentication and no\n"
-		"encryption, so only ipc:// and loopback tcp:// endpoints are allowed\n"
-		"unless --insecure is given.\n",
-		DEFAULT_BATCH, TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY, DEFAULT_HWM);
+	        "usage: truced [OPTIONS]\n\n"
+	        "The truce daemon: receives articles from collectors, extracts violation\n"
+	        "claims, stores everything in LMDB and publishes live events.\n\n"
+	        "  --data DIR          data directory (default ./" DEFAULT_DATA ", created 0700)\n"
+	        "  --ingest EP         collectors' ROUTER endpoint (default " DEFAULT_INGEST ")\n"
+	        "  --publish EP        subscribers' PUB endpoint (default " DEFAULT_PUBLISH ")\n"
+	        "  --query EP          query ROUTER endpoint (default " DEFAULT_QUERY ")\n"
+	        "  --batch N           most messages per commit (default %d)\n"
+	        "  --parse-threads N   extraction threads besides the main one (default:\n"
+	        "                      cores - 1; 0 = extract on the main thread)\n"
+	        "  --sync MODE         full (fsync every commit, default) | meta | none\n"
+	        "  --map-size MIB      initial LMDB map size (default 256; grows when full)\n"
+	        "  --max-message B     largest accepted frame in bytes (default %u)\n"
+	        "  --max-body B        largest accepted article body (default %u)\n"
+	        "  --rules DIR         extraction rule files overriding the built-in ones\n"
+	        "  --pub-hwm N         events queued per subscriber before PUB drops them\n"
+	        "                      (default %d; a subscriber backfills what it missed)\n"
+	        "  --curve-secret FILE this server's secret key (truce keygen): every socket\n"
+	        "                      becomes a CURVE server\n"
+	        "  --allow DIR         *.pub public keys of the clients admitted (with\n"
+	        "                      --curve-secret; SIGHUP reloads them)\n"
+	        "  --insecure          without keys, still bind non-loopback endpoints\n"
+	        "  --log-level L       error | warn | info (default) | debug\n"
+	        "  -h, --help          this text\n"
+	        "  --version           print the version\n\n"
+	        "Endpoints may be tcp://HOST:PORT or ipc://PATH. SIGTERM/SIGINT finish the\n"
+	        "batch in hand, commit, ack and exit 0; SIGHUP reloads the rules (and the\n"
+	        "allow-list). Without --curve-secret there is no authentication and no\n"
+	        "encryption, so only ipc:// and loopback tcp:// endpoints are allowed\n"
+	        "unless --insecure is given.\n",
+	        DEFAULT_BATCH, TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY, DEFAULT_HWM);
 }
 
 /* A decimal count, 0 allowed. */
@@ -143,15 +143,15 @@ static int check_security(const truced_config *cfg)
 	const char *eps[] = {cfg->ingest_ep, cfg->publish_ep, cfg->query_ep};
 	if ((cfg->curve_secret == NULL) != (cfg->allow_dir == NULL)) {
 		fprintf(stderr, "truced: --curve-secret and --allow go together "
-				"(see truced --help)\n");
+		                "(see truced --help)\n");
 		return 1;
 	}
 	for (int i = 0; i < 3 && cfg->curve_secret == NULL && !cfg->insecure; i++) {
 		if (!truced_endpoint_is_local(eps[i])) {
 			fprintf(stderr,
-				"truced: refusing to bind %s without authentication: give "
-				"--curve-secret and --allow, or --insecure\n",
-				eps[i]);
+			        "truced: refusing to bind %s without authentication: give "
+			        "--curve-secret and --allow, or --insecure\n",
+			        eps[i]);
 			return 1;
 		}
 	}
@@ -162,15 +162,23 @@ static int check_security(const truced_config *cfg)
 static int parse_args(int argc, char **argv, truced_config *cfg)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},	   {"ingest", required_argument, NULL, 'i'},
-	    {"publish", required_argument, NULL, 'p'},	   {"query", required_argument, NULL, 'q'},
-	    {"batch", required_argument, NULL, 'b'},	   {"sync", required_argument, NULL, 's'},
-	    {"map-size", required_argument, NULL, 'm'},	   {"max-message", required_argument, NULL, 'M'},
-	    {"max-body", required_argument, NULL, 'B'},	   {"rules", required_argument, NULL, 'r'},
-	    {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},	   {"parse-threads", required_argument, NULL, 'P'},
+	    {"data", required_argument, NULL, 'd'},
+	    {"ingest", required_argument, NULL, 'i'},
+	    {"publish", required_argument, NULL, 'p'},
+	    {"query", required_argument, NULL, 'q'},
+	    {"batch", required_argument, NULL, 'b'},
+	    {"sync", required_argument, NULL, 's'},
+	    {"map-size", required_argument, NULL, 'm'},
+	    {"max-message", required_argument, NULL, 'M'},
+	    {"max-body", required_argument, NULL, 'B'},
+	    {"rules", required_argument, NULL, 'r'},
+	    {"log-level", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"parse-threads", required_argument, NULL, 'P'},
 	    {"pub-hwm", required_argument, NULL, 'H'},
-	    {"curve-secret", required_argument, NULL, 'K'}, {"allow", required_argument, NULL, 'A'},
+	    {"curve-secret", required_argument, NULL, 'K'},
+	    {"allow", required_argument, NULL, 'A'},
 	    {"insecure", no_argument, NULL, 'U'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -186,7 +194,9 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 		case 'A': cfg->allow_dir = optarg; break;
 		case 'U': cfg->insecure = 1; break;
 		case 'b': bad = parse_size(optarg, &cfg->batch) != 0; break;
-		case 'H': bad = parse_size(optarg, &cfg->pub_hwm) != 0 || cfg->pub_hwm > INT_MAX; break;
+		case 'H':
+			bad = parse_size(optarg, &cfg->pub_hwm) != 0 || cfg->pub_hwm > INT_MAX;
+			break;
 		case 'P':
 			bad = parse_count(optarg, &cfg->parse_threads) != 0 ||
 			      cfg->parse_threads > 64;
@@ -224,7 +234,7 @@ typedef struct truced_sockets {
 } truced_sockets;
 
 static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t maxmsg, int hwm,
-			 const truce_log *lg)
+                         const truce_log *lg)
 {
 	void *sock = zmq_socket(s->ctx, type);
 	int linger = 2000;
@@ -232,7 +242,7 @@ static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t ma
 		return NULL;
 	if (truced_auth_server_setup(s->auth, sock) != 0) {
 		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "main", "cannot make %s a CURVE server: %s", ep,
-			   zmq_strerror(errno));
+		           zmq_strerror(errno));
 		zmq_close(sock);
 		return NULL;
 	}
@@ -244,7 +254,7 @@ static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t ma
 		zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
 	if (zmq_bind(sock, ep) != 0) {
 		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "main", "cannot bind %s: %s", ep,
-			   zmq_strerror(errno));
+		           zmq_strerror(errno));
 		zmq_close(sock);
 		return NULL;
 	}
@@ -264,13 +274,14 @@ static int sockets_open(truced_sockets *s, const truced_config *cfg)
 	/* The ingest limit leaves room for the protobuf framing around a
 	 * maximal body; decode then applies the exact limits with reasons. */
 	s->ingest = open_socket(s, ZMQ_ROUTER, cfg->ingest_ep, (int64_t)cfg->limits.max_message,
-				DEFAULT_HWM, &cfg->log);
+	                        DEFAULT_HWM, &cfg->log);
 	/* PUB receives too: subscription frames, which need only a topic
 	 * prefix. Without a limit a subscriber could make it allocate any size. */
 	s->pub = s->ingest ? open_socket(s, ZMQ_PUB, cfg->publish_ep, PUB_MAX_SUBSCRIPTION,
-					 (int)cfg->pub_hwm, &cfg->log)
-			   : NULL;
-	s->query = s->pub ? open_socket(s, ZMQ_ROUTER, cfg->query_ep, 65536, DEFAULT_HWM, &cfg->log) : NULL;
+	                                 (int)cfg->pub_hwm, &cfg->log)
+	                   : NULL;
+	s->query = s->pub ? open_socket(s, ZMQ_ROUTER, cfg->query_ep, 65536, DEFAULT_HWM, &cfg->log)
+	                  : NULL;
 	return s->query != NULL ? 0 : TRUCE_ENET;
 }
 
@@ -291,10 +302,10 @@ static int rules_load(const truced_config *cfg, truce_rules **out)
 {
 	char err[256] = "";
 	int rc = cfg->rules_dir ? truce_rules_load_dir(cfg->rules_dir, out, err, sizeof(err))
-				: truce_rules_load_default(out);
+	                        : truce_rules_load_default(out);
 	if (rc != 0)
 		TRUCE_LOGF(&cfg->log, TRUCE_LOG_ERROR, "main", "cannot load rules: %s %s",
-			   truce_strerror(rc), err);
+		           truce_strerror(rc), err);
 	return rc;
 }
 
@@ -304,13 +315,13 @@ static void rules_reload(const truced_config *cfg, truce_rules **rules)
 	truce_rules *fresh;
 	if (rules_load(cfg, &fresh) != 0) {
 		TRUCE_LOGF(&cfg->log, TRUCE_LOG_WARN, "main", "keeping rules %s",
-			   truce_rules_version(*rules));
+		           truce_rules_version(*rules));
 		return;
 	}
 	truce_rules_free(*rules);
 	*rules = fresh;
 	TRUCE_LOGF(&cfg->log, TRUCE_LOG_INFO, "main", "rules reloaded: %s",
-		   truce_rules_version(*rules));
+	           truce_rules_version(*rules));
 }
 
 typedef struct truced_state {
@@ -335,7 +346,7 @@ static void run_batch(truced_state *d)
 	d->cnt.received += (uint64_t)n;
 	truced_parse_batch(d->pool, d->rules, b, &d->cfg->log);
 	if (truced_commit_batch(d->store, truce_rules_version(d->rules), b, &d->outbox, &d->cnt,
-				&d->cfg->log) == 0) {
+	                        &d->cfg->log) == 0) {
 		truced_ingest_ack(d->socks.ingest, b, &d->cfg->log);
 		truced_publish(d->socks.pub, &d->outbox, &d->cfg->log);
 	}
@@ -357,15 +368,15 @@ static void run_loop(truced_state *d)
 		int rc = zmq_poll(items, 2, POLL_MS);
 		if (rc < 0 && errno != EINTR) {
 			TRUCE_LOGF(&d->cfg->log, TRUCE_LOG_ERROR, "main", "poll failed: %s",
-				   zmq_strerror(errno));
+			           zmq_strerror(errno));
 			break;
 		}
 		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
 			run_batch(d);
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
 			truced_query_serve(d->socks.query, d->store, d->started_us,
-					   truce_rules_version(d->rules), QUERY_PER_TURN,
-					   &d->cfg->log);
+			                   truce_rules_version(d->rules), QUERY_PER_TURN,
+			                   &d->cfg->log);
 	}
 }
 
@@ -376,8 +387,8 @@ static int state_open(truced_state *d)
 	truce_store_opts so = {.map_size = cfg->map_size, .sync = cfg->sync};
 	int rc = truce_store_open(cfg->data_dir, &so, &d->store, err, sizeof(err));
 	if (rc != 0) {
-		TRUCE_LOGF(&cfg->log, TRUCE_LOG_ERROR, "main", "cannot open %s: %s",
-			   cfg->data_dir, err[0] ? err : truce_strerror(rc));
+		TRUCE_LOGF(&cfg->log, TRUCE_LOG_ERROR, "main", "cannot open %s: %s", cfg->data_dir,
+		           err[0] ? err : truce_strerror(rc));
 		return rc;
 	}
 	rc = rules_load(cfg, &d->rules);
@@ -426,7 +437,8 @@ int main(int argc, char **argv)
 	    .batch = DEFAULT_BATCH,
 	    .pub_hwm = DEFAULT_HWM,
 	    .parse_threads = SIZE_MAX, /* SIZE_MAX = cores - 1, resolved below */
-	    .limits = {.max_message = TRUCE_DEFAULT_MAX_MESSAGE, .max_body = TRUCE_DEFAULT_MAX_BODY},
+	    .limits = {.max_message = TRUCE_DEFAULT_MAX_MESSAGE,
+	               .max_body = TRUCE_DEFAULT_MAX_BODY},
 	    .log = {.level = TRUCE_LOG_INFO, .out = stderr},
 	};
 	int prc = parse_args(argc, argv, &cfg);
@@ -443,23 +455,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	TRUCE_LOGF(&cfg.log, TRUCE_LOG_INFO, "main",
-		   "truced %s: data %s, ingest %s, publish %s, query %s, rules %s", TRUCE_VERSION,
-		   cfg.data_dir, cfg.ingest_ep, cfg.publish_ep, cfg.query_ep,
-		   truce_rules_version(d.rules));
+	           "truced %s: data %s, ingest %s, publish %s, query %s, rules %s", TRUCE_VERSION,
+	           cfg.data_dir, cfg.ingest_ep, cfg.publish_ep, cfg.query_ep,
+	           truce_rules_version(d.rules));
 	if (cfg.curve_secret == NULL)
 		TRUCE_LOGF(&cfg.log, cfg.insecure ? TRUCE_LOG_WARN : TRUCE_LOG_INFO, "main", "%s",
-			   cfg.insecure ? "running WITHOUT authentication or encryption, on "
-					  "non-loopback endpoints too (--insecure)"
-					: "running without authentication or encryption: "
-					  "loopback and ipc endpoints only (see --curve-secret)");
+		           cfg.insecure ? "running WITHOUT authentication or encryption, on "
+		                          "non-loopback endpoints too (--insecure)"
+		                        : "running without authentication or encryption: "
+		                          "loopback and ipc endpoints only (see --curve-secret)");
 	run_loop(&d);
 	TRUCE_LOGF(&cfg.log, TRUCE_LOG_INFO, "main",
-		   "stopping (signal %d): %llu received, %llu stored, %llu duplicates, %llu "
-		   "rejected, %llu claims, %llu events in %llu batches",
-		   (int)stop_signal, (unsigned long long)d.cnt.received,
-		   (unsigned long long)d.cnt.stored, (unsigned long long)d.cnt.duplicates,
-		   (unsigned long long)d.cnt.rejected, (unsigned long long)d.cnt.claims,
-		   (unsigned long long)d.cnt.events, (unsigned long long)d.cnt.batches);
+	           "stopping (signal %d): %llu received, %llu stored, %llu duplicates, %llu "
+	           "rejected, %llu claims, %llu events in %llu batches",
+	           (int)stop_signal, (unsigned long long)d.cnt.received,
+	           (unsigned long long)d.cnt.stored, (unsigned long long)d.cnt.duplicates,
+	           (unsigned long long)d.cnt.rejected, (unsigned long long)d.cnt.claims,
+	           (unsigned long long)d.cnt.events, (unsigned long long)d.cnt.batches);
 	state_close(&d);
 	return 0;
 }

@@ -41,7 +41,7 @@ typedef struct truced_item {
 
 	Truce__V1__Article *article; /* decoded; NULL when rejected */
 	uint8_t key[TRUCE_HASH_LEN]; /* content key */
-	truce_claims claims;	     /* from parse */
+	truce_claims claims;         /* from parse */
 
 	/* Result, filled by commit. */
 	Truce__V1__AckStatus status;
@@ -102,7 +102,7 @@ int truced_parse_pool_new(int n_threads, truced_parse_pool **out);
 void truced_parse_pool_free(truced_parse_pool *p);
 /* Extracts the claims of every valid item; returns when all are done. */
 void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
-			const truce_log *lg);
+                        const truce_log *lg);
 
 /* --- commit.c ----------------------------------------------------------- */
 /*
@@ -112,7 +112,7 @@ void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_b
  * no item may be acked: collectors will re-send.
  */
 int truced_commit_batch(truce_store *st, const char *extractor_version, truced_batch *b,
-			truced_outbox *out, truced_counters *cnt, const truce_log *lg);
+                        truced_outbox *out, truced_counters *cnt, const truce_log *lg);
 void truced_outbox_reset(truced_outbox *o);
 void truced_outbox_free(truced_outbox *o);
 
@@ -122,7 +122,7 @@ void truced_publish(void *sock, truced_outbox *o, const truce_log *lg);
 /* --- query.c ------------------------------------------------------------ */
 /* Serves the requests waiting on the query socket (at most max). */
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-			const char *extractor_version, int max, const truce_log *lg);
+                        const char *extractor_version, int max, const truce_log *lg);
 /*
  * What the query socket does with one request frame, without the socket:
  * decode, validate, read, and a packed QueryReply in *out (malloc'd; the
@@ -130,6 +130,6 @@ void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
  * only allocation failures return an error. Exposed for tests/fuzz.
  */
 int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
-			const uint8_t *req, size_t len, uint8_t **out, size_t *out_len);
+                        const uint8_t *req, size_t len, uint8_t **out, size_t *out_len);
 
 #endif

@@ -37,8 +37,8 @@ int truce_utf8_check(const uint8_t *s, size_t n, size_t *bad)
 		}
 		utf8proc_int32_t cp;
 		size_t left = n - i;
-		utf8proc_ssize_t k = utf8proc_iterate(
-		    s + i, left > 4 ? 4 : (utf8proc_ssize_t)left, &cp);
+		utf8proc_ssize_t k =
+		    utf8proc_iterate(s + i, left > 4 ? 4 : (utf8proc_ssize_t)left, &cp);
 		if (k <= 0) {
 			if (bad != NULL)
 				*bad = i;
@@ -73,27 +73,27 @@ static int check_field(const char *name, const char *v, char *reason, size_t rle
 		return 0;
 	size_t n = strlen(v), bad;
 	if (n > TRUCE_MAX_FIELD)
-		return reject(reason, rlen, TRUCE_ETOOBIG, "%s is %zu bytes, over the %d-byte limit",
-			      name, n, TRUCE_MAX_FIELD);
+		return reject(reason, rlen, TRUCE_ETOOBIG,
+		              "%s is %zu bytes, over the %d-byte limit", name, n, TRUCE_MAX_FIELD);
 	if (truce_utf8_check((const uint8_t *)v, n, &bad) != 0)
 		return reject(reason, rlen, TRUCE_EUTF8, "%s is not valid UTF-8 (byte %zu)", name,
-			      bad);
+		              bad);
 	return 0;
 }
 
 static int check_body(const Truce__V1__Article *a, const truce_limits *lim, char *reason,
-		      size_t rlen)
+                      size_t rlen)
 {
 	if (!a->has_body || a->body.len == 0)
 		return reject(reason, rlen, TRUCE_EINVAL, "article has no body");
 	if (a->body.len > lim->max_body)
 		return reject(reason, rlen, TRUCE_ETOOBIG,
-			      "body is %zu bytes, over the %zu-byte limit (--max-body)",
-			      a->body.len, lim->max_body);
+		              "body is %zu bytes, over the %zu-byte limit (--max-body)",
+		              a->body.len, lim->max_body);
 	const uint8_t *nul = memchr(a->body.data, 0, a->body.len);
 	if (nul != NULL)
 		return reject(reason, rlen, TRUCE_EINVAL, "body contains a NUL byte at offset %zu",
-			      (size_t)(nul - a->body.data));
+		              (size_t)(nul - a->body.data));
 	size_t bad;
 	if (truce_utf8_check(a->body.data, a->body.len, &bad) != 0)
 		return reject(reason, rlen, TRUCE_EUTF8, "body is not valid UTF-8 (byte %zu)", bad);
@@ -116,13 +116,13 @@ static int check_unknown(const Truce__V1__Article *a, char *reason, size_t rlen)
 		uint32_t tag = a->base.unknown_fields[i].tag;
 		if (tag == 0 || tag > PB_FIELD_MAX)
 			return reject(reason, rlen, TRUCE_EPROTO,
-				      "field number %u is not valid protobuf", (unsigned)tag);
+			              "field number %u is not valid protobuf", (unsigned)tag);
 	}
 	return 0;
 }
 
 static int check_article(const Truce__V1__Article *a, const truce_limits *lim, char *reason,
-			 size_t rlen)
+                         size_t rlen)
 {
 	int rc = check_unknown(a, reason, rlen);
 	if (rc == 0)
@@ -130,18 +130,22 @@ static int check_article(const Truce__V1__Article *a, const truce_limits *lim, c
 	const struct {
 		const char *name;
 		const char *v;
-	} fields[] = {{"id", a->id},		 {"url", a->url},
-		      {"source", a->source},	 {"title", a->title},
-		      {"published", a->published}, {"collector_id", a->collector_id}};
+	} fields[] = {{"id", a->id},
+	              {"url", a->url},
+	              {"source", a->source},
+	              {"title", a->title},
+	              {"published", a->published},
+	              {"collector_id", a->collector_id}};
 	for (size_t i = 0; rc == 0 && i < sizeof(fields) / sizeof(fields[0]); i++)
 		rc = check_field(fields[i].name, fields[i].v, reason, rlen);
 	if (rc == 0 && a->published != NULL && a->published[0] != '\0' &&
 	    truce_date_check(a->published) != 0)
 		rc = reject(reason, rlen, TRUCE_EINVAL, "published is not a YYYY-MM-DD date");
-	if (rc == 0 && a->has_content_type && a->content_type != TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT &&
+	if (rc == 0 && a->has_content_type &&
+	    a->content_type != TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT &&
 	    a->content_type != TRUCE__V1__CONTENT_TYPE__CONTENT_HTML)
 		rc = reject(reason, rlen, TRUCE_EINVAL, "unknown content_type %d",
-			    (int)a->content_type);
+		            (int)a->content_type);
 	return rc;
 }
 
@@ -186,8 +190,7 @@ int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f)
 		x.len = (size_t)n;
 		q += n;
 		break;
-	default:
-		return -1;
+	default: return -1;
 	}
 	*p = q;
 	*f = x;
@@ -203,9 +206,8 @@ int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f)
  */
 static const char *string_with_nul(const uint8_t *p, size_t len)
 {
-	static const char *const names[] = {
-	    [1] = "id", [2] = "url", [3] = "source", [4] = "title", [5] = "published",
-	    [8] = "collector_id"};
+	static const char *const names[] = {[1] = "id",    [2] = "url",       [3] = "source",
+	                                    [4] = "title", [5] = "published", [8] = "collector_id"};
 	const uint8_t *end = p + len;
 	truce_pb_field f;
 	while (p < end) {
@@ -219,23 +221,23 @@ static const char *string_with_nul(const uint8_t *p, size_t len)
 }
 
 int truce_wire_decode_article(const void *buf, size_t len, const truce_limits *lim,
-			      Truce__V1__Article **out, char *reason, size_t reason_len)
+                              Truce__V1__Article **out, char *reason, size_t reason_len)
 {
 	*out = NULL;
 	if (len == 0)
 		return reject(reason, reason_len, TRUCE_EPROTO, "empty article frame");
 	if (len > lim->max_message)
 		return reject(reason, reason_len, TRUCE_ETOOBIG,
-			      "message is %zu bytes, over the %zu-byte limit", len,
-			      lim->max_message);
+		              "message is %zu bytes, over the %zu-byte limit", len,
+		              lim->max_message);
 	Truce__V1__Article *a = truce__v1__article__unpack(NULL, len, buf);
 	if (a == NULL)
 		return reject(reason, reason_len, TRUCE_EPROTO,
-			      "not a truce.v1.Article protobuf (%zu bytes did not decode)", len);
+		              "not a truce.v1.Article protobuf (%zu bytes did not decode)", len);
 	const char *nul_field = string_with_nul(buf, len);
-	int rc = nul_field != NULL ? reject(reason, reason_len, TRUCE_EINVAL,
-					    "%s contains a NUL byte", nul_field)
-				   : check_article(a, lim, reason, reason_len);
+	int rc = nul_field != NULL
+	             ? reject(reason, reason_len, TRUCE_EINVAL, "%s contains a NUL byte", nul_field)
+	             : check_article(a, lim, reason, reason_len);
 	if (rc == 0) {
 		/* NUL-terminate the body (bytes are not), so text code downstream
 		 * may treat it as a C string; the default protobuf-c allocator is
@@ -314,7 +316,8 @@ void truce_content_key(const Truce__V1__Article *a, uint8_t key[TRUCE_HASH_LEN])
 		key_update_url(&st, a->url);
 	} else {
 		crypto_hash_sha256_update(&st, (const uint8_t *)"body\n", 5);
-		key_update_body(&st, a->has_body ? a->body.data : NULL, a->has_body ? a->body.len : 0);
+		key_update_body(&st, a->has_body ? a->body.data : NULL,
+		                a->has_body ? a->body.len : 0);
 	}
 	crypto_hash_sha256_final(&st, key);
 }

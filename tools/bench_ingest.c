@@ -82,7 +82,7 @@ static const char filler[] =
 
 /* Packs article i into a malloc'd Article frame of about o->size bytes. */
 static int bench_article(const bench_run *r, uint64_t i, uint8_t **buf, size_t *len,
-			 size_t *body_len)
+                         size_t *body_len)
 {
 	size_t cap = r->o->size + 512;
 	char *body = malloc(cap);
@@ -90,9 +90,9 @@ static int bench_article(const bench_run *r, uint64_t i, uint8_t **buf, size_t *
 	if (body == NULL)
 		return TRUCE_ENOMEM;
 	int n = snprintf(body, cap,
-			 "Armenia's defence ministry accused Azerbaijan of violating the "
-			 "ceasefire, saying %u soldiers were wounded near the village of Tegh. ",
-			 (unsigned)(1 + i % 9));
+	                 "Armenia's defence ministry accused Azerbaijan of violating the "
+	                 "ceasefire, saying %u soldiers were wounded near the village of Tegh. ",
+	                 (unsigned)(1 + i % 9));
 	time_t day = (time_t)(19000 + 7 * (i % r->o->days)) * 86400; /* from 2022 */
 	struct tm tm;
 	gmtime_r(&day, &tm);
@@ -257,22 +257,23 @@ static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us
 		if (r->acked != seen_acks) {
 			seen_acks = r->acked;
 			progress = mono_us();
-		} else if (r->acked < o->n && mono_us() - progress > (int64_t)BENCH_STALL_MS * 1000) {
+		} else if (r->acked < o->n &&
+		           mono_us() - progress > (int64_t)BENCH_STALL_MS * 1000) {
 			*elapsed_us = mono_us() - start;
 			return TRUCE_ETIMEDOUT;
 		}
 		int64_t now = mono_us();
-		int paced = o->rate == 0 ||
-			    (double)(now - start) >= (double)next * 1e6 / (double)o->rate;
+		int paced =
+		    o->rate == 0 || (double)(now - start) >= (double)next * 1e6 / (double)o->rate;
 		while (next < o->n && next - r->acked < o->window && paced) {
 			int rc = bench_send(r, dealer, next++);
 			if (rc != 0)
 				return rc;
 			paced = o->rate == 0 ||
-				(double)(mono_us() - start) >= (double)next * 1e6 / (double)o->rate;
+			        (double)(mono_us() - start) >= (double)next * 1e6 / (double)o->rate;
 		}
 		zmq_pollitem_t pi[2] = {{.socket = dealer, .events = ZMQ_POLLIN},
-					{.socket = sub, .events = ZMQ_POLLIN}};
+		                        {.socket = sub, .events = ZMQ_POLLIN}};
 		long tmo = next < o->n && o->rate != 0 ? 1 : 100;
 		if (zmq_poll(pi, 2, tmo) < 0 && errno == EINTR)
 			return TRUCE_EINTR;
@@ -293,32 +294,37 @@ static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us
 static void bench_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: truce bench ingest [OPTIONS]\n\n"
-		"Sends generated articles to a running truced and measures durable ingest:\n"
-		"throughput until every article is acked (committed), and the latency of\n"
-		"acks and of the alerts that subscribers receive.\n\n"
-		"  --connect EP     truced ingest endpoint (default " DEFAULT_INGEST ")\n"
-		"  --publish EP     truced PUB endpoint (default " DEFAULT_PUB ")\n"
-		"  -n, --articles N articles to send (default 20000)\n"
-		"  --size B         bytes of article text each (default 3000)\n"
-		"  --rate R         articles per second (default 0 = as fast as acks allow)\n"
-		"  --window W       most unacked articles at once (default 2000)\n"
-		"  --days D         distinct event days the articles cycle through, a week\n"
-		"                   apart (default 2000; N/D claims per incident)\n"
-		"  --json           one JSON object instead of the table\n" TRUCE_KEY_USAGE
-		"  -h, --help       this text\n\n"
-		"Start truced on a scratch data directory first; every run sends new articles.\n");
+	        "usage: truce bench ingest [OPTIONS]\n\n"
+	        "Sends generated articles to a running truced and measures durable ingest:\n"
+	        "throughput until every article is acked (committed), and the latency of\n"
+	        "acks and of the alerts that subscribers receive.\n\n"
+	        "  --connect EP     truced ingest endpoint (default " DEFAULT_INGEST ")\n"
+	        "  --publish EP     truced PUB endpoint (default " DEFAULT_PUB ")\n"
+	        "  -n, --articles N articles to send (default 20000)\n"
+	        "  --size B         bytes of article text each (default 3000)\n"
+	        "  --rate R         articles per second (default 0 = as fast as acks allow)\n"
+	        "  --window W       most unacked articles at once (default 2000)\n"
+	        "  --days D         distinct event days the articles cycle through, a week\n"
+	        "                   apart (default 2000; N/D claims per incident)\n"
+	        "  --json           one JSON object instead of the table\n" TRUCE_KEY_USAGE
+	        "  -h, --help       this text\n\n"
+	        "Start truced on a scratch data directory first; every run sends new articles.\n");
 }
 
 static int bench_args(int argc, char **argv, bench_opts *o)
 {
 	static const struct option opts[] = {
-	    {"connect", required_argument, NULL, 'c'}, {"publish", required_argument, NULL, 'p'},
-	    {"articles", required_argument, NULL, 'n'}, {"size", required_argument, NULL, 's'},
-	    {"rate", required_argument, NULL, 'r'},	{"window", required_argument, NULL, 'w'},
+	    {"connect", required_argument, NULL, 'c'},
+	    {"publish", required_argument, NULL, 'p'},
+	    {"articles", required_argument, NULL, 'n'},
+	    {"size", required_argument, NULL, 's'},
+	    {"rate", required_argument, NULL, 'r'},
+	    {"window", required_argument, NULL, 'w'},
 	    {"days", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'j'},		{"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,				{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    TRUCE_KEY_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
@@ -339,25 +345,26 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 		default: return truce_usage_error("bench ingest", "unknown option");
 		}
 		if (num != NULL && truce_parse_u64(optarg, num) != 0)
-			return truce_usage_error("bench ingest", "option wants a number: %s", optarg);
+			return truce_usage_error("bench ingest", "option wants a number: %s",
+			                         optarg);
 	}
 	if (optind < argc)
 		return truce_usage_error("bench ingest", "unexpected argument '%s'", argv[optind]);
 	if (o->n == 0 || o->window == 0 || o->days == 0 || o->days > 10000 || o->size < 200 ||
 	    o->size > (1u << 20))
 		return truce_usage_error("bench ingest", "--articles and --window must be > 0, "
-							 "--days 1..10000, --size 200..1048576");
+		                                         "--days 1..10000, --size 200..1048576");
 	return 0;
 }
 
 int truce_bench_ingest(int argc, char **argv)
 {
 	bench_opts o = {.ingest = DEFAULT_INGEST,
-			.pub = DEFAULT_PUB,
-			.n = 20000,
-			.size = 3000,
-			.window = 2000,
-			.days = 2000};
+	                .pub = DEFAULT_PUB,
+	                .n = 20000,
+	                .size = 3000,
+	                .window = 2000,
+	                .days = 2000};
 	int rc = bench_args(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? TRUCE_EXIT_OK : rc;
@@ -367,7 +374,7 @@ int truce_bench_ingest(int argc, char **argv)
 		return rc;
 	bench_run r = {.o = &o};
 	snprintf(r.tag, sizeof(r.tag), "%llx%x", (unsigned long long)truce_now_us(),
-		 (unsigned)getpid());
+	         (unsigned)getpid());
 	r.recs = calloc(o.n, sizeof(*r.recs));
 	void *ctx = zmq_ctx_new();
 	void *dealer = zmq_socket(ctx, ZMQ_DEALER), *sub = zmq_socket(ctx, ZMQ_SUB);
@@ -377,8 +384,8 @@ int truce_bench_ingest(int argc, char **argv)
 	zmq_setsockopt(sub, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "claim.", strlen("claim."));
 	int ok = r.recs != NULL && truce_client_curve_setup(dealer, &keys) == 0 &&
-		 truce_client_curve_setup(sub, &keys) == 0 && zmq_connect(dealer, o.ingest) == 0 &&
-		 zmq_connect(sub, o.pub) == 0;
+	         truce_client_curve_setup(sub, &keys) == 0 && zmq_connect(dealer, o.ingest) == 0 &&
+	         zmq_connect(sub, o.pub) == 0;
 	truce_client_keys_clear(&keys);
 	int64_t elapsed = 0;
 	if (!ok) {

@@ -64,8 +64,7 @@ int truce_input_jsonl(const char *path, truce_input_fn fn, void *ctx, size_t *ba
  * Reads one plain-text (first line = title) or HTML file (by extension or
  * by a leading '<'); "-" is stdin. The id is the file's base name.
  */
-int truce_input_file(const char *path, const truce_input_defaults *d, truce_input_fn fn,
-		     void *ctx);
+int truce_input_file(const char *path, const truce_input_defaults *d, truce_input_fn fn, void *ctx);
 
 /* Parses a non-negative decimal; 0 on success, -1 on junk or overflow. */
 int truce_parse_u64(const char *s, unsigned long long *out);

@@ -123,23 +123,16 @@ static int bench_extract(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			jsonl = optarg;
-			break;
+		case 'j': jsonl = optarg; break;
 		case 'n':
 			if (truce_parse_u64(optarg, &repeat) != 0 || repeat == 0 ||
 			    repeat > 1000000)
 				return truce_usage_error("bench extract",
 				                         "--repeat wants 1..1000000");
 			break;
-		case 'r':
-			rules_dir = optarg;
-			break;
-		case 'h':
-			bench_extract_usage(stdout);
-			return TRUCE_EXIT_OK;
-		default:
-			return truce_usage_error("bench extract", "unknown option");
+		case 'r': rules_dir = optarg; break;
+		case 'h': bench_extract_usage(stdout); return TRUCE_EXIT_OK;
+		default: return truce_usage_error("bench extract", "unknown option");
 		}
 	}
 	truce_rules *rules = NULL;

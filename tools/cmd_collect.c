@@ -57,7 +57,7 @@ typedef struct collect_run {
 	out_article *v; /* by sender index */
 	size_t n, cap;
 	truce_collect_state *state; /* --state, else NULL */
-	size_t skipped;		    /* acked in an earlier run: not sent */
+	size_t skipped;             /* acked in an earlier run: not sent */
 } collect_run;
 
 static int add_article(void *vctx, const truce_input_article *a)
@@ -82,7 +82,7 @@ static int add_article(void *vctx, const truce_input_article *a)
 	art.body.len = a->body_len;
 	art.has_content_type = 1;
 	art.content_type = a->is_html || run->o->force_html ? TRUCE__V1__CONTENT_TYPE__CONTENT_HTML
-							     : TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT;
+	                                                    : TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT;
 	art.collector_id = (char *)run->o->collector_id;
 	uint8_t key[TRUCE_HASH_LEN];
 	truce_content_key(&art, key);
@@ -142,49 +142,55 @@ static void report(const collect_run *run)
 		}
 	}
 	fprintf(stderr,
-		"collect: %zu articles: %zu stored, %zu duplicate, %zu rejected, %zu unacked\n",
-		run->n, truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_STORED),
-		truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE),
-		truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_REJECTED),
-		run->n - truce_sender_done(run->snd));
+	        "collect: %zu articles: %zu stored, %zu duplicate, %zu rejected, %zu unacked\n",
+	        run->n, truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_STORED),
+	        truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE),
+	        truce_sender_status_count(run->snd, TRUCE__V1__ACK_STATUS__ACK_REJECTED),
+	        run->n - truce_sender_done(run->snd));
 }
 
 static void collect_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: truce collect [OPTIONS] --jsonl FILE | FILE... | -\n\n"
-		"Sends articles to truced and waits until each is durably stored.\n"
-		"Exit 0 only when every article was acked STORED or DUPLICATE.\n\n"
-		"  --connect EP        truced ingest endpoint (default " DEFAULT_CONNECT ")\n"
-		"  --jsonl FILE        articles in the corpus JSON Lines format (- = stdin)\n"
-		"  --source NAME       outlet, for single files\n"
-		"  --published DATE    publication date YYYY-MM-DD, for single files\n"
-		"  --url URL           canonical URL, for single files\n"
-		"  --html              treat every input as HTML\n"
-		"  --collector-id ID   name recorded with the articles (default truce-collect)\n"
-		"  --window N          most unacknowledged articles in flight (default 256)\n"
-		"  --timeout MS        first re-send timeout; doubles up to 30 s (default 2000)\n"
-		"  --deadline S        give up on unacked articles after S seconds (default 300)\n"
-		"  --state FILE        remember acked articles in FILE; a later run with the\n"
-		"                      same FILE sends only the others (resume after a crash)\n"
-		"  --json              one JSON report line per article on stdout\n"
-		"  -q, --quiet         report only articles that were not stored\n"
-		TRUCE_KEY_USAGE
-		"  -h, --help          this text\n\n"
-		"Plain-text files: the first line is the title. Files ending in .html/.htm or\n"
-		"starting with '<' are sent as HTML.\n");
+	        "usage: truce collect [OPTIONS] --jsonl FILE | FILE... | -\n\n"
+	        "Sends articles to truced and waits until each is durably stored.\n"
+	        "Exit 0 only when every article was acked STORED or DUPLICATE.\n\n"
+	        "  --connect EP        truced ingest endpoint (default " DEFAULT_CONNECT ")\n"
+	        "  --jsonl FILE        articles in the corpus JSON Lines format (- = stdin)\n"
+	        "  --source NAME       outlet, for single files\n"
+	        "  --published DATE    publication date YYYY-MM-DD, for single files\n"
+	        "  --url URL           canonical URL, for single files\n"
+	        "  --html              treat every input as HTML\n"
+	        "  --collector-id ID   name recorded with the articles (default truce-collect)\n"
+	        "  --window N          most unacknowledged articles in flight (default 256)\n"
+	        "  --timeout MS        first re-send timeout; doubles up to 30 s (default 2000)\n"
+	        "  --deadline S        give up on unacked articles after S seconds (default 300)\n"
+	        "  --state FILE        remember acked articles in FILE; a later run with the\n"
+	        "                      same FILE sends only the others (resume after a crash)\n"
+	        "  --json              one JSON report line per article on stdout\n"
+	        "  -q, --quiet         report only articles that were not stored\n" TRUCE_KEY_USAGE
+	        "  -h, --help          this text\n\n"
+	        "Plain-text files: the first line is the title. Files ending in .html/.htm or\n"
+	        "starting with '<' are sent as HTML.\n");
 }
 
 static int parse_collect_args(int argc, char **argv, collect_opts *o, const char **jsonl)
 {
 	static const struct option opts[] = {
-	    {"connect", required_argument, NULL, 'c'},	 {"jsonl", required_argument, NULL, 'j'},
-	    {"source", required_argument, NULL, 's'},	 {"published", required_argument, NULL, 'p'},
-	    {"url", required_argument, NULL, 'u'},	 {"html", no_argument, NULL, 'H'},
-	    {"collector-id", required_argument, NULL, 'I'}, {"window", required_argument, NULL, 'w'},
-	    {"timeout", required_argument, NULL, 't'},	 {"deadline", required_argument, NULL, 'D'},
-	    {"json", no_argument, NULL, 'J'},		 {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},		 {"state", required_argument, NULL, 'S'},
+	    {"connect", required_argument, NULL, 'c'},
+	    {"jsonl", required_argument, NULL, 'j'},
+	    {"source", required_argument, NULL, 's'},
+	    {"published", required_argument, NULL, 'p'},
+	    {"url", required_argument, NULL, 'u'},
+	    {"html", no_argument, NULL, 'H'},
+	    {"collector-id", required_argument, NULL, 'I'},
+	    {"window", required_argument, NULL, 'w'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"deadline", required_argument, NULL, 'D'},
+	    {"json", no_argument, NULL, 'J'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"state", required_argument, NULL, 'S'},
 	    TRUCE_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -235,17 +241,17 @@ static int read_inputs(collect_run *run, const char *jsonl, int argc, char **arg
 		size_t bad = 0;
 		if (truce_input_jsonl(jsonl, add_article, run, &bad) != 0) {
 			fprintf(stderr, "truce collect: cannot read %s: %s\n", jsonl,
-				strerror(errno));
+			        strerror(errno));
 			return TRUCE_EXIT_IO;
 		}
 		if (bad > 0)
 			fprintf(stderr, "truce collect: %zu unreadable lines in %s skipped\n", bad,
-				jsonl);
+			        jsonl);
 	}
 	for (int i = optind; i < argc; i++) {
 		if (truce_input_file(argv[i], &run->o->d, add_article, run) != 0) {
 			fprintf(stderr, "truce collect: cannot read %s: %s\n", argv[i],
-				strerror(errno));
+			        strerror(errno));
 			return TRUCE_EXIT_IO;
 		}
 	}
@@ -263,10 +269,10 @@ static void run_free(collect_run *run)
 int truce_cmd_collect(int argc, char **argv)
 {
 	collect_opts o = {.connect = DEFAULT_CONNECT,
-			  .collector_id = "truce-collect",
-			  .window = 256,
-			  .timeout_ms = 2000,
-			  .deadline_ms = 300000};
+	                  .collector_id = "truce-collect",
+	                  .window = 256,
+	                  .timeout_ms = 2000,
+	                  .deadline_ms = 300000};
 	const char *jsonl = NULL;
 	int rc = parse_collect_args(argc, argv, &o, &jsonl);
 	if (rc != 0)
@@ -287,11 +293,11 @@ int truce_cmd_collect(int argc, char **argv)
 	void *ctx = zmq_ctx_new();
 	void *sock = NULL;
 	truce_sender_opts so = {.window = o.window,
-				.timeout_ms = o.timeout_ms,
-				.label = "collect",
-				.progress = !o.quiet,
-				.on_ack = on_ack,
-				.ctx = &run};
+	                        .timeout_ms = o.timeout_ms,
+	                        .label = "collect",
+	                        .progress = !o.quiet,
+	                        .on_ack = on_ack,
+	                        .ctx = &run};
 	rc = ctx != NULL ? truce_sender_socket(ctx, o.window, &sock) : TRUCE_ENET;
 	if (rc == 0)
 		rc = truce_client_curve_setup(sock, &keys);
@@ -310,24 +316,25 @@ int truce_cmd_collect(int argc, char **argv)
 	}
 	if (rc == 0 && run.skipped > 0)
 		fprintf(stderr, "collect: %zu articles acked in an earlier run (%s): not sent\n",
-			run.skipped, o.state_path);
+		        run.skipped, o.state_path);
 	if (rc != 0) {
 		/* nothing sent yet */
 	} else if (zmq_connect(sock, o.connect) != 0) {
 		fprintf(stderr, "truce collect: cannot connect to %s: %s\n", o.connect,
-			zmq_strerror(errno));
+		        zmq_strerror(errno));
 		rc = TRUCE_EXIT_IO;
 	} else {
 		truce_sender_run(run.snd, o.deadline_ms);
 		if (run.state != NULL && truce_collect_state_flush(run.state) != 0)
 			fprintf(stderr, "truce collect: cannot write %s\n", o.state_path);
 		report(&run);
-		size_t ok = truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_STORED) +
-			    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
+		size_t ok =
+		    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_STORED) +
+		    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
 		rc = ok == run.n ? TRUCE_EXIT_OK : TRUCE_EXIT_FAIL;
 		const char *why = truce_sender_done(run.snd) < run.n
-				      ? truce_handshake_watch_failure(hw, curve_on)
-				      : NULL;
+		                      ? truce_handshake_watch_failure(hw, curve_on)
+		                      : NULL;
 		if (why != NULL)
 			fprintf(stderr, "truce collect: %s\n", why);
 	}

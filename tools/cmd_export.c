@@ -41,7 +41,7 @@ typedef struct export_opts {
 typedef int (*record_fn)(void *ctx, const ProtobufCMessage *m);
 
 typedef struct record_source {
-	truce_txn *txn;	   /* --data */
+	truce_txn *txn;    /* --data */
 	truce_qclient *qc; /* --connect */
 } record_source;
 
@@ -57,7 +57,7 @@ static int scan_unpack(void *vctx, uint64_t seq, truce_bytes val)
 	ProtobufCMessage *m = protobuf_c_message_unpack(sc->desc, NULL, val.len, val.data);
 	if (m == NULL) {
 		fprintf(stderr, "truce export: record %llu does not decode\n",
-			(unsigned long long)seq);
+		        (unsigned long long)seq);
 		return TRUCE_ECORRUPT;
 	}
 	int rc = sc->fn(sc->ctx, m);
@@ -66,7 +66,7 @@ static int scan_unpack(void *vctx, uint64_t seq, truce_bytes val)
 }
 
 static int remote_chunk(record_source *src, Truce__V1__QueryRequest__Kind kind, uint64_t from,
-			record_fn fn, void *ctx, uint64_t *next)
+                        record_fn fn, void *ctx, uint64_t *next)
 {
 	Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
 	rq.has_kind = rq.has_from_seq = 1;
@@ -83,21 +83,20 @@ static int remote_chunk(record_source *src, Truce__V1__QueryRequest__Kind kind, 
 	}
 	*next = 0;
 	size_t n = kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS      ? r->n_claims
-		   : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS ? r->n_incidents
-								       : r->n_articles;
+	           : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS ? r->n_incidents
+	                                                               : r->n_articles;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		const ProtobufCMessage *m =
-		    kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS ? &r->claims[i]->base
-		    : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS
-			? &r->incidents[i]->base
-			: &r->articles[i]->base;
+		    kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS      ? &r->claims[i]->base
+		    : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS ? &r->incidents[i]->base
+		                                                        : &r->articles[i]->base;
 		rc = fn(ctx, m);
 	}
 	if (rc == 0 && r->more && n > 0) {
-		uint64_t last = kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS ? r->claims[n - 1]->id
-				: kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS
-				    ? r->incidents[n - 1]->id
-				    : from + n - 1;
+		uint64_t last =
+		    kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS      ? r->claims[n - 1]->id
+		    : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS ? r->incidents[n - 1]->id
+		                                                        : from + n - 1;
 		*next = last + 1;
 	}
 	truce__v1__query_reply__free_unpacked(r, NULL);
@@ -169,7 +168,8 @@ static int incident_passes(const export_opts *o, const Truce__V1__Incident *inc)
 	}
 	if (o->date_from && (inc->date_last == NULL || strcmp(inc->date_last, o->date_from) < 0))
 		return 0;
-	return !(o->date_to && (inc->date_first == NULL || strcmp(inc->date_first, o->date_to) > 0));
+	return !(o->date_to &&
+	         (inc->date_first == NULL || strcmp(inc->date_first, o->date_to) > 0));
 }
 
 static void csv_field(const char *s, int last)
@@ -215,9 +215,9 @@ static int print_claim(void *vctx, const ProtobufCMessage *m)
 		print_json_line(j);
 		json_decref(j);
 	} else if (o->format == FORMAT_CSV) {
-		const char *f[] = {id,		  c->conflict,	c->claimant, c->accused, c->event_date,
-				   c->location, k,		w,	     c->source,	 inc,
-				   c->evidence};
+		const char *f[] = {id,          c->conflict, c->claimant, c->accused, c->event_date,
+		                   c->location, k,           w,           c->source,  inc,
+		                   c->evidence};
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			csv_field(f[i], i + 1 == sizeof(f) / sizeof(f[0]));
 	} else {
@@ -255,14 +255,22 @@ static int print_incident(void *vctx, const ProtobufCMessage *m)
 		print_json_line(j);
 		json_decref(j);
 	} else if (o->format == FORMAT_CSV) {
-		const char *f[] = {id,	    inc->key, inc->conflict, inc->date_first, inc->date_last,
-				   k,	    w,	      nsrc,	     inc->n_places ? inc->places[0] : ""};
+		const char *f[] = {id,
+		                   inc->key,
+		                   inc->conflict,
+		                   inc->date_first,
+		                   inc->date_last,
+		                   k,
+		                   w,
+		                   nsrc,
+		                   inc->n_places ? inc->places[0] : ""};
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			csv_field(f[i], i + 1 == sizeof(f) / sizeof(f[0]));
 	} else {
 		printf("%-6s %-28.28s %-10s %-10s %8s %8s %4s  %s\n", id, inc->key ? inc->key : "-",
-		       inc->date_first ? inc->date_first : "-", inc->date_last ? inc->date_last : "-",
-		       k, w, nsrc, inc->n_places ? inc->places[0] : "-");
+		       inc->date_first ? inc->date_first : "-",
+		       inc->date_last ? inc->date_last : "-", k, w, nsrc,
+		       inc->n_places ? inc->places[0] : "-");
 	}
 	return 0;
 }
@@ -273,8 +281,8 @@ static void print_header(const export_opts *o)
 	int inc = o->what == EXPORT_INCIDENTS;
 	if (o->format == FORMAT_CSV)
 		puts(inc ? "id,key,conflict,date_first,date_last,killed,wounded,sources,place"
-			 : "id,conflict,claimant,accused,event_date,location,killed,wounded,source,"
-			   "incident,evidence");
+		         : "id,conflict,claimant,accused,event_date,location,killed,wounded,source,"
+		           "incident,evidence");
 	else if (o->format == FORMAT_TABLE && inc)
 		printf("%-6s %-28s %-10s %-10s %8s %8s %4s  %s\n", "ID", "KEY", "FIRST", "LAST",
 		       "KILLED", "WOUNDED", "SRC", "PLACE");
@@ -383,22 +391,22 @@ static int export_scoring(record_source *src)
 
 static void export_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: truce export --data DIR | --connect QUERY_EP [OPTIONS]\n"
-		"       truce query  (the same command)\n\n"
-		"Claims or incidents with filters: a table on a terminal, JSON Lines or CSV.\n\n"
-		"  --data DIR          read a data directory (read-only, safe while truced runs)\n"
-		"  --connect EP        ask a running truced's query socket\n"
-		"  --incidents         incidents instead of claims\n"
-		"  --format F          table | jsonl | csv (default: table on a terminal, else jsonl)\n"
-		"  --scoring           one line per article in the scoring format of\n"
-		"                      ANNOTATION.md, with incident ids (filters do not apply)\n"
-		"  --conflict NAME     e.g. karabakh, donbas, kashmir, gaza\n"
-		"  --party CODE        claimant or accused (incidents: any party), e.g. AZE\n"
-		"  --from-date D       event date >= D (YYYY-MM-DD)\n"
-		"  --to-date D         event date <= D\n"
-		TRUCE_KEY_USAGE
-		"  -h, --help          this text\n");
+	fprintf(
+	    f,
+	    "usage: truce export --data DIR | --connect QUERY_EP [OPTIONS]\n"
+	    "       truce query  (the same command)\n\n"
+	    "Claims or incidents with filters: a table on a terminal, JSON Lines or CSV.\n\n"
+	    "  --data DIR          read a data directory (read-only, safe while truced runs)\n"
+	    "  --connect EP        ask a running truced's query socket\n"
+	    "  --incidents         incidents instead of claims\n"
+	    "  --format F          table | jsonl | csv (default: table on a terminal, else jsonl)\n"
+	    "  --scoring           one line per article in the scoring format of\n"
+	    "                      ANNOTATION.md, with incident ids (filters do not apply)\n"
+	    "  --conflict NAME     e.g. karabakh, donbas, kashmir, gaza\n"
+	    "  --party CODE        claimant or accused (incidents: any party), e.g. AZE\n"
+	    "  --from-date D       event date >= D (YYYY-MM-DD)\n"
+	    "  --to-date D         event date <= D\n" TRUCE_KEY_USAGE
+	    "  -h, --help          this text\n");
 }
 
 static int parse_format(const char *s, enum export_format *f)
@@ -415,12 +423,18 @@ static int parse_format(const char *s, enum export_format *f)
 static int parse_export_args(int argc, char **argv, export_opts *o)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},	 {"connect", required_argument, NULL, 'c'},
-	    {"incidents", no_argument, NULL, 'I'},	 {"claims", no_argument, NULL, 'C'},
-	    {"format", required_argument, NULL, 'f'},	 {"scoring", no_argument, NULL, 'S'},
-	    {"conflict", required_argument, NULL, 'k'}, {"party", required_argument, NULL, 'p'},
-	    {"from-date", required_argument, NULL, 'F'}, {"to-date", required_argument, NULL, 'T'},
-	    {"help", no_argument, NULL, 'h'},		 TRUCE_KEY_OPTIONS,
+	    {"data", required_argument, NULL, 'd'},
+	    {"connect", required_argument, NULL, 'c'},
+	    {"incidents", no_argument, NULL, 'I'},
+	    {"claims", no_argument, NULL, 'C'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"scoring", no_argument, NULL, 'S'},
+	    {"conflict", required_argument, NULL, 'k'},
+	    {"party", required_argument, NULL, 'p'},
+	    {"from-date", required_argument, NULL, 'F'},
+	    {"to-date", required_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},
+	    TRUCE_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -455,7 +469,7 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 		return truce_usage_error("export", "give exactly one of --data DIR, --connect EP");
 	if ((o->keys.server_key == NULL) != (o->keys.secret == NULL))
 		return truce_usage_error("export", "CURVE needs both --curve-server-key and "
-						   "--curve-secret");
+		                                   "--curve-secret");
 	if (o->format == FORMAT_AUTO)
 		o->format = isatty(STDOUT_FILENO) ? FORMAT_TABLE : FORMAT_JSONL;
 	return 0;

@@ -56,18 +56,17 @@ static int extract_one(void *vctx, const truce_input_article *a)
 
 static void extract_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: truce extract [OPTIONS] FILE... | -\n"
-		"       truce extract [OPTIONS] --jsonl CORPUS.jsonl\n\n"
-		"Extracts violation claims offline and prints one JSON object per article\n"
-		"in the scoring format of ANNOTATION.md.\n\n"
-		"  --jsonl FILE        read articles in the corpus JSON Lines format\n"
-		"  --published DATE    publication date (YYYY-MM-DD) for single files\n"
-		"  --source NAME       outlet name for single files\n"
-		"  --url URL           URL for single files\n"
-		"  --rules DIR         rule data directory (default: built-in rules)\n"
-		"  -q, --quiet         no summary on stderr\n"
-		"  -h, --help          this text\n");
+	fprintf(f, "usage: truce extract [OPTIONS] FILE... | -\n"
+	           "       truce extract [OPTIONS] --jsonl CORPUS.jsonl\n\n"
+	           "Extracts violation claims offline and prints one JSON object per article\n"
+	           "in the scoring format of ANNOTATION.md.\n\n"
+	           "  --jsonl FILE        read articles in the corpus JSON Lines format\n"
+	           "  --published DATE    publication date (YYYY-MM-DD) for single files\n"
+	           "  --source NAME       outlet name for single files\n"
+	           "  --url URL           URL for single files\n"
+	           "  --rules DIR         rule data directory (default: built-in rules)\n"
+	           "  -q, --quiet         no summary on stderr\n"
+	           "  -h, --help          this text\n");
 }
 
 int truce_cmd_extract(int argc, char **argv)
@@ -84,29 +83,14 @@ int truce_cmd_extract(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			jsonl = optarg;
-			break;
-		case 'p':
-			d.published = optarg;
-			break;
-		case 's':
-			d.source = optarg;
-			break;
-		case 'u':
-			d.url = optarg;
-			break;
-		case 'r':
-			rules_dir = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			extract_usage(stdout);
-			return TRUCE_EXIT_OK;
-		default:
-			return truce_usage_error("extract", "unknown option");
+		case 'j': jsonl = optarg; break;
+		case 'p': d.published = optarg; break;
+		case 's': d.source = optarg; break;
+		case 'u': d.url = optarg; break;
+		case 'r': rules_dir = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': extract_usage(stdout); return TRUCE_EXIT_OK;
+		default: return truce_usage_error("extract", "unknown option");
 		}
 	}
 	if (jsonl == NULL && optind >= argc)
@@ -115,10 +99,10 @@ int truce_cmd_extract(int argc, char **argv)
 	truce_rules *rules = NULL;
 	char err[256] = "";
 	int rc = rules_dir != NULL ? truce_rules_load_dir(rules_dir, &rules, err, sizeof(err))
-				   : truce_rules_load_default(&rules);
+	                           : truce_rules_load_default(&rules);
 	if (rc != 0) {
 		fprintf(stderr, "truce extract: cannot load rules: %s %s\n", truce_strerror(rc),
-			err);
+		        err);
 		return TRUCE_EXIT_IO;
 	}
 	struct extract_ctx ctx = {.rules = rules};
@@ -139,8 +123,8 @@ int truce_cmd_extract(int argc, char **argv)
 		}
 	}
 	if (!quiet)
-		fprintf(stderr, "truce extract: %zu articles, %zu claims (rules %s)\n", ctx.articles,
-			ctx.claims, truce_rules_version(rules));
+		fprintf(stderr, "truce extract: %zu articles, %zu claims (rules %s)\n",
+		        ctx.articles, ctx.claims, truce_rules_version(rules));
 	if (ctx.failed > 0 && exit_code == TRUCE_EXIT_OK)
 		exit_code = TRUCE_EXIT_FAIL;
 	truce_rules_free(rules);

@@ -46,17 +46,10 @@ int truce_cmd_keygen(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'f':
-			force = 1;
-			break;
-		case 'h':
-			keygen_usage(stdout);
-			return TRUCE_EXIT_OK;
-		default:
-			return truce_usage_error("keygen", "unknown option");
+		case 'o': out = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': keygen_usage(stdout); return TRUCE_EXIT_OK;
+		default: return truce_usage_error("keygen", "unknown option");
 		}
 	}
 	if (optind < argc)

@@ -449,12 +449,8 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 	optind = 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd':
-			o->data = optarg;
-			break;
-		case 'c':
-			o->connect = optarg;
-			break;
+		case 'd': o->data = optarg; break;
+		case 'c': o->connect = optarg; break;
 		case 'f':
 		case 't':
 			if (truce_parse_u64(optarg, &v) != 0)
@@ -478,12 +474,8 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 			o->ranged = 1;
 			break;
 		}
-		case 'C':
-			o->claims = 1;
-			break;
-		case 'E':
-			o->events = 1;
-			break;
+		case 'C': o->claims = 1; break;
+		case 'E': o->events = 1; break;
 		case 'F':
 			if (strcmp(optarg, "table") == 0)
 				o->format = REPLAY_TABLE;
@@ -492,21 +484,11 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 			else
 				return truce_usage_error("replay", "--format table|jsonl");
 			break;
-		case 'J':
-			o->format = REPLAY_JSONL;
-			break;
-		case 'V':
-			rc = set_mode(mode, MODE_VERIFY);
-			break;
-		case 'R':
-			rc = set_mode(mode, MODE_REPARSE);
-			break;
-		case 'r':
-			o->rules_dir = optarg;
-			break;
-		case 'D':
-			o->diff = 1;
-			break;
+		case 'J': o->format = REPLAY_JSONL; break;
+		case 'V': rc = set_mode(mode, MODE_VERIFY); break;
+		case 'R': rc = set_mode(mode, MODE_REPARSE); break;
+		case 'r': o->rules_dir = optarg; break;
+		case 'D': o->diff = 1; break;
 		case 'P':
 			o->publish = optarg;
 			rc = set_mode(mode, MODE_PUBLISH);
@@ -535,15 +517,9 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 			o->export_path = optarg;
 			rc = set_mode(mode, MODE_EXPORT);
 			break;
-		case 'Q':
-			rc = set_mode(mode, MODE_QUARANTINE);
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'h':
-			replay_usage(stdout);
-			return -1;
+		case 'Q': rc = set_mode(mode, MODE_QUARANTINE); break;
+		case 'q': o->quiet = 1; break;
+		case 'h': replay_usage(stdout); return -1;
 		default:
 			if (truce_key_args_take(&o->keys, c, optarg))
 				break;
@@ -604,24 +580,12 @@ int truce_cmd_replay(int argc, char **argv)
 		return TRUCE_EXIT_IO;
 	}
 	switch (mode) {
-	case MODE_QUARANTINE:
-		rc = run_quarantine(&o, src);
-		break;
-	case MODE_VERIFY:
-		rc = replay_verify(&o, src);
-		break;
-	case MODE_REPARSE:
-		rc = replay_reparse(&o, src);
-		break;
-	case MODE_PUBLISH:
-		rc = replay_publish(&o, src);
-		break;
-	case MODE_EXPORT:
-		rc = run_print(&o, src, 1);
-		break;
-	default:
-		rc = run_print(&o, src, 0);
-		break;
+	case MODE_QUARANTINE: rc = run_quarantine(&o, src); break;
+	case MODE_VERIFY: rc = replay_verify(&o, src); break;
+	case MODE_REPARSE: rc = replay_reparse(&o, src); break;
+	case MODE_PUBLISH: rc = replay_publish(&o, src); break;
+	case MODE_EXPORT: rc = run_print(&o, src, 1); break;
+	default: rc = run_print(&o, src, 0); break;
 	}
 	replay_src_close(src);
 	truce_client_keys_clear(&keys);

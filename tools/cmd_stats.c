@@ -15,13 +15,13 @@
 
 static void stats_usage(FILE *f)
 {
-	fprintf(f, "usage: truce stats [--connect QUERY_ENDPOINT] [--json] [--timeout MS]\n\n"
-		   "Counts and sequence numbers of a running truced.\n\n"
-		   "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
-		   "  --json         one JSON object\n"
-		   "  --timeout MS   how long to wait for the daemon (default 5000)\n"
-		   TRUCE_KEY_USAGE
-		   "  -h, --help     this text\n");
+	fprintf(f,
+	        "usage: truce stats [--connect QUERY_ENDPOINT] [--json] [--timeout MS]\n\n"
+	        "Counts and sequence numbers of a running truced.\n\n"
+	        "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
+	        "  --json         one JSON object\n"
+	        "  --timeout MS   how long to wait for the daemon (default 5000)\n" TRUCE_KEY_USAGE
+	        "  -h, --help     this text\n");
 }
 
 static void print_stats(const Truce__V1__Stats *s, int as_json)
@@ -30,13 +30,13 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 	if (s->chain_head.len == TRUCE_HASH_LEN)
 		truce_hex(s->chain_head.data, TRUCE_HASH_LEN, head);
 	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:s}", "articles",
-			      (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
-			      (json_int_t)s->incidents, "events", (json_int_t)s->events,
-			      "quarantined", (json_int_t)s->quarantined, "last_article_seq",
-			      (json_int_t)s->last_article_seq, "last_event_seq",
-			      (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
-			      "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
-			      s->extractor_version ? s->extractor_version : "");
+	                      (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
+	                      (json_int_t)s->incidents, "events", (json_int_t)s->events,
+	                      "quarantined", (json_int_t)s->quarantined, "last_article_seq",
+	                      (json_int_t)s->last_article_seq, "last_event_seq",
+	                      (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
+	                      "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
+	                      s->extractor_version ? s->extractor_version : "");
 	if (as_json) {
 		char *str = json_dumps(j, JSON_COMPACT);
 		if (str != NULL)
@@ -52,7 +52,8 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 			else if (json_is_real(v))
 				printf("%-17s %.1f\n", key, json_real_value(v));
 			else
-				printf("%-17s %" JSON_INTEGER_FORMAT "\n", key, json_integer_value(v));
+				printf("%-17s %" JSON_INTEGER_FORMAT "\n", key,
+				       json_integer_value(v));
 		}
 	}
 	json_decref(j);
@@ -61,8 +62,10 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 int truce_cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"connect", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-	    {"timeout", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+	    {"connect", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},
 	    TRUCE_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};

@@ -57,11 +57,11 @@ typedef struct watch_run {
 	void *ctx;
 	void *sub;
 	void *q;
-	truce_client_keys keys; /* kept for the query socket's reconnects */
+	truce_client_keys keys;    /* kept for the query socket's reconnects */
 	truce_handshake_watch *hw; /* the SUB socket's handshakes, for diagnostics */
-	const char *said;	   /* the refusal last reported */
-	uint64_t last;	/* last seq handled (printed or filtered out) */
-	int have_last;	/* whether last means anything yet */
+	const char *said;          /* the refusal last reported */
+	uint64_t last;             /* last seq handled (printed or filtered out) */
+	int have_last;             /* whether last means anything yet */
 	uint64_t printed;
 } watch_run;
 
@@ -89,7 +89,7 @@ static void print_readable(const Truce__V1__Event *ev)
 	const Truce__V1__Incident *inc = ev->incident;
 	printf("#%llu %-18s ", (unsigned long long)ev->seq, truce_event_type_name(ev->type));
 	if (inc != NULL && (ev->type == TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW ||
-			    ev->type == TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE)) {
+	                    ev->type == TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE)) {
 		printf("incident %llu %s | %zu source(s)", (unsigned long long)inc->id,
 		       inc->key ? inc->key : "", inc->n_sources);
 		if (inc->has_killed_low)
@@ -198,7 +198,8 @@ static Truce__V1__QueryReply *query_events(watch_run *w, uint64_t after)
 	Truce__V1__QueryReply *r = NULL;
 	while (zmq_msg_recv(&m, w->q, 0) >= 0) {
 		if (!zmq_msg_more(&m)) {
-			r = truce__v1__query_reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+			r = truce__v1__query_reply__unpack(NULL, zmq_msg_size(&m),
+			                                   zmq_msg_data(&m));
 			break;
 		}
 	}
@@ -225,7 +226,7 @@ static int backfill(watch_run *w, uint64_t upto)
 		}
 		if (!r->ok) {
 			fprintf(stderr, "truce watch: query failed: %s\n",
-				r->error ? r->error : "?");
+			        r->error ? r->error : "?");
 			truce__v1__query_reply__free_unpacked(r, NULL);
 			return -1;
 		}
@@ -268,7 +269,7 @@ static int live_loop(watch_run *w)
 		zmq_msg_init(&topic);
 		zmq_msg_init(&body);
 		int ok = zmq_msg_recv(&topic, w->sub, 0) >= 0 && zmq_msg_more(&topic) &&
-			 zmq_msg_recv(&body, w->sub, 0) >= 0;
+		         zmq_msg_recv(&body, w->sub, 0) >= 0;
 		Truce__V1__Event *ev =
 		    ok ? truce__v1__event__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body))
 		       : NULL;
@@ -279,7 +280,7 @@ static int live_loop(watch_run *w)
 		int done = 0;
 		if (w->have_last && ev->seq > w->last + 1 && w->q != NULL) {
 			fprintf(stderr, "truce watch: events %llu..%llu missed live, backfilling\n",
-				(unsigned long long)w->last + 1, (unsigned long long)ev->seq - 1);
+			        (unsigned long long)w->last + 1, (unsigned long long)ev->seq - 1);
 			done = backfill(w, ev->seq - 1) == 1; /* fill the hole first */
 		}
 		if (!done)
@@ -293,24 +294,22 @@ static int live_loop(watch_run *w)
 
 static void watch_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: truce watch [OPTIONS]\n\n"
-		"Prints violation alerts as truced publishes them. With --since or --state it\n"
-		"first prints every stored event after that seq, then continues live, with no\n"
-		"duplicate and no hole (holes are filled from the query socket).\n\n"
-		"  --connect EP     truced PUB endpoint (default " DEFAULT_PUB ")\n"
-		"  --query EP       truced query endpoint (default " DEFAULT_QUERY ")\n"
-		"  --topic PREFIX   only events whose topic starts with PREFIX (repeatable),\n"
-		"                   e.g. claim.new. | claim.new.karabakh. | incident.\n"
-		"  --since N        start after event seq N (0 = from the first event)\n"
-		"  --state FILE     remember the last seq in FILE and resume after it\n"
-		"  --count N        exit after printing N events\n"
-		"  --no-backfill    live events only; never ask the query socket\n"
-		"  --hwm N          live events queued here before ZeroMQ drops them\n"
-		"                   (default 100000; dropped events are backfilled)\n"
-		"  --json           one JSON object per event\n"
-		TRUCE_KEY_USAGE
-		"  -h, --help       this text\n");
+	fprintf(f, "usage: truce watch [OPTIONS]\n\n"
+	           "Prints violation alerts as truced publishes them. With --since or --state it\n"
+	           "first prints every stored event after that seq, then continues live, with no\n"
+	           "duplicate and no hole (holes are filled from the query socket).\n\n"
+	           "  --connect EP     truced PUB endpoint (default " DEFAULT_PUB ")\n"
+	           "  --query EP       truced query endpoint (default " DEFAULT_QUERY ")\n"
+	           "  --topic PREFIX   only events whose topic starts with PREFIX (repeatable),\n"
+	           "                   e.g. claim.new. | claim.new.karabakh. | incident.\n"
+	           "  --since N        start after event seq N (0 = from the first event)\n"
+	           "  --state FILE     remember the last seq in FILE and resume after it\n"
+	           "  --count N        exit after printing N events\n"
+	           "  --no-backfill    live events only; never ask the query socket\n"
+	           "  --hwm N          live events queued here before ZeroMQ drops them\n"
+	           "                   (default 100000; dropped events are backfilled)\n"
+	           "  --json           one JSON object per event\n" TRUCE_KEY_USAGE
+	           "  -h, --help       this text\n");
 }
 
 static int read_state(watch_opts *o)
@@ -335,12 +334,17 @@ static int read_state(watch_opts *o)
 static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfill)
 {
 	static const struct option opts[] = {
-	    {"connect", required_argument, NULL, 'c'}, {"query", required_argument, NULL, 'Q'},
-	    {"topic", required_argument, NULL, 't'},   {"since", required_argument, NULL, 's'},
-	    {"state", required_argument, NULL, 'S'},   {"count", required_argument, NULL, 'n'},
-	    {"json", no_argument, NULL, 'j'},	       {"no-backfill", no_argument, NULL, 'N'},
+	    {"connect", required_argument, NULL, 'c'},
+	    {"query", required_argument, NULL, 'Q'},
+	    {"topic", required_argument, NULL, 't'},
+	    {"since", required_argument, NULL, 's'},
+	    {"state", required_argument, NULL, 'S'},
+	    {"count", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"no-backfill", no_argument, NULL, 'N'},
 	    {"hwm", required_argument, NULL, 'H'},
-	    {"help", no_argument, NULL, 'h'},	       TRUCE_KEY_OPTIONS,
+	    {"help", no_argument, NULL, 'h'},
+	    TRUCE_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -368,7 +372,8 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 				return truce_usage_error("watch", "--count wants a number");
 			break;
 		case 'H':
-			if (truce_parse_u64(optarg, &o->hwm) != 0 || o->hwm == 0 || o->hwm > INT_MAX)
+			if (truce_parse_u64(optarg, &o->hwm) != 0 || o->hwm == 0 ||
+			    o->hwm > INT_MAX)
 				return truce_usage_error("watch", "--hwm wants a positive number");
 			break;
 		default:
@@ -407,7 +412,7 @@ static int watch_open(watch_run *w, int no_backfill)
 		zmq_setsockopt(w->sub, ZMQ_SUBSCRIBE, "", 0);
 	if (zmq_connect(w->sub, o->connect) != 0) {
 		fprintf(stderr, "truce watch: cannot connect to %s: %s\n", o->connect,
-			zmq_strerror(errno));
+		        zmq_strerror(errno));
 		return TRUCE_EXIT_IO;
 	}
 	if (!no_backfill) {

@@ -68,7 +68,7 @@ static void free_article(truce_input_article *a)
 }
 
 static int jsonl_line(const char *path, size_t lineno, const char *line, size_t len,
-		      truce_input_fn fn, void *ctx, size_t *bad)
+                      truce_input_fn fn, void *ctx, size_t *bad)
 {
 	json_error_t err;
 	json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &err);
@@ -78,7 +78,7 @@ static int jsonl_line(const char *path, size_t lineno, const char *line, size_t 
 	json_t *body = obj ? json_object_get(obj, "body") : NULL;
 	if (!json_is_object(obj) || !json_is_string(body)) {
 		fprintf(stderr, "%s: %s\n", a.where,
-			obj == NULL ? err.text : "not an object with a string \"body\"");
+		        obj == NULL ? err.text : "not an object with a string \"body\"");
 		json_decref(obj);
 		(*bad)++;
 		return 0;
@@ -146,8 +146,7 @@ static const char *base_name(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
-int truce_input_file(const char *path, const truce_input_defaults *d, truce_input_fn fn,
-		     void *ctx)
+int truce_input_file(const char *path, const truce_input_defaults *d, truce_input_fn fn, void *ctx)
 {
 	char *text;
 	size_t len;

@@ -14,9 +14,9 @@ struct truce_qclient {
 	void *sock;
 	const char *endpoint;
 	int timeout_ms;
-	truce_client_keys keys; /* off: plain */
+	truce_client_keys keys;    /* off: plain */
 	truce_handshake_watch *hw; /* diagnostics only: may be NULL */
-	const char *failure;	   /* why the last call timed out, if known */
+	const char *failure;       /* why the last call timed out, if known */
 };
 
 static void close_socket(truce_qclient *q)
@@ -54,7 +54,7 @@ int truce_qclient_open(const char *endpoint, int timeout_ms, truce_qclient **out
 }
 
 int truce_qclient_open_keys(const char *endpoint, int timeout_ms, const truce_client_keys *keys,
-			    truce_qclient **out)
+                            truce_qclient **out)
 {
 	truce_qclient *q = calloc(1, sizeof(*q));
 	if (q == NULL)
@@ -85,7 +85,7 @@ void truce_qclient_close(truce_qclient *q)
 }
 
 int truce_qclient_call(truce_qclient *q, const Truce__V1__QueryRequest *rq,
-		       Truce__V1__QueryReply **out)
+                       Truce__V1__QueryReply **out)
 {
 	uint8_t *buf;
 	size_t len;
@@ -93,15 +93,16 @@ int truce_qclient_call(truce_qclient *q, const Truce__V1__QueryRequest *rq,
 	if (rc != 0)
 		return rc;
 	rc = zmq_send(q->sock, "", 0, ZMQ_SNDMORE) < 0 || zmq_send(q->sock, buf, len, 0) < 0
-		 ? TRUCE_ENET
-		 : 0;
+	         ? TRUCE_ENET
+	         : 0;
 	free(buf);
 	zmq_msg_t m;
 	zmq_msg_init(&m);
 	Truce__V1__QueryReply *r = NULL;
 	while (rc == 0 && zmq_msg_recv(&m, q->sock, 0) >= 0) {
 		if (!zmq_msg_more(&m)) {
-			r = truce__v1__query_reply__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+			r = truce__v1__query_reply__unpack(NULL, zmq_msg_size(&m),
+			                                   zmq_msg_data(&m));
 			rc = r != NULL ? 0 : TRUCE_EPROTO;
 			break;
 		}

@@ -15,7 +15,7 @@ int truce_qclient_open(const char *endpoint, int timeout_ms, truce_qclient **out
 /* The same over CURVE when keys is on (truce_client_keys_load); the client
  * keeps a copy for the reconnect after a timeout. NULL keys = plain. */
 int truce_qclient_open_keys(const char *endpoint, int timeout_ms, const truce_client_keys *keys,
-			    truce_qclient **out);
+                            truce_qclient **out);
 void truce_qclient_close(truce_qclient *q);
 
 /*
@@ -25,7 +25,7 @@ void truce_qclient_close(truce_qclient *q);
  * returned as 0: the caller reads its error.
  */
 int truce_qclient_call(truce_qclient *q, const Truce__V1__QueryRequest *rq,
-		       Truce__V1__QueryReply **out);
+                       Truce__V1__QueryReply **out);
 
 /* After TRUCE_ETIMEDOUT: a sentence saying the handshake was refused (and
  * the likely cause), or NULL when the daemon just did not answer. */

@@ -217,7 +217,7 @@ int replay_publish(const replay_opts *o, replay_src *src)
 		code = TRUCE_EXIT_IO;
 	} else if ((rc = publish_run(o, src, &ctx)) != 0) {
 		fprintf(stderr, "truce replay: publishing to %s: %s\n", o->publish,
-			truce_strerror(rc));
+		        truce_strerror(rc));
 		code = TRUCE_EXIT_IO;
 	}
 	if (code == TRUCE_EXIT_OK) {

@@ -251,12 +251,9 @@ const char *truce_send_status_name(const truce_send_item *it)
 	if (it->state != TRUCE_SEND_DONE)
 		return "UNACKED";
 	switch (it->status) {
-	case TRUCE__V1__ACK_STATUS__ACK_STORED:
-		return "STORED";
-	case TRUCE__V1__ACK_STATUS__ACK_DUPLICATE:
-		return "DUPLICATE";
-	default:
-		return "REJECTED";
+	case TRUCE__V1__ACK_STATUS__ACK_STORED: return "STORED";
+	case TRUCE__V1__ACK_STATUS__ACK_DUPLICATE: return "DUPLICATE";
+	default: return "REJECTED";
 	}
 }
 

@@ -15,15 +15,15 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{"collect", truce_cmd_collect, "send articles to truced and wait for durable acks"},
-	{"watch", truce_cmd_watch, "print live violation alerts from truced"},
-	{"replay", truce_cmd_replay, "print the stored articles of a data directory"},
-	{"extract", truce_cmd_extract, "extract violation claims from articles (offline)"},
-	{"export", truce_cmd_export, "claims or incidents with filters; --scoring for the scorer"},
-	{"query", truce_cmd_export, "the same as export"},
-	{"stats", truce_cmd_stats, "counts and sequence numbers of a running truced"},
-	{"keygen", truce_cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
-	{"bench", truce_cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"collect", truce_cmd_collect, "send articles to truced and wait for durable acks"},
+    {"watch", truce_cmd_watch, "print live violation alerts from truced"},
+    {"replay", truce_cmd_replay, "print the stored articles of a data directory"},
+    {"extract", truce_cmd_extract, "extract violation claims from articles (offline)"},
+    {"export", truce_cmd_export, "claims or incidents with filters; --scoring for the scorer"},
+    {"query", truce_cmd_export, "the same as export"},
+    {"stats", truce_cmd_stats, "counts and sequence numbers of a running truced"},
+    {"keygen", truce_cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
+    {"bench", truce_cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
 };
 
 static void usage(FILE *f)

@@ -325,8 +325,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			d = c;
 			break;
 		}
-		default:
-			break;
+		default: break;
 		}
 		if (d.y)
 			out[n++] = d;

@@ -54,8 +54,7 @@ static const char *fold(utf8proc_int32_t cp)
 	case 0x201A:
 	case 0x201B:
 	case 0x2032:
-	case 0x02BC:
-		return "'";
+	case 0x02BC: return "'";
 	case 0x201C:
 	case 0x201D:
 	case 0x201E:
@@ -64,8 +63,7 @@ static const char *fold(utf8proc_int32_t cp)
 	case 0x00BB:
 	case 0x2033:
 	case 0x2039:
-	case 0x203A:
-		return "\"";
+	case 0x203A: return "\"";
 	case 0x2010:
 	case 0x2011:
 	case 0x2012:
@@ -73,26 +71,20 @@ static const char *fold(utf8proc_int32_t cp)
 	case 0x2014:
 	case 0x2015:
 	case 0x2212:
-	case 0x00AD:
-		return "-";
-	case 0x2026:
-		return "...";
+	case 0x00AD: return "-";
+	case 0x2026: return "...";
 	case 0x2022:
 	case 0x25CF:
 	case 0x25AA:
-	case 0x2023:
-		return "*";
+	case 0x2023: return "*";
 	case 0x200B:
 	case 0x200C:
 	case 0x200D:
 	case 0x2060:
-	case 0xFEFF:
-		return "";
+	case 0xFEFF: return "";
 	case 0x2028:
-	case 0x2029:
-		return "\n";
-	default:
-		break;
+	case 0x2029: return "\n";
+	default: break;
 	}
 	if (cp == ' ')
 		return " ";

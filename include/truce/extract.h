@@ -46,17 +46,17 @@ typedef struct truce_article_in {
 #define TRUCE_NONE (-1) /* killed/wounded not stated */
 
 typedef struct truce_claim {
-	char claimant[TRUCE_PARTY_MAX];     /* party code, never empty */
-	char accused[TRUCE_PARTY_MAX];      /* party code; "" = blames nobody */
-	char event_date[TRUCE_DATE_MAX];    /* YYYY-MM-DD; "" = unknown */
-	char location[TRUCE_PLACE_MAX];     /* most specific place; "" = none */
-	char conflict[TRUCE_CONFLICT_MAX];  /* e.g. "karabakh"; "" = unknown */
-	int killed;                         /* TRUCE_NONE when not stated */
-	int wounded;                        /* TRUCE_NONE when not stated */
-	char *evidence;                     /* the sentence, malloc'd UTF-8 */
-	size_t evidence_start;              /* byte offsets into body */
+	char claimant[TRUCE_PARTY_MAX];    /* party code, never empty */
+	char accused[TRUCE_PARTY_MAX];     /* party code; "" = blames nobody */
+	char event_date[TRUCE_DATE_MAX];   /* YYYY-MM-DD; "" = unknown */
+	char location[TRUCE_PLACE_MAX];    /* most specific place; "" = none */
+	char conflict[TRUCE_CONFLICT_MAX]; /* e.g. "karabakh"; "" = unknown */
+	int killed;                        /* TRUCE_NONE when not stated */
+	int wounded;                       /* TRUCE_NONE when not stated */
+	char *evidence;                    /* the sentence, malloc'd UTF-8 */
+	size_t evidence_start;             /* byte offsets into body */
 	size_t evidence_end;
-	float confidence;                   /* 0..1 */
+	float confidence; /* 0..1 */
 } truce_claim;
 
 typedef struct truce_claims {
@@ -70,7 +70,7 @@ typedef struct truce_claims {
  * gives zero claims or TRUCE_EUTF8 / TRUCE_ETOOBIG; on error *out is empty.
  */
 int truce_extract_article(const truce_rules *rules, const truce_article_in *article,
-			  truce_claims *out);
+                          truce_claims *out);
 void truce_claims_free(truce_claims *claims);
 
 #endif

@@ -22,7 +22,7 @@ json_t *truce_json_event(const Truce__V1__Event *ev);
 /* A stored article: seq, received (RFC 3339), received_us, collector_id,
  * peer_key, content_key, prev_hash, hash and the article's fields. */
 json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
-				  const Truce__V1__ArticleRecord *rec);
+                                  const Truce__V1__ArticleRecord *rec);
 /* The article alone, in the corpus format of ANNOTATION.md. */
 json_t *truce_json_article(const Truce__V1__Article *a);
 /* "claim.new" etc. */

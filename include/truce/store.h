@@ -68,8 +68,8 @@ typedef struct truce_bytes {
  * TRUCE_ENOTFOUND (read_only and no store there), TRUCE_ECORRUPT (schema
  * version not ours). errbuf (may be NULL) gets a sentence for the user.
  */
-int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out,
-		     char *errbuf, size_t errlen);
+int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out, char *errbuf,
+                     size_t errlen);
 void truce_store_close(truce_store *s);
 
 /* Doubles the map size. Call only with no transaction open in this process. */
@@ -99,7 +99,7 @@ int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data
 typedef int (*truce_scan_fn)(void *ctx, uint64_t seq, truce_bytes val);
 /* Entries with from <= key <= to, in order. */
 int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, truce_scan_fn fn,
-		   void *ctx);
+                   void *ctx);
 
 /* --- the article log ---------------------------------------------------- */
 
@@ -114,7 +114,7 @@ int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint
  * TRUCE_EEXIST when the key is already stored, TRUCE_EINVAL on a seq gap.
  */
 int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
-			     const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN]);
+                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN]);
 
 /* The chain head: the hash of the last article and its seq (zeros and 0 on
  * an empty log). */
@@ -127,7 +127,7 @@ typedef int (*truce_id_fn)(void *ctx, uint64_t id);
 /* Incident ids of a conflict indexed on days from day_from to day_to
  * (YYYY-MM-DD, inclusive), by day then id. */
 int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char *day_from,
-				  const char *day_to, truce_id_fn fn, void *ctx);
+                                  const char *day_to, truce_id_fn fn, void *ctx);
 
 /* --- meta --------------------------------------------------------------- */
 

@@ -28,9 +28,9 @@ enum truce_err {
 	TRUCE_ECORRUPT = -10, /* stored data fails a check */
 	TRUCE_ENET = -11,     /* ZeroMQ socket error */
 	TRUCE_ETIMEDOUT = -12,
-	TRUCE_EUTF8 = -13, /* invalid UTF-8 */
-	TRUCE_EINTR = -14, /* interrupted by a signal */
-	TRUCE_EPERM = -15, /* permission denied */
+	TRUCE_EUTF8 = -13,  /* invalid UTF-8 */
+	TRUCE_EINTR = -14,  /* interrupted by a signal */
+	TRUCE_EPERM = -15,  /* permission denied */
 	TRUCE_ENOSPC = -16, /* the disk (or quota) is full */
 };
 

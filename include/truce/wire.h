@@ -29,7 +29,7 @@ typedef struct truce_limits {
  * body is NUL-terminated one byte past body.len.
  */
 int truce_wire_decode_article(const void *buf, size_t len, const truce_limits *lim,
-			      Truce__V1__Article **out, char *reason, size_t reason_len);
+                              Truce__V1__Article **out, char *reason, size_t reason_len);
 void truce_wire_article_free(Truce__V1__Article *a);
 
 /*

@@ -164,8 +164,7 @@ static int article_span(const uint8_t *p, size_t len, size_t *off, size_t *n)
 			}
 			i += (size_t)v;
 			break;
-		default:
-			return -1;
+		default: return -1;
 		}
 	}
 	return -1;

@@ -146,8 +146,7 @@ typedef struct chain_check {
 static int check_link(void *ctx, uint64_t seq, truce_bytes val)
 {
 	chain_check *c = ctx;
-	Truce__V1__StoredArticle *sa =
-	    truce__v1__stored_article__unpack(NULL, val.len, val.data);
+	Truce__V1__StoredArticle *sa = truce__v1__stored_article__unpack(NULL, val.len, val.data);
 	assert_non_null(sa);
 	assert_int_equal(sa->prev_hash.len, TRUCE_HASH_LEN);
 	assert_memory_equal(sa->prev_hash.data, c->prev, TRUCE_HASH_LEN);
@@ -175,9 +174,9 @@ static void test_hash_chain(void **state)
 		assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
 		uint8_t key[TRUCE_HASH_LEN];
 		key_of(names[i], key);
-		assert_int_equal(truce_txn_article_append(t, i + 1, key, names[i],
-							  strlen(names[i]), last_hash),
-				 0);
+		assert_int_equal(
+		    truce_txn_article_append(t, i + 1, key, names[i], strlen(names[i]), last_hash),
+		    0);
 		assert_int_equal(truce_txn_commit(t), 0);
 	}
 	truce_txn *t;
@@ -298,7 +297,7 @@ static void test_read_only_missing_store(void **state)
 	truce_store *st = NULL;
 	char err[256] = "";
 	assert_int_equal(truce_store_open("/nonexistent/truce/dir", &ro, &st, err, sizeof(err)),
-			 TRUCE_ENOTFOUND);
+	                 TRUCE_ENOTFOUND);
 	assert_null(st);
 	assert_true(strlen(err) > 0);
 }
@@ -326,8 +325,8 @@ static void test_incident_index(void **state)
 	uint64_t seen[16] = {0};
 	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
 	assert_int_equal(truce_txn_incident_index_scan(t, "karabakh", "2022-08-01", "2022-08-10",
-						       collect_id, seen),
-			 0);
+	                                               collect_id, seen),
+	                 0);
 	/* Same id twice on one day is indexed once; other conflicts (even
 	 * one whose name extends this one) and other days stay out. */
 	assert_int_equal(seen[0], 2);
@@ -394,7 +393,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_quarantine_and_scan_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_second_writer_refused_reader_allowed, setup,
-					    teardown),
+	                                    teardown),
 	    cmocka_unit_test(test_read_only_missing_store),
 	    cmocka_unit_test_setup_teardown(test_incident_index, setup, teardown),
 	    cmocka_unit_test(test_map_grows_when_full),

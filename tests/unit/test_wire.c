@@ -16,8 +16,7 @@
 static const truce_limits lim = {.max_message = 1 << 20, .max_body = 1000};
 
 /* Packs an Article with the given body (NULL = no body) and published. */
-static uint8_t *pack_article(const char *body, size_t body_len, const char *published,
-			     size_t *len)
+static uint8_t *pack_article(const char *body, size_t body_len, const char *published, size_t *len)
 {
 	Truce__V1__Article a = TRUCE__V1__ARTICLE__INIT;
 	a.id = "t1";
@@ -86,21 +85,21 @@ static void test_garbage(void **state)
 	char reason[TRUCE_REASON_MAX];
 	Truce__V1__Article *a = NULL;
 	const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
-	assert_int_equal(truce_wire_decode_article(junk, sizeof(junk), &lim, &a, reason,
-						   sizeof(reason)),
-			 TRUCE_EPROTO);
+	assert_int_equal(
+	    truce_wire_decode_article(junk, sizeof(junk), &lim, &a, reason, sizeof(reason)),
+	    TRUCE_EPROTO);
 	assert_null(a);
 	assert_int_equal(truce_wire_decode_article(junk, 0, &lim, &a, reason, sizeof(reason)),
-			 TRUCE_EPROTO);
+	                 TRUCE_EPROTO);
 	truce_limits small = {.max_message = 3, .max_body = 10};
-	assert_int_equal(truce_wire_decode_article(junk, sizeof(junk), &small, &a, reason,
-						   sizeof(reason)),
-			 TRUCE_ETOOBIG);
+	assert_int_equal(
+	    truce_wire_decode_article(junk, sizeof(junk), &small, &a, reason, sizeof(reason)),
+	    TRUCE_ETOOBIG);
 	/* A body field whose length runs past the end. */
 	const uint8_t trunc[] = {0x32, 0x20, 'a', 'b', 'c'};
-	assert_int_equal(truce_wire_decode_article(trunc, sizeof(trunc), &lim, &a, reason,
-						   sizeof(reason)),
-			 TRUCE_EPROTO);
+	assert_int_equal(
+	    truce_wire_decode_article(trunc, sizeof(trunc), &lim, &a, reason, sizeof(reason)),
+	    TRUCE_EPROTO);
 }
 
 static void key_of(const char *url, const char *body, uint8_t key[TRUCE_HASH_LEN])
