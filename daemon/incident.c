@@ -298,6 +298,46 @@ static int set_date(char **field, const char *day)
 	return 0;
 }
 
+static int same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The incident's record of the claim's (claimant, accused) pair, or NULL. */
+static Truce__V1__ClaimPair *pair_find(const Truce__V1__Incident *inc, const Truce__V1__Claim *c)
+{
+	for (size_t i = 0; i < inc->n_pairs; i++)
+		if (same_str(inc->pairs[i]->claimant, c->claimant) &&
+		    same_str(inc->pairs[i]->accused, c->accused))
+			return inc->pairs[i];
+	return NULL;
+}
+
+/* Records the claim's pair with its article unless the pair is known; 1 if
+ * added. Kept on the incident so that telling a corroboration needs no
+ * read of the incident's other claims. */
+static int pair_add(Truce__V1__Incident *inc, const Truce__V1__Claim *c)
+{
+	if (pair_find(inc, c) != NULL)
+		return 0;
+	Truce__V1__ClaimPair **nv = realloc(inc->pairs, (inc->n_pairs + 1) * sizeof(*nv));
+	if (nv == NULL)
+		return TRUCE_ENOMEM;
+	inc->pairs = nv;
+	Truce__V1__ClaimPair *p = malloc(sizeof(*p));
+	if (p == NULL)
+		return TRUCE_ENOMEM;
+	truce__v1__claim_pair__init(p);
+	p->claimant = strdup(c->claimant);
+	p->accused = c->accused != NULL ? strdup(c->accused) : NULL;
+	p->has_article_seq = 1;
+	p->article_seq = c->article_seq;
+	inc->pairs[inc->n_pairs++] = p;
+	if (p->claimant == NULL || (c->accused != NULL && p->accused == NULL))
+		return TRUCE_ENOMEM;
+	return 1;
+}
+
 /* Adds the claim to the incident; *changed tells whether an incident.update
  * is due (new source, place or figures). */
 static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *c, long day,
@@ -315,6 +355,9 @@ static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *
 	for (int i = 0; i < 6; i++)
 		if (r[i] < 0)
 			return r[i];
+	int pair = pair_add(inc, c);
+	if (pair < 0)
+		return pair;
 	int fig = add_figure(inc, c);
 	if (fig < 0)
 		return fig;
@@ -348,27 +391,11 @@ static int incident_new(Truce__V1__Incident **out, uint64_t id, const Truce__V1_
 	return inc->conflict != NULL && inc->key != NULL ? 0 : TRUCE_ENOMEM;
 }
 
-/* A claim of the same pair already in the incident from another article? */
-static int is_corroboration(truce_txn *t, const Truce__V1__Incident *inc, const Truce__V1__Claim *c)
+/* The same pair already reported to this incident by another article? */
+static int is_corroboration(const Truce__V1__Incident *inc, const Truce__V1__Claim *c)
 {
-	for (size_t i = 0; i < inc->n_claim_ids; i++) {
-		truce_bytes v;
-		if (inc->claim_ids[i] == c->id ||
-		    truce_txn_get(t, TRUCE_DB_CLAIMS, inc->claim_ids[i], &v) != 0)
-			continue;
-		Truce__V1__Claim *o = truce__v1__claim__unpack(NULL, v.len, v.data);
-		if (o == NULL)
-			continue;
-		int same = o->article_seq != c->article_seq && o->claimant != NULL &&
-		           strcmp(o->claimant, c->claimant) == 0 &&
-		           ((o->accused == NULL && c->accused == NULL) ||
-		            (o->accused != NULL && c->accused != NULL &&
-		             strcmp(o->accused, c->accused) == 0));
-		truce__v1__claim__free_unpacked(o, NULL);
-		if (same)
-			return 1;
-	}
-	return 0;
+	const Truce__V1__ClaimPair *p = pair_find(inc, c);
+	return p != NULL && p->article_seq != c->article_seq;
 }
 
 static int put_packed(truce_txn *t, enum truce_db db, uint64_t id, const ProtobufCMessage *m,
@@ -397,8 +424,8 @@ static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, const 
 	return fn(ctx, &ev);
 }
 
-static int emit_events(truce_txn *t, Truce__V1__Claim *c, Truce__V1__Incident *inc, int is_new,
-                       int changed, truced_event_fn fn, void *ctx)
+static int emit_events(Truce__V1__Claim *c, Truce__V1__Incident *inc, int is_new, int changed,
+                       truced_event_fn fn, void *ctx)
 {
 	const char *conflict = claim_conflict(c);
 	const char *accused = c->accused != NULL ? c->accused : "none";
@@ -408,7 +435,7 @@ static int emit_events(truce_txn *t, Truce__V1__Claim *c, Truce__V1__Incident *i
 		snprintf(topic, sizeof(topic), "incident.new.%s", conflict);
 		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW, topic, c, inc);
 	}
-	int corroborated = !is_new && is_corroboration(t, inc, c);
+	int corroborated = !is_new && is_corroboration(inc, c);
 	snprintf(topic, sizeof(topic), "claim.%s.%s.%s", corroborated ? "corroborated" : "new",
 	         conflict, accused);
 	if (rc == 0)
@@ -454,7 +481,7 @@ int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truce
 			rc = truce_txn_incident_index_add(t, inc->conflict, d, inc->id);
 	}
 	if (rc == 0)
-		rc = emit_events(t, c, inc, is_new, changed, fn, ctx);
+		rc = emit_events(c, inc, is_new, changed, fn, ctx);
 	if (inc != NULL)
 		truce__v1__incident__free_unpacked(inc, NULL);
 	return rc;
