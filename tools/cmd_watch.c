@@ -260,7 +260,16 @@ static int live_loop(watch_run *w)
 			if (w->q != NULL && w->have_last &&
 			    truce_now_us() - quiet_since > (int64_t)IDLE_CATCHUP_MS * 1000) {
 				quiet_since = truce_now_us();
-				if (backfill(w, 0) == 1)
+				uint64_t before = w->last;
+				int done = backfill(w, 0) == 1;
+				if (w->last > before)
+					fprintf(stderr,
+					        "truce watch: events %llu..%llu missed live, "
+					        "backfilling "
+					        "(found while the feed was quiet)\n",
+					        (unsigned long long)before + 1,
+					        (unsigned long long)w->last);
+				if (done)
 					return 0;
 			}
 			continue;

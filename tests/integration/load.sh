@@ -6,7 +6,7 @@
 #   2. A stuck subscriber (SIGSTOPped truce watch, and a raw SUB socket that
 #      never reads) does not stop ingest: the collectors finish; resumed,
 #      the watcher catches up (PUB dropped what it could not queue past
-#      --pub-hwm 1000; the query socket fills the holes) to exactly 1..E.
+#      --pub-hwm N/8; the query socket fills the holes) to exactly 1..E.
 #   3. Back-pressure: truced frozen (SIGSTOP) under a collector with
 #      --window 32: after SIGCONT at most 32 articles are stored beyond those
 #      the collector saw acked; the rest waited in the collector.
@@ -37,7 +37,10 @@ if seqs != want:
 PY
 }
 
-start_daemon --pub-hwm 1000
+# A PUB queue well under the burst's event count (about 2 per article), so the
+# stuck subscriber really loses live events at any TRUCE_LOAD_ARTICLES.
+PUB_HWM=${TRUCE_LOAD_PUB_HWM:-$((N / 8 > 20 ? N / 8 : 20))}
+start_daemon --pub-hwm "$PUB_HWM"
 python3 "$GEN" "$N" "$T/burst" --collectors 2 --overlap 0 --seed 7
 
 # --- 1 + 2: fan-out and stuck subscribers during a burst ----------------------
@@ -114,7 +117,7 @@ check_seqs "$T/stuck.out" "$E" || fail "the resumed subscriber: wrong events"
 grep -q "missed live, backfilling" "$T/stuck.err" \
   || fail "the stuck subscriber lost nothing live, so the query path was not exercised"
 kill -0 "$DAEMON_PID" || fail "daemon died"
-pass "the stuck subscriber, resumed, caught up to 1..$E exactly once: PUB dropped past its high-water mark of 1000, $(grep -c "missed live" "$T/stuck.err") holes filled from the query socket"
+pass "the stuck subscriber, resumed, caught up to 1..$E exactly once: PUB dropped past its high-water mark of $PUB_HWM, $(grep -c "missed live" "$T/stuck.err") holes filled from the query socket"
 for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 
 # --- 3: back-pressure through the ack window -------------------------------
