@@ -157,6 +157,23 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			o->end = exact ? (uint32_t)i : 0;
 			continue;
 		}
+		/* the blanks between words: what fold() makes of them, without
+		 * decoding (one per word, the next commonest byte) */
+		if (b == ' ') {
+			if (!pending_space) {
+				space_off = exact ? (uint32_t)i : 0;
+				pending_space = 1;
+			}
+			i++;
+			continue;
+		}
+		if (b == '\n') {
+			pending_space = 0;
+			if (!at_start)
+				newlines++;
+			i++;
+			continue;
+		}
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
 		                                      (utf8proc_ssize_t)(len - i), &cp);
