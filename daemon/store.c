@@ -498,7 +498,7 @@ int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint
 
 int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *seq)
 {
-	truce_bytes v;
+	truce_bytes v = {NULL, 0};
 	int rc = truce_txn_meta_get(t, "chain_head", &v);
 	if (rc == TRUCE_ENOTFOUND) {
 		memset(head, 0, TRUCE_HASH_LEN);
