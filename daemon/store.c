@@ -450,6 +450,16 @@ int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data
 	return txn_put_flags(t, db, seq, data, len, 0);
 }
 
+/* Ends a cursor scan: the callback's non-zero return wins, running off the
+ * end (MDB_NOTFOUND) is success, any other LMDB code an error. */
+static int scan_end(MDB_cursor *c, int ret, int rc)
+{
+	mdb_cursor_close(c);
+	if (ret != 0)
+		return ret;
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : store_err(rc);
+}
+
 int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, truce_scan_fn fn,
                    void *ctx)
 {
@@ -476,10 +486,7 @@ int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, t
 		if (ret != 0)
 			break;
 	}
-	mdb_cursor_close(c);
-	if (ret != 0)
-		return ret;
-	return rc == MDB_NOTFOUND || rc == 0 ? 0 : store_err(rc);
+	return scan_end(c, ret, rc);
 }
 
 /* ------------------------------------------------------------ article log */
@@ -649,10 +656,7 @@ int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char
 		if (ret != 0)
 			break;
 	}
-	mdb_cursor_close(c);
-	if (ret != 0)
-		return ret;
-	return rc == MDB_NOTFOUND || rc == 0 ? 0 : store_err(rc);
+	return scan_end(c, ret, rc);
 }
 
 /* ------------------------------------------------------------------- meta */
