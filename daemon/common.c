@@ -1,6 +1,9 @@
 /*
- * common.c - error strings shared by every module.
+ * common.c - error strings and error sentences shared by every module.
  */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "truce/truce.h"
 
 const char *truce_strerror(int err)
@@ -25,4 +28,14 @@ const char *truce_strerror(int err)
 	case TRUCE_ENOSPC: return "no space left on device";
 	}
 	return "unknown error";
+}
+
+void truce__errf(char *buf, size_t len, const char *fmt, ...)
+{
+	if (buf == NULL || len == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
 }

@@ -31,19 +31,6 @@
 #define MAX_CANDIDATES 256 /* bounded work per claim */
 #define MAX_ARTICLE_CLAIMS 64
 
-/* Day numbers (days since 1970-01-01) of "YYYY-MM-DD"; 0 on success. */
-static int day_parse(const char *date, long *day)
-{
-	if (truce_date_check(date) != 0)
-		return TRUCE_EINVAL;
-	struct tm tm = {0};
-	tm.tm_year = atoi(date) - 1900;
-	tm.tm_mon = atoi(date + 5) - 1;
-	tm.tm_mday = atoi(date + 8);
-	*day = (long)(timegm(&tm) / 86400);
-	return 0;
-}
-
 static void day_format(long day, char out[11])
 {
 	time_t t = (time_t)day * 86400;
@@ -57,10 +44,10 @@ static long claim_day(const Truce__V1__Claim *c, int64_t now, int *window)
 {
 	long day;
 	*window = WINDOW_DATED;
-	if (c->event_date != NULL && day_parse(c->event_date, &day) == 0)
+	if (c->event_date != NULL && truce_date_day(c->event_date, &day) == 0)
 		return day;
 	*window = WINDOW_UNDATED;
-	if (c->published != NULL && day_parse(c->published, &day) == 0)
+	if (c->published != NULL && truce_date_day(c->published, &day) == 0)
 		return day;
 	return (long)(now / 1000000 / 86400);
 }
@@ -150,7 +137,8 @@ static int fit_score(const Truce__V1__Incident *inc, const Truce__V1__Claim *c, 
 	if (!same_article && !has_claimant && !has_accused)
 		return NO_FIT;
 	long first, last, dist = 0;
-	if (day_parse(inc->date_first, &first) == 0 && day_parse(inc->date_last, &last) == 0)
+	if (truce_date_day(inc->date_first, &first) == 0 &&
+	    truce_date_day(inc->date_last, &last) == 0)
 		dist = day < first ? first - day : day > last ? day - last : 0;
 	/* Index candidates are within a few days by construction; this bounds
 	 * the candidates that come from the claim's own article. */
@@ -363,10 +351,10 @@ static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *
 		return fig;
 	long first, last;
 	int rc = 0;
-	if (inc->date_first == NULL || day_parse(inc->date_first, &first) != 0 || day < first)
+	if (inc->date_first == NULL || truce_date_day(inc->date_first, &first) != 0 || day < first)
 		rc = set_date(&inc->date_first, d);
 	if (rc == 0 &&
-	    (inc->date_last == NULL || day_parse(inc->date_last, &last) != 0 || day > last))
+	    (inc->date_last == NULL || truce_date_day(inc->date_last, &last) != 0 || day > last))
 		rc = set_date(&inc->date_last, d);
 	*changed = r[1] > 0 || r[3] > 0 || fig > 0;
 	return rc;

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,17 +103,6 @@ static uint64_t get_be64(const uint8_t b[8])
 	return v;
 }
 
-/* A sentence for the user in errbuf (which may be NULL). */
-__attribute__((format(printf, 3, 4))) static void errf(char *buf, size_t len, const char *fmt, ...)
-{
-	if (buf == NULL || len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 /* ------------------------------------------------------------------ open */
 
 static int dir_prepare(const char *dir, int read_only, char *errbuf, size_t errlen)
@@ -122,20 +110,22 @@ static int dir_prepare(const char *dir, int read_only, char *errbuf, size_t errl
 	struct stat st;
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
-			errf(errbuf, errlen, "data directory %s: %s", dir, "not a directory");
+			truce__errf(errbuf, errlen, "data directory %s: %s", dir,
+			            "not a directory");
 			return TRUCE_EINVAL;
 		}
 		return 0;
 	}
 	if (errno != ENOENT || read_only) {
 		int e = errno;
-		errf(errbuf, errlen, "data directory %s: %s", dir,
-		     read_only && e == ENOENT ? "no store there" : strerror(e));
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir,
+		            read_only && e == ENOENT ? "no store there" : strerror(e));
 		return e == ENOENT ? TRUCE_ENOTFOUND : store_err(e);
 	}
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		int e = errno;
-		errf(errbuf, errlen, "cannot create data directory %s: %s", dir, strerror(e));
+		truce__errf(errbuf, errlen, "cannot create data directory %s: %s", dir,
+		            strerror(e));
 		return store_err(e);
 	}
 	return 0;
@@ -145,20 +135,20 @@ static int lock_take(truce_store *s, const char *dir, char *errbuf, size_t errle
 {
 	char path[PATH_MAX];
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, STORE_LOCK_NAME) >= sizeof(path)) {
-		errf(errbuf, errlen, "data directory %s: %s", dir, "path too long");
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir, "path too long");
 		return TRUCE_EINVAL;
 	}
 	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0) {
 		int e = errno;
-		errf(errbuf, errlen, "data directory %s: cannot open lock file: %s", dir,
-		     strerror(e));
+		truce__errf(errbuf, errlen, "data directory %s: cannot open lock file: %s", dir,
+		            strerror(e));
 		return store_err(e);
 	}
 	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
-		errf(errbuf, errlen, "data directory %s is in use (%s)", dir,
-		     e == EWOULDBLOCK ? "another truced holds it" : strerror(e));
+		truce__errf(errbuf, errlen, "data directory %s is in use (%s)", dir,
+		            e == EWOULDBLOCK ? "another truced holds it" : strerror(e));
 		return e == EWOULDBLOCK ? TRUCE_EBUSY : store_err(e);
 	}
 	return 0;
@@ -170,7 +160,7 @@ static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir
 	MDB_txn *txn;
 	int rc = mdb_txn_begin(s->env, NULL, s->read_only ? MDB_RDONLY : 0, &txn);
 	if (rc != 0) {
-		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
 		return store_err(rc);
 	}
 	for (int i = 0; i < TRUCE_DB_COUNT && rc == 0; i++) {
@@ -179,7 +169,7 @@ static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir
 	}
 	if (rc == MDB_NOTFOUND) {
 		mdb_txn_abort(txn);
-		errf(errbuf, errlen, "data directory %s: %s", dir, "no truce store there");
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir, "no truce store there");
 		return TRUCE_ENOTFOUND;
 	}
 	MDB_val k = {strlen("schema"), (void *)"schema"}, v;
@@ -192,21 +182,21 @@ static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir
 		} else if (rc == 0 && (v.mv_size != strlen(STORE_SCHEMA) ||
 		                       memcmp(v.mv_data, STORE_SCHEMA, v.mv_size) != 0)) {
 			mdb_txn_abort(txn);
-			errf(errbuf, errlen, "data directory %s: %s", dir,
-			     "store schema is not " STORE_SCHEMA);
+			truce__errf(errbuf, errlen, "data directory %s: %s", dir,
+			            "store schema is not " STORE_SCHEMA);
 			return TRUCE_ECORRUPT;
 		}
 	}
 	if (rc != 0) {
 		mdb_txn_abort(txn);
-		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
 		return store_err(rc);
 	}
 	/* A read-only transaction has nothing to commit, but committing keeps
 	 * the dbi handles valid for the life of the environment. */
 	rc = mdb_txn_commit(txn);
 	if (rc != 0) {
-		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
 		return store_err(rc);
 	}
 	return 0;
@@ -223,7 +213,7 @@ static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, 
 	if (rc == 0 && !s->read_only)
 		rc = mdb_env_set_mapsize(s->env, s->map_size);
 	if (rc != 0) {
-		errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
 		return store_err(rc);
 	}
 	unsigned flags = MDB_NOTLS;
@@ -235,8 +225,8 @@ static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, 
 		flags |= MDB_NOSYNC;
 	rc = mdb_env_open(s->env, dir, flags, 0600);
 	if (rc != 0) {
-		errf(errbuf, errlen, "data directory %s: %s", dir,
-		     rc == ENOENT ? "no truce store there" : mdb_strerror(rc));
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir,
+		            rc == ENOENT ? "no truce store there" : mdb_strerror(rc));
 		return rc == ENOENT ? TRUCE_ENOTFOUND : store_err(rc);
 	}
 	MDB_envinfo info;

@@ -395,6 +395,18 @@ static int parse_offset(const char *p, int64_t *offset_s)
 	return 0;
 }
 
+int truce_date_day(const char *s, long *day)
+{
+	if (truce_date_check(s) != 0)
+		return TRUCE_EINVAL;
+	struct tm tm = {0};
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	*day = (long)(timegm(&tm) / 86400);
+	return 0;
+}
+
 int truce_parse_rfc3339(const char *s, int64_t *us)
 {
 	char date[11];
@@ -402,18 +414,16 @@ int truce_parse_rfc3339(const char *s, int64_t *us)
 		return TRUCE_EINVAL;
 	memcpy(date, s, 10);
 	date[10] = '\0';
-	if (truce_date_check(date) != 0)
+	long day;
+	if (truce_date_day(date, &day) != 0)
 		return TRUCE_EINVAL;
-	struct tm tm = {0};
-	tm.tm_year = atoi(date) - 1900;
-	tm.tm_mon = atoi(date + 5) - 1;
-	tm.tm_mday = atoi(date + 8);
+	int hour = 0, min = 0, sec = 0;
 	int64_t frac = 0, offset = 0;
 	const char *p = s + 10;
 	if (*p == 'T' || *p == 't' || *p == ' ') {
-		if (two_digits(p + 1, 23, &tm.tm_hour) != 0 || p[3] != ':' ||
-		    two_digits(p + 4, 59, &tm.tm_min) != 0 || p[6] != ':' ||
-		    two_digits(p + 7, 60, &tm.tm_sec) != 0)
+		if (two_digits(p + 1, 23, &hour) != 0 || p[3] != ':' ||
+		    two_digits(p + 4, 59, &min) != 0 || p[6] != ':' ||
+		    two_digits(p + 7, 60, &sec) != 0)
 			return TRUCE_EINVAL;
 		p += 9;
 		if (parse_fraction(&p, &frac) != 0 || parse_offset(p, &offset) != 0)
@@ -421,6 +431,7 @@ int truce_parse_rfc3339(const char *s, int64_t *us)
 	} else if (*p != '\0') {
 		return TRUCE_EINVAL;
 	}
-	*us = ((int64_t)timegm(&tm) - offset) * 1000000 + frac;
+	int64_t secs = (int64_t)day * 86400 + (int64_t)hour * 3600 + (int64_t)min * 60 + sec;
+	*us = (secs - offset) * 1000000 + frac;
 	return 0;
 }

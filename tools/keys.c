@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,20 +22,6 @@
 #include "keys.h"
 
 #define KEY_FILE_MAX 4096 /* a key file is one line; anything longer is not one */
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static void
-errf(char *buf, size_t len, const char *fmt, ...)
-{
-	if (buf == NULL || len == 0)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 /* Finds the key line in text: the first line not starting with '#', with
  * surrounding blanks trimmed. */
@@ -72,7 +57,7 @@ static int key_read_fd(int fd, const char *path, char out[TRUCE_KEY_Z85_LEN + 1]
 		if (n < 0) {
 			int e = errno;
 			close(fd);
-			errf(err, errlen, "cannot read key file %s: %s", path, strerror(e));
+			truce__errf(err, errlen, "cannot read key file %s: %s", path, strerror(e));
 			return TRUCE_EIO;
 		}
 		got += (size_t)n;
@@ -84,23 +69,24 @@ static int key_read_fd(int fd, const char *path, char out[TRUCE_KEY_Z85_LEN + 1]
 	int rc = 0;
 	uint8_t raw[32];
 	if (got == sizeof(text) - 1) {
-		errf(err, errlen, "key file %s: over %d bytes, not a key file", path, KEY_FILE_MAX);
+		truce__errf(err, errlen, "key file %s: over %d bytes, not a key file", path,
+		            KEY_FILE_MAX);
 		rc = TRUCE_EINVAL;
 	} else if (key_line(text, &k, &klen) != 0) {
-		errf(err, errlen, "key file %s: no key in it", path);
+		truce__errf(err, errlen, "key file %s: no key in it", path);
 		rc = TRUCE_EINVAL;
 	} else if (klen != TRUCE_KEY_Z85_LEN) {
-		errf(err, errlen,
-		     "key file %s: a CURVE key is %d Z85 characters, this one has %zu "
-		     "(make keys with `truce keygen`)",
-		     path, TRUCE_KEY_Z85_LEN, klen);
+		truce__errf(err, errlen,
+		            "key file %s: a CURVE key is %d Z85 characters, this one has %zu "
+		            "(make keys with `truce keygen`)",
+		            path, TRUCE_KEY_Z85_LEN, klen);
 		rc = TRUCE_EINVAL;
 	} else {
 		char z85[TRUCE_KEY_Z85_LEN + 1];
 		memcpy(z85, k, TRUCE_KEY_Z85_LEN);
 		z85[TRUCE_KEY_Z85_LEN] = '\0';
 		if (zmq_z85_decode(raw, z85) == NULL) {
-			errf(err, errlen, "key file %s: not a Z85 key", path);
+			truce__errf(err, errlen, "key file %s: not a Z85 key", path);
 			rc = TRUCE_EINVAL;
 		} else {
 			memcpy(out, z85, sizeof(z85));
@@ -117,12 +103,12 @@ static int key_open(const char *path, char *err, size_t errlen, struct stat *st)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		int e = errno;
-		errf(err, errlen, "cannot open key file %s: %s", path, strerror(e));
+		truce__errf(err, errlen, "cannot open key file %s: %s", path, strerror(e));
 		return e == ENOENT ? TRUCE_ENOTFOUND : e == EACCES ? TRUCE_EPERM : TRUCE_EIO;
 	}
 	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
-		errf(err, errlen, "key file %s: not a regular file", path);
+		truce__errf(err, errlen, "key file %s: not a regular file", path);
 		return TRUCE_EINVAL;
 	}
 	return fd;
@@ -149,10 +135,10 @@ int truce_keys_load_secret(const char *path, char out[TRUCE_KEY_Z85_LEN + 1], ch
 	 * cannot slip a different file in. */
 	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
 		close(fd);
-		errf(err, errlen,
-		     "secret key file %s has mode %03o: group or others may read it; "
-		     "`chmod 600 %s` (or make a new pair with `truce keygen`)",
-		     path, (unsigned)(st.st_mode & 0777), path);
+		truce__errf(err, errlen,
+		            "secret key file %s has mode %03o: group or others may read it; "
+		            "`chmod 600 %s` (or make a new pair with `truce keygen`)",
+		            path, (unsigned)(st.st_mode & 0777), path);
 		return TRUCE_EPERM;
 	}
 	return key_read_fd(fd, path, out, err, errlen);
@@ -165,8 +151,8 @@ static int write_new(const char *path, mode_t mode, const char *line, char *err,
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
 		int e = errno;
-		errf(err, errlen, "cannot create %s: %s%s", path, strerror(e),
-		     e == EEXIST ? " (use --force to replace it)" : "");
+		truce__errf(err, errlen, "cannot create %s: %s%s", path, strerror(e),
+		            e == EEXIST ? " (use --force to replace it)" : "");
 		return e == EEXIST ? TRUCE_EEXIST : e == EACCES ? TRUCE_EPERM : TRUCE_EIO;
 	}
 	char buf[TRUCE_KEY_Z85_LEN + 2];
@@ -176,7 +162,7 @@ static int write_new(const char *path, mode_t mode, const char *line, char *err,
 	sodium_memzero(buf, sizeof(buf));
 	if (close(fd) != 0 || !ok) {
 		unlink(path);
-		errf(err, errlen, "cannot write %s: %s", path, strerror(ok ? errno : e));
+		truce__errf(err, errlen, "cannot write %s: %s", path, strerror(ok ? errno : e));
 		return TRUCE_EIO;
 	}
 	return 0;
@@ -188,13 +174,13 @@ int truce_keys_write_pair(const char *prefix, int force, char public_out[TRUCE_K
 	char key_path[PATH_MAX], pub_path[PATH_MAX];
 	if ((size_t)snprintf(key_path, sizeof(key_path), "%s.key", prefix) >= sizeof(key_path) ||
 	    (size_t)snprintf(pub_path, sizeof(pub_path), "%s.pub", prefix) >= sizeof(pub_path)) {
-		errf(err, errlen, "%s: path too long", prefix);
+		truce__errf(err, errlen, "%s: path too long", prefix);
 		return TRUCE_EINVAL;
 	}
 	char pub[TRUCE_KEY_Z85_LEN + 1], sec[TRUCE_KEY_Z85_LEN + 1];
 	if (zmq_curve_keypair(pub, sec) != 0) {
-		errf(err, errlen, "cannot make a CURVE key pair: %s (libzmq without CURVE?)",
-		     zmq_strerror(errno));
+		truce__errf(err, errlen, "cannot make a CURVE key pair: %s (libzmq without CURVE?)",
+		            zmq_strerror(errno));
 		return TRUCE_EINVAL;
 	}
 	if (force) {
@@ -203,15 +189,15 @@ int truce_keys_write_pair(const char *prefix, int force, char public_out[TRUCE_K
 		 * one was. */
 		if ((unlink(key_path) != 0 && errno != ENOENT) ||
 		    (unlink(pub_path) != 0 && errno != ENOENT)) {
-			errf(err, errlen, "cannot replace %s: %s", prefix, strerror(errno));
+			truce__errf(err, errlen, "cannot replace %s: %s", prefix, strerror(errno));
 			sodium_memzero(sec, sizeof(sec));
 			return TRUCE_EIO;
 		}
 	} else if (access(pub_path, F_OK) == 0) {
 		/* Checked first so that an existing .pub does not leave a fresh
 		 * .key behind; the O_EXCL below still decides. */
-		errf(err, errlen, "cannot create %s: File exists (use --force to replace it)",
-		     pub_path);
+		truce__errf(err, errlen,
+		            "cannot create %s: File exists (use --force to replace it)", pub_path);
 		sodium_memzero(sec, sizeof(sec));
 		return TRUCE_EEXIST;
 	}
@@ -236,8 +222,8 @@ int truce_client_keys_load(const char *server_key_path, const char *secret_path,
 	if (rc == 0)
 		rc = truce_keys_load_secret(secret_path, k.secret, err, errlen);
 	if (rc == 0 && zmq_curve_public(k.public_key, k.secret) != 0) {
-		errf(err, errlen, "cannot derive the public key of %s: %s", secret_path,
-		     zmq_strerror(errno));
+		truce__errf(err, errlen, "cannot derive the public key of %s: %s", secret_path,
+		            zmq_strerror(errno));
 		rc = TRUCE_EINVAL;
 	}
 	if (rc == 0)

@@ -37,4 +37,8 @@ enum truce_err {
 /* A static, human-readable description of a truce error code. */
 const char *truce_strerror(int err);
 
+/* Internal to the core library: formats a sentence for the user into buf,
+ * which may be NULL (then nothing happens). */
+__attribute__((format(printf, 3, 4))) void truce__errf(char *buf, size_t len, const char *fmt, ...);
+
 #endif

@@ -48,6 +48,10 @@ int truce_utf8_check(const uint8_t *s, size_t n, size_t *bad);
 /* 0 when s is a real calendar date "YYYY-MM-DD". */
 int truce_date_check(const char *s);
 
+/* Days since 1970-01-01 of the calendar date "YYYY-MM-DD"; TRUCE_EINVAL when
+ * it is not one (*day untouched). */
+int truce_date_day(const char *s, long *day);
+
 /* One field of a serialized protobuf message, as truce_pb_next reads it. */
 typedef struct truce_pb_field {
 	uint32_t number;     /* the field number */
