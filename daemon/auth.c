@@ -34,7 +34,7 @@
 #include <zmq.h>
 
 #include "auth.h"
-#include "keys.h"
+#include "truce/keys.h"
 #include "truce/wire.h" /* truce_now_us */
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"

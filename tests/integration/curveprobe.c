@@ -18,7 +18,7 @@
 
 #include <zmq.h>
 
-#include "keys.h"
+#include "truce/keys.h"
 #include "truce/wire.h"
 
 static int usage(void)

@@ -1,5 +1,5 @@
 /*
- * test_store.c - unit tests of the LMDB store (daemon/store.c): append and
+ * test_store.c - unit tests of the LMDB store (daemon/core/store.c): append and
  * ordering, dedup by content key, the article hash chain, quarantine,
  * reopen after close, the writer lock, read-only access, the incident
  * index, and map growth.

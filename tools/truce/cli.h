@@ -24,7 +24,7 @@ int truce_cmd_bench(int argc, char **argv);
 int truce_cmd_stats(int argc, char **argv);
 int truce_cmd_export(int argc, char **argv);
 int truce_cmd_keygen(int argc, char **argv);
-/* `truce bench ingest` (tools/bench_ingest.c), dispatched by `truce bench`. */
+/* `truce bench ingest` (tools/truce/bench_ingest.c), dispatched by `truce bench`. */
 int truce_bench_ingest(int argc, char **argv);
 
 /* One input article; strings are NUL-terminated UTF-8 (body may hold NULs

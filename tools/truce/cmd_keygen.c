@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "keys.h"
+#include "truce/keys.h"
 
 #define DEFAULT_PREFIX "truce"
 

@@ -1,5 +1,5 @@
 /*
- * replay_src.c - the stored log as `truce replay` reads it: from a data
+ * source.c - the stored log as `truce replay` reads it: from a data
  * directory opened read-only, or from a running daemon's query socket, in
  * bounded chunks either way; cursors over the claims and events of each
  * article; the progress bar.

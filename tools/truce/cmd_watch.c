@@ -20,7 +20,7 @@
 #include <zmq.h>
 
 #include "cli.h"
-#include "keys.h"
+#include "truce/keys.h"
 #include "truce/json.h"
 #include "truce/wire.h"
 

@@ -1,5 +1,5 @@
 /*
- * replay_publish.c - `truce replay --publish EP`: sends the stored articles,
+ * replay/publish.c - `truce replay --publish EP`: sends the stored articles,
  * in order, to another daemon's ingest socket exactly as a collector would
  * (the send window of sender.c: [msg_id][Article], acks, re-sends), at the
  * original pace, a multiple of it, or as fast as the window allows.

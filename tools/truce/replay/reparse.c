@@ -1,5 +1,5 @@
 /*
- * replay_reparse.c - `truce replay --reparse`: runs the current extractor
+ * replay/reparse.c - `truce replay --reparse`: runs the current extractor
  * (built-in rules, or --rules DIR) on each stored article and compares what
  * it finds with the claims stored for that article. This is how an analyst
  * checks a new rule set against everything already received before

@@ -19,7 +19,7 @@
 #include <zmq.h>
 
 #include "cli.h"
-#include "keys.h"
+#include "truce/keys.h"
 
 #define KEY_FILE_MAX 4096 /* a key file is one line; anything longer is not one */
 

@@ -7,7 +7,7 @@
  *       once, then extracted N times; prints MB/s of article text,
  *       articles/s, total bytes and time. Reading is not timed.
  *   truce bench ingest ...
- *       durable end-to-end ingest (tools/bench_ingest.c).
+ *       durable end-to-end ingest (tools/truce/bench_ingest.c).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ static void default_jsonl(char *out, size_t len)
 		snprintf(out, len, "%s/tests/data/seeds.jsonl", src);
 		return;
 	}
-	const char *me = __FILE__, *tail = strstr(me, "tools/cmd_bench.c");
+	const char *me = __FILE__, *tail = strstr(me, "tools/truce/cmd_bench.c");
 	if (tail != NULL && tail > me)
 		snprintf(out, len, "%.*stests/data/seeds.jsonl", (int)(tail - me), me);
 	else

@@ -4,12 +4,12 @@
  * socket), cursors over the claims and events derived from each article,
  * and the progress bar.
  *
- *   cmd_replay.c       options, printing (JSON Lines / table), --export,
+ *   ../cmd_replay.c    options, printing (JSON Lines / table), --export,
  *                      --quarantine
- *   replay_src.c       the source and the cursors
- *   replay_verify.c    --verify: the hash chain
- *   replay_reparse.c   --reparse: re-derive claims, compare with the stored
- *   replay_publish.c   --publish: send the log to another daemon
+ *   client/source.c    the source and the cursors
+ *   verify.c           --verify: the hash chain
+ *   reparse.c          --reparse: re-derive claims, compare with the stored
+ *   publish.c          --publish: send the log to another daemon
  */
 #ifndef TRUCE_TOOLS_REPLAY_H
 #define TRUCE_TOOLS_REPLAY_H
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keys.h"
+#include "truce/keys.h"
 #include "truce/store.h"
 #include "truce/wire.h"
 

@@ -7,9 +7,9 @@
  *   events derived from each article if asked;   (this file)
  *   exports it in the corpus format;              (this file)
  *   prints the quarantine;                        (this file)
- *   verifies the hash chain;                      (replay_verify.c)
- *   re-derives the claims with the current rules; (replay_reparse.c)
- *   publishes it to another daemon.               (replay_publish.c)
+ *   verifies the hash chain;                      (replay/verify.c) 
+ *   re-derives the claims with the current rules; (replay/reparse.c) 
+ *   publishes it to another daemon.               (replay/publish.c) 
  */
 #include <errno.h>
 #include <getopt.h>

@@ -4,7 +4,7 @@
 #ifndef TRUCE_TOOLS_QCLIENT_H
 #define TRUCE_TOOLS_QCLIENT_H
 
-#include "keys.h"
+#include "truce/keys.h"
 #include "truce/wire.h"
 
 typedef struct truce_qclient truce_qclient;

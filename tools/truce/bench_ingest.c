@@ -29,7 +29,7 @@
 #include <zmq.h>
 
 #include "cli.h"
-#include "keys.h"
+#include "truce/keys.h"
 #include "truce/wire.h"
 
 #define DEFAULT_INGEST "tcp://127.0.0.1:7701"

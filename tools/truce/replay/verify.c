@@ -1,5 +1,5 @@
 /*
- * replay_verify.c - `truce replay --verify`: recomputes the article hash
+ * replay/verify.c - `truce replay --verify`: recomputes the article hash
  * chain and says whether the log is the one truced wrote.
  *
  * Each entry must decode, carry prev_hash = the hash of the entry before
