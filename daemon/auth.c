@@ -34,8 +34,9 @@
 #include <zmq.h>
 
 #include "auth.h"
+#include "truce/date.h"
 #include "truce/keys.h"
-#include "truce/wire.h" /* truce_now_us */
+#include "truce/wire.h"
 
 #define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_MAX_FRAMES 8                   /* a CURVE request has 7; more are read and dropped */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "truce/date.h"
 #include "incident.h"
 #include "truced.h"
 

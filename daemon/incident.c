@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "truce/date.h"
 #include "incident.h"
 
 #define WINDOW_DATED 2     /* days either side of a claim's event date */
@@ -30,14 +30,6 @@
 #define WINDOW_ARTICLE 31  /* days apart that claims of one article may be */
 #define MAX_CANDIDATES 256 /* bounded work per claim */
 #define MAX_ARTICLE_CLAIMS 64
-
-static void day_format(long day, char out[11])
-{
-	time_t t = (time_t)day * 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
 
 /* The day a claim is about, and how sure we are of it. */
 static long claim_day(const Truce__V1__Claim *c, int64_t now, int *window)
@@ -179,8 +171,8 @@ static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int 
                          Truce__V1__Incident **out)
 {
 	char from[11], to[11];
-	day_format(day - window, from);
-	day_format(day + window, to);
+	truce_date_format(day - window, from);
+	truce_date_format(day + window, to);
 	candidates cs = {.n = 0};
 	int rc = truce_txn_incident_index_scan(t, claim_conflict(c), from, to, collect_id, &cs);
 	if (rc == 0)
@@ -332,7 +324,7 @@ static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *
                               int *changed)
 {
 	char d[11], label[40];
-	day_format(day, d);
+	truce_date_format(day, d);
 	int r[6];
 	r[0] = add_u64(&inc->claim_ids, &inc->n_claim_ids, c->id, 0);
 	r[1] = add_str(&inc->sources, &inc->n_sources, source_label(c, label, sizeof(label)));
@@ -368,7 +360,7 @@ static int incident_new(Truce__V1__Incident **out, uint64_t id, const Truce__V1_
 		return TRUCE_ENOMEM;
 	truce__v1__incident__init(inc);
 	char d[11], key[80];
-	day_format(day, d);
+	truce_date_format(day, d);
 	snprintf(key, sizeof(key), "%s-%s", claim_conflict(c), d);
 	inc->has_id = inc->has_created_us = 1;
 	inc->id = id;
@@ -457,7 +449,7 @@ int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truce
 		rc = incident_add_claim(inc, c, day, &changed);
 	if (rc == 0) {
 		char d[11];
-		day_format(day, d);
+		truce_date_format(day, d);
 		inc->has_updated_us = 1;
 		inc->updated_us = now;
 		c->has_incident_id = 1;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "truce/date.h"
 #include "truced.h"
 
 int truced_batch_init(truced_batch *b, size_t cap)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "truce/date.h"
 #include "truce/wire.h"
 
 static const char *const level_names[] = {"ERROR", "WARN", "INFO", "DEBUG"};

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "truce/date.h"
 #include "truced.h"
 
 #define QUERY_MAX_ITEMS 1000

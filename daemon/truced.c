@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "truce/date.h"
 #include "auth.h"
 #include "truced.h"
 

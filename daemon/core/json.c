@@ -1,6 +1,7 @@
 /*
  * json.c - JSON renderings of truce records (see truce/json.h).
  */
+#include "truce/date.h"
 #include "truce/json.h"
 
 static json_t *str_or_null(const char *s)

@@ -1,6 +1,6 @@
 /*
- * wire.c - decoding and validation of network input, packing, content keys
- * and time helpers (see truce/wire.h).
+ * wire.c - decoding and validation of network input, packing and content
+ * keys (see truce/wire.h).
  *
  * Everything here runs on bytes from the network, so every size is checked
  * before it is used and every failure produces a sentence a collector's
@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 #include <utf8proc.h>
 
+#include "truce/date.h"
 #include "truce/wire.h"
 
 static int reject(char *reason, size_t len, int rc, const char *fmt, ...)
@@ -46,22 +46,6 @@ int truce_utf8_check(const uint8_t *s, size_t n, size_t *bad)
 		}
 		i += (size_t)k;
 	}
-	return 0;
-}
-
-int truce_date_check(const char *s)
-{
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return TRUCE_EINVAL;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return TRUCE_EINVAL;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return TRUCE_EINVAL;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return TRUCE_EINVAL;
 	return 0;
 }
 
@@ -337,101 +321,4 @@ int truce_wire_pack(const ProtobufCMessage *m, uint8_t **buf, size_t *len)
 void truce_hex(const uint8_t *b, size_t n, char *out)
 {
 	sodium_bin2hex(out, 2 * n + 1, b, n);
-}
-
-int64_t truce_now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-void truce_rfc3339(int64_t us, char *out, size_t len)
-{
-	time_t sec = (time_t)(us / 1000000);
-	struct tm tm;
-	gmtime_r(&sec, &tm);
-	char base[32];
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, len, "%s.%06lldZ", base, (long long)(us % 1000000));
-}
-
-static int parse_fraction(const char **p, int64_t *us)
-{
-	int64_t scale = 100000, v = 0;
-	if (**p != '.')
-		return 0;
-	(*p)++;
-	if (!isdigit((unsigned char)**p))
-		return -1;
-	while (isdigit((unsigned char)**p)) {
-		v += (**p - '0') * scale;
-		scale /= 10;
-		(*p)++;
-	}
-	*us = v;
-	return 0;
-}
-
-/* Exactly two digits at p, at most max. Stricter than sscanf's %2d, which
- * takes a sign, leading blanks or a single digit ("T-1:00:00Z"). */
-static int two_digits(const char *p, int max, int *v)
-{
-	if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]))
-		return -1;
-	*v = (p[0] - '0') * 10 + (p[1] - '0');
-	return *v <= max ? 0 : -1;
-}
-
-static int parse_offset(const char *p, int64_t *offset_s)
-{
-	if (*p == 'Z' || *p == 'z')
-		return p[1] == '\0' ? 0 : -1;
-	int hh, mm;
-	if ((*p != '+' && *p != '-') || two_digits(p + 1, 23, &hh) != 0 || p[3] != ':' ||
-	    two_digits(p + 4, 59, &mm) != 0 || p[6] != '\0')
-		return -1;
-	*offset_s = (*p == '-' ? -1 : 1) * (int64_t)(hh * 3600 + mm * 60);
-	return 0;
-}
-
-int truce_date_day(const char *s, long *day)
-{
-	if (truce_date_check(s) != 0)
-		return TRUCE_EINVAL;
-	struct tm tm = {0};
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	*day = (long)(timegm(&tm) / 86400);
-	return 0;
-}
-
-int truce_parse_rfc3339(const char *s, int64_t *us)
-{
-	char date[11];
-	if (s == NULL || strlen(s) < 10)
-		return TRUCE_EINVAL;
-	memcpy(date, s, 10);
-	date[10] = '\0';
-	long day;
-	if (truce_date_day(date, &day) != 0)
-		return TRUCE_EINVAL;
-	int hour = 0, min = 0, sec = 0;
-	int64_t frac = 0, offset = 0;
-	const char *p = s + 10;
-	if (*p == 'T' || *p == 't' || *p == ' ') {
-		if (two_digits(p + 1, 23, &hour) != 0 || p[3] != ':' ||
-		    two_digits(p + 4, 59, &min) != 0 || p[6] != ':' ||
-		    two_digits(p + 7, 60, &sec) != 0)
-			return TRUCE_EINVAL;
-		p += 9;
-		if (parse_fraction(&p, &frac) != 0 || parse_offset(p, &offset) != 0)
-			return TRUCE_EINVAL;
-	} else if (*p != '\0') {
-		return TRUCE_EINVAL;
-	}
-	int64_t secs = (int64_t)day * 86400 + (int64_t)hour * 3600 + (int64_t)min * 60 + sec;
-	*us = (secs - offset) * 1000000 + frac;
-	return 0;
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "truce/date.h"
 #include "truce/extract.h"
 
 #define TRUCE__VERSION "1.0"
@@ -230,10 +231,29 @@ typedef struct truce__ymd {
 	int quoted;  /* a relative day ("today") inside a quotation */
 } truce__ymd;
 
-/* Days since 1970-01-01 and back. */
-long truce__days(truce__ymd d);
-truce__ymd truce__from_days(long n);
-int truce__parse_ymd(const char *s, truce__ymd *out);
+/* Days since 1970-01-01 and back (truce/date.h does the arithmetic). */
+static inline long truce__days(truce__ymd d)
+{
+	return truce_days_from_civil(d.y, d.m, d.d);
+}
+
+static inline truce__ymd truce__from_days(long n)
+{
+	truce__ymd r = {0, 0, 0, 0};
+	truce_civil_from_days(n, &r.y, &r.m, &r.d);
+	return r;
+}
+
+/* A publication date "YYYY-MM-DD" (out zeroed when s is none). */
+static inline int truce__parse_ymd(const char *s, truce__ymd *out)
+{
+	truce__ymd r = {0, 0, 0, 0};
+	*out = r;
+	if (truce_date_parse(s, &r.y, &r.m, &r.d) != 0 || r.y > 2200)
+		return TRUCE_EINVAL;
+	*out = r;
+	return 0;
+}
 
 /*
  * The dates a sentence names, resolved against pub (y = 0: unknown) and

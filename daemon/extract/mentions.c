@@ -164,64 +164,6 @@ int truce__detect_conflict(const truce_rules *r, truce__tagged *tg)
 
 /* ---- dates ---- */
 
-long truce__days(truce__ymd d)
-{
-	/* days from civil, after H. Hinnant */
-	long y = d.y - (d.m <= 2);
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long mp = (d.m + 9) % 12;
-	long doy = (153 * mp + 2) / 5 + d.d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-truce__ymd truce__from_days(long z)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long y = yoe + era * 400;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	truce__ymd r = {0, 0, 0, 0};
-	r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	r.y = (int)(y + (r.m <= 2));
-	return r;
-}
-
-int truce__parse_ymd(const char *s, truce__ymd *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (s == NULL)
-		return TRUCE_EINVAL;
-	int y = 0, m = 0, d = 0;
-	for (int i = 0; i < 10; i++) {
-		char c = s[i];
-		if (i == 4 || i == 7) {
-			if (c != '-')
-				return TRUCE_EINVAL;
-			continue;
-		}
-		if (c < '0' || c > '9')
-			return TRUCE_EINVAL;
-		if (i < 4)
-			y = y * 10 + (c - '0');
-		else if (i < 7)
-			m = m * 10 + (c - '0');
-		else
-			d = d * 10 + (c - '0');
-	}
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > 31)
-		return TRUCE_EINVAL;
-	out->y = y;
-	out->m = m;
-	out->d = d;
-	return 0;
-}
-
 static int num_at(const truce__tagged *tg, size_t from, size_t to, uint32_t tok, int lo, int hi)
 {
 	for (size_t k = from; k < to; k++)

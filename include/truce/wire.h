@@ -45,13 +45,6 @@ int truce_wire_pack(const ProtobufCMessage *m, uint8_t **buf, size_t *len);
 /* 0 when s[0..n) is valid UTF-8; else TRUCE_EUTF8 and *bad = byte offset. */
 int truce_utf8_check(const uint8_t *s, size_t n, size_t *bad);
 
-/* 0 when s is a real calendar date "YYYY-MM-DD". */
-int truce_date_check(const char *s);
-
-/* Days since 1970-01-01 of the calendar date "YYYY-MM-DD"; TRUCE_EINVAL when
- * it is not one (*day untouched). */
-int truce_date_day(const char *s, long *day);
-
 /* One field of a serialized protobuf message, as truce_pb_next reads it. */
 typedef struct truce_pb_field {
 	uint32_t number;     /* the field number */
@@ -71,12 +64,5 @@ int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f);
 
 /* Hex of n bytes into out (2n+1 bytes). */
 void truce_hex(const uint8_t *b, size_t n, char *out);
-
-/* Microseconds since the epoch, and RFC 3339 UTC rendering of one. */
-int64_t truce_now_us(void);
-void truce_rfc3339(int64_t us, char *out, size_t len);
-/* Parses RFC 3339 ("2026-11-23T10:00:00Z", "+02:00" offsets, fractions)
- * or a bare date; 0 on success. */
-int truce_parse_rfc3339(const char *s, int64_t *us);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include <zmq.h>
 
+#include "truce/date.h"
 #include "truce/keys.h"
 #include "truce/wire.h"
 

@@ -128,33 +128,6 @@ static void test_content_key(void **state)
 	assert_memory_not_equal(k1, k2, TRUCE_HASH_LEN);
 }
 
-static void test_time(void **state)
-{
-	(void)state;
-	int64_t us;
-	assert_int_equal(truce_parse_rfc3339("1970-01-01T00:00:01Z", &us), 0);
-	assert_true(us == 1000000);
-	assert_int_equal(truce_parse_rfc3339("1970-01-01T02:00:01.5+02:00", &us), 0);
-	assert_true(us == 1500000);
-	assert_int_equal(truce_parse_rfc3339("2022-08-03", &us), 0);
-	char out[40];
-	truce_rfc3339(us, out, sizeof(out));
-	assert_string_equal(out, "2022-08-03T00:00:00.000000Z");
-	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T25:00:00Z", &us), 0);
-	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T10:00:00", &us), 0);
-	assert_int_not_equal(truce_parse_rfc3339("soon", &us), 0);
-	/* Each field is exactly two digits: no sign, blank or short field. */
-	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T-1:00:00Z", &us), 0);
-	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T 1:00:00Z", &us), 0);
-	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T1:00:00Z", &us), 0);
-	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T10:00:00+99:00", &us), 0);
-	assert_int_not_equal(truce_parse_rfc3339("2022-08-03T10:00:00+1:00", &us), 0);
-	assert_int_equal(truce_parse_rfc3339("1970-01-01T00:00:00-01:30", &us), 0);
-	assert_true(us == 5400 * (int64_t)1000000);
-	assert_int_equal(truce_date_check("2000-02-29"), 0);
-	assert_int_not_equal(truce_date_check("1900-02-29"), 0);
-}
-
 static void test_pb_next(void **state)
 {
 	(void)state;
@@ -191,7 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_article), cmocka_unit_test(test_rejections),
 	    cmocka_unit_test(test_garbage),       cmocka_unit_test(test_content_key),
-	    cmocka_unit_test(test_time),          cmocka_unit_test(test_pb_next),
+	    cmocka_unit_test(test_pb_next),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }

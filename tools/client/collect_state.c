@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "truce/date.h"
 #include "collect_state.h"
 #include "sender.h"
 
@@ -150,7 +151,7 @@ int truce_collect_state_open(const char *path, truce_collect_state **out, char *
 		truce_collect_state_free(s);
 		return rc;
 	}
-	s->flushed_ms = truce_sender_now_ms();
+	s->flushed_ms = truce_mono_ms();
 	*out = s;
 	return 0;
 }
@@ -181,7 +182,7 @@ int truce_collect_state_add(truce_collect_state *s, const uint8_t key[TRUCE_HASH
 	if (rc < 0)
 		return rc;
 	s->dirty |= rc;
-	if (truce_sender_now_ms() - s->flushed_ms >= TRUCE_COLLECT_STATE_FLUSH_MS)
+	if (truce_mono_ms() - s->flushed_ms >= TRUCE_COLLECT_STATE_FLUSH_MS)
 		return truce_collect_state_flush(s);
 	return 0;
 }
@@ -222,6 +223,6 @@ int truce_collect_state_flush(truce_collect_state *s)
 	}
 	sync_dir(s->path);
 	s->dirty = 0;
-	s->flushed_ms = truce_sender_now_ms();
+	s->flushed_ms = truce_mono_ms();
 	return 0;
 }

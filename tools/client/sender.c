@@ -8,11 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <zmq.h>
 
+#include "truce/date.h"
 #include "sender.h"
 
 #define MSG_ID_LEN 8 /* the article's index, big-endian */
@@ -35,13 +35,6 @@ struct truce_sender {
 	size_t inflight, done;
 	size_t by_status[3];
 };
-
-int64_t truce_sender_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int truce_sender_socket(void *zctx, size_t window, void **sock)
 {
@@ -120,7 +113,7 @@ static int send_one(truce_sender *s, size_t i)
 	if (sl->it.state != TRUCE_SEND_INFLIGHT)
 		s->inflight++;
 	sl->it.state = TRUCE_SEND_INFLIGHT;
-	sl->sent_ms = truce_sender_now_ms();
+	sl->sent_ms = truce_mono_ms();
 	sl->timeout_ms = sl->it.sends == 0 ? s->o.timeout_ms
 	                 : sl->timeout_ms * 2 > TRUCE_SENDER_MAX_TIMEOUT_MS
 	                     ? TRUCE_SENDER_MAX_TIMEOUT_MS
@@ -177,7 +170,7 @@ static void drain_acks(truce_sender *s, int wait_ms)
 
 void truce_sender_pump(truce_sender *s, int wait_ms)
 {
-	int64_t now = truce_sender_now_ms();
+	int64_t now = truce_mono_ms();
 	/* Acks arrive roughly in order, so skipping the acked prefix keeps a
 	 * turn near the window's size; replay --publish pumps once per article,
 	 * and scanning from 0 made that quadratic in the store. */
@@ -209,9 +202,9 @@ static void progress(const truce_sender *s, int final)
 
 void truce_sender_run(truce_sender *s, int64_t deadline_ms)
 {
-	int64_t start = truce_sender_now_ms(), last_progress = 0;
-	while (s->done < s->n && truce_sender_now_ms() - start < deadline_ms) {
-		int64_t now = truce_sender_now_ms();
+	int64_t start = truce_mono_ms(), last_progress = 0;
+	while (s->done < s->n && truce_mono_ms() - start < deadline_ms) {
+		int64_t now = truce_mono_ms();
 		truce_sender_pump(s, 50);
 		if (now - last_progress >= 1000) {
 			progress(s, 0);

@@ -78,7 +78,4 @@ const truce_send_item *truce_sender_item(const truce_sender *s, size_t index);
 const char *truce_send_status_name(const truce_send_item *it);
 int truce_send_item_ok(const truce_send_item *it);
 
-/* Monotonic milliseconds, the sender's clock. */
-int64_t truce_sender_now_ms(void);
-
 #endif

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "truce/date.h"
 #include "qclient.h"
 #include "replay.h"
 
@@ -26,13 +27,6 @@ struct replay_src {
 	truce_store *st;   /* local */
 	truce_qclient *qc; /* remote */
 };
-
-int64_t replay_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int replay_src_open(const replay_opts *o, replay_src **out, char *err, size_t errlen)
 {
@@ -592,14 +586,14 @@ void replay_progress_start(replay_progress *p, int enabled, uint64_t total)
 	memset(p, 0, sizeof(*p));
 	p->enabled = enabled;
 	p->total = total;
-	p->start_ms = replay_now_ms();
+	p->start_ms = truce_mono_ms();
 }
 
 void replay_progress_update(replay_progress *p, uint64_t done, const char *extra)
 {
 	if (!p->enabled)
 		return;
-	int64_t now = replay_now_ms();
+	int64_t now = truce_mono_ms();
 	if (now - p->start_ms < PROGRESS_AFTER_MS || now - p->last_ms < PROGRESS_EVERY_MS)
 		return;
 	p->last_ms = now;

@@ -29,6 +29,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "truce/date.h"
 #include "truce/keys.h"
 #include "truce/wire.h"
 
@@ -63,13 +64,6 @@ typedef struct bench_run {
 	uint64_t acked, alerted, rejected;
 	uint64_t bytes; /* article body bytes sent */
 } bench_run;
-
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* Filler text in the register of a news article, so extraction does real
  * work on it rather than skipping an empty body. */
@@ -129,7 +123,7 @@ static int bench_send(bench_run *r, void *dealer, uint64_t i)
 	if (rc != 0)
 		return rc;
 	uint64_t msg_id = i;
-	r->recs[i].sent_us = mono_us();
+	r->recs[i].sent_us = truce_mono_us();
 	if (zmq_send(dealer, &msg_id, sizeof(msg_id), ZMQ_SNDMORE) < 0 ||
 	    zmq_send(dealer, frame, len, 0) < 0)
 		rc = TRUCE_ENET;
@@ -149,7 +143,7 @@ static void bench_on_ack(bench_run *r, void *dealer)
 		if (ack != NULL && ack->has_msg_id && ack->msg_id.len == sizeof(i)) {
 			memcpy(&i, ack->msg_id.data, sizeof(i));
 			if (i < r->o->n && r->recs[i].ack_us == 0) {
-				r->recs[i].ack_us = mono_us();
+				r->recs[i].ack_us = truce_mono_us();
 				r->recs[i].status = ack->status;
 				r->acked++;
 				r->rejected += ack->status == TRUCE__V1__ACK_STATUS__ACK_REJECTED;
@@ -178,7 +172,7 @@ static void bench_on_alert(bench_run *r, void *sub)
 			unsigned long long i;
 			if (truce_parse_u64(aid + pl, &i) == 0 && i < r->o->n &&
 			    r->recs[i].alert_us == 0) {
-				r->recs[i].alert_us = mono_us();
+				r->recs[i].alert_us = truce_mono_us();
 				r->alerted++;
 			}
 		}
@@ -252,25 +246,25 @@ static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us
 {
 	const bench_opts *o = r->o;
 	uint64_t next = 0, seen_acks = 0;
-	int64_t start = mono_us(), done_at = 0, progress = start;
+	int64_t start = truce_mono_us(), done_at = 0, progress = start;
 	while (r->alerted < o->n) {
 		if (r->acked != seen_acks) {
 			seen_acks = r->acked;
-			progress = mono_us();
+			progress = truce_mono_us();
 		} else if (r->acked < o->n &&
-		           mono_us() - progress > (int64_t)BENCH_STALL_MS * 1000) {
-			*elapsed_us = mono_us() - start;
+		           truce_mono_us() - progress > (int64_t)BENCH_STALL_MS * 1000) {
+			*elapsed_us = truce_mono_us() - start;
 			return TRUCE_ETIMEDOUT;
 		}
-		int64_t now = mono_us();
+		int64_t now = truce_mono_us();
 		int paced =
 		    o->rate == 0 || (double)(now - start) >= (double)next * 1e6 / (double)o->rate;
 		while (next < o->n && next - r->acked < o->window && paced) {
 			int rc = bench_send(r, dealer, next++);
 			if (rc != 0)
 				return rc;
-			paced = o->rate == 0 ||
-			        (double)(mono_us() - start) >= (double)next * 1e6 / (double)o->rate;
+			paced = o->rate == 0 || (double)(truce_mono_us() - start) >=
+			                            (double)next * 1e6 / (double)o->rate;
 		}
 		zmq_pollitem_t pi[2] = {{.socket = dealer, .events = ZMQ_POLLIN},
 		                        {.socket = sub, .events = ZMQ_POLLIN}};
@@ -280,14 +274,14 @@ static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us
 		bench_on_ack(r, dealer);
 		bench_on_alert(r, sub);
 		if (r->acked == o->n && done_at == 0) {
-			done_at = mono_us();
+			done_at = truce_mono_us();
 			*elapsed_us = done_at - start;
 		}
-		if (done_at != 0 && mono_us() - done_at > (int64_t)BENCH_TAIL_MS * 1000)
+		if (done_at != 0 && truce_mono_us() - done_at > (int64_t)BENCH_TAIL_MS * 1000)
 			break; /* alerts that did not come: reported as missing */
 	}
 	if (done_at == 0)
-		*elapsed_us = mono_us() - start;
+		*elapsed_us = truce_mono_us() - start;
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "collect_state.h"
+#include "truce/date.h"
 #include "truce/keys.h"
 #include "sender.h"
 #include "truce/wire.h"

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "qclient.h"
+#include "truce/date.h"
 #include "truce/json.h"
 #include "truce/store.h"
 

@@ -7,9 +7,9 @@
  *   events derived from each article if asked;   (this file)
  *   exports it in the corpus format;              (this file)
  *   prints the quarantine;                        (this file)
- *   verifies the hash chain;                      (replay/verify.c) 
- *   re-derives the claims with the current rules; (replay/reparse.c) 
- *   publishes it to another daemon.               (replay/publish.c) 
+ *   verifies the hash chain;                      (replay/verify.c)
+ *   re-derives the claims with the current rules; (replay/reparse.c)
+ *   publishes it to another daemon.               (replay/publish.c)
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "replay.h"
+#include "truce/date.h"
 #include "truce/json.h"
 
 enum replay_mode {

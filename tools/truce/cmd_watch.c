@@ -20,6 +20,7 @@
 #include <zmq.h>
 
 #include "cli.h"
+#include "truce/date.h"
 #include "truce/keys.h"
 #include "truce/json.h"
 #include "truce/wire.h"

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <zmq.h>
 
+#include "truce/date.h"
 #include "cli.h"
 #include "replay.h"
 #include "sender.h"
@@ -75,7 +76,7 @@ static void progress(publish_ctx *ctx)
 static void pump(publish_ctx *ctx, int wait_ms)
 {
 	truce_sender_pump(ctx->snd, wait_ms);
-	int64_t now = replay_now_ms();
+	int64_t now = truce_mono_ms();
 	size_t done = truce_sender_done(ctx->snd);
 	if (done != ctx->last_done || truce_sender_inflight(ctx->snd) == 0) {
 		ctx->last_done = done;
@@ -103,7 +104,7 @@ static int publish_article(void *vctx, const replay_article *a)
 		ctx->seqs = v;
 		ctx->cap = cap;
 	}
-	int64_t now = replay_now_ms();
+	int64_t now = truce_mono_ms();
 	if (ctx->n == 0) {
 		ctx->t0_ms = now;
 		ctx->base_us = a->rec->received_us;
@@ -114,7 +115,7 @@ static int publish_article(void *vctx, const replay_article *a)
 		 * article is simply due now. */
 		double gap_ms = (double)(a->rec->received_us - ctx->base_us) / 1000.0;
 		int64_t due = ctx->t0_ms + (int64_t)(gap_ms / ctx->o->pace);
-		while (!ctx->stalled && (now = replay_now_ms()) < due)
+		while (!ctx->stalled && (now = truce_mono_ms()) < due)
 			pump(ctx, (int)(due - now < 50 ? due - now : 50));
 	}
 	/* Back-pressure: hold the next article while the window is full, so a
@@ -182,9 +183,9 @@ static int publish_run(const replay_opts *o, replay_src *src, publish_ctx *ctx)
 	ctx->stopped_early = ctx->stalled;
 	if (rc == 0 && !ctx->stalled) {
 		/* The rest of the window; progress is ours, not the sender's. */
-		int64_t start = replay_now_ms();
+		int64_t start = truce_mono_ms();
 		while (truce_sender_done(ctx->snd) < truce_sender_count(ctx->snd) &&
-		       replay_now_ms() - start < o->deadline_ms)
+		       truce_mono_ms() - start < o->deadline_ms)
 			pump(ctx, 50);
 	}
 	replay_progress_end(&ctx->prog);
@@ -207,7 +208,7 @@ int replay_publish(const replay_opts *o, replay_src *src)
 		rc = truce_sender_new(sock, &so, &ctx.snd);
 	}
 	int code = TRUCE_EXIT_OK;
-	int64_t start = replay_now_ms();
+	int64_t start = truce_mono_ms();
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
 		code = TRUCE_EXIT_IO;
@@ -240,7 +241,7 @@ int replay_publish(const replay_opts *o, replay_src *src)
 			fprintf(stderr,
 			        "replay: %zu articles published to %s in %.1f s: %zu stored, %zu "
 			        "duplicate, %zu rejected, %zu unacked%s\n",
-			        ctx.n, o->publish, (double)(replay_now_ms() - start) / 1000.0,
+			        ctx.n, o->publish, (double)(truce_mono_ms() - start) / 1000.0,
 			        stored, dup, rej, ctx.n - truce_sender_done(ctx.snd),
 			        ctx.undecodable > 0 ? ", some undecodable (not sent)" : "");
 		}

@@ -138,7 +138,4 @@ int replay_verify(const replay_opts *o, replay_src *src);
 int replay_reparse(const replay_opts *o, replay_src *src);
 int replay_publish(const replay_opts *o, replay_src *src);
 
-/* Monotonic milliseconds. */
-int64_t replay_now_ms(void);
-
 #endif
