@@ -34,16 +34,8 @@ struct truced_parse_pool {
 static void item_parse(const truce_rules *rules, truced_item *it, const truce_log *lg)
 {
 	const Truce__V1__Article *a = it->article;
-	truce_article_in in = {
-	    .id = a->id,
-	    .source = a->source,
-	    .published = a->published,
-	    .title = a->title,
-	    .body = (const char *)a->body.data,
-	    .body_len = a->body.len,
-	    .is_html =
-	        a->has_content_type && a->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML,
-	};
+	truce_article_in in;
+	truce_article_in_from_wire(a, &in);
 	int rc = truce_extract_article(rules, &in, &it->claims);
 	if (rc != 0)
 		/* The article is still stored: extraction is re-runnable

@@ -97,6 +97,21 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 	return rc;
 }
 
+void truce_article_in_from_wire(const Truce__V1__Article *a, truce_article_in *out)
+{
+	truce_article_in in = {
+	    .id = a->id,
+	    .source = a->source,
+	    .published = a->published,
+	    .title = a->title,
+	    .body = a->has_body ? (const char *)a->body.data : NULL,
+	    .body_len = a->has_body ? a->body.len : 0,
+	    .is_html =
+	        a->has_content_type && a->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML,
+	};
+	*out = in;
+}
+
 void truce_claims_free(truce_claims *claims)
 {
 	if (claims == NULL)

@@ -11,6 +11,7 @@
 #define TRUCE_EXTRACT_H
 
 #include "truce.h"
+#include "truce.pb-c.h"
 
 typedef struct truce_rules truce_rules;
 
@@ -38,6 +39,13 @@ typedef struct truce_article_in {
 	size_t body_len;
 	int is_html;
 } truce_article_in;
+
+/*
+ * The extractor's view of a wire Article (pointers borrow from a). The one
+ * mapping truced, `truce extract`, `truce bench extract` and `truce replay
+ * --reparse` share, so that re-parsing sees exactly what the daemon saw.
+ */
+void truce_article_in_from_wire(const Truce__V1__Article *a, truce_article_in *out);
 
 #define TRUCE_PARTY_MAX 16
 #define TRUCE_DATE_MAX 11

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "truce/wire.h"
+
 /* Exit codes every subcommand uses, so scripts can trust them. */
 enum {
 	TRUCE_EXIT_OK = 0,
@@ -58,6 +60,14 @@ typedef int (*truce_input_fn)(void *ctx, const truce_input_article *a);
  * *bad_lines, and reading goes on. path "-" is stdin.
  * Returns 0, or TRUCE_EIO when the file cannot be read.
  */
+/*
+ * The wire Article of an input article (pointers borrow from a): what
+ * `truce collect` sends, and what `truce extract` and `truce bench extract`
+ * hand the extractor, so that all three see the article truced would.
+ */
+void truce_input_to_wire(const truce_input_article *a, int force_html, const char *collector_id,
+                         Truce__V1__Article *out);
+
 int truce_input_jsonl(const char *path, truce_input_fn fn, void *ctx, size_t *bad_lines);
 
 /*

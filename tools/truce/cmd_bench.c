@@ -15,7 +15,9 @@
 #include <time.h>
 
 #include "cli.h"
+#include "truce/date.h"
 #include "truce/extract.h"
+#include "truce/wire.h"
 
 /* The bundled seeds: $TRUCE_SOURCE_DIR/tests/data/seeds.jsonl, else found
  * from this file's own path (CMake compiles sources by absolute path). */
@@ -33,45 +35,40 @@ static void default_jsonl(char *out, size_t len)
 		snprintf(out, len, "tests/data/seeds.jsonl");
 }
 
-typedef struct bench_article {
-	char *id, *published, *title, *body;
-	size_t body_len;
-	int is_html;
-} bench_article;
-
+/* The articles as truced receives them: packed by the collector's mapping
+ * and decoded by the daemon's, so the loop times exactly the parse stage. */
 typedef struct bench_set {
-	bench_article *v;
+	Truce__V1__Article **v;
 	size_t n, cap;
 	size_t bytes;
 } bench_set;
-
-static char *dup_or_null(const char *s)
-{
-	return s != NULL ? strdup(s) : NULL;
-}
 
 static int keep_article(void *vctx, const truce_input_article *a)
 {
 	bench_set *set = vctx;
 	if (set->n == set->cap) {
 		size_t cap = set->cap ? set->cap * 2 : 64;
-		bench_article *v = realloc(set->v, cap * sizeof(*v));
+		Truce__V1__Article **v = realloc(set->v, cap * sizeof(*v));
 		if (v == NULL)
-			return -1;
+			return TRUCE_ENOMEM;
 		set->v = v;
 		set->cap = cap;
 	}
-	bench_article *b = &set->v[set->n];
-	b->id = dup_or_null(a->id);
-	b->published = dup_or_null(a->published);
-	b->title = dup_or_null(a->title);
-	b->body = malloc(a->body_len + 1);
-	if (b->body == NULL)
-		return -1;
-	memcpy(b->body, a->body, a->body_len);
-	b->body[a->body_len] = '\0';
-	b->body_len = a->body_len;
-	b->is_html = a->is_html;
+	Truce__V1__Article art;
+	uint8_t *frame;
+	size_t len;
+	char reason[TRUCE_REASON_MAX];
+	truce_limits lim = {TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY};
+	truce_input_to_wire(a, 0, NULL, &art);
+	if (truce_wire_pack(&art.base, &frame, &len) != 0)
+		return TRUCE_ENOMEM;
+	int rc =
+	    truce_wire_decode_article(frame, len, &lim, &set->v[set->n], reason, sizeof(reason));
+	free(frame);
+	if (rc != 0) {
+		fprintf(stderr, "truce bench: %s: %s (left out)\n", a->where, reason);
+		return 0;
+	}
 	set->bytes += a->body_len;
 	set->n++;
 	return 0;
@@ -79,19 +76,15 @@ static int keep_article(void *vctx, const truce_input_article *a)
 
 static void set_free(bench_set *set)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->v[i].id);
-		free(set->v[i].published);
-		free(set->v[i].title);
-		free(set->v[i].body);
-	}
+	for (size_t i = 0; i < set->n; i++)
+		truce_wire_article_free(set->v[i]);
 	free(set->v);
 }
 
-static double now_s(clockid_t clk)
+static double cpu_s(void)
 {
 	struct timespec ts;
-	clock_gettime(clk, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -152,18 +145,12 @@ static int bench_extract(int argc, char **argv)
 		return TRUCE_EXIT_IO;
 	}
 	size_t claims = 0, errors = 0;
-	double t0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	int64_t t0 = truce_mono_us();
+	double c0 = cpu_s();
 	for (unsigned long long r = 0; r < repeat; r++) {
 		for (size_t i = 0; i < set.n; i++) {
-			const bench_article *b = &set.v[i];
-			truce_article_in in = {
-			    .id = b->id,
-			    .published = b->published,
-			    .title = b->title,
-			    .body = b->body,
-			    .body_len = b->body_len,
-			    .is_html = b->is_html,
-			};
+			truce_article_in in;
+			truce_article_in_from_wire(set.v[i], &in);
 			truce_claims out = {0};
 			if (truce_extract_article(rules, &in, &out) != 0)
 				errors++;
@@ -171,8 +158,8 @@ static int bench_extract(int argc, char **argv)
 			truce_claims_free(&out);
 		}
 	}
-	double secs = now_s(CLOCK_MONOTONIC) - t0;
-	double cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	double secs = (double)(truce_mono_us() - t0) / 1e6;
+	double cpu = cpu_s() - c0;
 	double total = (double)set.bytes * (double)repeat;
 	double arts = (double)set.n * (double)repeat;
 	if (secs <= 0)

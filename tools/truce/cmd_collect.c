@@ -72,19 +72,8 @@ static int add_article(void *vctx, const truce_input_article *a)
 		run->v = v;
 		run->cap = cap;
 	}
-	Truce__V1__Article art = TRUCE__V1__ARTICLE__INIT;
-	art.id = a->id;
-	art.url = a->url;
-	art.source = a->source;
-	art.title = a->title;
-	art.published = a->published;
-	art.has_body = 1;
-	art.body.data = (uint8_t *)a->body;
-	art.body.len = a->body_len;
-	art.has_content_type = 1;
-	art.content_type = a->is_html || run->o->force_html ? TRUCE__V1__CONTENT_TYPE__CONTENT_HTML
-	                                                    : TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT;
-	art.collector_id = (char *)run->o->collector_id;
+	Truce__V1__Article art;
+	truce_input_to_wire(a, run->o->force_html, run->o->collector_id, &art);
 	uint8_t key[TRUCE_HASH_LEN];
 	truce_content_key(&art, key);
 	if (run->state != NULL && truce_collect_state_has(run->state, key)) {

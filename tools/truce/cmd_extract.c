@@ -23,15 +23,10 @@ struct extract_ctx {
 static int extract_one(void *vctx, const truce_input_article *a)
 {
 	struct extract_ctx *ctx = vctx;
-	truce_article_in in = {
-	    .id = a->id,
-	    .source = a->source,
-	    .published = a->published,
-	    .title = a->title,
-	    .body = a->body,
-	    .body_len = a->body_len,
-	    .is_html = a->is_html,
-	};
+	Truce__V1__Article art;
+	truce_article_in in;
+	truce_input_to_wire(a, 0, NULL, &art);
+	truce_article_in_from_wire(&art, &in);
 	truce_claims claims = {0};
 	int rc = truce_extract_article(ctx->rules, &in, &claims);
 	json_t *obj = json_object();

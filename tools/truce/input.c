@@ -180,6 +180,25 @@ int truce_input_file(const char *path, const truce_input_defaults *d, truce_inpu
 	return rc < 0 ? rc : 0;
 }
 
+void truce_input_to_wire(const truce_input_article *a, int force_html, const char *collector_id,
+                         Truce__V1__Article *out)
+{
+	Truce__V1__Article art = TRUCE__V1__ARTICLE__INIT;
+	art.id = a->id;
+	art.url = a->url;
+	art.source = a->source;
+	art.title = a->title;
+	art.published = a->published;
+	art.has_body = 1;
+	art.body.data = (uint8_t *)a->body;
+	art.body.len = a->body_len;
+	art.has_content_type = 1;
+	art.content_type = a->is_html || force_html ? TRUCE__V1__CONTENT_TYPE__CONTENT_HTML
+	                                            : TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT;
+	art.collector_id = (char *)collector_id;
+	*out = art;
+}
+
 int truce_parse_u64(const char *s, unsigned long long *out)
 {
 	if (s == NULL || *s < '0' || *s > '9')

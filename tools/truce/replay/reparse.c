@@ -298,24 +298,9 @@ static int reparse_article(void *vctx, const replay_article *a)
 		ctx->undecodable++;
 		return 0;
 	}
-	/* The daemon hands the extractor a NUL-terminated body (wire.h); an
-	 * unpacked bytes field is not, so copy it. */
-	char *body = malloc(art->body.len + 1);
-	if (body == NULL)
-		return TRUCE_ENOMEM;
-	if (art->body.len > 0)
-		memcpy(body, art->body.data, art->body.len);
-	body[art->body.len] = '\0';
-	truce_article_in in = {
-	    .id = art->id,
-	    .source = art->source,
-	    .published = art->published,
-	    .title = art->title,
-	    .body = body,
-	    .body_len = art->body.len,
-	    .is_html =
-	        art->has_content_type && art->content_type == TRUCE__V1__CONTENT_TYPE__CONTENT_HTML,
-	};
+	/* The same mapping as truced's parse stage: what the daemon saw. */
+	truce_article_in in;
+	truce_article_in_from_wire(art, &in);
 	truce_claims x = {0};
 	int xrc = truce_extract_article(ctx->rules, &in, &x);
 	if (xrc != 0) {
@@ -326,7 +311,6 @@ static int reparse_article(void *vctx, const replay_article *a)
 	ctx->reparsed += x.n;
 	rc = compare_article(ctx, a, stored, n_stored, &x);
 	truce_claims_free(&x);
-	free(body);
 	return rc;
 }
 
