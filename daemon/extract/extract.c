@@ -66,21 +66,25 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 		    .doc = &doc,
 		    .title = article->title,
 		};
-		/* tag once, with the aliases every conflict shares; the conflict
-		 * found then settles the aliases that depend on it */
+		/* tag once, with the aliases every conflict shares; the scope
+		 * found (countries, conflict) then settles the aliases that
+		 * depend on it */
 		truce__tagged items = {0};
 		size_t *first = malloc((doc.nsent + 1) * sizeof(*first));
 		rc = first != NULL ? 0 : TRUCE_ENOMEM;
+		truce__scope scope;
 		for (size_t s = 0; s < doc.nsent && rc == 0; s++) {
 			first[s] = items.n;
-			rc = truce__tag(rules, text.s, &doc, doc.sent[s].t0, doc.sent[s].t1, -1,
+			rc = truce__tag(rules, text.s, &doc, doc.sent[s].t0, doc.sent[s].t1, NULL,
 			                &items);
 		}
 		if (rc == 0) {
 			first[doc.nsent] = items.n;
 			a.items = &items;
 			a.first_item = first;
-			a.conflict = truce__detect_conflict(rules, &items);
+			truce__detect_scope(rules, text.s, &doc, &items, &scope);
+			a.scope = &scope;
+			a.conflict = scope.conflict;
 		}
 		a.pub = pub;
 		a.base_year = year;

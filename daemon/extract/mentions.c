@@ -56,32 +56,53 @@ static int32_t digit_value(const char *s, const truce__tok *t)
 	return (int32_t)v;
 }
 
-static void resolve_party(const truce_rules *r, truce__item *it, int conflict)
+/* Position of country c among the article's countries, or -1. */
+static int scope_rank(const truce__scope *sc, int16_t c)
+{
+	for (int i = 0; sc != NULL && i < sc->ncountry; i++)
+		if (sc->country[i] == c)
+			return i;
+	return -1;
+}
+
+/* The reading of an alias for the article: one for its conflict first,
+ * then one for its countries (the most named first), then the first that
+ * holds everywhere. */
+static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
 	it->party[0] = '\0';
 	it->blocker = 0;
-	if (it->lex == NULL || it->lex->nparty == 0)
+	it->actor = -1;
+	if (it->lex == NULL || it->lex->nparty == 0 || it->dateline)
 		return;
 	const truce__party_alt *best = NULL;
+	int best_score = 0;
 	for (uint32_t k = 0; k < it->lex->nparty; k++) {
 		const truce__party_alt *a = &r->alts[it->lex->party0 + k];
-		if (a->conflict >= 0 && a->conflict == conflict) {
+		int score = 0;
+		if (a->conflict >= 0)
+			score = sc != NULL && a->conflict == sc->conflict ? 100 : 0;
+		else if (a->country >= 0)
+			score = scope_rank(sc, a->country) >= 0 ? 50 - scope_rank(sc, a->country) : 0;
+		else
+			score = 1;
+		if (score > best_score) {
 			best = a;
-			break;
+			best_score = score;
 		}
-		if (a->conflict < 0 && best == NULL)
-			best = a;
 	}
 	if (best == NULL)
 		return;
-	if (best->code[0] == '\0')
+	if (best->code[0] == '\0') {
 		it->blocker = 1;
-	else
+	} else {
 		strcpy(it->party, best->code);
+		it->actor = best->actor;
+	}
 }
 
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
-               uint32_t t1, int conflict, truce__tagged *out)
+               uint32_t t1, const truce__scope *scope, truce__tagged *out)
 {
 	const truce__tok *tok = doc->tok;
 	for (uint32_t i = t0; i < t1;) {
@@ -97,6 +118,8 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 					continue;
 				if (e->upper && !(tok[i].flags & TRUCE__T_UPPER))
 					continue;
+				if (e->cap && !(tok[i].flags & TRUCE__T_CAP))
+					continue; /* "chad", "turkey": words, not names */
 				best = e;
 				blen = k + 1;
 			}
@@ -104,6 +127,7 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 		truce__item it;
 		memset(&it, 0, sizeof(it));
 		it.num = -1;
+		it.actor = -1;
 		it.in_paren = (tok[i].flags & TRUCE__T_PAREN) != 0;
 		if (best != NULL) {
 			it.t0 = i;
@@ -111,7 +135,7 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.lex = best;
 			it.cues = best->cues;
 			it.num = best->num;
-			resolve_party(r, &it, conflict);
+			resolve_party(r, &it, scope);
 			if (push_item(out, &it) != 0)
 				return TRUCE_ENOMEM;
 			i += blen;
@@ -129,37 +153,265 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 	return 0;
 }
 
-int truce__detect_conflict(const truce_rules *r, truce__tagged *tg)
+/* ---- what the article is about ---- */
+
+static int is_mark(const char *text, const truce__tok *t, const char *marks)
+{
+	return (t->flags & TRUCE__T_PUNCT) && strchr(marks, text[t->start]) != NULL;
+}
+
+int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1)
+{
+	/* at the start of the text or of a line, glued to a comma, colon or
+	 * bracket: "ISLAMABAD:", "BAKU, Azerbaijan, July 13", "DONETSK (Sputnik)" */
+	if (t1 >= doc->ntok || (t0 > 0 && doc->tok[t0].nl == 0))
+		return 0;
+	const truce__tok *next = &doc->tok[t1];
+	if (!is_mark(text, next, ",:(") || next->nl > 0)
+		return 0;
+	/* "Kaziba, Katogota and Lubarika were shelled": a list at a line's
+	 * start is no dateline; a dateline's place is in capitals or ends
+	 * with a colon or bracket, or a country name follows it */
+	if (text[next->start] != ',' || (doc->tok[t0].flags & TRUCE__T_UPPER))
+		return 1;
+	return 0;
+}
+
+typedef struct country_votes {
+	int *v; /* per country */
+	int n;
+} country_votes;
+
+static void vote_actor(const truce_rules *r, country_votes *vt, int16_t actor, int w)
+{
+	if (actor < 0)
+		return;
+	const truce__actor *a = &r->actors[actor];
+	if (a->kind == TRUCE__K_OBSERVER)
+		w = 1; /* the UN names no country; a mission may */
+	for (int i = 0; i < TRUCE__MAX_HOME; i++)
+		if (a->home[i] >= 0 && a->home[i] < vt->n)
+			vt->v[a->home[i]] += w;
+}
+
+/* Votes of the gazetteer's places that no item covers: a name of at most
+ * three countries is a vote for each. */
+static void vote_places(const truce_rules *r, const truce__doc *doc, const truce__tagged *tg,
+                        country_votes *vt)
+{
+	size_t k = 0;
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		while (k < tg->n && tg->v[k].t1 <= t)
+			k++;
+		if (k < tg->n && tg->v[k].t0 <= t)
+			continue; /* a phrase of the rules */
+		uint32_t head;
+		int n = truce__geo_match(r, doc->tok, t, (uint32_t)doc->ntok, &head);
+		if (n == 0)
+			continue;
+		int16_t seen[3];
+		int ns = 0, many = 0;
+		for (uint32_t ref = head; ref != 0 && !many; ref = r->geo_refs[ref].next) {
+			int16_t c = r->geo_refs[ref].country;
+			int dup = 0;
+			for (int i = 0; i < ns; i++)
+				dup |= seen[i] == c;
+			if (dup)
+				continue;
+			if (ns == 3)
+				many = 1;
+			else
+				seen[ns++] = c;
+		}
+		for (int i = 0; i < ns && !many; i++)
+			if (seen[i] < vt->n)
+				vt->v[seen[i]]++;
+		t += (uint32_t)n - 1;
+	}
+}
+
+/* The article's countries: the most named first, down to a third of it. */
+static void top_countries(const country_votes *vt, truce__scope *out)
+{
+	out->ncountry = 0;
+	int top = 0;
+	for (int i = 0; i < vt->n; i++)
+		if (vt->v[i] > top)
+			top = vt->v[i];
+	int floor = top / 3 > 2 ? top / 3 : 2;
+	while (out->ncountry < TRUCE__MAX_COUNTRIES) {
+		int best = -1;
+		for (int i = 0; i < vt->n; i++)
+			if (vt->v[i] >= floor && scope_rank(out, (int16_t)i) < 0 &&
+			    (best < 0 || vt->v[i] > vt->v[best]))
+				best = i;
+		if (best < 0)
+			break;
+		out->country[out->ncountry++] = (int16_t)best;
+	}
+}
+
+/* Does a conflict of conflicts.tsv fight in country c? */
+static int conflict_in(const truce_rules *r, int conflict, int16_t c)
+{
+	const truce__conflict *k = &r->conflicts[conflict];
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < k->nside[s]; i++) {
+			const truce__actor *a = truce__actor_find(r, k->side[s][i]);
+			for (int h = 0; a != NULL && h < TRUCE__MAX_HOME; h++)
+				if (a->home[h] == c)
+					return 1;
+		}
+	return 0;
+}
+
+/* The conflict of conflicts.tsv whose parties and places the article names
+ * most, if the article names one of its places or both its sides, and it
+ * fights in the article's first country: a story about the United States
+ * alone is no story of the Afghan war, one about Sri Lanka that names
+ * India twice none of Kashmir's. */
+static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc)
 {
 	int votes[32] = {0}, best = -1, bv = 1;
+	uint8_t named[32] = {0}; /* bit 0: side A named, 1: side B, 2: a place */
 	for (size_t i = 0; i < tg->n; i++) {
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL)
 			continue;
-		if (it->lex->place_level && it->lex->place_conf >= 0 && it->lex->place_conf < 32)
+		if (it->lex->place_level && it->lex->place_conf >= 0 && it->lex->place_conf < 32) {
 			votes[it->lex->place_conf] += 2;
+			named[it->lex->place_conf] |= 4;
+		}
 		if (it->party[0] == '\0')
 			continue;
 		for (uint32_t k = 0; k < it->lex->nparty; k++) {
 			const truce__party_alt *a = &r->alts[it->lex->party0 + k];
 			if (a->conflict >= 0 || strcmp(a->code, it->party) != 0)
 				continue;
-			for (int c = 0; c < 32 && c < r->nconflicts; c++)
+			for (int c = 0; c < 32 && c < r->nconflicts; c++) {
 				votes[c] += (int)((a->sides >> c) & 1u);
+				if ((a->sides >> c) & 1u)
+					named[c] |= truce__side(r, c, a->code) == 'A' ? 1 : 2;
+			}
 			break;
 		}
 	}
 	for (int c = 0; c < r->nconflicts && c < 32; c++) {
-		if (votes[c] > bv) {
+		if (votes[c] > bv && (named[c] == 3 || (named[c] & 4))) {
 			bv = votes[c];
 			best = c;
 		}
 	}
-	if (best >= 0)
-		for (size_t i = 0; i < tg->n; i++)
-			if (tg->v[i].lex != NULL && tg->v[i].lex->nparty > 0)
-				resolve_party(r, &tg->v[i], best);
+	if (best >= 0 && sc->ncountry > 0 && !conflict_in(r, best, sc->country[0]))
+		return -1;
 	return best;
+}
+
+/* A conflict no file lists, made from the parties the article names: the
+ * two most named that fight (observers never do) are its sides; its name
+ * is their countries' codes ("khm-tha", "sdn"). */
+static void make_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc,
+                          truce__conflict *out)
+{
+	memset(out, 0, sizeof(*out));
+	char code[2][TRUCE_PARTY_MAX] = {"", ""};
+	int16_t actor[2] = {-1, -1};
+	for (int side = 0; side < 2; side++) {
+		int best = 0;
+		for (size_t i = 0; i < tg->n; i++) {
+			const truce__item *it = &tg->v[i];
+			if (it->party[0] == '\0' || it->actor < 0 ||
+			    r->actors[it->actor].kind == TRUCE__K_OBSERVER ||
+			    (side == 1 && strcmp(it->party, code[0]) == 0))
+				continue;
+			int n = 0; /* mentions of this party, the first counted once */
+			for (size_t j = 0; j < tg->n; j++)
+				n += strcmp(tg->v[j].party, it->party) == 0;
+			if (n > best) {
+				best = n;
+				strcpy(code[side], it->party);
+				actor[side] = it->actor;
+			}
+		}
+		if (code[side][0]) {
+			strcpy(out->side[side][0], code[side]);
+			out->nside[side] = 1;
+		}
+	}
+	for (size_t i = 0; i < tg->n && out->nother < 12; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->actor >= 0 && r->actors[it->actor].kind == TRUCE__K_OBSERVER &&
+		    truce__side_of(out, it->party) == 0)
+			strcpy(out->other[out->nother++], it->party);
+	}
+	/* the name: the sides' countries, or the article's first country */
+	int16_t c[2] = {-1, -1};
+	for (int s = 0; s < 2; s++)
+		if (actor[s] >= 0)
+			c[s] = r->actors[actor[s]].home[0];
+	if (c[0] < 0 && sc->ncountry > 0)
+		c[0] = sc->country[0];
+	if (c[1] == c[0])
+		c[1] = -1;
+	if (c[0] < 0) {
+		c[0] = c[1];
+		c[1] = -1;
+	}
+	if (c[0] < 0)
+		return;
+	const char *a = r->countries[c[0]].iso3, *b = c[1] >= 0 ? r->countries[c[1]].iso3 : NULL;
+	if (b != NULL && strcmp(b, a) < 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	char *o = out->name;
+	for (const char *p = a; *p; p++)
+		*o++ = (char)(*p | 0x20);
+	if (b != NULL) {
+		*o++ = '-';
+		for (const char *p = b; *p; p++)
+			*o++ = (char)(*p | 0x20);
+	}
+	*o = '\0';
+}
+
+void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
+                         truce__tagged *tg, truce__scope *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->conflict = -1;
+	int stack[512];
+	country_votes vt = {stack, r->ncountries < 512 ? r->ncountries : 512};
+	memset(stack, 0, sizeof(stack));
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (it->lex == NULL)
+			continue;
+		if (it->lex->place_level && truce__is_dateline(text, doc, it->t0, it->t1)) {
+			it->dateline = 1; /* where the reporter is */
+			it->party[0] = '\0';
+			if (it->lex->country >= 0 && it->lex->country < vt.n)
+				vt.v[it->lex->country]++;
+			continue;
+		}
+		if (it->in_paren)
+			continue;
+		if (it->party[0])
+			vote_actor(r, &vt, it->actor, 2);
+		else if (it->lex->country >= 0 && it->lex->country < vt.n)
+			vt.v[it->lex->country] += 2;
+	}
+	vote_places(r, doc, tg, &vt);
+	top_countries(&vt, out);
+	out->conflict = rules_conflict(r, tg, out);
+	for (size_t i = 0; i < tg->n; i++)
+		if (tg->v[i].lex != NULL && tg->v[i].lex->nparty > 0)
+			resolve_party(r, &tg->v[i], out);
+	if (out->conflict >= 0)
+		out->cf = r->conflicts[out->conflict];
+	else
+		make_conflict(r, tg, out, &out->cf);
 }
 
 /* ---- dates ---- */
@@ -472,19 +724,58 @@ static uint32_t tok_at(const truce__doc *doc, size_t a)
 	return (uint32_t)lo;
 }
 
+/* Is token t a preposition of place ("in", "near") or a place noun after
+ * the name ("X district")? */
+static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
+{
+	for (size_t k = 0; k < tg->n; k++)
+		if ((tg->v[k].cues & cues) && tg->v[k].t0 <= t && t < tg->v[k].t1)
+			return 1;
+	return 0;
+}
+
+/* A place of the gazetteer in the article's countries. Its priority: 1
+ * after "in", "near" or before a place noun, 2 otherwise, one more for a
+ * capital or a city of a million (the most specific place wins), one less
+ * right after an attack word. 99: not a place here. */
+static int geo_prio(const truce_rules *r, const char *text, const truce__doc *doc,
+                    const truce__tagged *tg, uint32_t s0, uint32_t t, int n, uint32_t head,
+                    const truce__scope *sc)
+{
+	const truce__geo_ref *in = NULL;
+	for (uint32_t ref = head; ref != 0; ref = r->geo_refs[ref].next)
+		if (scope_rank(sc, r->geo_refs[ref].country) >= 0 &&
+		    (in == NULL || r->geo_refs[ref].size > in->size))
+			in = &r->geo_refs[ref];
+	if (in == NULL || truce__is_dateline(text, doc, t, t + (uint32_t)n))
+		return 99;
+	uint32_t e = t + (uint32_t)n;
+	int before = t > s0 && locative_at(tg, t - 1, TRUCE__C_TARGET | TRUCE__C_AGENT);
+	int after = e < doc->ntok && locative_at(tg, e, TRUCE__C_PLACENOUN);
+	/* a word of a person's name: "Vikram Misri said" */
+	if (!before && !after &&
+	    ((t > s0 && (doc->tok[t - 1].flags & TRUCE__T_CAP) && doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
+	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) && !(doc->tok[e].flags & TRUCE__T_PUNCT))))
+		return 99;
+	int prio = before || after ? 1 : 2;
+	prio += in->capital || in->size >= 6;
+	return prio - event_before(tg, t);
+}
+
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
-                  const truce__tagged *tg, uint32_t t0, uint32_t t1, int conflict, char *out,
-                  size_t outlen)
+                  const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *sc,
+                  char *out, size_t outlen)
 {
 	out[0] = '\0';
 	if (t1 <= t0)
 		return;
 	size_t best_at = (size_t)-1, best_len = 0;
 	int best_prio = 99;
-	/* gazetteer places, priority 1 (0 where the place is of the conflict) */
+	int conflict = sc != NULL ? sc->conflict : -1;
+	/* places of places.tsv, priority 1 (0 where the place is of the conflict) */
 	for (size_t i = 0; i < tg->n; i++) {
 		const truce__item *it = &tg->v[i];
-		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL)
+		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL || it->dateline)
 			continue;
 		if (agreed_before(doc, tg, it->t0))
 			continue;
@@ -496,6 +787,27 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			best_at = at;
 			best_len = doc->tok[it->t1 - 1].end - at;
 		}
+	}
+	/* places of the gazetteer, in the words no phrase of the rules covers */
+	size_t k = 0;
+	for (uint32_t t = t0; t < t1 && sc != NULL && sc->ncountry > 0; t++) {
+		while (k < tg->n && tg->v[k].t1 <= t)
+			k++;
+		if (k < tg->n && tg->v[k].t0 <= t)
+			continue;
+		uint32_t head;
+		int n = truce__geo_match(r, doc->tok, t, t1, &head);
+		if (n == 0)
+			continue;
+		int prio = geo_prio(r, text, doc, tg, t0, t, n, head, sc);
+		size_t at = doc->tok[t].start;
+		if (prio < 99 && !agreed_before(doc, tg, t) &&
+		    (prio < best_prio || (prio == best_prio && at < best_at))) {
+			best_prio = prio;
+			best_at = at;
+			best_len = doc->tok[t + (uint32_t)n - 1].end - at;
+		}
+		t += (uint32_t)n - 1;
 	}
 	size_t s0 = doc->tok[t0].start, s1 = doc->tok[t1 - 1].end;
 	pcre2_match_data *md = NULL;

@@ -11,6 +11,7 @@
 typedef struct tagged_text {
 	truce__doc doc;
 	truce__tagged tg;
+	truce__scope scope;
 	int conflict;
 } tagged_text;
 
@@ -18,9 +19,10 @@ static void tag_text(const char *s, tagged_text *t)
 {
 	memset(t, 0, sizeof(*t));
 	assert_int_equal(truce__tokenize(test_rules, s, strlen(s), &t->doc), 0);
-	assert_int_equal(truce__tag(test_rules, s, &t->doc, 0, (uint32_t)t->doc.ntok, -1, &t->tg),
-	                 0);
-	t->conflict = truce__detect_conflict(test_rules, &t->tg);
+	assert_int_equal(
+	    truce__tag(test_rules, s, &t->doc, 0, (uint32_t)t->doc.ntok, NULL, &t->tg), 0);
+	truce__detect_scope(test_rules, s, &t->doc, &t->tg, &t->scope);
+	t->conflict = t->scope.conflict;
 }
 
 static void untag(tagged_text *t)
@@ -157,7 +159,7 @@ static void places(void **state)
 		tag_text(cases[i].s, &t);
 		char out[TRUCE_PLACE_MAX];
 		truce__place(test_rules, cases[i].s, &t.doc, &t.tg, 0, (uint32_t)t.doc.ntok,
-		             t.conflict, out, sizeof(out));
+		             &t.scope, out, sizeof(out));
 		assert_string_equal(out, cases[i].want);
 		untag(&t);
 	}
