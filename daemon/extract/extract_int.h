@@ -57,7 +57,8 @@ enum {
 	TRUCE__C_SELF = 1u << 25,
 	TRUCE__C_SINCE = 1u << 26,
 	TRUCE__C_AGREED = 1u << 27,
-	TRUCE__C_TOLL = 1u << 28, /* a running total: its figures are no incident's */
+	TRUCE__C_TOLL = 1u << 28,  /* a running total: its figures are no incident's */
+	TRUCE__C_OTHER = 1u << 29, /* what is violated is no truce (a trade deal) */
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -96,6 +97,7 @@ typedef struct truce__party_alt {
 	int16_t country;            /* only in articles about this country; -1 any */
 	int16_t actor;              /* index into rules->actors; -1 unknown code */
 	uint32_t sides;             /* bit c: a side of conflict c (c < 32) */
+	uint32_t sides_a;           /* bit c: side A of conflict c */
 } truce__party_alt;
 
 /* One phrase of the lexicon: every data file's vocabulary lands here. */
@@ -104,6 +106,7 @@ typedef struct truce__lex {
 	uint8_t ntok;     /* tokens in the phrase */
 	uint8_t upper;    /* match capitals only (short all-caps aliases) */
 	uint8_t cap;      /* match capitalized words only (names from datasets) */
+	uint8_t cond;     /* a party reading depends on the conflict or country */
 	uint8_t datekind; /* TRUCE__D_* */
 	int8_t dateval;
 	uint32_t cues;       /* TRUCE__C_* bits */
@@ -171,7 +174,8 @@ struct truce_rules {
 	/* the gazetteer (geonames.tsv): name -> places, see truce__geo_match */
 	truce__geo_ent *geo;
 	size_t geo_mask;
-	uint32_t *geo_first; /* first-token filter: fingerprint | longest name */
+	uint32_t *geo_first; /* first-token filter: fingerprint | name lengths */
+	uint64_t *geo_bloom; /* every name and prefix of one, see rules.c */
 	size_t geo_first_mask;
 	truce__geo_ref *geo_refs; /* [0] unused: 0 ends a chain */
 	size_t ngeo_refs, cap_geo_refs;
@@ -316,6 +320,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 typedef struct truce__ymd {
 	int y, m, d; /* y == 0: none */
 	int quoted;  /* a relative day ("today") inside a quotation */
+	int rel;     /* a day told relative to publication ("overnight") */
 } truce__ymd;
 
 /* Days since 1970-01-01 and back (truce/date.h does the arithmetic). */
@@ -326,7 +331,7 @@ static inline long truce__days(truce__ymd d)
 
 static inline truce__ymd truce__from_days(long n)
 {
-	truce__ymd r = {0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0};
 	truce_civil_from_days(n, &r.y, &r.m, &r.d);
 	return r;
 }
@@ -334,7 +339,7 @@ static inline truce__ymd truce__from_days(long n)
 /* A publication date "YYYY-MM-DD" (out zeroed when s is none). */
 static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 {
-	truce__ymd r = {0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0};
 	*out = r;
 	if (truce_date_parse(s, &r.y, &r.m, &r.d) != 0 || r.y > 2200)
 		return TRUCE_EINVAL;
@@ -348,6 +353,11 @@ static inline int truce__parse_ymd(const char *s, truce__ymd *out)
  */
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max);
+/* The latest full date (day, month and year) the text names: the day of an
+ * article that has no publication date (y = 0: none). first[s] is the
+ * first item of sentence s. */
+truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
+                            const truce__tagged *tg, const size_t *first);
 /* Does the sentence starting at token s0 have token t inside a quotation? */
 int truce__in_quote(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t);
 
@@ -373,7 +383,7 @@ typedef struct truce__article {
 	const size_t *first_item;   /* per sentence, nsent + 1 entries */
 	int conflict;               /* = scope->conflict */
 	const truce__scope *scope;
-	truce__ymd pub;
+	truce__ymd pub; /* pub.rel: a day the text names, not the publication's */
 	int base_year;
 	const char *title;
 } truce__article;

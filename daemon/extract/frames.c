@@ -63,7 +63,7 @@ typedef struct ctx {
 	const truce__doc *doc;
 	truce__tagged all;        /* the article's items (not owned) */
 	const size_t *first_item; /* per sentence, nsent + 1 */
-	int *item_at;       /* per token of the current sentence: item or -1 */
+	int *item_at;             /* per token of the current sentence: item or -1 */
 	acc *claims;
 	size_t nclaims, cap_claims;
 	pending *pend;
@@ -471,7 +471,10 @@ static int in_window(const ctx *x, long d)
 {
 	if (x->pubd == 0)
 		return 1;
-	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + 2;
+	/* a day taken from the text (no publication date) may be before
+	 * or after the events */
+	long after = x->a->pub.rel ? DATE_WINDOW : 2;
+	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after;
 }
 
 /* The earliest date of the sentence inside the window; 0 none. */
@@ -480,7 +483,7 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 	truce__ymd d[8];
 	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
 	long best = 0;
-	int old = 0;
+	int old = 0, best_rel = 1;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
 		/* "today" quoted from a statement of two days ago is that day */
@@ -490,8 +493,13 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 			old++;
 			continue;
 		}
-		if (best == 0 || dd < best)
+		/* a day the sentence names ("overnight into Saturday", "late
+		 * on Friday", "early Sunday") wins over one told relative to
+		 * the publication; among equals, the earliest */
+		if (best == 0 || (best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)) {
 			best = dd;
+			best_rel = d[i].rel;
+		}
 	}
 	if (stale != NULL)
 		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
@@ -937,6 +945,11 @@ static int analyze(ctx *x, sview *v)
 #ifdef TRUCE_EXTRACT_DEBUG
 	debug_sentence(x, v);
 #endif
+	/* "violated the trade deal", "violated Estonian airspace": no truce
+	 * is broken where nothing else says so */
+	if ((v->has & TRUCE__C_OTHER) &&
+	    !(v->has & (TRUCE__C_TRUCE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)))
+		v->has &= ~TRUCE__C_VIOLATE;
 	uint32_t has = v->has;
 	if (has & TRUCE__C_DENY)
 		return 0;
@@ -1167,8 +1180,10 @@ static int standing_truce(const truce_rules *r, int conflict, int year)
 	if (conflict < 0)
 		return 0;
 	const truce__conflict *c = &r->conflicts[conflict];
+	/* an article of no known year gets no standing truce: the text must
+	 * name one (a war may have broken it) */
 	for (int i = 0; i < c->ntruce; i++)
-		if (year == 0 || (year >= c->truce_from[i] && year <= c->truce_to[i]))
+		if (year >= c->truce_from[i] && year <= c->truce_to[i])
 			return 1;
 	return 0;
 }
@@ -1195,9 +1210,22 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		 * article's conflict has a standing truce that year
 		 * (conflicts.tsv) */
 		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
-		for (size_t i = 0; i < x.all.n; i++)
-			if (x.all.v[i].cues & TRUCE__C_TRUCE)
-				x.truce_ctx = 1;
+		uint32_t all = 0;
+		int broken = 0; /* a sentence that names a truce and its violation */
+		for (size_t s = 0; s < doc->nsent; s++) {
+			uint32_t has = 0;
+			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++)
+				has |= x.all.v[i].cues;
+			all |= has;
+			broken |= (has & TRUCE__C_TRUCE) && (has & TRUCE__C_VIOLATE);
+		}
+		if (all & TRUCE__C_TRUCE)
+			x.truce_ctx = 1;
+		/* a truce that is broken is one of armed conflict: a text that
+		 * names no attack, death or wound, nor a truce broken, is about
+		 * another "truce" (of trade, of tariffs) */
+		if (!(all & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)) && !broken)
+			x.truce_ctx = 0;
 		x.default_date = 0; /* set after the claims, see finish() */
 		find_voice(&x);
 	}

@@ -83,7 +83,8 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 		if (a->conflict >= 0)
 			score = sc != NULL && a->conflict == sc->conflict ? 100 : 0;
 		else if (a->country >= 0)
-			score = scope_rank(sc, a->country) >= 0 ? 50 - scope_rank(sc, a->country) : 0;
+			score =
+			    scope_rank(sc, a->country) >= 0 ? 50 - scope_rank(sc, a->country) : 0;
 		else
 			score = 1;
 		if (score > best_score) {
@@ -180,7 +181,21 @@ int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uin
 typedef struct country_votes {
 	int *v; /* per country */
 	int n;
+	int16_t touched[64]; /* the countries with a vote, to scan and clear */
+	int ntouched;
 } country_votes;
+
+static void vote(country_votes *vt, int16_t c, int w)
+{
+	if (c < 0 || c >= vt->n)
+		return;
+	if (vt->v[c] == 0) {
+		if (vt->ntouched == 64)
+			return; /* an article of more countries keeps its first 64 */
+		vt->touched[vt->ntouched++] = c;
+	}
+	vt->v[c] += w;
+}
 
 static void vote_actor(const truce_rules *r, country_votes *vt, int16_t actor, int w)
 {
@@ -190,8 +205,7 @@ static void vote_actor(const truce_rules *r, country_votes *vt, int16_t actor, i
 	if (a->kind == TRUCE__K_OBSERVER)
 		w = 1; /* the UN names no country; a mission may */
 	for (int i = 0; i < TRUCE__MAX_HOME; i++)
-		if (a->home[i] >= 0 && a->home[i] < vt->n)
-			vt->v[a->home[i]] += w;
+		vote(vt, a->home[i], w);
 }
 
 /* Votes of the gazetteer's places that no item covers: a name of at most
@@ -201,6 +215,8 @@ static void vote_places(const truce_rules *r, const truce__doc *doc, const truce
 {
 	size_t k = 0;
 	for (uint32_t t = 0; t < doc->ntok; t++) {
+		if (!(doc->tok[t].flags & TRUCE__T_CAP))
+			continue; /* names start with a capital: most tokens end here */
 		while (k < tg->n && tg->v[k].t1 <= t)
 			k++;
 		if (k < tg->n && tg->v[k].t0 <= t)
@@ -224,8 +240,7 @@ static void vote_places(const truce_rules *r, const truce__doc *doc, const truce
 				seen[ns++] = c;
 		}
 		for (int i = 0; i < ns && !many; i++)
-			if (seen[i] < vt->n)
-				vt->v[seen[i]]++;
+			vote(vt, seen[i], 1);
 		t += (uint32_t)n - 1;
 	}
 }
@@ -235,19 +250,21 @@ static void top_countries(const country_votes *vt, truce__scope *out)
 {
 	out->ncountry = 0;
 	int top = 0;
-	for (int i = 0; i < vt->n; i++)
-		if (vt->v[i] > top)
-			top = vt->v[i];
+	for (int i = 0; i < vt->ntouched; i++)
+		if (vt->v[vt->touched[i]] > top)
+			top = vt->v[vt->touched[i]];
 	int floor = top / 3 > 2 ? top / 3 : 2;
 	while (out->ncountry < TRUCE__MAX_COUNTRIES) {
-		int best = -1;
-		for (int i = 0; i < vt->n; i++)
-			if (vt->v[i] >= floor && scope_rank(out, (int16_t)i) < 0 &&
-			    (best < 0 || vt->v[i] > vt->v[best]))
-				best = i;
+		int16_t best = -1;
+		for (int i = 0; i < vt->ntouched; i++) {
+			int16_t c = vt->touched[i];
+			if (vt->v[c] >= floor && scope_rank(out, c) < 0 &&
+			    (best < 0 || vt->v[c] > vt->v[best]))
+				best = c;
+		}
 		if (best < 0)
 			break;
-		out->country[out->ncountry++] = (int16_t)best;
+		out->country[out->ncountry++] = best;
 	}
 }
 
@@ -291,7 +308,7 @@ static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const t
 			for (int c = 0; c < 32 && c < r->nconflicts; c++) {
 				votes[c] += (int)((a->sides >> c) & 1u);
 				if ((a->sides >> c) & 1u)
-					named[c] |= truce__side(r, c, a->code) == 'A' ? 1 : 2;
+					named[c] |= (a->sides_a >> c) & 1u ? 1 : 2;
 			}
 			break;
 		}
@@ -314,29 +331,38 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
                           truce__conflict *out)
 {
 	memset(out, 0, sizeof(*out));
-	char code[2][TRUCE_PARTY_MAX] = {"", ""};
+	/* mentions per party that fights, in order of first mention */
+	struct {
+		int16_t actor;
+		int n;
+	} seen[32];
+	int nseen = 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->party[0] == '\0' || it->actor < 0 ||
+		    r->actors[it->actor].kind == TRUCE__K_OBSERVER)
+			continue;
+		int k = 0;
+		while (k < nseen && seen[k].actor != it->actor)
+			k++;
+		if (k == nseen && nseen < 32) {
+			seen[nseen].actor = it->actor;
+			seen[nseen++].n = 0;
+		}
+		if (k < nseen)
+			seen[k].n++;
+	}
 	int16_t actor[2] = {-1, -1};
 	for (int side = 0; side < 2; side++) {
-		int best = 0;
-		for (size_t i = 0; i < tg->n; i++) {
-			const truce__item *it = &tg->v[i];
-			if (it->party[0] == '\0' || it->actor < 0 ||
-			    r->actors[it->actor].kind == TRUCE__K_OBSERVER ||
-			    (side == 1 && strcmp(it->party, code[0]) == 0))
-				continue;
-			int n = 0; /* mentions of this party, the first counted once */
-			for (size_t j = 0; j < tg->n; j++)
-				n += strcmp(tg->v[j].party, it->party) == 0;
-			if (n > best) {
-				best = n;
-				strcpy(code[side], it->party);
-				actor[side] = it->actor;
-			}
-		}
-		if (code[side][0]) {
-			strcpy(out->side[side][0], code[side]);
-			out->nside[side] = 1;
-		}
+		int best = -1;
+		for (int k = 0; k < nseen; k++)
+			if (seen[k].actor != actor[0] && (best < 0 || seen[k].n > seen[best].n))
+				best = k;
+		if (best < 0)
+			break;
+		actor[side] = seen[best].actor;
+		strcpy(out->side[side][0], r->actors[actor[side]].code);
+		out->nside[side] = 1;
 	}
 	for (size_t i = 0; i < tg->n && out->nother < 12; i++) {
 		const truce__item *it = &tg->v[i];
@@ -381,9 +407,9 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 {
 	memset(out, 0, sizeof(*out));
 	out->conflict = -1;
-	int stack[512];
-	country_votes vt = {stack, r->ncountries < 512 ? r->ncountries : 512};
-	memset(stack, 0, sizeof(stack));
+	int counts[512];
+	country_votes vt = {.v = counts, .n = r->ncountries < 512 ? r->ncountries : 512};
+	memset(counts, 0, (size_t)vt.n * sizeof(counts[0]));
 	for (size_t i = 0; i < tg->n; i++) {
 		truce__item *it = &tg->v[i];
 		if (it->lex == NULL)
@@ -391,22 +417,21 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		if (it->lex->place_level && truce__is_dateline(text, doc, it->t0, it->t1)) {
 			it->dateline = 1; /* where the reporter is */
 			it->party[0] = '\0';
-			if (it->lex->country >= 0 && it->lex->country < vt.n)
-				vt.v[it->lex->country]++;
+			vote(&vt, it->lex->country, 1);
 			continue;
 		}
 		if (it->in_paren)
 			continue;
 		if (it->party[0])
 			vote_actor(r, &vt, it->actor, 2);
-		else if (it->lex->country >= 0 && it->lex->country < vt.n)
-			vt.v[it->lex->country] += 2;
+		else
+			vote(&vt, it->lex->country, 2);
 	}
 	vote_places(r, doc, tg, &vt);
 	top_countries(&vt, out);
 	out->conflict = rules_conflict(r, tg, out);
 	for (size_t i = 0; i < tg->n; i++)
-		if (tg->v[i].lex != NULL && tg->v[i].lex->nparty > 0)
+		if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
 			resolve_party(r, &tg->v[i], out);
 	if (out->conflict >= 0)
 		out->cf = r->conflicts[out->conflict];
@@ -478,7 +503,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 		if (skip)
 			continue;
-		truce__ymd d = {0, 0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			if (pub.y) {
@@ -491,6 +516,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			if (pub.y) {
 				d = truce__from_days(pubd + it->lex->dateval);
 				d.quoted = in_quote_tg(text, doc, tg, it->t0);
+				d.rel = 1;
 			}
 			break;
 		case TRUCE__D_MONTH: {
@@ -509,10 +535,10 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				year =
 				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
-			                it->lex->dateval, day, 0};
+			                it->lex->dateval, day, 0, 0};
 			if (c.y == 0)
 				break;
-			if (year < 0 && pub.y && truce__days(c) > pubd + 2)
+			if (year < 0 && pub.y && !pub.rel && truce__days(c) > pubd + 2)
 				c.y--; /* "December 30" in a January article */
 			if (c.d > 31 || truce__from_days(truce__days(c)).m != c.m)
 				break;
@@ -525,6 +551,31 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			out[n++] = d;
 	}
 	return n;
+}
+
+truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
+                            const truce__tagged *tg, const size_t *first)
+{
+	truce__ymd none = {0, 0, 0, 0, 0}, best = none, d[8];
+	best.rel = 1; /* told by the text, not published: see truce__article */
+	/* with no publication day and no year to lend, only dates that
+	 * carry their own year come back */
+	for (size_t s = 0; s < doc->nsent; s++) {
+		/* a date line or a byline ("March 6, 2020", "Published 12:03,
+		 * 19 November 2021"), or the lead: a full date in the body of
+		 * the story is the day of some other event */
+		if (s > 1 && doc->sent[s].t1 - doc->sent[s].t0 > 12)
+			continue;
+		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
+		int n = sent.n ? truce__dates(r, text, doc, &sent, none, 0, d, 8) : 0;
+		for (int k = 0; k < n; k++)
+			if (d[k].y >= 1950 &&
+			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
+				best = d[k];
+				best.rel = 1;
+			}
+	}
+	return best;
 }
 
 /* ---- casualties ---- */
@@ -754,8 +805,10 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	int after = e < doc->ntok && locative_at(tg, e, TRUCE__C_PLACENOUN);
 	/* a word of a person's name: "Vikram Misri said" */
 	if (!before && !after &&
-	    ((t > s0 && (doc->tok[t - 1].flags & TRUCE__T_CAP) && doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
-	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) && !(doc->tok[e].flags & TRUCE__T_PUNCT))))
+	    ((t > s0 && (doc->tok[t - 1].flags & TRUCE__T_CAP) &&
+	      doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
+	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) &&
+	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
 		return 99;
 	int prio = before || after ? 1 : 2;
 	prio += in->capital || in->size >= 6;

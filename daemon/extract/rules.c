@@ -26,8 +26,9 @@
  * reading of an ambiguous name ("Congo") wins over the dataset's; the
  * countries before the files that name them (actors.tsv, geonames.tsv). */
 static const char *const rule_files[] = {
-    "conflicts.tsv", "parties.tsv", "countries.tsv",   "actors.tsv", "places.tsv",   "cues.tsv",
-    "numbers.tsv",   "dates.tsv",   "abbrev.tsv",      "boilerplate.tsv", "places.re", "geonames.tsv",
+    "conflicts.tsv", "parties.tsv",     "countries.tsv", "actors.tsv",
+    "places.tsv",    "cues.tsv",        "numbers.tsv",   "dates.tsv",
+    "abbrev.tsv",    "boilerplate.tsv", "places.re",     "geonames.tsv",
 };
 #define NFILES (sizeof(rule_files) / sizeof(rule_files[0]))
 
@@ -64,6 +65,7 @@ static const struct {
     {"since", TRUCE__C_SINCE},
     {"agreed", TRUCE__C_AGREED},
     {"toll", TRUCE__C_TOLL},
+    {"other", TRUCE__C_OTHER},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
@@ -71,8 +73,8 @@ typedef struct raw_phrase {
 	truce__lex lex;
 	truce__party_alt alt;
 	int has_alt;
-	uint32_t seq;   /* load order: of two readings of a phrase, the first wins */
-	char cond[4];   /* "@ISO3" of parties.tsv, resolved once countries are read */
+	uint32_t seq; /* load order: of two readings of a phrase, the first wins */
+	char cond[4]; /* "@ISO3" of parties.tsv, resolved once countries are read */
 } raw_phrase;
 
 typedef struct loader {
@@ -378,8 +380,8 @@ static int load_countries(loader *L, char *line)
 /* A non-state party: its kind, the countries it fights in, its names. */
 static int load_actors(loader *L, char *line)
 {
-	static const char *const kinds[] = {"", "state", "de-facto", "armed-group", "coalition",
-	                                    "observer"};
+	static const char *const kinds[] = {"",          "state",   "de-facto", "armed-group",
+	                                    "coalition", "observer"};
 	char *f[4];
 	int nf = fields(line, f, 4);
 	if (nf < 3)
@@ -391,7 +393,8 @@ static int load_actors(loader *L, char *line)
 		if (strcmp(f[1], kinds[k]) == 0)
 			kind = k;
 	if (kind == 0)
-		return fail(L, "kind must be state, de-facto, armed-group, coalition or observer", f[1]);
+		return fail(L, "kind must be state, de-facto, armed-group, coalition or observer",
+		            f[1]);
 	int16_t home[TRUCE__MAX_HOME] = {-1, -1, -1};
 	int nh = 0;
 	char *save = NULL;
@@ -423,6 +426,12 @@ static int load_actors(loader *L, char *line)
 
 static size_t pow2_at_least(size_t n);
 
+/* The first-token filter holds 24 bits of the token's hash and a bit per
+ * length of the names that start with it; a bloom filter of every name and
+ * every prefix of one (1 MB, one bit probe) ends a lookup at the first
+ * token sequence no name starts with, before the 16-byte table is read. */
+#define GEO_BLOOM_BITS (1u << 23)
+
 /* Sizes the tables for the names in data, before its lines are read. */
 static int geo_reserve(loader *L, const unsigned char *data, size_t len)
 {
@@ -434,7 +443,8 @@ static int geo_reserve(loader *L, const unsigned char *data, size_t len)
 	r->geo = calloc(size, sizeof(*r->geo));
 	r->geo_first = calloc(size, sizeof(*r->geo_first));
 	r->geo_refs = malloc((names + 2) * sizeof(*r->geo_refs));
-	if (r->geo == NULL || r->geo_first == NULL || r->geo_refs == NULL)
+	r->geo_bloom = calloc(GEO_BLOOM_BITS / 64, sizeof(*r->geo_bloom));
+	if (r->geo == NULL || r->geo_first == NULL || r->geo_refs == NULL || r->geo_bloom == NULL)
 		return TRUCE_ENOMEM;
 	r->geo_mask = r->geo_first_mask = size - 1;
 	r->cap_geo_refs = names + 2;
@@ -444,11 +454,24 @@ static int geo_reserve(loader *L, const unsigned char *data, size_t len)
 
 static uint32_t geo_fingerprint(uint64_t tokhash)
 {
-	return (uint32_t)(tokhash >> 32) & ~0xfu;
+	return (uint32_t)(tokhash >> 32) & ~0xffu;
 }
 
-static void geo_add(truce_rules *r, uint64_t key, uint64_t first, uint8_t ntok, uint32_t ref)
+static void bloom_set(uint64_t *bloom, uint64_t key)
 {
+	uint32_t b = (uint32_t)(key >> 20) & (GEO_BLOOM_BITS - 1);
+	bloom[b >> 6] |= 1ull << (b & 63);
+}
+
+static int bloom_has(const uint64_t *bloom, uint64_t key)
+{
+	uint32_t b = (uint32_t)(key >> 20) & (GEO_BLOOM_BITS - 1);
+	return (bloom[b >> 6] >> (b & 63)) & 1;
+}
+
+static void geo_add(truce_rules *r, const truce__doc *d, uint64_t key, uint32_t ref)
+{
+	uint8_t ntok = (uint8_t)d->ntok;
 	size_t h = (size_t)key & r->geo_mask;
 	while (r->geo[h].key != 0 && r->geo[h].key != key)
 		h = (h + 1) & r->geo_mask;
@@ -459,12 +482,16 @@ static void geo_add(truce_rules *r, uint64_t key, uint64_t first, uint8_t ntok, 
 	}
 	r->geo_refs[ref].next = e->head; /* newest first; order does not matter */
 	e->head = ref;
+	uint64_t first = d->tok[0].hash, pre = 0;
+	for (size_t i = 0; i < d->ntok; i++) {
+		pre = truce__seq_hash(pre, d->tok[i].hash);
+		bloom_set(r->geo_bloom, pre);
+	}
 	uint32_t fp = geo_fingerprint(first);
 	size_t fh = (size_t)first & r->geo_first_mask;
-	while (r->geo_first[fh] != 0 && (r->geo_first[fh] & ~0xfu) != fp)
+	while (r->geo_first[fh] != 0 && (r->geo_first[fh] & ~0xffu) != fp)
 		fh = (fh + 1) & r->geo_first_mask;
-	if ((r->geo_first[fh] & 0xfu) < ntok)
-		r->geo_first[fh] = fp | ntok;
+	r->geo_first[fh] |= fp | (1u << (ntok - 1));
 }
 
 static int load_geonames(loader *L, char *line)
@@ -500,7 +527,7 @@ static int load_geonames(loader *L, char *line)
 		g->country = (int16_t)L->geo_country;
 		g->size = (uint8_t)size;
 		g->capital = *end == 'c';
-		geo_add(r, key, first, ntok, ref);
+		geo_add(r, &L->doc, key, ref);
 	}
 	return 0;
 }
@@ -513,23 +540,27 @@ int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, ui
 	uint64_t h0 = tok[i].hash;
 	uint32_t fp = geo_fingerprint(h0);
 	size_t fh = (size_t)h0 & r->geo_first_mask;
-	int maxl = 0;
+	uint32_t lens = 0;
 	while (r->geo_first[fh] != 0) {
-		if ((r->geo_first[fh] & ~0xfu) == fp) {
-			maxl = (int)(r->geo_first[fh] & 0xfu);
+		if ((r->geo_first[fh] & ~0xffu) == fp) {
+			lens = r->geo_first[fh] & 0xffu;
 			break;
 		}
 		fh = (fh + 1) & r->geo_first_mask;
 	}
 	int best = 0;
 	uint64_t key = 0;
-	for (int k = 0; k < maxl && i + (uint32_t)k < t1; k++) {
-		key = truce__seq_hash(key, tok[i + (uint32_t)k].hash);
+	for (uint32_t k = 0; k < 8 && (lens >> k) != 0 && i + k < t1; k++) {
+		key = truce__seq_hash(key, tok[i + k].hash);
+		if (!bloom_has(r->geo_bloom, key))
+			break; /* no name starts with these tokens */
+		if (!((lens >> k) & 1u))
+			continue;
 		size_t h = (size_t)key & r->geo_mask;
 		while (r->geo[h].key != 0 && r->geo[h].key != key)
 			h = (h + 1) & r->geo_mask;
 		if (r->geo[h].key == key && r->geo[h].ntok == k + 1) {
-			best = k + 1;
+			best = (int)k + 1;
 			*head = r->geo[h].head;
 		}
 	}
@@ -761,14 +792,17 @@ static int load_file(loader *L, const char *name, const unsigned char *data, siz
 		if (n > 0 && data[s + n - 1] == '\r')
 			n--;
 		if (n > 0 && data[s] != '#') {
-			char *line = malloc(n + 1);
+			/* the gazetteer has 200,000 lines: most fit the stack */
+			char small[512];
+			char *line = n < sizeof(small) ? small : malloc(n + 1);
 			if (line == NULL)
 				return TRUCE_ENOMEM;
 			memcpy(line, data + s, n);
 			line[n] = '\0';
 			int blankline = strspn(line, " \t") == n;
 			int rc = blankline ? 0 : fn(L, line);
-			free(line);
+			if (line != small)
+				free(line);
 			if (rc != 0)
 				return rc;
 		}
@@ -859,11 +893,13 @@ static int build(loader *L)
 					if (ci < 0) {
 						L->file = "parties.tsv";
 						L->line = 0;
-						return fail(L, "unknown country (not in countries.tsv)",
-						            p->cond);
+						return fail(
+						    L, "unknown country (not in countries.tsv)",
+						    p->cond);
 					}
 					a->country = (int16_t)ci;
 				}
+				e.cond |= a->conflict >= 0 || a->country >= 0;
 				e.nparty++;
 			}
 		}
@@ -892,6 +928,8 @@ static int build(loader *L)
 			int s = truce__side(r, c, r->alts[i].code);
 			if (s == 'A' || s == 'B')
 				r->alts[i].sides |= 1u << c;
+			if (s == 'A')
+				r->alts[i].sides_a |= 1u << c;
 		}
 	return 0;
 }
@@ -1123,6 +1161,7 @@ void truce_rules_free(truce_rules *r)
 	free(r->geo);
 	free(r->geo_first);
 	free(r->geo_refs);
+	free(r->geo_bloom);
 	free(r);
 }
 
