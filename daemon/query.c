@@ -42,17 +42,10 @@ static int article_in_time(const chunk *ch, truce_bytes val)
 {
 	if (ch->since_us == 0 && ch->until_us == 0)
 		return 1;
-	Truce__V1__StoredArticle *sa = truce__v1__stored_article__unpack(NULL, val.len, val.data);
-	Truce__V1__ArticleRecord *r =
-	    sa != NULL ? truce__v1__article_record__unpack(NULL, sa->record.len, sa->record.data)
-	               : NULL;
-	int ok = r != NULL && (ch->since_us == 0 || r->received_us >= ch->since_us) &&
-	         (ch->until_us == 0 || r->received_us <= ch->until_us);
-	if (r != NULL)
-		truce__v1__article_record__free_unpacked(r, NULL);
-	if (sa != NULL)
-		truce__v1__stored_article__free_unpacked(sa, NULL);
-	return ok;
+	int64_t us;
+	return truce_stored_received_us(val, &us) == 0 &&
+	       (ch->since_us == 0 || us >= ch->since_us) &&
+	       (ch->until_us == 0 || us <= ch->until_us);
 }
 
 static int chunk_add(void *vctx, uint64_t seq, truce_bytes val)

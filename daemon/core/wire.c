@@ -157,7 +157,7 @@ int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f)
 	x.wire_type = (unsigned)(tag & 7);
 	switch (x.wire_type) {
 	case 0:
-		if (pb_varint(&q, end, 10, &n) != 0)
+		if (pb_varint(&q, end, 10, &x.value) != 0)
 			return -1;
 		break;
 	case 1:

@@ -51,6 +51,7 @@ typedef struct truce_pb_field {
 	unsigned wire_type;  /* 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32 */
 	const uint8_t *data; /* wire type 2: the field's bytes (else NULL) */
 	size_t len;
+	uint64_t value; /* wire type 0: the varint */
 } truce_pb_field;
 
 /*

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "truce/client.h"
 #include "truce/wire.h"
 
 /* Exit codes every subcommand uses, so scripts can trust them. */
@@ -81,5 +82,37 @@ int truce_parse_u64(const char *s, unsigned long long *out);
 
 /* Prints "usage" text and returns TRUCE_EXIT_USAGE, for option errors. */
 int truce_usage_error(const char *cmd, const char *fmt, ...);
+
+/* --- CURVE options shared by the client subcommands (cli_keys.c) -------- */
+
+/* getopt_long values for the two options; above any short option. */
+enum { TRUCE_OPT_CURVE_SERVER_KEY = 0x1001, TRUCE_OPT_CURVE_SECRET = 0x1002 };
+
+/* The two entries every client command adds to its option table. */
+#define TRUCE_KEY_OPTIONS                                                                          \
+	{"curve-server-key", required_argument, NULL, TRUCE_OPT_CURVE_SERVER_KEY},                 \
+	{                                                                                          \
+		"curve-secret", required_argument, NULL, TRUCE_OPT_CURVE_SECRET                    \
+	}
+
+/* Their --help lines. */
+#define TRUCE_KEY_USAGE                                                                            \
+	"  --curve-server-key FILE  truced's public key (.pub): talk CURVE to it\n"                \
+	"  --curve-secret FILE      this client's secret key (.key, mode 0600)\n"
+
+typedef struct truce_key_args {
+	const char *server_key;
+	const char *secret;
+} truce_key_args;
+
+/* Takes one of the two options; returns 1 when c was one of them. */
+int truce_key_args_take(truce_key_args *a, int c, const char *arg);
+
+/*
+ * Loads the keys the options name. Returns an exit code: 0 (out is set; off
+ * when neither option was given), 2 when only one of the two was given, 3
+ * when a key file is unusable. Says why on stderr as "truce CMD: ...".
+ */
+int truce_key_args_load(const char *cmd, const truce_key_args *a, truce_client_keys *out);
 
 #endif

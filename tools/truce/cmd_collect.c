@@ -23,10 +23,8 @@
 #include <zmq.h>
 
 #include "cli.h"
-#include "collect_state.h"
 #include "truce/date.h"
 #include "truce/keys.h"
-#include "sender.h"
 #include "truce/wire.h"
 
 #define DEFAULT_CONNECT "tcp://127.0.0.1:7701"

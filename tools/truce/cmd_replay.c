@@ -36,7 +36,7 @@ enum replay_mode {
 
 typedef struct print_ctx {
 	const replay_opts *o;
-	replay_cursor *claims, *events;
+	truce_source_cursor *claims, *events;
 	FILE *out; /* --export */
 	replay_progress prog;
 	size_t printed;
@@ -90,8 +90,8 @@ static void claim_line(char *buf, size_t len, const Truce__V1__Claim *c)
 	         c->location ? c->location : "place unknown", killed, wounded);
 }
 
-static void print_table_row(const replay_article *a, void **claims, size_t n_claims, void **events,
-                            size_t n_events)
+static void print_table_row(const truce_source_article *a, void **claims, size_t n_claims,
+                            void **events, size_t n_events)
 {
 	const Truce__V1__Article *art = a->rec->article;
 	char when[40], source[25], id[17], title[61];
@@ -118,14 +118,14 @@ static void print_table_row(const replay_article *a, void **claims, size_t n_cla
 	}
 }
 
-static int take(replay_cursor *c, uint64_t seq, void ***v, size_t *n)
+static int take(truce_source_cursor *c, uint64_t seq, void ***v, size_t *n)
 {
 	*v = NULL;
 	*n = 0;
-	return c != NULL ? replay_cursor_take(c, seq, v, n) : 0;
+	return c != NULL ? truce_source_cursor_take(c, seq, v, n) : 0;
 }
 
-static int print_article(void *vctx, const replay_article *a)
+static int print_article(void *vctx, const truce_source_article *a)
 {
 	print_ctx *ctx = vctx;
 	if (a->rec == NULL) {
@@ -166,7 +166,7 @@ static int print_article(void *vctx, const replay_article *a)
 
 /* One line of the corpus format (ANNOTATION.md), plus the receipt: what
  * `truce collect --jsonl` reads back. */
-static int export_article(void *vctx, const replay_article *a)
+static int export_article(void *vctx, const truce_source_article *a)
 {
 	print_ctx *ctx = vctx;
 	if (a->rec == NULL || a->rec->article == NULL) {
@@ -230,11 +230,11 @@ static int print_quarantined(void *vctx, uint64_t seq, truce_bytes val)
 	return 0;
 }
 
-static int run_quarantine(const replay_opts *o, replay_src *src)
+static int run_quarantine(const replay_opts *o, truce_source *src)
 {
 	print_ctx ctx = {.o = o};
 	truce_txn *t;
-	int rc = truce_txn_begin(replay_src_store(src), 0, &t);
+	int rc = truce_txn_begin(truce_source_store(src), 0, &t);
 	if (rc == 0) {
 		if (o->from <= o->to)
 			rc = truce_txn_scan(t, TRUCE_DB_QUARANTINE, o->from == 0 ? 1 : o->from,
@@ -251,7 +251,7 @@ static int run_quarantine(const replay_opts *o, replay_src *src)
 	return ctx.corrupt ? TRUCE_EXIT_FAIL : TRUCE_EXIT_OK;
 }
 
-static void note_empty(const replay_opts *o, const replay_head *h)
+static void note_empty(const replay_opts *o, const truce_source_head *h)
 {
 	if (o->quiet)
 		return;
@@ -264,10 +264,10 @@ static void note_empty(const replay_opts *o, const replay_head *h)
 }
 
 /* Printing and --export. */
-static int run_print(const replay_opts *o, replay_src *src, int export)
+static int run_print(const replay_opts *o, truce_source *src, int export)
 {
-	replay_head h;
-	int rc = replay_src_head(src, &h);
+	truce_source_head h;
+	int rc = truce_source_get_head(src, &h);
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
 		return TRUCE_EXIT_IO;
@@ -283,11 +283,11 @@ static int run_print(const replay_opts *o, replay_src *src, int export)
 	} else {
 		uint64_t first = o->from > 0 ? o->from : 1;
 		if (o->claims)
-			rc = replay_cursor_new(src, TRUCE_DB_CLAIMS, first, h.last_claim,
-			                       &ctx.claims);
+			rc = truce_source_cursor_new(src, TRUCE_DB_CLAIMS, first, h.last_claim,
+			                             &ctx.claims);
 		if (rc == 0 && o->events)
-			rc = replay_cursor_new(src, TRUCE_DB_EVENTS, first, h.last_event,
-			                       &ctx.events);
+			rc = truce_source_cursor_new(src, TRUCE_DB_EVENTS, first, h.last_event,
+			                             &ctx.events);
 	}
 	/* A bar on the terminal that also shows the table would garble it. */
 	int bar = o->progress && (export || o->format != REPLAY_TABLE);
@@ -295,13 +295,13 @@ static int run_print(const replay_opts *o, replay_src *src, int export)
 	if (rc == 0 && o->format == REPLAY_TABLE && !export)
 		printf("%7s  %-20s  %-24s  %-16s  %s\n", "SEQ", "RECEIVED", "SOURCE", "ID",
 		       "TITLE");
-	if (rc == 0)
-		rc = replay_src_articles(src, o->from, o->to, o->has_since || o->has_until,
-		                         o->since_us, o->until_us,
-		                         export ? export_article : print_article, &ctx);
+	if (rc == 0) {
+		truce_article_range r = replay_range(o);
+		rc = truce_source_articles(src, &r, export ? export_article : print_article, &ctx);
+	}
 	replay_progress_end(&ctx.prog);
-	replay_cursor_free(ctx.claims);
-	replay_cursor_free(ctx.events);
+	truce_source_cursor_free(ctx.claims);
+	truce_source_cursor_free(ctx.events);
 	if (ctx.out != NULL && ctx.out != stdout && fclose(ctx.out) != 0 && rc == 0)
 		rc = TRUCE_EIO;
 	if (rc != 0) {
@@ -554,6 +554,29 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 	return 0;
 }
 
+uint64_t replay_range_total(const replay_opts *o, const truce_source_head *h)
+{
+	uint64_t from = o->from > 0 ? o->from : 1;
+	uint64_t to = o->to < h->last_seq ? o->to : h->last_seq;
+	return from <= to ? to - from + 1 : 0;
+}
+
+truce_article_range replay_range(const replay_opts *o)
+{
+	truce_article_range r = {.from = o->from,
+	                         .to = o->to,
+	                         .use_time = o->has_since || o->has_until,
+	                         .since_us = o->since_us,
+	                         .until_us = o->until_us};
+	return r;
+}
+
+static void print_note(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "truce replay: %s\n", msg);
+}
+
 int truce_cmd_replay(int argc, char **argv)
 {
 	replay_opts o = {.timeout_ms = 5000,
@@ -572,9 +595,14 @@ int truce_cmd_replay(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	o.ckeys = &keys;
-	replay_src *src;
+	truce_source *src;
 	char err[512] = "";
-	rc = replay_src_open(&o, &src, err, sizeof(err));
+	truce_source_opts so = {.data = o.data,
+	                        .connect = o.connect,
+	                        .keys = &keys,
+	                        .timeout_ms = o.timeout_ms,
+	                        .note = print_note};
+	rc = truce_source_open(&so, &src, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", err[0] ? err : truce_strerror(rc));
 		truce_client_keys_clear(&keys);
@@ -588,7 +616,7 @@ int truce_cmd_replay(int argc, char **argv)
 	case MODE_EXPORT: rc = run_print(&o, src, 1); break;
 	default: rc = run_print(&o, src, 0); break;
 	}
-	replay_src_close(src);
+	truce_source_close(src);
 	truce_client_keys_clear(&keys);
 	return rc;
 }

@@ -9,7 +9,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "qclient.h"
 
 #define DEFAULT_QUERY "tcp://127.0.0.1:7703"
 
@@ -94,7 +93,7 @@ int truce_cmd_stats(int argc, char **argv)
 	if (krc != 0)
 		return krc;
 	truce_qclient *q;
-	int orc = truce_qclient_open_keys(ep, (int)timeout, &keys, &q);
+	int orc = truce_qclient_open(ep, (int)timeout, &keys, &q);
 	truce_client_keys_clear(&keys);
 	if (orc != 0) {
 		fprintf(stderr, "truce stats: cannot connect to %s\n", ep);
