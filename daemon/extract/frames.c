@@ -2,17 +2,21 @@
  * frames.c - the fifth stage: tagged sentences -> violation claims.
  *
  * A claim needs a claimant (who says it), an accused (or nobody) and a
- * violation. The frames, in the order they are tried on a sentence:
- *   trade/mutual  "A and B traded accusations", "blamed each other": A->B
- *                 and B->A (the conflict's sides stand in for unnamed ones)
- *   accusepass    "In A, B is blamed for ...": A->B
- *   accuse        "A accused B of ...": A->B
- *   according     "according to A, B shelled ...": A->B
- *   say           "A said B violated ...", "..., A said": the subject of a
- *                 reporting verb is the claimant; a pronoun or an unnamed
- *                 official is resolved through the last speaker or the side
- *                 opposite the accused
- *   quote         a quoted sentence after a speaker continues that speaker
+ * violation. analyze() tries the frames on a sentence in this order, one
+ * function each:
+ *   mutual            "A and B traded accusations", "blamed each other": A->B
+ *                     and B->A (the conflict's sides stand in for unnamed ones)
+ *   frame_accusepass  "In A, B is blamed for ...": A->B
+ *   frame_accuse      "A accused B of ...": A->B
+ *   frame_according   "according to A, B shelled ...": A->B
+ *   frame_say         "A said B violated ...", "..., A said": the subject of a
+ *                     reporting verb is the claimant; a pronoun or an unnamed
+ *                     official is resolved through the last speaker or the
+ *                     side opposite the accused
+ *   frame_quote       a quoted sentence after a speaker continues that
+ *                     speaker; a statement's own voice speaks otherwise
+ *   continue_claim    no speaker: details continue the previous claim
+ * and conclude() turns the speaker found into a claim.
  * The accused of a say frame is the party that acts ("by B", "B's
  * shelling", "B fired"), never one on the claimant's side and never one
  * placed as a target ("on B's positions"). Denials, calls for restraint and
@@ -706,66 +710,68 @@ static void debug_sentence(const ctx *x, const sview *v)
 }
 #endif
 
-static int analyze(ctx *x, sview *v)
-{
-#ifdef TRUCE_EXTRACT_DEBUG
-	debug_sentence(x, v);
-#endif
-	uint32_t has = v->has;
-	const uint32_t event = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND;
-	const uint32_t claimcue = TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS |
-	                          TRUCE__C_TRADE | TRUCE__C_ACCORDING;
-	if (has & TRUCE__C_DENY)
-		return 0;
-	if (!(has & (event | claimcue | TRUCE__C_NOCAS)))
-		return 0;
-	int bg = background(x, v);
-#ifdef TRUCE_EXTRACT_DEBUG
-	fprintf(stderr, "   has %x bg %d\n", has, bg);
-#endif
-	details d;
-	int want = !bg && (has & (event | TRUCE__C_NOCAS | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS |
-	                          TRUCE__C_TRADE)) != 0;
-	if (want)
-		sentence_details(x, v, &d);
-	else
-		memset(&d, 0, sizeof(d));
-	int call = (has & TRUCE__C_CALL) && !(has & (TRUCE__C_ACCUSE | TRUCE__C_TRADE));
+/* ---- the frames ----
+ *
+ * Each speaker frame looks for who speaks (and, for the accusation frames,
+ * whom they blame) and leaves what it found in a frame; the first that
+ * finds a speaker wins, in the order of speaker_frames[] below. */
 
-	/* trade / mutual */
-	for (size_t k = v->i0; k < v->i1 && want && x->truce_ctx && !call; k++) {
+typedef struct frame {
+	speaker sp;
+	char accused[TRUCE_PARTY_MAX];
+	float conf;
+	int accuse_frame; /* the accused is named by the frame itself */
+} frame;
+
+/* Cues that report an event, and cues that make a sentence a claim. */
+#define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
+#define CLAIM_CUES                                                                                 \
+	(TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE | TRUCE__C_ACCORDING)
+
+/* trade/mutual: the item of "traded accusations" or of "each other" next
+ * to an accusation, or (size_t)-1. */
+static size_t mutual_cue(const ctx *x, const sview *v)
+{
+	for (size_t k = v->i0; k < v->i1; k++) {
 		const truce__item *it = &x->all.v[k];
 		if ((it->cues & TRUCE__C_TRADE) ||
-		    ((it->cues & TRUCE__C_MUTUAL) && (has & TRUCE__C_ACCUSE)))
-			return mutual(x, v, k, &d);
+		    ((it->cues & TRUCE__C_MUTUAL) && (v->has & TRUCE__C_ACCUSE)))
+			return k;
 	}
-	char claimant[TRUCE_PARTY_MAX] = "", accused[TRUCE_PARTY_MAX] = "";
-	speaker sp = {SP_NONE, "", (size_t)-1, 0};
-	float conf = 0.6f;
-	int accuse_frame = 0;
-	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+	return (size_t)-1;
+}
+
+/* accusepass: "In A, B is blamed for ...", "B bears responsibility". */
+static void frame_accusepass(ctx *x, const sview *v, frame *f)
+{
+	for (size_t k = v->i0; k < v->i1 && f->sp.kind == SP_NONE; k++) {
 		const truce__item *it = &x->all.v[k];
-		if (it->cues & TRUCE__C_ACCUSEPASS) {
-			for (size_t j = k; j-- > v->i0;)
-				if (is_party(x, v, j)) {
-					strcpy(accused, x->all.v[j].party);
-					for (size_t i = v->i0; i < j; i++)
-						if (is_party(x, v, i) &&
-						    !same_side(x, accused, x->all.v[i].party)) {
-							sp.kind = SP_EXPLICIT;
-							strcpy(sp.code, x->all.v[i].party);
-							sp.item = i;
-							break;
-						}
-					break;
-				}
-			/* "Y bears responsibility", "Y is blamed": Y is accused even
-			 * where the speaker is found by the say frame below */
-			accuse_frame = accused[0] != '\0';
-			conf = 0.8f;
-		}
+		if (!(it->cues & TRUCE__C_ACCUSEPASS))
+			continue;
+		for (size_t j = k; j-- > v->i0;)
+			if (is_party(x, v, j)) {
+				strcpy(f->accused, x->all.v[j].party);
+				for (size_t i = v->i0; i < j; i++)
+					if (is_party(x, v, i) &&
+					    !same_side(x, f->accused, x->all.v[i].party)) {
+						f->sp.kind = SP_EXPLICIT;
+						strcpy(f->sp.code, x->all.v[i].party);
+						f->sp.item = i;
+						break;
+					}
+				break;
+			}
+		/* "Y bears responsibility", "Y is blamed": Y is accused even
+		 * where the speaker is found by the say frame below */
+		f->accuse_frame = f->accused[0] != '\0';
+		f->conf = 0.8f;
 	}
-	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE && !accuse_frame; k++) {
+}
+
+/* accuse: "A accused B of ...": the subject of the verb, the party after. */
+static void frame_accuse(ctx *x, const sview *v, frame *f)
+{
+	for (size_t k = v->i0; k < v->i1 && f->sp.kind == SP_NONE && !f->accuse_frame; k++) {
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_ACCUSE) || it->party[0])
 			continue;
@@ -774,18 +780,23 @@ static int analyze(ctx *x, sview *v)
 		if (it->t0 > v->t0 && tok_s(x, it->t0 - 1)[0] == ',' && tok_len(x, it->t0) > 3 &&
 		    strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0)
 			continue;
-		sp = subject_of(x, v, k);
-		if (sp.kind == SP_NONE)
+		f->sp = subject_of(x, v, k);
+		if (f->sp.kind == SP_NONE)
 			continue;
-		accused_after(x, v, k, sp.kind == SP_GENERIC ? "" : sp.code, accused);
-		if (accused[0] == '\0') {
-			sp.kind = SP_NONE; /* "accused each other", "blamed the violations" */
+		accused_after(x, v, k, f->sp.kind == SP_GENERIC ? "" : f->sp.code, f->accused);
+		if (f->accused[0] == '\0') {
+			f->sp.kind = SP_NONE; /* "accused each other", "blamed the violations" */
 			continue;
 		}
-		accuse_frame = 1;
-		conf = 0.9f;
+		f->accuse_frame = 1;
+		f->conf = 0.9f;
 	}
-	for (size_t k = v->i0; k < v->i1 && sp.kind == SP_NONE; k++) {
+}
+
+/* according: "according to A, ...": the first party (or speaker) after. */
+static void frame_according(ctx *x, const sview *v, frame *f)
+{
+	for (size_t k = v->i0; k < v->i1 && f->sp.kind == SP_NONE; k++) {
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_ACCORDING))
 			continue;
@@ -793,31 +804,37 @@ static int analyze(ctx *x, sview *v)
 			int j = item_of(x, v, t);
 			const char *n = name_lookup(x, t);
 			if (j >= 0 && is_party(x, v, (size_t)j)) {
-				sp.kind = SP_EXPLICIT;
-				conf = 0.75f;
-				strcpy(sp.code, x->all.v[j].party);
-				sp.item = (size_t)j;
+				f->sp.kind = SP_EXPLICIT;
+				f->conf = 0.75f;
+				strcpy(f->sp.code, x->all.v[j].party);
+				f->sp.item = (size_t)j;
 				break;
 			}
 			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) && x->speaker[0]) {
-				sp.kind = SP_PRON;
-				strcpy(sp.code, x->speaker);
+				f->sp.kind = SP_PRON;
+				strcpy(f->sp.code, x->speaker);
 				break;
 			}
 			if (j >= 0 && x->all.v[j].blocker)
 				break;
 			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_GENERIC))
-				sp.kind = SP_GENERIC; /* unless a party follows */
+				f->sp.kind = SP_GENERIC; /* unless a party follows */
 			if (n != NULL) {
-				sp.kind = SP_NAME;
-				strcpy(sp.code, n);
+				f->sp.kind = SP_NAME;
+				strcpy(f->sp.code, n);
 				break;
 			}
 		}
 	}
-	int say_from = sp.kind == SP_NONE;
-	for (size_t k = v->i0;
-	     k < v->i1 && say_from && (sp.kind == SP_NONE || sp.kind == SP_GENERIC); k++) {
+}
+
+/* say: "A said ...", "..., A said": the subject of a reporting verb. */
+static void frame_say(ctx *x, const sview *v, frame *f)
+{
+	if (f->sp.kind != SP_NONE)
+		return;
+	for (size_t k = v->i0; k < v->i1 && (f->sp.kind == SP_NONE || f->sp.kind == SP_GENERIC);
+	     k++) {
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_SAY) || it->party[0])
 			continue;
@@ -827,77 +844,132 @@ static int analyze(ctx *x, sview *v)
 		/* an unnamed speaker may be named by a later verb: "the press
 		 * service quoted X as saying" */
 		speaker next = subject_of(x, v, k);
-		if (sp.kind == SP_NONE || (next.kind != SP_NONE && it->t0 <= sp.cue_tok + 8))
-			sp = next;
-		conf = 0.75f;
+		if (f->sp.kind == SP_NONE || (next.kind != SP_NONE && it->t0 <= f->sp.cue_tok + 8))
+			f->sp = next;
+		f->conf = 0.75f;
 	}
-	if (!want) {
-		/* no claim here, but "The ministry reports:" names the speaker of
-		 * the quotes that follow */
-		set_speaker(x, v, &sp);
-		register_names(x, v, &sp);
-		return 0;
+}
+
+typedef void (*frame_fn)(ctx *x, const sview *v, frame *f);
+static const frame_fn speaker_frames[] = {frame_accusepass, frame_accuse, frame_according,
+                                          frame_say};
+
+/* quote: a quote right after its speaker, or a statement's own voice. */
+static void frame_quote(ctx *x, const sview *v, frame *f)
+{
+	if (starts_with_quote(x, v) && x->speaker[0] && v->si - (size_t)x->speaker_sent <= 2) {
+		f->sp.kind = SP_PRON;
+		strcpy(f->sp.code, x->speaker);
+	} else if (x->voice[0]) {
+		f->sp.kind = SP_PRON;
+		strcpy(f->sp.code, x->voice);
 	}
-	if (sp.kind == SP_NONE) {
-		/* a quote after its speaker, or a statement's own voice */
-		if (starts_with_quote(x, v) && x->speaker[0] &&
-		    v->si - (size_t)x->speaker_sent <= 2) {
-			sp.kind = SP_PRON;
-			strcpy(sp.code, x->speaker);
-		} else if (x->voice[0]) {
-			sp.kind = SP_PRON;
-			strcpy(sp.code, x->voice);
-		}
-		conf = 0.5f;
+	f->conf = 0.5f;
+}
+
+/* No speaker: the sentence's details may continue the previous sentence's
+ * claim ("Two soldiers were wounded.") unless it blames someone else. */
+static void continue_claim(ctx *x, const sview *v, details *d)
+{
+	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0 || (v->has & CLAIM_CUES))
+		return;
+	acc *a = &x->claims[x->prev_claim];
+	char ag[TRUCE_PARTY_MAX];
+	find_accused(x, v, a->c.claimant, (size_t)-1, ag);
+	if (ag[0] == '\0' || strcmp(ag, a->c.accused) == 0) {
+		merge(x, a, d);
+		x->prev_claim_sent = (long)v->si;
 	}
-	if (sp.kind == SP_NONE) {
-		/* no speaker: details may continue the previous sentence's claim */
-		if (x->prev_claim_sent >= (long)v->si - 2 && x->nclaims > 0 && !(has & claimcue)) {
-			acc *a = &x->claims[x->prev_claim];
-			char ag[TRUCE_PARTY_MAX];
-			find_accused(x, v, a->c.claimant, (size_t)-1, ag);
-			if (ag[0] == '\0' || strcmp(ag, a->c.accused) == 0) {
-				merge(x, a, &d);
-				x->prev_claim_sent = (long)v->si;
-			}
-		}
-		return 0;
-	}
-	if (sp.kind != SP_GENERIC)
-		strcpy(claimant, sp.code);
-	register_names(x, v, &sp);
-	set_speaker(x, v, &sp);
+}
+
+/* A speaker is found: whom it blames, and the claim (or the details kept
+ * for the claimant's claim). */
+static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
+{
+	char claimant[TRUCE_PARTY_MAX] = "";
+	if (f->sp.kind != SP_GENERIC)
+		strcpy(claimant, f->sp.code);
+	register_names(x, v, &f->sp);
+	set_speaker(x, v, &f->sp);
 	if (call)
 		return 0;
-	if (!accuse_frame)
-		find_accused(x, v, claimant, sp.item, accused);
-	if (accused[0] == '\0' && claimant[0] && (has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
+	if (!f->accuse_frame)
+		find_accused(x, v, claimant, f->sp.item, f->accused);
+	if (f->accused[0] == '\0' && claimant[0] && (v->has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
 	    own_side_hit(x, v, claimant))
-		strcpy(accused, opposite(x, claimant)); /* "fire on our positions" */
+		strcpy(f->accused, opposite(x, claimant)); /* "fire on our positions" */
 #ifdef TRUCE_EXTRACT_DEBUG
-	fprintf(stderr, "   speaker kind %d %s accused %s\n", sp.kind, sp.code, accused);
+	fprintf(stderr, "   speaker kind %d %s accused %s\n", f->sp.kind, f->sp.code, f->accused);
 #endif
-	if (sp.kind == SP_GENERIC) {
-		if (accused[0] == '\0')
+	if (f->sp.kind == SP_GENERIC) {
+		if (f->accused[0] == '\0')
 			return 0;
-		strcpy(claimant, opposite(x, accused));
+		strcpy(claimant, opposite(x, f->accused));
 		if (claimant[0] == '\0')
 			return 0;
 		/* "he said" in the next sentences is this unnamed speaker */
 		strcpy(x->speaker, claimant);
 		x->speaker_sent = (long)v->si;
-		conf = 0.5f;
+		f->conf = 0.5f;
 	}
-	if (accused[0]) {
-		if (!x->truce_ctx || !(has & (event | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS)))
+	uint32_t has = v->has;
+	if (f->accused[0]) {
+		if (!x->truce_ctx || !(has & (EVENT_CUES | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS)))
 			return 0;
-		return add_claim(x, v, claimant, accused, &d, conf);
+		return add_claim(x, v, claimant, f->accused, d, f->conf);
 	}
-	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && sp.kind != SP_GENERIC)
-		return add_claim(x, v, claimant, "", &d, 0.5f);
-	if (has & (event | TRUCE__C_NOCAS))
-		return add_pending(x, claimant, &d);
+	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && f->sp.kind != SP_GENERIC)
+		return add_claim(x, v, claimant, "", d, 0.5f);
+	if (has & (EVENT_CUES | TRUCE__C_NOCAS))
+		return add_pending(x, claimant, d);
 	return 0;
+}
+
+/* One sentence through the frames of the header comment, in order. */
+static int analyze(ctx *x, sview *v)
+{
+#ifdef TRUCE_EXTRACT_DEBUG
+	debug_sentence(x, v);
+#endif
+	uint32_t has = v->has;
+	if (has & TRUCE__C_DENY)
+		return 0;
+	if (!(has & (EVENT_CUES | CLAIM_CUES | TRUCE__C_NOCAS)))
+		return 0;
+	int bg = background(x, v);
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   has %x bg %d\n", has, bg);
+#endif
+	details d;
+	int want = !bg && (has & (EVENT_CUES | TRUCE__C_NOCAS | TRUCE__C_ACCUSE |
+	                          TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE)) != 0;
+	if (want)
+		sentence_details(x, v, &d);
+	else
+		memset(&d, 0, sizeof(d));
+	int call = (has & TRUCE__C_CALL) && !(has & (TRUCE__C_ACCUSE | TRUCE__C_TRADE));
+	if (want && x->truce_ctx && !call) {
+		size_t k = mutual_cue(x, v);
+		if (k != (size_t)-1)
+			return mutual(x, v, k, &d);
+	}
+	frame f = {{SP_NONE, "", (size_t)-1, 0}, "", 0.6f, 0};
+	for (size_t i = 0; i < sizeof(speaker_frames) / sizeof(speaker_frames[0]); i++)
+		speaker_frames[i](x, v, &f);
+	if (!want) {
+		/* no claim here, but "The ministry reports:" names the speaker of
+		 * the quotes that follow */
+		set_speaker(x, v, &f.sp);
+		register_names(x, v, &f.sp);
+		return 0;
+	}
+	if (f.sp.kind == SP_NONE)
+		frame_quote(x, v, &f);
+	if (f.sp.kind == SP_NONE) {
+		continue_claim(x, v, &d);
+		return 0;
+	}
+	return conclude(x, v, &f, &d, call);
 }
 
 /* The article's own voice: a title like "Statement of the Ministry of
