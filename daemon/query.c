@@ -281,7 +281,7 @@ static int recv_request(void *sock, zmq_msg_t *env, int *n_env, zmq_msg_t *body)
 }
 
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, int max, const truce_log *lg)
+                        const char *extractor_version, int max, const truced_log *lg)
 {
 	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
 	for (int i = 0; i < max; i++) {
@@ -300,11 +300,11 @@ void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
 			zmq_msg_close(&env[k]);
 		}
 		if (rc == 0 && zmq_send(sock, out, out_len, ZMQ_DONTWAIT) < 0)
-			TRUCE_LOGF(lg, TRUCE_LOG_DEBUG, "query", "reply not sent: %s",
-			           zmq_strerror(errno));
+			TRUCED_LOGF(lg, TRUCED_LOG_DEBUG, "query", "reply not sent: %s",
+			            zmq_strerror(errno));
 		if (rc != 0)
-			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "query", "request dropped: %s",
-			           truce_strerror(rc));
+			TRUCED_LOGF(lg, TRUCED_LOG_WARN, "query", "request dropped: %s",
+			            truce_strerror(rc));
 		free(out);
 		zmq_msg_close(&body);
 	}

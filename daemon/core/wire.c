@@ -318,6 +318,17 @@ int truce_wire_pack(const ProtobufCMessage *m, uint8_t **buf, size_t *len)
 	return 0;
 }
 
+const char *truce_event_type_name(Truce__V1__EventType t)
+{
+	switch (t) {
+	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW: return "claim.new";
+	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED: return "claim.corroborated";
+	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW: return "incident.new";
+	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE: return "incident.update";
+	default: return "unknown";
+	}
+}
+
 void truce_hex(const uint8_t *b, size_t n, char *out)
 {
 	sodium_bin2hex(out, 2 * n + 1, b, n);

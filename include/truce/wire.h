@@ -63,6 +63,10 @@ typedef struct truce_pb_field {
  */
 int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f);
 
+/* An event type's name, the first two parts of its topics: "claim.new",
+ * "claim.corroborated", "incident.new", "incident.update". */
+const char *truce_event_type_name(Truce__V1__EventType t);
+
 /* Hex of n bytes into out (2n+1 bytes). */
 void truce_hex(const uint8_t *b, size_t n, char *out);
 

@@ -9,38 +9,38 @@
 
 #include "cli.h"
 
-int truce_key_args_take(truce_key_args *a, int c, const char *arg)
+int cli_key_args_take(cli_key_args *a, int c, const char *arg)
 {
-	if (c == TRUCE_OPT_CURVE_SERVER_KEY)
+	if (c == CLI_OPT_CURVE_SERVER_KEY)
 		a->server_key = arg;
-	else if (c == TRUCE_OPT_CURVE_SECRET)
+	else if (c == CLI_OPT_CURVE_SECRET)
 		a->secret = arg;
 	else
 		return 0;
 	return 1;
 }
 
-int truce_key_args_load(const char *cmd, const truce_key_args *a, truce_client_keys *out)
+int cli_key_args_load(const char *cmd, const cli_key_args *a, truce_client_keys *out)
 {
 	char err[512] = "";
 	if (a->server_key == NULL && a->secret == NULL) {
 		memset(out, 0, sizeof(*out));
-		return TRUCE_EXIT_OK;
+		return CLI_EXIT_OK;
 	}
 	if (a->server_key == NULL || a->secret == NULL) {
 		fprintf(stderr,
 		        "truce %s: CURVE needs both --curve-server-key and --curve-secret\n"
 		        "(see `truce %s --help`)\n",
 		        cmd, cmd);
-		return TRUCE_EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	if (!zmq_has("curve")) {
 		fprintf(stderr, "truce %s: this libzmq was built without CURVE\n", cmd);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	if (truce_client_keys_load(a->server_key, a->secret, out, err, sizeof(err)) != 0) {
 		fprintf(stderr, "truce %s: %s\n", cmd, err);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
-	return TRUCE_EXIT_OK;
+	return CLI_EXIT_OK;
 }

@@ -26,7 +26,7 @@ enum export_format { FORMAT_AUTO, FORMAT_TABLE, FORMAT_JSONL, FORMAT_CSV };
 typedef struct export_opts {
 	const char *data;
 	const char *connect;
-	truce_key_args keys; /* CURVE, with --connect */
+	cli_key_args keys; /* CURVE, with --connect */
 	enum export_what what;
 	enum export_format format;
 	int scoring;
@@ -303,7 +303,7 @@ static void export_usage(FILE *f)
 	    "  --conflict NAME     e.g. karabakh, donbas, kashmir, gaza\n"
 	    "  --party CODE        claimant or accused (incidents: any party), e.g. AZE\n"
 	    "  --from-date D       event date >= D (YYYY-MM-DD)\n"
-	    "  --to-date D         event date <= D\n" TRUCE_KEY_USAGE
+	    "  --to-date D         event date <= D\n" CLI_KEY_USAGE
 	    "  -h, --help          this text\n");
 }
 
@@ -332,7 +332,7 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 	    {"from-date", required_argument, NULL, 'F'},
 	    {"to-date", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -349,25 +349,25 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 		case 'F':
 		case 'T':
 			if (truce_date_check(optarg) != 0)
-				return truce_usage_error("export", "dates are YYYY-MM-DD");
+				return cli_usage_error("export", "dates are YYYY-MM-DD");
 			*(c == 'F' ? &o->date_from : &o->date_to) = optarg;
 			break;
 		case 'f':
 			if (parse_format(optarg, &o->format) != 0)
-				return truce_usage_error("export", "--format table|jsonl|csv");
+				return cli_usage_error("export", "--format table|jsonl|csv");
 			break;
 		case 'h': export_usage(stdout); return -1;
 		default:
-			if (truce_key_args_take(&o->keys, c, optarg))
+			if (cli_key_args_take(&o->keys, c, optarg))
 				break;
-			return truce_usage_error("export", "unknown option");
+			return cli_usage_error("export", "unknown option");
 		}
 	}
 	if ((o->data == NULL) == (o->connect == NULL))
-		return truce_usage_error("export", "give exactly one of --data DIR, --connect EP");
+		return cli_usage_error("export", "give exactly one of --data DIR, --connect EP");
 	if ((o->keys.server_key == NULL) != (o->keys.secret == NULL))
-		return truce_usage_error("export", "CURVE needs both --curve-server-key and "
-		                                   "--curve-secret");
+		return cli_usage_error("export", "CURVE needs both --curve-server-key and "
+		                                 "--curve-secret");
 	if (o->format == FORMAT_AUTO)
 		o->format = isatty(STDOUT_FILENO) ? FORMAT_TABLE : FORMAT_JSONL;
 	return 0;
@@ -379,15 +379,15 @@ static void print_note(void *ctx, const char *msg)
 	fprintf(stderr, "truce export: %s\n", msg);
 }
 
-int truce_cmd_export(int argc, char **argv)
+int cmd_export(int argc, char **argv)
 {
 	export_opts o = {.what = EXPORT_CLAIMS};
 	int rc = parse_export_args(argc, argv, &o);
 	if (rc != 0)
-		return rc < 0 ? TRUCE_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	truce_client_keys keys;
-	if (truce_key_args_load("export", &o.keys, &keys) != 0)
-		return TRUCE_EXIT_IO; /* said why */
+	if (cli_key_args_load("export", &o.keys, &keys) != 0)
+		return CLI_EXIT_IO; /* said why */
 	truce_source_opts so = {
 	    .data = o.data, .connect = o.connect, .keys = &keys, .note = print_note};
 	truce_source *src;
@@ -396,7 +396,7 @@ int truce_cmd_export(int argc, char **argv)
 	truce_client_keys_clear(&keys);
 	if (rc != 0) {
 		fprintf(stderr, "truce export: %s\n", err[0] ? err : truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	if (o.scoring)
 		rc = export_scoring(src);
@@ -409,7 +409,7 @@ int truce_cmd_export(int argc, char **argv)
 	truce_source_close(src);
 	if (rc != 0) {
 		fprintf(stderr, "truce export: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
-	return TRUCE_EXIT_OK;
+	return CLI_EXIT_OK;
 }

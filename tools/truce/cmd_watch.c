@@ -35,12 +35,12 @@ typedef struct watch_opts {
 	const char *state;
 	const char *topics[MAX_TOPICS];
 	int n_topics;
-	unsigned long long since;
+	uint64_t since;
 	int has_since;
-	unsigned long long count;
-	unsigned long long hwm;
+	uint64_t count;
+	uint64_t hwm;
 	int json;
-	truce_key_args keys; /* --curve-server-key, --curve-secret */
+	cli_key_args keys; /* --curve-server-key, --curve-secret */
 } watch_opts;
 
 static void print_counts(const Truce__V1__Claim *c)
@@ -131,7 +131,7 @@ static int watch_loop(const watch_opts *o, truce_sub *sub)
 			printed++;
 		} else if (rc != TRUCE_ETIMEDOUT) {
 			fprintf(stderr, "truce watch: %s\n", truce_strerror(rc));
-			return TRUCE_EXIT_IO;
+			return CLI_EXIT_IO;
 		}
 		if (truce_sub_last(sub) != saved) {
 			saved = truce_sub_last(sub);
@@ -140,7 +140,7 @@ static int watch_loop(const watch_opts *o, truce_sub *sub)
 		if (o->count > 0 && printed >= o->count)
 			break;
 	}
-	return TRUCE_EXIT_OK;
+	return CLI_EXIT_OK;
 }
 
 static void watch_usage(FILE *f)
@@ -159,7 +159,7 @@ static void watch_usage(FILE *f)
 	           "  --no-backfill    live events only; never ask the query socket\n"
 	           "  --hwm N          live events queued here before ZeroMQ drops them\n"
 	           "                   (default 100000; dropped events are backfilled)\n"
-	           "  --json           one JSON object per event\n" TRUCE_KEY_USAGE
+	           "  --json           one JSON object per event\n" CLI_KEY_USAGE
 	           "  -h, --help       this text\n");
 }
 
@@ -169,7 +169,7 @@ static int read_state(watch_opts *o)
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
 	char line[64] = "";
-	unsigned long long v;
+	uint64_t v;
 	int ok = fgets(line, sizeof(line), f) != NULL;
 	fclose(f);
 	line[strcspn(line, "\n")] = '\0';
@@ -195,7 +195,7 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 	    {"no-backfill", no_argument, NULL, 'N'},
 	    {"hwm", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -210,50 +210,50 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 		case 'h': watch_usage(stdout); return -1;
 		case 't':
 			if (o->n_topics == MAX_TOPICS)
-				return truce_usage_error("watch", "at most %d topics", MAX_TOPICS);
+				return cli_usage_error("watch", "at most %d topics", MAX_TOPICS);
 			o->topics[o->n_topics++] = optarg;
 			break;
 		case 's':
 			if (truce_parse_u64(optarg, &o->since) != 0)
-				return truce_usage_error("watch", "--since wants a number");
+				return cli_usage_error("watch", "--since wants a number");
 			o->has_since = 1;
 			break;
 		case 'n':
 			if (truce_parse_u64(optarg, &o->count) != 0)
-				return truce_usage_error("watch", "--count wants a number");
+				return cli_usage_error("watch", "--count wants a number");
 			break;
 		case 'H':
 			if (truce_parse_u64(optarg, &o->hwm) != 0 || o->hwm == 0 ||
 			    o->hwm > INT_MAX)
-				return truce_usage_error("watch", "--hwm wants a positive number");
+				return cli_usage_error("watch", "--hwm wants a positive number");
 			break;
 		default:
-			if (truce_key_args_take(&o->keys, c, optarg))
+			if (cli_key_args_take(&o->keys, c, optarg))
 				break;
-			return truce_usage_error("watch", "unknown option");
+			return cli_usage_error("watch", "unknown option");
 		}
 	}
 	if (optind < argc)
-		return truce_usage_error("watch", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("watch", "unexpected argument '%s'", argv[optind]);
 	if (o->state != NULL && read_state(o) != 0)
-		return truce_usage_error("watch", "cannot read state file %s", o->state);
+		return cli_usage_error("watch", "cannot read state file %s", o->state);
 	return 0;
 }
 
-int truce_cmd_watch(int argc, char **argv)
+int cmd_watch(int argc, char **argv)
 {
 	watch_opts o = {.connect = DEFAULT_PUB, .query = DEFAULT_QUERY, .hwm = 100000};
 	int no_backfill = 0;
 	int rc = parse_watch_args(argc, argv, &o, &no_backfill);
 	if (rc != 0)
-		return rc < 0 ? TRUCE_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	truce_client_keys keys;
-	rc = truce_key_args_load("watch", &o.keys, &keys);
+	rc = cli_key_args_load("watch", &o.keys, &keys);
 	if (rc != 0)
 		return rc;
 	truce_sub_opts so = {.publish = o.connect,
@@ -271,7 +271,7 @@ int truce_cmd_watch(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(stderr, "truce watch: cannot connect to %s or %s: %s\n", o.connect, o.query,
 		        truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	rc = watch_loop(&o, sub);
 	truce_sub_close(sub);

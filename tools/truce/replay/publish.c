@@ -206,21 +206,21 @@ int replay_publish(const replay_opts *o, truce_source *src)
 		truce_handshake_watch_start(zctx, sock, &hw);
 		rc = truce_sender_new(sock, &so, &ctx.snd);
 	}
-	int code = TRUCE_EXIT_OK;
+	int code = CLI_EXIT_OK;
 	int64_t start = truce_mono_ms();
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	} else if (zmq_connect(sock, o->publish) != 0) {
 		fprintf(stderr, "truce replay: cannot connect to %s: %s\n", o->publish,
 		        zmq_strerror(errno));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	} else if ((rc = publish_run(o, src, &ctx)) != 0) {
 		fprintf(stderr, "truce replay: publishing to %s: %s\n", o->publish,
 		        truce_strerror(rc));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	}
-	if (code == TRUCE_EXIT_OK) {
+	if (code == CLI_EXIT_OK) {
 		report(&ctx);
 		size_t stored =
 		    truce_sender_status_count(ctx.snd, TRUCE__V1__ACK_STATUS__ACK_STORED);
@@ -245,8 +245,8 @@ int replay_publish(const replay_opts *o, truce_source *src)
 			        ctx.undecodable > 0 ? ", some undecodable (not sent)" : "");
 		}
 		code = stored + dup == ctx.n && ctx.undecodable == 0 && !ctx.stalled
-		           ? TRUCE_EXIT_OK
-		           : TRUCE_EXIT_FAIL;
+		           ? CLI_EXIT_OK
+		           : CLI_EXIT_FAIL;
 		const char *why =
 		    truce_sender_done(ctx.snd) < ctx.n
 		        ? truce_handshake_watch_failure(hw, o->ckeys != NULL && o->ckeys->on)

@@ -362,7 +362,7 @@ int replay_reparse(const replay_opts *o, truce_source *src)
 		fprintf(stderr, "truce replay: cannot load rules%s%s: %s %s\n",
 		        o->rules_dir ? " from " : "", o->rules_dir ? o->rules_dir : "",
 		        truce_strerror(rc), err);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	truce_source_head h;
 	reparse_ctx ctx = {.o = o, .rules = rules};
@@ -380,16 +380,15 @@ int replay_reparse(const replay_opts *o, truce_source *src)
 	int code;
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	} else {
 		/* An empty selection prints nothing, as everywhere in replay. */
 		if (ctx.articles == 0 && !o->quiet)
 			fprintf(stderr, "truce replay: no stored article in the range\n");
 		else if (ctx.articles > 0)
 			print_summary(&ctx, truce_rules_version(rules));
-		code = ctx.changed + ctx.added + ctx.gone > 0 || ctx.undecodable > 0
-		           ? TRUCE_EXIT_FAIL
-		           : TRUCE_EXIT_OK;
+		code = ctx.changed + ctx.added + ctx.gone > 0 || ctx.undecodable > 0 ? CLI_EXIT_FAIL
+		                                                                     : CLI_EXIT_OK;
 	}
 	for (size_t i = 0; i < ctx.n_versions; i++)
 		free(ctx.versions[i]);

@@ -12,8 +12,8 @@
  *   reparse.c          --reparse: re-derive claims, compare with the stored
  *   publish.c          --publish: send the log to another daemon
  */
-#ifndef TRUCE_TOOLS_REPLAY_H
-#define TRUCE_TOOLS_REPLAY_H
+#ifndef TRUCE_CLI_REPLAY_H
+#define TRUCE_CLI_REPLAY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +26,7 @@ enum replay_format { REPLAY_AUTO, REPLAY_TABLE, REPLAY_JSONL };
 typedef struct replay_opts {
 	const char *data;               /* --data DIR */
 	const char *connect;            /* --connect QUERY_EP */
-	truce_key_args keys;            /* CURVE for --connect and --publish */
+	cli_key_args keys;              /* CURVE for --connect and --publish */
 	const truce_client_keys *ckeys; /* loaded from keys */
 	int timeout_ms;                 /* query socket reply timeout */
 	uint64_t from, to;              /* article seqs, inclusive */

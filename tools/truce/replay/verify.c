@@ -131,7 +131,7 @@ int replay_verify(const replay_opts *o, truce_source *src)
 	int rc = truce_source_get_head(src, &h);
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	verify_ctx v = {.expect = 1};
 	replay_progress_start(&v.prog, o->progress, h.last_seq);
@@ -140,7 +140,7 @@ int replay_verify(const replay_opts *o, truce_source *src)
 	replay_progress_end(&v.prog);
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	char head[65], last[65];
 	hex32(h.hash, head);
@@ -159,8 +159,8 @@ int replay_verify(const replay_opts *o, truce_source *src)
 		       "%llu: %s\n",
 		       (unsigned long long)v.problems, v.problems == 1 ? "" : "s",
 		       (unsigned long long)v.checked, (unsigned long long)v.first_bad, v.first_why);
-		return TRUCE_EXIT_FAIL;
+		return CLI_EXIT_FAIL;
 	}
 	printf("verified %llu articles, chain head %s\n", (unsigned long long)v.checked, head);
-	return TRUCE_EXIT_OK;
+	return CLI_EXIT_OK;
 }
