@@ -62,7 +62,7 @@ struct truced_auth {
 	char *allow_dir;
 	char secret[TRUCE_KEY_Z85_LEN + 1];
 	char public_key[TRUCE_KEY_Z85_LEN + 1];
-	const truce_log *lg;
+	const truced_log *lg;
 	/* thread-only: quiets the log for a client that keeps retrying */
 	uint8_t last_denied[32];
 	int64_t last_denied_us;
@@ -83,20 +83,20 @@ static int has_suffix(const char *s, const char *suffix)
 
 /* Reads every DIR/NAME.pub. A file that is not a key is logged and
  * skipped: it can only make the list shorter, never admit anyone. */
-static int allow_load(const char *dir, const truce_log *lg, allow_list *out)
+static int allow_load(const char *dir, const truced_log *lg, allow_list *out)
 {
 	DIR *d = opendir(dir);
 	if (d == NULL) {
-		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "auth", "cannot read allow-list directory %s: %s",
-		           dir, strerror(errno));
+		TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "auth", "cannot read allow-list directory %s: %s",
+		            dir, strerror(errno));
 		return TRUCE_EIO;
 	}
 	struct stat st;
 	if (fstat(dirfd(d), &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		TRUCE_LOGF(lg, TRUCE_LOG_WARN, "auth",
-		           "allow-list directory %s is writable by group or others (mode %03o): "
-		           "they can admit any key",
-		           dir, (unsigned)(st.st_mode & 0777));
+		TRUCED_LOGF(lg, TRUCED_LOG_WARN, "auth",
+		            "allow-list directory %s is writable by group or others (mode %03o): "
+		            "they can admit any key",
+		            dir, (unsigned)(st.st_mode & 0777));
 	allow_list l = {0};
 	size_t cap = 0;
 	int rc = 0;
@@ -108,12 +108,12 @@ static int allow_load(const char *dir, const truce_log *lg, allow_list *out)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path))
 			continue;
 		if (truce_keys_load_public(path, z85, err, sizeof(err)) != 0) {
-			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "auth", "skipped: %s", err);
+			TRUCED_LOGF(lg, TRUCED_LOG_WARN, "auth", "skipped: %s", err);
 			continue;
 		}
 		if (l.n == ALLOW_MAX) {
-			TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "auth", "over %d keys in %s", ALLOW_MAX,
-			           dir);
+			TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "auth", "over %d keys in %s", ALLOW_MAX,
+			            dir);
 			rc = TRUCE_ETOOBIG;
 			break;
 		}
@@ -138,8 +138,8 @@ static int allow_load(const char *dir, const truce_log *lg, allow_list *out)
 		return rc;
 	}
 	if (l.n == 0)
-		TRUCE_LOGF(lg, TRUCE_LOG_WARN, "auth",
-		           "no client key in %s (*.pub): every client will be refused", dir);
+		TRUCED_LOGF(lg, TRUCED_LOG_WARN, "auth",
+		            "no client key in %s (*.pub): every client will be refused", dir);
 	*out = l;
 	return 0;
 }
@@ -181,7 +181,8 @@ static void zap_decide(truced_auth *a, zmq_msg_t *f, int n, zap_verdict *v)
 	if (n < 6 || !frame_is(&f[0], "1.0")) {
 		v->status = "500";
 		v->text = "malformed ZAP request";
-		TRUCE_LOGF(a->lg, TRUCE_LOG_ERROR, "auth", "malformed ZAP request (%d frames)", n);
+		TRUCED_LOGF(a->lg, TRUCED_LOG_ERROR, "auth", "malformed ZAP request (%d frames)",
+		            n);
 		return;
 	}
 	snprintf(addr, sizeof(addr), "%.*s",
@@ -189,14 +190,14 @@ static void zap_decide(truced_auth *a, zmq_msg_t *f, int n, zap_verdict *v)
 	         (const char *)zmq_msg_data(&f[3]));
 	if (!frame_is(&f[5], "CURVE")) {
 		v->text = "only CURVE clients are allowed";
-		TRUCE_LOGF(a->lg, TRUCE_LOG_WARN, "auth", "refused a non-CURVE client from %s",
-		           addr[0] ? addr : "?");
+		TRUCED_LOGF(a->lg, TRUCED_LOG_WARN, "auth", "refused a non-CURVE client from %s",
+		            addr[0] ? addr : "?");
 		return;
 	}
 	if (!frame_is(&f[2], TRUCED_ZAP_DOMAIN) || n != 7 || zmq_msg_size(&f[6]) != 32) {
 		v->text = "unexpected domain or credentials";
-		TRUCE_LOGF(a->lg, TRUCE_LOG_WARN, "auth", "refused a ZAP request from %s: %s",
-		           addr[0] ? addr : "?", v->text);
+		TRUCED_LOGF(a->lg, TRUCED_LOG_WARN, "auth", "refused a ZAP request from %s: %s",
+		            addr[0] ? addr : "?", v->text);
 		return;
 	}
 	const uint8_t *key = zmq_msg_data(&f[6]);
@@ -206,17 +207,17 @@ static void zap_decide(truced_auth *a, zmq_msg_t *f, int n, zap_verdict *v)
 		v->status = "200";
 		v->text = "OK";
 		memcpy(v->user_id, z85, sizeof(z85));
-		TRUCE_LOGF(a->lg, TRUCE_LOG_DEBUG, "auth", "client %s (%s) from %s admitted", name,
-		           z85, addr[0] ? addr : "?");
+		TRUCED_LOGF(a->lg, TRUCED_LOG_DEBUG, "auth", "client %s (%s) from %s admitted",
+		            name, z85, addr[0] ? addr : "?");
 		return;
 	}
 	v->text = "client key not allowed";
 	int64_t now = truce_now_us();
 	int repeat =
 	    memcmp(a->last_denied, key, 32) == 0 && now - a->last_denied_us < DENY_LOG_QUIET_US;
-	TRUCE_LOGF(a->lg, repeat ? TRUCE_LOG_DEBUG : TRUCE_LOG_WARN, "auth",
-	           "refused client key %s from %s: not in the allow-list", z85,
-	           addr[0] ? addr : "?");
+	TRUCED_LOGF(a->lg, repeat ? TRUCED_LOG_DEBUG : TRUCED_LOG_WARN, "auth",
+	            "refused client key %s from %s: not in the allow-list", z85,
+	            addr[0] ? addr : "?");
 	if (!repeat) {
 		memcpy(a->last_denied, key, 32);
 		a->last_denied_us = now;
@@ -235,8 +236,8 @@ static void zap_reply(truced_auth *a, zmq_msg_t *f, int n, const zap_verdict *v)
 	    zmq_send(a->zap, v->text, strlen(v->text), ZMQ_SNDMORE) < 0 ||
 	    zmq_send(a->zap, v->user_id, strlen(v->user_id), ZMQ_SNDMORE) < 0 ||
 	    zmq_send(a->zap, "", 0, 0) < 0)
-		TRUCE_LOGF(a->lg, TRUCE_LOG_ERROR, "auth", "ZAP reply not sent: %s",
-		           zmq_strerror(errno));
+		TRUCED_LOGF(a->lg, TRUCED_LOG_ERROR, "auth", "ZAP reply not sent: %s",
+		            zmq_strerror(errno));
 }
 
 static void *auth_main(void *arg)
@@ -305,11 +306,11 @@ static void auth_destroy(truced_auth *a)
 }
 
 int truced_auth_start(void *ctx, const char *secret_path, const char *allow_dir,
-                      const truce_log *lg, truced_auth **out)
+                      const truced_log *lg, truced_auth **out)
 {
 	char err[PATH_MAX + 128] = "";
 	if (!zmq_has("curve")) {
-		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "auth", "this libzmq was built without CURVE");
+		TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "auth", "this libzmq was built without CURVE");
 		return TRUCE_EINVAL;
 	}
 	truced_auth *a = calloc(1, sizeof(*a));
@@ -320,7 +321,7 @@ int truced_auth_start(void *ctx, const char *secret_path, const char *allow_dir,
 	a->allow_dir = strdup(allow_dir);
 	int rc = a->allow_dir != NULL ? 0 : TRUCE_ENOMEM;
 	if (rc == 0 && (rc = truce_keys_load_secret(secret_path, a->secret, err, sizeof(err))) != 0)
-		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "auth", "%s", err);
+		TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "auth", "%s", err);
 	if (rc == 0 && zmq_curve_public(a->public_key, a->secret) != 0)
 		rc = TRUCE_EINVAL;
 	if (rc == 0)
@@ -334,8 +335,8 @@ int truced_auth_start(void *ctx, const char *secret_path, const char *allow_dir,
 			zmq_setsockopt(a->zap, ZMQ_LINGER, &linger, sizeof(linger));
 	}
 	if (rc == 0 && zmq_bind(a->zap, ZAP_ENDPOINT) != 0) {
-		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "auth", "cannot bind the ZAP handler: %s",
-		           zmq_strerror(errno));
+		TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "auth", "cannot bind the ZAP handler: %s",
+		            zmq_strerror(errno));
 		rc = TRUCE_ENET;
 	}
 	if (rc == 0) {
@@ -352,10 +353,10 @@ int truced_auth_start(void *ctx, const char *secret_path, const char *allow_dir,
 		auth_destroy(a);
 		return rc;
 	}
-	TRUCE_LOGF(lg, TRUCE_LOG_INFO, "auth",
-	           "CURVE on every socket: server public key %s; %zu client key(s) allowed "
-	           "from %s",
-	           a->public_key, a->list.n, allow_dir);
+	TRUCED_LOGF(lg, TRUCED_LOG_INFO, "auth",
+	            "CURVE on every socket: server public key %s; %zu client key(s) allowed "
+	            "from %s",
+	            a->public_key, a->list.n, allow_dir);
 	*out = a;
 	return 0;
 }
@@ -366,8 +367,8 @@ void truced_auth_reload(truced_auth *a)
 	if (a == NULL)
 		return;
 	if (allow_load(a->allow_dir, a->lg, &fresh) != 0) {
-		TRUCE_LOGF(a->lg, TRUCE_LOG_WARN, "auth", "keeping the allow-list of %zu key(s)",
-		           a->list.n);
+		TRUCED_LOGF(a->lg, TRUCED_LOG_WARN, "auth", "keeping the allow-list of %zu key(s)",
+		            a->list.n);
 		return;
 	}
 	pthread_mutex_lock(&a->mu);
@@ -375,8 +376,8 @@ void truced_auth_reload(truced_auth *a)
 	a->list = fresh;
 	pthread_mutex_unlock(&a->mu);
 	allow_free(&old);
-	TRUCE_LOGF(a->lg, TRUCE_LOG_INFO, "auth", "allow-list reloaded: %zu client key(s)",
-	           fresh.n);
+	TRUCED_LOGF(a->lg, TRUCED_LOG_INFO, "auth", "allow-list reloaded: %zu client key(s)",
+	            fresh.n);
 }
 
 void truced_auth_free(truced_auth *a)

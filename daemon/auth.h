@@ -24,7 +24,7 @@ typedef struct truced_auth truced_auth;
  * socket of ctx. On error nothing is left running and the log says why.
  */
 int truced_auth_start(void *ctx, const char *secret_path, const char *allow_dir,
-                      const truce_log *lg, truced_auth **out);
+                      const truced_log *lg, truced_auth **out);
 
 /* Makes sock (not yet bound) a CURVE server authenticated by the handler.
  * a == NULL leaves it plain and returns 0. */

@@ -251,7 +251,7 @@ static void counters_add(truced_counters *c, const truced_counters *d)
 }
 
 int truced_commit_batch(truce_store *st, const char *extractor_version, truced_batch *b,
-                        truced_outbox *out, truced_counters *cnt, const truce_log *lg)
+                        truced_outbox *out, truced_counters *cnt, const truced_log *lg)
 {
 	int rc = TRUCE_EFULL;
 	for (int tries = 0; rc == TRUCE_EFULL && tries < TRUCED_COMMIT_TRIES; tries++) {
@@ -270,14 +270,14 @@ int truced_commit_batch(truce_store *st, const char *extractor_version, truced_b
 			break;
 		}
 		cnt->grows++;
-		TRUCE_LOGF(lg, TRUCE_LOG_INFO, "commit", "map full: grew the map to %zu MiB",
-		           truce_store_map_size(st) >> 20);
+		TRUCED_LOGF(lg, TRUCED_LOG_INFO, "commit", "map full: grew the map to %zu MiB",
+		            truce_store_map_size(st) >> 20);
 	}
 	if (rc != 0) {
 		truced_outbox_reset(out);
-		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "commit",
-		           "batch of %zu not committed (%s): not acked, collectors will re-send",
-		           b->n, truce_strerror(rc));
+		TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "commit",
+		            "batch of %zu not committed (%s): not acked, collectors will re-send",
+		            b->n, truce_strerror(rc));
 	}
 	return rc;
 }

@@ -391,13 +391,23 @@ static int put_packed(truce_txn *t, enum truce_db db, uint64_t id, const Protobu
 	return rc;
 }
 
-static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, const char *topic,
-                Truce__V1__Claim *c, Truce__V1__Incident *inc)
+/* An event about claim c (and incident inc, for incident.* events). Its
+ * topic is the type's name, the conflict and, for claims, the accused:
+ * "claim.new.karabakh.AZE", "incident.update.karabakh". */
+static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, Truce__V1__Claim *c,
+                Truce__V1__Incident *inc)
 {
+	char topic[160];
+	const char *name = truce_event_type_name(type), *conflict = claim_conflict(c);
+	if (inc != NULL)
+		snprintf(topic, sizeof(topic), "%s.%s", name, conflict);
+	else
+		snprintf(topic, sizeof(topic), "%s.%s.%s", name, conflict,
+		         c->accused != NULL ? c->accused : "none");
 	Truce__V1__Event ev = TRUCE__V1__EVENT__INIT;
 	ev.has_type = ev.has_article_seq = 1;
 	ev.type = type;
-	ev.topic = (char *)topic;
+	ev.topic = topic;
 	ev.claim = c;
 	ev.incident = inc;
 	ev.article_seq = c->article_seq;
@@ -407,26 +417,17 @@ static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, const 
 static int emit_events(Truce__V1__Claim *c, Truce__V1__Incident *inc, int is_new, int changed,
                        truced_event_fn fn, void *ctx)
 {
-	const char *conflict = claim_conflict(c);
-	const char *accused = c->accused != NULL ? c->accused : "none";
-	char topic[160];
 	int rc = 0;
-	if (is_new) {
-		snprintf(topic, sizeof(topic), "incident.new.%s", conflict);
-		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW, topic, c, inc);
-	}
+	if (is_new)
+		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW, c, inc);
 	int corroborated = !is_new && is_corroboration(inc, c);
-	snprintf(topic, sizeof(topic), "claim.%s.%s.%s", corroborated ? "corroborated" : "new",
-	         conflict, accused);
 	if (rc == 0)
 		rc = emit(fn, ctx,
 		          corroborated ? TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED
 		                       : TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW,
-		          topic, c, NULL);
-	if (rc == 0 && !is_new && changed) {
-		snprintf(topic, sizeof(topic), "incident.update.%s", conflict);
-		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE, topic, c, inc);
-	}
+		          c, NULL);
+	if (rc == 0 && !is_new && changed)
+		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE, c, inc);
 	return rc;
 }
 

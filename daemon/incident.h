@@ -1,8 +1,8 @@
 /*
  * incident.h - grouping claims from many outlets into incidents.
  */
-#ifndef TRUCE_INCIDENT_H
-#define TRUCE_INCIDENT_H
+#ifndef TRUCED_INCIDENT_H
+#define TRUCED_INCIDENT_H
 
 #include "truce/store.h"
 #include "truce/wire.h"

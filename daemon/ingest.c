@@ -141,7 +141,7 @@ static void item_validate(truced_item *it, const truce_limits *lim)
 	truce_content_key(it->article, it->key);
 }
 
-int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truce_log *lg)
+int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truced_log *lg)
 {
 	int got = 0;
 	while (b->n < b->cap) {
@@ -149,22 +149,22 @@ int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, con
 		int rc = recv_message(sock, it);
 		if (rc <= 0) {
 			if (rc < 0)
-				TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "ingest", "receive failed: %s",
-				           zmq_strerror(errno));
+				TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "ingest", "receive failed: %s",
+				            zmq_strerror(errno));
 			item_clear(it);
 			return rc < 0 && got == 0 ? rc : got;
 		}
 		item_validate(it, lim);
 		if (it->rejected)
-			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "ingest", "rejected a message: %s",
-			           it->reason);
+			TRUCED_LOGF(lg, TRUCED_LOG_WARN, "ingest", "rejected a message: %s",
+			            it->reason);
 		b->n++;
 		got++;
 	}
 	return got;
 }
 
-void truced_ingest_ack(void *sock, const truced_batch *b, const truce_log *lg)
+void truced_ingest_ack(void *sock, const truced_batch *b, const truced_log *lg)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const truced_item *it = &b->items[i];
@@ -192,7 +192,7 @@ void truced_ingest_ack(void *sock, const truced_batch *b, const truce_log *lg)
 		if (zmq_send(sock, it->identity, it->identity_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) <
 		        0 ||
 		    zmq_send(sock, buf, n, ZMQ_DONTWAIT) < 0)
-			TRUCE_LOGF(lg, TRUCE_LOG_DEBUG, "ingest", "ack not sent: %s",
-			           zmq_strerror(errno));
+			TRUCED_LOGF(lg, TRUCED_LOG_DEBUG, "ingest", "ack not sent: %s",
+			            zmq_strerror(errno));
 	}
 }

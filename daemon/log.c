@@ -10,7 +10,7 @@
 
 static const char *const level_names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 
-int truce_log_parse_level(const char *s, int *level)
+int truced_log_parse_level(const char *s, int *level)
 {
 	static const char *const names[] = {"error", "warn", "info", "debug"};
 	for (int i = 0; i < 4; i++) {
@@ -22,7 +22,7 @@ int truce_log_parse_level(const char *s, int *level)
 	return -1;
 }
 
-void truce_log_msg(const truce_log *lg, int level, const char *stage, const char *fmt, ...)
+void truced_log_msg(const truced_log *lg, int level, const char *stage, const char *fmt, ...)
 {
 	char when[40];
 	truce_rfc3339(truce_now_us(), when, sizeof(when));

@@ -27,11 +27,11 @@ struct truced_parse_pool {
 	/* The current batch; valid while generation is current. */
 	truced_batch *batch;
 	const truce_rules *rules;
-	const truce_log *lg;
+	const truced_log *lg;
 	atomic_size_t next;
 };
 
-static void item_parse(const truce_rules *rules, truced_item *it, const truce_log *lg)
+static void item_parse(const truce_rules *rules, truced_item *it, const truced_log *lg)
 {
 	const Truce__V1__Article *a = it->article;
 	truce_article_in in;
@@ -40,8 +40,8 @@ static void item_parse(const truce_rules *rules, truced_item *it, const truce_lo
 	if (rc != 0)
 		/* The article is still stored: extraction is re-runnable
 		 * (truce replay --reparse), losing the article is not. */
-		TRUCE_LOGF(lg, TRUCE_LOG_WARN, "parse", "article %s: no claims extracted: %s",
-		           a->id != NULL ? a->id : "(no id)", truce_strerror(rc));
+		TRUCED_LOGF(lg, TRUCED_LOG_WARN, "parse", "article %s: no claims extracted: %s",
+		            a->id != NULL ? a->id : "(no id)", truce_strerror(rc));
 }
 
 /* Takes items off the shared counter until none is left. */
@@ -118,7 +118,7 @@ void truced_parse_pool_free(truced_parse_pool *p)
 }
 
 void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
-                        const truce_log *lg)
+                        const truced_log *lg)
 {
 	p->batch = b;
 	p->rules = rules;

@@ -12,14 +12,14 @@
 
 #include "truced.h"
 
-void truced_publish(void *sock, truced_outbox *o, const truce_log *lg)
+void truced_publish(void *sock, truced_outbox *o, const truced_log *lg)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		const truced_outbound *ob = &o->v[i];
 		if (zmq_send(sock, ob->topic, strlen(ob->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
 		    zmq_send(sock, ob->data, ob->len, ZMQ_DONTWAIT) < 0)
-			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "publish", "event not published: %s",
-			           zmq_strerror(errno));
+			TRUCED_LOGF(lg, TRUCED_LOG_WARN, "publish", "event not published: %s",
+			            zmq_strerror(errno));
 	}
 	truced_outbox_reset(o);
 }

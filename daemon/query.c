@@ -42,17 +42,10 @@ static int article_in_time(const chunk *ch, truce_bytes val)
 {
 	if (ch->since_us == 0 && ch->until_us == 0)
 		return 1;
-	Truce__V1__StoredArticle *sa = truce__v1__stored_article__unpack(NULL, val.len, val.data);
-	Truce__V1__ArticleRecord *r =
-	    sa != NULL ? truce__v1__article_record__unpack(NULL, sa->record.len, sa->record.data)
-	               : NULL;
-	int ok = r != NULL && (ch->since_us == 0 || r->received_us >= ch->since_us) &&
-	         (ch->until_us == 0 || r->received_us <= ch->until_us);
-	if (r != NULL)
-		truce__v1__article_record__free_unpacked(r, NULL);
-	if (sa != NULL)
-		truce__v1__stored_article__free_unpacked(sa, NULL);
-	return ok;
+	int64_t us;
+	return truce_stored_received_us(val, &us) == 0 &&
+	       (ch->since_us == 0 || us >= ch->since_us) &&
+	       (ch->until_us == 0 || us <= ch->until_us);
 }
 
 static int chunk_add(void *vctx, uint64_t seq, truce_bytes val)
@@ -288,7 +281,7 @@ static int recv_request(void *sock, zmq_msg_t *env, int *n_env, zmq_msg_t *body)
 }
 
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, int max, const truce_log *lg)
+                        const char *extractor_version, int max, const truced_log *lg)
 {
 	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
 	for (int i = 0; i < max; i++) {
@@ -307,11 +300,11 @@ void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
 			zmq_msg_close(&env[k]);
 		}
 		if (rc == 0 && zmq_send(sock, out, out_len, ZMQ_DONTWAIT) < 0)
-			TRUCE_LOGF(lg, TRUCE_LOG_DEBUG, "query", "reply not sent: %s",
-			           zmq_strerror(errno));
+			TRUCED_LOGF(lg, TRUCED_LOG_DEBUG, "query", "reply not sent: %s",
+			            zmq_strerror(errno));
 		if (rc != 0)
-			TRUCE_LOGF(lg, TRUCE_LOG_WARN, "query", "request dropped: %s",
-			           truce_strerror(rc));
+			TRUCED_LOGF(lg, TRUCED_LOG_WARN, "query", "request dropped: %s",
+			            truce_strerror(rc));
 		free(out);
 		zmq_msg_close(&body);
 	}

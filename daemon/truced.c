@@ -47,7 +47,7 @@ typedef struct truced_config {
 	size_t pub_hwm; /* events queued per subscriber before PUB drops */
 	int sync;
 	truce_limits limits;
-	truce_log log;
+	truced_log log;
 } truced_config;
 
 /* The only mutable state outside main's frame: what signal handlers set. */
@@ -104,10 +104,8 @@ static void usage(FILE *f)
 /* A decimal count, 0 allowed. */
 static int parse_count(const char *s, size_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || *s < '0' || *s > '9')
+	uint64_t v;
+	if (truce_parse_u64(s, &v) != 0 || v > SIZE_MAX)
 		return -1;
 	*out = (size_t)v;
 	return 0;
@@ -205,7 +203,7 @@ static int parse_args(int argc, char **argv, truced_config *cfg)
 		case 'M': bad = parse_size(optarg, &cfg->limits.max_message) != 0; break;
 		case 'B': bad = parse_size(optarg, &cfg->limits.max_body) != 0; break;
 		case 's': bad = parse_sync(optarg, &cfg->sync) != 0; break;
-		case 'l': bad = truce_log_parse_level(optarg, &cfg->log.level) != 0; break;
+		case 'l': bad = truced_log_parse_level(optarg, &cfg->log.level) != 0; break;
 		case 'm':
 			/* MiB: a count past SIZE_MAX >> 20 would wrap to a small map */
 			bad = parse_size(optarg, &cfg->map_size) != 0 ||
@@ -235,15 +233,15 @@ typedef struct truced_sockets {
 } truced_sockets;
 
 static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t maxmsg, int hwm,
-                         const truce_log *lg)
+                         const truced_log *lg)
 {
 	void *sock = zmq_socket(s->ctx, type);
 	int linger = 2000;
 	if (sock == NULL)
 		return NULL;
 	if (truced_auth_server_setup(s->auth, sock) != 0) {
-		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "main", "cannot make %s a CURVE server: %s", ep,
-		           zmq_strerror(errno));
+		TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "main", "cannot make %s a CURVE server: %s", ep,
+		            zmq_strerror(errno));
 		zmq_close(sock);
 		return NULL;
 	}
@@ -254,8 +252,8 @@ static void *open_socket(truced_sockets *s, int type, const char *ep, int64_t ma
 		/* Larger frames drop the connection before any allocation. */
 		zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
 	if (zmq_bind(sock, ep) != 0) {
-		TRUCE_LOGF(lg, TRUCE_LOG_ERROR, "main", "cannot bind %s: %s", ep,
-		           zmq_strerror(errno));
+		TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "main", "cannot bind %s: %s", ep,
+		            zmq_strerror(errno));
 		zmq_close(sock);
 		return NULL;
 	}
@@ -305,8 +303,8 @@ static int rules_load(const truced_config *cfg, truce_rules **out)
 	int rc = cfg->rules_dir ? truce_rules_load_dir(cfg->rules_dir, out, err, sizeof(err))
 	                        : truce_rules_load_default(out);
 	if (rc != 0)
-		TRUCE_LOGF(&cfg->log, TRUCE_LOG_ERROR, "main", "cannot load rules: %s %s",
-		           truce_strerror(rc), err);
+		TRUCED_LOGF(&cfg->log, TRUCED_LOG_ERROR, "main", "cannot load rules: %s %s",
+		            truce_strerror(rc), err);
 	return rc;
 }
 
@@ -315,14 +313,14 @@ static void rules_reload(const truced_config *cfg, truce_rules **rules)
 {
 	truce_rules *fresh;
 	if (rules_load(cfg, &fresh) != 0) {
-		TRUCE_LOGF(&cfg->log, TRUCE_LOG_WARN, "main", "keeping rules %s",
-		           truce_rules_version(*rules));
+		TRUCED_LOGF(&cfg->log, TRUCED_LOG_WARN, "main", "keeping rules %s",
+		            truce_rules_version(*rules));
 		return;
 	}
 	truce_rules_free(*rules);
 	*rules = fresh;
-	TRUCE_LOGF(&cfg->log, TRUCE_LOG_INFO, "main", "rules reloaded: %s",
-	           truce_rules_version(*rules));
+	TRUCED_LOGF(&cfg->log, TRUCED_LOG_INFO, "main", "rules reloaded: %s",
+	            truce_rules_version(*rules));
 }
 
 typedef struct truced_state {
@@ -368,8 +366,8 @@ static void run_loop(truced_state *d)
 		}
 		int rc = zmq_poll(items, 2, POLL_MS);
 		if (rc < 0 && errno != EINTR) {
-			TRUCE_LOGF(&d->cfg->log, TRUCE_LOG_ERROR, "main", "poll failed: %s",
-			           zmq_strerror(errno));
+			TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_ERROR, "main", "poll failed: %s",
+			            zmq_strerror(errno));
 			break;
 		}
 		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
@@ -388,8 +386,8 @@ static int state_open(truced_state *d)
 	truce_store_opts so = {.map_size = cfg->map_size, .sync = cfg->sync};
 	int rc = truce_store_open(cfg->data_dir, &so, &d->store, err, sizeof(err));
 	if (rc != 0) {
-		TRUCE_LOGF(&cfg->log, TRUCE_LOG_ERROR, "main", "cannot open %s: %s", cfg->data_dir,
-		           err[0] ? err : truce_strerror(rc));
+		TRUCED_LOGF(&cfg->log, TRUCED_LOG_ERROR, "main", "cannot open %s: %s",
+		            cfg->data_dir, err[0] ? err : truce_strerror(rc));
 		return rc;
 	}
 	rc = rules_load(cfg, &d->rules);
@@ -440,7 +438,7 @@ int main(int argc, char **argv)
 	    .parse_threads = SIZE_MAX, /* SIZE_MAX = cores - 1, resolved below */
 	    .limits = {.max_message = TRUCE_DEFAULT_MAX_MESSAGE,
 	               .max_body = TRUCE_DEFAULT_MAX_BODY},
-	    .log = {.level = TRUCE_LOG_INFO, .out = stderr},
+	    .log = {.level = TRUCED_LOG_INFO, .out = stderr},
 	};
 	int prc = parse_args(argc, argv, &cfg);
 	if (prc != 0)
@@ -455,24 +453,25 @@ int main(int argc, char **argv)
 		state_close(&d);
 		return 1;
 	}
-	TRUCE_LOGF(&cfg.log, TRUCE_LOG_INFO, "main",
-	           "truced %s: data %s, ingest %s, publish %s, query %s, rules %s", TRUCE_VERSION,
-	           cfg.data_dir, cfg.ingest_ep, cfg.publish_ep, cfg.query_ep,
-	           truce_rules_version(d.rules));
+	TRUCED_LOGF(&cfg.log, TRUCED_LOG_INFO, "main",
+	            "truced %s: data %s, ingest %s, publish %s, query %s, rules %s", TRUCE_VERSION,
+	            cfg.data_dir, cfg.ingest_ep, cfg.publish_ep, cfg.query_ep,
+	            truce_rules_version(d.rules));
 	if (cfg.curve_secret == NULL)
-		TRUCE_LOGF(&cfg.log, cfg.insecure ? TRUCE_LOG_WARN : TRUCE_LOG_INFO, "main", "%s",
-		           cfg.insecure ? "running WITHOUT authentication or encryption, on "
-		                          "non-loopback endpoints too (--insecure)"
-		                        : "running without authentication or encryption: "
-		                          "loopback and ipc endpoints only (see --curve-secret)");
+		TRUCED_LOGF(&cfg.log, cfg.insecure ? TRUCED_LOG_WARN : TRUCED_LOG_INFO, "main",
+		            "%s",
+		            cfg.insecure ? "running WITHOUT authentication or encryption, on "
+		                           "non-loopback endpoints too (--insecure)"
+		                         : "running without authentication or encryption: "
+		                           "loopback and ipc endpoints only (see --curve-secret)");
 	run_loop(&d);
-	TRUCE_LOGF(&cfg.log, TRUCE_LOG_INFO, "main",
-	           "stopping (signal %d): %llu received, %llu stored, %llu duplicates, %llu "
-	           "rejected, %llu claims, %llu events in %llu batches",
-	           (int)stop_signal, (unsigned long long)d.cnt.received,
-	           (unsigned long long)d.cnt.stored, (unsigned long long)d.cnt.duplicates,
-	           (unsigned long long)d.cnt.rejected, (unsigned long long)d.cnt.claims,
-	           (unsigned long long)d.cnt.events, (unsigned long long)d.cnt.batches);
+	TRUCED_LOGF(&cfg.log, TRUCED_LOG_INFO, "main",
+	            "stopping (signal %d): %llu received, %llu stored, %llu duplicates, %llu "
+	            "rejected, %llu claims, %llu events in %llu batches",
+	            (int)stop_signal, (unsigned long long)d.cnt.received,
+	            (unsigned long long)d.cnt.stored, (unsigned long long)d.cnt.duplicates,
+	            (unsigned long long)d.cnt.rejected, (unsigned long long)d.cnt.claims,
+	            (unsigned long long)d.cnt.events, (unsigned long long)d.cnt.batches);
 	state_close(&d);
 	return 0;
 }

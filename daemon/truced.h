@@ -91,9 +91,9 @@ void truced_batch_free(truced_batch *b);
  * waits) and validates them. Returns the number received (>= 0) or a
  * negative error when the socket failed.
  */
-int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truce_log *lg);
+int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truced_log *lg);
 /* Sends every item its Ack. */
-void truced_ingest_ack(void *sock, const truced_batch *b, const truce_log *lg);
+void truced_ingest_ack(void *sock, const truced_batch *b, const truced_log *lg);
 
 /* --- parse.c ------------------------------------------------------------ */
 typedef struct truced_parse_pool truced_parse_pool;
@@ -102,7 +102,7 @@ int truced_parse_pool_new(int n_threads, truced_parse_pool **out);
 void truced_parse_pool_free(truced_parse_pool *p);
 /* Extracts the claims of every valid item; returns when all are done. */
 void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
-                        const truce_log *lg);
+                        const truced_log *lg);
 
 /* --- commit.c ----------------------------------------------------------- */
 /*
@@ -112,17 +112,17 @@ void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_b
  * no item may be acked: collectors will re-send.
  */
 int truced_commit_batch(truce_store *st, const char *extractor_version, truced_batch *b,
-                        truced_outbox *out, truced_counters *cnt, const truce_log *lg);
+                        truced_outbox *out, truced_counters *cnt, const truced_log *lg);
 void truced_outbox_reset(truced_outbox *o);
 void truced_outbox_free(truced_outbox *o);
 
 /* --- publish.c ---------------------------------------------------------- */
-void truced_publish(void *sock, truced_outbox *o, const truce_log *lg);
+void truced_publish(void *sock, truced_outbox *o, const truced_log *lg);
 
 /* --- query.c ------------------------------------------------------------ */
 /* Serves the requests waiting on the query socket (at most max). */
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, int max, const truce_log *lg);
+                        const char *extractor_version, int max, const truced_log *lg);
 /*
  * What the query socket does with one request frame, without the socket:
  * decode, validate, read, and a packed QueryReply in *out (malloc'd; the

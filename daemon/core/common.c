@@ -1,8 +1,11 @@
 /*
- * common.c - error strings and error sentences shared by every module.
+ * common.c - error strings, error sentences and number parsing shared by
+ * every module.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "truce/truce.h"
 
@@ -28,6 +31,19 @@ const char *truce_strerror(int err)
 	case TRUCE_ENOSPC: return "no space left on device";
 	}
 	return "unknown error";
+}
+
+int truce_parse_u64(const char *s, uint64_t *out)
+{
+	if (s == NULL || *s < '0' || *s > '9')
+		return TRUCE_EINVAL;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return TRUCE_EINVAL;
+	*out = (uint64_t)v;
+	return 0;
 }
 
 void truce__errf(char *buf, size_t len, const char *fmt, ...)

@@ -17,6 +17,8 @@
 long truce_days_from_civil(int y, int m, int d)
 {
 	long yy = (long)y - (m <= 2);
+	/* floor division: years before 0 belong to the era before */
+	// cppcheck-suppress knownConditionTrueFalse ; true for the callers cppcheck sees, not all
 	long era = (yy >= 0 ? yy : yy - 399) / 400;
 	long yoe = yy - era * 400;
 	long mp = (m + 9) % 12;

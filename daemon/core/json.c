@@ -106,17 +106,6 @@ json_t *truce_json_incident(const Truce__V1__Incident *inc)
 	    range(inc->has_wounded_low, inc->wounded_low, inc->wounded_high), "figures", figs);
 }
 
-const char *truce_event_type_name(Truce__V1__EventType t)
-{
-	switch (t) {
-	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW: return "claim.new";
-	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED: return "claim.corroborated";
-	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW: return "incident.new";
-	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE: return "incident.update";
-	default: return "unknown";
-	}
-}
-
 json_t *truce_json_event(const Truce__V1__Event *ev)
 {
 	char when[40];

@@ -25,6 +25,7 @@
 
 #include "truce.pb-c.h"
 #include "truce/store.h"
+#include "truce/wire.h"
 
 #define STORE_SCHEMA "truce-store-1"
 #define STORE_DEFAULT_MAP ((size_t)256 << 20)
@@ -401,6 +402,35 @@ int truce_txn_count(truce_txn *t, enum truce_db db, uint64_t *n)
 	if (rc != 0)
 		return store_err(rc);
 	*n = st.ms_entries;
+	return 0;
+}
+
+/* The field of a number and wire type in the message [p, end); the last
+ * one where it repeats, as protobuf reads it. */
+static int pb_field(const uint8_t *p, const uint8_t *end, uint32_t number, unsigned wire_type,
+                    truce_pb_field *out)
+{
+	truce_pb_field f;
+	int found = 0;
+	while (p < end) {
+		if (truce_pb_next(&p, end, &f) != 0)
+			return TRUCE_ECORRUPT;
+		if (f.number == number && f.wire_type == wire_type) {
+			*out = f;
+			found = 1;
+		}
+	}
+	return found ? 0 : TRUCE_ECORRUPT;
+}
+
+int truce_stored_received_us(truce_bytes val, int64_t *us)
+{
+	truce_pb_field rec, t;
+	const uint8_t *p = val.data;
+	if (pb_field(p, p + val.len, 1, 2, &rec) != 0 ||
+	    pb_field(rec.data, rec.data + rec.len, 2, 0, &t) != 0)
+		return TRUCE_ECORRUPT;
+	*us = (int64_t)t.value; /* int64 is a two's complement varint */
 	return 0;
 }
 

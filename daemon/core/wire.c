@@ -157,7 +157,7 @@ int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f)
 	x.wire_type = (unsigned)(tag & 7);
 	switch (x.wire_type) {
 	case 0:
-		if (pb_varint(&q, end, 10, &n) != 0)
+		if (pb_varint(&q, end, 10, &x.value) != 0)
 			return -1;
 		break;
 	case 1:
@@ -316,6 +316,17 @@ int truce_wire_pack(const ProtobufCMessage *m, uint8_t **buf, size_t *len)
 	*buf = b;
 	*len = n;
 	return 0;
+}
+
+const char *truce_event_type_name(Truce__V1__EventType t)
+{
+	switch (t) {
+	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW: return "claim.new";
+	case TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED: return "claim.corroborated";
+	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW: return "incident.new";
+	case TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE: return "incident.update";
+	default: return "unknown";
+	}
 }
 
 void truce_hex(const uint8_t *b, size_t n, char *out)

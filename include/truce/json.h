@@ -25,7 +25,5 @@ json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
                                   const Truce__V1__ArticleRecord *rec);
 /* The article alone, in the corpus format of ANNOTATION.md. */
 json_t *truce_json_article(const Truce__V1__Article *a);
-/* "claim.new" etc. */
-const char *truce_event_type_name(Truce__V1__EventType t);
 
 #endif

@@ -53,7 +53,6 @@ typedef struct truce_store_opts {
 	int sync;        /* enum truce_sync_mode */
 } truce_store_opts;
 
-#define TRUCE_HASH_LEN 32
 #define TRUCE_SEQ_MAX UINT64_MAX
 
 /* A value inside the map: valid until its transaction ends. */
@@ -88,6 +87,13 @@ int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq);
 /* Number of entries. */
 int truce_txn_count(truce_txn *t, enum truce_db db, uint64_t *n);
 /* TRUCE_ENOTFOUND when absent. */
+/*
+ * The receipt time of a value of the articles db (a StoredArticle), read
+ * without decoding the article inside. TRUCE_ECORRUPT when the value does
+ * not hold one. The query socket and the record source filter by it.
+ */
+int truce_stored_received_us(truce_bytes val, int64_t *us);
+
 int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val);
 /* Appends under seq, which must be greater than the last key (TRUCE_EINVAL). */
 int truce_txn_append(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len);

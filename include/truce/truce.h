@@ -37,6 +37,10 @@ enum truce_err {
 /* A static, human-readable description of a truce error code. */
 const char *truce_strerror(int err);
 
+/* Parses a non-negative decimal ("0", "42"; no sign, blank or suffix) into
+ * *out; TRUCE_EINVAL on anything else or overflow, *out untouched. */
+int truce_parse_u64(const char *s, uint64_t *out);
+
 /* Internal to the core library: formats a sentence for the user into buf,
  * which may be NULL (then nothing happens). */
 __attribute__((format(printf, 3, 4))) void truce__errf(char *buf, size_t len, const char *fmt, ...);

@@ -51,6 +51,7 @@ typedef struct truce_pb_field {
 	unsigned wire_type;  /* 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32 */
 	const uint8_t *data; /* wire type 2: the field's bytes (else NULL) */
 	size_t len;
+	uint64_t value; /* wire type 0: the varint */
 } truce_pb_field;
 
 /*
@@ -61,6 +62,10 @@ typedef struct truce_pb_field {
  * -1 (*p and *f untouched) when it is cut short or of another wire type.
  */
 int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f);
+
+/* An event type's name, the first two parts of its topics: "claim.new",
+ * "claim.corroborated", "incident.new", "incident.update". */
+const char *truce_event_type_name(Truce__V1__EventType t);
 
 /* Hex of n bytes into out (2n+1 bytes). */
 void truce_hex(const uint8_t *b, size_t n, char *out);

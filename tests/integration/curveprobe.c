@@ -19,7 +19,7 @@
 #include <zmq.h>
 
 #include "truce/date.h"
-#include "truce/keys.h"
+#include "truce/client.h"
 #include "truce/wire.h"
 
 static int usage(void)

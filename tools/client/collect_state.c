@@ -16,8 +16,7 @@
 #include <sodium.h>
 
 #include "truce/date.h"
-#include "collect_state.h"
-#include "sender.h"
+#include "truce/client.h"
 
 #define STATE_HEADER "truce-collect-state 1"
 

@@ -1,18 +1,19 @@
 /*
- * qclient.c - request/reply over a DEALER socket with an empty delimiter
- * frame (what REQ would send), plus a receive timeout that REQ lacks;
- * CURVE when the caller gives keys (keys.h).
+ * qclient.c - truced's query socket (see truce/client.h): request/reply
+ * over a DEALER socket with an empty delimiter frame (what REQ would send),
+ * plus a receive timeout that REQ lacks; CURVE when the caller gives keys.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include <zmq.h>
 
-#include "qclient.h"
+#include "truce/client.h"
 
 struct truce_qclient {
 	void *ctx;
 	void *sock;
-	const char *endpoint;
+	char *endpoint;
 	int timeout_ms;
 	truce_client_keys keys;    /* off: plain */
 	truce_handshake_watch *hw; /* diagnostics only: may be NULL */
@@ -48,23 +49,20 @@ static int connect_socket(truce_qclient *q)
 	return 0;
 }
 
-int truce_qclient_open(const char *endpoint, int timeout_ms, truce_qclient **out)
-{
-	return truce_qclient_open_keys(endpoint, timeout_ms, NULL, out);
-}
-
-int truce_qclient_open_keys(const char *endpoint, int timeout_ms, const truce_client_keys *keys,
-                            truce_qclient **out)
+int truce_qclient_open(const char *endpoint, int timeout_ms, const truce_client_keys *keys,
+                       truce_qclient **out)
 {
 	truce_qclient *q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return TRUCE_ENOMEM;
 	if (keys != NULL)
 		q->keys = *keys;
-	q->endpoint = endpoint;
+	q->endpoint = strdup(endpoint);
 	q->timeout_ms = timeout_ms;
 	q->ctx = zmq_ctx_new();
-	int rc = q->ctx != NULL ? connect_socket(q) : TRUCE_ENET;
+	int rc = q->ctx == NULL        ? TRUCE_ENET
+	         : q->endpoint == NULL ? TRUCE_ENOMEM
+	                               : connect_socket(q);
 	if (rc != 0) {
 		truce_qclient_close(q);
 		return rc;
@@ -81,6 +79,7 @@ void truce_qclient_close(truce_qclient *q)
 	if (q->ctx != NULL)
 		zmq_ctx_term(q->ctx);
 	truce_client_keys_clear(&q->keys);
+	free(q->endpoint);
 	free(q);
 }
 

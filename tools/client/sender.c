@@ -13,7 +13,7 @@
 #include <zmq.h>
 
 #include "truce/date.h"
-#include "sender.h"
+#include "truce/client.h"
 
 #define MSG_ID_LEN 8 /* the article's index, big-endian */
 

@@ -1,46 +1,66 @@
 /*
- * source.c - the stored log as `truce replay` reads it: from a data
- * directory opened read-only, or from a running daemon's query socket, in
- * bounded chunks either way; cursors over the claims and events of each
- * article; the progress bar.
+ * source.c - the stored log as the tools read it (see truce/client.h): from
+ * a data directory opened read-only, or from a running daemon's query
+ * socket, in bounded chunks either way; whole-db scans of claims,
+ * incidents and events; cursors over the claims and events of each
+ * article. `truce replay` and `truce export` read through it.
  *
  * Local reads copy each chunk out of its read transaction and end the
  * transaction before the callbacks run: a paced publish may take hours, and
  * an LMDB snapshot held that long keeps the daemon from reusing pages.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "truce/date.h"
-#include "qclient.h"
-#include "replay.h"
+#include "truce/client.h"
 
 #define CHUNK_MAX_ITEMS 256
 #define CHUNK_MAX_BYTES (4u << 20)
 #define CHUNK_MAX_SCANNED 20000 /* time-filtered entries looked at per txn */
 #define CURSOR_CHUNK 1000
 
-struct replay_src {
+struct truce_source {
 	truce_store *st;   /* local */
 	truce_qclient *qc; /* remote */
+	truce_note_fn note;
+	void *note_ctx;
 };
 
-int replay_src_open(const replay_opts *o, replay_src **out, char *err, size_t errlen)
+__attribute__((format(printf, 2, 3))) static void note(const truce_source *src, const char *fmt,
+                                                       ...)
 {
-	replay_src *src = calloc(1, sizeof(*src));
+	if (src->note == NULL)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	src->note(src->note_ctx, msg);
+}
+
+int truce_source_open(const truce_source_opts *o, truce_source **out, char *err, size_t errlen)
+{
+	if (o->data == NULL && o->connect == NULL) {
+		truce__errf(err, errlen, "no data directory and no query endpoint given");
+		return TRUCE_EINVAL;
+	}
+	truce_source *src = calloc(1, sizeof(*src));
 	if (src == NULL)
 		return TRUCE_ENOMEM;
+	src->note = o->note;
+	src->note_ctx = o->note_ctx;
 	int rc;
 	if (o->data != NULL) {
 		truce_store_opts so = {.read_only = 1};
 		rc = truce_store_open(o->data, &so, &src->st, err, errlen);
 	} else {
-		rc = truce_qclient_open_keys(o->connect, o->timeout_ms, o->ckeys, &src->qc);
+		rc = truce_qclient_open(o->connect, o->timeout_ms > 0 ? o->timeout_ms : 10000,
+		                        o->keys, &src->qc);
 		if (rc != 0)
-			snprintf(err, errlen, "cannot connect to %s", o->connect);
+			truce__errf(err, errlen, "cannot connect to %s", o->connect);
 	}
 	if (rc != 0) {
 		free(src);
@@ -50,7 +70,7 @@ int replay_src_open(const replay_opts *o, replay_src **out, char *err, size_t er
 	return 0;
 }
 
-void replay_src_close(replay_src *src)
+void truce_source_close(truce_source *src)
 {
 	if (src == NULL)
 		return;
@@ -60,19 +80,19 @@ void replay_src_close(replay_src *src)
 	free(src);
 }
 
-int replay_src_remote(const replay_src *src)
+int truce_source_remote(const truce_source *src)
 {
 	return src->qc != NULL;
 }
 
-truce_store *replay_src_store(replay_src *src)
+truce_store *truce_source_store(truce_source *src)
 {
 	return src->st;
 }
 
-/* One request; a reply with ok = false becomes TRUCE_EIO with its error on
- * stderr. */
-static int remote_call(replay_src *src, const Truce__V1__QueryRequest *rq,
+/* One request; a reply with ok = false becomes TRUCE_EIO with its error as
+ * a note. */
+static int remote_call(truce_source *src, const Truce__V1__QueryRequest *rq,
                        Truce__V1__QueryReply **out)
 {
 	Truce__V1__QueryReply *r;
@@ -81,12 +101,11 @@ static int remote_call(replay_src *src, const Truce__V1__QueryRequest *rq,
 		/* A refused CURVE handshake looks like silence; say which. */
 		const char *why = rc == TRUCE_ETIMEDOUT ? truce_qclient_failure(src->qc) : NULL;
 		if (why != NULL)
-			fprintf(stderr, "truce replay: %s\n", why);
+			note(src, "%s", why);
 		return rc;
 	}
 	if (!r->ok) {
-		fprintf(stderr, "truce replay: query failed: %s\n",
-		        r->error != NULL ? r->error : "no reason given");
+		note(src, "query failed: %s", r->error != NULL ? r->error : "no reason given");
 		truce__v1__query_reply__free_unpacked(r, NULL);
 		return TRUCE_EIO;
 	}
@@ -94,9 +113,9 @@ static int remote_call(replay_src *src, const Truce__V1__QueryRequest *rq,
 	return 0;
 }
 
-int replay_src_head(replay_src *src, replay_head *h)
+int truce_source_get_head(truce_source *src, truce_source_head *h)
 {
-	replay_head x;
+	truce_source_head x;
 	memset(&x, 0, sizeof(x));
 	if (src->qc != NULL) {
 		Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
@@ -152,37 +171,24 @@ typedef struct raw_entry {
 } raw_entry;
 
 typedef struct local_chunk {
-	int use_time;
-	int64_t since_us, until_us;
+	const truce_article_range *r;
 	raw_entry v[CHUNK_MAX_ITEMS];
 	size_t n, bytes, scanned;
 	uint64_t stopped_at; /* key the next chunk starts at; 0 = the range is done */
 	int nomem;
 } local_chunk;
 
-static int in_time(int use_time, int64_t since_us, int64_t until_us,
-                   const Truce__V1__ArticleRecord *rec)
+static int in_time(const truce_article_range *r, int64_t us)
 {
-	return !use_time ||
-	       (rec != NULL && rec->received_us >= since_us && rec->received_us <= until_us);
+	return !r->use_time || (us >= r->since_us && us <= r->until_us);
 }
 
 /* Whether a stored value is in the time window; undecodable values are
  * kept, so that the caller reports them rather than skipping them. */
 static int value_in_time(const local_chunk *ch, truce_bytes val)
 {
-	if (!ch->use_time)
-		return 1;
-	Truce__V1__StoredArticle *sa = truce__v1__stored_article__unpack(NULL, val.len, val.data);
-	Truce__V1__ArticleRecord *rec =
-	    sa != NULL ? truce__v1__article_record__unpack(NULL, sa->record.len, sa->record.data)
-	               : NULL;
-	int keep = rec == NULL || in_time(1, ch->since_us, ch->until_us, rec);
-	if (rec != NULL)
-		truce__v1__article_record__free_unpacked(rec, NULL);
-	if (sa != NULL)
-		truce__v1__stored_article__free_unpacked(sa, NULL);
-	return keep;
+	int64_t us;
+	return !ch->r->use_time || truce_stored_received_us(val, &us) != 0 || in_time(ch->r, us);
 }
 
 static int chunk_collect(void *vctx, uint64_t key, truce_bytes val)
@@ -210,36 +216,36 @@ static int chunk_collect(void *vctx, uint64_t key, truce_bytes val)
 	return 0;
 }
 
-static int emit(uint64_t key, const Truce__V1__StoredArticle *sa, replay_article_fn fn, void *ctx)
+static int emit(uint64_t key, const Truce__V1__StoredArticle *sa, truce_source_article_fn fn,
+                void *ctx)
 {
 	Truce__V1__ArticleRecord *rec =
 	    sa != NULL ? truce__v1__article_record__unpack(NULL, sa->record.len, sa->record.data)
 	               : NULL;
-	replay_article a = {.key = key, .sa = sa, .rec = rec};
+	truce_source_article a = {.key = key, .sa = sa, .rec = rec};
 	int rc = fn(ctx, &a);
 	if (rec != NULL)
 		truce__v1__article_record__free_unpacked(rec, NULL);
 	return rc;
 }
 
-static int local_articles(replay_src *src, uint64_t from, uint64_t to, int use_time,
-                          int64_t since_us, int64_t until_us, replay_article_fn fn, void *ctx)
+static int local_articles(truce_source *src, const truce_article_range *r,
+                          truce_source_article_fn fn, void *ctx)
 {
 	local_chunk *ch = calloc(1, sizeof(*ch));
 	if (ch == NULL)
 		return TRUCE_ENOMEM;
-	ch->use_time = use_time;
-	ch->since_us = since_us;
-	ch->until_us = until_us;
+	ch->r = r;
 	int rc = 0;
-	while (rc == 0 && from != 0 && from <= to) {
+	uint64_t from = r->from;
+	while (rc == 0 && from != 0 && from <= r->to) {
 		truce_txn *t;
 		ch->n = ch->bytes = ch->scanned = 0;
 		ch->stopped_at = 0;
 		rc = truce_txn_begin(src->st, 0, &t);
 		if (rc != 0)
 			break;
-		rc = truce_txn_scan(t, TRUCE_DB_ARTICLES, from, to, chunk_collect, ch);
+		rc = truce_txn_scan(t, TRUCE_DB_ARTICLES, from, r->to, chunk_collect, ch);
 		truce_txn_abort(t);
 		if (rc == 1)
 			rc = ch->nomem ? TRUCE_ENOMEM : 0;
@@ -260,43 +266,44 @@ static int local_articles(replay_src *src, uint64_t from, uint64_t to, int use_t
 	return rc;
 }
 
-static int remote_articles(replay_src *src, uint64_t from, uint64_t to, int use_time,
-                           int64_t since_us, int64_t until_us, replay_article_fn fn, void *ctx)
+static int remote_articles(truce_source *src, const truce_article_range *r,
+                           truce_source_article_fn fn, void *ctx)
 {
 	int rc = 0;
-	while (rc == 0 && from <= to) {
+	uint64_t from = r->from;
+	while (rc == 0 && from <= r->to) {
 		Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
 		rq.has_kind = rq.has_from_seq = rq.has_to_seq = 1;
 		rq.kind = TRUCE__V1__QUERY_REQUEST__KIND__ARTICLES;
 		rq.from_seq = from;
-		rq.to_seq = to;
+		rq.to_seq = r->to;
 		/* The daemon reads 0 as "no bound"; the bounds are applied
 		 * here again, so a bound at the epoch itself is still right. */
-		if (use_time) {
+		if (r->use_time) {
 			rq.has_since_us = rq.has_until_us = 1;
-			rq.since_us = since_us;
-			rq.until_us = until_us;
+			rq.since_us = r->since_us;
+			rq.until_us = r->until_us;
 		}
-		Truce__V1__QueryReply *r;
-		rc = remote_call(src, &rq, &r);
+		Truce__V1__QueryReply *rep;
+		rc = remote_call(src, &rq, &rep);
 		if (rc != 0)
 			break;
 		uint64_t key = from - 1;
-		for (size_t i = 0; rc == 0 && i < r->n_articles; i++) {
-			const Truce__V1__StoredArticle *sa = r->articles[i];
+		for (size_t i = 0; rc == 0 && i < rep->n_articles; i++) {
+			const Truce__V1__StoredArticle *sa = rep->articles[i];
 			Truce__V1__ArticleRecord *rec = truce__v1__article_record__unpack(
 			    NULL, sa->record.len, sa->record.data);
 			key = rec != NULL && rec->seq > key ? rec->seq : key + 1;
-			if (rec == NULL || in_time(use_time, since_us, until_us, rec)) {
-				replay_article a = {.key = key, .sa = sa, .rec = rec};
+			if (rec == NULL || in_time(r, rec->received_us)) {
+				truce_source_article a = {.key = key, .sa = sa, .rec = rec};
 				rc = fn(ctx, &a);
 			}
 			if (rec != NULL)
 				truce__v1__article_record__free_unpacked(rec, NULL);
 		}
-		int more = r->more;
-		size_t n = r->n_articles;
-		truce__v1__query_reply__free_unpacked(r, NULL);
+		int more = rep->more;
+		size_t n = rep->n_articles;
+		truce__v1__query_reply__free_unpacked(rep, NULL);
 		if (rc != 0 || !more)
 			break;
 		if (n == 0 || key == TRUCE_SEQ_MAX) {
@@ -308,46 +315,56 @@ static int remote_articles(replay_src *src, uint64_t from, uint64_t to, int use_
 	return rc;
 }
 
-int replay_src_articles(replay_src *src, uint64_t from, uint64_t to, int use_time, int64_t since_us,
-                        int64_t until_us, replay_article_fn fn, void *ctx)
+int truce_source_articles(truce_source *src, const truce_article_range *r,
+                          truce_source_article_fn fn, void *ctx)
 {
-	if (from == 0)
-		from = 1;
-	if (from > to || (use_time && since_us > until_us))
+	truce_article_range x = *r;
+	if (x.from == 0)
+		x.from = 1;
+	if (x.from > x.to || (x.use_time && x.since_us > x.until_us))
 		return 0;
-	return src->qc != NULL
-	           ? remote_articles(src, from, to, use_time, since_us, until_us, fn, ctx)
-	           : local_articles(src, from, to, use_time, since_us, until_us, fn, ctx);
+	return src->qc != NULL ? remote_articles(src, &x, fn, ctx)
+	                       : local_articles(src, &x, fn, ctx);
 }
 
-/* --- cursors ------------------------------------------------------------ */
+/* --- claims, incidents and events ------------------------------------- */
 
-struct replay_cursor {
-	replay_src *src;
+/* A db of records with ids, and how the query socket pages it. */
+typedef struct db_kind {
 	enum truce_db db;
+	const char *what; /* for notes */
 	const ProtobufCMessageDescriptor *desc;
-	ProtobufCMessage **buf; /* the current chunk, from pos on still owned */
-	size_t n, pos;
-	uint64_t next_id;
-	int eof;
-	void **cur; /* taken for the current article, owned */
-	size_t ncur, capcur;
-};
+	Truce__V1__QueryRequest__Kind kind;
+} db_kind;
 
-static uint64_t msg_article_seq(const replay_cursor *c, const ProtobufCMessage *m)
+static const db_kind *kind_of(enum truce_db db)
 {
-	return c->db == TRUCE_DB_CLAIMS ? ((const Truce__V1__Claim *)m)->article_seq
-	                                : ((const Truce__V1__Event *)m)->article_seq;
+	static const db_kind kinds[] = {
+	    {TRUCE_DB_CLAIMS, "claim", &truce__v1__claim__descriptor,
+	     TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS},
+	    {TRUCE_DB_INCIDENTS, "incident", &truce__v1__incident__descriptor,
+	     TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS},
+	    {TRUCE_DB_EVENTS, "event", &truce__v1__event__descriptor,
+	     TRUCE__V1__QUERY_REQUEST__KIND__EVENTS_AFTER},
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (kinds[i].db == db)
+			return &kinds[i];
+	return NULL;
 }
 
-static uint64_t msg_id(const replay_cursor *c, const ProtobufCMessage *m)
+static uint64_t record_id(const db_kind *k, const ProtobufCMessage *m)
 {
-	return c->db == TRUCE_DB_CLAIMS ? ((const Truce__V1__Claim *)m)->id
-	                                : ((const Truce__V1__Event *)m)->seq;
+	switch (k->db) {
+	case TRUCE_DB_CLAIMS: return ((const Truce__V1__Claim *)m)->id;
+	case TRUCE_DB_INCIDENTS: return ((const Truce__V1__Incident *)m)->id;
+	default: return ((const Truce__V1__Event *)m)->seq;
+	}
 }
 
 typedef struct msg_collect {
-	const replay_cursor *c;
+	const truce_source *src;
+	const db_kind *k;
 	ProtobufCMessage **v;
 	size_t n, limit;
 	uint64_t last_key;
@@ -359,97 +376,158 @@ static int collect_msg(void *vctx, uint64_t key, truce_bytes val)
 	if (mc->n == mc->limit)
 		return 1;
 	mc->last_key = key;
-	ProtobufCMessage *m = protobuf_c_message_unpack(mc->c->desc, NULL, val.len, val.data);
+	ProtobufCMessage *m = protobuf_c_message_unpack(mc->k->desc, NULL, val.len, val.data);
 	if (m == NULL) {
-		fprintf(stderr, "truce replay: %s %llu does not decode; skipped\n",
-		        mc->c->db == TRUCE_DB_CLAIMS ? "claim" : "event", (unsigned long long)key);
+		note(mc->src, "%s %llu does not decode; skipped", mc->k->what,
+		     (unsigned long long)key);
 		return 0;
 	}
 	mc->v[mc->n++] = m;
 	return 0;
 }
 
-/* Up to limit records with key >= from into v; *last = the last key looked
- * at (0 if none), *more when more may follow. */
-static int fetch_msgs(replay_cursor *c, uint64_t from, size_t limit, ProtobufCMessage **v,
-                      size_t *n, uint64_t *last, int *more)
+static void free_msgs(ProtobufCMessage **v, size_t n)
 {
-	*n = 0;
-	*last = 0;
-	*more = 0;
-	if (c->src->st != NULL) {
-		truce_txn *t;
-		msg_collect mc = {.c = c, .v = v, .limit = limit};
-		int rc = truce_txn_begin(c->src->st, 0, &t);
-		if (rc != 0)
-			return rc;
-		rc = truce_txn_scan(t, c->db, from, TRUCE_SEQ_MAX, collect_msg, &mc);
-		truce_txn_abort(t);
-		if (rc < 0) {
-			for (size_t i = 0; i < mc.n; i++)
-				protobuf_c_message_free_unpacked(mc.v[i], NULL);
-			return rc;
-		}
-		*n = mc.n;
-		*last = mc.last_key;
-		*more = rc == 1;
-		return 0;
-	}
-	Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
-	rq.has_kind = rq.has_limit = 1;
-	rq.limit = limit;
-	if (c->db == TRUCE_DB_CLAIMS) {
-		rq.kind = TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS;
-		rq.has_from_seq = 1;
-		rq.from_seq = from;
-	} else {
-		rq.kind = TRUCE__V1__QUERY_REQUEST__KIND__EVENTS_AFTER;
-		rq.has_after = 1;
-		rq.after = from - 1;
-	}
-	Truce__V1__QueryReply *r;
-	int rc = remote_call(c->src, &rq, &r);
+	for (size_t i = 0; i < n; i++)
+		protobuf_c_message_free_unpacked(v[i], NULL);
+}
+
+static int local_records(truce_source *src, const db_kind *k, uint64_t from, size_t limit,
+                         ProtobufCMessage **v, size_t *n, uint64_t *last, int *more)
+{
+	truce_txn *t;
+	msg_collect mc = {.src = src, .k = k, .v = v, .limit = limit};
+	int rc = truce_txn_begin(src->st, 0, &t);
 	if (rc != 0)
 		return rc;
-	size_t got = c->db == TRUCE_DB_CLAIMS ? r->n_claims : r->n_events;
-	for (size_t i = 0; rc == 0 && i < got && *n < limit; i++) {
-		const ProtobufCMessage *m =
-		    c->db == TRUCE_DB_CLAIMS ? &r->claims[i]->base : &r->events[i]->base;
+	rc = truce_txn_scan(t, k->db, from, TRUCE_SEQ_MAX, collect_msg, &mc);
+	truce_txn_abort(t);
+	if (rc < 0) {
+		free_msgs(mc.v, mc.n);
+		return rc;
+	}
+	*n = mc.n;
+	*last = mc.last_key;
+	*more = rc == 1;
+	return 0;
+}
+
+static int remote_records(truce_source *src, const db_kind *k, uint64_t from, size_t limit,
+                          ProtobufCMessage **v, size_t *n, uint64_t *last, int *more)
+{
+	Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
+	rq.has_kind = rq.has_limit = 1;
+	rq.kind = k->kind;
+	rq.limit = limit;
+	if (k->db == TRUCE_DB_EVENTS) {
+		rq.has_after = 1;
+		rq.after = from - 1;
+	} else {
+		rq.has_from_seq = 1;
+		rq.from_seq = from;
+	}
+	Truce__V1__QueryReply *r;
+	int rc = remote_call(src, &rq, &r);
+	if (rc != 0)
+		return rc;
+	ProtobufCMessage **got = k->db == TRUCE_DB_CLAIMS      ? (ProtobufCMessage **)r->claims
+	                         : k->db == TRUCE_DB_INCIDENTS ? (ProtobufCMessage **)r->incidents
+	                                                       : (ProtobufCMessage **)r->events;
+	size_t ngot = k->db == TRUCE_DB_CLAIMS      ? r->n_claims
+	              : k->db == TRUCE_DB_INCIDENTS ? r->n_incidents
+	                                            : r->n_events;
+	for (size_t i = 0; rc == 0 && i < ngot && *n < limit; i++) {
 		/* Own copies, so that the reply can go now. */
 		uint8_t *buf;
 		size_t len;
-		rc = truce_wire_pack(m, &buf, &len);
+		rc = truce_wire_pack(got[i], &buf, &len);
 		if (rc != 0)
 			break;
-		ProtobufCMessage *copy = protobuf_c_message_unpack(c->desc, NULL, len, buf);
+		ProtobufCMessage *copy = protobuf_c_message_unpack(k->desc, NULL, len, buf);
 		free(buf);
 		if (copy == NULL) {
 			rc = TRUCE_ENOMEM;
 			break;
 		}
 		v[(*n)++] = copy;
-		*last = msg_id(c, copy);
+		*last = record_id(k, copy);
 	}
 	*more = r->more;
 	truce__v1__query_reply__free_unpacked(r, NULL);
 	if (rc != 0) {
-		for (size_t i = 0; i < *n; i++)
-			protobuf_c_message_free_unpacked(v[i], NULL);
+		free_msgs(v, *n);
 		*n = 0;
 	}
 	return rc;
 }
 
+/* Up to limit records with id >= from into v; *last = the last id looked
+ * at (0 if none), *more when more may follow. */
+static int fetch_records(truce_source *src, const db_kind *k, uint64_t from, size_t limit,
+                         ProtobufCMessage **v, size_t *n, uint64_t *last, int *more)
+{
+	*n = 0;
+	*last = 0;
+	*more = 0;
+	return src->st != NULL ? local_records(src, k, from, limit, v, n, last, more)
+	                       : remote_records(src, k, from, limit, v, n, last, more);
+}
+
+int truce_source_scan(truce_source *src, enum truce_db db, uint64_t first,
+                      truce_source_record_fn fn, void *ctx)
+{
+	const db_kind *k = kind_of(db);
+	if (k == NULL)
+		return TRUCE_EINVAL;
+	ProtobufCMessage **v = calloc(CURSOR_CHUNK, sizeof(*v));
+	if (v == NULL)
+		return TRUCE_ENOMEM;
+	uint64_t from = first > 0 ? first : 1;
+	int rc = 0, more = 1;
+	while (rc == 0 && more) {
+		size_t n;
+		uint64_t last;
+		rc = fetch_records(src, k, from, CURSOR_CHUNK, v, &n, &last, &more);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = fn(ctx, v[i]);
+		free_msgs(v, n);
+		if (last == 0 || last == TRUCE_SEQ_MAX)
+			more = 0;
+		from = last + 1;
+	}
+	free(v);
+	return rc;
+}
+
+/* --- cursors ------------------------------------------------------------ */
+
+struct truce_source_cursor {
+	truce_source *src;
+	const db_kind *k;
+	ProtobufCMessage **buf; /* the current chunk, from pos on still owned */
+	size_t n, pos;
+	uint64_t next_id;
+	int eof;
+	void **cur; /* taken for the current article, owned */
+	size_t ncur, capcur;
+};
+
+static uint64_t msg_article_seq(const truce_source_cursor *c, const ProtobufCMessage *m)
+{
+	return c->k->db == TRUCE_DB_CLAIMS ? ((const Truce__V1__Claim *)m)->article_seq
+	                                   : ((const Truce__V1__Event *)m)->article_seq;
+}
+
 /* The article_seq of the first record with key >= id; TRUCE_SEQ_MAX when
  * there is none, 0 when it does not decode (so the search moves left:
  * starting early is slow, starting late would lose records). */
-static int seq_at_or_after(replay_cursor *c, uint64_t id, uint64_t *seq)
+static int seq_at_or_after(truce_source_cursor *c, uint64_t id, uint64_t *seq)
 {
 	ProtobufCMessage *m[1];
 	size_t n;
 	uint64_t last;
 	int more;
-	int rc = fetch_msgs(c, id, 1, m, &n, &last, &more);
+	int rc = fetch_records(c->src, c->k, id, 1, m, &n, &last, &more);
 	if (rc != 0)
 		return rc;
 	*seq = n == 1 ? msg_article_seq(c, m[0]) : last != 0 ? 0 : TRUCE_SEQ_MAX;
@@ -460,7 +538,7 @@ static int seq_at_or_after(replay_cursor *c, uint64_t id, uint64_t *seq)
 
 /* The smallest id whose record belongs to first_seq or a later article:
  * article_seq does not decrease along ids, so a binary search finds it. */
-static int cursor_start(replay_cursor *c, uint64_t first_seq, uint64_t last_id)
+static int cursor_start(truce_source_cursor *c, uint64_t first_seq, uint64_t last_id)
 {
 	uint64_t lo = 1, hi = last_id < TRUCE_SEQ_MAX ? last_id + 1 : last_id;
 	if (first_seq <= 1)
@@ -479,41 +557,39 @@ static int cursor_start(replay_cursor *c, uint64_t first_seq, uint64_t last_id)
 	return 0;
 }
 
-int replay_cursor_new(replay_src *src, enum truce_db db, uint64_t first_seq, uint64_t last_id,
-                      replay_cursor **out)
+int truce_source_cursor_new(truce_source *src, enum truce_db db, uint64_t first_seq,
+                            uint64_t last_id, truce_source_cursor **out)
 {
 	if (db != TRUCE_DB_CLAIMS && db != TRUCE_DB_EVENTS)
 		return TRUCE_EINVAL;
-	replay_cursor *c = calloc(1, sizeof(*c));
+	truce_source_cursor *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return TRUCE_ENOMEM;
 	c->src = src;
-	c->db = db;
-	c->desc =
-	    db == TRUCE_DB_CLAIMS ? &truce__v1__claim__descriptor : &truce__v1__event__descriptor;
+	c->k = kind_of(db);
 	c->buf = calloc(CURSOR_CHUNK, sizeof(*c->buf));
 	int rc = c->buf != NULL ? cursor_start(c, first_seq, last_id) : TRUCE_ENOMEM;
 	if (rc != 0) {
-		replay_cursor_free(c);
+		truce_source_cursor_free(c);
 		return rc;
 	}
 	*out = c;
 	return 0;
 }
 
-static void cur_clear(replay_cursor *c)
+static void cur_clear(truce_source_cursor *c)
 {
 	for (size_t i = 0; i < c->ncur; i++)
 		protobuf_c_message_free_unpacked(c->cur[i], NULL);
 	c->ncur = 0;
 }
 
-static int cursor_refill(replay_cursor *c)
+static int cursor_refill(truce_source_cursor *c)
 {
 	uint64_t last;
 	int more;
 	c->n = c->pos = 0;
-	int rc = fetch_msgs(c, c->next_id, CURSOR_CHUNK, c->buf, &c->n, &last, &more);
+	int rc = fetch_records(c->src, c->k, c->next_id, CURSOR_CHUNK, c->buf, &c->n, &last, &more);
 	if (rc != 0)
 		return rc;
 	if (!more || last == 0 || last == TRUCE_SEQ_MAX)
@@ -523,7 +599,7 @@ static int cursor_refill(replay_cursor *c)
 	return 0;
 }
 
-int replay_cursor_take(replay_cursor *c, uint64_t seq, void ***v, size_t *n)
+int truce_source_cursor_take(truce_source_cursor *c, uint64_t seq, void ***v, size_t *n)
 {
 	cur_clear(c);
 	for (;;) {
@@ -562,7 +638,7 @@ int replay_cursor_take(replay_cursor *c, uint64_t seq, void ***v, size_t *n)
 	return 0;
 }
 
-void replay_cursor_free(replay_cursor *c)
+void truce_source_cursor_free(truce_source_cursor *c)
 {
 	if (c == NULL)
 		return;
@@ -573,58 +649,4 @@ void replay_cursor_free(replay_cursor *c)
 			protobuf_c_message_free_unpacked(c->buf[i], NULL);
 	free(c->buf);
 	free(c);
-}
-
-/* --- progress ----------------------------------------------------------- */
-
-#define PROGRESS_AFTER_MS 1000 /* short runs draw nothing */
-#define PROGRESS_EVERY_MS 200
-#define PROGRESS_WIDTH 30
-
-void replay_progress_start(replay_progress *p, int enabled, uint64_t total)
-{
-	memset(p, 0, sizeof(*p));
-	p->enabled = enabled;
-	p->total = total;
-	p->start_ms = truce_mono_ms();
-}
-
-void replay_progress_update(replay_progress *p, uint64_t done, const char *extra)
-{
-	if (!p->enabled)
-		return;
-	int64_t now = truce_mono_ms();
-	if (now - p->start_ms < PROGRESS_AFTER_MS || now - p->last_ms < PROGRESS_EVERY_MS)
-		return;
-	p->last_ms = now;
-	char bar[PROGRESS_WIDTH + 1];
-	uint64_t total = p->total > done ? p->total : done;
-	size_t fill = total > 0 ? (size_t)(done * PROGRESS_WIDTH / total) : 0;
-	for (size_t i = 0; i < PROGRESS_WIDTH; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[PROGRESS_WIDTH] = '\0';
-	double rate = (double)done * 1000.0 / (double)(now - p->start_ms);
-	long eta = rate > 0 ? (long)((double)(total - done) / rate) : 0;
-	fprintf(stderr, "\rreplay [%s] %llu/%llu %3d%% eta %lds%s%s\033[K", bar,
-	        (unsigned long long)done, (unsigned long long)total,
-	        total > 0 ? (int)(done * 100 / total) : 100, eta, extra ? " " : "",
-	        extra ? extra : "");
-	fflush(stderr);
-	p->drawn = 1;
-}
-
-void replay_progress_end(replay_progress *p)
-{
-	if (p->drawn) {
-		fputs("\r\033[K", stderr);
-		fflush(stderr);
-	}
-	p->drawn = 0;
-}
-
-uint64_t replay_range_total(const replay_opts *o, const replay_head *h)
-{
-	uint64_t from = o->from > 0 ? o->from : 1;
-	uint64_t to = o->to < h->last_seq ? o->to : h->last_seq;
-	return from <= to ? to - from + 1 : 0;
 }

@@ -41,13 +41,13 @@
 typedef struct bench_opts {
 	const char *ingest;
 	const char *pub;
-	unsigned long long n;
-	unsigned long long size;
-	unsigned long long rate; /* articles/s; 0 = as fast as the window allows */
-	unsigned long long window;
-	unsigned long long days;
+	uint64_t n;
+	uint64_t size;
+	uint64_t rate; /* articles/s; 0 = as fast as the window allows */
+	uint64_t window;
+	uint64_t days;
 	int json;
-	truce_key_args keys;
+	cli_key_args keys;
 } bench_opts;
 
 typedef struct bench_rec {
@@ -169,7 +169,7 @@ static void bench_on_alert(bench_run *r, void *sub)
 		size_t pl = strlen("bench-") + strlen(r->tag) + 1;
 		if (aid != NULL && strncmp(aid, "bench-", 6) == 0 &&
 		    strncmp(aid + 6, r->tag, strlen(r->tag)) == 0 && aid[pl - 1] == '-') {
-			unsigned long long i;
+			uint64_t i;
 			if (truce_parse_u64(aid + pl, &i) == 0 && i < r->o->n &&
 			    r->recs[i].alert_us == 0) {
 				r->recs[i].alert_us = truce_mono_us();
@@ -220,17 +220,18 @@ static void bench_report(const bench_run *r, int64_t elapsed_us)
 	double aps = secs > 0 ? (double)r->acked / secs : 0;
 	double mbs = secs > 0 ? (double)r->bytes / secs / 1e6 : 0;
 	if (r->o->json) {
-		printf("{\"articles\":%llu,\"acked\":%" PRIu64 ",\"rejected\":%" PRIu64
+		printf("{\"articles\":%" PRIu64 ",\"acked\":%" PRIu64 ",\"rejected\":%" PRIu64
 		       ",\"alerts\":%" PRIu64 ",\"seconds\":%.3f,\"articles_per_s\":%.0f,"
 		       "\"mb_per_s\":%.2f,\"ack_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 		       "\"max\":%.3f},\"alert_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
-		       "\"max\":%.3f},\"rate\":%llu,\"size\":%llu,\"window\":%llu}\n",
+		       "\"max\":%.3f},\"rate\":%" PRIu64 ",\"size\":%" PRIu64 ",\"window\":%" PRIu64
+		       "}\n",
 		       r->o->n, r->acked, r->rejected, r->alerted, secs, aps, mbs, ack[0], ack[1],
 		       ack[2], ack[3], alert[0], alert[1], alert[2], alert[3], r->o->rate,
 		       r->o->size, r->o->window);
 		return;
 	}
-	printf("articles   %llu sent, %" PRIu64 " acked (%" PRIu64 " rejected), %" PRIu64
+	printf("articles   %" PRIu64 " sent, %" PRIu64 " acked (%" PRIu64 " rejected), %" PRIu64
 	       " alerts\n",
 	       r->o->n, r->acked, r->rejected, r->alerted);
 	printf("throughput %.0f articles/s, %.2f MB/s of article text, %.3f s\n", aps, mbs, secs);
@@ -300,7 +301,7 @@ static void bench_usage(FILE *f)
 	        "  --window W       most unacked articles at once (default 2000)\n"
 	        "  --days D         distinct event days the articles cycle through, a week\n"
 	        "                   apart (default 2000; N/D claims per incident)\n"
-	        "  --json           one JSON object instead of the table\n" TRUCE_KEY_USAGE
+	        "  --json           one JSON object instead of the table\n" CLI_KEY_USAGE
 	        "  -h, --help       this text\n\n"
 	        "Start truced on a scratch data directory first; every run sends new articles.\n");
 }
@@ -317,14 +318,14 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 	    {"days", required_argument, NULL, 'd'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
-		unsigned long long *num = NULL;
-		if (truce_key_args_take(&o->keys, c, optarg))
+		uint64_t *num = NULL;
+		if (cli_key_args_take(&o->keys, c, optarg))
 			continue;
 		switch (c) {
 		case 'c': o->ingest = optarg; break;
@@ -336,22 +337,21 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 		case 'r': num = &o->rate; break;
 		case 'w': num = &o->window; break;
 		case 'd': num = &o->days; break;
-		default: return truce_usage_error("bench ingest", "unknown option");
+		default: return cli_usage_error("bench ingest", "unknown option");
 		}
 		if (num != NULL && truce_parse_u64(optarg, num) != 0)
-			return truce_usage_error("bench ingest", "option wants a number: %s",
-			                         optarg);
+			return cli_usage_error("bench ingest", "option wants a number: %s", optarg);
 	}
 	if (optind < argc)
-		return truce_usage_error("bench ingest", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("bench ingest", "unexpected argument '%s'", argv[optind]);
 	if (o->n == 0 || o->window == 0 || o->days == 0 || o->days > 10000 || o->size < 200 ||
 	    o->size > (1u << 20))
-		return truce_usage_error("bench ingest", "--articles and --window must be > 0, "
-		                                         "--days 1..10000, --size 200..1048576");
+		return cli_usage_error("bench ingest", "--articles and --window must be > 0, "
+		                                       "--days 1..10000, --size 200..1048576");
 	return 0;
 }
 
-int truce_bench_ingest(int argc, char **argv)
+int cmd_bench_ingest(int argc, char **argv)
 {
 	bench_opts o = {.ingest = DEFAULT_INGEST,
 	                .pub = DEFAULT_PUB,
@@ -361,9 +361,9 @@ int truce_bench_ingest(int argc, char **argv)
 	                .days = 2000};
 	int rc = bench_args(argc, argv, &o);
 	if (rc != 0)
-		return rc < 0 ? TRUCE_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	truce_client_keys keys;
-	rc = truce_key_args_load("bench ingest", &o.keys, &keys);
+	rc = cli_key_args_load("bench ingest", &o.keys, &keys);
 	if (rc != 0)
 		return rc;
 	bench_run r = {.o = &o};
@@ -384,14 +384,14 @@ int truce_bench_ingest(int argc, char **argv)
 	int64_t elapsed = 0;
 	if (!ok) {
 		fprintf(stderr, "truce bench ingest: cannot connect to %s / %s\n", o.ingest, o.pub);
-		rc = TRUCE_EXIT_IO;
+		rc = CLI_EXIT_IO;
 	} else {
 		usleep(200000); /* let the SUB join before the first alert */
 		rc = bench_loop(&r, dealer, sub, &elapsed);
 		if (rc != 0)
 			fprintf(stderr, "truce bench ingest: %s\n", truce_strerror(rc));
 		bench_report(&r, elapsed);
-		rc = rc == 0 && r.acked == o.n && r.rejected == 0 ? TRUCE_EXIT_OK : TRUCE_EXIT_FAIL;
+		rc = rc == 0 && r.acked == o.n && r.rejected == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
 	zmq_close(dealer);
 	zmq_close(sub);

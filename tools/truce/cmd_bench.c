@@ -43,7 +43,7 @@ typedef struct bench_set {
 	size_t bytes;
 } bench_set;
 
-static int keep_article(void *vctx, const truce_input_article *a)
+static int keep_article(void *vctx, const cli_input_article *a)
 {
 	bench_set *set = vctx;
 	if (set->n == set->cap) {
@@ -59,7 +59,7 @@ static int keep_article(void *vctx, const truce_input_article *a)
 	size_t len;
 	char reason[TRUCE_REASON_MAX];
 	truce_limits lim = {TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY};
-	truce_input_to_wire(a, 0, NULL, &art);
+	cli_input_to_wire(a, 0, NULL, &art);
 	if (truce_wire_pack(&art.base, &frame, &len) != 0)
 		return TRUCE_ENOMEM;
 	int rc =
@@ -111,7 +111,7 @@ static int bench_extract(int argc, char **argv)
 	char seeds[4096];
 	default_jsonl(seeds, sizeof(seeds));
 	const char *jsonl = seeds, *rules_dir = NULL;
-	unsigned long long repeat = 200;
+	uint64_t repeat = 200;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -120,12 +120,12 @@ static int bench_extract(int argc, char **argv)
 		case 'n':
 			if (truce_parse_u64(optarg, &repeat) != 0 || repeat == 0 ||
 			    repeat > 1000000)
-				return truce_usage_error("bench extract",
-				                         "--repeat wants 1..1000000");
+				return cli_usage_error("bench extract",
+				                       "--repeat wants 1..1000000");
 			break;
 		case 'r': rules_dir = optarg; break;
-		case 'h': bench_extract_usage(stdout); return TRUCE_EXIT_OK;
-		default: return truce_usage_error("bench extract", "unknown option");
+		case 'h': bench_extract_usage(stdout); return CLI_EXIT_OK;
+		default: return cli_usage_error("bench extract", "unknown option");
 		}
 	}
 	truce_rules *rules = NULL;
@@ -134,20 +134,20 @@ static int bench_extract(int argc, char **argv)
 	                   : truce_rules_load_default(&rules);
 	if (rc != 0) {
 		fprintf(stderr, "truce bench: cannot load rules: %s %s\n", truce_strerror(rc), err);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	bench_set set = {0};
 	size_t bad = 0;
-	if (truce_input_jsonl(jsonl, keep_article, &set, &bad) != 0 || set.n == 0) {
+	if (cli_input_jsonl(jsonl, keep_article, &set, &bad) != 0 || set.n == 0) {
 		fprintf(stderr, "truce bench: cannot read articles from %s\n", jsonl);
 		set_free(&set);
 		truce_rules_free(rules);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	size_t claims = 0, errors = 0;
 	int64_t t0 = truce_mono_us();
 	double c0 = cpu_s();
-	for (unsigned long long r = 0; r < repeat; r++) {
+	for (uint64_t r = 0; r < repeat; r++) {
 		for (size_t i = 0; i < set.n; i++) {
 			truce_article_in in;
 			truce_article_in_from_wire(set.v[i], &in);
@@ -169,25 +169,25 @@ static int bench_extract(int argc, char **argv)
 	/* CPU time is the one-core figure: on a loaded machine the wall clock
 	 * also counts other processes' turns */
 	printf("extract: %zu articles x %llu = %.0f articles, %.0f bytes in %.3f s (%.3f s CPU)\n",
-	       set.n, repeat, arts, total, secs, cpu);
+	       set.n, (unsigned long long)repeat, arts, total, secs, cpu);
 	printf("extract: %.1f MB/s, %.0f articles/s on one core (wall clock: %.1f MB/s); %zu "
 	       "claims, %zu errors (rules %s)\n",
 	       total / cpu / 1e6, arts / cpu, total / secs / 1e6, claims, errors,
 	       truce_rules_version(rules));
 	set_free(&set);
 	truce_rules_free(rules);
-	return errors ? TRUCE_EXIT_FAIL : TRUCE_EXIT_OK;
+	return errors ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
-int truce_cmd_bench(int argc, char **argv)
+int cmd_bench(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "extract") == 0)
 		return bench_extract(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
-		return truce_bench_ingest(argc - 1, argv + 1);
+		return cmd_bench_ingest(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		printf("usage: truce bench extract|ingest [OPTIONS]\n");
-		return TRUCE_EXIT_OK;
+		return CLI_EXIT_OK;
 	}
-	return truce_usage_error("bench", "want a benchmark: extract or ingest");
+	return cli_usage_error("bench", "want a benchmark: extract or ingest");
 }

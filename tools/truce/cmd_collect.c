@@ -23,10 +23,8 @@
 #include <zmq.h>
 
 #include "cli.h"
-#include "collect_state.h"
 #include "truce/date.h"
 #include "truce/keys.h"
-#include "sender.h"
 #include "truce/wire.h"
 
 #define DEFAULT_CONNECT "tcp://127.0.0.1:7701"
@@ -40,7 +38,7 @@ typedef struct out_article {
 
 typedef struct collect_opts {
 	const char *connect;
-	truce_key_args keys; /* --curve-server-key, --curve-secret */
+	cli_key_args keys; /* --curve-server-key, --curve-secret */
 	const char *collector_id;
 	size_t window;
 	int64_t timeout_ms;
@@ -49,7 +47,7 @@ typedef struct collect_opts {
 	int quiet;
 	int force_html;
 	const char *state_path; /* --state */
-	truce_input_defaults d;
+	cli_input_defaults d;
 } collect_opts;
 
 typedef struct collect_run {
@@ -61,7 +59,7 @@ typedef struct collect_run {
 	size_t skipped;             /* acked in an earlier run: not sent */
 } collect_run;
 
-static int add_article(void *vctx, const truce_input_article *a)
+static int add_article(void *vctx, const cli_input_article *a)
 {
 	collect_run *run = vctx;
 	if (run->n == run->cap) {
@@ -73,7 +71,7 @@ static int add_article(void *vctx, const truce_input_article *a)
 		run->cap = cap;
 	}
 	Truce__V1__Article art;
-	truce_input_to_wire(a, run->o->force_html, run->o->collector_id, &art);
+	cli_input_to_wire(a, run->o->force_html, run->o->collector_id, &art);
 	uint8_t key[TRUCE_HASH_LEN];
 	truce_content_key(&art, key);
 	if (run->state != NULL && truce_collect_state_has(run->state, key)) {
@@ -158,7 +156,7 @@ static void collect_usage(FILE *f)
 	        "  --state FILE        remember acked articles in FILE; a later run with the\n"
 	        "                      same FILE sends only the others (resume after a crash)\n"
 	        "  --json              one JSON report line per article on stdout\n"
-	        "  -q, --quiet         report only articles that were not stored\n" TRUCE_KEY_USAGE
+	        "  -q, --quiet         report only articles that were not stored\n" CLI_KEY_USAGE
 	        "  -h, --help          this text\n\n"
 	        "Plain-text files: the first line is the title. Files ending in .html/.htm or\n"
 	        "starting with '<' are sent as HTML.\n");
@@ -181,10 +179,10 @@ static int parse_collect_args(int argc, char **argv, collect_opts *o, const char
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"state", required_argument, NULL, 'S'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	unsigned long long v;
+	uint64_t v;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -204,7 +202,7 @@ static int parse_collect_args(int argc, char **argv, collect_opts *o, const char
 		case 't':
 		case 'D':
 			if (truce_parse_u64(optarg, &v) != 0 || v == 0 || v > 1000000000)
-				return truce_usage_error("collect", "bad number '%s'", optarg);
+				return cli_usage_error("collect", "bad number '%s'", optarg);
 			if (c == 'w')
 				o->window = (size_t)v;
 			else if (c == 't')
@@ -213,15 +211,15 @@ static int parse_collect_args(int argc, char **argv, collect_opts *o, const char
 				o->deadline_ms = (int64_t)v * 1000;
 			break;
 		default:
-			if (truce_key_args_take(&o->keys, c, optarg))
+			if (cli_key_args_take(&o->keys, c, optarg))
 				break;
-			return truce_usage_error("collect", "unknown option");
+			return cli_usage_error("collect", "unknown option");
 		}
 	}
 	if (*jsonl == NULL && optind >= argc)
-		return truce_usage_error("collect", "give --jsonl FILE, FILE... or -");
+		return cli_usage_error("collect", "give --jsonl FILE, FILE... or -");
 	if (o->d.published != NULL && truce_date_check(o->d.published) != 0)
-		return truce_usage_error("collect", "--published wants YYYY-MM-DD");
+		return cli_usage_error("collect", "--published wants YYYY-MM-DD");
 	return 0;
 }
 
@@ -229,20 +227,20 @@ static int read_inputs(collect_run *run, const char *jsonl, int argc, char **arg
 {
 	if (jsonl != NULL) {
 		size_t bad = 0;
-		if (truce_input_jsonl(jsonl, add_article, run, &bad) != 0) {
+		if (cli_input_jsonl(jsonl, add_article, run, &bad) != 0) {
 			fprintf(stderr, "truce collect: cannot read %s: %s\n", jsonl,
 			        strerror(errno));
-			return TRUCE_EXIT_IO;
+			return CLI_EXIT_IO;
 		}
 		if (bad > 0)
 			fprintf(stderr, "truce collect: %zu unreadable lines in %s skipped\n", bad,
 			        jsonl);
 	}
 	for (int i = optind; i < argc; i++) {
-		if (truce_input_file(argv[i], &run->o->d, add_article, run) != 0) {
+		if (cli_input_file(argv[i], &run->o->d, add_article, run) != 0) {
 			fprintf(stderr, "truce collect: cannot read %s: %s\n", argv[i],
 			        strerror(errno));
-			return TRUCE_EXIT_IO;
+			return CLI_EXIT_IO;
 		}
 	}
 	return 0;
@@ -256,7 +254,7 @@ static void run_free(collect_run *run)
 	truce_sender_free(run->snd);
 }
 
-int truce_cmd_collect(int argc, char **argv)
+int cmd_collect(int argc, char **argv)
 {
 	collect_opts o = {.connect = DEFAULT_CONNECT,
 	                  .collector_id = "truce-collect",
@@ -266,16 +264,16 @@ int truce_cmd_collect(int argc, char **argv)
 	const char *jsonl = NULL;
 	int rc = parse_collect_args(argc, argv, &o, &jsonl);
 	if (rc != 0)
-		return rc < 0 ? TRUCE_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	collect_run run = {.o = &o};
 	char serr[512] = "";
 	if (o.state_path != NULL &&
 	    truce_collect_state_open(o.state_path, &run.state, serr, sizeof(serr)) != 0) {
 		fprintf(stderr, "truce collect: %s\n", serr[0] ? serr : "cannot open --state");
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	truce_client_keys keys;
-	rc = truce_key_args_load("collect", &o.keys, &keys);
+	rc = cli_key_args_load("collect", &o.keys, &keys);
 	if (rc != 0) {
 		truce_collect_state_free(run.state);
 		return rc;
@@ -300,7 +298,7 @@ int truce_cmd_collect(int argc, char **argv)
 	}
 	if (rc != 0) {
 		fprintf(stderr, "truce collect: %s\n", truce_strerror(rc));
-		rc = TRUCE_EXIT_IO;
+		rc = CLI_EXIT_IO;
 	} else {
 		rc = read_inputs(&run, jsonl, argc, argv);
 	}
@@ -312,7 +310,7 @@ int truce_cmd_collect(int argc, char **argv)
 	} else if (zmq_connect(sock, o.connect) != 0) {
 		fprintf(stderr, "truce collect: cannot connect to %s: %s\n", o.connect,
 		        zmq_strerror(errno));
-		rc = TRUCE_EXIT_IO;
+		rc = CLI_EXIT_IO;
 	} else {
 		truce_sender_run(run.snd, o.deadline_ms);
 		if (run.state != NULL && truce_collect_state_flush(run.state) != 0)
@@ -321,7 +319,7 @@ int truce_cmd_collect(int argc, char **argv)
 		size_t ok =
 		    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_STORED) +
 		    truce_sender_status_count(run.snd, TRUCE__V1__ACK_STATUS__ACK_DUPLICATE);
-		rc = ok == run.n ? TRUCE_EXIT_OK : TRUCE_EXIT_FAIL;
+		rc = ok == run.n ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 		const char *why = truce_sender_done(run.snd) < run.n
 		                      ? truce_handshake_watch_failure(hw, curve_on)
 		                      : NULL;

@@ -4,9 +4,9 @@
  * ANNOTATION.md scoring format with incident ids, so a corpus can be scored
  * end to end through the daemon.
  *
- * Records come either from a data directory opened read-only (--data) or
- * from a running daemon's query socket in bounded chunks (--connect); both
- * feed the same callbacks.
+ * Records come from the client library's record source: a data directory
+ * opened read-only (--data) or a running daemon's query socket (--connect),
+ * in bounded chunks either way.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -17,10 +17,8 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "qclient.h"
 #include "truce/date.h"
 #include "truce/json.h"
-#include "truce/store.h"
 
 enum export_what { EXPORT_CLAIMS, EXPORT_INCIDENTS };
 enum export_format { FORMAT_AUTO, FORMAT_TABLE, FORMAT_JSONL, FORMAT_CSV };
@@ -28,7 +26,7 @@ enum export_format { FORMAT_AUTO, FORMAT_TABLE, FORMAT_JSONL, FORMAT_CSV };
 typedef struct export_opts {
 	const char *data;
 	const char *connect;
-	truce_key_args keys; /* CURVE, with --connect */
+	cli_key_args keys; /* CURVE, with --connect */
 	enum export_what what;
 	enum export_format format;
 	int scoring;
@@ -37,102 +35,6 @@ typedef struct export_opts {
 	const char *date_from;
 	const char *date_to;
 } export_opts;
-
-/* Called with each record in id order; the message is freed after. */
-typedef int (*record_fn)(void *ctx, const ProtobufCMessage *m);
-
-typedef struct record_source {
-	truce_txn *txn;    /* --data */
-	truce_qclient *qc; /* --connect */
-} record_source;
-
-typedef struct scan_ctx {
-	const ProtobufCMessageDescriptor *desc;
-	record_fn fn;
-	void *ctx;
-} scan_ctx;
-
-static int scan_unpack(void *vctx, uint64_t seq, truce_bytes val)
-{
-	scan_ctx *sc = vctx;
-	ProtobufCMessage *m = protobuf_c_message_unpack(sc->desc, NULL, val.len, val.data);
-	if (m == NULL) {
-		fprintf(stderr, "truce export: record %llu does not decode\n",
-		        (unsigned long long)seq);
-		return TRUCE_ECORRUPT;
-	}
-	int rc = sc->fn(sc->ctx, m);
-	protobuf_c_message_free_unpacked(m, NULL);
-	return rc;
-}
-
-static int remote_chunk(record_source *src, Truce__V1__QueryRequest__Kind kind, uint64_t from,
-                        record_fn fn, void *ctx, uint64_t *next)
-{
-	Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
-	rq.has_kind = rq.has_from_seq = 1;
-	rq.kind = kind;
-	rq.from_seq = from;
-	Truce__V1__QueryReply *r;
-	int rc = truce_qclient_call(src->qc, &rq, &r);
-	if (rc != 0)
-		return rc;
-	if (!r->ok) {
-		fprintf(stderr, "truce export: %s\n", r->error ? r->error : "query failed");
-		truce__v1__query_reply__free_unpacked(r, NULL);
-		return TRUCE_EIO;
-	}
-	*next = 0;
-	size_t n = kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS      ? r->n_claims
-	           : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS ? r->n_incidents
-	                                                               : r->n_articles;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const ProtobufCMessage *m =
-		    kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS      ? &r->claims[i]->base
-		    : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS ? &r->incidents[i]->base
-		                                                        : &r->articles[i]->base;
-		rc = fn(ctx, m);
-	}
-	if (rc == 0 && r->more && n > 0) {
-		uint64_t last =
-		    kind == TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS      ? r->claims[n - 1]->id
-		    : kind == TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS ? r->incidents[n - 1]->id
-		                                                        : from + n - 1;
-		*next = last + 1;
-	}
-	truce__v1__query_reply__free_unpacked(r, NULL);
-	return rc;
-}
-
-/* Every record of one db, from either source. Articles from the query
- * socket are numbered densely, so the next chunk starts at from + n. */
-static int source_scan(record_source *src, enum truce_db db, record_fn fn, void *ctx)
-{
-	static const struct {
-		enum truce_db db;
-		const ProtobufCMessageDescriptor *desc;
-		Truce__V1__QueryRequest__Kind kind;
-	} map[] = {
-	    {TRUCE_DB_CLAIMS, &truce__v1__claim__descriptor,
-	     TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS},
-	    {TRUCE_DB_INCIDENTS, &truce__v1__incident__descriptor,
-	     TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS},
-	    {TRUCE_DB_ARTICLES, &truce__v1__stored_article__descriptor,
-	     TRUCE__V1__QUERY_REQUEST__KIND__ARTICLES},
-	};
-	size_t k = 0;
-	while (map[k].db != db)
-		k++;
-	if (src->txn != NULL) {
-		scan_ctx sc = {.desc = map[k].desc, .fn = fn, .ctx = ctx};
-		return truce_txn_scan(src->txn, db, 1, TRUCE_SEQ_MAX, scan_unpack, &sc);
-	}
-	uint64_t from = 1;
-	int rc = 0;
-	while (rc == 0 && from != 0)
-		rc = remote_chunk(src, map[k].kind, from, fn, ctx, &from);
-	return rc;
-}
 
 /* --- filters and output ------------------------------------------------- */
 
@@ -328,24 +230,18 @@ static int grow_to(scoring_ctx *s, size_t n)
 	return 0;
 }
 
-static int scoring_article(void *vctx, const ProtobufCMessage *m)
+static int scoring_article(void *vctx, const truce_source_article *a)
 {
 	scoring_ctx *s = vctx;
-	const Truce__V1__StoredArticle *sa = (const Truce__V1__StoredArticle *)m;
-	Truce__V1__ArticleRecord *r =
-	    truce__v1__article_record__unpack(NULL, sa->record.len, sa->record.data);
-	if (r == NULL || r->seq == 0) { /* seq 0 would index ids[-1] */
-		if (r != NULL)
-			truce__v1__article_record__free_unpacked(r, NULL);
+	const Truce__V1__ArticleRecord *r = a->rec;
+	if (r == NULL || r->seq == 0) /* seq 0 would index ids[-1] */
 		return TRUCE_ECORRUPT;
-	}
 	int rc = grow_to(s, (size_t)r->seq);
 	if (rc == 0) {
 		s->ids[r->seq - 1] = strdup(r->article && r->article->id ? r->article->id : "");
 		if (s->n < r->seq)
 			s->n = (size_t)r->seq;
 	}
-	truce__v1__article_record__free_unpacked(r, NULL);
 	return rc;
 }
 
@@ -366,12 +262,13 @@ static int scoring_claim(void *vctx, const ProtobufCMessage *m)
 	return 0;
 }
 
-static int export_scoring(record_source *src)
+static int export_scoring(truce_source *src)
 {
 	scoring_ctx s = {0};
-	int rc = source_scan(src, TRUCE_DB_ARTICLES, scoring_article, &s);
+	truce_article_range all = {.from = 1, .to = TRUCE_SEQ_MAX};
+	int rc = truce_source_articles(src, &all, scoring_article, &s);
 	if (rc == 0)
-		rc = source_scan(src, TRUCE_DB_CLAIMS, scoring_claim, &s);
+		rc = truce_source_scan(src, TRUCE_DB_CLAIMS, 1, scoring_claim, &s);
 	for (size_t i = 0; i < s.cap; i++) {
 		if (rc == 0 && i < s.n && s.ids[i] != NULL) {
 			json_t *claims =
@@ -406,7 +303,7 @@ static void export_usage(FILE *f)
 	    "  --conflict NAME     e.g. karabakh, donbas, kashmir, gaza\n"
 	    "  --party CODE        claimant or accused (incidents: any party), e.g. AZE\n"
 	    "  --from-date D       event date >= D (YYYY-MM-DD)\n"
-	    "  --to-date D         event date <= D\n" TRUCE_KEY_USAGE
+	    "  --to-date D         event date <= D\n" CLI_KEY_USAGE
 	    "  -h, --help          this text\n");
 }
 
@@ -435,7 +332,7 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 	    {"from-date", required_argument, NULL, 'F'},
 	    {"to-date", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -452,82 +349,67 @@ static int parse_export_args(int argc, char **argv, export_opts *o)
 		case 'F':
 		case 'T':
 			if (truce_date_check(optarg) != 0)
-				return truce_usage_error("export", "dates are YYYY-MM-DD");
+				return cli_usage_error("export", "dates are YYYY-MM-DD");
 			*(c == 'F' ? &o->date_from : &o->date_to) = optarg;
 			break;
 		case 'f':
 			if (parse_format(optarg, &o->format) != 0)
-				return truce_usage_error("export", "--format table|jsonl|csv");
+				return cli_usage_error("export", "--format table|jsonl|csv");
 			break;
 		case 'h': export_usage(stdout); return -1;
 		default:
-			if (truce_key_args_take(&o->keys, c, optarg))
+			if (cli_key_args_take(&o->keys, c, optarg))
 				break;
-			return truce_usage_error("export", "unknown option");
+			return cli_usage_error("export", "unknown option");
 		}
 	}
 	if ((o->data == NULL) == (o->connect == NULL))
-		return truce_usage_error("export", "give exactly one of --data DIR, --connect EP");
+		return cli_usage_error("export", "give exactly one of --data DIR, --connect EP");
 	if ((o->keys.server_key == NULL) != (o->keys.secret == NULL))
-		return truce_usage_error("export", "CURVE needs both --curve-server-key and "
-		                                   "--curve-secret");
+		return cli_usage_error("export", "CURVE needs both --curve-server-key and "
+		                                 "--curve-secret");
 	if (o->format == FORMAT_AUTO)
 		o->format = isatty(STDOUT_FILENO) ? FORMAT_TABLE : FORMAT_JSONL;
 	return 0;
 }
 
-static int open_source(const export_opts *o, record_source *src, truce_store **st)
+static void print_note(void *ctx, const char *msg)
 {
-	char err[512] = "";
-	if (o->connect != NULL) {
-		truce_client_keys keys;
-		if (truce_key_args_load("export", &o->keys, &keys) != 0)
-			return TRUCE_EINVAL; /* said why */
-		int rc = truce_qclient_open_keys(o->connect, 10000, &keys, &src->qc);
-		truce_client_keys_clear(&keys);
-		return rc;
-	}
-	truce_store_opts so = {.read_only = 1};
-	int rc = truce_store_open(o->data, &so, st, err, sizeof(err));
-	if (rc != 0) {
-		fprintf(stderr, "truce export: %s\n", err[0] ? err : truce_strerror(rc));
-		return rc;
-	}
-	return truce_txn_begin(*st, 0, &src->txn);
+	(void)ctx;
+	fprintf(stderr, "truce export: %s\n", msg);
 }
 
-int truce_cmd_export(int argc, char **argv)
+int cmd_export(int argc, char **argv)
 {
 	export_opts o = {.what = EXPORT_CLAIMS};
 	int rc = parse_export_args(argc, argv, &o);
 	if (rc != 0)
-		return rc < 0 ? TRUCE_EXIT_OK : rc;
-	record_source src = {0};
-	truce_store *st = NULL;
-	if (open_source(&o, &src, &st) != 0) {
-		if (st)
-			truce_store_close(st);
-		return TRUCE_EXIT_IO;
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	truce_client_keys keys;
+	if (cli_key_args_load("export", &o.keys, &keys) != 0)
+		return CLI_EXIT_IO; /* said why */
+	truce_source_opts so = {
+	    .data = o.data, .connect = o.connect, .keys = &keys, .note = print_note};
+	truce_source *src;
+	char err[512] = "";
+	rc = truce_source_open(&so, &src, err, sizeof(err));
+	truce_client_keys_clear(&keys);
+	if (rc != 0) {
+		fprintf(stderr, "truce export: %s\n", err[0] ? err : truce_strerror(rc));
+		return CLI_EXIT_IO;
 	}
-	if (!o.scoring)
-		print_header(&o);
 	if (o.scoring)
-		rc = export_scoring(&src);
-	else if (o.what == EXPORT_INCIDENTS)
-		rc = source_scan(&src, TRUCE_DB_INCIDENTS, print_incident, &o);
+		rc = export_scoring(src);
 	else
-		rc = source_scan(&src, TRUCE_DB_CLAIMS, print_claim, &o);
-	if (src.txn)
-		truce_txn_abort(src.txn);
-	if (st)
-		truce_store_close(st);
-	const char *why = truce_qclient_failure(src.qc); /* static text */
-	truce_qclient_close(src.qc);
+		print_header(&o);
+	if (!o.scoring && o.what == EXPORT_INCIDENTS)
+		rc = truce_source_scan(src, TRUCE_DB_INCIDENTS, 1, print_incident, &o);
+	else if (!o.scoring)
+		rc = truce_source_scan(src, TRUCE_DB_CLAIMS, 1, print_claim, &o);
+	truce_source_close(src);
 	if (rc != 0) {
 		fprintf(stderr, "truce export: %s\n", truce_strerror(rc));
-		if (why != NULL)
-			fprintf(stderr, "truce export: %s\n", why);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
-	return TRUCE_EXIT_OK;
+	return CLI_EXIT_OK;
 }

@@ -20,12 +20,12 @@ struct extract_ctx {
 	int failed;
 };
 
-static int extract_one(void *vctx, const truce_input_article *a)
+static int extract_one(void *vctx, const cli_input_article *a)
 {
 	struct extract_ctx *ctx = vctx;
 	Truce__V1__Article art;
 	truce_article_in in;
-	truce_input_to_wire(a, 0, NULL, &art);
+	cli_input_to_wire(a, 0, NULL, &art);
 	truce_article_in_from_wire(&art, &in);
 	truce_claims claims = {0};
 	int rc = truce_extract_article(ctx->rules, &in, &claims);
@@ -64,7 +64,7 @@ static void extract_usage(FILE *f)
 	           "  -h, --help          this text\n");
 }
 
-int truce_cmd_extract(int argc, char **argv)
+int cmd_extract(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"jsonl", required_argument, NULL, 'j'},  {"published", required_argument, NULL, 'p'},
@@ -73,7 +73,7 @@ int truce_cmd_extract(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	const char *jsonl = NULL, *rules_dir = NULL;
-	truce_input_defaults d = {0};
+	cli_input_defaults d = {0};
 	int quiet = 0, c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -84,12 +84,12 @@ int truce_cmd_extract(int argc, char **argv)
 		case 'u': d.url = optarg; break;
 		case 'r': rules_dir = optarg; break;
 		case 'q': quiet = 1; break;
-		case 'h': extract_usage(stdout); return TRUCE_EXIT_OK;
-		default: return truce_usage_error("extract", "unknown option");
+		case 'h': extract_usage(stdout); return CLI_EXIT_OK;
+		default: return cli_usage_error("extract", "unknown option");
 		}
 	}
 	if (jsonl == NULL && optind >= argc)
-		return truce_usage_error("extract", "give --jsonl FILE or at least one FILE");
+		return cli_usage_error("extract", "give --jsonl FILE or at least one FILE");
 
 	truce_rules *rules = NULL;
 	char err[256] = "";
@@ -98,30 +98,30 @@ int truce_cmd_extract(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(stderr, "truce extract: cannot load rules: %s %s\n", truce_strerror(rc),
 		        err);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	struct extract_ctx ctx = {.rules = rules};
-	int exit_code = TRUCE_EXIT_OK;
+	int exit_code = CLI_EXIT_OK;
 	if (jsonl != NULL) {
 		size_t bad = 0;
-		if (truce_input_jsonl(jsonl, extract_one, &ctx, &bad) != 0) {
+		if (cli_input_jsonl(jsonl, extract_one, &ctx, &bad) != 0) {
 			fprintf(stderr, "truce extract: cannot read %s\n", jsonl);
-			exit_code = TRUCE_EXIT_IO;
+			exit_code = CLI_EXIT_IO;
 		}
 		if (bad > 0)
-			exit_code = TRUCE_EXIT_FAIL;
+			exit_code = CLI_EXIT_FAIL;
 	}
 	for (int i = optind; i < argc; i++) {
-		if (truce_input_file(argv[i], &d, extract_one, &ctx) != 0) {
+		if (cli_input_file(argv[i], &d, extract_one, &ctx) != 0) {
 			fprintf(stderr, "truce extract: cannot read %s\n", argv[i]);
-			exit_code = TRUCE_EXIT_IO;
+			exit_code = CLI_EXIT_IO;
 		}
 	}
 	if (!quiet)
 		fprintf(stderr, "truce extract: %zu articles, %zu claims (rules %s)\n",
 		        ctx.articles, ctx.claims, truce_rules_version(rules));
-	if (ctx.failed > 0 && exit_code == TRUCE_EXIT_OK)
-		exit_code = TRUCE_EXIT_FAIL;
+	if (ctx.failed > 0 && exit_code == CLI_EXIT_OK)
+		exit_code = CLI_EXIT_FAIL;
 	truce_rules_free(rules);
 	return exit_code;
 }

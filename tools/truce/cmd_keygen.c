@@ -33,7 +33,7 @@ static void keygen_usage(FILE *f)
 	           "clients: --curve-server-key server.pub --curve-secret client.key\n");
 }
 
-int truce_cmd_keygen(int argc, char **argv)
+int cmd_keygen(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"out", required_argument, NULL, 'o'},
@@ -48,14 +48,14 @@ int truce_cmd_keygen(int argc, char **argv)
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'f': force = 1; break;
-		case 'h': keygen_usage(stdout); return TRUCE_EXIT_OK;
-		default: return truce_usage_error("keygen", "unknown option");
+		case 'h': keygen_usage(stdout); return CLI_EXIT_OK;
+		default: return cli_usage_error("keygen", "unknown option");
 		}
 	}
 	if (optind < argc)
-		return truce_usage_error("keygen", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("keygen", "unexpected argument '%s'", argv[optind]);
 	if (out != NULL && out[0] == '\0')
-		return truce_usage_error("keygen", "--out wants a path");
+		return cli_usage_error("keygen", "--out wants a path");
 	char prefix[PATH_MAX];
 	struct stat st;
 	size_t n = out != NULL ? strlen(out) : 0;
@@ -65,17 +65,17 @@ int truce_cmd_keygen(int argc, char **argv)
 		snprintf(prefix, sizeof(prefix), "%s%s" DEFAULT_PREFIX, out,
 		         out[n - 1] == '/' ? "" : "/");
 	else if (n >= sizeof(prefix))
-		return truce_usage_error("keygen", "--out path too long");
+		return cli_usage_error("keygen", "--out path too long");
 	else
 		snprintf(prefix, sizeof(prefix), "%s", out);
 	char pub[TRUCE_KEY_Z85_LEN + 1], err[PATH_MAX + 128] = "";
 	if (truce_keys_write_pair(prefix, force, pub, err, sizeof(err)) != 0) {
 		fprintf(stderr, "truce keygen: %s\n", err);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	printf("secret key: %s.key (mode 0600; keep it private)\n"
 	       "public key: %s.pub\n"
 	       "%s\n",
 	       prefix, prefix, pub);
-	return TRUCE_EXIT_OK;
+	return CLI_EXIT_OK;
 }

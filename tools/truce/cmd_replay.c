@@ -36,7 +36,7 @@ enum replay_mode {
 
 typedef struct print_ctx {
 	const replay_opts *o;
-	replay_cursor *claims, *events;
+	truce_source_cursor *claims, *events;
 	FILE *out; /* --export */
 	replay_progress prog;
 	size_t printed;
@@ -90,8 +90,8 @@ static void claim_line(char *buf, size_t len, const Truce__V1__Claim *c)
 	         c->location ? c->location : "place unknown", killed, wounded);
 }
 
-static void print_table_row(const replay_article *a, void **claims, size_t n_claims, void **events,
-                            size_t n_events)
+static void print_table_row(const truce_source_article *a, void **claims, size_t n_claims,
+                            void **events, size_t n_events)
 {
 	const Truce__V1__Article *art = a->rec->article;
 	char when[40], source[25], id[17], title[61];
@@ -118,14 +118,14 @@ static void print_table_row(const replay_article *a, void **claims, size_t n_cla
 	}
 }
 
-static int take(replay_cursor *c, uint64_t seq, void ***v, size_t *n)
+static int take(truce_source_cursor *c, uint64_t seq, void ***v, size_t *n)
 {
 	*v = NULL;
 	*n = 0;
-	return c != NULL ? replay_cursor_take(c, seq, v, n) : 0;
+	return c != NULL ? truce_source_cursor_take(c, seq, v, n) : 0;
 }
 
-static int print_article(void *vctx, const replay_article *a)
+static int print_article(void *vctx, const truce_source_article *a)
 {
 	print_ctx *ctx = vctx;
 	if (a->rec == NULL) {
@@ -166,7 +166,7 @@ static int print_article(void *vctx, const replay_article *a)
 
 /* One line of the corpus format (ANNOTATION.md), plus the receipt: what
  * `truce collect --jsonl` reads back. */
-static int export_article(void *vctx, const replay_article *a)
+static int export_article(void *vctx, const truce_source_article *a)
 {
 	print_ctx *ctx = vctx;
 	if (a->rec == NULL || a->rec->article == NULL) {
@@ -230,11 +230,11 @@ static int print_quarantined(void *vctx, uint64_t seq, truce_bytes val)
 	return 0;
 }
 
-static int run_quarantine(const replay_opts *o, replay_src *src)
+static int run_quarantine(const replay_opts *o, truce_source *src)
 {
 	print_ctx ctx = {.o = o};
 	truce_txn *t;
-	int rc = truce_txn_begin(replay_src_store(src), 0, &t);
+	int rc = truce_txn_begin(truce_source_store(src), 0, &t);
 	if (rc == 0) {
 		if (o->from <= o->to)
 			rc = truce_txn_scan(t, TRUCE_DB_QUARANTINE, o->from == 0 ? 1 : o->from,
@@ -243,15 +243,15 @@ static int run_quarantine(const replay_opts *o, replay_src *src)
 	}
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	if (ctx.printed == 0 && !o->quiet)
 		fprintf(stderr, "truce replay: no quarantine entry in %llu..%llu\n",
 		        (unsigned long long)o->from, (unsigned long long)o->to);
-	return ctx.corrupt ? TRUCE_EXIT_FAIL : TRUCE_EXIT_OK;
+	return ctx.corrupt ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
-static void note_empty(const replay_opts *o, const replay_head *h)
+static void note_empty(const replay_opts *o, const truce_source_head *h)
 {
 	if (o->quiet)
 		return;
@@ -264,13 +264,13 @@ static void note_empty(const replay_opts *o, const replay_head *h)
 }
 
 /* Printing and --export. */
-static int run_print(const replay_opts *o, replay_src *src, int export)
+static int run_print(const replay_opts *o, truce_source *src, int export)
 {
-	replay_head h;
-	int rc = replay_src_head(src, &h);
+	truce_source_head h;
+	int rc = truce_source_get_head(src, &h);
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	print_ctx ctx = {.o = o};
 	if (export) {
@@ -278,16 +278,16 @@ static int run_print(const replay_opts *o, replay_src *src, int export)
 		if (ctx.out == NULL) {
 			fprintf(stderr, "truce replay: cannot write %s: %s\n", o->export_path,
 			        strerror(errno));
-			return TRUCE_EXIT_IO;
+			return CLI_EXIT_IO;
 		}
 	} else {
 		uint64_t first = o->from > 0 ? o->from : 1;
 		if (o->claims)
-			rc = replay_cursor_new(src, TRUCE_DB_CLAIMS, first, h.last_claim,
-			                       &ctx.claims);
+			rc = truce_source_cursor_new(src, TRUCE_DB_CLAIMS, first, h.last_claim,
+			                             &ctx.claims);
 		if (rc == 0 && o->events)
-			rc = replay_cursor_new(src, TRUCE_DB_EVENTS, first, h.last_event,
-			                       &ctx.events);
+			rc = truce_source_cursor_new(src, TRUCE_DB_EVENTS, first, h.last_event,
+			                             &ctx.events);
 	}
 	/* A bar on the terminal that also shows the table would garble it. */
 	int bar = o->progress && (export || o->format != REPLAY_TABLE);
@@ -295,25 +295,25 @@ static int run_print(const replay_opts *o, replay_src *src, int export)
 	if (rc == 0 && o->format == REPLAY_TABLE && !export)
 		printf("%7s  %-20s  %-24s  %-16s  %s\n", "SEQ", "RECEIVED", "SOURCE", "ID",
 		       "TITLE");
-	if (rc == 0)
-		rc = replay_src_articles(src, o->from, o->to, o->has_since || o->has_until,
-		                         o->since_us, o->until_us,
-		                         export ? export_article : print_article, &ctx);
+	if (rc == 0) {
+		truce_article_range r = replay_range(o);
+		rc = truce_source_articles(src, &r, export ? export_article : print_article, &ctx);
+	}
 	replay_progress_end(&ctx.prog);
-	replay_cursor_free(ctx.claims);
-	replay_cursor_free(ctx.events);
+	truce_source_cursor_free(ctx.claims);
+	truce_source_cursor_free(ctx.events);
 	if (ctx.out != NULL && ctx.out != stdout && fclose(ctx.out) != 0 && rc == 0)
 		rc = TRUCE_EIO;
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	if (ctx.printed == 0)
 		note_empty(o, &h);
 	else if (export && !o->quiet)
 		fprintf(stderr, "truce replay: exported %zu articles to %s\n", ctx.printed,
 		        o->export_path);
-	return ctx.corrupt ? TRUCE_EXIT_FAIL : TRUCE_EXIT_OK;
+	return ctx.corrupt ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 /* --- options ------------------------------------------------------------ */
@@ -377,7 +377,7 @@ static void replay_usage(FILE *f)
 	           "  --quarantine        print the rejected messages (reason, bytes in base64)\n"
 	           "                      instead; --from/--to select; --data only\n\n"
 	           "CURVE (for --connect and --publish, when truced is not on "
-	           "loopback/ipc):\n" TRUCE_KEY_USAGE "\n"
+	           "loopback/ipc):\n" CLI_KEY_USAGE "\n"
 	           "  -q, --quiet         no notes and no progress bar on stderr\n"
 	           "  -h, --help          this text\n\n"
 	           "A progress bar appears on stderr for long runs when stderr is a terminal.\n"
@@ -408,8 +408,8 @@ static int parse_pace(const char *s, double *pace)
 static int set_mode(enum replay_mode *mode, enum replay_mode m)
 {
 	if (*mode != MODE_PRINT && *mode != m)
-		return truce_usage_error("replay", "--verify, --reparse, --publish, --export and "
-		                                   "--quarantine exclude each other");
+		return cli_usage_error("replay", "--verify, --reparse, --publish, --export and "
+		                                 "--quarantine exclude each other");
 	*mode = m;
 	return 0;
 }
@@ -442,10 +442,10 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 	    {"quarantine", no_argument, NULL, 'Q'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	unsigned long long v;
+	uint64_t v;
 	int c, rc = 0;
 	optind = 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -455,8 +455,8 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 		case 'f':
 		case 't':
 			if (truce_parse_u64(optarg, &v) != 0)
-				return truce_usage_error("replay", "--%s wants a sequence number",
-				                         c == 'f' ? "from" : "to");
+				return cli_usage_error("replay", "--%s wants a sequence number",
+				                       c == 'f' ? "from" : "to");
 			*(c == 'f' ? &o->from : &o->to) = v;
 			o->ranged = 1;
 			break;
@@ -464,10 +464,10 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 		case 'u': {
 			int64_t us;
 			if (truce_parse_rfc3339(optarg, &us) != 0)
-				return truce_usage_error("replay",
-				                         "--%s wants an RFC 3339 time, e.g. "
-				                         "2026-11-23T10:00:00Z",
-				                         c == 's' ? "since" : "until");
+				return cli_usage_error("replay",
+				                       "--%s wants an RFC 3339 time, e.g. "
+				                       "2026-11-23T10:00:00Z",
+				                       c == 's' ? "since" : "until");
 			if (c == 's')
 				o->since_us = us, o->has_since = 1;
 			else
@@ -483,7 +483,7 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 			else if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0)
 				o->format = REPLAY_JSONL;
 			else
-				return truce_usage_error("replay", "--format table|jsonl");
+				return cli_usage_error("replay", "--format table|jsonl");
 			break;
 		case 'J': o->format = REPLAY_JSONL; break;
 		case 'V': rc = set_mode(mode, MODE_VERIFY); break;
@@ -496,15 +496,15 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 			break;
 		case 'p':
 			if (parse_pace(optarg, &o->pace) != 0)
-				return truce_usage_error("replay",
-				                         "--pace original|max|FACTOR (> 0)");
+				return cli_usage_error("replay",
+				                       "--pace original|max|FACTOR (> 0)");
 			break;
 		case 'w':
 		case 'T':
 		case 'S':
 		case 'L':
 			if (truce_parse_u64(optarg, &v) != 0 || v == 0 || v > 1000000000)
-				return truce_usage_error("replay", "bad number '%s'", optarg);
+				return cli_usage_error("replay", "bad number '%s'", optarg);
 			if (c == 'w')
 				o->window = (size_t)v;
 			else if (c == 'T')
@@ -522,28 +522,28 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 		case 'q': o->quiet = 1; break;
 		case 'h': replay_usage(stdout); return -1;
 		default:
-			if (truce_key_args_take(&o->keys, c, optarg))
+			if (cli_key_args_take(&o->keys, c, optarg))
 				break;
-			return truce_usage_error("replay", "unknown option");
+			return cli_usage_error("replay", "unknown option");
 		}
 	}
 	if (rc != 0)
 		return rc;
 	if (optind < argc)
-		return truce_usage_error("replay", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("replay", "unexpected argument '%s'", argv[optind]);
 	if ((o->data == NULL) == (o->connect == NULL))
-		return truce_usage_error("replay", "give one of --data DIR or --connect QUERY_EP");
+		return cli_usage_error("replay", "give one of --data DIR or --connect QUERY_EP");
 	if (*mode == MODE_VERIFY && o->ranged)
-		return truce_usage_error("replay", "--verify checks the whole log; no "
-		                                   "--from/--to/--since/--until");
+		return cli_usage_error("replay", "--verify checks the whole log; no "
+		                                 "--from/--to/--since/--until");
 	if (*mode == MODE_QUARANTINE && o->connect != NULL)
-		return truce_usage_error("replay", "--quarantine needs --data");
+		return cli_usage_error("replay", "--quarantine needs --data");
 	if (*mode == MODE_QUARANTINE && (o->has_since || o->has_until))
-		return truce_usage_error("replay", "--quarantine selects by --from/--to only");
+		return cli_usage_error("replay", "--quarantine selects by --from/--to only");
 	if ((o->rules_dir != NULL || o->diff) && *mode != MODE_REPARSE)
-		return truce_usage_error("replay", "--rules and --diff go with --reparse");
+		return cli_usage_error("replay", "--rules and --diff go with --reparse");
 	if ((o->claims || o->events) && *mode != MODE_PRINT)
-		return truce_usage_error("replay", "--claims and --events go with printing");
+		return cli_usage_error("replay", "--claims and --events go with printing");
 	if (!o->has_since)
 		o->since_us = INT64_MIN;
 	if (!o->has_until)
@@ -554,7 +554,30 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 	return 0;
 }
 
-int truce_cmd_replay(int argc, char **argv)
+uint64_t replay_range_total(const replay_opts *o, const truce_source_head *h)
+{
+	uint64_t from = o->from > 0 ? o->from : 1;
+	uint64_t to = o->to < h->last_seq ? o->to : h->last_seq;
+	return from <= to ? to - from + 1 : 0;
+}
+
+truce_article_range replay_range(const replay_opts *o)
+{
+	truce_article_range r = {.from = o->from,
+	                         .to = o->to,
+	                         .use_time = o->has_since || o->has_until,
+	                         .since_us = o->since_us,
+	                         .until_us = o->until_us};
+	return r;
+}
+
+static void print_note(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "truce replay: %s\n", msg);
+}
+
+int cmd_replay(int argc, char **argv)
 {
 	replay_opts o = {.timeout_ms = 5000,
 	                 .from = 1,
@@ -566,19 +589,24 @@ int truce_cmd_replay(int argc, char **argv)
 	enum replay_mode mode = MODE_PRINT;
 	int rc = parse_replay_args(argc, argv, &o, &mode);
 	if (rc != 0)
-		return rc < 0 ? TRUCE_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	truce_client_keys keys;
-	rc = truce_key_args_load("replay", &o.keys, &keys);
+	rc = cli_key_args_load("replay", &o.keys, &keys);
 	if (rc != 0)
 		return rc;
 	o.ckeys = &keys;
-	replay_src *src;
+	truce_source *src;
 	char err[512] = "";
-	rc = replay_src_open(&o, &src, err, sizeof(err));
+	truce_source_opts so = {.data = o.data,
+	                        .connect = o.connect,
+	                        .keys = &keys,
+	                        .timeout_ms = o.timeout_ms,
+	                        .note = print_note};
+	rc = truce_source_open(&so, &src, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", err[0] ? err : truce_strerror(rc));
 		truce_client_keys_clear(&keys);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	switch (mode) {
 	case MODE_QUARANTINE: rc = run_quarantine(&o, src); break;
@@ -588,7 +616,7 @@ int truce_cmd_replay(int argc, char **argv)
 	case MODE_EXPORT: rc = run_print(&o, src, 1); break;
 	default: rc = run_print(&o, src, 0); break;
 	}
-	replay_src_close(src);
+	truce_source_close(src);
 	truce_client_keys_clear(&keys);
 	return rc;
 }

@@ -9,19 +9,17 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "qclient.h"
 
 #define DEFAULT_QUERY "tcp://127.0.0.1:7703"
 
 static void stats_usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: truce stats [--connect QUERY_ENDPOINT] [--json] [--timeout MS]\n\n"
-	        "Counts and sequence numbers of a running truced.\n\n"
-	        "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
-	        "  --json         one JSON object\n"
-	        "  --timeout MS   how long to wait for the daemon (default 5000)\n" TRUCE_KEY_USAGE
-	        "  -h, --help     this text\n");
+	fprintf(f, "usage: truce stats [--connect QUERY_ENDPOINT] [--json] [--timeout MS]\n\n"
+	           "Counts and sequence numbers of a running truced.\n\n"
+	           "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
+	           "  --json         one JSON object\n"
+	           "  --timeout MS   how long to wait for the daemon (default 5000)\n" CLI_KEY_USAGE
+	           "  -h, --help     this text\n");
 }
 
 static void print_stats(const Truce__V1__Stats *s, int as_json)
@@ -59,21 +57,21 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 	json_decref(j);
 }
 
-int truce_cmd_stats(int argc, char **argv)
+int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"connect", required_argument, NULL, 'c'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"timeout", required_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *ep = DEFAULT_QUERY;
-	truce_key_args ka = {0};
+	cli_key_args ka = {0};
 	truce_client_keys keys;
 	int as_json = 0, c;
-	unsigned long long timeout = 5000;
+	uint64_t timeout = 5000;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -81,39 +79,39 @@ int truce_cmd_stats(int argc, char **argv)
 		case 'j': as_json = 1; break;
 		case 't':
 			if (truce_parse_u64(optarg, &timeout) != 0 || timeout > 3600000)
-				return truce_usage_error("stats", "--timeout wants milliseconds");
+				return cli_usage_error("stats", "--timeout wants milliseconds");
 			break;
-		case 'h': stats_usage(stdout); return TRUCE_EXIT_OK;
+		case 'h': stats_usage(stdout); return CLI_EXIT_OK;
 		default:
-			if (truce_key_args_take(&ka, c, optarg))
+			if (cli_key_args_take(&ka, c, optarg))
 				break;
-			return truce_usage_error("stats", "unknown option");
+			return cli_usage_error("stats", "unknown option");
 		}
 	}
-	int krc = truce_key_args_load("stats", &ka, &keys);
+	int krc = cli_key_args_load("stats", &ka, &keys);
 	if (krc != 0)
 		return krc;
 	truce_qclient *q;
-	int orc = truce_qclient_open_keys(ep, (int)timeout, &keys, &q);
+	int orc = truce_qclient_open(ep, (int)timeout, &keys, &q);
 	truce_client_keys_clear(&keys);
 	if (orc != 0) {
 		fprintf(stderr, "truce stats: cannot connect to %s\n", ep);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
 	rq.has_kind = 1;
 	rq.kind = TRUCE__V1__QUERY_REQUEST__KIND__STATS;
 	Truce__V1__QueryReply *r = NULL;
 	int rc = truce_qclient_call(q, &rq, &r);
-	int exit_code = TRUCE_EXIT_OK;
+	int exit_code = CLI_EXIT_OK;
 	if (rc != 0) {
 		fprintf(stderr, "truce stats: %s: %s\n", ep, truce_strerror(rc));
 		if (truce_qclient_failure(q) != NULL)
 			fprintf(stderr, "truce stats: %s\n", truce_qclient_failure(q));
-		exit_code = TRUCE_EXIT_IO;
+		exit_code = CLI_EXIT_IO;
 	} else if (!r->ok || r->stats == NULL) {
 		fprintf(stderr, "truce stats: %s\n", r->error ? r->error : "no stats in reply");
-		exit_code = TRUCE_EXIT_FAIL;
+		exit_code = CLI_EXIT_FAIL;
 	} else {
 		print_stats(r->stats, as_json);
 	}

@@ -1,12 +1,8 @@
 /*
- * cmd_watch.c - `truce watch`: live alerts that never miss one.
- *
- * The Clone pattern of the ZeroMQ guide: subscribe first (so live events
- * queue up), then backfill from the query socket everything after the last
- * seq we have, then print live events, skipping what the backfill already
- * printed. A jump in seq (events dropped at the PUB high-water mark, or
- * filtered by topic) is filled from the query socket before going on, so a
- * subscriber sees every matching event exactly once and in order.
+ * cmd_watch.c - `truce watch`: live alerts that never miss one. The client
+ * library's subscriber (truce_sub) does the work: catch-up from --since or
+ * --state, live events, holes filled from the query socket; this file
+ * parses options, prints and keeps the --state file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,22 +10,16 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
-#include <zmq.h>
 
 #include "cli.h"
-#include "truce/date.h"
-#include "truce/keys.h"
 #include "truce/json.h"
-#include "truce/wire.h"
 
 #define DEFAULT_PUB "tcp://127.0.0.1:7702"
 #define DEFAULT_QUERY "tcp://127.0.0.1:7703"
 #define MAX_TOPICS 32
-#define QUERY_TIMEOUT_MS 5000
-#define IDLE_CATCHUP_MS 2000 /* quiet this long: ask the query socket anyway */
+#define WAIT_SLICE_MS 500 /* how often a signal is noticed */
 
 static volatile sig_atomic_t watch_stop;
 
@@ -45,36 +35,13 @@ typedef struct watch_opts {
 	const char *state;
 	const char *topics[MAX_TOPICS];
 	int n_topics;
-	unsigned long long since;
+	uint64_t since;
 	int has_since;
-	unsigned long long count;
-	unsigned long long hwm;
+	uint64_t count;
+	uint64_t hwm;
 	int json;
-	truce_key_args keys; /* --curve-server-key, --curve-secret */
+	cli_key_args keys; /* --curve-server-key, --curve-secret */
 } watch_opts;
-
-typedef struct watch_run {
-	const watch_opts *o;
-	void *ctx;
-	void *sub;
-	void *q;
-	truce_client_keys keys;    /* kept for the query socket's reconnects */
-	truce_handshake_watch *hw; /* the SUB socket's handshakes, for diagnostics */
-	const char *said;          /* the refusal last reported */
-	uint64_t last;             /* last seq handled (printed or filtered out) */
-	int have_last;             /* whether last means anything yet */
-	uint64_t printed;
-} watch_run;
-
-static int topic_match(const watch_opts *o, const char *topic)
-{
-	if (o->n_topics == 0)
-		return 1;
-	for (int i = 0; i < o->n_topics; i++)
-		if (strncmp(topic, o->topics[i], strlen(o->topics[i])) == 0)
-			return 1;
-	return 0;
-}
 
 static void print_counts(const Truce__V1__Claim *c)
 {
@@ -116,190 +83,64 @@ static void print_readable(const Truce__V1__Event *ev)
 	putchar('\n');
 }
 
-static void save_state(const watch_run *w)
+static void save_state(const watch_opts *o, uint64_t last)
 {
-	if (w->o->state == NULL)
+	if (o->state == NULL)
 		return;
 	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", w->o->state);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o->state);
 	FILE *f = fopen(tmp, "w");
 	if (f == NULL)
 		return;
-	fprintf(f, "%llu\n", (unsigned long long)w->last);
+	fprintf(f, "%llu\n", (unsigned long long)last);
 	if (fclose(f) == 0)
-		rename(tmp, w->o->state);
+		rename(tmp, o->state);
 }
 
-/* Prints ev if it matches and is new; returns 1 when --count is reached. */
-static int handle_event(watch_run *w, const Truce__V1__Event *ev)
+static void print_event(const watch_opts *o, const Truce__V1__Event *ev)
 {
-	if (w->have_last && ev->seq <= w->last)
-		return 0; /* already seen through the backfill */
-	w->last = ev->seq;
-	w->have_last = 1;
-	if (topic_match(w->o, ev->topic ? ev->topic : "")) {
-		if (w->o->json) {
-			json_t *j = truce_json_event(ev);
-			char *s = json_dumps(j, JSON_COMPACT);
-			if (s != NULL)
-				puts(s);
-			free(s);
-			json_decref(j);
-		} else {
-			print_readable(ev);
-		}
-		fflush(stdout);
-		w->printed++;
+	if (o->json) {
+		json_t *j = truce_json_event(ev);
+		char *line = json_dumps(j, JSON_COMPACT);
+		if (line != NULL)
+			puts(line);
+		free(line);
+		json_decref(j);
+	} else {
+		print_readable(ev);
 	}
-	save_state(w);
-	return w->o->count > 0 && w->printed >= w->o->count;
+	fflush(stdout);
 }
 
-/* A refused handshake looks like a quiet feed: say it, once. */
-static void say_refused(watch_run *w)
+static void print_note(void *ctx, const char *msg)
 {
-	const char *why = truce_handshake_watch_failure(w->hw, w->keys.on);
-	if (why != NULL && why != w->said)
-		fprintf(stderr, "truce watch: %s\n", why);
-	w->said = why;
+	(void)ctx;
+	fprintf(stderr, "truce watch: %s\n", msg);
 }
 
-static void *query_socket(watch_run *w)
+/* Prints events until a signal, --count, or an error of the query socket. */
+static int watch_loop(const watch_opts *o, truce_sub *sub)
 {
-	void *q = zmq_socket(w->ctx, ZMQ_DEALER);
-	int linger = 0, tmo = QUERY_TIMEOUT_MS;
-	if (q == NULL || truce_client_curve_setup(q, &w->keys) != 0) {
-		if (q != NULL)
-			zmq_close(q);
-		return NULL;
-	}
-	zmq_setsockopt(q, ZMQ_LINGER, &linger, sizeof(linger));
-	zmq_setsockopt(q, ZMQ_RCVTIMEO, &tmo, sizeof(tmo));
-	if (zmq_connect(q, w->o->query) != 0) {
-		zmq_close(q);
-		return NULL;
-	}
-	return q;
-}
-
-/* One EVENTS_AFTER round trip; NULL on timeout (the socket is then reset,
- * since a late reply would otherwise answer the next request). */
-static Truce__V1__QueryReply *query_events(watch_run *w, uint64_t after)
-{
-	Truce__V1__QueryRequest rq = TRUCE__V1__QUERY_REQUEST__INIT;
-	rq.has_kind = rq.has_after = 1;
-	rq.kind = TRUCE__V1__QUERY_REQUEST__KIND__EVENTS_AFTER;
-	rq.after = after;
-	uint8_t buf[64];
-	size_t n = truce__v1__query_request__pack(&rq, buf);
-	zmq_send(w->q, "", 0, ZMQ_SNDMORE);
-	zmq_send(w->q, buf, n, 0);
-	zmq_msg_t m;
-	zmq_msg_init(&m);
-	Truce__V1__QueryReply *r = NULL;
-	while (zmq_msg_recv(&m, w->q, 0) >= 0) {
-		if (!zmq_msg_more(&m)) {
-			r = truce__v1__query_reply__unpack(NULL, zmq_msg_size(&m),
-			                                   zmq_msg_data(&m));
-			break;
-		}
-	}
-	zmq_msg_close(&m);
-	if (r == NULL) {
-		zmq_close(w->q);
-		w->q = query_socket(w);
-	}
-	return r;
-}
-
-/* Fetches and handles every stored event after w->last up to `upto`
- * (0 = to the end). Returns 1 when --count is reached, -1 on failure. */
-static int backfill(watch_run *w, uint64_t upto)
-{
-	for (;;) {
-		if (w->q == NULL || watch_stop)
-			return -1;
-		Truce__V1__QueryReply *r = query_events(w, w->have_last ? w->last : 0);
-		if (r == NULL) {
-			fprintf(stderr, "truce watch: no answer from %s, retrying\n", w->o->query);
-			say_refused(w);
-			continue;
-		}
-		if (!r->ok) {
-			fprintf(stderr, "truce watch: query failed: %s\n",
-			        r->error ? r->error : "?");
-			truce__v1__query_reply__free_unpacked(r, NULL);
-			return -1;
-		}
-		int done = 0, more = r->more && r->n_events > 0;
-		for (size_t i = 0; i < r->n_events && !done; i++) {
-			if (upto != 0 && r->events[i]->seq > upto) {
-				more = 0;
-				break;
-			}
-			done = handle_event(w, r->events[i]);
-		}
-		truce__v1__query_reply__free_unpacked(r, NULL);
-		if (done)
-			return 1;
-		if (!more)
-			return 0;
-	}
-}
-
-static int live_loop(watch_run *w)
-{
-	zmq_msg_t topic, body;
-	int64_t quiet_since = truce_now_us();
+	uint64_t printed = 0, saved = truce_sub_last(sub);
 	while (!watch_stop) {
-		zmq_pollitem_t pi = {.socket = w->sub, .events = ZMQ_POLLIN};
-		if (zmq_poll(&pi, 1, 500) <= 0) {
-			say_refused(w);
-			/* A gap is only seen when the next event arrives. When the
-			 * feed goes quiet, ask once in a while: the last events of a
-			 * burst may have been dropped with nothing behind them. */
-			if (w->q != NULL && w->have_last &&
-			    truce_now_us() - quiet_since > (int64_t)IDLE_CATCHUP_MS * 1000) {
-				quiet_since = truce_now_us();
-				uint64_t before = w->last;
-				int done = backfill(w, 0) == 1;
-				if (w->last > before)
-					fprintf(stderr,
-					        "truce watch: events %llu..%llu missed live, "
-					        "backfilling "
-					        "(found while the feed was quiet)\n",
-					        (unsigned long long)before + 1,
-					        (unsigned long long)w->last);
-				if (done)
-					return 0;
-			}
-			continue;
+		Truce__V1__Event *ev;
+		int rc = truce_sub_next(sub, WAIT_SLICE_MS, &ev);
+		if (rc == 0) {
+			print_event(o, ev);
+			truce__v1__event__free_unpacked(ev, NULL);
+			printed++;
+		} else if (rc != TRUCE_ETIMEDOUT) {
+			fprintf(stderr, "truce watch: %s\n", truce_strerror(rc));
+			return CLI_EXIT_IO;
 		}
-		quiet_since = truce_now_us();
-		zmq_msg_init(&topic);
-		zmq_msg_init(&body);
-		int ok = zmq_msg_recv(&topic, w->sub, 0) >= 0 && zmq_msg_more(&topic) &&
-		         zmq_msg_recv(&body, w->sub, 0) >= 0;
-		Truce__V1__Event *ev =
-		    ok ? truce__v1__event__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body))
-		       : NULL;
-		zmq_msg_close(&topic);
-		zmq_msg_close(&body);
-		if (ev == NULL)
-			continue;
-		int done = 0;
-		if (w->have_last && ev->seq > w->last + 1 && w->q != NULL) {
-			fprintf(stderr, "truce watch: events %llu..%llu missed live, backfilling\n",
-			        (unsigned long long)w->last + 1, (unsigned long long)ev->seq - 1);
-			done = backfill(w, ev->seq - 1) == 1; /* fill the hole first */
+		if (truce_sub_last(sub) != saved) {
+			saved = truce_sub_last(sub);
+			save_state(o, saved);
 		}
-		if (!done)
-			done = handle_event(w, ev);
-		truce__v1__event__free_unpacked(ev, NULL);
-		if (done)
-			return 0;
+		if (o->count > 0 && printed >= o->count)
+			break;
 	}
-	return 0;
+	return CLI_EXIT_OK;
 }
 
 static void watch_usage(FILE *f)
@@ -318,7 +159,7 @@ static void watch_usage(FILE *f)
 	           "  --no-backfill    live events only; never ask the query socket\n"
 	           "  --hwm N          live events queued here before ZeroMQ drops them\n"
 	           "                   (default 100000; dropped events are backfilled)\n"
-	           "  --json           one JSON object per event\n" TRUCE_KEY_USAGE
+	           "  --json           one JSON object per event\n" CLI_KEY_USAGE
 	           "  -h, --help       this text\n");
 }
 
@@ -328,7 +169,7 @@ static int read_state(watch_opts *o)
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
 	char line[64] = "";
-	unsigned long long v;
+	uint64_t v;
 	int ok = fgets(line, sizeof(line), f) != NULL;
 	fclose(f);
 	line[strcspn(line, "\n")] = '\0';
@@ -354,7 +195,7 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 	    {"no-backfill", no_argument, NULL, 'N'},
 	    {"hwm", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
-	    TRUCE_KEY_OPTIONS,
+	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -369,104 +210,70 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 		case 'h': watch_usage(stdout); return -1;
 		case 't':
 			if (o->n_topics == MAX_TOPICS)
-				return truce_usage_error("watch", "at most %d topics", MAX_TOPICS);
+				return cli_usage_error("watch", "at most %d topics", MAX_TOPICS);
 			o->topics[o->n_topics++] = optarg;
 			break;
 		case 's':
 			if (truce_parse_u64(optarg, &o->since) != 0)
-				return truce_usage_error("watch", "--since wants a number");
+				return cli_usage_error("watch", "--since wants a number");
 			o->has_since = 1;
 			break;
 		case 'n':
 			if (truce_parse_u64(optarg, &o->count) != 0)
-				return truce_usage_error("watch", "--count wants a number");
+				return cli_usage_error("watch", "--count wants a number");
 			break;
 		case 'H':
 			if (truce_parse_u64(optarg, &o->hwm) != 0 || o->hwm == 0 ||
 			    o->hwm > INT_MAX)
-				return truce_usage_error("watch", "--hwm wants a positive number");
+				return cli_usage_error("watch", "--hwm wants a positive number");
 			break;
 		default:
-			if (truce_key_args_take(&o->keys, c, optarg))
+			if (cli_key_args_take(&o->keys, c, optarg))
 				break;
-			return truce_usage_error("watch", "unknown option");
+			return cli_usage_error("watch", "unknown option");
 		}
 	}
 	if (optind < argc)
-		return truce_usage_error("watch", "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error("watch", "unexpected argument '%s'", argv[optind]);
 	if (o->state != NULL && read_state(o) != 0)
-		return truce_usage_error("watch", "cannot read state file %s", o->state);
+		return cli_usage_error("watch", "cannot read state file %s", o->state);
 	return 0;
 }
 
-static int watch_open(watch_run *w, int no_backfill)
-{
-	const watch_opts *o = w->o;
-	w->ctx = zmq_ctx_new();
-	w->sub = zmq_socket(w->ctx, ZMQ_SUB);
-	int linger = 0, hwm = (int)o->hwm;
-	if (truce_client_curve_setup(w->sub, &w->keys) != 0) {
-		fprintf(stderr, "truce watch: cannot set up CURVE: %s\n", zmq_strerror(errno));
-		return TRUCE_EXIT_IO;
-	}
-	truce_handshake_watch_start(w->ctx, w->sub, &w->hw); /* NULL on failure: no hints */
-	zmq_setsockopt(w->sub, ZMQ_LINGER, &linger, sizeof(linger));
-	zmq_setsockopt(w->sub, ZMQ_RCVHWM, &hwm, sizeof(hwm));
-	/* With backfill, subscribe to everything and filter here, after gap
-	 * detection: a seq jump is then a real loss, never just a filtered
-	 * topic. Live-only watchers let ZeroMQ filter by prefix instead. */
-	if (no_backfill && o->n_topics > 0)
-		for (int i = 0; i < o->n_topics; i++)
-			zmq_setsockopt(w->sub, ZMQ_SUBSCRIBE, o->topics[i], strlen(o->topics[i]));
-	else
-		zmq_setsockopt(w->sub, ZMQ_SUBSCRIBE, "", 0);
-	if (zmq_connect(w->sub, o->connect) != 0) {
-		fprintf(stderr, "truce watch: cannot connect to %s: %s\n", o->connect,
-		        zmq_strerror(errno));
-		return TRUCE_EXIT_IO;
-	}
-	if (!no_backfill) {
-		w->q = query_socket(w);
-		if (w->q == NULL) {
-			fprintf(stderr, "truce watch: cannot connect to %s\n", o->query);
-			return TRUCE_EXIT_IO;
-		}
-	}
-	return 0;
-}
-
-int truce_cmd_watch(int argc, char **argv)
+int cmd_watch(int argc, char **argv)
 {
 	watch_opts o = {.connect = DEFAULT_PUB, .query = DEFAULT_QUERY, .hwm = 100000};
 	int no_backfill = 0;
 	int rc = parse_watch_args(argc, argv, &o, &no_backfill);
 	if (rc != 0)
-		return rc < 0 ? TRUCE_EXIT_OK : rc;
+		return rc < 0 ? CLI_EXIT_OK : rc;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	watch_run w = {.o = &o, .last = o.since, .have_last = o.has_since};
-	rc = truce_key_args_load("watch", &o.keys, &w.keys);
+	truce_client_keys keys;
+	rc = cli_key_args_load("watch", &o.keys, &keys);
 	if (rc != 0)
 		return rc;
-	rc = watch_open(&w, no_backfill);
-	if (rc == 0 && o.has_since) {
-		usleep(100000); /* let the SUB connect so nothing falls between */
-		if (backfill(&w, 0) == 1)
-			goto out;
+	truce_sub_opts so = {.publish = o.connect,
+	                     .query = no_backfill ? NULL : o.query,
+	                     .keys = &keys,
+	                     .since = o.since,
+	                     .has_since = o.has_since,
+	                     .topics = o.topics,
+	                     .n_topics = (size_t)o.n_topics,
+	                     .hwm = (int)o.hwm,
+	                     .note = print_note};
+	truce_sub *sub;
+	rc = truce_sub_open(&so, &sub);
+	truce_client_keys_clear(&keys);
+	if (rc != 0) {
+		fprintf(stderr, "truce watch: cannot connect to %s or %s: %s\n", o.connect, o.query,
+		        truce_strerror(rc));
+		return CLI_EXIT_IO;
 	}
-	if (rc == 0)
-		rc = live_loop(&w);
-out:
-	if (w.q)
-		zmq_close(w.q);
-	truce_handshake_watch_stop(w.hw);
-	if (w.sub)
-		zmq_close(w.sub);
-	if (w.ctx)
-		zmq_ctx_term(w.ctx);
-	truce_client_keys_clear(&w.keys);
+	rc = watch_loop(&o, sub);
+	truce_sub_close(sub);
 	return rc;
 }

@@ -57,7 +57,7 @@ static char *dup_json_string(json_t *obj, const char *key)
 	return strndup(json_string_value(v), json_string_length(v));
 }
 
-static void free_article(truce_input_article *a)
+static void free_article(cli_input_article *a)
 {
 	free(a->id);
 	free(a->url);
@@ -68,11 +68,11 @@ static void free_article(truce_input_article *a)
 }
 
 static int jsonl_line(const char *path, size_t lineno, const char *line, size_t len,
-                      truce_input_fn fn, void *ctx, size_t *bad)
+                      cli_input_fn fn, void *ctx, size_t *bad)
 {
 	json_error_t err;
 	json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &err);
-	truce_input_article a;
+	cli_input_article a;
 	memset(&a, 0, sizeof(a));
 	snprintf(a.where, sizeof(a.where), "%s:%zu", path, lineno);
 	json_t *body = obj ? json_object_get(obj, "body") : NULL;
@@ -102,7 +102,7 @@ static int jsonl_line(const char *path, size_t lineno, const char *line, size_t 
 	return stop;
 }
 
-int truce_input_jsonl(const char *path, truce_input_fn fn, void *ctx, size_t *bad_lines)
+int cli_input_jsonl(const char *path, cli_input_fn fn, void *ctx, size_t *bad_lines)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL)
@@ -146,14 +146,14 @@ static const char *base_name(const char *path)
 	return slash != NULL ? slash + 1 : path;
 }
 
-int truce_input_file(const char *path, const truce_input_defaults *d, truce_input_fn fn, void *ctx)
+int cli_input_file(const char *path, const cli_input_defaults *d, cli_input_fn fn, void *ctx)
 {
 	char *text;
 	size_t len;
 	int rc = read_all(path, &text, &len);
 	if (rc != 0)
 		return rc;
-	truce_input_article a;
+	cli_input_article a;
 	memset(&a, 0, sizeof(a));
 	snprintf(a.where, sizeof(a.where), "%s", path);
 	a.is_html = looks_html(path, text);
@@ -180,8 +180,8 @@ int truce_input_file(const char *path, const truce_input_defaults *d, truce_inpu
 	return rc < 0 ? rc : 0;
 }
 
-void truce_input_to_wire(const truce_input_article *a, int force_html, const char *collector_id,
-                         Truce__V1__Article *out)
+void cli_input_to_wire(const cli_input_article *a, int force_html, const char *collector_id,
+                       Truce__V1__Article *out)
 {
 	Truce__V1__Article art = TRUCE__V1__ARTICLE__INIT;
 	art.id = a->id;
@@ -197,17 +197,4 @@ void truce_input_to_wire(const truce_input_article *a, int force_html, const cha
 	                                            : TRUCE__V1__CONTENT_TYPE__CONTENT_TEXT;
 	art.collector_id = (char *)collector_id;
 	*out = art;
-}
-
-int truce_parse_u64(const char *s, unsigned long long *out)
-{
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
 }

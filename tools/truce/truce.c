@@ -15,15 +15,15 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-    {"collect", truce_cmd_collect, "send articles to truced and wait for durable acks"},
-    {"watch", truce_cmd_watch, "print live violation alerts from truced"},
-    {"replay", truce_cmd_replay, "print the stored articles of a data directory"},
-    {"extract", truce_cmd_extract, "extract violation claims from articles (offline)"},
-    {"export", truce_cmd_export, "claims or incidents with filters; --scoring for the scorer"},
-    {"query", truce_cmd_export, "the same as export"},
-    {"stats", truce_cmd_stats, "counts and sequence numbers of a running truced"},
-    {"keygen", truce_cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
-    {"bench", truce_cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"collect", cmd_collect, "send articles to truced and wait for durable acks"},
+    {"watch", cmd_watch, "print live violation alerts from truced"},
+    {"replay", cmd_replay, "print the stored articles of a data directory"},
+    {"extract", cmd_extract, "extract violation claims from articles (offline)"},
+    {"export", cmd_export, "claims or incidents with filters; --scoring for the scorer"},
+    {"query", cmd_export, "the same as export"},
+    {"stats", cmd_stats, "counts and sequence numbers of a running truced"},
+    {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
+    {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
 };
 
 static void usage(FILE *f)
@@ -34,7 +34,7 @@ static void usage(FILE *f)
 	fprintf(f, "\n`truce COMMAND --help` describes each command.\n");
 }
 
-int truce_usage_error(const char *cmd, const char *fmt, ...)
+int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "truce %s: ", cmd);
@@ -42,28 +42,28 @@ int truce_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n(see `truce %s --help`)\n", cmd);
-	return TRUCE_EXIT_USAGE;
+	return CLI_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
-		return TRUCE_EXIT_USAGE;
+		return CLI_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return TRUCE_EXIT_OK;
+		return CLI_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("truce %s\n", TRUCE_VERSION);
-		return TRUCE_EXIT_OK;
+		return CLI_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "truce: unknown command '%s'\n", argv[1]);
 	usage(stderr);
-	return TRUCE_EXIT_USAGE;
+	return CLI_EXIT_USAGE;
 }

@@ -20,7 +20,6 @@
 #include "truce/date.h"
 #include "cli.h"
 #include "replay.h"
-#include "sender.h"
 
 #define ARTICLE_FIELD 5 /* ArticleRecord.article */
 
@@ -87,7 +86,7 @@ static void pump(publish_ctx *ctx, int wait_ms)
 	progress(ctx);
 }
 
-static int publish_article(void *vctx, const replay_article *a)
+static int publish_article(void *vctx, const truce_source_article *a)
 {
 	publish_ctx *ctx = vctx;
 	if (a->sa == NULL || a->rec == NULL || a->rec->article == NULL) {
@@ -168,16 +167,16 @@ static void report(const publish_ctx *ctx)
 	}
 }
 
-static int publish_run(const replay_opts *o, replay_src *src, publish_ctx *ctx)
+static int publish_run(const replay_opts *o, truce_source *src, publish_ctx *ctx)
 {
-	replay_head h;
-	int rc = replay_src_head(src, &h);
+	truce_source_head h;
+	int rc = truce_source_get_head(src, &h);
 	if (rc != 0)
 		return rc;
 	ctx->total = replay_range_total(o, &h);
 	replay_progress_start(&ctx->prog, o->progress, ctx->total);
-	rc = replay_src_articles(src, o->from, o->to, o->has_since || o->has_until, o->since_us,
-	                         o->until_us, publish_article, ctx);
+	truce_article_range r = replay_range(o);
+	rc = truce_source_articles(src, &r, publish_article, ctx);
 	if (rc == 1)
 		rc = 0; /* stalled: reported below */
 	ctx->stopped_early = ctx->stalled;
@@ -192,7 +191,7 @@ static int publish_run(const replay_opts *o, replay_src *src, publish_ctx *ctx)
 	return rc;
 }
 
-int replay_publish(const replay_opts *o, replay_src *src)
+int replay_publish(const replay_opts *o, truce_source *src)
 {
 	publish_ctx ctx = {.o = o};
 	void *zctx = zmq_ctx_new();
@@ -207,21 +206,21 @@ int replay_publish(const replay_opts *o, replay_src *src)
 		truce_handshake_watch_start(zctx, sock, &hw);
 		rc = truce_sender_new(sock, &so, &ctx.snd);
 	}
-	int code = TRUCE_EXIT_OK;
+	int code = CLI_EXIT_OK;
 	int64_t start = truce_mono_ms();
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	} else if (zmq_connect(sock, o->publish) != 0) {
 		fprintf(stderr, "truce replay: cannot connect to %s: %s\n", o->publish,
 		        zmq_strerror(errno));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	} else if ((rc = publish_run(o, src, &ctx)) != 0) {
 		fprintf(stderr, "truce replay: publishing to %s: %s\n", o->publish,
 		        truce_strerror(rc));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	}
-	if (code == TRUCE_EXIT_OK) {
+	if (code == CLI_EXIT_OK) {
 		report(&ctx);
 		size_t stored =
 		    truce_sender_status_count(ctx.snd, TRUCE__V1__ACK_STATUS__ACK_STORED);
@@ -246,8 +245,8 @@ int replay_publish(const replay_opts *o, replay_src *src)
 			        ctx.undecodable > 0 ? ", some undecodable (not sent)" : "");
 		}
 		code = stored + dup == ctx.n && ctx.undecodable == 0 && !ctx.stalled
-		           ? TRUCE_EXIT_OK
-		           : TRUCE_EXIT_FAIL;
+		           ? CLI_EXIT_OK
+		           : CLI_EXIT_FAIL;
 		const char *why =
 		    truce_sender_done(ctx.snd) < ctx.n
 		        ? truce_handshake_watch_failure(hw, o->ckeys != NULL && o->ckeys->on)

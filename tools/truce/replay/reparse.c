@@ -28,7 +28,7 @@
 typedef struct reparse_ctx {
 	const replay_opts *o;
 	const truce_rules *rules;
-	replay_cursor *claims;
+	truce_source_cursor *claims;
 	replay_progress prog;
 	uint64_t articles, stored, reparsed;
 	uint64_t same, changed, added, gone;
@@ -150,7 +150,7 @@ static void view_line(char *buf, size_t len, const claim_view *v)
 	         v->location ? v->location : "place unknown", k, w);
 }
 
-static void print_change(const reparse_ctx *ctx, const replay_article *a, const char *change,
+static void print_change(const reparse_ctx *ctx, const truce_source_article *a, const char *change,
                          const claim_view *stored, const claim_view *now, unsigned fields)
 {
 	const claim_view *who = stored != NULL ? stored : now;
@@ -233,7 +233,7 @@ static void note_version(reparse_ctx *ctx, const char *v)
 		ctx->versions[ctx->n_versions++] = d;
 }
 
-static int compare_article(reparse_ctx *ctx, const replay_article *a, void **stored_v,
+static int compare_article(reparse_ctx *ctx, const truce_source_article *a, void **stored_v,
                            size_t n_stored, const truce_claims *x)
 {
 	char *matched = calloc(x->n + 1, 1);
@@ -280,12 +280,12 @@ static int compare_article(reparse_ctx *ctx, const replay_article *a, void **sto
 	return 0;
 }
 
-static int reparse_article(void *vctx, const replay_article *a)
+static int reparse_article(void *vctx, const truce_source_article *a)
 {
 	reparse_ctx *ctx = vctx;
 	void **stored;
 	size_t n_stored;
-	int rc = replay_cursor_take(ctx->claims, a->key, &stored, &n_stored);
+	int rc = truce_source_cursor_take(ctx->claims, a->key, &stored, &n_stored);
 	if (rc != 0)
 		return rc;
 	ctx->articles++;
@@ -352,7 +352,7 @@ static void print_summary(const reparse_ctx *ctx, const char *version)
 	putchar('\n');
 }
 
-int replay_reparse(const replay_opts *o, replay_src *src)
+int replay_reparse(const replay_opts *o, truce_source *src)
 {
 	truce_rules *rules = NULL;
 	char err[256] = "";
@@ -362,34 +362,33 @@ int replay_reparse(const replay_opts *o, replay_src *src)
 		fprintf(stderr, "truce replay: cannot load rules%s%s: %s %s\n",
 		        o->rules_dir ? " from " : "", o->rules_dir ? o->rules_dir : "",
 		        truce_strerror(rc), err);
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
-	replay_head h;
+	truce_source_head h;
 	reparse_ctx ctx = {.o = o, .rules = rules};
-	rc = replay_src_head(src, &h);
+	rc = truce_source_get_head(src, &h);
 	if (rc == 0)
-		rc = replay_cursor_new(src, TRUCE_DB_CLAIMS, o->from > 0 ? o->from : 1,
-		                       h.last_claim, &ctx.claims);
+		rc = truce_source_cursor_new(src, TRUCE_DB_CLAIMS, o->from > 0 ? o->from : 1,
+		                             h.last_claim, &ctx.claims);
 	if (rc == 0) {
 		replay_progress_start(&ctx.prog, o->progress, replay_range_total(o, &h));
-		rc = replay_src_articles(src, o->from, o->to, o->has_since || o->has_until,
-		                         o->since_us, o->until_us, reparse_article, &ctx);
+		truce_article_range r = replay_range(o);
+		rc = truce_source_articles(src, &r, reparse_article, &ctx);
 		replay_progress_end(&ctx.prog);
 	}
-	replay_cursor_free(ctx.claims);
+	truce_source_cursor_free(ctx.claims);
 	int code;
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		code = TRUCE_EXIT_IO;
+		code = CLI_EXIT_IO;
 	} else {
 		/* An empty selection prints nothing, as everywhere in replay. */
 		if (ctx.articles == 0 && !o->quiet)
 			fprintf(stderr, "truce replay: no stored article in the range\n");
 		else if (ctx.articles > 0)
 			print_summary(&ctx, truce_rules_version(rules));
-		code = ctx.changed + ctx.added + ctx.gone > 0 || ctx.undecodable > 0
-		           ? TRUCE_EXIT_FAIL
-		           : TRUCE_EXIT_OK;
+		code = ctx.changed + ctx.added + ctx.gone > 0 || ctx.undecodable > 0 ? CLI_EXIT_FAIL
+		                                                                     : CLI_EXIT_OK;
 	}
 	for (size_t i = 0; i < ctx.n_versions; i++)
 		free(ctx.versions[i]);

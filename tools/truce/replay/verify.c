@@ -73,7 +73,7 @@ static int is_hash(const ProtobufCBinaryData *b, protobuf_c_boolean has)
 	return has && b->len == TRUCE_HASH_LEN;
 }
 
-static int verify_article(void *vctx, const replay_article *a)
+static int verify_article(void *vctx, const truce_source_article *a)
 {
 	verify_ctx *v = vctx;
 	const Truce__V1__StoredArticle *sa = a->sa;
@@ -125,21 +125,22 @@ static int verify_article(void *vctx, const replay_article *a)
 	return 0;
 }
 
-int replay_verify(const replay_opts *o, replay_src *src)
+int replay_verify(const replay_opts *o, truce_source *src)
 {
-	replay_head h;
-	int rc = replay_src_head(src, &h);
+	truce_source_head h;
+	int rc = truce_source_get_head(src, &h);
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	verify_ctx v = {.expect = 1};
 	replay_progress_start(&v.prog, o->progress, h.last_seq);
-	rc = replay_src_articles(src, 1, h.last_seq, 0, 0, 0, verify_article, &v);
+	truce_article_range all = {.from = 1, .to = h.last_seq};
+	rc = truce_source_articles(src, &all, verify_article, &v);
 	replay_progress_end(&v.prog);
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
-		return TRUCE_EXIT_IO;
+		return CLI_EXIT_IO;
 	}
 	char head[65], last[65];
 	hex32(h.hash, head);
@@ -158,8 +159,8 @@ int replay_verify(const replay_opts *o, replay_src *src)
 		       "%llu: %s\n",
 		       (unsigned long long)v.problems, v.problems == 1 ? "" : "s",
 		       (unsigned long long)v.checked, (unsigned long long)v.first_bad, v.first_why);
-		return TRUCE_EXIT_FAIL;
+		return CLI_EXIT_FAIL;
 	}
 	printf("verified %llu articles, chain head %s\n", (unsigned long long)v.checked, head);
-	return TRUCE_EXIT_OK;
+	return CLI_EXIT_OK;
 }
