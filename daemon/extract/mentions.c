@@ -283,10 +283,10 @@ static int conflict_in(const truce_rules *r, int conflict, int16_t c)
 }
 
 /* The conflict of conflicts.tsv whose parties and places the article names
- * most, if the article names one of its places or both its sides, and it
- * fights in the article's first country: a story about the United States
- * alone is no story of the Afghan war, one about Sri Lanka that names
- * India twice none of Kashmir's. */
+ * most, if the article names one of its places, or both its sides and it
+ * fights in one of the article's countries: a story about the United
+ * States alone is no story of the Afghan war, one about Sri Lanka that
+ * names India twice none of Kashmir's. */
 static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc)
 {
 	int votes[32] = {0}, best = -1, bv = 1;
@@ -314,19 +314,35 @@ static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const t
 		}
 	}
 	for (int c = 0; c < r->nconflicts && c < 32; c++) {
-		if (votes[c] > bv && (named[c] == 3 || (named[c] & 4))) {
+		int fights_here = sc->ncountry == 0;
+		for (int i = 0; i < sc->ncountry && !fights_here; i++)
+			fights_here = conflict_in(r, c, sc->country[i]);
+		if (votes[c] > bv && ((named[c] & 4) || (named[c] == 3 && fights_here))) {
 			bv = votes[c];
 			best = c;
 		}
 	}
-	if (best >= 0 && sc->ncountry > 0 && !conflict_in(r, best, sc->country[0]))
-		return -1;
 	return best;
 }
 
+/* Is item i near an attack, a violation or a casualty (eight tokens either
+ * side)? A party named there fights; one named elsewhere may mediate. */
+static int near_event(const truce__tagged *tg, size_t i)
+{
+	const uint32_t ev = TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL | TRUCE__C_WOUND;
+	for (size_t j = i; j-- > 0 && tg->v[j].t1 + 8 >= tg->v[i].t0;)
+		if (tg->v[j].cues & ev)
+			return 1;
+	for (size_t j = i + 1; j < tg->n && tg->v[j].t0 <= tg->v[i].t1 + 8; j++)
+		if (tg->v[j].cues & ev)
+			return 1;
+	return 0;
+}
+
 /* A conflict no file lists, made from the parties the article names: the
- * two most named that fight (observers never do) are its sides; its name
- * is their countries' codes ("khm-tha", "sdn"). */
+ * two most named that fight (observers never do; a party named next to an
+ * attack counts thrice) are its sides; its name is their countries' codes
+ * ("khm-tha", "sdn"). */
 static void make_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc,
                           truce__conflict *out)
 {
@@ -350,7 +366,7 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
 			seen[nseen++].n = 0;
 		}
 		if (k < nseen)
-			seen[k].n++;
+			seen[k].n += 1 + 2 * near_event(tg, i);
 	}
 	int16_t actor[2] = {-1, -1};
 	for (int side = 0; side < 2; side++) {
