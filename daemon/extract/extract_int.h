@@ -59,6 +59,14 @@ enum {
 	TRUCE__C_AGREED = 1u << 27,
 	TRUCE__C_TOLL = 1u << 28,  /* a running total: its figures are no incident's */
 	TRUCE__C_OTHER = 1u << 29, /* what is violated is no truce (a trade deal) */
+	TRUCE__C_NOBLAME = 1u << 30,
+};
+
+/* Cues of a second set (truce__lex.cues2, truce__item.cues2). */
+enum {
+	TRUCE__C2_OUTLET = 1u << 0,
+	TRUCE__C2_GROUP = 1u << 1,
+	TRUCE__C2_RETALIATE = 1u << 2,
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -110,6 +118,7 @@ typedef struct truce__lex {
 	uint8_t datekind; /* TRUCE__D_* */
 	int8_t dateval;
 	uint32_t cues;       /* TRUCE__C_* bits */
+	uint32_t cues2;      /* TRUCE__C2_* bits */
 	int32_t num;         /* number value; -1 none; -2 a prefix ("at least") */
 	int16_t place_conf;  /* conflict of a gazetteer place; -1 none */
 	uint8_t place_level; /* TRUCE__PL_* */
@@ -126,6 +135,8 @@ typedef struct truce__conflict {
 	int nother;
 	int truce_from[4], truce_to[4]; /* years a standing truce holds */
 	int ntruce;
+	int16_t home[16]; /* the countries its sides fight in (from their actors) */
+	int nhome;
 } truce__conflict;
 
 typedef struct truce__regex {
@@ -154,7 +165,8 @@ struct truce_rules {
 	char version[48];
 	truce__lex *lex; /* open addressing, power-of-two size */
 	size_t lex_mask;
-	uint64_t *first; /* hashes of first tokens of phrases (a filter) */
+	uint64_t *first;     /* hashes of first tokens of phrases (a filter) */
+	uint64_t *lex_bloom; /* every phrase and prefix of one, see rules.c */
 	uint8_t *first_max;
 	size_t first_mask;
 	truce__party_alt *alts;
@@ -195,6 +207,8 @@ extern const size_t truce__nbuiltin_rules;
 uint64_t truce__tok_hash(const char *s, size_t n);
 uint64_t truce__seq_hash(uint64_t h, uint64_t tok);
 const truce__lex *truce__lex_find(const truce_rules *r, uint64_t key);
+/* 0 if no phrase is or starts with the token sequence of key. */
+int truce__lex_maybe(const truce_rules *r, uint64_t key);
 int truce__is_first(const truce_rules *r, uint64_t tokhash);
 int truce__is_abbrev(const truce_rules *r, uint64_t tokhash);
 int truce__conflict_find(const truce_rules *r, const char *name);
@@ -278,12 +292,14 @@ typedef struct truce__item {
 	uint32_t t0, t1;       /* tokens [t0, t1) */
 	const truce__lex *lex; /* NULL for a bare digit number */
 	uint32_t cues;
+	uint32_t cues2;
 	int32_t num;                 /* -1 none */
 	char party[TRUCE_PARTY_MAX]; /* resolved party; "" none */
 	uint8_t blocker;             /* a phrase that names no party */
 	uint8_t in_paren;
-	uint8_t dateline; /* a dateline's place: names no party (truce__is_dateline) */
-	int16_t actor;    /* the party's entry in rules->actors, -1 none */
+	uint8_t noparty; /* a dateline's place, an outlet's name: no party here */
+	uint8_t group;   /* a group no file names (see truce__tag): party is its code */
+	int16_t actor;   /* the party's entry in rules->actors, -1 none */
 } truce__item;
 
 typedef struct truce__tagged {
@@ -311,6 +327,11 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 /* Is the place at tokens [t0, t1) a dateline ("SRINAGAR, India (AFP) -",
  * "Khartoum:"): where the reporter is, not where anything happened? */
 int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1);
+
+/* The article's own outlet ("The Sudan Tribune", source of the article)
+ * named in its text names no party. */
+void truce__block_outlet(const truce_rules *r, const char *source, const char *text,
+                         const truce__doc *doc, truce__tagged *tg);
 
 /* What a tagged article is about (see truce__scope); re-reads its party
  * aliases for that scope. A datelined place names no party. */

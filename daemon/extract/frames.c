@@ -75,6 +75,9 @@ typedef struct ctx {
 	long prev_claim_sent;
 	size_t prev_claim;
 	char voice[TRUCE_PARTY_MAX];
+	char title_accused[TRUCE_PARTY_MAX]; /* "X accuses Y ...", "Y breaks truce" */
+	char prev_agent[TRUCE_PARTY_MAX];    /* who acts in the sentence before */
+	char agent[TRUCE_PARTY_MAX];         /* ... and in this one */
 	int truce_ctx;
 	long pubd;
 	long default_date;
@@ -893,6 +896,72 @@ static void continue_claim(ctx *x, const sview *v, details *d)
 	}
 }
 
+/* "Y troops shelled a post on Monday. Two soldiers were killed, the army
+ * said.": a report of an attack or of casualties that names no attacker
+ * blames the one of the sentence before, or of the headline ("X accuses Y
+ * of truce breach"), unless it says it blames nobody. */
+static void inherit_accused(const ctx *x, const sview *v, const char *claimant, char *out)
+{
+	if (!(v->has & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)) ||
+	    (v->has & TRUCE__C_NOBLAME))
+		return;
+	/* only where the sentence names no other side: "two RSF fighters
+	 * were killed, the army said" is no report of an RSF attack */
+	for (size_t k = v->i0; k < v->i1; k++)
+		if (is_party(x, v, k) && !same_side(x, claimant, x->all.v[k].party))
+			return;
+	const char *from[2] = {x->prev_agent, x->title_accused};
+	for (int i = 0; i < 2; i++)
+		if (from[i][0] && !same_side(x, claimant, from[i]) &&
+		    truce__side_of(&x->a->scope->cf, from[i]) != 'O') {
+			strcpy(out, from[i]);
+			return;
+		}
+}
+
+/* Does the speaker report its own strike ("Hezbollah said it had fired
+ * rockets", "our forces returned fire")? A party's report of what it did,
+ * retaliation included, is no claim against the other side by itself. */
+static int self_report(const ctx *x, const sview *v, const char *claimant, const speaker *sp)
+{
+	if (claimant[0] == '\0' || (v->has & TRUCE__C_ACCUSE))
+		return 0;
+	for (size_t k = v->i0; k < v->i1; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (!(it->cues & TRUCE__C_ATTACK) && !(it->cues2 & TRUCE__C2_RETALIATE))
+			continue;
+		/* the subject right before the verb, over "had", "has"; before
+		 * a retaliation, over "carried out a" and the like */
+		uint32_t p = it->t0, stop = (it->cues2 & TRUCE__C2_RETALIATE) ? 4 : 0;
+		while (p > v->t0 &&
+		       (tok_eq(x, p - 1, "had") || tok_eq(x, p - 1, "has") ||
+		        tok_eq(x, p - 1, "have") ||
+		        (it->t0 - p < stop &&
+		         (item_of(x, v, p - 1) < 0 || x->all.v[item_of(x, v, p - 1)].lex == NULL ||
+		          x->all.v[item_of(x, v, p - 1)].num >= 0))))
+			p--;
+		if (p == v->t0)
+			continue;
+		int j = item_of(x, v, p - 1);
+		if (j < 0)
+			continue;
+		const truce__item *s = &x->all.v[j];
+		/* "said it had fired": the pronoun right after the reporting
+		 * verb is its subject */
+		int pron = (s->cues & TRUCE__C_PRON) &&
+		           (tok_eq(x, s->t0, "it") || tok_eq(x, s->t0, "they") ||
+		            tok_eq(x, s->t0, "we")) &&
+		           j > (int)v->i0 && (x->all.v[j - 1].cues & TRUCE__C_SAY) &&
+		           x->all.v[j - 1].t1 == s->t0;
+		int own =
+		    (s->cues & TRUCE__C_SELF) || pron ||
+		    (s->party[0] && same_side(x, claimant, s->party) && (size_t)j == sp->item);
+		if (own && !(s->cues & TRUCE__C_AUX))
+			return 1;
+	}
+	return 0;
+}
+
 /* A speaker is found: whom it blames, and the claim (or the details kept
  * for the claimant's claim). */
 static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
@@ -909,6 +978,12 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	if (f->accused[0] == '\0' && claimant[0] && (v->has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
 	    own_side_hit(x, v, claimant))
 		strcpy(f->accused, opposite(x, claimant)); /* "fire on our positions" */
+	/* a report of one's own strike blames nobody, unless someone else's
+	 * attack is named beside it ("fired back after Y's shelling") */
+	if (f->accused[0] == '\0' && self_report(x, v, claimant, &f->sp))
+		return 0;
+	if (f->accused[0] == '\0' && claimant[0])
+		inherit_accused(x, v, claimant, f->accused);
 #ifdef TRUCE_EXTRACT_DEBUG
 	fprintf(stderr, "   speaker kind %d %s accused %s\n", f->sp.kind, f->sp.code, f->accused);
 #endif
@@ -945,6 +1020,11 @@ static int analyze(ctx *x, sview *v)
 #ifdef TRUCE_EXTRACT_DEBUG
 	debug_sentence(x, v);
 #endif
+	/* who acts here, for the sentence after (see inherit_accused) */
+	strcpy(x->prev_agent, x->agent);
+	x->agent[0] = '\0';
+	if (v->has & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE))
+		find_accused(x, v, "", (size_t)-1, x->agent);
 	/* "violated the trade deal", "violated Estonian airspace": no truce
 	 * is broken where nothing else says so */
 	if ((v->has & TRUCE__C_OTHER) &&
@@ -991,6 +1071,30 @@ static int analyze(ctx *x, sview *v)
 	return conclude(x, v, &f, &d, call);
 }
 
+/* The accused of a headline: the party after "accuses" ("X accuses Y of
+ * ..."), or the party right before a violation or an attack ("Y breaks
+ * truce", "Y shells X"); "" none. */
+static void title_accused(const truce__tagged *tg, char *out)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < tg->n; i++) {
+		if (!(tg->v[i].cues & TRUCE__C_ACCUSE))
+			continue;
+		for (size_t j = i + 1; j < tg->n; j++)
+			if (tg->v[j].party[0] && !tg->v[j].in_paren) {
+				strcpy(out, tg->v[j].party);
+				return;
+			}
+	}
+	for (size_t i = 0; i + 1 < tg->n; i++)
+		if (tg->v[i].party[0] && !tg->v[i].in_paren &&
+		    (tg->v[i + 1].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK)) &&
+		    tg->v[i + 1].t0 <= tg->v[i].t1 + 2) {
+			strcpy(out, tg->v[i].party);
+			return;
+		}
+}
+
 /* The article's own voice: a title like "Statement of the Ministry of
  * Defense of Armenia" names the one party that speaks in the text. */
 static void find_voice(ctx *x)
@@ -1020,6 +1124,7 @@ static void find_voice(ctx *x)
 		}
 		if (voice > 0 && parties == 1)
 			strcpy(x->voice, code);
+		title_accused(&tg, x->title_accused);
 	}
 	/* truce__tag leaves what it pushed in tg on every path, so this
 	 * frees it whatever tag returned. */

@@ -35,37 +35,42 @@ static const char *const rule_files[] = {
 static const struct {
 	const char *name;
 	uint32_t bit;
+	int set; /* 2: truce__lex.cues2 */
 } cue_kinds[] = {
-    {"say", TRUCE__C_SAY},
-    {"accuse", TRUCE__C_ACCUSE},
-    {"accusepass", TRUCE__C_ACCUSEPASS},
-    {"mutual", TRUCE__C_MUTUAL},
-    {"trade", TRUCE__C_TRADE},
-    {"according", TRUCE__C_ACCORDING},
-    {"violate", TRUCE__C_VIOLATE},
-    {"attack", TRUCE__C_ATTACK},
-    {"kill", TRUCE__C_KILL},
-    {"wound", TRUCE__C_WOUND},
-    {"nocas", TRUCE__C_NOCAS},
-    {"deny", TRUCE__C_DENY},
-    {"call", TRUCE__C_CALL},
-    {"truce", TRUCE__C_TRUCE},
-    {"pron", TRUCE__C_PRON},
-    {"generic", TRUCE__C_GENERIC},
-    {"agent", TRUCE__C_AGENT},
-    {"target", TRUCE__C_TARGET},
-    {"placenoun", TRUCE__C_PLACENOUN},
-    {"aux", TRUCE__C_AUX},
-    {"person", TRUCE__C_PERSON},
-    {"title", TRUCE__C_TITLE},
-    {"unit", TRUCE__C_UNIT},
-    {"background", TRUCE__C_BACKGROUND},
-    {"voice", TRUCE__C_VOICE},
-    {"self", TRUCE__C_SELF},
-    {"since", TRUCE__C_SINCE},
-    {"agreed", TRUCE__C_AGREED},
-    {"toll", TRUCE__C_TOLL},
-    {"other", TRUCE__C_OTHER},
+    {"say", TRUCE__C_SAY, 1},
+    {"accuse", TRUCE__C_ACCUSE, 1},
+    {"accusepass", TRUCE__C_ACCUSEPASS, 1},
+    {"mutual", TRUCE__C_MUTUAL, 1},
+    {"trade", TRUCE__C_TRADE, 1},
+    {"according", TRUCE__C_ACCORDING, 1},
+    {"violate", TRUCE__C_VIOLATE, 1},
+    {"attack", TRUCE__C_ATTACK, 1},
+    {"kill", TRUCE__C_KILL, 1},
+    {"wound", TRUCE__C_WOUND, 1},
+    {"nocas", TRUCE__C_NOCAS, 1},
+    {"deny", TRUCE__C_DENY, 1},
+    {"call", TRUCE__C_CALL, 1},
+    {"truce", TRUCE__C_TRUCE, 1},
+    {"pron", TRUCE__C_PRON, 1},
+    {"generic", TRUCE__C_GENERIC, 1},
+    {"agent", TRUCE__C_AGENT, 1},
+    {"target", TRUCE__C_TARGET, 1},
+    {"placenoun", TRUCE__C_PLACENOUN, 1},
+    {"aux", TRUCE__C_AUX, 1},
+    {"person", TRUCE__C_PERSON, 1},
+    {"title", TRUCE__C_TITLE, 1},
+    {"unit", TRUCE__C_UNIT, 1},
+    {"background", TRUCE__C_BACKGROUND, 1},
+    {"voice", TRUCE__C_VOICE, 1},
+    {"self", TRUCE__C_SELF, 1},
+    {"since", TRUCE__C_SINCE, 1},
+    {"agreed", TRUCE__C_AGREED, 1},
+    {"toll", TRUCE__C_TOLL, 1},
+    {"other", TRUCE__C_OTHER, 1},
+    {"noblame", TRUCE__C_NOBLAME, 1},
+    {"retaliate", TRUCE__C2_RETALIATE, 2},
+    {"outlet", TRUCE__C2_OUTLET, 2},
+    {"group", TRUCE__C2_GROUP, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
@@ -123,6 +128,39 @@ static uint64_t phrase_key(loader *L, const char *p, size_t n, uint8_t *ntok, ui
 	return h;
 }
 
+/* The lexicon's prefix filter: a bit for every phrase and every prefix of
+ * one (64 KB), so that tagging stops at the first token sequence no
+ * phrase starts with instead of probing the table for every length. */
+#define LEX_BLOOM_BITS (1u << 19)
+
+static uint32_t lex_bloom_bit(uint64_t key)
+{
+	return (uint32_t)(key >> 24) & (LEX_BLOOM_BITS - 1);
+}
+
+static int lex_bloom_add(loader *L)
+{
+	truce_rules *r = L->r;
+	if (r->lex_bloom == NULL &&
+	    (r->lex_bloom = calloc(LEX_BLOOM_BITS / 64, sizeof(*r->lex_bloom))) == NULL)
+		return TRUCE_ENOMEM;
+	uint64_t pre = 0;
+	for (size_t i = 0; i < L->doc.ntok; i++) {
+		pre = truce__seq_hash(pre, L->doc.tok[i].hash);
+		uint32_t b = lex_bloom_bit(pre);
+		r->lex_bloom[b >> 6] |= 1ull << (b & 63);
+	}
+	return 0;
+}
+
+int truce__lex_maybe(const truce_rules *r, uint64_t key)
+{
+	if (r->lex_bloom == NULL)
+		return 0;
+	uint32_t b = lex_bloom_bit(key);
+	return (int)((r->lex_bloom[b >> 6] >> (b & 63)) & 1u);
+}
+
 static int add_raw(loader *L, const char *p, size_t n, const raw_phrase *tmpl)
 {
 	while (n > 0 && (*p == ' ' || *p == '\t')) {
@@ -137,6 +175,8 @@ static int add_raw(loader *L, const char *p, size_t n, const raw_phrase *tmpl)
 	uint64_t first;
 	rp.lex.key = phrase_key(L, p, n, &rp.lex.ntok, &rp.lex.upper, &first);
 	rp.seq = (uint32_t)L->nraw;
+	if (rp.lex.key != 0 && lex_bloom_add(L) != 0)
+		return TRUCE_ENOMEM;
 	if (rp.lex.key == 0) {
 		char tmp[64];
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 60 ? n : 60), p);
@@ -592,9 +632,13 @@ static int load_cues(loader *L, char *line)
 		return fail(L, "want KIND, phrases", NULL);
 	raw_phrase t = blank();
 	for (size_t i = 0; i < sizeof(cue_kinds) / sizeof(cue_kinds[0]); i++)
-		if (strcmp(cue_kinds[i].name, f[0]) == 0)
-			t.lex.cues = cue_kinds[i].bit;
-	if (t.lex.cues == 0)
+		if (strcmp(cue_kinds[i].name, f[0]) == 0) {
+			if (cue_kinds[i].set == 2)
+				t.lex.cues2 = cue_kinds[i].bit;
+			else
+				t.lex.cues = cue_kinds[i].bit;
+		}
+	if (t.lex.cues == 0 && t.lex.cues2 == 0)
 		return fail(L, "unknown cue kind", f[0]);
 	return add_list(L, f[1], strlen(f[1]), &t);
 }
@@ -847,6 +891,23 @@ const truce__actor *truce__actor_find(const truce_rules *r, const char *code)
 	return bsearch(&key, r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
 }
 
+/* The countries a conflict's sides fight in, from their actors' homes. */
+static void conflict_homes(const truce_rules *r, truce__conflict *k)
+{
+	k->nhome = 0;
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < k->nside[s]; i++) {
+			const truce__actor *a = truce__actor_find(r, k->side[s][i]);
+			for (int h = 0; a != NULL && h < TRUCE__MAX_HOME && a->home[h] >= 0; h++) {
+				int dup = 0;
+				for (int j = 0; j < k->nhome; j++)
+					dup |= k->home[j] == a->home[h];
+				if (!dup && k->nhome < 16)
+					k->home[k->nhome++] = a->home[h];
+			}
+		}
+}
+
 /* Merges phrases of equal key into lexicon entries and fills the tables. */
 static int build(loader *L)
 {
@@ -870,6 +931,7 @@ static int build(loader *L)
 		for (; j < L->nraw && L->raw[j].lex.key == e.key; j++) {
 			const raw_phrase *p = &L->raw[j];
 			e.cues |= p->lex.cues;
+			e.cues2 |= p->lex.cues2;
 			if (p->lex.num != -1)
 				e.num = p->lex.num;
 			if (p->lex.datekind) {
@@ -923,6 +985,8 @@ static int build(loader *L)
 		const truce__actor *a = truce__actor_find(r, r->alts[i].code);
 		r->alts[i].actor = a ? (int16_t)(a - r->actors) : -1;
 	}
+	for (int c = 0; c < r->nconflicts; c++)
+		conflict_homes(r, &r->conflicts[c]);
 	for (size_t i = 0; i < r->nalts; i++)
 		for (int c = 0; c < r->nconflicts && c < 32; c++) {
 			int s = truce__side(r, c, r->alts[i].code);
@@ -1162,6 +1226,7 @@ void truce_rules_free(truce_rules *r)
 	free(r->geo_first);
 	free(r->geo_refs);
 	free(r->geo_bloom);
+	free(r->lex_bloom);
 	free(r);
 }
 
