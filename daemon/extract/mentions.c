@@ -979,10 +979,12 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
                     const truce__tagged *tg, uint32_t s0, uint32_t t, int n, uint32_t head,
                     const truce__scope *sc)
 {
+	/* the place in the article's countries; an article of no known
+	 * country takes any, a rank lower */
 	const truce__geo_ref *in = NULL;
-	int walked = 0;
+	int walked = 0, anywhere = sc->ncountry == 0;
 	for (uint32_t ref = head; ref != 0 && walked < 64; ref = r->geo_refs[ref].next, walked++)
-		if (scope_rank(sc, r->geo_refs[ref].country) >= 0 &&
+		if ((anywhere || scope_rank(sc, r->geo_refs[ref].country) >= 0) &&
 		    (in == NULL || r->geo_refs[ref].size > in->size))
 			in = &r->geo_refs[ref];
 	if (in == NULL || truce__is_dateline(text, doc, t, t + (uint32_t)n))
@@ -998,7 +1000,7 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
 		return 99;
 	int prio = before || after ? 1 : 2;
-	prio += in->capital || in->size >= 6;
+	prio += in->capital || in->size >= 6 || anywhere;
 	return prio - event_before(tg, t);
 }
 
@@ -1028,12 +1030,17 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			best_len = doc->tok[it->t1 - 1].end - at;
 		}
 	}
-	/* places of the gazetteer, in the words no phrase of the rules covers */
+	/* places of the gazetteer, in the words no phrase of the rules covers
+	 * but for a capital that names its state ("shelled Khartoum") after a
+	 * preposition of place */
 	size_t k = 0;
-	for (uint32_t t = t0; t < t1 && sc != NULL && sc->ncountry > 0; t++) {
+	for (uint32_t t = t0; t < t1 && sc != NULL; t++) {
 		while (k < tg->n && tg->v[k].t1 <= t)
 			k++;
-		if (k < tg->n && tg->v[k].t0 <= t)
+		if (k < tg->n && tg->v[k].t0 <= t &&
+		    !(tg->v[k].t0 == t && tg->v[k].party[0] && tg->v[k].lex != NULL &&
+		      tg->v[k].lex->place_level && t > t0 &&
+		      (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t))))
 			continue;
 		uint32_t head;
 		int n = truce__geo_match(r, doc->tok, t, t1, &head);
