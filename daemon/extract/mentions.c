@@ -499,6 +499,21 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
 		strcpy(out->side[side][0], r->actors[actor[side]].code);
 		out->nside[side] = 1;
 	}
+	/* one side named ("the army said Indian troops fired", under an
+	 * ISLAMABAD dateline): the other is the state of the article's next
+	 * country */
+	if (actor[0] >= 0 && actor[1] < 0)
+		for (int i = 0; i < sc->ncountry; i++) {
+			const truce__country *c = &r->countries[sc->country[i]];
+			const truce__actor *a = truce__actor_find(r, c->iso3);
+			if (c->state && a != NULL && a->kind == TRUCE__K_STATE &&
+			    sc->country[i] != r->actors[actor[0]].home[0]) {
+				actor[1] = (int16_t)(a - r->actors);
+				strcpy(out->side[1][0], a->code);
+				out->nside[1] = 1;
+				break;
+			}
+		}
 	for (size_t i = 0; i < tg->n && out->nother < 12; i++) {
 		const truce__item *it = &tg->v[i];
 		if (it->actor >= 0 && r->actors[it->actor].kind == TRUCE__K_OBSERVER &&

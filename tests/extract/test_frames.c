@@ -465,6 +465,36 @@ static void groups_and_outlets(void **state)
 	truce_claims_free(&c);
 }
 
+/* A dateline says where the reporter is: its place is neither a claim's
+ * location nor a party, but it tells the country, and so the other side
+ * of a conflict whose claimant is unnamed. */
+static void datelines(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "SRINAGAR, India (AFP) - Pakistani troops fired mortars at Indian posts in the "
+	         "Poonch sector on Monday in violation of the ceasefire, an Indian army spokesman "
+	         "said.");
+	const truce_claim *x = find_claim(&c, "IND", "PAK");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Poonch");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "ISLAMABAD: Indian troops violated the ceasefire on Monday, killing "
+	                      "two civilians in Kotli, the military's media wing said.");
+	x = find_claim(&c, "PAK", "IND");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Kotli");
+	assert_int_equal(x->killed, 2);
+	truce_claims_free(&c);
+	c = extract_text(PUB,
+	                 "KHARTOUM (Reuters) - The Rapid Support Forces said on Monday the army "
+	                 "had bombed its positions in violation of the truce.");
+	x = find_claim(&c, "RSF", "SDN");
+	assert_non_null(x);
+	assert_string_equal(x->location, "");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +523,7 @@ int main(void)
 	    cmocka_unit_test(accused_and_speaker_from_context),
 	    cmocka_unit_test(observers_and_self_reports),
 	    cmocka_unit_test(groups_and_outlets),
+	    cmocka_unit_test(datelines),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
