@@ -67,6 +67,7 @@ enum {
 	TRUCE__C2_OUTLET = 1u << 0,
 	TRUCE__C2_GROUP = 1u << 1,
 	TRUCE__C2_RETALIATE = 1u << 2,
+	TRUCE__C2_NOMINAL = 1u << 3,
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };

@@ -252,7 +252,9 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 			p = x->all.v[k].t0;
 			continue;
 		}
-		if (k < 0 && (tok_eq(x, q, "the") || tok_eq(x, q, "a") || tok_eq(x, q, "an"))) {
+		/* articles ("a" and "an" are number words of the rules too) */
+		if ((k < 0 || x->all.v[k].cues == 0) &&
+		    (tok_eq(x, q, "the") || tok_eq(x, q, "a") || tok_eq(x, q, "an"))) {
 			p = q;
 			continue;
 		}
@@ -369,10 +371,11 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		p--;
 		steps++;
 		int pk = item_of(x, v, p);
-		if (pk < 0) {
-			if (tok_eq(x, p, "the") || tok_eq(x, p, "a"))
+		if (pk < 0 || x->all.v[pk].cues == 0) {
+			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an"))
 				continue;
-			break;
+			if (pk < 0)
+				break;
 		}
 		const truce__item *pi = &x->all.v[pk];
 		if (pi->cues & TRUCE__C_AGENT) {
@@ -711,7 +714,8 @@ static int starts_with_quote(const ctx *x, const sview *v)
 static void debug_sentence(const ctx *x, const sview *v)
 {
 	uint32_t b0 = x->doc->tok[v->t0].start, b1 = x->doc->tok[v->t1 - 1].end;
-	fprintf(stderr, "S%zu [%.*s]\n   ", v->si, (int)(b1 - b0), x->a->text + b0);
+	fprintf(stderr, "S%zu (speaker %s) [%.*s]\n   ", v->si, x->speaker, (int)(b1 - b0),
+	        x->a->text + b0);
 	for (size_t i = v->i0; i < v->i1; i++) {
 		const truce__item *it = &x->all.v[i];
 		uint32_t a0 = x->doc->tok[it->t0].start, a1 = x->doc->tok[it->t1 - 1].end;
@@ -733,6 +737,7 @@ typedef struct frame {
 	char accused[TRUCE_PARTY_MAX];
 	float conf;
 	int accuse_frame; /* the accused is named by the frame itself */
+	int nominal;      /* "Indian allegations of ...": the accuser does not speak */
 } frame;
 
 /* Cues that report an event, and cues that make a sentence a claim. */
@@ -803,6 +808,7 @@ static void frame_accuse(ctx *x, const sview *v, frame *f)
 			continue;
 		}
 		f->accuse_frame = 1;
+		f->nominal = (it->cues2 & TRUCE__C2_NOMINAL) != 0;
 		f->conf = 0.9f;
 	}
 }
@@ -842,6 +848,27 @@ static void frame_according(ctx *x, const sview *v, frame *f)
 	}
 }
 
+/* Is token t inside a quotation that opens in this sentence? A quote mark
+ * glued to the word after it opens, one glued to the word before closes (a
+ * sentence may start inside a quotation opened before it, so counting marks
+ * from its start would not do). */
+static int quote_opened_before(const ctx *x, const sview *v, uint32_t t)
+{
+	int open = 0;
+	for (uint32_t k = v->t0; k < t; k++) {
+		const truce__tok *q = &x->doc->tok[k];
+		if (!(q->flags & TRUCE__T_QUOTE) || x->a->text[q->start] != '"')
+			continue;
+		int glued_after = k + 1 < v->t1 && x->doc->tok[k + 1].start == q->end;
+		int glued_before = k > v->t0 && x->doc->tok[k - 1].end == q->start;
+		if (glued_after && !glued_before)
+			open = 1;
+		else if (glued_before)
+			open = 0;
+	}
+	return open;
+}
+
 /* say: "A said ...", "..., A said": the subject of a reporting verb. */
 static void frame_say(ctx *x, const sview *v, frame *f)
 {
@@ -855,6 +882,11 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
 		    x->all.v[k - 1].t1 == it->t0)
 			continue; /* "a cease-fire announced on ...": no speaker */
+		/* "...a ceasefire between A and B, announced today," the
+		 * spokesperson said: a verb inside the quotation is what is
+		 * said, its speaker is outside */
+		if (quote_opened_before(x, v, it->t0))
+			continue;
 		/* an unnamed speaker may be named by a later verb: "the press
 		 * service quoted X as saying" */
 		speaker next = subject_of(x, v, k);
@@ -885,8 +917,12 @@ static void frame_quote(ctx *x, const sview *v, frame *f)
  * claim ("Two soldiers were wounded.") unless it blames someone else. */
 static void continue_claim(ctx *x, const sview *v, details *d)
 {
-	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0 || (v->has & CLAIM_CUES))
+	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0)
 		return;
+	/* a claim of its own stops it; words inside a quotation do not */
+	for (size_t k = v->i0; k < v->i1; k++)
+		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0))
+			return;
 	acc *a = &x->claims[x->prev_claim];
 	char ag[TRUCE_PARTY_MAX];
 	find_accused(x, v, a->c.claimant, (size_t)-1, ag);
@@ -969,8 +1005,10 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	char claimant[TRUCE_PARTY_MAX] = "";
 	if (f->sp.kind != SP_GENERIC)
 		strcpy(claimant, f->sp.code);
-	register_names(x, v, &f->sp);
-	set_speaker(x, v, &f->sp);
+	if (!f->nominal) {
+		register_names(x, v, &f->sp);
+		set_speaker(x, v, &f->sp);
+	}
 	if (call)
 		return 0;
 	if (!f->accuse_frame)
@@ -1052,7 +1090,7 @@ static int analyze(ctx *x, sview *v)
 		if (k != (size_t)-1)
 			return mutual(x, v, k, &d);
 	}
-	frame f = {{SP_NONE, "", (size_t)-1, 0}, "", 0.6f, 0};
+	frame f = {{SP_NONE, "", (size_t)-1, 0}, "", 0.6f, 0, 0};
 	for (size_t i = 0; i < sizeof(speaker_frames) / sizeof(speaker_frames[0]); i++)
 		speaker_frames[i](x, v, &f);
 	if (!want) {

@@ -71,6 +71,7 @@ static const struct {
     {"retaliate", TRUCE__C2_RETALIATE, 2},
     {"outlet", TRUCE__C2_OUTLET, 2},
     {"group", TRUCE__C2_GROUP, 2},
+    {"nominal", TRUCE__C2_NOMINAL, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
