@@ -1162,6 +1162,7 @@ static void find_voice(ctx *x)
 		}
 		if (voice > 0 && parties == 1)
 			strcpy(x->voice, code);
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc): tg is freed below
 		title_accused(&tg, x->title_accused);
 	}
 	/* truce__tag leaves what it pushed in tg on every path, so this
@@ -1382,7 +1383,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 			continue;
 		for (uint32_t t = v.t0; t < v.t1; t++)
 			x.item_at[t - v.t0] = -1;
-		for (size_t i = v.i0; i < v.i1; i++) {
+		for (size_t i = v.i0; i < v.i1 && x.all.v != NULL; i++) {
 			v.has |= x.all.v[i].cues;
 			for (uint32_t t = x.all.v[i].t0; t < x.all.v[i].t1; t++)
 				x.item_at[t - v.t0] = (int)i;

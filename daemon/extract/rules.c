@@ -507,7 +507,7 @@ static void bloom_set(uint64_t *bloom, uint64_t key)
 static int bloom_has(const uint64_t *bloom, uint64_t key)
 {
 	uint32_t b = (uint32_t)(key >> 20) & (GEO_BLOOM_BITS - 1);
-	return (bloom[b >> 6] >> (b & 63)) & 1;
+	return (int)((bloom[b >> 6] >> (b & 63)) & 1u);
 }
 
 static void geo_add(truce_rules *r, const truce__doc *d, uint64_t key, uint32_t ref)
@@ -888,6 +888,7 @@ const truce__actor *truce__actor_find(const truce_rules *r, const char *code)
 	if (code == NULL || *code == '\0' || r->nactors == 0)
 		return NULL;
 	truce__actor key;
+	memset(&key, 0, sizeof(key));
 	snprintf(key.code, sizeof(key.code), "%s", code);
 	return bsearch(&key, r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
 }
@@ -984,7 +985,9 @@ static int build(loader *L)
 	qsort(r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
 	for (size_t i = 0; i < r->nalts; i++) {
 		const truce__actor *a = truce__actor_find(r, r->alts[i].code);
-		r->alts[i].actor = a ? (int16_t)(a - r->actors) : -1;
+		r->alts[i].actor = -1;
+		if (a != NULL)
+			r->alts[i].actor = (int16_t)(a - r->actors);
 	}
 	for (int c = 0; c < r->nconflicts; c++)
 		conflict_homes(r, &r->conflicts[c]);
