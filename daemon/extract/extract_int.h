@@ -192,7 +192,26 @@ struct truce_rules {
 	size_t geo_first_mask;
 	truce__geo_ref *geo_refs; /* [0] unused: 0 ends a chain */
 	size_t ngeo_refs, cap_geo_refs;
+	int geo_static;            /* the tables above point into truce__geo_blob: not freed */
+	unsigned char geo_src[32]; /* SHA-256 of countries.tsv and geonames.tsv */
 };
+
+/* The gazetteer's tables, built from the built-in countries.tsv and
+ * geonames.tsv at build time (geogen.c) and compiled in, so that starting
+ * costs no parsing (a daemon restarted under a sanitizer or valgrind starts
+ * in milliseconds). A header, then the four arrays, each 16-byte aligned. */
+#define TRUCE__GEO_BLOB_MAGIC "TRUCEGEO"
+typedef struct truce__geo_blob_hdr {
+	char magic[8];
+	uint32_t version; /* sizeof the header: a layout change makes it stale */
+	uint32_t ent_size, ref_size, pad;
+	unsigned char src[32]; /* geo_src of the data it was built from */
+	uint64_t geo_mask, first_mask, nrefs, bloom_words;
+} truce__geo_blob_hdr;
+/* The compiled-in blob's size (rules_geo.c). */
+size_t truce__geo_blob_size(void);
+/* Writes the gazetteer tables of r as a blob to f (the build's geogen). */
+int truce__geo_blob_write(const truce_rules *r, void *file);
 
 /* A data file of the rules; the built-in ones are generated at build time
  * from rules/ by embed.cmake. */

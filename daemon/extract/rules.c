@@ -1118,6 +1118,98 @@ static int read_file(const char *path, unsigned char **out, size_t *len)
 	return 0;
 }
 
+/* ---- the gazetteer built at build time ---- */
+
+#ifndef TRUCE_GEOGEN
+/* rules_geo.c: geogen's output, compiled in */
+extern const unsigned char truce__geo_blob[];
+#endif
+
+static size_t align16(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+#ifndef TRUCE_GEOGEN
+static size_t blob_size(const truce__geo_blob_hdr *h)
+{
+	return align16(sizeof(*h)) + align16((h->geo_mask + 1) * sizeof(truce__geo_ent)) +
+	       align16((h->first_mask + 1) * sizeof(uint32_t)) +
+	       align16(h->nrefs * sizeof(truce__geo_ref)) + align16(h->bloom_words * 8);
+}
+#endif
+
+/* Points the gazetteer of r at the compiled-in tables if they were built
+ * from the same data (src); 0 if not, and the tables get built here. */
+static int geo_from_blob(truce_rules *r, const unsigned char *src)
+{
+#ifdef TRUCE_GEOGEN
+	(void)r;
+	(void)src;
+	return 0;
+#else
+	truce__geo_blob_hdr h;
+	size_t len = truce__geo_blob_size();
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, truce__geo_blob, sizeof(h));
+	if (memcmp(h.magic, TRUCE__GEO_BLOB_MAGIC, 8) != 0 || h.version != sizeof(h) ||
+	    h.ent_size != sizeof(truce__geo_ent) || h.ref_size != sizeof(truce__geo_ref) ||
+	    memcmp(h.src, src, 32) != 0 || blob_size(&h) != len)
+		return 0;
+	const unsigned char *p = truce__geo_blob + align16(sizeof(h));
+	/* the blob is read-only; the tables are never written after load */
+	r->geo = (truce__geo_ent *)(uintptr_t)p;
+	p += align16((h.geo_mask + 1) * sizeof(truce__geo_ent));
+	r->geo_first = (uint32_t *)(uintptr_t)p;
+	p += align16((h.first_mask + 1) * sizeof(uint32_t));
+	r->geo_refs = (truce__geo_ref *)(uintptr_t)p;
+	p += align16(h.nrefs * sizeof(truce__geo_ref));
+	r->geo_bloom = (uint64_t *)(uintptr_t)p;
+	r->geo_mask = h.geo_mask;
+	r->geo_first_mask = h.first_mask;
+	r->ngeo_refs = r->cap_geo_refs = h.nrefs;
+	r->geo_static = 1;
+	return 1;
+#endif
+}
+
+static int write_part(FILE *f, const void *p, size_t n)
+{
+	static const unsigned char zero[16];
+	return fwrite(p, 1, n, f) == n && fwrite(zero, 1, align16(n) - n, f) == align16(n) - n
+	           ? 0
+	           : TRUCE_EIO;
+}
+
+int truce__geo_blob_write(const truce_rules *r, void *file)
+{
+	FILE *f = file;
+	truce__geo_blob_hdr h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, TRUCE__GEO_BLOB_MAGIC, 8);
+	h.version = sizeof(h);
+	h.ent_size = sizeof(truce__geo_ent);
+	h.ref_size = sizeof(truce__geo_ref);
+	memcpy(h.src, r->geo_src, 32);
+	if (r->geo == NULL)
+		return TRUCE_EINVAL;
+	h.geo_mask = r->geo_mask;
+	h.first_mask = r->geo_first_mask;
+	h.nrefs = r->ngeo_refs;
+	h.bloom_words = GEO_BLOOM_BITS / 64;
+	int rc = write_part(f, &h, sizeof(h));
+	if (rc == 0)
+		rc = write_part(f, r->geo, (r->geo_mask + 1) * sizeof(*r->geo));
+	if (rc == 0)
+		rc = write_part(f, r->geo_first, (r->geo_first_mask + 1) * sizeof(*r->geo_first));
+	if (rc == 0)
+		rc = write_part(f, r->geo_refs, r->ngeo_refs * sizeof(*r->geo_refs));
+	if (rc == 0)
+		rc = write_part(f, r->geo_bloom, GEO_BLOOM_BITS / 8);
+	return rc;
+}
+
 static const truce__rulefile *builtin(const char *name)
 {
 	for (size_t i = 0; i < truce__nbuiltin_rules; i++)
@@ -1137,8 +1229,9 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 	if (r == NULL)
 		return TRUCE_ENOMEM;
 	loader L = {.r = r, .err = errbuf, .errlen = errlen, .geo_country = -1};
-	crypto_hash_sha256_state sha;
+	crypto_hash_sha256_state sha, geo_sha;
 	crypto_hash_sha256_init(&sha);
+	crypto_hash_sha256_init(&geo_sha);
 	int rc = 0;
 	for (size_t i = 0; i < NFILES && rc == 0; i++) {
 		const truce__rulefile *b = builtin(rule_files[i]);
@@ -1167,7 +1260,14 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 		crypto_hash_sha256_update(&sha, (const unsigned char *)rule_files[i],
 		                          strlen(rule_files[i]) + 1);
 		crypto_hash_sha256_update(&sha, d, n);
-		rc = load_file(&L, rule_files[i], d, n);
+		int geo = strcmp(rule_files[i], "geonames.tsv") == 0;
+		if (geo || strcmp(rule_files[i], "countries.tsv") == 0)
+			crypto_hash_sha256_update(&geo_sha, d, n);
+		if (geo) /* the tables built at build time, if of these files */
+			crypto_hash_sha256_final(&geo_sha, r->geo_src);
+		rc = 0;
+		if (!geo || !geo_from_blob(r, r->geo_src))
+			rc = load_file(&L, rule_files[i], d, n);
 		free(data);
 	}
 	if (rc == 0)
@@ -1226,10 +1326,12 @@ void truce_rules_free(truce_rules *r)
 	free(r->abbrev);
 	free(r->countries);
 	free(r->actors);
-	free(r->geo);
-	free(r->geo_first);
-	free(r->geo_refs);
-	free(r->geo_bloom);
+	if (!r->geo_static) {
+		free(r->geo);
+		free(r->geo_first);
+		free(r->geo_refs);
+		free(r->geo_bloom);
+	}
 	free(r->lex_bloom);
 	free(r);
 }
