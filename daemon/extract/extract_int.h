@@ -152,6 +152,8 @@ typedef struct truce__geo_ent {
 	uint64_t key;  /* 0 = free slot */
 	uint32_t head; /* first place in rules->geo_refs */
 	uint8_t ntok;
+	uint8_t nplaces; /* places of this name, 255 = that many or more */
+	int16_t country; /* of the last place added: the country of a name of one */
 } truce__geo_ent;
 
 /* One place a gazetteer name may mean. */
@@ -298,11 +300,11 @@ void truce__doc_free(truce__doc *doc);
 /* ---- the gazetteer (rules.c) ---- */
 
 /* The longest gazetteer name that starts at token i of tok (and ends
- * before t1): its length in tokens, 0 if none; *head is its first place
- * (rules->geo_refs, chained by next). Only names that start with a capital
- * are looked up. */
+ * before t1): its length in tokens, 0 if none; *ent is its entry, whose
+ * head is its first place (rules->geo_refs, chained by next). Only names
+ * that start with a capital are looked up. */
 int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t t1,
-                     uint32_t *head);
+                     const truce__geo_ent **ent);
 
 /* ---- mentions.c ---- */
 

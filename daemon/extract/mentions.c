@@ -227,8 +227,8 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			uint64_t h = 0;
 			for (uint32_t k = 0; k < (uint32_t)maxl && i + k < t1; k++) {
 				h = truce__seq_hash(h, tok[i + k].hash);
-				if (!truce__lex_maybe(r, h))
-					break; /* no phrase starts so */
+				if (k > 0 && !truce__lex_maybe(r, h))
+					break; /* no phrase starts so (the first token is one) */
 				const truce__lex *e = truce__lex_find(r, h);
 				if (e == NULL || e->ntok != k + 1)
 					continue;
@@ -339,18 +339,20 @@ static void vote_places(const truce_rules *r, const truce__doc *doc, const truce
 			k++;
 		if (k < tg->n && tg->v[k].t0 <= t)
 			continue; /* a phrase of the rules */
-		uint32_t head;
-		int n = truce__geo_match(r, doc->tok, t, (uint32_t)doc->ntok, &head);
+		const truce__geo_ent *e = NULL;
+		int n = truce__geo_match(r, doc->tok, t, (uint32_t)doc->ntok, &e);
 		if (n == 0)
 			continue;
+		t += (uint32_t)n - 1;
+		if (e->nplaces == 1) { /* the commonest: the entry tells */
+			vote(vt, e->country, 1);
+			continue;
+		}
+		if (e->nplaces > 16)
+			continue; /* a name of many places ("Santa Maria") is nobody's */
 		int16_t seen[3];
-		int ns = 0, many = 0, walked = 0;
-		/* a name of more than 16 places ("Santa Maria") is nobody's */
-		for (uint32_t ref = head; ref != 0 && !many; ref = r->geo_refs[ref].next) {
-			if (++walked > 16) {
-				many = 1;
-				break;
-			}
+		int ns = 0, many = 0;
+		for (uint32_t ref = e->head; ref != 0 && !many; ref = r->geo_refs[ref].next) {
 			int16_t c = r->geo_refs[ref].country;
 			int dup = 0;
 			for (int i = 0; i < ns; i++)
@@ -364,7 +366,6 @@ static void vote_places(const truce_rules *r, const truce__doc *doc, const truce
 		}
 		for (int i = 0; i < ns && !many; i++)
 			vote(vt, seen[i], 1);
-		t += (uint32_t)n - 1;
 	}
 }
 
@@ -991,9 +992,10 @@ static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
  * capital or a city of a million (the most specific place wins), one less
  * right after an attack word. 99: not a place here. */
 static int geo_prio(const truce_rules *r, const char *text, const truce__doc *doc,
-                    const truce__tagged *tg, uint32_t s0, uint32_t t, int n, uint32_t head,
-                    const truce__scope *sc)
+                    const truce__tagged *tg, uint32_t s0, uint32_t t, int n,
+                    const truce__geo_ent *ent, const truce__scope *sc)
 {
+	uint32_t head = ent->head;
 	/* the place in the article's countries; an article of no known
 	 * country takes any, a rank lower */
 	const truce__geo_ref *in = NULL;
@@ -1057,11 +1059,11 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		      tg->v[k].lex->place_level && t > t0 &&
 		      (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t))))
 			continue;
-		uint32_t head;
-		int n = truce__geo_match(r, doc->tok, t, t1, &head);
+		const truce__geo_ent *e = NULL;
+		int n = truce__geo_match(r, doc->tok, t, t1, &e);
 		if (n == 0)
 			continue;
-		int prio = geo_prio(r, text, doc, tg, t0, t, n, head, sc);
+		int prio = geo_prio(r, text, doc, tg, t0, t, n, e, sc);
 		size_t at = doc->tok[t].start;
 		if (prio < 99 && !agreed_before(doc, tg, t) &&
 		    (prio < best_prio || (prio == best_prio && at < best_at))) {

@@ -523,6 +523,9 @@ static void geo_add(truce_rules *r, const truce__doc *d, uint64_t key, uint32_t 
 	}
 	r->geo_refs[ref].next = e->head; /* newest first; order does not matter */
 	e->head = ref;
+	e->country = r->geo_refs[ref].country;
+	if (e->nplaces < 255)
+		e->nplaces++;
 	uint64_t first = d->tok[0].hash, pre = 0;
 	for (size_t i = 0; i < d->ntok; i++) {
 		pre = truce__seq_hash(pre, d->tok[i].hash);
@@ -574,11 +577,15 @@ static int load_geonames(loader *L, char *line)
 }
 
 int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t t1,
-                     uint32_t *head)
+                     const truce__geo_ent **ent)
 {
 	if (r->geo == NULL || !(tok[i].flags & TRUCE__T_CAP))
 		return 0;
 	uint64_t h0 = tok[i].hash;
+	/* most capitalized words start no name: the bloom filter (1 MB) tells
+	 * before the first-token table (4 MB) is read */
+	if (!bloom_has(r->geo_bloom, truce__seq_hash(0, h0)))
+		return 0;
 	uint32_t fp = geo_fingerprint(h0);
 	size_t fh = (size_t)h0 & r->geo_first_mask;
 	uint32_t lens = 0;
@@ -602,7 +609,7 @@ int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, ui
 			h = (h + 1) & r->geo_mask;
 		if (r->geo[h].key == key && r->geo[h].ntok == k + 1) {
 			best = (int)k + 1;
-			*head = r->geo[h].head;
+			*ent = &r->geo[h];
 		}
 	}
 	return best;

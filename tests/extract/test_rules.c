@@ -87,9 +87,10 @@ static int geo_finds(const truce_rules *r, const char *name, const char *iso2)
 	truce__doc d = {0};
 	int found = 0;
 	if (truce__tokenize(NULL, name, strlen(name), &d) == 0 && d.ntok > 0) {
-		uint32_t head = 0;
-		int n = truce__geo_match(r, d.tok, 0, (uint32_t)d.ntok, &head);
-		for (uint32_t ref = head; n == (int)d.ntok && ref != 0; ref = r->geo_refs[ref].next)
+		const truce__geo_ent *e = NULL;
+		int n = truce__geo_match(r, d.tok, 0, (uint32_t)d.ntok, &e);
+		for (uint32_t ref = n > 0 ? e->head : 0; n == (int)d.ntok && ref != 0;
+		     ref = r->geo_refs[ref].next)
 			found |= strcmp(r->countries[r->geo_refs[ref].country].iso2, iso2) == 0;
 	}
 	truce__doc_free(&d);
