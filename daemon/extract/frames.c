@@ -736,8 +736,9 @@ typedef struct frame {
 	speaker sp;
 	char accused[TRUCE_PARTY_MAX];
 	float conf;
-	int accuse_frame; /* the accused is named by the frame itself */
-	int nominal;      /* "Indian allegations of ...": the accuser does not speak */
+	int accuse_frame;  /* the accused is named by the frame itself */
+	int nominal;       /* "Indian allegations of ...": the accuser does not speak */
+	size_t participle; /* ", accusing X of ...": the cue's item, or (size_t)-1 */
 } frame;
 
 /* Cues that report an event, and cues that make a sentence a claim. */
@@ -797,8 +798,11 @@ static void frame_accuse(ctx *x, const sview *v, frame *f)
 		/* ", blaming Armenia": a participle of the main clause's subject,
 		 * which the say frame finds */
 		if (it->t0 > v->t0 && tok_s(x, it->t0 - 1)[0] == ',' && tok_len(x, it->t0) > 3 &&
-		    strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0)
+		    strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0) {
+			if (f->participle == (size_t)-1)
+				f->participle = k; /* its object is accused: conclude() */
 			continue;
+		}
 		f->sp = subject_of(x, v, k);
 		if (f->sp.kind == SP_NONE)
 			continue;
@@ -932,6 +936,22 @@ static void continue_claim(ctx *x, const sview *v, details *d)
 	}
 }
 
+/* "X said it struck Y targets, accusing the group of violating the truce":
+ * the object of the participle is accused; "the group", "them" stand for
+ * the last party before it that is not the claimant's side. */
+static void participle_accused(ctx *x, const sview *v, size_t ci, const char *claimant, char *out)
+{
+	accused_after(x, v, ci, claimant, out);
+	if (out[0] || ci + 1 >= v->i1 || !(x->all.v[ci + 1].cues & TRUCE__C_PRON) ||
+	    x->all.v[ci + 1].t0 > x->all.v[ci].t1 + 1)
+		return;
+	for (size_t k = ci; k-- > v->i0;)
+		if (is_party(x, v, k) && !same_side(x, claimant, x->all.v[k].party)) {
+			strcpy(out, x->all.v[k].party);
+			return;
+		}
+}
+
 /* "Y troops shelled a post on Monday. Two soldiers were killed, the army
  * said.": a report of an attack or of casualties that names no attacker
  * blames the one of the sentence before, or of the headline ("X accuses Y
@@ -1020,6 +1040,8 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	 * attack is named beside it ("fired back after Y's shelling") */
 	if (f->accused[0] == '\0' && self_report(x, v, claimant, &f->sp))
 		return 0;
+	if (f->accused[0] == '\0' && claimant[0] && f->participle != (size_t)-1)
+		participle_accused(x, v, f->participle, claimant, f->accused);
 	if (f->accused[0] == '\0' && claimant[0])
 		inherit_accused(x, v, claimant, f->accused);
 #ifdef TRUCE_EXTRACT_DEBUG
@@ -1090,7 +1112,7 @@ static int analyze(ctx *x, sview *v)
 		if (k != (size_t)-1)
 			return mutual(x, v, k, &d);
 	}
-	frame f = {{SP_NONE, "", (size_t)-1, 0}, "", 0.6f, 0, 0};
+	frame f = {{SP_NONE, "", (size_t)-1, 0}, "", 0.6f, 0, 0, (size_t)-1};
 	for (size_t i = 0; i < sizeof(speaker_frames) / sizeof(speaker_frames[0]); i++)
 		speaker_frames[i](x, v, &f);
 	if (!want) {

@@ -495,6 +495,29 @@ static void datelines(void **state)
 	truce_claims_free(&c);
 }
 
+/* ", accusing the group of ...": the participle's object (a pronoun: the
+ * party before it) is accused; an unnamed ministry of health speaks for
+ * the side opposite the attacker; fire before a truce broke none. */
+static void participles_and_unnamed_ministries(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "The Israeli military said it struck Hezbollah targets in southern Lebanon on "
+	         "Sunday, accusing the group of violating the ceasefire.");
+	assert_non_null(find_claim(&c, "ISR", "HEZ"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Israeli fire killed three Palestinians in Gaza on Sunday, the "
+	                      "territory's health ministry said, despite the ceasefire.");
+	const truce_claim *x = find_claim(&c, "HAMAS", "ISR");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 3);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "A war monitor said minutes before the ceasefire that Syrian forces "
+	                      "were still shelling rebel areas in Idlib.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +547,7 @@ int main(void)
 	    cmocka_unit_test(observers_and_self_reports),
 	    cmocka_unit_test(groups_and_outlets),
 	    cmocka_unit_test(datelines),
+	    cmocka_unit_test(participles_and_unnamed_ministries),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
