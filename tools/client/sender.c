@@ -125,8 +125,10 @@ static int send_one(truce_sender *s, size_t i)
 static void handle_ack(truce_sender *s, const uint8_t *buf, size_t len)
 {
 	Truce__V1__Ack *ack = truce__v1__ack__unpack(NULL, len, buf);
+	/* An ack that does not decode or name one of our msg_ids is dropped
+	 * like a lost one (its article, if any, is sent again), silently: the
+	 * library prints nothing it was not asked to. */
 	if (ack == NULL || ack->msg_id.len != MSG_ID_LEN) {
-		fprintf(stderr, "truce %s: ignoring a malformed ack\n", s->o.label);
 		if (ack != NULL)
 			truce__v1__ack__free_unpacked(ack, NULL);
 		return;
