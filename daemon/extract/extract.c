@@ -8,12 +8,33 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extract_int.h"
 
-/* The latest year the text names (before boilerplate is dropped: bylines
- * and captions carry dates), for articles without a publication date ("on
- * December 2" in a text that mentions 2025). */
+/* Does the year at s[i..i+4) stand in history: "since 2014", "until
+ * 2019", "the 2020 war"? Such a year is no incident's. */
+static int background_year(const char *s, size_t len, size_t i)
+{
+	static const char *const before[] = {"since ", "until ", "the ", "in the "};
+	static const char *const after[] = {" war",       " conflict", " ceasefire", " truce",
+	                                    " agreement", " accord",   " deal",      " election"};
+	for (size_t k = 0; k < sizeof(before) / sizeof(before[0]); k++) {
+		size_t n = strlen(before[k]);
+		if (i >= n && strncasecmp(s + i - n, before[k], n) == 0)
+			return 1;
+	}
+	for (size_t k = 0; k < sizeof(after) / sizeof(after[0]); k++) {
+		size_t n = strlen(after[k]);
+		if (i + 4 + n <= len && strncasecmp(s + i + 4, after[k], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The latest year the text names outside history (before boilerplate is
+ * dropped: bylines and captions carry dates), for articles without a
+ * publication date ("on December 2" in a text that mentions 2025). */
 static int latest_year(const char *s, size_t len)
 {
 	int best = 0;
@@ -27,10 +48,40 @@ static int latest_year(const char *s, size_t len)
 			y = y * 10 + (s[i + k] - '0');
 		if (k != 4 || (i + 4 < len && s[i + 4] >= '0' && s[i + 4] <= '9'))
 			continue;
-		if (y >= 1990 && y <= 2100 && y > best)
+		if (y >= 1990 && y <= 2100 && y > best && !background_year(s, len, i))
 			best = y;
 	}
 	return best;
+}
+
+/* The day of an article without a publication date: the latest full date
+ * in the head of its text (before boilerplate is dropped: "Updated March
+ * 6, 2020" lines are boilerplate). The head is the first 1,500 bytes, cut
+ * at a line break: bylines and date lines stand there. */
+static truce__ymd head_date(const truce_rules *r, const char *s, size_t len)
+{
+	truce__ymd none = {0, 0, 0, 0, 0}, d = none;
+	size_t n = len < 1500 ? len : 1500;
+	while (n < len && n > 0 && s[n - 1] != '\n')
+		n--;
+	truce__doc doc = {0};
+	truce__tagged tg = {0};
+	size_t *first = NULL;
+	if (truce__tokenize(r, s, n, &doc) == 0 && doc.nsent > 0 &&
+	    (first = malloc((doc.nsent + 1) * sizeof(*first))) != NULL) {
+		int rc = 0;
+		for (size_t i = 0; i < doc.nsent && rc == 0; i++) {
+			first[i] = tg.n;
+			rc = truce__tag(r, s, &doc, doc.sent[i].t0, doc.sent[i].t1, NULL, &tg);
+		}
+		first[doc.nsent] = tg.n;
+		if (rc == 0)
+			d = truce__text_date(r, s, &doc, &tg, first);
+	}
+	free(first);
+	free(tg.v);
+	truce__doc_free(&doc);
+	return d;
 }
 
 int truce_extract_article(const truce_rules *rules, const truce_article_in *article,
@@ -50,7 +101,13 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 	truce__ymd pub;
 	if (truce__parse_ymd(article->published, &pub) != 0)
 		memset(&pub, 0, sizeof(pub));
-	int year = rc == 0 && pub.y == 0 ? latest_year(raw.s, raw.len) : pub.y;
+	int year = pub.y;
+	if (rc == 0 && pub.y == 0) {
+		year = latest_year(raw.s, raw.len);
+		pub = head_date(rules, raw.s, raw.len);
+		if (pub.y)
+			year = pub.y;
+	}
 	if (rc == 0)
 		rc = truce__main_text(rules, &raw, &text);
 	truce__text_free(&raw);
@@ -66,21 +123,25 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 		    .doc = &doc,
 		    .title = article->title,
 		};
-		/* tag once, with the aliases every conflict shares; the conflict
-		 * found then settles the aliases that depend on it */
+		/* tag once, with the aliases every conflict shares; the scope
+		 * found (countries, conflict) then settles the aliases that
+		 * depend on it */
 		truce__tagged items = {0};
 		size_t *first = malloc((doc.nsent + 1) * sizeof(*first));
 		rc = first != NULL ? 0 : TRUCE_ENOMEM;
+		truce__scope scope;
 		for (size_t s = 0; s < doc.nsent && rc == 0; s++) {
 			first[s] = items.n;
-			rc = truce__tag(rules, text.s, &doc, doc.sent[s].t0, doc.sent[s].t1, -1,
+			rc = truce__tag(rules, text.s, &doc, doc.sent[s].t0, doc.sent[s].t1, NULL,
 			                &items);
 		}
 		if (rc == 0) {
 			first[doc.nsent] = items.n;
 			a.items = &items;
 			a.first_item = first;
-			a.conflict = truce__detect_conflict(rules, &items);
+			truce__detect_scope(rules, text.s, &doc, &items, &scope);
+			a.scope = &scope;
+			a.conflict = scope.conflict;
 		}
 		a.pub = pub;
 		a.base_year = year;

@@ -57,17 +57,47 @@ enum {
 	TRUCE__C_SELF = 1u << 25,
 	TRUCE__C_SINCE = 1u << 26,
 	TRUCE__C_AGREED = 1u << 27,
-	TRUCE__C_TOLL = 1u << 28, /* a running total: its figures are no incident's */
+	TRUCE__C_TOLL = 1u << 28,  /* a running total: its figures are no incident's */
+	TRUCE__C_OTHER = 1u << 29, /* what is violated is no truce (a trade deal) */
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
 enum { TRUCE__PL_NONE, TRUCE__PL_LOCAL, TRUCE__PL_REGION };
 
+/* Kinds of party (actors.tsv; states come from countries.tsv). */
+enum {
+	TRUCE__K_NONE,
+	TRUCE__K_STATE,
+	TRUCE__K_DEFACTO,
+	TRUCE__K_GROUP,
+	TRUCE__K_COALITION,
+	TRUCE__K_OBSERVER,
+};
+
+#define TRUCE__MAX_HOME 3
+
+/* A party code, its kind and the countries it fights in. */
+typedef struct truce__actor {
+	char code[TRUCE_PARTY_MAX];
+	uint8_t kind;
+	int16_t home[TRUCE__MAX_HOME]; /* country indexes; -1 = none */
+} truce__actor;
+
+/* A country of countries.tsv. */
+typedef struct truce__country {
+	char iso3[4];
+	char iso2[3];
+	uint8_t state; /* a state (a party), not a territory */
+} truce__country;
+
 /* One alternative reading of a party alias. */
 typedef struct truce__party_alt {
 	char code[TRUCE_PARTY_MAX]; /* "" = names no party (a blocker) */
 	int16_t conflict;           /* -1 = any conflict */
+	int16_t country;            /* only in articles about this country; -1 any */
+	int16_t actor;              /* index into rules->actors; -1 unknown code */
 	uint32_t sides;             /* bit c: a side of conflict c (c < 32) */
+	uint32_t sides_a;           /* bit c: side A of conflict c */
 } truce__party_alt;
 
 /* One phrase of the lexicon: every data file's vocabulary lands here. */
@@ -75,12 +105,15 @@ typedef struct truce__lex {
 	uint64_t key;     /* hash of the phrase's token sequence; 0 = free slot */
 	uint8_t ntok;     /* tokens in the phrase */
 	uint8_t upper;    /* match capitals only (short all-caps aliases) */
+	uint8_t cap;      /* match capitalized words only (names from datasets) */
+	uint8_t cond;     /* a party reading depends on the conflict or country */
 	uint8_t datekind; /* TRUCE__D_* */
 	int8_t dateval;
 	uint32_t cues;       /* TRUCE__C_* bits */
 	int32_t num;         /* number value; -1 none; -2 a prefix ("at least") */
 	int16_t place_conf;  /* conflict of a gazetteer place; -1 none */
 	uint8_t place_level; /* TRUCE__PL_* */
+	int16_t country;     /* country of a place name; -1 none */
 	uint32_t party0;     /* first alternative in rules->alts */
 	uint16_t nparty;
 } truce__lex;
@@ -102,6 +135,21 @@ typedef struct truce__regex {
 
 enum { TRUCE__BP_LINE, TRUCE__BP_TAIL, TRUCE__BP_SHORT };
 
+/* A gazetteer name (its token sequence's hash) and its places. */
+typedef struct truce__geo_ent {
+	uint64_t key;  /* 0 = free slot */
+	uint32_t head; /* first place in rules->geo_refs */
+	uint8_t ntok;
+} truce__geo_ent;
+
+/* One place a gazetteer name may mean. */
+typedef struct truce__geo_ref {
+	uint32_t next; /* the name's next place; 0 = none */
+	int16_t country;
+	uint8_t size;    /* digits of the population minus one */
+	uint8_t capital; /* a national capital */
+} truce__geo_ref;
+
 struct truce_rules {
 	char version[48];
 	truce__lex *lex; /* open addressing, power-of-two size */
@@ -119,6 +167,18 @@ struct truce_rules {
 	int nplaces;
 	uint64_t *abbrev; /* token hashes of abbreviations, sorted */
 	size_t nabbrev;
+	truce__country *countries;
+	int ncountries;
+	truce__actor *actors; /* sorted by code */
+	int nactors;
+	/* the gazetteer (geonames.tsv): name -> places, see truce__geo_match */
+	truce__geo_ent *geo;
+	size_t geo_mask;
+	uint32_t *geo_first; /* first-token filter: fingerprint | name lengths */
+	uint64_t *geo_bloom; /* every name and prefix of one, see rules.c */
+	size_t geo_first_mask;
+	truce__geo_ref *geo_refs; /* [0] unused: 0 ends a chain */
+	size_t ngeo_refs, cap_geo_refs;
 };
 
 /* A data file of the rules; the built-in ones are generated at build time
@@ -138,8 +198,12 @@ const truce__lex *truce__lex_find(const truce_rules *r, uint64_t key);
 int truce__is_first(const truce_rules *r, uint64_t tokhash);
 int truce__is_abbrev(const truce_rules *r, uint64_t tokhash);
 int truce__conflict_find(const truce_rules *r, const char *name);
+/* The actor of a party code (states included), or NULL. */
+const truce__actor *truce__actor_find(const truce_rules *r, const char *code);
 /* 'A' or 'B' for a side of conflict c, 'O' for another party, 0 unknown. */
 int truce__side(const truce_rules *r, int c, const char *code);
+/* The same for a conflict that need not be one of the rules. */
+int truce__side_of(const truce__conflict *k, const char *code);
 
 /* ---- normalize.c ---- */
 
@@ -197,6 +261,15 @@ typedef struct truce__doc {
 int truce__tokenize(const truce_rules *r, const char *s, size_t len, truce__doc *doc);
 void truce__doc_free(truce__doc *doc);
 
+/* ---- the gazetteer (rules.c) ---- */
+
+/* The longest gazetteer name that starts at token i of tok (and ends
+ * before t1): its length in tokens, 0 if none; *head is its first place
+ * (rules->geo_refs, chained by next). Only names that start with a capital
+ * are looked up. */
+int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t t1,
+                     uint32_t *head);
+
 /* ---- mentions.c ---- */
 
 enum { TRUCE__M_PHRASE, TRUCE__M_NUM };
@@ -209,6 +282,8 @@ typedef struct truce__item {
 	char party[TRUCE_PARTY_MAX]; /* resolved party; "" none */
 	uint8_t blocker;             /* a phrase that names no party */
 	uint8_t in_paren;
+	uint8_t dateline; /* a dateline's place: names no party (truce__is_dateline) */
+	int16_t actor;    /* the party's entry in rules->actors, -1 none */
 } truce__item;
 
 typedef struct truce__tagged {
@@ -216,19 +291,36 @@ typedef struct truce__tagged {
 	size_t n, cap;
 } truce__tagged;
 
-/* Tags the tokens [t0, t1) of a document, resolving party aliases that
- * depend on the conflict (conflict < 0: only unconditional aliases). */
-int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
-               uint32_t t1, int conflict, truce__tagged *out);
+/* What an article is about: its countries (most named first), the conflict
+ * of conflicts.tsv it is about, and the conflict the frames work with:
+ * that one, or one made from the parties the article names. */
+#define TRUCE__MAX_COUNTRIES 4
+typedef struct truce__scope {
+	int16_t country[TRUCE__MAX_COUNTRIES];
+	int ncountry;
+	int conflict; /* index into rules->conflicts, or -1 */
+	truce__conflict cf;
+} truce__scope;
 
-/* The conflict a tagged article is about (index into rules->conflicts, or
- * -1), from its parties and places; then re-reads its party aliases for
- * that conflict. */
-int truce__detect_conflict(const truce_rules *r, truce__tagged *tg);
+/* Tags the tokens [t0, t1) of a document, resolving party aliases that
+ * depend on the conflict or country (scope NULL: only unconditional
+ * aliases). */
+int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
+               uint32_t t1, const truce__scope *scope, truce__tagged *out);
+
+/* Is the place at tokens [t0, t1) a dateline ("SRINAGAR, India (AFP) -",
+ * "Khartoum:"): where the reporter is, not where anything happened? */
+int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1);
+
+/* What a tagged article is about (see truce__scope); re-reads its party
+ * aliases for that scope. A datelined place names no party. */
+void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
+                         truce__tagged *tg, truce__scope *out);
 
 typedef struct truce__ymd {
 	int y, m, d; /* y == 0: none */
 	int quoted;  /* a relative day ("today") inside a quotation */
+	int rel;     /* a day told relative to publication ("overnight") */
 } truce__ymd;
 
 /* Days since 1970-01-01 and back (truce/date.h does the arithmetic). */
@@ -239,7 +331,7 @@ static inline long truce__days(truce__ymd d)
 
 static inline truce__ymd truce__from_days(long n)
 {
-	truce__ymd r = {0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0};
 	truce_civil_from_days(n, &r.y, &r.m, &r.d);
 	return r;
 }
@@ -247,7 +339,7 @@ static inline truce__ymd truce__from_days(long n)
 /* A publication date "YYYY-MM-DD" (out zeroed when s is none). */
 static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 {
-	truce__ymd r = {0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0};
 	*out = r;
 	if (truce_date_parse(s, &r.y, &r.m, &r.d) != 0 || r.y > 2200)
 		return TRUCE_EINVAL;
@@ -261,6 +353,11 @@ static inline int truce__parse_ymd(const char *s, truce__ymd *out)
  */
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max);
+/* The latest full date (day, month and year) the text names: the day of an
+ * article that has no publication date (y = 0: none). first[s] is the
+ * first item of sentence s. */
+truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
+                            const truce__tagged *tg, const size_t *first);
 /* Does the sentence starting at token s0 have token t inside a quotation? */
 int truce__in_quote(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t);
 
@@ -270,8 +367,8 @@ void truce__casualties(const char *text, const truce__doc *doc, const truce__tag
 
 /* The most specific place a sentence names, copied into out ("" none). */
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
-                  const truce__tagged *tg, uint32_t t0, uint32_t t1, int conflict, char *out,
-                  size_t outlen);
+                  const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *scope,
+                  char *out, size_t outlen);
 
 /* ---- frames.c ---- */
 
@@ -284,8 +381,9 @@ typedef struct truce__article {
 	const truce__doc *doc;
 	const truce__tagged *items; /* every sentence's items, in order */
 	const size_t *first_item;   /* per sentence, nsent + 1 entries */
-	int conflict;
-	truce__ymd pub;
+	int conflict;               /* = scope->conflict */
+	const truce__scope *scope;
+	truce__ymd pub; /* pub.rel: a day the text names, not the publication's */
 	int base_year;
 	const char *title;
 } truce__article;

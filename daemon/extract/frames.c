@@ -61,9 +61,9 @@ typedef struct ctx {
 	const truce__article *a;
 	const truce_rules *r;
 	const truce__doc *doc;
-	truce__tagged all;
-	size_t *first_item; /* per sentence, nsent + 1 */
-	int *item_at;       /* per token of the current sentence: item or -1 */
+	truce__tagged all;        /* the article's items (not owned) */
+	const size_t *first_item; /* per sentence, nsent + 1 */
+	int *item_at;             /* per token of the current sentence: item or -1 */
 	acc *claims;
 	size_t nclaims, cap_claims;
 	pending *pend;
@@ -128,6 +128,11 @@ static int tok_eq(const ctx *x, uint32_t t, const char *w)
 	return 1;
 }
 
+static int item_of(const ctx *x, const sview *v, uint32_t t)
+{
+	return x->item_at[t - v->t0];
+}
+
 /* A party mention that counts: not in parentheses, not a place ("the
  * Karabakh region", "Armenia's towns"). */
 static int is_party(const ctx *x, const sview *v, size_t k)
@@ -148,7 +153,12 @@ static int is_party(const ctx *x, const sview *v, size_t k)
 		uint32_t p = it->t0 - 1;
 		if (tok_eq(x, p, "the") && p > v->t0)
 			p--;
-		if (tok_eq(x, p, "in") || tok_eq(x, p, "of") || tok_eq(x, p, "near"))
+		if (tok_eq(x, p, "in") || tok_eq(x, p, "near"))
+			return 0;
+		/* "the region of X" is a place; "the Ministry of Defense of X",
+		 * "the leadership of X" are X */
+		if (tok_eq(x, p, "of") && p > v->t0 && item_of(x, v, p - 1) >= 0 &&
+		    (x->all.v[item_of(x, v, p - 1)].cues & TRUCE__C_PLACENOUN))
 			return 0;
 	}
 	return 1;
@@ -158,18 +168,15 @@ static int same_side(const ctx *x, const char *a, const char *b)
 {
 	if (strcmp(a, b) == 0)
 		return 1;
-	int sa = truce__side(x->r, x->a->conflict, a), sb = truce__side(x->r, x->a->conflict, b);
+	int sa = truce__side_of(&x->a->scope->cf, a), sb = truce__side_of(&x->a->scope->cf, b);
 	return (sa == 'A' || sa == 'B') && sa == sb;
 }
 
 /* The first code of the side opposite code, or "" */
 static const char *opposite(const ctx *x, const char *code)
 {
-	int c = x->a->conflict;
-	if (c < 0)
-		return "";
-	int s = truce__side(x->r, c, code);
-	const truce__conflict *k = &x->r->conflicts[c];
+	const truce__conflict *k = &x->a->scope->cf;
+	int s = truce__side_of(k, code);
 	if (s == 'A' && k->nside[1] > 0)
 		return k->side[1][0];
 	if (s == 'B' && k->nside[0] > 0)
@@ -227,11 +234,6 @@ static void register_names(ctx *x, const sview *v, const speaker *sp)
 		name_add(x, t, sp->code);
 		name_add(x, t + 1, sp->code);
 	}
-}
-
-static int item_of(const ctx *x, const sview *v, uint32_t t)
-{
-	return x->item_at[t - v->t0];
 }
 
 /* Is the mention it the object of "by", "from", "on", "at" ...? Words of
@@ -402,7 +404,7 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 			break;
 		}
 	}
-	if (truce__side(x->r, x->a->conflict, it->party) == 'O')
+	if (truce__side_of(&x->a->scope->cf, it->party) == 'O')
 		score -= 2;
 	return score;
 }
@@ -412,7 +414,7 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
  * blamed even where it is not named. */
 static int own_side_hit(const ctx *x, const sview *v, const char *claimant)
 {
-	int s = truce__side(x->r, x->a->conflict, claimant);
+	int s = truce__side_of(&x->a->scope->cf, claimant);
 	if (s != 'A' && s != 'B')
 		return 0;
 	for (size_t k = v->i0; k < v->i1; k++) {
@@ -469,7 +471,10 @@ static int in_window(const ctx *x, long d)
 {
 	if (x->pubd == 0)
 		return 1;
-	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + 2;
+	/* a day taken from the text (no publication date) may be before
+	 * or after the events */
+	long after = x->a->pub.rel ? DATE_WINDOW : 2;
+	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after;
 }
 
 /* The earliest date of the sentence inside the window; 0 none. */
@@ -478,7 +483,7 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 	truce__ymd d[8];
 	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
 	long best = 0;
-	int old = 0;
+	int old = 0, best_rel = 1;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
 		/* "today" quoted from a statement of two days ago is that day */
@@ -488,8 +493,13 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 			old++;
 			continue;
 		}
-		if (best == 0 || dd < best)
+		/* a day the sentence names ("overnight into Saturday", "late
+		 * on Friday", "early Sunday") wins over one told relative to
+		 * the publication; among equals, the earliest */
+		if (best == 0 || (best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)) {
 			best = dd;
+			best_rel = d[i].rel;
+		}
 	}
 	if (stale != NULL)
 		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
@@ -547,8 +557,7 @@ static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sen
 	a->c.killed = a->c.wounded = TRUCE_NONE;
 	a->sent = sent;
 	a->mutual_sent = -1;
-	if (x->a->conflict >= 0)
-		strcpy(a->c.conflict, x->r->conflicts[x->a->conflict].name);
+	strcpy(a->c.conflict, x->a->scope->cf.name);
 	return a;
 }
 
@@ -576,7 +585,7 @@ static void need_place(ctx *x, details *d)
 	const sview *v = d->place_of;
 	if (v == NULL)
 		return;
-	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->conflict, d->place,
+	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->scope, d->place,
 	             sizeof(d->place));
 	d->place_of = NULL;
 }
@@ -654,7 +663,7 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 		if (!is_party(x, v, k))
 			continue;
 		const char *code = x->all.v[k].party;
-		if (truce__side(x->r, x->a->conflict, code) == 'O')
+		if (truce__side_of(&x->a->scope->cf, code) == 'O')
 			continue;
 		if (p1[0] == '\0')
 			strcpy(p1, code);
@@ -663,8 +672,8 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 	}
 	if (p1[0] && !p2[0])
 		strcpy(p2, opposite(x, p1));
-	if (!p1[0] && x->a->conflict >= 0) {
-		const truce__conflict *k = &x->r->conflicts[x->a->conflict];
+	if (!p1[0]) {
+		const truce__conflict *k = &x->a->scope->cf;
 		if (k->nside[0] && k->nside[1]) {
 			strcpy(p1, k->side[0][0]);
 			strcpy(p2, k->side[1][0]);
@@ -751,8 +760,10 @@ static void frame_accusepass(ctx *x, const sview *v, frame *f)
 		for (size_t j = k; j-- > v->i0;)
 			if (is_party(x, v, j)) {
 				strcpy(f->accused, x->all.v[j].party);
+				/* "In A, B is blamed": A speaks even where it is
+				 * written as a place */
 				for (size_t i = v->i0; i < j; i++)
-					if (is_party(x, v, i) &&
+					if (x->all.v[i].party[0] && !x->all.v[i].in_paren &&
 					    !same_side(x, f->accused, x->all.v[i].party)) {
 						f->sp.kind = SP_EXPLICIT;
 						strcpy(f->sp.code, x->all.v[i].party);
@@ -914,7 +925,10 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	}
 	uint32_t has = v->has;
 	if (f->accused[0]) {
-		if (!x->truce_ctx || !(has & (EVENT_CUES | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS)))
+		/* an accusation counts where it is of a violation or an attack
+		 * ("accused X of shelling"), not of anything ("of trying to
+		 * reassert control") */
+		if (!x->truce_ctx || !(has & (EVENT_CUES | TRUCE__C_TRUCE | TRUCE__C_ACCUSEPASS)))
 			return 0;
 		return add_claim(x, v, claimant, f->accused, d, f->conf);
 	}
@@ -931,6 +945,11 @@ static int analyze(ctx *x, sview *v)
 #ifdef TRUCE_EXTRACT_DEBUG
 	debug_sentence(x, v);
 #endif
+	/* "violated the trade deal", "violated Estonian airspace": no truce
+	 * is broken where nothing else says so */
+	if ((v->has & TRUCE__C_OTHER) &&
+	    !(v->has & (TRUCE__C_TRUCE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)))
+		v->has &= ~TRUCE__C_VIOLATE;
 	uint32_t has = v->has;
 	if (has & TRUCE__C_DENY)
 		return 0;
@@ -986,7 +1005,7 @@ static void find_voice(ctx *x)
 		truce__doc_free(&d);
 		return;
 	}
-	if (truce__tag(x->r, title, &d, 0, (uint32_t)d.ntok, x->a->conflict, &tg) == 0) {
+	if (truce__tag(x->r, title, &d, 0, (uint32_t)d.ntok, x->a->scope, &tg) == 0) {
 		int voice = 0, parties = 0;
 		char code[TRUCE_PARTY_MAX] = "";
 		for (size_t i = 0; i < tg.n; i++) {
@@ -1161,8 +1180,10 @@ static int standing_truce(const truce_rules *r, int conflict, int year)
 	if (conflict < 0)
 		return 0;
 	const truce__conflict *c = &r->conflicts[conflict];
+	/* an article of no known year gets no standing truce: the text must
+	 * name one (a war may have broken it) */
 	for (int i = 0; i < c->ntruce; i++)
-		if (year == 0 || (year >= c->truce_from[i] && year <= c->truce_to[i]))
+		if (year >= c->truce_from[i] && year <= c->truce_to[i])
 			return 1;
 	return 0;
 }
@@ -1179,24 +1200,32 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	x.pubd = a->pub.y ? truce__days(a->pub) : 0;
 	int rc = 0;
 	const truce__doc *doc = a->doc;
-	x.first_item = malloc((doc->nsent + 1) * sizeof(*x.first_item));
+	x.all = *a->items;
+	x.first_item = a->first_item;
 	x.item_at = malloc((TRUCE__MAX_SENT_TOKENS + 1) * sizeof(*x.item_at));
-	if (x.first_item == NULL || x.item_at == NULL)
+	if (x.item_at == NULL)
 		rc = TRUCE_ENOMEM;
-	for (size_t s = 0; s < doc->nsent && rc == 0; s++) {
-		x.first_item[s] = x.all.n;
-		rc = truce__tag(x.r, a->text, doc, doc->sent[s].t0, doc->sent[s].t1, a->conflict,
-		                &x.all);
-	}
 	if (rc == 0) {
-		x.first_item[doc->nsent] = x.all.n;
 		/* a truce is in force where the text names one, or where the
 		 * article's conflict has a standing truce that year
 		 * (conflicts.tsv) */
 		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
-		for (size_t i = 0; i < x.all.n; i++)
-			if (x.all.v[i].cues & TRUCE__C_TRUCE)
-				x.truce_ctx = 1;
+		uint32_t all = 0;
+		int broken = 0; /* a sentence that names a truce and its violation */
+		for (size_t s = 0; s < doc->nsent; s++) {
+			uint32_t has = 0;
+			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++)
+				has |= x.all.v[i].cues;
+			all |= has;
+			broken |= (has & TRUCE__C_TRUCE) && (has & TRUCE__C_VIOLATE);
+		}
+		if (all & TRUCE__C_TRUCE)
+			x.truce_ctx = 1;
+		/* a truce that is broken is one of armed conflict: a text that
+		 * names no attack, death or wound, nor a truce broken, is about
+		 * another "truce" (of trade, of tariffs) */
+		if (!(all & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)) && !broken)
+			x.truce_ctx = 0;
 		x.default_date = 0; /* set after the claims, see finish() */
 		find_voice(&x);
 	}
@@ -1232,9 +1261,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		finish(&x);
 		rc = emit(&x, out);
 	}
-	free(x.first_item);
 	free(x.item_at);
-	free(x.all.v);
 	free(x.claims);
 	free(x.pend);
 	return rc;

@@ -56,32 +56,54 @@ static int32_t digit_value(const char *s, const truce__tok *t)
 	return (int32_t)v;
 }
 
-static void resolve_party(const truce_rules *r, truce__item *it, int conflict)
+/* Position of country c among the article's countries, or -1. */
+static int scope_rank(const truce__scope *sc, int16_t c)
+{
+	for (int i = 0; sc != NULL && i < sc->ncountry; i++)
+		if (sc->country[i] == c)
+			return i;
+	return -1;
+}
+
+/* The reading of an alias for the article: one for its conflict first,
+ * then one for its countries (the most named first), then the first that
+ * holds everywhere. */
+static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
 	it->party[0] = '\0';
 	it->blocker = 0;
-	if (it->lex == NULL || it->lex->nparty == 0)
+	it->actor = -1;
+	if (it->lex == NULL || it->lex->nparty == 0 || it->dateline)
 		return;
 	const truce__party_alt *best = NULL;
+	int best_score = 0;
 	for (uint32_t k = 0; k < it->lex->nparty; k++) {
 		const truce__party_alt *a = &r->alts[it->lex->party0 + k];
-		if (a->conflict >= 0 && a->conflict == conflict) {
+		int score = 0;
+		if (a->conflict >= 0)
+			score = sc != NULL && a->conflict == sc->conflict ? 100 : 0;
+		else if (a->country >= 0)
+			score =
+			    scope_rank(sc, a->country) >= 0 ? 50 - scope_rank(sc, a->country) : 0;
+		else
+			score = 1;
+		if (score > best_score) {
 			best = a;
-			break;
+			best_score = score;
 		}
-		if (a->conflict < 0 && best == NULL)
-			best = a;
 	}
 	if (best == NULL)
 		return;
-	if (best->code[0] == '\0')
+	if (best->code[0] == '\0') {
 		it->blocker = 1;
-	else
+	} else {
 		strcpy(it->party, best->code);
+		it->actor = best->actor;
+	}
 }
 
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
-               uint32_t t1, int conflict, truce__tagged *out)
+               uint32_t t1, const truce__scope *scope, truce__tagged *out)
 {
 	const truce__tok *tok = doc->tok;
 	for (uint32_t i = t0; i < t1;) {
@@ -97,6 +119,8 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 					continue;
 				if (e->upper && !(tok[i].flags & TRUCE__T_UPPER))
 					continue;
+				if (e->cap && !(tok[i].flags & TRUCE__T_CAP))
+					continue; /* "chad", "turkey": words, not names */
 				best = e;
 				blen = k + 1;
 			}
@@ -104,6 +128,7 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 		truce__item it;
 		memset(&it, 0, sizeof(it));
 		it.num = -1;
+		it.actor = -1;
 		it.in_paren = (tok[i].flags & TRUCE__T_PAREN) != 0;
 		if (best != NULL) {
 			it.t0 = i;
@@ -111,7 +136,7 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.lex = best;
 			it.cues = best->cues;
 			it.num = best->num;
-			resolve_party(r, &it, conflict);
+			resolve_party(r, &it, scope);
 			if (push_item(out, &it) != 0)
 				return TRUCE_ENOMEM;
 			i += blen;
@@ -129,37 +154,305 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 	return 0;
 }
 
-int truce__detect_conflict(const truce_rules *r, truce__tagged *tg)
+/* ---- what the article is about ---- */
+
+static int is_mark(const char *text, const truce__tok *t, const char *marks)
+{
+	return (t->flags & TRUCE__T_PUNCT) && strchr(marks, text[t->start]) != NULL;
+}
+
+int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1)
+{
+	/* at the start of the text or of a line, glued to a comma, colon or
+	 * bracket: "ISLAMABAD:", "BAKU, Azerbaijan, July 13", "DONETSK (Sputnik)" */
+	if (t1 >= doc->ntok || (t0 > 0 && doc->tok[t0].nl == 0))
+		return 0;
+	const truce__tok *next = &doc->tok[t1];
+	if (!is_mark(text, next, ",:(") || next->nl > 0)
+		return 0;
+	/* "Kaziba, Katogota and Lubarika were shelled": a list at a line's
+	 * start is no dateline; a dateline's place is in capitals or ends
+	 * with a colon or bracket, or a country name follows it */
+	if (text[next->start] != ',' || (doc->tok[t0].flags & TRUCE__T_UPPER))
+		return 1;
+	return 0;
+}
+
+typedef struct country_votes {
+	int *v; /* per country */
+	int n;
+	int16_t touched[64]; /* the countries with a vote, to scan and clear */
+	int ntouched;
+} country_votes;
+
+static void vote(country_votes *vt, int16_t c, int w)
+{
+	if (c < 0 || c >= vt->n)
+		return;
+	if (vt->v[c] == 0) {
+		if (vt->ntouched == 64)
+			return; /* an article of more countries keeps its first 64 */
+		vt->touched[vt->ntouched++] = c;
+	}
+	vt->v[c] += w;
+}
+
+static void vote_actor(const truce_rules *r, country_votes *vt, int16_t actor, int w)
+{
+	if (actor < 0)
+		return;
+	const truce__actor *a = &r->actors[actor];
+	if (a->kind == TRUCE__K_OBSERVER)
+		w = 1; /* the UN names no country; a mission may */
+	for (int i = 0; i < TRUCE__MAX_HOME; i++)
+		vote(vt, a->home[i], w);
+}
+
+/* Votes of the gazetteer's places that no item covers: a name of at most
+ * three countries is a vote for each. */
+static void vote_places(const truce_rules *r, const truce__doc *doc, const truce__tagged *tg,
+                        country_votes *vt)
+{
+	size_t k = 0;
+	for (uint32_t t = 0; t < doc->ntok; t++) {
+		if (!(doc->tok[t].flags & TRUCE__T_CAP))
+			continue; /* names start with a capital: most tokens end here */
+		while (k < tg->n && tg->v[k].t1 <= t)
+			k++;
+		if (k < tg->n && tg->v[k].t0 <= t)
+			continue; /* a phrase of the rules */
+		uint32_t head;
+		int n = truce__geo_match(r, doc->tok, t, (uint32_t)doc->ntok, &head);
+		if (n == 0)
+			continue;
+		int16_t seen[3];
+		int ns = 0, many = 0;
+		for (uint32_t ref = head; ref != 0 && !many; ref = r->geo_refs[ref].next) {
+			int16_t c = r->geo_refs[ref].country;
+			int dup = 0;
+			for (int i = 0; i < ns; i++)
+				dup |= seen[i] == c;
+			if (dup)
+				continue;
+			if (ns == 3)
+				many = 1;
+			else
+				seen[ns++] = c;
+		}
+		for (int i = 0; i < ns && !many; i++)
+			vote(vt, seen[i], 1);
+		t += (uint32_t)n - 1;
+	}
+}
+
+/* The article's countries: the most named first, down to a third of it. */
+static void top_countries(const country_votes *vt, truce__scope *out)
+{
+	out->ncountry = 0;
+	int top = 0;
+	for (int i = 0; i < vt->ntouched; i++)
+		if (vt->v[vt->touched[i]] > top)
+			top = vt->v[vt->touched[i]];
+	int floor = top / 3 > 2 ? top / 3 : 2;
+	while (out->ncountry < TRUCE__MAX_COUNTRIES) {
+		int16_t best = -1;
+		for (int i = 0; i < vt->ntouched; i++) {
+			int16_t c = vt->touched[i];
+			if (vt->v[c] >= floor && scope_rank(out, c) < 0 &&
+			    (best < 0 || vt->v[c] > vt->v[best]))
+				best = c;
+		}
+		if (best < 0)
+			break;
+		out->country[out->ncountry++] = best;
+	}
+}
+
+/* Does a conflict of conflicts.tsv fight in country c? */
+static int conflict_in(const truce_rules *r, int conflict, int16_t c)
+{
+	const truce__conflict *k = &r->conflicts[conflict];
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < k->nside[s]; i++) {
+			const truce__actor *a = truce__actor_find(r, k->side[s][i]);
+			for (int h = 0; a != NULL && h < TRUCE__MAX_HOME; h++)
+				if (a->home[h] == c)
+					return 1;
+		}
+	return 0;
+}
+
+/* The conflict of conflicts.tsv whose parties and places the article names
+ * most, if the article names one of its places, or both its sides and it
+ * fights in one of the article's countries: a story about the United
+ * States alone is no story of the Afghan war, one about Sri Lanka that
+ * names India twice none of Kashmir's. */
+static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc)
 {
 	int votes[32] = {0}, best = -1, bv = 1;
+	uint8_t named[32] = {0}; /* bit 0: side A named, 1: side B, 2: a place */
 	for (size_t i = 0; i < tg->n; i++) {
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL)
 			continue;
-		if (it->lex->place_level && it->lex->place_conf >= 0 && it->lex->place_conf < 32)
+		if (it->lex->place_level && it->lex->place_conf >= 0 && it->lex->place_conf < 32) {
 			votes[it->lex->place_conf] += 2;
+			named[it->lex->place_conf] |= 4;
+		}
 		if (it->party[0] == '\0')
 			continue;
 		for (uint32_t k = 0; k < it->lex->nparty; k++) {
 			const truce__party_alt *a = &r->alts[it->lex->party0 + k];
 			if (a->conflict >= 0 || strcmp(a->code, it->party) != 0)
 				continue;
-			for (int c = 0; c < 32 && c < r->nconflicts; c++)
+			for (int c = 0; c < 32 && c < r->nconflicts; c++) {
 				votes[c] += (int)((a->sides >> c) & 1u);
+				if ((a->sides >> c) & 1u)
+					named[c] |= (a->sides_a >> c) & 1u ? 1 : 2;
+			}
 			break;
 		}
 	}
 	for (int c = 0; c < r->nconflicts && c < 32; c++) {
-		if (votes[c] > bv) {
+		int fights_here = sc->ncountry == 0;
+		for (int i = 0; i < sc->ncountry && !fights_here; i++)
+			fights_here = conflict_in(r, c, sc->country[i]);
+		if (votes[c] > bv && ((named[c] & 4) || (named[c] == 3 && fights_here))) {
 			bv = votes[c];
 			best = c;
 		}
 	}
-	if (best >= 0)
-		for (size_t i = 0; i < tg->n; i++)
-			if (tg->v[i].lex != NULL && tg->v[i].lex->nparty > 0)
-				resolve_party(r, &tg->v[i], best);
 	return best;
+}
+
+/* Is item i near an attack, a violation or a casualty (eight tokens either
+ * side)? A party named there fights; one named elsewhere may mediate. */
+static int near_event(const truce__tagged *tg, size_t i)
+{
+	const uint32_t ev = TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL | TRUCE__C_WOUND;
+	for (size_t j = i; j-- > 0 && tg->v[j].t1 + 8 >= tg->v[i].t0;)
+		if (tg->v[j].cues & ev)
+			return 1;
+	for (size_t j = i + 1; j < tg->n && tg->v[j].t0 <= tg->v[i].t1 + 8; j++)
+		if (tg->v[j].cues & ev)
+			return 1;
+	return 0;
+}
+
+/* A conflict no file lists, made from the parties the article names: the
+ * two most named that fight (observers never do; a party named next to an
+ * attack counts thrice) are its sides; its name is their countries' codes
+ * ("khm-tha", "sdn"). */
+static void make_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc,
+                          truce__conflict *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* mentions per party that fights, in order of first mention */
+	struct {
+		int16_t actor;
+		int n;
+	} seen[32];
+	int nseen = 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->party[0] == '\0' || it->actor < 0 ||
+		    r->actors[it->actor].kind == TRUCE__K_OBSERVER)
+			continue;
+		int k = 0;
+		while (k < nseen && seen[k].actor != it->actor)
+			k++;
+		if (k == nseen && nseen < 32) {
+			seen[nseen].actor = it->actor;
+			seen[nseen++].n = 0;
+		}
+		if (k < nseen)
+			seen[k].n += 1 + 2 * near_event(tg, i);
+	}
+	int16_t actor[2] = {-1, -1};
+	for (int side = 0; side < 2; side++) {
+		int best = -1;
+		for (int k = 0; k < nseen; k++)
+			if (seen[k].actor != actor[0] && (best < 0 || seen[k].n > seen[best].n))
+				best = k;
+		if (best < 0)
+			break;
+		actor[side] = seen[best].actor;
+		strcpy(out->side[side][0], r->actors[actor[side]].code);
+		out->nside[side] = 1;
+	}
+	for (size_t i = 0; i < tg->n && out->nother < 12; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->actor >= 0 && r->actors[it->actor].kind == TRUCE__K_OBSERVER &&
+		    truce__side_of(out, it->party) == 0)
+			strcpy(out->other[out->nother++], it->party);
+	}
+	/* the name: the sides' countries, or the article's first country */
+	int16_t c[2] = {-1, -1};
+	for (int s = 0; s < 2; s++)
+		if (actor[s] >= 0)
+			c[s] = r->actors[actor[s]].home[0];
+	if (c[0] < 0 && sc->ncountry > 0)
+		c[0] = sc->country[0];
+	if (c[1] == c[0])
+		c[1] = -1;
+	if (c[0] < 0) {
+		c[0] = c[1];
+		c[1] = -1;
+	}
+	if (c[0] < 0)
+		return;
+	const char *a = r->countries[c[0]].iso3, *b = c[1] >= 0 ? r->countries[c[1]].iso3 : NULL;
+	if (b != NULL && strcmp(b, a) < 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	char *o = out->name;
+	for (const char *p = a; *p; p++)
+		*o++ = (char)(*p | 0x20);
+	if (b != NULL) {
+		*o++ = '-';
+		for (const char *p = b; *p; p++)
+			*o++ = (char)(*p | 0x20);
+	}
+	*o = '\0';
+}
+
+void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
+                         truce__tagged *tg, truce__scope *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->conflict = -1;
+	int counts[512];
+	country_votes vt = {.v = counts, .n = r->ncountries < 512 ? r->ncountries : 512};
+	memset(counts, 0, (size_t)vt.n * sizeof(counts[0]));
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (it->lex == NULL)
+			continue;
+		if (it->lex->place_level && truce__is_dateline(text, doc, it->t0, it->t1)) {
+			it->dateline = 1; /* where the reporter is */
+			it->party[0] = '\0';
+			vote(&vt, it->lex->country, 1);
+			continue;
+		}
+		if (it->in_paren)
+			continue;
+		if (it->party[0])
+			vote_actor(r, &vt, it->actor, 2);
+		else
+			vote(&vt, it->lex->country, 2);
+	}
+	vote_places(r, doc, tg, &vt);
+	top_countries(&vt, out);
+	out->conflict = rules_conflict(r, tg, out);
+	for (size_t i = 0; i < tg->n; i++)
+		if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
+			resolve_party(r, &tg->v[i], out);
+	if (out->conflict >= 0)
+		out->cf = r->conflicts[out->conflict];
+	else
+		make_conflict(r, tg, out, &out->cf);
 }
 
 /* ---- dates ---- */
@@ -226,7 +519,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 		if (skip)
 			continue;
-		truce__ymd d = {0, 0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			if (pub.y) {
@@ -239,6 +532,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			if (pub.y) {
 				d = truce__from_days(pubd + it->lex->dateval);
 				d.quoted = in_quote_tg(text, doc, tg, it->t0);
+				d.rel = 1;
 			}
 			break;
 		case TRUCE__D_MONTH: {
@@ -257,10 +551,10 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				year =
 				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
-			                it->lex->dateval, day, 0};
+			                it->lex->dateval, day, 0, 0};
 			if (c.y == 0)
 				break;
-			if (year < 0 && pub.y && truce__days(c) > pubd + 2)
+			if (year < 0 && pub.y && !pub.rel && truce__days(c) > pubd + 2)
 				c.y--; /* "December 30" in a January article */
 			if (c.d > 31 || truce__from_days(truce__days(c)).m != c.m)
 				break;
@@ -273,6 +567,33 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			out[n++] = d;
 	}
 	return n;
+}
+
+truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
+                            const truce__tagged *tg, const size_t *first)
+{
+	truce__ymd none = {0, 0, 0, 0, 0}, best = none, d[8];
+	best.rel = 1; /* told by the text, not published: see truce__article */
+	/* with no publication day and no year to lend, only dates that
+	 * carry their own year come back */
+	for (size_t s = 0; s < doc->nsent; s++) {
+		/* a date line or a byline ("March 6, 2020", "Published 12:03,
+		 * 19 November 2021"), or the lead: a full date in the body of
+		 * the story is the day of some other event */
+		if (s > 1 && doc->sent[s].t1 - doc->sent[s].t0 > 12)
+			continue;
+		if (first[s + 1] == first[s])
+			continue; /* no items (tg->v may be NULL) */
+		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
+		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8);
+		for (int k = 0; k < n; k++)
+			if (d[k].y >= 1950 &&
+			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
+				best = d[k];
+				best.rel = 1;
+			}
+	}
+	return best;
 }
 
 /* ---- casualties ---- */
@@ -472,19 +793,60 @@ static uint32_t tok_at(const truce__doc *doc, size_t a)
 	return (uint32_t)lo;
 }
 
+/* Is token t a preposition of place ("in", "near") or a place noun after
+ * the name ("X district")? */
+static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
+{
+	for (size_t k = 0; k < tg->n; k++)
+		if ((tg->v[k].cues & cues) && tg->v[k].t0 <= t && t < tg->v[k].t1)
+			return 1;
+	return 0;
+}
+
+/* A place of the gazetteer in the article's countries. Its priority: 1
+ * after "in", "near" or before a place noun, 2 otherwise, one more for a
+ * capital or a city of a million (the most specific place wins), one less
+ * right after an attack word. 99: not a place here. */
+static int geo_prio(const truce_rules *r, const char *text, const truce__doc *doc,
+                    const truce__tagged *tg, uint32_t s0, uint32_t t, int n, uint32_t head,
+                    const truce__scope *sc)
+{
+	const truce__geo_ref *in = NULL;
+	for (uint32_t ref = head; ref != 0; ref = r->geo_refs[ref].next)
+		if (scope_rank(sc, r->geo_refs[ref].country) >= 0 &&
+		    (in == NULL || r->geo_refs[ref].size > in->size))
+			in = &r->geo_refs[ref];
+	if (in == NULL || truce__is_dateline(text, doc, t, t + (uint32_t)n))
+		return 99;
+	uint32_t e = t + (uint32_t)n;
+	int before = t > s0 && locative_at(tg, t - 1, TRUCE__C_TARGET | TRUCE__C_AGENT);
+	int after = e < doc->ntok && locative_at(tg, e, TRUCE__C_PLACENOUN);
+	/* a word of a person's name: "Vikram Misri said" */
+	if (!before && !after &&
+	    ((t > s0 && (doc->tok[t - 1].flags & TRUCE__T_CAP) &&
+	      doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
+	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) &&
+	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
+		return 99;
+	int prio = before || after ? 1 : 2;
+	prio += in->capital || in->size >= 6;
+	return prio - event_before(tg, t);
+}
+
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
-                  const truce__tagged *tg, uint32_t t0, uint32_t t1, int conflict, char *out,
-                  size_t outlen)
+                  const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *sc,
+                  char *out, size_t outlen)
 {
 	out[0] = '\0';
 	if (t1 <= t0)
 		return;
 	size_t best_at = (size_t)-1, best_len = 0;
 	int best_prio = 99;
-	/* gazetteer places, priority 1 (0 where the place is of the conflict) */
+	int conflict = sc != NULL ? sc->conflict : -1;
+	/* places of places.tsv, priority 1 (0 where the place is of the conflict) */
 	for (size_t i = 0; i < tg->n; i++) {
 		const truce__item *it = &tg->v[i];
-		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL)
+		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL || it->dateline)
 			continue;
 		if (agreed_before(doc, tg, it->t0))
 			continue;
@@ -496,6 +858,27 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			best_at = at;
 			best_len = doc->tok[it->t1 - 1].end - at;
 		}
+	}
+	/* places of the gazetteer, in the words no phrase of the rules covers */
+	size_t k = 0;
+	for (uint32_t t = t0; t < t1 && sc != NULL && sc->ncountry > 0; t++) {
+		while (k < tg->n && tg->v[k].t1 <= t)
+			k++;
+		if (k < tg->n && tg->v[k].t0 <= t)
+			continue;
+		uint32_t head;
+		int n = truce__geo_match(r, doc->tok, t, t1, &head);
+		if (n == 0)
+			continue;
+		int prio = geo_prio(r, text, doc, tg, t0, t, n, head, sc);
+		size_t at = doc->tok[t].start;
+		if (prio < 99 && !agreed_before(doc, tg, t) &&
+		    (prio < best_prio || (prio == best_prio && at < best_at))) {
+			best_prio = prio;
+			best_at = at;
+			best_len = doc->tok[t + (uint32_t)n - 1].end - at;
+		}
+		t += (uint32_t)n - 1;
 	}
 	size_t s0 = doc->tok[t0].start, s1 = doc->tok[t1 - 1].end;
 	pcre2_match_data *md = NULL;

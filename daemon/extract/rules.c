@@ -22,9 +22,13 @@
 
 #include "extract_int.h"
 
+/* In load order: parties.tsv before countries.tsv, so that an analyst's
+ * reading of an ambiguous name ("Congo") wins over the dataset's; the
+ * countries before the files that name them (actors.tsv, geonames.tsv). */
 static const char *const rule_files[] = {
-    "conflicts.tsv", "parties.tsv", "places.tsv",      "cues.tsv",  "numbers.tsv",
-    "dates.tsv",     "abbrev.tsv",  "boilerplate.tsv", "places.re",
+    "conflicts.tsv", "parties.tsv",     "countries.tsv", "actors.tsv",
+    "places.tsv",    "cues.tsv",        "numbers.tsv",   "dates.tsv",
+    "abbrev.tsv",    "boilerplate.tsv", "places.re",     "geonames.tsv",
 };
 #define NFILES (sizeof(rule_files) / sizeof(rule_files[0]))
 
@@ -61,6 +65,7 @@ static const struct {
     {"since", TRUCE__C_SINCE},
     {"agreed", TRUCE__C_AGREED},
     {"toll", TRUCE__C_TOLL},
+    {"other", TRUCE__C_OTHER},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
@@ -68,6 +73,8 @@ typedef struct raw_phrase {
 	truce__lex lex;
 	truce__party_alt alt;
 	int has_alt;
+	uint32_t seq; /* load order: of two readings of a phrase, the first wins */
+	char cond[4]; /* "@ISO3" of parties.tsv, resolved once countries are read */
 } raw_phrase;
 
 typedef struct loader {
@@ -79,6 +86,9 @@ typedef struct loader {
 	const char *file;
 	int line;
 	char *bp_src[3]; /* boilerplate patterns per kind, joined by "|" */
+	truce__doc doc;  /* the tokenizer's buffers, reused for every phrase */
+	int geo_country; /* the country of the last geonames.tsv line */
+	char geo_cc[3];
 } loader;
 
 static int fail(loader *L, const char *what, const char *arg)
@@ -90,27 +100,26 @@ static int fail(loader *L, const char *what, const char *arg)
 }
 
 /* Hashes a phrase with the article tokenizer; 0 if it has no token. */
-static uint64_t phrase_key(const char *p, size_t n, uint8_t *ntok, uint8_t *upper, uint64_t *first)
+static uint64_t phrase_key(loader *L, const char *p, size_t n, uint8_t *ntok, uint8_t *upper,
+                           uint64_t *first)
 {
-	truce__doc d = {0};
-	if (truce__tokenize(NULL, p, n, &d) != 0 || d.ntok == 0 || d.ntok > TRUCE__MAX_PHRASE) {
-		truce__doc_free(&d);
+	truce__doc *d = &L->doc;
+	d->ntok = d->nsent = 0;
+	if (truce__tokenize(NULL, p, n, d) != 0 || d->ntok == 0 || d->ntok > TRUCE__MAX_PHRASE)
 		return 0;
-	}
 	uint64_t h = 0;
 	int letters = 0, allcaps = 1;
-	for (size_t i = 0; i < d.ntok; i++) {
-		h = truce__seq_hash(h, d.tok[i].hash);
-		if (d.tok[i].flags & TRUCE__T_WORD) {
-			letters += (int)(d.tok[i].end - d.tok[i].start);
-			if (!(d.tok[i].flags & TRUCE__T_UPPER))
+	for (size_t i = 0; i < d->ntok; i++) {
+		h = truce__seq_hash(h, d->tok[i].hash);
+		if (d->tok[i].flags & TRUCE__T_WORD) {
+			letters += (int)(d->tok[i].end - d->tok[i].start);
+			if (!(d->tok[i].flags & TRUCE__T_UPPER))
 				allcaps = 0;
 		}
 	}
-	*ntok = (uint8_t)d.ntok;
-	*upper = (uint8_t)(allcaps && letters > 0 && letters <= 5 && d.ntok == 1);
-	*first = d.tok[0].hash;
-	truce__doc_free(&d);
+	*ntok = (uint8_t)d->ntok;
+	*upper = (uint8_t)(allcaps && letters > 0 && letters <= 5 && d->ntok == 1);
+	*first = d->tok[0].hash;
 	return h;
 }
 
@@ -126,7 +135,8 @@ static int add_raw(loader *L, const char *p, size_t n, const raw_phrase *tmpl)
 		return 0;
 	raw_phrase rp = *tmpl;
 	uint64_t first;
-	rp.lex.key = phrase_key(p, n, &rp.lex.ntok, &rp.lex.upper, &first);
+	rp.lex.key = phrase_key(L, p, n, &rp.lex.ntok, &rp.lex.upper, &first);
+	rp.seq = (uint32_t)L->nraw;
 	if (rp.lex.key == 0) {
 		char tmp[64];
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 60 ? n : 60), p);
@@ -257,21 +267,304 @@ static raw_phrase blank(void)
 	memset(&t, 0, sizeof(t));
 	t.lex.num = -1;
 	t.lex.place_conf = -1;
+	t.lex.country = -1;
+	t.alt.actor = -1;
+	t.alt.country = -1;
+	t.alt.conflict = -1;
 	return t;
+}
+
+static int country_index(const truce_rules *r, const char *code, int iso2)
+{
+	for (int i = 0; i < r->ncountries; i++)
+		if (strcmp(iso2 ? r->countries[i].iso2 : r->countries[i].iso3, code) == 0)
+			return i;
+	return -1;
 }
 
 static int load_parties(loader *L, char *line)
 {
 	char *f[3];
 	if (fields(line, f, 3) != 3)
-		return fail(L, "want CODE, CONFLICT, aliases", NULL);
+		return fail(L, "want CODE, CONFLICT or @COUNTRY, aliases", NULL);
 	raw_phrase t = blank();
 	if (strlen(f[0]) >= TRUCE_PARTY_MAX)
 		return fail(L, "party code too long", f[0]);
 	strcpy(t.alt.code, strcmp(f[0], "-") == 0 ? "" : f[0]);
 	t.has_alt = 1;
-	int rc = conflict_arg(L, f[1], &t.alt.conflict);
+	int rc = 0;
+	if (f[1][0] == '@') {
+		/* "@PHL": the alias names this party in articles about the
+		 * Philippines, whether conflicts.tsv knows the conflict or not */
+		if (strlen(f[1]) != 4)
+			return fail(L, "want @ and an ISO 3166 alpha-3 code", f[1]);
+		memcpy(t.cond, f[1] + 1, 4);
+	} else {
+		rc = conflict_arg(L, f[1], &t.alt.conflict);
+	}
 	return rc ? rc : add_list(L, f[2], strlen(f[2]), &t);
+}
+
+/* A party code of actors.tsv that is also a state's ISO code (BRN is the
+ * Thai group of the party codes and Brunei's code) takes the code over. */
+static int push_actor(loader *L, const char *code, int kind, const int16_t *home)
+{
+	truce_rules *r = L->r;
+	truce__actor *a = NULL;
+	for (int i = 0; i < r->nactors && a == NULL; i++)
+		if (strcmp(r->actors[i].code, code) == 0) {
+			if (r->actors[i].kind != TRUCE__K_STATE || kind == TRUCE__K_STATE)
+				return fail(L, "party code listed twice", code);
+			a = &r->actors[i];
+		}
+	if (a == NULL) {
+		truce__actor *v = realloc(r->actors, (size_t)(r->nactors + 1) * sizeof(*v));
+		if (v == NULL)
+			return TRUCE_ENOMEM;
+		r->actors = v;
+		a = &v[r->nactors++];
+	}
+	memset(a, 0, sizeof(*a));
+	snprintf(a->code, sizeof(a->code), "%s", code);
+	a->kind = (uint8_t)kind;
+	for (int i = 0; i < TRUCE__MAX_HOME; i++)
+		a->home[i] = home[i];
+	return 0;
+}
+
+/* A country: its names (party aliases of a state, and places that say
+ * which country a text is about), demonyms and capitals. Dataset names are
+ * proper names: they match only capitalized ("Chad", not "chad"). */
+static int load_countries(loader *L, char *line)
+{
+	char *f[6];
+	if (fields(line, f, 6) != 6)
+		return fail(L, "want ISO3, ISO2, state|territory, names, demonyms, capitals", NULL);
+	if (strlen(f[0]) != 3 || strlen(f[1]) != 2)
+		return fail(L, "want an ISO 3166 alpha-3 and alpha-2 code", f[0]);
+	int state = strcmp(f[2], "state") == 0;
+	if (!state && strcmp(f[2], "territory") != 0)
+		return fail(L, "kind must be state or territory", f[2]);
+	truce_rules *r = L->r;
+	if (country_index(r, f[0], 0) >= 0)
+		return fail(L, "country listed twice", f[0]);
+	truce__country *v = realloc(r->countries, (size_t)(r->ncountries + 1) * sizeof(*v));
+	if (v == NULL)
+		return TRUCE_ENOMEM;
+	r->countries = v;
+	truce__country *c = &v[r->ncountries];
+	memcpy(c->iso3, f[0], 4);
+	memcpy(c->iso2, f[1], 3);
+	c->state = (uint8_t)state;
+	int16_t ci = (int16_t)r->ncountries++;
+	int16_t home[TRUCE__MAX_HOME] = {ci, -1, -1};
+	int rc = state ? push_actor(L, f[0], TRUCE__K_STATE, home) : 0;
+	raw_phrase t = blank();
+	t.lex.cap = 1;
+	t.lex.country = ci;
+	t.lex.place_level = TRUCE__PL_REGION; /* "in Chad" is a place, "Chad said" a party */
+	if (state) {
+		strcpy(t.alt.code, f[0]);
+		t.has_alt = 1;
+	}
+	if (rc == 0)
+		rc = add_list(L, f[3], strlen(f[3]), &t);
+	if (rc == 0)
+		rc = add_list(L, f[5], strlen(f[5]), &t);
+	t.lex.place_level = TRUCE__PL_NONE;
+	if (rc == 0 && state)
+		rc = add_list(L, f[4], strlen(f[4]), &t);
+	return rc;
+}
+
+/* A non-state party: its kind, the countries it fights in, its names. */
+static int load_actors(loader *L, char *line)
+{
+	static const char *const kinds[] = {"",          "state",   "de-facto", "armed-group",
+	                                    "coalition", "observer"};
+	char *f[4];
+	int nf = fields(line, f, 4);
+	if (nf < 3)
+		return fail(L, "want CODE, KIND, HOME countries [, names]", NULL);
+	if (strlen(f[0]) >= TRUCE_PARTY_MAX)
+		return fail(L, "party code too long", f[0]);
+	int kind = 0;
+	for (int k = 1; k < (int)(sizeof(kinds) / sizeof(kinds[0])); k++)
+		if (strcmp(f[1], kinds[k]) == 0)
+			kind = k;
+	if (kind == 0)
+		return fail(L, "kind must be state, de-facto, armed-group, coalition or observer",
+		            f[1]);
+	int16_t home[TRUCE__MAX_HOME] = {-1, -1, -1};
+	int nh = 0;
+	char *save = NULL;
+	for (char *c = strtok_r(f[2], ", ", &save); c != NULL; c = strtok_r(NULL, ", ", &save)) {
+		if (strcmp(c, "-") == 0)
+			continue;
+		int ci = country_index(L->r, c, 0);
+		if (ci < 0)
+			return fail(L, "unknown country (not in countries.tsv)", c);
+		if (nh == TRUCE__MAX_HOME)
+			return fail(L, "at most 3 home countries", c);
+		home[nh++] = (int16_t)ci;
+	}
+	int rc = push_actor(L, f[0], kind, home);
+	if (rc != 0 || nf < 4)
+		return rc;
+	raw_phrase t = blank();
+	t.lex.cap = 1;
+	strcpy(t.alt.code, f[0]);
+	t.has_alt = 1;
+	return add_list(L, f[3], strlen(f[3]), &t);
+}
+
+/* ---- the gazetteer ----
+ * Hundreds of thousands of names: not phrases of the lexicon (whose
+ * entries carry cues and parties) but a table of their own, 16 bytes a
+ * name, with a filter of first tokens that the tagger asks only for
+ * capitalized words. */
+
+static size_t pow2_at_least(size_t n);
+
+/* The first-token filter holds 24 bits of the token's hash and a bit per
+ * length of the names that start with it; a bloom filter of every name and
+ * every prefix of one (1 MB, one bit probe) ends a lookup at the first
+ * token sequence no name starts with, before the 16-byte table is read. */
+#define GEO_BLOOM_BITS (1u << 23)
+
+/* Sizes the tables for the names in data, before its lines are read. */
+static int geo_reserve(loader *L, const unsigned char *data, size_t len)
+{
+	truce_rules *r = L->r;
+	size_t names = 0;
+	for (size_t i = 0; i < len; i++)
+		names += data[i] == '|' || data[i] == '\n';
+	size_t size = pow2_at_least(names * 2 + 1);
+	r->geo = calloc(size, sizeof(*r->geo));
+	r->geo_first = calloc(size, sizeof(*r->geo_first));
+	r->geo_refs = malloc((names + 2) * sizeof(*r->geo_refs));
+	r->geo_bloom = calloc(GEO_BLOOM_BITS / 64, sizeof(*r->geo_bloom));
+	if (r->geo == NULL || r->geo_first == NULL || r->geo_refs == NULL || r->geo_bloom == NULL)
+		return TRUCE_ENOMEM;
+	r->geo_mask = r->geo_first_mask = size - 1;
+	r->cap_geo_refs = names + 2;
+	r->ngeo_refs = 1;
+	return 0;
+}
+
+static uint32_t geo_fingerprint(uint64_t tokhash)
+{
+	return (uint32_t)(tokhash >> 32) & ~0xffu;
+}
+
+static void bloom_set(uint64_t *bloom, uint64_t key)
+{
+	uint32_t b = (uint32_t)(key >> 20) & (GEO_BLOOM_BITS - 1);
+	bloom[b >> 6] |= 1ull << (b & 63);
+}
+
+static int bloom_has(const uint64_t *bloom, uint64_t key)
+{
+	uint32_t b = (uint32_t)(key >> 20) & (GEO_BLOOM_BITS - 1);
+	return (bloom[b >> 6] >> (b & 63)) & 1;
+}
+
+static void geo_add(truce_rules *r, const truce__doc *d, uint64_t key, uint32_t ref)
+{
+	uint8_t ntok = (uint8_t)d->ntok;
+	size_t h = (size_t)key & r->geo_mask;
+	while (r->geo[h].key != 0 && r->geo[h].key != key)
+		h = (h + 1) & r->geo_mask;
+	truce__geo_ent *e = &r->geo[h];
+	if (e->key == 0) {
+		e->key = key;
+		e->ntok = ntok;
+	}
+	r->geo_refs[ref].next = e->head; /* newest first; order does not matter */
+	e->head = ref;
+	uint64_t first = d->tok[0].hash, pre = 0;
+	for (size_t i = 0; i < d->ntok; i++) {
+		pre = truce__seq_hash(pre, d->tok[i].hash);
+		bloom_set(r->geo_bloom, pre);
+	}
+	uint32_t fp = geo_fingerprint(first);
+	size_t fh = (size_t)first & r->geo_first_mask;
+	while (r->geo_first[fh] != 0 && (r->geo_first[fh] & ~0xffu) != fp)
+		fh = (fh + 1) & r->geo_first_mask;
+	r->geo_first[fh] |= fp | (1u << (ntok - 1));
+}
+
+static int load_geonames(loader *L, char *line)
+{
+	char *f[3];
+	if (fields(line, f, 3) != 3)
+		return fail(L, "want ISO2, SIZE, names", NULL);
+	truce_rules *r = L->r;
+	if (r->geo == NULL)
+		return fail(L, "internal: gazetteer not sized", NULL);
+	if (strcmp(f[0], L->geo_cc) != 0) {
+		snprintf(L->geo_cc, sizeof(L->geo_cc), "%s", f[0]);
+		L->geo_country = country_index(r, f[0], 1);
+	}
+	if (L->geo_country < 0)
+		return 0; /* a country countries.tsv does not know: ignored */
+	char *end;
+	long size = strtol(f[1], &end, 10);
+	if (end == f[1] || size < 0 || size > 9 || (*end != '\0' && strcmp(end, "c") != 0))
+		return fail(L, "size must be a digit, \"c\" after it for a capital", f[1]);
+	size_t n = strlen(f[2]), s = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && f[2][i] != '|')
+			continue;
+		uint8_t ntok, upper;
+		uint64_t first;
+		uint64_t key = i > s ? phrase_key(L, f[2] + s, i - s, &ntok, &upper, &first) : 0;
+		s = i + 1;
+		if (key == 0 || r->ngeo_refs >= r->cap_geo_refs || r->ngeo_refs >= UINT32_MAX)
+			continue; /* no words (a name of punctuation): nothing to find */
+		uint32_t ref = (uint32_t)r->ngeo_refs++;
+		truce__geo_ref *g = &r->geo_refs[ref];
+		g->country = (int16_t)L->geo_country;
+		g->size = (uint8_t)size;
+		g->capital = *end == 'c';
+		geo_add(r, &L->doc, key, ref);
+	}
+	return 0;
+}
+
+int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t t1,
+                     uint32_t *head)
+{
+	if (r->geo == NULL || !(tok[i].flags & TRUCE__T_CAP))
+		return 0;
+	uint64_t h0 = tok[i].hash;
+	uint32_t fp = geo_fingerprint(h0);
+	size_t fh = (size_t)h0 & r->geo_first_mask;
+	uint32_t lens = 0;
+	while (r->geo_first[fh] != 0) {
+		if ((r->geo_first[fh] & ~0xffu) == fp) {
+			lens = r->geo_first[fh] & 0xffu;
+			break;
+		}
+		fh = (fh + 1) & r->geo_first_mask;
+	}
+	int best = 0;
+	uint64_t key = 0;
+	for (uint32_t k = 0; k < 8 && (lens >> k) != 0 && i + k < t1; k++) {
+		key = truce__seq_hash(key, tok[i + k].hash);
+		if (!bloom_has(r->geo_bloom, key))
+			break; /* no name starts with these tokens */
+		if (!((lens >> k) & 1u))
+			continue;
+		size_t h = (size_t)key & r->geo_mask;
+		while (r->geo[h].key != 0 && r->geo[h].key != key)
+			h = (h + 1) & r->geo_mask;
+		if (r->geo[h].key == key && r->geo[h].ntok == k + 1) {
+			best = (int)k + 1;
+			*head = r->geo[h].head;
+		}
+	}
+	return best;
 }
 
 static int load_places(loader *L, char *line)
@@ -471,7 +764,8 @@ static line_fn parser_of(const char *name)
 	    {"places.tsv", load_places},       {"cues.tsv", load_cues},
 	    {"numbers.tsv", load_numbers},     {"dates.tsv", load_dates},
 	    {"abbrev.tsv", load_abbrev},       {"boilerplate.tsv", load_boilerplate},
-	    {"places.re", load_place_re},
+	    {"places.re", load_place_re},      {"countries.tsv", load_countries},
+	    {"actors.tsv", load_actors},       {"geonames.tsv", load_geonames},
 	};
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
 		if (strcmp(p[i].name, name) == 0)
@@ -484,6 +778,11 @@ static int load_file(loader *L, const char *name, const unsigned char *data, siz
 	line_fn fn = parser_of(name);
 	L->file = name;
 	L->line = 0;
+	if (fn == load_geonames && L->r->geo == NULL) {
+		int rc = geo_reserve(L, data, len);
+		if (rc != 0)
+			return rc;
+	}
 	size_t s = 0;
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && data[i] != '\n')
@@ -493,14 +792,17 @@ static int load_file(loader *L, const char *name, const unsigned char *data, siz
 		if (n > 0 && data[s + n - 1] == '\r')
 			n--;
 		if (n > 0 && data[s] != '#') {
-			char *line = malloc(n + 1);
+			/* the gazetteer has 200,000 lines: most fit the stack */
+			char small[512];
+			char *line = n < sizeof(small) ? small : malloc(n + 1);
 			if (line == NULL)
 				return TRUCE_ENOMEM;
 			memcpy(line, data + s, n);
 			line[n] = '\0';
 			int blankline = strspn(line, " \t") == n;
 			int rc = blankline ? 0 : fn(L, line);
-			free(line);
+			if (line != small)
+				free(line);
 			if (rc != 0)
 				return rc;
 		}
@@ -522,13 +824,27 @@ static int cmp_raw(const void *a, const void *b)
 	const raw_phrase *x = a, *y = b;
 	if (x->lex.key != y->lex.key)
 		return x->lex.key < y->lex.key ? -1 : 1;
-	return 0;
+	return x->seq < y->seq ? -1 : x->seq > y->seq; /* qsort is not stable */
 }
 
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+static int cmp_actor(const void *a, const void *b)
+{
+	return strcmp(((const truce__actor *)a)->code, ((const truce__actor *)b)->code);
+}
+
+const truce__actor *truce__actor_find(const truce_rules *r, const char *code)
+{
+	if (code == NULL || *code == '\0' || r->nactors == 0)
+		return NULL;
+	truce__actor key;
+	snprintf(key.code, sizeof(key.code), "%s", code);
+	return bsearch(&key, r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
 }
 
 /* Merges phrases of equal key into lexicon entries and fills the tables. */
@@ -562,11 +878,28 @@ static int build(loader *L)
 			}
 			if (p->lex.place_level) {
 				e.place_level = p->lex.place_level;
-				e.place_conf = p->lex.place_conf;
+				if (p->lex.place_conf >= 0)
+					e.place_conf = p->lex.place_conf;
 			}
+			if (p->lex.country >= 0)
+				e.country = p->lex.country;
 			e.upper = e.upper && p->lex.upper;
+			e.cap = e.cap && p->lex.cap;
 			if (p->has_alt && e.nparty < 32) {
-				r->alts[r->nalts++] = p->alt;
+				truce__party_alt *a = &r->alts[r->nalts++];
+				*a = p->alt;
+				if (p->cond[0]) {
+					int ci = country_index(r, p->cond, 0);
+					if (ci < 0) {
+						L->file = "parties.tsv";
+						L->line = 0;
+						return fail(
+						    L, "unknown country (not in countries.tsv)",
+						    p->cond);
+					}
+					a->country = (int16_t)ci;
+				}
+				e.cond |= a->conflict >= 0 || a->country >= 0;
 				e.nparty++;
 			}
 		}
@@ -585,11 +918,18 @@ static int build(loader *L)
 		i = j;
 	}
 	qsort(r->abbrev, r->nabbrev, sizeof(*r->abbrev), cmp_u64);
+	qsort(r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
+	for (size_t i = 0; i < r->nalts; i++) {
+		const truce__actor *a = truce__actor_find(r, r->alts[i].code);
+		r->alts[i].actor = a ? (int16_t)(a - r->actors) : -1;
+	}
 	for (size_t i = 0; i < r->nalts; i++)
 		for (int c = 0; c < r->nconflicts && c < 32; c++) {
 			int s = truce__side(r, c, r->alts[i].code);
 			if (s == 'A' || s == 'B')
 				r->alts[i].sides |= 1u << c;
+			if (s == 'A')
+				r->alts[i].sides_a |= 1u << c;
 		}
 	return 0;
 }
@@ -648,9 +988,15 @@ int truce__conflict_find(const truce_rules *r, const char *name)
 
 int truce__side(const truce_rules *r, int c, const char *code)
 {
-	if (c < 0 || c >= r->nconflicts || *code == '\0')
+	if (c < 0 || c >= r->nconflicts)
 		return 0;
-	const truce__conflict *k = &r->conflicts[c];
+	return truce__side_of(&r->conflicts[c], code);
+}
+
+int truce__side_of(const truce__conflict *k, const char *code)
+{
+	if (*code == '\0')
+		return 0;
 	for (int s = 0; s < 2; s++)
 		for (int i = 0; i < k->nside[s]; i++)
 			if (strcmp(k->side[s][i], code) == 0)
@@ -722,7 +1068,7 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 	truce_rules *r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return TRUCE_ENOMEM;
-	loader L = {.r = r, .err = errbuf, .errlen = errlen};
+	loader L = {.r = r, .err = errbuf, .errlen = errlen, .geo_country = -1};
 	crypto_hash_sha256_state sha;
 	crypto_hash_sha256_init(&sha);
 	int rc = 0;
@@ -761,6 +1107,7 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 	if (rc == 0)
 		rc = build_boilerplate(&L);
 	free(L.raw);
+	truce__doc_free(&L.doc);
 	for (int k = 0; k < 3; k++)
 		free(L.bp_src[k]);
 	if (rc != 0) {
@@ -809,6 +1156,12 @@ void truce_rules_free(truce_rules *r)
 	free(r->alts);
 	free(r->conflicts);
 	free(r->abbrev);
+	free(r->countries);
+	free(r->actors);
+	free(r->geo);
+	free(r->geo_first);
+	free(r->geo_refs);
+	free(r->geo_bloom);
 	free(r);
 }
 

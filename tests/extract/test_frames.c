@@ -283,6 +283,101 @@ static void odd_input(void **state)
 	truce_claims_free(&out);
 }
 
+/* A conflict no rule file lists: the parties come from the datasets, the
+ * conflict is named by their countries, places from the gazetteer. */
+static void open_world_conflict(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Gabon accused Equatorial Guinea on Tuesday of breaking the border truce, "
+	         "saying its soldiers shelled a post near Oyem and wounded three guards.");
+	const truce_claim *x = find_claim(&c, "GAB", "GNQ");
+	assert_non_null(x);
+	assert_string_equal(x->conflict, "gab-gnq");
+	assert_string_equal(x->location, "Oyem");
+	assert_int_equal(x->wounded, 3);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+	/* a group of the party codes, in its own country */
+	c = extract_text(PUB, "The Sri Lankan army said the Liberation Tigers of Tamil Eelam "
+	                      "attacked a navy patrol off Trincomalee on Monday in violation of "
+	                      "the ceasefire, killing two sailors.");
+	x = find_claim(&c, "LKA", "LTTE");
+	assert_non_null(x);
+	assert_string_equal(x->conflict, "lka");
+	assert_int_equal(x->killed, 2);
+	truce_claims_free(&c);
+}
+
+/* Only a truce of armed conflict is broken: trade deals, airspace and
+ * truces of tariffs are not, and a conflict of conflicts.tsv needs both
+ * its sides or one of its places. */
+static void not_a_war_truce(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "The president accused Ruritania of violating the trade truce the two countries "
+	    "agreed last month.",
+	    "Washington accused Beijing of violating the trade deal, days after the tariff "
+	    "truce was extended.",
+	    "Norway said a Russian aircraft violated its airspace on Sunday.",
+	    "The senator accused China of breaching the truce on tariffs; the United States "
+	    "will respond, she said.",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		truce_claims c = extract_text(PUB, texts[i]);
+		if (c.n != 0)
+			print_claims(&c);
+		assert_int_equal(c.n, 0);
+		truce_claims_free(&c);
+	}
+}
+
+/* "in X" is a place, "the Ministry of Defense of X" and "the leadership
+ * of X" are X. */
+static void institution_of_a_state(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "According to the Ministry of Defense of Azerbaijan, a soldier was wounded "
+	         "on Monday by fire from Armenian positions in breach of the ceasefire.");
+	assert_non_null(find_claim(&c, "AZE", "ARM"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The ministry said the leadership of Kyrgyzstan bears full "
+	                      "responsibility for the shelling of Tajik border posts on Monday "
+	                      "despite the ceasefire.");
+	assert_non_null(find_claim(&c, "TJK", "KGZ"));
+	truce_claims_free(&c);
+}
+
+/* Days: a named day wins over "overnight"; "late on X", "early X" are X;
+ * a year of history is no incident's; an article without a publication
+ * date takes the day of its date line. */
+static void days_of_incidents(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Armenia said Azerbaijani forces shelled its positions overnight into "
+	         "Tuesday, violating the ceasefire.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "India said Pakistani troops fired on its posts late on Sunday "
+	                      "in breach of the 2003 ceasefire understanding.");
+	x = find_claim(&c, "IND", "PAK");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-06");
+	truce_claims_free(&c);
+	c = extract_text(NULL, "Updated March 6, 2020\n\nThe Thai army said Cambodian "
+	                       "troops fired mortars at a border post early Thursday despite "
+	                       "the truce, wounding a soldier.");
+	x = find_claim(&c, "THA", "KHM");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2020-03-05");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +399,10 @@ int main(void)
 	    cmocka_unit_test(today_of_a_quoted_statement),
 	    cmocka_unit_test(evidence_points_into_body),
 	    cmocka_unit_test(odd_input),
+	    cmocka_unit_test(open_world_conflict),
+	    cmocka_unit_test(not_a_war_truce),
+	    cmocka_unit_test(institution_of_a_state),
+	    cmocka_unit_test(days_of_incidents),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

@@ -11,6 +11,7 @@
 typedef struct tagged_text {
 	truce__doc doc;
 	truce__tagged tg;
+	truce__scope scope;
 	int conflict;
 } tagged_text;
 
@@ -18,9 +19,10 @@ static void tag_text(const char *s, tagged_text *t)
 {
 	memset(t, 0, sizeof(*t));
 	assert_int_equal(truce__tokenize(test_rules, s, strlen(s), &t->doc), 0);
-	assert_int_equal(truce__tag(test_rules, s, &t->doc, 0, (uint32_t)t->doc.ntok, -1, &t->tg),
+	assert_int_equal(truce__tag(test_rules, s, &t->doc, 0, (uint32_t)t->doc.ntok, NULL, &t->tg),
 	                 0);
-	t->conflict = truce__detect_conflict(test_rules, &t->tg);
+	truce__detect_scope(test_rules, s, &t->doc, &t->tg, &t->scope);
+	t->conflict = t->scope.conflict;
 }
 
 static void untag(tagged_text *t)
@@ -109,19 +111,19 @@ static void casualties(void **state)
 static void dates(void **state)
 {
 	(void)state;
-	truce__ymd pub = {2021, 6, 10, 0}; /* a Thursday */
+	truce__ymd pub = {2021, 6, 10, 0, 0}; /* a Thursday */
 	static const struct {
 		const char *s;
 		truce__ymd want;
 	} cases[] = {
-	    {"The attack came on Tuesday.", {2021, 6, 8, 0}},
-	    {"It happened on Thursday.", {2021, 6, 10, 0}},
-	    {"Fighting broke out last night.", {2021, 6, 9, 0}},
-	    {"The post was hit on June 2nd.", {2021, 6, 2, 0}},
-	    {"The post was hit on 4 June.", {2021, 6, 4, 0}},
-	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0}},
-	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0}},
-	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0}},
+	    {"The attack came on Tuesday.", {2021, 6, 8, 0, 0}},
+	    {"It happened on Thursday.", {2021, 6, 10, 0, 0}},
+	    {"Fighting broke out last night.", {2021, 6, 9, 0, 0}},
+	    {"The post was hit on June 2nd.", {2021, 6, 2, 0, 0}},
+	    {"The post was hit on 4 June.", {2021, 6, 4, 0, 0}},
+	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0}},
+	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0}},
+	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
@@ -136,7 +138,7 @@ static void dates(void **state)
 	}
 	truce__ymd d;
 	assert_int_equal(truce__parse_ymd("2020-02-29", &d), 0);
-	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0}), 1);
+	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0, 0}), 1);
 	assert_int_not_equal(truce__parse_ymd("2020-2-29", &d), 0);
 }
 
@@ -157,7 +159,7 @@ static void places(void **state)
 		tag_text(cases[i].s, &t);
 		char out[TRUCE_PLACE_MAX];
 		truce__place(test_rules, cases[i].s, &t.doc, &t.tg, 0, (uint32_t)t.doc.ntok,
-		             t.conflict, out, sizeof(out));
+		             &t.scope, out, sizeof(out));
 		assert_string_equal(out, cases[i].want);
 		untag(&t);
 	}

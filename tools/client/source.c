@@ -9,12 +9,11 @@
  * transaction before the callbacks run: a paced publish may take hours, and
  * an LMDB snapshot held that long keeps the daemon from reusing pages.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "truce/client.h"
+#include "client_int.h"
 
 #define CHUNK_MAX_ITEMS 256
 #define CHUNK_MAX_BYTES (4u << 20)
@@ -27,19 +26,6 @@ struct truce_source {
 	truce_note_fn note;
 	void *note_ctx;
 };
-
-__attribute__((format(printf, 2, 3))) static void note(const truce_source *src, const char *fmt,
-                                                       ...)
-{
-	if (src->note == NULL)
-		return;
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	src->note(src->note_ctx, msg);
-}
 
 int truce_source_open(const truce_source_opts *o, truce_source **out, char *err, size_t errlen)
 {
@@ -101,11 +87,12 @@ static int remote_call(truce_source *src, const Truce__V1__QueryRequest *rq,
 		/* A refused CURVE handshake looks like silence; say which. */
 		const char *why = rc == TRUCE_ETIMEDOUT ? truce_qclient_failure(src->qc) : NULL;
 		if (why != NULL)
-			note(src, "%s", why);
+			truce__note(src->note, src->note_ctx, "%s", why);
 		return rc;
 	}
 	if (!r->ok) {
-		note(src, "query failed: %s", r->error != NULL ? r->error : "no reason given");
+		truce__note(src->note, src->note_ctx, "query failed: %s",
+		            r->error != NULL ? r->error : "no reason given");
 		truce__v1__query_reply__free_unpacked(r, NULL);
 		return TRUCE_EIO;
 	}
@@ -378,8 +365,8 @@ static int collect_msg(void *vctx, uint64_t key, truce_bytes val)
 	mc->last_key = key;
 	ProtobufCMessage *m = protobuf_c_message_unpack(mc->k->desc, NULL, val.len, val.data);
 	if (m == NULL) {
-		note(mc->src, "%s %llu does not decode; skipped", mc->k->what,
-		     (unsigned long long)key);
+		truce__note(mc->src->note, mc->src->note_ctx, "%s %llu does not decode; skipped",
+		            mc->k->what, (unsigned long long)key);
 		return 0;
 	}
 	mc->v[mc->n++] = m;

@@ -12,7 +12,6 @@
  * topic filter runs here, after the gap check: a jump in seq is then a real
  * loss, never a filtered topic. Live-only subscribers let ZeroMQ filter.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,7 @@
 
 #include <zmq.h>
 
-#include "truce/client.h"
+#include "client_int.h"
 #include "truce/date.h"
 
 #define DEFAULT_HWM 100000
@@ -54,18 +53,6 @@ struct truce_sub {
 	Truce__V1__Event *held; /* a live event that revealed a hole */
 };
 
-__attribute__((format(printf, 2, 3))) static void note(const truce_sub *s, const char *fmt, ...)
-{
-	if (s->note == NULL)
-		return;
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	s->note(s->note_ctx, msg);
-}
-
 static int topic_match(const truce_sub *s, const char *topic)
 {
 	if (s->n_topics == 0)
@@ -81,7 +68,7 @@ static void note_refused(truce_sub *s)
 {
 	const char *why = truce_handshake_watch_failure(s->hw, s->keys.on);
 	if (why != NULL && why != s->said)
-		note(s, "%s", why);
+		truce__note(s->note, s->note_ctx, "%s", why);
 	s->said = why;
 }
 
@@ -221,14 +208,15 @@ static int backfill_chunk(truce_sub *s)
 	int rc = truce_qclient_call(s->qc, &rq, &r);
 	if (rc == TRUCE_ETIMEDOUT) {
 		const char *why = truce_qclient_failure(s->qc);
-		note(s, "no answer from the query socket, retrying%s%s", why ? ": " : "",
-		     why ? why : "");
+		truce__note(s->note, s->note_ctx, "no answer from the query socket, retrying%s%s",
+		            why ? ": " : "", why ? why : "");
 		return 0;
 	}
 	if (rc != 0)
 		return rc;
 	if (!r->ok) {
-		note(s, "query failed: %s", r->error ? r->error : "no reason given");
+		truce__note(s->note, s->note_ctx, "query failed: %s",
+		            r->error ? r->error : "no reason given");
 		truce__v1__query_reply__free_unpacked(r, NULL);
 		return TRUCE_EIO;
 	}
@@ -288,8 +276,8 @@ static int take_live(truce_sub *s, Truce__V1__Event *ev)
 {
 	s->quiet_ms = truce_mono_ms();
 	if (s->qc != NULL && s->have_last && ev->seq > s->last + 1) {
-		note(s, "events %llu..%llu missed live, backfilling",
-		     (unsigned long long)s->last + 1, (unsigned long long)ev->seq - 1);
+		truce__note(s->note, s->note_ctx, "events %llu..%llu missed live, backfilling",
+		            (unsigned long long)s->last + 1, (unsigned long long)ev->seq - 1);
 		s->held = ev;
 		start_backfill(s, ev->seq - 1, 0);
 		return 0;
@@ -327,13 +315,14 @@ int truce_sub_next(truce_sub *s, int timeout_ms, Truce__V1__Event **out)
 			if (s->chunk == NULL && truce_mono_ms() >= deadline)
 				return TRUCE_ETIMEDOUT; /* the query socket is silent */
 			if (s->quiet_fill && s->chunk != NULL && s->chunk->n_events > 0)
-				note(s,
-				     "events %llu..%llu missed live, backfilling (found while the "
-				     "feed "
-				     "was quiet)",
-				     (unsigned long long)before + 1,
-				     (unsigned long long)s->chunk->events[s->chunk->n_events - 1]
-				         ->seq);
+				truce__note(
+				    s->note, s->note_ctx,
+				    "events %llu..%llu missed live, backfilling (found while the "
+				    "feed "
+				    "was quiet)",
+				    (unsigned long long)before + 1,
+				    (unsigned long long)s->chunk->events[s->chunk->n_events - 1]
+				        ->seq);
 			if (s->chunk != NULL)
 				s->quiet_fill = 0;
 			continue;
