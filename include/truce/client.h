@@ -113,7 +113,8 @@ typedef void (*truce_sender_ack_fn)(void *ctx, size_t index, const truce_send_it
 
 typedef struct truce_sender_opts {
 	size_t window;              /* most articles unacknowledged at once */
-	int64_t timeout_ms;         /* first re-send timeout; doubles up to the ceiling */
+	int64_t timeout_ms;         /* first re-send timeout; doubles up to the ceiling,
+	                               TRUCE_SENDER_MAX_TIMEOUT_MS or timeout_ms if larger */
 	const char *label;          /* progress line prefix, e.g. "collect" */
 	int progress;               /* print a progress line on stderr (when a tty) */
 	truce_sender_ack_fn on_ack; /* may be NULL */

@@ -279,6 +279,29 @@ static void test_resend_timeout_doubles_to_ceiling(void **state)
 	fixture_free(f);
 }
 
+/* A first timeout above the ceiling is the ceiling: re-sends never come
+ * faster than the caller asked for. */
+static void test_long_first_timeout_never_shrinks(void **state)
+{
+	(void)state;
+	const int64_t first = TRUCE_SENDER_MAX_TIMEOUT_MS + 10000;
+	fake_ms = 1000;
+	fixture *f = fixture_new(1, first, 1);
+	const truce_send_item *it = truce_sender_item(f->s, 0);
+	truce_sender_pump(f->s, 0);
+	int64_t sent = fake_ms;
+	for (unsigned k = 2; k < 5; k++) {
+		fake_ms = sent + first - 1;
+		truce_sender_pump(f->s, 0);
+		assert_int_equal(it->sends, k - 1);
+		fake_ms = sent + first;
+		truce_sender_pump(f->s, 0);
+		assert_int_equal(it->sends, k);
+		sent = fake_ms;
+	}
+	fixture_free(f);
+}
+
 /* Each article's timeout is its own: a re-send of one does not delay or
  * hurry another. */
 static void test_timeouts_per_article(void **state)
@@ -488,6 +511,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_window_never_exceeded, real_clock),
 	    cmocka_unit_test_setup(test_resend_timeout_doubles_to_ceiling, real_clock),
+	    cmocka_unit_test_setup(test_long_first_timeout_never_shrinks, real_clock),
 	    cmocka_unit_test_setup(test_timeouts_per_article, real_clock),
 	    cmocka_unit_test_setup(test_statuses_recorded, real_clock),
 	    cmocka_unit_test_setup(test_late_duplicate_and_junk_acks, real_clock),

@@ -114,10 +114,14 @@ static int send_one(truce_sender *s, size_t i)
 		s->inflight++;
 	sl->it.state = TRUCE_SEND_INFLIGHT;
 	sl->sent_ms = truce_mono_ms();
-	sl->timeout_ms = sl->it.sends == 0 ? s->o.timeout_ms
-	                 : sl->timeout_ms * 2 > TRUCE_SENDER_MAX_TIMEOUT_MS
-	                     ? TRUCE_SENDER_MAX_TIMEOUT_MS
-	                     : sl->timeout_ms * 2;
+	/* Doubling up to the ceiling, which a longer first timeout raises:
+	 * re-sends never come faster than the caller asked for. */
+	int64_t ceiling = s->o.timeout_ms > TRUCE_SENDER_MAX_TIMEOUT_MS
+	                      ? s->o.timeout_ms
+	                      : TRUCE_SENDER_MAX_TIMEOUT_MS;
+	sl->timeout_ms = sl->it.sends == 0              ? s->o.timeout_ms
+	                 : sl->timeout_ms * 2 > ceiling ? ceiling
+	                                                : sl->timeout_ms * 2;
 	sl->it.sends++;
 	return 0;
 }
