@@ -518,6 +518,18 @@ static void participles_and_unnamed_ministries(void **state)
 	truce_claims_free(&c);
 }
 
+/* Two reports in one sentence, one claim each. */
+static void two_clauses(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Iran accused Israel of violating the ceasefire on "
+	                                   "Tuesday, while Israel said Iran had fired missiles "
+	                                   "after the deadline.");
+	assert_non_null(find_claim(&c, "IRN", "ISR"));
+	assert_non_null(find_claim(&c, "ISR", "IRN"));
+	truce_claims_free(&c);
+}
+
 /* Conflicts of the party dictionary that no rule file lists otherwise:
  * its names, institutions and leaders, and its vague words per country. */
 static void dictionary_conflicts(void **state)
@@ -587,6 +599,7 @@ int main(void)
 	    cmocka_unit_test(datelines),
 	    cmocka_unit_test(participles_and_unnamed_ministries),
 	    cmocka_unit_test(dictionary_conflicts),
+	    cmocka_unit_test(two_clauses),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
