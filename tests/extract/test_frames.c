@@ -37,6 +37,13 @@ static void cumulative_toll_is_background(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->killed, TRUCE_NONE);
 	truce_claims_free(&c);
+	c = extract_text(PUB, "Hamas accused Israel on Sunday of violating the truce, saying "
+	                      "Israeli strikes had killed more than 240 Palestinians since it "
+	                      "took effect.");
+	x = find_claim(&c, "HAMAS", "ISR");
+	assert_non_null(x);
+	assert_int_equal(x->killed, TRUCE_NONE);
+	truce_claims_free(&c);
 	c = extract_text(PUB, "Armenia accused Azerbaijan on Sunday of violating the ceasefire, "
 	                      "in a war that has killed 6,500 people.");
 	x = find_claim(&c, "ARM", "AZE");
