@@ -110,7 +110,8 @@ static int recv_message(void *sock, truced_item *it)
 		}
 		if (it->frames == 1) {
 			if (zmq_msg_size(&f) > TRUCE_MAX_MSG_ID)
-				item_reject(it, TRUCED_REJECT_MSG_ID, "msg_id frame is over 64 bytes");
+				item_reject(it, TRUCED_REJECT_MSG_ID,
+				            "msg_id frame is over 64 bytes");
 			it->msg_id_len = copy_frame(&f, it->msg_id, sizeof(it->msg_id));
 			zmq_msg_close(&f);
 		} else if (it->frames == 2) {

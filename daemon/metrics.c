@@ -21,9 +21,8 @@
 #define PUB_MONITOR_EP "inproc://truced-pub-monitor"
 
 static const double batch_bounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
-static const double seconds_bounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                        0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
-                                        1,      2.5,     5,      10};
+static const double seconds_bounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                        0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 
 static const char *const reject_names[TRUCED_REJECT_COUNT] = {
     [TRUCED_REJECT_MALFORMED] = "malformed", [TRUCED_REJECT_FRAMES] = "frames",

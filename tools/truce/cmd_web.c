@@ -59,8 +59,7 @@ static void web_usage(FILE *f)
 	        "truced's PUB and query sockets and never to its store.\n\n"
 	        "  --connect-query EP    truced query endpoint (default " DEFAULT_QUERY ")\n"
 	        "  --connect-pub EP      truced PUB endpoint (default " DEFAULT_PUB ")\n"
-	        "  --listen HOST:PORT    where to serve HTTP (default " DEFAULT_LISTEN
-	        "; port 0\n"
+	        "  --listen HOST:PORT    where to serve HTTP (default " DEFAULT_LISTEN "; port 0\n"
 	        "                        picks one; IPv6 as [::1]:PORT)\n"
 	        "  --token-file FILE     require 'Authorization: Bearer TOKEN' (or the\n"
 	        "                        truce_token cookie) for every data request; FILE holds\n"
@@ -71,8 +70,8 @@ static void web_usage(FILE *f)
 	        "  --buffer-mb N         ...and at most this many MiB of them (default 256)\n"
 	        "  --query-clients N     query-socket connections to truced (default 4)\n"
 	        "  --timeout MS          how long to wait for truced per query (default 5000)\n"
-	        "  --keepalive S         a comment on a quiet event stream every S s (default 15)\n" CLI_KEY_USAGE
-	        "  -h, --help            this text\n\n"
+	        "  --keepalive S         a comment on a quiet event stream every S s (default "
+	        "15)\n" CLI_KEY_USAGE "  -h, --help            this text\n\n"
 	        "Endpoints: / (the dashboard), /api/incidents, /api/incidents/ID, /api/claims,\n"
 	        "/api/articles/SEQ, /api/stats, /api/timeline, /api/events (SSE), /metrics.\n"
 	        "SIGINT/SIGTERM close the streams and exit 0.\n",
@@ -211,10 +210,16 @@ static int parse_web_args(int argc, char **argv, web_opts *o)
 		case 'l': o->listen = optarg; break;
 		case 'T': o->token_file = optarg; break;
 		case 'U': o->insecure = 1; break;
-		case 'C': rc = parse_num("--max-connections", optarg, 4, 4096, &o->max_connections); break;
-		case 'E': rc = parse_num("--buffer-events", optarg, 1, 10000000, &o->buffer_events); break;
+		case 'C':
+			rc = parse_num("--max-connections", optarg, 4, 4096, &o->max_connections);
+			break;
+		case 'E':
+			rc = parse_num("--buffer-events", optarg, 1, 10000000, &o->buffer_events);
+			break;
 		case 'M': rc = parse_num("--buffer-mb", optarg, 1, 65536, &o->buffer_mb); break;
-		case 'Q': rc = parse_num("--query-clients", optarg, 1, 64, &o->query_clients); break;
+		case 'Q':
+			rc = parse_num("--query-clients", optarg, 1, 64, &o->query_clients);
+			break;
 		case 't': rc = parse_num("--timeout", optarg, 100, 600000, &o->timeout_ms); break;
 		case 'K': rc = parse_num("--keepalive", optarg, 1, 3600, &o->keepalive_s); break;
 		case 'h': web_usage(stdout); return -1;
@@ -314,7 +319,7 @@ int cmd_web(int argc, char **argv)
 	int rc = parse_web_args(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
-	struct sockaddr_storage addr;
+	struct sockaddr_storage addr = {0};
 	rc = check_address(&o, &addr);
 	char token[TOKEN_MAX + 2] = "";
 	if (rc == 0 && o.token_file != NULL)
@@ -336,8 +341,8 @@ int cmd_web(int argc, char **argv)
 	truce_client_keys_clear(&keys);
 	if (rc == 0) {
 		char host[NI_MAXHOST] = "";
-		getnameinfo((const struct sockaddr *)&addr, sizeof(addr), host, sizeof(host), NULL, 0,
-		            NI_NUMERICHOST);
+		getnameinfo((const struct sockaddr *)&addr, sizeof(addr), host, sizeof(host), NULL,
+		            0, NI_NUMERICHOST);
 		printf("truce web: serving http://%s%s%s:%u/ (truced query %s, publish %s%s)\n",
 		       addr.ss_family == AF_INET6 ? "[" : "", host,
 		       addr.ss_family == AF_INET6 ? "]" : "", web_server_port(p.ws), o.query, o.pub,

@@ -106,7 +106,8 @@ enum MHD_Result web_reply_json(const web_request *r, unsigned status, json_t *bo
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-enum MHD_Result web_reply_error(const web_request *r, unsigned status, const char *fmt, ...);
+enum MHD_Result
+web_reply_error(const web_request *r, unsigned status, const char *fmt, ...);
 /* Queues a response with the security headers every response carries. */
 enum MHD_Result web_reply(const web_request *r, unsigned status, struct MHD_Response *resp,
                           const char *content_type);

@@ -28,16 +28,16 @@
 #include "truce/json.h"
 #include "web.h"
 
-#define INCIDENT_WINDOW 200   /* incident ids per query, walking down */
-#define CLAIM_CHUNK 1000      /* claims per query */
-#define SCAN_BUDGET 20000     /* records one request may read to fill a page */
+#define INCIDENT_WINDOW 200    /* incident ids per query, walking down */
+#define CLAIM_CHUNK 1000       /* claims per query */
+#define SCAN_BUDGET 20000      /* records one request may read to fill a page */
 #define DETAIL_MAX_CLAIMS 2000 /* claims listed with one incident */
-#define TIMELINE_CHUNKS 100   /* claim chunks one timeline request may read */
+#define TIMELINE_CHUNKS 100    /* claim chunks one timeline request may read */
 
 struct web_api {
 	pthread_mutex_t mu;
-	uint64_t scanned;  /* claims ids 1..scanned are in counts */
-	json_t *counts;    /* "conflict\x1fday\x1fclaimant\x1faccused" -> count */
+	uint64_t scanned; /* claims ids 1..scanned are in counts */
+	json_t *counts;   /* "conflict\x1fday\x1fclaimant\x1faccused" -> count */
 };
 
 int web_api_new(web_api **out)
@@ -84,8 +84,8 @@ static int read_filter(const web_request *r, filter *f)
 	if (web_arg_date(r, "from", &f->from) < 0 || web_arg_date(r, "to", &f->to) < 0)
 		return 0;
 	const char *lim = web_arg(r, "limit");
-	if (lim != NULL && (truce_parse_u64(lim, &f->limit) != 0 || f->limit == 0 ||
-	                    f->limit > WEB_MAX_LIMIT)) {
+	if (lim != NULL &&
+	    (truce_parse_u64(lim, &f->limit) != 0 || f->limit == 0 || f->limit > WEB_MAX_LIMIT)) {
 		web_reply_error(r, MHD_HTTP_BAD_REQUEST, "limit wants a number from 1 to %d",
 		                WEB_MAX_LIMIT);
 		return 0;
@@ -121,8 +121,7 @@ static int incident_matches(const filter *f, const Truce__V1__Incident *inc)
 			return 0;
 	}
 	/* Its days [date_first, date_last] meet [from, to]. */
-	if (f->from != NULL &&
-	    (inc->date_last == NULL || strcmp(inc->date_last, f->from) < 0))
+	if (f->from != NULL && (inc->date_last == NULL || strcmp(inc->date_last, f->from) < 0))
 		return 0;
 	return f->to == NULL || (inc->date_first != NULL && strcmp(inc->date_first, f->to) <= 0);
 }
@@ -178,9 +177,9 @@ static json_t *incident_json(const Truce__V1__Incident *inc)
 	json_t *pairs = json_array();
 	for (size_t i = 0; i < inc->n_pairs; i++) {
 		const Truce__V1__ClaimPair *p = inc->pairs[i];
-		json_array_append_new(
-		    pairs, json_pack("{s:s?, s:s?, s:I}", "claimant", p->claimant, "accused",
-		                     p->accused, "article_seq", (json_int_t)p->article_seq));
+		json_array_append_new(pairs, json_pack("{s:s?, s:s?, s:I}", "claimant", p->claimant,
+		                                       "accused", p->accused, "article_seq",
+		                                       (json_int_t)p->article_seq));
 	}
 	json_object_set_new(o, "pairs", pairs);
 	char when[40];
@@ -247,7 +246,7 @@ static int incident_window(const web_request *r, incident_page *pg, uint64_t lo,
 
 static enum MHD_Result list_incidents(const web_request *r)
 {
-	static const char *const known[] = {"conflict", "party", "from", "to",
+	static const char *const known[] = {"conflict", "party",  "from", "to",
 	                                    "limit",    "cursor", NULL};
 	filter f;
 	uint64_t hi = 0;
@@ -291,14 +290,16 @@ static enum MHD_Result list_incidents(const web_request *r)
  * to out, a run of consecutive ids per query. */
 static int incident_claims(const web_request *r, const Truce__V1__Incident *inc, json_t *out)
 {
-	size_t n = inc->n_claim_ids < DETAIL_MAX_CLAIMS ? inc->n_claim_ids : DETAIL_MAX_CLAIMS;
+	size_t n = inc->n_claim_ids;
+	if (n > DETAIL_MAX_CLAIMS)
+		n = DETAIL_MAX_CLAIMS;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && inc->claim_ids[j] == inc->claim_ids[j - 1] + 1)
 			j++;
 		Truce__V1__QueryReply *rep;
-		int rc = query_range(r->qp, TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS, inc->claim_ids[i],
-		                     inc->claim_ids[j - 1], j - i, &rep);
+		int rc = query_range(r->qp, TRUCE__V1__QUERY_REQUEST__KIND__CLAIMS,
+		                     inc->claim_ids[i], inc->claim_ids[j - 1], j - i, &rep);
 		if (!query_ok(r, rc, rep))
 			return -1;
 		for (size_t k = 0; k < rep->n_claims; k++)
@@ -334,8 +335,7 @@ static enum MHD_Result one_incident(const web_request *r, const char *part)
 		return MHD_YES;
 	}
 	json_t *body = json_pack("{s:o, s:o, s:b}", "incident", incident_json(inc), "claims",
-	                         claims, "claims_truncated",
-	                         inc->n_claim_ids > DETAIL_MAX_CLAIMS);
+	                         claims, "claims_truncated", inc->n_claim_ids > DETAIL_MAX_CLAIMS);
 	truce__v1__query_reply__free_unpacked(rep, NULL);
 	return web_reply_json(r, MHD_HTTP_OK, body);
 }
@@ -399,8 +399,8 @@ static enum MHD_Result one_article(const web_request *r, const char *part)
 	if (!web_args_known(r, known) || !path_id(r, part, "an article seq", &seq))
 		return MHD_YES;
 	Truce__V1__QueryReply *rep = NULL;
-	int rc = seq > 0 ? query_range(r->qp, TRUCE__V1__QUERY_REQUEST__KIND__ARTICLES, seq, seq,
-	                               1, &rep)
+	int rc = seq > 0 ? query_range(r->qp, TRUCE__V1__QUERY_REQUEST__KIND__ARTICLES, seq, seq, 1,
+	                               &rep)
 	                 : 0;
 	if (seq > 0 && !query_ok(r, rc, rep))
 		return MHD_YES;
@@ -411,12 +411,13 @@ static enum MHD_Result one_article(const web_request *r, const char *part)
 	enum MHD_Result ret;
 	if (rec == NULL)
 		ret = rep != NULL && rep->n_articles > 0
-		          ? web_reply_error(r, MHD_HTTP_BAD_GATEWAY,
-		                            "article %llu does not decode", (unsigned long long)seq)
+		          ? web_reply_error(r, MHD_HTTP_BAD_GATEWAY, "article %llu does not decode",
+		                            (unsigned long long)seq)
 		          : web_reply_error(r, MHD_HTTP_NOT_FOUND, "no article %llu",
 		                            (unsigned long long)seq);
 	else
-		ret = web_reply_json(r, MHD_HTTP_OK, truce_json_stored_article(rep->articles[0], rec));
+		ret = web_reply_json(r, MHD_HTTP_OK,
+		                     truce_json_stored_article(rep->articles[0], rec));
 	if (rec != NULL)
 		truce__v1__article_record__free_unpacked(rec, NULL);
 	if (rep != NULL)
@@ -503,7 +504,10 @@ static json_t *sorted_entries(json_t *obj, const char *key_name, const char *val
 		return arr;
 	const char *k;
 	json_t *v;
-	json_object_foreach(obj, k, v) keys[i++] = k;
+	json_object_foreach(obj, k, v)
+	{
+		keys[i++] = k;
+	}
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:s, s:O}", key_name, keys[i], val_name,
@@ -543,9 +547,9 @@ static json_t *timeline_tree(web_api *a, const filter *f, json_t *parties)
 		if (acc == NULL)
 			json_object_set_new(days, part[1], acc = json_object());
 		json_t *old = json_object_get(acc, part[3]);
-		json_object_set_new(acc, part[3],
-		                    json_integer((old ? json_integer_value(old) : 0) +
-		                                 json_integer_value(v)));
+		json_object_set_new(
+		    acc, part[3],
+		    json_integer((old ? json_integer_value(old) : 0) + json_integer_value(v)));
 	}
 	return tree;
 }
@@ -578,7 +582,11 @@ static enum MHD_Result timeline(const web_request *r)
 	json_t *plist = json_array();
 	const char *k;
 	json_t *v;
-	json_object_foreach(parties, k, v) json_array_append_new(plist, json_string(k));
+	json_object_foreach(parties, k, v)
+	{
+		if (strcmp(k, "none") != 0) /* "blames nobody" is no party */
+			json_array_append_new(plist, json_string(k));
+	}
 	json_decref(parties);
 	json_decref(tree);
 	return web_reply_json(r, MHD_HTTP_OK,

@@ -265,7 +265,9 @@ typedef struct sse_stream {
 
 static int stream_append(sse_stream *s, const char *data, size_t n)
 {
-	if (s->len + n > s->cap) {
+	if (n == 0)
+		return 0;
+	if (s->buf == NULL || s->len + n > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
 		while (cap < s->len + n)
 			cap *= 2;
@@ -426,10 +428,9 @@ struct MHD_Response *web_sse_response(web_hub *h, uint64_t after, const char *co
 	pthread_mutex_lock(&h->mu);
 	h->clients++;
 	pthread_mutex_unlock(&h->mu);
-	struct MHD_Response *resp =
-	    ok ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_FILL, sse_read, s,
-	                                           sse_free)
-	       : NULL;
+	struct MHD_Response *resp = ok ? MHD_create_response_from_callback(
+	                                     MHD_SIZE_UNKNOWN, STREAM_FILL, sse_read, s, sse_free)
+	                               : NULL;
 	if (resp == NULL)
 		sse_free(s);
 	return resp;

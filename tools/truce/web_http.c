@@ -148,9 +148,8 @@ int web_arg_u64(const web_request *r, const char *name, uint64_t max, uint64_t *
 		return 0;
 	uint64_t n;
 	if (truce_parse_u64(v, &n) != 0 || n > max) {
-		web_reply_error(r, MHD_HTTP_BAD_REQUEST,
-		                "%s wants a whole number from 0 to %llu", name,
-		                (unsigned long long)max);
+		web_reply_error(r, MHD_HTTP_BAD_REQUEST, "%s wants a whole number from 0 to %llu",
+		                name, (unsigned long long)max);
 		return -1;
 	}
 	*out = n;
@@ -312,9 +311,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	web_server *ws = cls;
 	(void)version;
 	(void)upload;
-	web_request r = {.conn = c, .path = url, .qp = ws->o.qp, .hub = ws->o.hub, .api = ws->o.api};
-	int read_only = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-	                strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	web_request r = {
+	    .conn = c, .path = url, .qp = ws->o.qp, .hub = ws->o.hub, .api = ws->o.api};
+	int read_only =
+	    strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	if (*con_cls == NULL) {
 		web_conn *wc = calloc(1, sizeof(*wc));
 		if (wc == NULL)
@@ -361,15 +361,16 @@ int web_server_start(const web_server_opts *o, web_server **out, char *err, size
 	                 MHD_USE_POLL | MHD_USE_ERROR_LOG;
 	if (o->addr->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	ws->d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, ws, MHD_OPTION_SOCK_ADDR, o->addr,
-	    MHD_OPTION_CONNECTION_LIMIT, o->max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_MEMORY_LIMIT,
-	    MHD_OPTION_THREAD_STACK_SIZE, (size_t)WEB_STACK_SIZE, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, NULL, MHD_OPTION_END);
+	ws->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, ws, MHD_OPTION_SOCK_ADDR,
+	                         o->addr, MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
+	                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+	                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_MEMORY_LIMIT,
+	                         MHD_OPTION_THREAD_STACK_SIZE, (size_t)WEB_STACK_SIZE,
+	                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (ws->d == NULL) {
-		snprintf(err, errlen, "libmicrohttpd could not listen there (in use, or not an "
-		                      "address of this machine)");
+		snprintf(err, errlen,
+		         "libmicrohttpd could not listen there (in use, or not an "
+		         "address of this machine)");
 		free(ws);
 		return TRUCE_ENET;
 	}

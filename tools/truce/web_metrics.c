@@ -23,7 +23,8 @@ typedef struct text {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void put(text *t, const char *fmt, ...)
+static void
+put(text *t, const char *fmt, ...)
 {
 	va_list ap;
 	for (int tries = 0; tries < 2 && !t->oom; tries++) {
@@ -134,8 +135,8 @@ static void truced_metrics(text *t, const Truce__V1__Metrics *m)
 	         m->n_articles_rejected);
 	sample(t, "truce_claims_extracted_total", "counter", "Claims extracted and stored.",
 	       (double)m->claims);
-	labelled(t, "truce_events_published_total", "counter", "Events published, by type.",
-	         "type", m->events, m->n_events);
+	labelled(t, "truce_events_published_total", "counter", "Events published, by type.", "type",
+	         m->events, m->n_events);
 	sample(t, "truce_batches_total", "counter", "Batches committed.", (double)m->batches);
 	histogram(t, "truce_batch_messages", "Messages per committed batch.", m->batch_size);
 	histogram(t, "truce_commit_duration_seconds",
@@ -213,7 +214,8 @@ enum MHD_Result web_metrics_handle(const web_request *r)
 		free(t.s);
 		return MHD_NO;
 	}
-	struct MHD_Response *resp = MHD_create_response_from_buffer(t.len, t.s, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(t.len, t.s, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL)
 		free(t.s);
 	return web_reply(r, MHD_HTTP_OK, resp, "text/plain; version=0.0.4; charset=utf-8");

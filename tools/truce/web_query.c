@@ -24,7 +24,7 @@ void web_qpool_close(web_qpool *p)
 {
 	if (p == NULL)
 		return;
-	for (int i = 0; i < p->n; i++)
+	for (int i = 0; p->clients != NULL && i < p->n; i++)
 		truce_qclient_close(p->clients[i]);
 	free(p->clients);
 	free(p->busy);
