@@ -582,8 +582,10 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 		 * the story is the day of some other event */
 		if (s > 1 && doc->sent[s].t1 - doc->sent[s].t0 > 12)
 			continue;
+		if (first[s + 1] == first[s])
+			continue; /* no items (tg->v may be NULL) */
 		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
-		int n = sent.n ? truce__dates(r, text, doc, &sent, none, 0, d, 8) : 0;
+		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8);
 		for (int k = 0; k < n; k++)
 			if (d[k].y >= 1950 &&
 			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
