@@ -371,12 +371,12 @@ static void run_loop(truced_state *d)
 			truced_auth_reload(d->socks.auth);
 		}
 		int rc = zmq_poll(items, 2, POLL_MS);
-		truced_metrics_poll(&d->met);
 		if (rc < 0 && errno != EINTR) {
 			TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_ERROR, "main", "poll failed: %s",
 			            zmq_strerror(errno));
 			break;
 		}
+		truced_metrics_poll(&d->met);
 		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
 			run_batch(d);
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))

@@ -85,8 +85,8 @@ static int post_once(cli_webhook *w, const Truce__V1__Event *ev, const char *jso
 	snprintf(h_topic, sizeof(h_topic), "X-Truce-Topic: %s", ev->topic ? ev->topic : "");
 	snprintf(h_type, sizeof(h_type), "X-Truce-Event: %s", truce_event_type_name(ev->type));
 	struct curl_slist *hdr = NULL, *h;
-	const char *lines[] = {"Content-Type: application/json", h_seq, h_key, h_topic, h_type,
-	                       "Expect:"};
+	const char *lines[] = {
+	    "Content-Type: application/json", h_seq, h_key, h_topic, h_type, "Expect:"};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		h = curl_slist_append(hdr, lines[i]);
 		if (h == NULL) {
@@ -213,7 +213,8 @@ int cli_webhook_deliver(cli_webhook *w, const Truce__V1__Event *ev,
 			break;
 		if (w->o.note != NULL) {
 			char msg[sizeof(why) + 128];
-			snprintf(msg, sizeof(msg), "event %llu not delivered (attempt %u: %s), retrying in %.1f s",
+			snprintf(msg, sizeof(msg),
+			         "event %llu not delivered (attempt %u: %s), retrying in %.1f s",
 			         (unsigned long long)ev->seq, attempt, why, (double)backoff / 1000);
 			w->o.note(w->o.note_ctx, msg);
 		}
