@@ -24,6 +24,7 @@ static const struct subcommand subcommands[] = {
     {"stats", cmd_stats, "counts and sequence numbers of a running truced"},
     {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
     {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"web", cmd_web, "dashboard, JSON API, event stream and metrics over HTTP"},
 };
 
 static void usage(FILE *f)
