@@ -1,6 +1,8 @@
 /*
  * cmd_stats.c - `truce stats`: counts, last sequence numbers, uptime,
- * database size and chain head of a running truced, via its query socket.
+ * database size and chain head of a running truced, via its query socket;
+ * the size of each named database, and the disk under the store, with a
+ * warning when its free space is under truced's disk-warn.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -15,14 +17,31 @@
 static void stats_usage(FILE *f)
 {
 	fprintf(f, "usage: truce stats [--connect QUERY_ENDPOINT] [--json] [--timeout MS]\n\n"
-	           "Counts and sequence numbers of a running truced.\n\n"
+	           "Counts and sequence numbers of a running truced, the size of each of its\n"
+	           "databases and the free space of its disk. Under truced's disk-warn, a\n"
+	           "WARNING line on stderr (and disk_warning in --json); the exit code stays 0.\n\n"
 	           "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
 	           "  --json         one JSON object\n"
 	           "  --timeout MS   how long to wait for the daemon (default 5000)\n" CLI_KEY_USAGE
 	           "  -h, --help     this text\n");
 }
 
-static void print_stats(const Truce__V1__Stats *s, int as_json)
+/* The warning for a disk under truced's disk-warn, or "" when none. */
+static void disk_warning(const Truce__V1__Stats *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!s->has_disk_avail || s->disk_size == 0 || s->disk_warn_pct == 0)
+		return;
+	unsigned pct = (unsigned)(s->disk_avail * 100 / s->disk_size);
+	if (pct < s->disk_warn_pct)
+		snprintf(buf, len,
+		         "the store's disk is %u%% free (%.1f of %.1f GiB), under truced's "
+		         "disk-warn of %u%%: free space or move the store before it fills",
+		         pct, (double)s->disk_avail / (1 << 30), (double)s->disk_size / (1 << 30),
+		         s->disk_warn_pct);
+}
+
+static json_t *stats_json(const Truce__V1__Stats *s, const char *warning)
 {
 	char head[2 * TRUCE_HASH_LEN + 1] = "";
 	if (s->chain_head.len == TRUCE_HASH_LEN)
@@ -35,7 +54,47 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 	                      (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
 	                      "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
 	                      s->extractor_version ? s->extractor_version : "");
+	if (j != NULL && s->has_disk_avail) {
+		json_object_set_new(j, "disk_avail", json_integer((json_int_t)s->disk_avail));
+		json_object_set_new(j, "disk_size", json_integer((json_int_t)s->disk_size));
+	}
+	if (j != NULL && warning[0] != '\0')
+		json_object_set_new(j, "disk_warning", json_string(warning));
+	return j;
+}
+
+static void print_dbs(const Truce__V1__Stats *s, json_t *j, int as_json)
+{
+	json_t *arr = as_json ? json_array() : NULL;
+	if (!as_json && s->n_dbs > 0)
+		printf("\n%-16s %12s %10s %14s %6s\n", "database", "entries", "pages", "bytes",
+		       "depth");
+	for (size_t i = 0; i < s->n_dbs; i++) {
+		const Truce__V1__DbStat *d = s->dbs[i];
+		const char *name = d->name ? d->name : "?";
+		if (as_json)
+			json_array_append_new(
+			    arr, json_pack("{s:s, s:I, s:I, s:I, s:i}", "name", name, "entries",
+			                   (json_int_t)d->entries, "pages", (json_int_t)d->pages,
+			                   "bytes", (json_int_t)d->bytes, "depth", (int)d->depth));
+		else
+			printf("%-16s %12llu %10llu %14llu %6u\n", name,
+			       (unsigned long long)d->entries, (unsigned long long)d->pages,
+			       (unsigned long long)d->bytes, d->depth);
+	}
+	if (arr != NULL)
+		json_object_set_new(j, "dbs", arr);
+}
+
+static void print_stats(const Truce__V1__Stats *s, int as_json)
+{
+	char warning[256];
+	disk_warning(s, warning, sizeof(warning));
+	json_t *j = stats_json(s, warning);
+	if (j == NULL)
+		return;
 	if (as_json) {
+		print_dbs(s, j, 1);
 		char *str = json_dumps(j, JSON_COMPACT);
 		if (str != NULL)
 			puts(str);
@@ -53,7 +112,10 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 				printf("%-17s %" JSON_INTEGER_FORMAT "\n", key,
 				       json_integer_value(v));
 		}
+		print_dbs(s, j, 0);
 	}
+	if (warning[0] != '\0')
+		fprintf(stderr, "truce stats: WARNING: %s\n", warning);
 	json_decref(j);
 }
 
