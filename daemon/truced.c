@@ -181,6 +181,7 @@ typedef struct truced_state {
 	truced_parse_pool *pool;
 	truced_outbox outbox;
 	truced_counters cnt;
+	truced_metrics met; /* served as METRICS over the query socket */
 	truced_notify notify;
 	int64_t started_us;
 	int64_t disk_checked_us;
@@ -195,11 +196,16 @@ static void run_batch(truced_state *d)
 	if (n <= 0)
 		return;
 	d->cnt.received += (uint64_t)n;
+	int64_t t0 = truce_now_us();
 	truced_parse_batch(d->pool, d->rules, b, &d->cfg->log);
+	int64_t t1 = truce_now_us();
 	if (truced_commit_batch(d->store, truce_rules_version(d->rules), b, &d->outbox, &d->cnt,
 	                        &d->cfg->log) == 0) {
+		int64_t t2 = truce_now_us();
 		truced_ingest_ack(d->socks.ingest, b, &d->cfg->log);
+		int64_t t3 = truce_now_us();
 		truced_publish(d->socks.pub, &d->outbox, &d->cfg->log);
+		truced_metrics_batch(&d->met, b, t1 - t0, t2 - t1, t3);
 	}
 	truced_batch_reset(b);
 }
@@ -317,12 +323,13 @@ static void run_loop(truced_state *d)
 			            zmq_strerror(errno));
 			break;
 		}
+		truced_metrics_poll(&d->met);
 		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
 			run_batch(d);
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
-			truced_query_serve(
-			    d->socks.query, d->store, d->started_us, truce_rules_version(d->rules),
-			    (unsigned)d->cfg->disk_warn, QUERY_PER_TURN, &d->cfg->log);
+			truced_query_serve(d->socks.query, d->store, d->started_us,
+			                   truce_rules_version(d->rules), &d->met,
+			                   (unsigned)d->cfg->disk_warn, QUERY_PER_TURN, &d->cfg->log);
 	}
 }
 
@@ -344,11 +351,15 @@ static int state_open(truced_state *d)
 		rc = truced_parse_pool_new((int)cfg->parse_threads, &d->pool);
 	if (rc == 0)
 		rc = sockets_open(&d->socks, cfg);
+	if (rc == 0 && truced_metrics_watch_pub(&d->met, d->socks.ctx, d->socks.pub) != 0)
+		TRUCED_LOGF(&cfg->log, TRUCED_LOG_WARN, "main",
+		            "cannot monitor the PUB socket: subscribers are not counted");
 	return rc;
 }
 
 static void state_close(truced_state *d)
 {
+	truced_metrics_free(&d->met); /* its monitor socket before the context ends */
 	sockets_close(&d->socks);
 	truced_parse_pool_free(d->pool);
 	truced_batch_free(&d->batch);
@@ -454,6 +465,7 @@ int main(int argc, char **argv)
 	install_signals();
 	truced_state d = {
 	    .cfg = &cfg, .cl = &cl, .started_us = truce_now_us(), .disk_warned_pct = 101};
+	truced_metrics_init(&d.met, d.started_us, &d.cnt);
 	truced_notify_open(&d.notify, &cfg.log);
 	int rc = state_open(&d);
 	if (rc != 0) {

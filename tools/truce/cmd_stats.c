@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "truce/json.h"
 
 #define DEFAULT_QUERY "tcp://127.0.0.1:7703"
 
@@ -26,75 +27,30 @@ static void stats_usage(FILE *f)
 	           "  -h, --help     this text\n");
 }
 
-/* The warning for a disk under truced's disk-warn, or "" when none. */
-static void disk_warning(const Truce__V1__Stats *s, char *buf, size_t len)
+/* The table of the named databases. */
+static void print_dbs(json_t *dbs)
 {
-	buf[0] = '\0';
-	if (!s->has_disk_avail || s->disk_size == 0 || s->disk_warn_pct == 0)
-		return;
-	unsigned pct = (unsigned)(s->disk_avail * 100 / s->disk_size);
-	if (pct < s->disk_warn_pct)
-		snprintf(buf, len,
-		         "the store's disk is %u%% free (%.1f of %.1f GiB), under truced's "
-		         "disk-warn of %u%%: free space or move the store before it fills",
-		         pct, (double)s->disk_avail / (1 << 30), (double)s->disk_size / (1 << 30),
-		         s->disk_warn_pct);
-}
-
-static json_t *stats_json(const Truce__V1__Stats *s, const char *warning)
-{
-	char head[2 * TRUCE_HASH_LEN + 1] = "";
-	if (s->chain_head.len == TRUCE_HASH_LEN)
-		truce_hex(s->chain_head.data, TRUCE_HASH_LEN, head);
-	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:s}", "articles",
-	                      (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
-	                      (json_int_t)s->incidents, "events", (json_int_t)s->events,
-	                      "quarantined", (json_int_t)s->quarantined, "last_article_seq",
-	                      (json_int_t)s->last_article_seq, "last_event_seq",
-	                      (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
-	                      "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
-	                      s->extractor_version ? s->extractor_version : "");
-	if (j != NULL && s->has_disk_avail) {
-		json_object_set_new(j, "disk_avail", json_integer((json_int_t)s->disk_avail));
-		json_object_set_new(j, "disk_size", json_integer((json_int_t)s->disk_size));
+	size_t i;
+	json_t *d;
+	printf("\n%-16s %12s %10s %14s %6s\n", "database", "entries", "pages", "bytes", "depth");
+	json_array_foreach(dbs, i, d)
+	{
+		printf("%-16s %12" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
+		       " %14" JSON_INTEGER_FORMAT " %6" JSON_INTEGER_FORMAT "\n",
+		       json_string_value(json_object_get(d, "name")),
+		       json_integer_value(json_object_get(d, "entries")),
+		       json_integer_value(json_object_get(d, "pages")),
+		       json_integer_value(json_object_get(d, "bytes")),
+		       json_integer_value(json_object_get(d, "depth")));
 	}
-	if (j != NULL && warning[0] != '\0')
-		json_object_set_new(j, "disk_warning", json_string(warning));
-	return j;
-}
-
-static void print_dbs(const Truce__V1__Stats *s, json_t *j, int as_json)
-{
-	json_t *arr = as_json ? json_array() : NULL;
-	if (!as_json && s->n_dbs > 0)
-		printf("\n%-16s %12s %10s %14s %6s\n", "database", "entries", "pages", "bytes",
-		       "depth");
-	for (size_t i = 0; i < s->n_dbs; i++) {
-		const Truce__V1__DbStat *d = s->dbs[i];
-		const char *name = d->name ? d->name : "?";
-		if (as_json)
-			json_array_append_new(
-			    arr, json_pack("{s:s, s:I, s:I, s:I, s:i}", "name", name, "entries",
-			                   (json_int_t)d->entries, "pages", (json_int_t)d->pages,
-			                   "bytes", (json_int_t)d->bytes, "depth", (int)d->depth));
-		else
-			printf("%-16s %12llu %10llu %14llu %6u\n", name,
-			       (unsigned long long)d->entries, (unsigned long long)d->pages,
-			       (unsigned long long)d->bytes, d->depth);
-	}
-	if (arr != NULL)
-		json_object_set_new(j, "dbs", arr);
 }
 
 static void print_stats(const Truce__V1__Stats *s, int as_json)
 {
-	char warning[256];
-	disk_warning(s, warning, sizeof(warning));
-	json_t *j = stats_json(s, warning);
+	json_t *j = truce_json_stats(s);
 	if (j == NULL)
 		return;
 	if (as_json) {
-		print_dbs(s, j, 1);
 		char *str = json_dumps(j, JSON_COMPACT);
 		if (str != NULL)
 			puts(str);
@@ -104,6 +60,8 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 		json_t *v;
 		json_object_foreach(j, key, v)
 		{
+			if (json_is_array(v) || strcmp(key, "disk_warning") == 0)
+				continue; /* below, and on stderr */
 			if (json_is_string(v))
 				printf("%-17s %s\n", key, json_string_value(v));
 			else if (json_is_real(v))
@@ -112,9 +70,12 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 				printf("%-17s %" JSON_INTEGER_FORMAT "\n", key,
 				       json_integer_value(v));
 		}
-		print_dbs(s, j, 0);
+		json_t *dbs = json_object_get(j, "dbs");
+		if (dbs != NULL)
+			print_dbs(dbs);
 	}
-	if (warning[0] != '\0')
+	const char *warning = json_string_value(json_object_get(j, "disk_warning"));
+	if (warning != NULL)
 		fprintf(stderr, "truce stats: WARNING: %s\n", warning);
 	json_decref(j);
 }

@@ -26,6 +26,7 @@ static const struct subcommand subcommands[] = {
     {"backup", cmd_backup, "a consistent copy of a store while truced runs"},
     {"restore", cmd_restore, "put a backup into an empty data directory"},
     {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"web", cmd_web, "dashboard, JSON API, event stream and metrics over HTTP"},
 };
 
 static void usage(FILE *f)
