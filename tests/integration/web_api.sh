@@ -22,7 +22,7 @@ rc=0
   || fail "0.0.0.0 without a token: exit $rc, $(cat "$T/open.err")"
 pass "a non-loopback address without --token-file is refused (exit 2)"
 
-head -c 32 /dev/urandom | base64 | tr -d '=+/\n' >"$T/token"
+head -c 32 /dev/urandom | base64 >"$T/token"
 chmod 644 "$T/token"
 rc=0
 "$TRUCE" web --connect-query "$QRY" --connect-pub "$PUB" --listen 127.0.0.1:0 \

@@ -75,9 +75,11 @@
   function askToken() {
     if (sessionStorage.getItem('truce-asked')) return;
     sessionStorage.setItem('truce-asked', '1');
-    const t = window.prompt('This truce web server wants its access token:');
-    if (t) {
-      document.cookie = 'truce_token=' + encodeURIComponent(t.trim()) +
+    const t = (window.prompt('This truce web server wants its access token:') || '').trim();
+    // A token is printable ASCII without spaces, ';' or ',' (what truce web
+    // accepts), so it goes into the cookie as it is.
+    if (/^[\x21-\x2b\x2d-\x3a\x3c-\x7e]+$/.test(t)) {
+      document.cookie = 'truce_token=' + t +
         '; path=/; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');
       sessionStorage.removeItem('truce-asked');
       location.reload();
