@@ -194,7 +194,6 @@ static const ProtobufCMessageDescriptor *const db_desc[TRUCE_DB_COUNT] = {
     [TRUCE_DB_EVENTS] = &truce__v1__event__descriptor,
 };
 
-
 /* METRICS: the store's stats and truced's own counters. */
 static int serve_metrics(truce_txn *t, query_ctx *q, Truce__V1__QueryReply *r, reply_parts *p)
 {

@@ -327,9 +327,9 @@ static void run_loop(truced_state *d)
 		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
 			run_batch(d);
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
-			truced_query_serve(d->socks.query, d->store, d->started_us,
-			                   truce_rules_version(d->rules), &d->met,
-			                   (unsigned)d->cfg->disk_warn, QUERY_PER_TURN, &d->cfg->log);
+			truced_query_serve(
+			    d->socks.query, d->store, d->started_us, truce_rules_version(d->rules),
+			    &d->met, (unsigned)d->cfg->disk_warn, QUERY_PER_TURN, &d->cfg->log);
 	}
 }
 

@@ -162,11 +162,10 @@ static json_t *stats_dbs(const Truce__V1__Stats *s)
 	json_t *arr = json_array();
 	for (size_t i = 0; arr != NULL && i < s->n_dbs; i++) {
 		const Truce__V1__DbStat *d = s->dbs[i];
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:I, s:I, s:i}", "name",
-		                                     d->name ? d->name : "", "entries",
-		                                     (json_int_t)d->entries, "pages",
-		                                     (json_int_t)d->pages, "bytes",
-		                                     (json_int_t)d->bytes, "depth", (int)d->depth));
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:I, s:I, s:I, s:i}", "name", d->name ? d->name : "",
+		                   "entries", (json_int_t)d->entries, "pages", (json_int_t)d->pages,
+		                   "bytes", (json_int_t)d->bytes, "depth", (int)d->depth));
 	}
 	return arr;
 }

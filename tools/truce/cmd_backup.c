@@ -112,8 +112,7 @@ static int dir_usable(const char *cmd, const char *dir)
 
 /* The copy's path: DIR/data.mdb (DIR made 0700, which must be new or
  * empty) when dir, else out itself. Returns an exit code. */
-static int make_target(const char *cmd, const char *out, int dir, char *target,
-                       size_t target_len)
+static int make_target(const char *cmd, const char *out, int dir, char *target, size_t target_len)
 {
 	if (!dir) {
 		snprintf(target, target_len, "%s", out);
@@ -167,19 +166,18 @@ static int out_is_dir(const char *out)
 
 static void backup_usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: truce backup --data DIR --out FILE|DIR [--compact]\n\n"
-	        "A consistent copy of a store while truced runs (LMDB's hot copy: truced is\n"
-	        "never blocked). It prints the chain head, the counts and each database's\n"
-	        "size of the copy, which is the store as it was at one moment.\n\n"
-	        "  --data DIR      the data directory (opened read-only)\n"
-	        "  --out FILE|DIR  a new file; or, for an existing empty directory or a path\n"
-	        "                  ending in '/', DIR/data.mdb (DIR is then a data directory\n"
-	        "                  that truce replay --data and truced can open)\n"
-	        "  --compact       leave out free pages (smaller, slower; MDB_CP_COMPACT)\n"
-	        "  -h, --help      this text\n\n"
-	        "The copy is written to NAME.partial, fsync'd, then renamed: a file that\n"
-	        "bears the name is always a whole copy. Restore it with `truce restore`.\n");
+	fprintf(f, "usage: truce backup --data DIR --out FILE|DIR [--compact]\n\n"
+	           "A consistent copy of a store while truced runs (LMDB's hot copy: truced is\n"
+	           "never blocked). It prints the chain head, the counts and each database's\n"
+	           "size of the copy, which is the store as it was at one moment.\n\n"
+	           "  --data DIR      the data directory (opened read-only)\n"
+	           "  --out FILE|DIR  a new file; or, for an existing empty directory or a path\n"
+	           "                  ending in '/', DIR/data.mdb (DIR is then a data directory\n"
+	           "                  that truce replay --data and truced can open)\n"
+	           "  --compact       leave out free pages (smaller, slower; MDB_CP_COMPACT)\n"
+	           "  -h, --help      this text\n\n"
+	           "The copy is written to NAME.partial, fsync'd, then renamed: a file that\n"
+	           "bears the name is always a whole copy. Restore it with `truce restore`.\n");
 }
 
 int cmd_backup(int argc, char **argv)
