@@ -123,6 +123,37 @@ grep -q "live.conf not applied: keeping the running configuration" <<<"$new" || 
 stop_daemon
 pass "SIGHUP with a broken file: the error with file and line, and the running configuration kept"
 
+# --- SIGHUP with keys: allow moves to another directory live ---------------
+mkdir -p "$T/keys" "$T/allowA" "$T/allowB"
+for who in server alice bob; do "$TRUCE" keygen --out "$T/keys/$who" >/dev/null || fail "keygen"; done
+cp "$T/keys/alice.pub" "$T/allowA/"
+cp "$T/keys/alice.pub" "$T/keys/bob.pub" "$T/allowB/"
+cat >"$T/keys.conf" <<CONF
+data = $T/data
+ingest = $IN
+publish = $PUB
+query = $QRY
+curve-secret = $T/keys/server.key
+allow = $T/allowA
+CONF
+"$TRUCED" --config "$T/keys.conf" 2>>"$T/truced.log" &
+DAEMON_PID=$!
+kstats() { "$TRUCE" stats --connect "$QRY" --timeout 1000 --curve-server-key "$T/keys/server.pub" --curve-secret "$T/keys/$1.key" >/dev/null 2>&1; }
+for _ in $(seq 50); do kstats alice && break; kill -0 $DAEMON_PID 2>/dev/null || fail "truced with keys exited"; done
+kstats alice || fail "alice is not admitted"
+if kstats bob; then fail "bob admitted before he is listed"; fi
+sed -i "s|^allow = .*|allow = $T/allowB|" "$T/keys.conf"
+"$TRUCE" keygen --out "$T/keys/server2" >/dev/null
+sed -i "s|^curve-secret = .*|curve-secret = $T/keys/server2.key|" "$T/keys.conf"
+hup "allow-list reloaded"
+grep -q "keys.conf: allow is now '$T/allowB' (was '$T/allowA')" <<<"$new" || fail "allow not applied: $new"
+grep -q "allow-list reloaded from $T/allowB: 2 client key(s)" <<<"$new" || fail "allow-list not reloaded: $new"
+grep -q "keys.conf: curve-secret changed .* but needs a restart" <<<"$new" || fail "curve-secret change not named: $new"
+kstats bob || fail "bob is not admitted after the reload"
+kstats alice || fail "alice lost with the new list"
+stop_daemon
+pass "SIGHUP with keys: allow moved to another directory live (bob admitted), curve-secret named as needing a restart"
+
 # --- the journal ----------------------------------------------------------
 # systemd hands the service JOURNAL_STREAM=DEV:INODE of its stderr; a line
 # then starts with <priority> and has no time.
