@@ -68,6 +68,7 @@ enum {
 	TRUCE__C2_GROUP = 1u << 1,
 	TRUCE__C2_RETALIATE = 1u << 2,
 	TRUCE__C2_NOMINAL = 1u << 3,
+	TRUCE__C2_BREAK = 1u << 4,
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -321,6 +322,7 @@ typedef struct truce__item {
 	uint8_t in_paren;
 	uint8_t noparty; /* a dateline's place, an outlet's name: no party here */
 	uint8_t group;   /* a group no file names (see truce__tag): party is its code */
+	uint8_t vague;   /* party read from a vague word ("the army"), see truce__scope */
 	int16_t actor;   /* the party's entry in rules->actors, -1 none */
 } truce__item;
 
@@ -338,6 +340,11 @@ typedef struct truce__scope {
 	int ncountry;
 	int conflict; /* index into rules->conflicts, or -1 */
 	truce__conflict cf;
+	/* what the vague words of parties.tsv stand for here ("=state": "the
+	 * government", "the army"; "=group": "the rebels"): the state the
+	 * conflict's armed group fights, and that group; "" none */
+	char vague[2][TRUCE_PARTY_MAX];
+	int16_t vague_actor[2];
 } truce__scope;
 
 /* Tags the tokens [t0, t1) of a document, resolving party aliases that

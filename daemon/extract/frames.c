@@ -281,6 +281,14 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			if ((size_t)k != ci && (it->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
 			    it->party[0] == '\0')
 				break;
+			/* "the military said": a vague word that may stand for
+			 * the speaker before is that speaker */
+			if (is_party(x, v, (size_t)k) && it->vague && (it->cues & TRUCE__C_PRON) &&
+			    x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
+				sp.kind = SP_PRON;
+				strcpy(sp.code, x->speaker);
+				return sp;
+			}
 			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
 				sp.kind = SP_EXPLICIT;
 				strcpy(sp.code, it->party);
@@ -610,6 +618,26 @@ static void merge(ctx *x, acc *a, details *d)
 		a->c.wounded = d->wounded;
 }
 
+/* The details a claimant gave in sentences before its first accusation
+ * ("six people were killed in a drone attack on Masisi", then "the rebels
+ * accused the army of the attack") come first: they are of the incident
+ * the accusation is about. */
+static void merge_pending(ctx *x, acc *a)
+{
+	for (size_t p = 0; p < x->npend; p++) {
+		if (strcmp(a->c.claimant, x->pend[p].claimant) != 0)
+			continue;
+		details d;
+		d.date = x->pend[p].date;
+		strcpy(d.place, x->pend[p].place);
+		d.killed = x->pend[p].killed;
+		d.wounded = x->pend[p].wounded;
+		d.place_of = NULL;
+		merge(x, a, &d);
+		x->pend[p].claimant[0] = '\0'; /* taken */
+	}
+}
+
 static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused, details *d,
                      float conf)
 {
@@ -619,9 +647,12 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
 #endif
 	if (claimant[0] == '\0' || strcmp(claimant, accused) == 0)
 		return 0;
+	size_t before = x->nclaims;
 	acc *a = claim_get(x, claimant, accused, (int)v->si);
 	if (a == NULL)
 		return TRUCE_ENOMEM;
+	if (x->nclaims > before && accused[0])
+		merge_pending(x, a); /* what the claimant said before it blamed anyone */
 	merge(x, a, d);
 	if (conf > a->c.confidence)
 		a->c.confidence = conf;
@@ -886,6 +917,11 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
 		    x->all.v[k - 1].t1 == it->t0)
 			continue; /* "a cease-fire announced on ...": no speaker */
+		/* "the declared truce", "the reported attack": a participle
+		 * after an article is no verb */
+		if (it->t0 > v->t0 && (tok_eq(x, it->t0 - 1, "the") || tok_eq(x, it->t0 - 1, "a") ||
+		                       tok_eq(x, it->t0 - 1, "an")))
+			continue;
 		/* "...a ceasefire between A and B, announced today," the
 		 * spokesperson said: a verb inside the quotation is what is
 		 * said, its speaker is outside */

@@ -66,8 +66,18 @@ static int scope_rank(const truce__scope *sc, int16_t c)
 	return -1;
 }
 
+/* What a vague word ("=state", "=group") stands for in the article: its
+ * index in truce__scope.vague, or -1. */
+static int vague_slot(const char *code)
+{
+	if (code[0] != '=')
+		return -1;
+	return strcmp(code, "=state") == 0 ? 0 : 1;
+}
+
 /* The reading of an alias for the article: one for its conflict first,
- * then one for its countries (the most named first), then the first that
+ * then one for its first country, then a vague word's reading (see
+ * truce__scope), then one for its other countries, then the first that
  * holds everywhere. */
 static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
@@ -75,6 +85,7 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 		return; /* its code is its own (see group_name) */
 	it->party[0] = '\0';
 	it->blocker = 0;
+	it->vague = 0;
 	it->actor = -1;
 	if (it->lex == NULL || it->lex->nparty == 0 || it->noparty)
 		return;
@@ -82,12 +93,15 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 	int best_score = 0;
 	for (uint32_t k = 0; k < it->lex->nparty; k++) {
 		const truce__party_alt *a = &r->alts[it->lex->party0 + k];
-		int score = 0;
+		int score = 0, slot = vague_slot(a->code);
 		if (a->conflict >= 0)
 			score = sc != NULL && a->conflict == sc->conflict ? 100 : 0;
 		else if (a->country >= 0)
-			score =
-			    scope_rank(sc, a->country) >= 0 ? 50 - scope_rank(sc, a->country) : 0;
+			score = scope_rank(sc, a->country) >= 0
+			            ? 60 - 10 * scope_rank(sc, a->country)
+			            : 0;
+		else if (slot >= 0)
+			score = sc != NULL && sc->vague[slot][0] ? 55 : 0;
 		else
 			score = 1;
 		if (score > best_score) {
@@ -99,6 +113,10 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 		return;
 	if (best->code[0] == '\0') {
 		it->blocker = 1;
+	} else if (vague_slot(best->code) >= 0) {
+		strcpy(it->party, sc->vague[vague_slot(best->code)]);
+		it->actor = sc->vague_actor[vague_slot(best->code)];
+		it->vague = 1;
 	} else {
 		strcpy(it->party, best->code);
 		it->actor = best->actor;
@@ -172,7 +190,18 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	int named = (tok[g->t0].flags & TRUCE__T_CAP) != 0;
 	if (g->party[0] || g->blocker || (g->lex != NULL && g->lex->nparty > 0 && named))
 		return;
-	uint32_t t = g->t0, lo = out->n > 1 ? out->v[out->n - 2].t1 : s0;
+	/* a title word inside the name is part of it ("the Ambazonia Defence
+	 * Forces"): the name may start before such items */
+	uint32_t t = g->t0, lo = s0;
+	for (size_t q = out->n - 1; q-- > 0;) {
+		const truce__item *p = &out->v[q];
+		if (!(named && p->party[0] == '\0' && p->lex != NULL && p->lex->nparty == 0 &&
+		      (p->cues & ~(uint32_t)TRUCE__C_TITLE) == 0 && p->cues2 == 0 &&
+		      p->t1 == p->t0 + 1 && (tok[p->t0].flags & TRUCE__T_CAP))) {
+			lo = p->t1;
+			break;
+		}
+	}
 	int words = 0;
 	while (t > lo && t > s0 && words < 5) {
 		const truce__tok *p = &tok[t - 1];
@@ -203,8 +232,8 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 		return;
 	if (!named && stop_word(text, &tok[g->t0 - 1]))
 		return;
-	while (t < g->t0 && !(tok[t].flags & TRUCE__T_CAP))
-		t++; /* "of", "'s" only inside the name */
+	while (t < g->t0 && (!(tok[t].flags & TRUCE__T_CAP) || stop_word(text, &tok[t])))
+		t++; /* "of", "'s" only inside the name; "The" before it */
 	if (t > lo && out->n > 1 && out->v[out->n - 2].t1 == t && out->v[out->n - 2].party[0])
 		return;
 	group_code(text, doc, t, g->t1, named, g->party);
@@ -213,12 +242,42 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	g->t0 = t;
 	g->group = 1;
 	g->actor = -1;
+	/* the title words it swallowed are no items of their own */
+	while (out->n > 1 && out->v[out->n - 2].t0 >= t) {
+		out->v[out->n - 2] = out->v[out->n - 1];
+		out->n--;
+	}
+}
+
+/* What the words around a cue make of it, for the items [i0, n) of one
+ * sentence: "broke" next to a truce word ("has broken the 1991
+ * ceasefire") is a violation; an attack after "no" ("there had been no
+ * government attacks") is none. */
+static void cue_context(const char *text, const truce__doc *doc, truce__tagged *tg, size_t i0,
+                        uint32_t s0)
+{
+	for (size_t i = i0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (it->cues2 & TRUCE__C2_BREAK)
+			for (size_t j = i0; j < tg->n; j++)
+				if ((tg->v[j].cues & TRUCE__C_TRUCE) && tg->v[j].t0 <= it->t1 + 3 &&
+				    tg->v[j].t1 + 3 >= it->t0)
+					it->cues |= TRUCE__C_VIOLATE;
+		if (!(it->cues & TRUCE__C_ATTACK))
+			continue;
+		for (uint32_t t = it->t0; t > s0 && t + 3 > it->t0; t--)
+			if (tok_is_word(text, &doc->tok[t - 1], "no")) {
+				it->cues &= ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE);
+				break;
+			}
+	}
 }
 
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
                uint32_t t1, const truce__scope *scope, truce__tagged *out)
 {
 	const truce__tok *tok = doc->tok;
+	size_t n0 = out->n;
 	for (uint32_t i = t0; i < t1;) {
 		int maxl = truce__is_first(r, tok[i].hash);
 		const truce__lex *best = NULL;
@@ -269,6 +328,7 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 		}
 		i++;
 	}
+	cue_context(text, doc, out, n0, t0);
 	return 0;
 }
 
@@ -596,6 +656,121 @@ void truce__block_outlet(const truce_rules *r, const char *source, const truce__
 	truce__doc_free(&sd);
 }
 
+/* What the vague words stand for in the article (see truce__scope): the
+ * first armed group (or de facto authority) of its conflict's sides, and
+ * the state of that group's country, where that state is no ally of it
+ * (Congo against the M23; Lebanon is no foe of Hezbollah). */
+static void vague_readings(const truce_rules *r, const truce__tagged *tg, truce__scope *sc)
+{
+	const truce__conflict *k = &sc->cf;
+	sc->vague[0][0] = sc->vague[1][0] = '\0';
+	sc->vague_actor[0] = sc->vague_actor[1] = -1;
+	for (int s = 0; s < 2 && sc->vague[1][0] == '\0'; s++)
+		for (int i = 0; i < k->nside[s]; i++) {
+			const truce__actor *g = truce__actor_find(r, k->side[s][i]);
+			if (g == NULL || (g->kind != TRUCE__K_GROUP && g->kind != TRUCE__K_DEFACTO))
+				continue;
+			strcpy(sc->vague[1], g->code);
+			sc->vague_actor[1] = (int16_t)(g - r->actors);
+			for (int h = 0; h < TRUCE__MAX_HOME && g->home[h] >= 0; h++) {
+				const truce__country *c = &r->countries[g->home[h]];
+				const truce__actor *st = truce__actor_find(r, c->iso3);
+				if (!c->state || st == NULL)
+					continue;
+				if (truce__side_of(k, st->code) != (s == 0 ? 'A' : 'B')) {
+					strcpy(sc->vague[0], st->code);
+					sc->vague_actor[0] = (int16_t)(st - r->actors);
+				}
+				break;
+			}
+			break;
+		}
+	/* a group no file names ("the Karen National Union (KNU)") fights
+	 * the state of the article's first country */
+	for (size_t i = 0; i < tg->n && sc->vague[1][0] == '\0'; i++)
+		if (tg->v[i].group && !tg->v[i].in_paren) {
+			strcpy(sc->vague[1], tg->v[i].party);
+			const truce__actor *st =
+			    sc->ncountry > 0 && r->countries[sc->country[0]].state
+			        ? truce__actor_find(r, r->countries[sc->country[0]].iso3)
+			        : NULL;
+			if (st != NULL && sc->vague[0][0] == '\0') {
+				strcpy(sc->vague[0], st->code);
+				sc->vague_actor[0] = (int16_t)(st - r->actors);
+			}
+		}
+}
+
+/* Does item b stand for no party of its own ("army", "Defense Ministry",
+ * a vague word, a word read per conflict): one a possessive before it
+ * may own? */
+static int ownable(const truce__item *b)
+{
+	if (b->lex == NULL || b->group)
+		return 0;
+	if (b->party[0] == '\0')
+		return b->lex->nparty > 0 || (b->cues & (TRUCE__C_GENERIC | TRUCE__C_PRON));
+	return b->vague || b->lex->cond;
+}
+
+/* Mentions that belong to another one: "South Sudan's army" is South
+ * Sudan's, whatever "army" stands for elsewhere in the article; in "Sudan's
+ * Rapid Support Forces" the state only says where (no party of its own);
+ * "the Alliance Fleuve Congo (AFC/M23)" is the M23's: a name right before
+ * a party's acronym in brackets is that party's. */
+static void own_mentions(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i + 1 < tg->n; i++) {
+		truce__item *a = &tg->v[i], *b = &tg->v[i + 1];
+		if (a->party[0] == '\0' || a->in_paren || b->in_paren || a->t1 >= doc->ntok ||
+		    !(doc->tok[a->t1].flags & TRUCE__T_POSS) || b->t0 != a->t1 + 1)
+			continue;
+		if (ownable(b)) {
+			strcpy(b->party, a->party);
+			b->actor = a->actor;
+			b->vague = 0;
+		} else if (b->party[0] && strcmp(a->party, b->party) != 0 && a->lex != NULL &&
+		           a->lex->place_level && !b->in_paren) {
+			a->party[0] = '\0';
+			a->noparty = 1;
+		}
+	}
+	for (size_t j = 0; j < tg->n; j++) {
+		const truce__item *ac = &tg->v[j];
+		if (!ac->in_paren || ac->party[0] == '\0' || ac->t0 < 2 ||
+		    text[doc->tok[ac->t0 - 1].start] != '(' ||
+		    (j + 1 < tg->n && tg->v[j + 1].t0 == ac->t1 && tg->v[j + 1].in_paren) ||
+		    ac->t1 >= doc->ntok || text[doc->tok[ac->t1].start] != ')')
+			continue;
+		/* the name: capitalized words (and "of", "'s" between them) */
+		uint32_t t = ac->t0 - 1;
+		int words = 0;
+		while (t > 0 && words < 6) {
+			const truce__tok *p = &doc->tok[t - 1];
+			if ((p->flags & TRUCE__T_CAP) && (p->flags & TRUCE__T_WORD)) {
+				t--;
+				words++;
+			} else if (words > 0 && t > 1 && (doc->tok[t - 2].flags & TRUCE__T_CAP) &&
+			           ((p->flags & TRUCE__T_POSS) || tok_is_word(text, p, "of"))) {
+				t--;
+			} else {
+				break;
+			}
+		}
+		for (size_t i = j; i-- > 0 && tg->v[i].t0 >= t;) {
+			truce__item *it = &tg->v[i];
+			if (it->in_paren || it->lex == NULL || it->t1 > ac->t0 - 1)
+				continue;
+			if (it->party[0] || it->lex->place_level) {
+				strcpy(it->party, ac->party);
+				it->actor = ac->actor;
+				it->vague = 0;
+				it->noparty = 0;
+			}
+		}
+	}
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -636,6 +811,12 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
+	vague_readings(r, tg, out);
+	if (out->vague[0][0] || out->vague[1][0])
+		for (size_t i = 0; i < tg->n; i++)
+			if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
+				resolve_party(r, &tg->v[i], out);
+	own_mentions(text, doc, tg);
 }
 
 /* ---- dates ---- */
@@ -951,14 +1132,27 @@ static int event_before(const truce__tagged *tg, uint32_t t)
 	return 0;
 }
 
-/* Is there an agreement word ("signed in X", "brokered in X") just before
- * token t? Such a place is where a truce was made, not broken. */
+/* Is there an agreement word ("signed in X", "brokered in X") or a truce
+ * that nothing breaks ("a ceasefire protocol in Doha") just before token
+ * t? Such a place is where a truce was made, not broken. */
 static int agreed_before(const truce__doc *doc, const truce__tagged *tg, uint32_t t)
 {
 	(void)doc;
-	for (size_t k = 0; k < tg->n; k++)
-		if ((tg->v[k].cues & TRUCE__C_AGREED) && tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
+	for (size_t k = 0; k < tg->n; k++) {
+		const truce__item *it = &tg->v[k];
+		if (it->t1 > t || it->t1 + 3 <= t)
+			continue;
+		if (it->cues & TRUCE__C_AGREED)
 			return 1;
+		if ((it->cues & TRUCE__C_TRUCE) && !(it->cues & TRUCE__C_VIOLATE)) {
+			int broken = 0;
+			for (size_t j = 0; j < k; j++)
+				broken |= (tg->v[j].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK)) &&
+				          tg->v[j].t1 + 3 >= it->t0;
+			if (!broken)
+				return 1;
+		}
+	}
 	return 0;
 }
 
@@ -986,6 +1180,20 @@ static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
 	return 0;
 }
 
+/* 1 if the word before token t is a compass word ("near southern
+ * Tripoli"), else 0. */
+static uint32_t compass_before(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t)
+{
+	static const char *const w[] = {"northern", "southern", "eastern", "western", "central",
+	                                "north",    "south",    "east",    "west"};
+	if (t <= s0 + 1)
+		return 0;
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (tok_is_word(text, &doc->tok[t - 1], w[i]))
+			return 1;
+	return 0;
+}
+
 /* A place of the gazetteer in the article's countries. Its priority: 1
  * after "in", "near" or before a place noun, 2 otherwise, one more for a
  * capital or a city of a million (the most specific place wins), one less
@@ -1006,10 +1214,12 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	if (in == NULL || truce__is_dateline(text, doc, t, t + (uint32_t)n))
 		return 99;
 	uint32_t e = t + (uint32_t)n;
-	int before = t > s0 && locative_at(tg, t - 1, TRUCE__C_TARGET | TRUCE__C_AGENT);
+	/* "in X", "near X"; "from X" is where fire came from, a rank lower */
+	int before = t > s0 && locative_at(tg, t - 1, TRUCE__C_TARGET);
+	int from = t > s0 && !before && locative_at(tg, t - 1, TRUCE__C_AGENT);
 	int after = e < doc->ntok && locative_at(tg, e, TRUCE__C_PLACENOUN);
 	/* a word of a person's name: "Vikram Misri said" */
-	if (!before && !after &&
+	if (!before && !after && !from &&
 	    ((t > s0 && (doc->tok[t - 1].flags & TRUCE__T_CAP) &&
 	      doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
 	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) &&
@@ -1056,7 +1266,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		if (k < tg->n && tg->v[k].t0 <= t &&
 		    !(tg->v[k].t0 == t && tg->v[k].party[0] && tg->v[k].lex != NULL &&
 		      tg->v[k].lex->place_level && t > t0 &&
-		      (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t))))
+		      (locative_at(tg, t - 1 - compass_before(text, doc, t0, t), TRUCE__C_TARGET) ||
+		       event_before(tg, t))))
 			continue;
 		const truce__geo_ent *e = NULL;
 		int n = truce__geo_match(r, doc->tok, t, t1, &e);
@@ -1108,6 +1319,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 				break;
 			size_t a = ov[2], b = ov[3];
 			from = ov[1];
+			while (b > a && text[b - 1] == '.')
+				b--; /* "the region of Sumy.": the sentence's stop */
 			if (b <= a || b - a >= outlen)
 				continue;
 			if (!capture_ok(r, text + a, b - a) ||

@@ -72,6 +72,7 @@ static const struct {
     {"outlet", TRUCE__C2_OUTLET, 2},
     {"group", TRUCE__C2_GROUP, 2},
     {"nominal", TRUCE__C2_NOMINAL, 2},
+    {"break", TRUCE__C2_BREAK, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
@@ -333,6 +334,9 @@ static int load_parties(loader *L, char *line)
 		return fail(L, "party code too long", f[0]);
 	strcpy(t.alt.code, strcmp(f[0], "-") == 0 ? "" : f[0]);
 	t.has_alt = 1;
+	/* "=state", "=group": vague words read per article (see truce__scope) */
+	if (f[0][0] == '=' && strcmp(f[0], "=state") != 0 && strcmp(f[0], "=group") != 0)
+		return fail(L, "a vague word's code is =state or =group", f[0]);
 	int rc = 0;
 	if (f[1][0] == '@') {
 		/* "@PHL": the alias names this party in articles about the
@@ -970,7 +974,7 @@ static int build(loader *L)
 					}
 					a->country = (int16_t)ci;
 				}
-				e.cond |= a->conflict >= 0 || a->country >= 0;
+				e.cond |= a->conflict >= 0 || a->country >= 0 || a->code[0] == '=';
 				e.nparty++;
 			}
 		}

@@ -575,6 +575,104 @@ static void dictionary_conflicts(void **state)
 	}
 }
 
+/* A case of the tables below: the claim a text must give (accused ""
+ * blames nobody), with its place and counts where they are not NULL and
+ * -2; or, with want 0, a claim it must not give. */
+typedef struct claim_case {
+	const char *text;
+	const char *claimant, *accused;
+	const char *place;
+	int killed, wounded;
+	int want;
+} claim_case;
+
+static void check_cases(const claim_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		truce_claims c = extract_text(PUB, cases[i].text);
+		const truce_claim *x = find_claim(&c, cases[i].claimant, cases[i].accused);
+		if ((x != NULL) != cases[i].want) {
+			fprintf(stderr, "case %zu: %s\n", i, cases[i].text);
+			print_claims(&c);
+		}
+		assert_int_equal(x != NULL, cases[i].want);
+		if (x != NULL && cases[i].place != NULL)
+			assert_string_equal(x->location, cases[i].place);
+		if (x != NULL && cases[i].killed != -2)
+			assert_int_equal(x->killed, cases[i].killed);
+		if (x != NULL && cases[i].wounded != -2)
+			assert_int_equal(x->wounded, cases[i].wounded);
+		truce_claims_free(&c);
+	}
+}
+
+/* Vague words read per article: "the government", "the army" are the
+ * state the conflict's armed group fights (a group of the party codes, or
+ * one no file names), "the rebels" that group; a state's possessive owns
+ * the word after it; a name before a party's acronym in brackets is that
+ * party's; a state's possessive before another party only says where. */
+static void vague_words_and_owners(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"The M23 said government forces shelled its positions in Masisi on Tuesday in "
+	     "violation of the ceasefire.",
+	     "M23", "COD", "Masisi", -2, -2, 1},
+	    {"BAMENDA, Cameroon - The Ambazonia Defence Forces (ADF) said government troops "
+	     "shelled their positions near Bamenda on Tuesday despite the ceasefire. Cameroon "
+	     "has fought the separatists since 2017.",
+	     "ADF", "CMR", "Bamenda", -2, -2, 1},
+	    {"South Sudan's army said Sudanese warplanes bombed Kiir Adem on Monday despite "
+	     "the truce.",
+	     "SSD", "SDN", NULL, -2, -2, 1},
+	    {"Sudan's Rapid Support Forces said the army shelled Omdurman on Monday despite "
+	     "the truce.",
+	     "RSF", "SDN", NULL, -2, -2, 1},
+	    {"Sudan's Rapid Support Forces said the army shelled Omdurman on Monday despite "
+	     "the truce.",
+	     "SDN", "RSF", NULL, -2, -2, 0},
+	    {"The Alliance Fleuve Congo (AFC/M23) accused the Kinshasa regime on Tuesday of "
+	     "violating the ceasefire.",
+	     "M23", "COD", NULL, -2, -2, 1},
+	    {"The Alliance Fleuve Congo (AFC/M23) accused the Kinshasa regime on Tuesday of "
+	     "violating the ceasefire.",
+	     "COD", "", NULL, -2, -2, 0},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Words that change with their neighbours: "broken" next to a truce word
+ * is a violation, an attack after "no" is none, "without causing human or
+ * material damage" is no casualties; a place after a truce nothing breaks
+ * ("a ceasefire protocol in Doha") is where it was made; a claimant's
+ * details before its accusation are the incident's ("six were killed in
+ * Masisi", then "fired from Uvira"). */
+static void words_in_context(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"The Polisario Front said on Friday that Morocco has broken the 1991 ceasefire.",
+	     "POLISARIO", "MAR", NULL, -2, -2, 1},
+	    {"Renamo said the truce had held, and Dhlakama told him that there had been no "
+	     "government attacks since Monday.",
+	     "RENAMO", "MOZ", NULL, -2, -2, 0},
+	    {"The Moroccan army said Polisario militias fired shots along the berm on Sunday "
+	     "without causing human or material damage, in breach of the ceasefire.",
+	     "MAR", "POLISARIO", NULL, 0, 0, 1},
+	    {"The Sudanese army accused the RSF of attacking the Tawila locality in North "
+	     "Darfur on Monday, in violation of the ceasefire.",
+	     "SDN", "RSF", "Tawila", -2, -2, 1},
+	    {"The M23 accused government forces of bombing its positions on Tuesday, just "
+	     "hours after the signing of a ceasefire protocol in Doha.",
+	     "M23", "COD", "", -2, -2, 1},
+	    {"The M23 reported that six people were killed in a drone attack on Masisi on "
+	     "Friday. The rebels accused government forces of carrying out the attack from "
+	     "Uvira in breach of the ceasefire.",
+	     "M23", "COD", "Masisi", 6, -2, 1},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +705,8 @@ int main(void)
 	    cmocka_unit_test(participles_and_unnamed_ministries),
 	    cmocka_unit_test(dictionary_conflicts),
 	    cmocka_unit_test(two_clauses),
+	    cmocka_unit_test(vague_words_and_owners),
+	    cmocka_unit_test(words_in_context),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
