@@ -371,6 +371,7 @@ typedef struct truce__ymd {
 	int y, m, d; /* y == 0: none */
 	int quoted;  /* a relative day ("today") inside a quotation */
 	int rel;     /* a day told relative to publication ("overnight") */
+	int report;  /* the day of a report ("said on Friday"), not of an event */
 } truce__ymd;
 
 /* Days since 1970-01-01 and back (truce/date.h does the arithmetic). */
@@ -381,7 +382,7 @@ static inline long truce__days(truce__ymd d)
 
 static inline truce__ymd truce__from_days(long n)
 {
-	truce__ymd r = {0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0};
 	truce_civil_from_days(n, &r.y, &r.m, &r.d);
 	return r;
 }
@@ -389,7 +390,7 @@ static inline truce__ymd truce__from_days(long n)
 /* A publication date "YYYY-MM-DD" (out zeroed when s is none). */
 static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 {
-	truce__ymd r = {0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0};
 	*out = r;
 	if (truce_date_parse(s, &r.y, &r.m, &r.d) != 0 || r.y > 2200)
 		return TRUCE_EINVAL;

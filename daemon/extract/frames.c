@@ -40,14 +40,18 @@
 
 typedef struct acc {
 	truce_claim c;
-	long date; /* days; 0 = none */
+	long date;     /* days; 0 = none */
+	int date_weak; /* date is a report's day, an event's may replace it */
 	int sent;
 	int mutual_sent; /* the "blamed each other" sentence that made it, or -1 */
 } acc;
 
 typedef struct pending {
 	char claimant[TRUCE_PARTY_MAX];
+	char agent[TRUCE_PARTY_MAX]; /* an unattributed report's attacker: claimant "" */
+	int taken;                   /* merged into a claim already */
 	long date;
+	int weak; /* date is a report's day */
 	char place[TRUCE_PLACE_MAX];
 	int killed, wounded;
 } pending;
@@ -93,7 +97,8 @@ struct sview {
 	size_t i0, i1;
 	truce__tagged tg; /* non-owning */
 	uint32_t has;
-	long date; /* the sentence's date, once computed */
+	long date;     /* the sentence's date, once computed */
+	int date_weak; /* ... a report's day (see sentence_date) */
 	int date_done;
 };
 
@@ -136,6 +141,16 @@ static int item_of(const ctx *x, const sview *v, uint32_t t)
 	return x->item_at[t - v->t0];
 }
 
+/* "The authorities in Stepanakert": the mention is the authorities' party,
+ * no place. */
+static int authorities_in(const ctx *x, const sview *v, const truce__item *it)
+{
+	uint32_t p = it->t0;
+	return p >= v->t0 + 2 && tok_eq(x, p - 1, "in") &&
+	       (tok_eq(x, p - 2, "authorities") || tok_eq(x, p - 2, "officials") ||
+	        tok_eq(x, p - 2, "leadership"));
+}
+
 /* A party mention that counts: not in parentheses, not a place ("the
  * Karabakh region", "Armenia's towns"). */
 static int is_party(const ctx *x, const sview *v, size_t k)
@@ -156,6 +171,8 @@ static int is_party(const ctx *x, const sview *v, size_t k)
 		uint32_t p = it->t0 - 1;
 		if (tok_eq(x, p, "the") && p > v->t0)
 			p--;
+		if (authorities_in(x, v, it))
+			return 1;
 		if (tok_eq(x, p, "in") || tok_eq(x, p, "near"))
 			return 0;
 		/* "the region of X" is a place; "the Ministry of Defense of X",
@@ -244,6 +261,8 @@ static void register_names(ctx *x, const sview *v, const speaker *sp)
  * skipped. */
 static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 {
+	if (authorities_in(x, v, it))
+		return 0;
 	uint32_t p = it->t0;
 	for (int steps = 0; p > v->t0 && steps < 4; steps++) {
 		uint32_t q = p - 1;
@@ -267,12 +286,13 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 	       !(x->all.v[k].cues & TRUCE__C_PLACENOUN);
 }
 
-/* The subject of a reporting or accusing cue at item ci. */
-static speaker subject_of(ctx *x, const sview *v, size_t ci)
+/* The speaker before a reporting cue ("the army said", "Russia's defence
+ * ministry said"): 1 with *sp set where one is found. *generic is set
+ * where an unnamed speaker of a party stands there ("officials said");
+ * the subject then ends at a comma (", the local governor said"). */
+static int speaker_before(ctx *x, const sview *v, size_t ci, int *generic, speaker *sp)
 {
-	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
 	uint32_t cue = x->all.v[ci].t0;
-	int generic = 0;
 	uint32_t lo = cue > v->t0 + 10 ? cue - 10 : v->t0;
 	for (uint32_t t = cue; t-- > lo;) {
 		int k = item_of(x, v, t);
@@ -280,54 +300,61 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			const truce__item *it = &x->all.v[k];
 			if ((size_t)k != ci && (it->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
 			    it->party[0] == '\0')
-				break;
+				return 0;
 			/* "the military said": a vague word that may stand for
 			 * the speaker before is that speaker */
 			if (is_party(x, v, (size_t)k) && it->vague && (it->cues & TRUCE__C_PRON) &&
 			    x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
-				sp.kind = SP_PRON;
-				strcpy(sp.code, x->speaker);
-				return sp;
+				sp->kind = SP_PRON;
+				strcpy(sp->code, x->speaker);
+				return 1;
 			}
 			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
-				sp.kind = SP_EXPLICIT;
-				strcpy(sp.code, it->party);
-				sp.item = (size_t)k;
-				return sp;
+				sp->kind = SP_EXPLICIT;
+				strcpy(sp->code, it->party);
+				sp->item = (size_t)k;
+				return 1;
 			}
 			if (it->blocker)
-				return sp; /* an outlet or NGO speaks: no party */
-			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
+				return -1; /* an outlet or NGO speaks: no party */
+			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !*generic) {
 				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
-					sp.kind = SP_PRON;
-					strcpy(sp.code, x->speaker);
-					return sp;
+					sp->kind = SP_PRON;
+					strcpy(sp->code, x->speaker);
+					return 1;
 				}
 				if (!(it->cues & TRUCE__C_GENERIC))
-					return sp; /* "it said" with nobody before */
+					return -1; /* "it said" with nobody before */
 			}
 			if (it->cues & TRUCE__C_GENERIC)
-				generic = 1;
+				*generic = 1;
 			if (it->t0 < t)
 				t = it->t0; /* skip the phrase */
 			continue;
 		}
 		const char *n = name_lookup(x, t);
 		if (n != NULL) {
-			sp.kind = SP_NAME;
-			strcpy(sp.code, n);
-			return sp;
-		} /* a quotation right before the verb is what is said, not who
-		   * says it ("...," said X); scare quotes further back are not */
+			sp->kind = SP_NAME;
+			strcpy(sp->code, n);
+			return 1;
+		}
+		/* a quotation right before the verb is what is said, not who
+		 * says it ("...," said X); scare quotes further back are not */
 		if ((x->doc->tok[t].flags & TRUCE__T_QUOTE) && cue - t <= 2 && t > v->t0 &&
 		    x->doc->tok[t].start == x->doc->tok[t - 1].end)
-			break;
-		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
-			break;
+			return 0;
+		if (x->doc->tok[t].flags & TRUCE__T_PUNCT &&
+		    (tok_s(x, t)[0] == ';' || (*generic && tok_s(x, t)[0] == ',')))
+			return 0;
 	}
-	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
-	 * the region's separatist president" */
-	uint32_t after = generic ? v->t1 : x->all.v[ci].t1;
+	return 0;
+}
+
+/* The speaker after a reporting cue: "..., said army spokesperson X",
+ * "said David Babayan, spokesman for the region's separatist president". */
+static int speaker_after(ctx *x, const sview *v, size_t ci, int *generic, speaker *sp)
+{
+	uint32_t after = *generic ? v->t1 : x->all.v[ci].t1;
 	if (after < v->t1 && item_of(x, v, after) >= 0 &&
 	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
 		after = v->t1; /* "recorded by X": X acted, it does not speak */
@@ -336,33 +363,57 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 		if (k >= 0) {
 			const truce__item *it = &x->all.v[k];
 			if (is_party(x, v, (size_t)k)) {
-				if (t > x->all.v[ci].t1 + 1 && !generic &&
+				if (t > x->all.v[ci].t1 + 1 && !*generic &&
 				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_CAP) &&
 				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_PUNCT) &&
 				    !(it->cues & TRUCE__C_GENERIC))
-					break; /* "said Azerbaijan's forces ...": an object */
-				sp.kind = SP_EXPLICIT;
-				strcpy(sp.code, it->party);
-				sp.item = (size_t)k;
-				return sp;
+					return 0; /* "said Azerbaijan's forces ...": an object */
+				sp->kind = SP_EXPLICIT;
+				strcpy(sp->code, it->party);
+				sp->item = (size_t)k;
+				return 1;
 			}
 			if (it->cues & TRUCE__C_GENERIC)
-				generic = 1;
+				*generic = 1;
 			if (it->cues &
 			    (TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
-				break;
+				return 0;
 			continue;
 		}
 		const char *n = name_lookup(x, t);
 		if (n != NULL) {
-			sp.kind = SP_NAME;
-			strcpy(sp.code, n);
-			return sp;
+			sp->kind = SP_NAME;
+			strcpy(sp->code, n);
+			return 1;
 		}
 		if (!(x->doc->tok[t].flags & TRUCE__T_CAP) &&
 		    !(x->doc->tok[t].flags & TRUCE__T_PUNCT) && t == x->all.v[ci].t1)
-			break; /* "said that ...": no inverted subject */
+			return 0; /* "said that ...": no inverted subject */
 	}
+	return 0;
+}
+
+/* The subject of a reporting or accusing cue at item ci. After a comma
+ * (", said M23 spokesman X") the subject follows the verb; after "told",
+ * "informed" who follows is the listener. */
+static speaker subject_of(ctx *x, const sview *v, size_t ci)
+{
+	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
+	uint32_t cue = x->all.v[ci].t0;
+	int generic = 0;
+	/* who follows an accusing verb is accused, never its subject */
+	int listener = tok_eq(x, cue, "told") || tok_eq(x, cue, "tells") ||
+	               tok_eq(x, cue, "informed") || tok_eq(x, cue, "briefed") ||
+	               !(x->all.v[ci].cues & TRUCE__C_SAY);
+	if (!listener && cue > v->t0 && tok_s(x, cue - 1)[0] == ',' &&
+	    speaker_after(x, v, ci, &generic, &sp) > 0)
+		return sp;
+	generic = 0;
+	int rc = speaker_before(x, v, ci, &generic, &sp);
+	if (rc != 0)
+		return sp;
+	if (!listener && speaker_after(x, v, ci, &generic, &sp) > 0)
+		return sp;
 	if (generic)
 		sp.kind = SP_GENERIC;
 	return sp;
@@ -374,14 +425,20 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 	const truce__item *it = &x->all.v[k];
 	int score = 1;
 	uint32_t p = it->t0;
-	int steps = 0;
-	while (p > v->t0 && steps < 2) {
+	int steps = 0, adj = 0;
+	while (p > v->t0 && steps < 3) {
 		p--;
 		steps++;
 		int pk = item_of(x, v, p);
 		if (pk < 0 || x->all.v[pk].cues == 0) {
 			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an"))
 				continue;
+			/* one adjective: "by the occupant Armenian troops" */
+			if (pk < 0 && !adj && (x->doc->tok[p].flags & TRUCE__T_WORD) &&
+			    !(x->doc->tok[p].flags & (TRUCE__T_CAP | TRUCE__T_PUNCT))) {
+				adj = 1;
+				continue;
+			}
 			if (pk < 0)
 				break;
 		}
@@ -409,6 +466,7 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 			 * act makes B its object, not its author */
 			int passive = (j > k + 1 && (x->all.v[j - 1].cues & TRUCE__C_AUX) &&
 			               x->all.v[j - 1].t1 == o->t0) ||
+			              tok_eq(x, o->t1 - 1, "lost") || /* "B has lost two men" */
 			              (j + 1 < v->i1 && (x->all.v[j + 1].cues & TRUCE__C_AGENT) &&
 			               x->all.v[j + 1].t0 == o->t1);
 			if (passive)
@@ -467,16 +525,29 @@ static void find_accused(ctx *x, const sview *v, const char *claimant, size_t ow
 	}
 }
 
-/* The first party after item ci that is not the claimant's side. */
+/* The first party after item ci that is not the claimant's side, in the
+ * clause of the accusation: a call ("and called on the AU ...") or a new
+ * report ends it. An observer ("accused EU monitors of turning a blind eye
+ * to Georgia's provocations") is accused only where no fighting party
+ * follows. */
 static void accused_after(ctx *x, const sview *v, size_t ci, const char *claimant, char *out)
 {
 	out[0] = '\0';
 	for (size_t k = ci + 1; k < v->i1; k++) {
+		const truce__item *it = &x->all.v[k];
+		if ((it->cues & (TRUCE__C_CALL | TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
+		    it->party[0] == '\0')
+			return;
 		if (!is_party(x, v, k))
 			continue;
-		if (claimant[0] && same_side(x, claimant, x->all.v[k].party))
+		if (claimant[0] && same_side(x, claimant, it->party))
 			continue;
-		strcpy(out, x->all.v[k].party);
+		if (it->actor >= 0 && x->r->actors[it->actor].kind == TRUCE__K_OBSERVER) {
+			if (out[0] == '\0')
+				strcpy(out, it->party);
+			continue;
+		}
+		strcpy(out, it->party);
 		return;
 	}
 }
@@ -491,13 +562,15 @@ static int in_window(const ctx *x, long d)
 	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after;
 }
 
-/* The earliest date of the sentence inside the window; 0 none. */
-static long sentence_date(ctx *x, const sview *v, int *stale)
+/* The earliest date of the sentence inside the window; 0 none. A day of
+ * an event wins over the day of a report ("said on Saturday"), which
+ * sets *weak. */
+static long sentence_date(ctx *x, const sview *v, int *stale, int *weak)
 {
 	truce__ymd d[8];
 	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
 	long best = 0;
-	int old = 0, best_rel = 1;
+	int old = 0, best_rel = 1, best_report = 1;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
 		/* "today" quoted from a statement of two days ago is that day */
@@ -510,13 +583,18 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 		/* a day the sentence names ("overnight into Saturday", "late
 		 * on Friday", "early Sunday") wins over one told relative to
 		 * the publication; among equals, the earliest */
-		if (best == 0 || (best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)) {
+		if (best == 0 || (best_report && !d[i].report) ||
+		    (best_report == d[i].report &&
+		     ((best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)))) {
 			best = dd;
 			best_rel = d[i].rel;
+			best_report = d[i].report;
 		}
 	}
 	if (stale != NULL)
 		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
+	if (weak != NULL)
+		*weak = best != 0 && best_report;
 	return best;
 }
 
@@ -525,7 +603,7 @@ static int background(ctx *x, sview *v)
 	if (v->has & TRUCE__C_BACKGROUND)
 		return 1;
 	int stale = 0;
-	v->date = sentence_date(x, v, &stale); /* kept for sentence_details */
+	v->date = sentence_date(x, v, &stale, &v->date_weak); /* kept for sentence_details */
 	v->date_done = 1;
 	if (stale)
 		return 1;
@@ -543,6 +621,10 @@ static int background(ctx *x, sview *v)
 		int truce_after = 0;
 		for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 <= it->t1 + 3; j++)
 			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE))
+				truce_after = 1;
+		/* "the ceasefire accord signed in 2006": the truce's year */
+		for (size_t j = k; j-- > v->i0 && x->all.v[j].t1 + 3 > it->t0;)
+			if (x->all.v[j].cues & (TRUCE__C_AGREED | TRUCE__C_SINCE))
 				truce_after = 1;
 		if (!truce_after)
 			return 1;
@@ -577,6 +659,7 @@ static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sen
 
 typedef struct details {
 	long date;
+	int weak; /* date is a report's day ("said on Saturday") */
 	char place[TRUCE_PLACE_MAX];
 	int killed, wounded;
 	const struct sview *place_of; /* the sentence whose place is not read yet */
@@ -584,7 +667,8 @@ typedef struct details {
 
 static void sentence_details(ctx *x, const sview *v, details *d)
 {
-	d->date = v->date_done ? v->date : sentence_date(x, v, NULL);
+	d->weak = v->date_weak;
+	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &d->weak);
 	d->place[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
@@ -608,14 +692,43 @@ static void merge(ctx *x, acc *a, details *d)
 {
 	if (a->c.location[0] == '\0')
 		need_place(x, d);
-	if (d->date && (a->date == 0 || d->date < a->date))
+	/* the first day an event of the claim is given; a report's day
+	 * only until then */
+	if (d->date && (a->date == 0 || (a->date_weak && !d->weak))) {
 		a->date = d->date;
+		a->date_weak = d->weak;
+	}
 	if (a->c.location[0] == '\0' && d->place[0])
 		strcpy(a->c.location, d->place);
 	if (a->c.killed == TRUCE_NONE && d->killed != TRUCE_NONE)
 		a->c.killed = d->killed;
 	if (a->c.wounded == TRUCE_NONE && d->wounded != TRUCE_NONE)
 		a->c.wounded = d->wounded;
+}
+
+/* The details kept in a pending entry, and those of a claim. */
+static details pending_details(const pending *p)
+{
+	details d;
+	d.date = p->date;
+	d.weak = p->weak;
+	strcpy(d.place, p->place);
+	d.killed = p->killed;
+	d.wounded = p->wounded;
+	d.place_of = NULL;
+	return d;
+}
+
+static details claim_details(const acc *a)
+{
+	details d;
+	d.date = a->date;
+	d.weak = a->date_weak;
+	strcpy(d.place, a->c.location);
+	d.killed = a->c.killed;
+	d.wounded = a->c.wounded;
+	d.place_of = NULL;
+	return d;
 }
 
 /* The details a claimant gave in sentences before its first accusation
@@ -625,16 +738,11 @@ static void merge(ctx *x, acc *a, details *d)
 static void merge_pending(ctx *x, acc *a)
 {
 	for (size_t p = 0; p < x->npend; p++) {
-		if (strcmp(a->c.claimant, x->pend[p].claimant) != 0)
+		if (x->pend[p].taken || strcmp(a->c.claimant, x->pend[p].claimant) != 0)
 			continue;
-		details d;
-		d.date = x->pend[p].date;
-		strcpy(d.place, x->pend[p].place);
-		d.killed = x->pend[p].killed;
-		d.wounded = x->pend[p].wounded;
-		d.place_of = NULL;
+		details d = pending_details(&x->pend[p]);
 		merge(x, a, &d);
-		x->pend[p].claimant[0] = '\0'; /* taken */
+		x->pend[p].taken = 1;
 	}
 }
 
@@ -685,7 +793,10 @@ static int add_pending(ctx *x, const char *claimant, details *d)
 	}
 	pending *p = &x->pend[x->npend++];
 	strcpy(p->claimant, claimant);
+	p->agent[0] = '\0';
+	p->taken = 0;
 	p->date = d->date;
+	p->weak = d->weak;
 	strcpy(p->place, d->place);
 	p->killed = d->killed;
 	p->wounded = d->wounded;
@@ -800,9 +911,16 @@ static void frame_accusepass(ctx *x, const sview *v, frame *f)
 		for (size_t j = k; j-- > v->i0;)
 			if (is_party(x, v, j)) {
 				strcpy(f->accused, x->all.v[j].party);
+				/* "A and B are accused": both are; the speaker is
+				 * before them */
+				size_t first = j;
+				while (first > v->i0 && x->all.v[first - 1].party[0] &&
+				       x->all.v[first - 1].t1 + 1 == x->all.v[first].t0 &&
+				       tok_eq(x, x->all.v[first - 1].t1, "and"))
+					first--;
 				/* "In A, B is blamed": A speaks even where it is
 				 * written as a place */
-				for (size_t i = v->i0; i < j; i++)
+				for (size_t i = v->i0; i < first; i++)
 					if (x->all.v[i].party[0] && !x->all.v[i].in_paren &&
 					    !same_side(x, f->accused, x->all.v[i].party)) {
 						f->sp.kind = SP_EXPLICIT;
@@ -817,6 +935,21 @@ static void frame_accusepass(ctx *x, const sview *v, frame *f)
 		f->accuse_frame = f->accused[0] != '\0';
 		f->conf = 0.8f;
 	}
+}
+
+/* Is the object of the accusing verb at item k a violation ("condemned
+ * the recent violations of the ceasefire")? */
+static int violation_object(const ctx *x, const sview *v, size_t k)
+{
+	const truce__item *it = &x->all.v[k];
+	if (k + 1 < v->i1 && (x->all.v[k + 1].cues & TRUCE__C_MUTUAL))
+		return 0; /* "accused each other of violations" */
+	if (it->t1 < v->t1 && (tok_eq(x, it->t1, "of") || tok_eq(x, it->t1, "for")))
+		return 0; /* "X accused of violating": X is accused, by nobody named */
+	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 <= it->t1 + 4; j++)
+		if (x->all.v[j].cues & TRUCE__C_VIOLATE)
+			return 1;
+	return 0;
 }
 
 /* accuse: "A accused B of ...": the subject of the verb, the party after. */
@@ -839,6 +972,11 @@ static void frame_accuse(ctx *x, const sview *v, frame *f)
 			continue;
 		accused_after(x, v, k, f->sp.kind == SP_GENERIC ? "" : f->sp.code, f->accused);
 		if (f->accused[0] == '\0') {
+			/* "condemned the recent violations of the ceasefire": a
+			 * violation reported, nobody named; the say frame's rules
+			 * find the accused, or none */
+			if (!(it->cues2 & TRUCE__C2_NOMINAL) && violation_object(x, v, k))
+				return;
 			f->sp.kind = SP_NONE; /* "accused each other", "blamed the violations" */
 			continue;
 		}
@@ -953,16 +1091,52 @@ static void frame_quote(ctx *x, const sview *v, frame *f)
 	f->conf = 0.5f;
 }
 
+/* The details of a report nobody makes, before the article's first claim
+ * ("The Houthi militia attacked Al-Dhabab ... The attack killed 10
+ * soldiers"): kept with the attacker (of the sentence, or of the sentence
+ * before) for the first claim against it (see finish). */
+static int add_orphan(ctx *x, const sview *v, details *d)
+{
+	const char *agent = x->agent[0] ? x->agent : x->prev_agent;
+	if (agent[0] == '\0' || !(v->has & EVENT_CUES))
+		return 0;
+	need_place(x, d);
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   orphan of %s (date %ld place %s k %d w %d)\n", agent, d->date, d->place,
+	        d->killed, d->wounded);
+#endif
+	if (x->npend == x->cap_pend) {
+		size_t cap = x->cap_pend ? x->cap_pend * 2 : 8;
+		pending *p = realloc(x->pend, cap * sizeof(*p));
+		if (p == NULL)
+			return TRUCE_ENOMEM;
+		x->pend = p;
+		x->cap_pend = cap;
+	}
+	pending *p = &x->pend[x->npend++];
+	p->claimant[0] = '\0';
+	p->taken = 0;
+	strcpy(p->agent, agent);
+	p->date = d->date;
+	p->weak = d->weak;
+	strcpy(p->place, d->place);
+	p->killed = d->killed;
+	p->wounded = d->wounded;
+	return 0;
+}
+
 /* No speaker: the sentence's details may continue the previous sentence's
  * claim ("Two soldiers were wounded.") unless it blames someone else. */
-static void continue_claim(ctx *x, const sview *v, details *d)
+static int continue_claim(ctx *x, const sview *v, details *d)
 {
-	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0)
-		return;
 	/* a claim of its own stops it; words inside a quotation do not */
 	for (size_t k = v->i0; k < v->i1; k++)
 		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0))
-			return;
+			return 0;
+	if (x->nclaims == 0)
+		return add_orphan(x, v, d);
+	if (x->prev_claim_sent < (long)v->si - 2)
+		return 0;
 	acc *a = &x->claims[x->prev_claim];
 	char ag[TRUCE_PARTY_MAX];
 	find_accused(x, v, a->c.claimant, (size_t)-1, ag);
@@ -970,6 +1144,7 @@ static void continue_claim(ctx *x, const sview *v, details *d)
 		merge(x, a, d);
 		x->prev_claim_sent = (long)v->si;
 	}
+	return 0;
 }
 
 /* "X said it struck Y targets, accusing the group of violating the truce":
@@ -1054,6 +1229,18 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 	return 0;
 }
 
+/* Is the subject of a violation the speaker's own side ("the government
+ * failed to comply" said by the government's side)? */
+static int own_side_violates(const ctx *x, const sview *v, const char *claimant)
+{
+	for (size_t k = v->i0 + 1; k < v->i1; k++)
+		if ((x->all.v[k].cues & TRUCE__C_VIOLATE) && x->all.v[k - 1].party[0] &&
+		    x->all.v[k - 1].t1 + 2 >= x->all.v[k].t0 &&
+		    same_side(x, claimant, x->all.v[k - 1].party))
+			return 1;
+	return 0;
+}
+
 /* A speaker is found: whom it blames, and the claim (or the details kept
  * for the claimant's claim). */
 static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
@@ -1065,8 +1252,13 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 		register_names(x, v, &f->sp);
 		set_speaker(x, v, &f->sp);
 	}
-	if (call)
+	if (call) {
+		/* "concerned about attacks which killed a woman in X": no claim,
+		 * but details of the claimant's own */
+		if (claimant[0] && (v->has & EVENT_CUES))
+			return add_pending(x, claimant, d);
 		return 0;
+	}
 	if (!f->accuse_frame)
 		find_accused(x, v, claimant, f->sp.item, f->accused);
 	if (f->accused[0] == '\0' && claimant[0] && (v->has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
@@ -1103,10 +1295,29 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 			return 0;
 		return add_claim(x, v, claimant, f->accused, d, f->conf);
 	}
-	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && f->sp.kind != SP_GENERIC)
+	/* a violation that blames nobody, unless the speaker's own side is
+	 * who violated ("they say the government failed to comply") */
+	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && f->sp.kind != SP_GENERIC &&
+	    !own_side_violates(x, v, claimant))
 		return add_claim(x, v, claimant, "", d, 0.5f);
 	if (has & (EVENT_CUES | TRUCE__C_NOCAS))
 		return add_pending(x, claimant, d);
+	return 0;
+}
+
+/* "The government denied responsibility and accused the rebels of ...":
+ * an accusation joined to a denial by "and" is made all the same. */
+static int accuses_after_denial(const ctx *x, const sview *v)
+{
+	int denied = 0;
+	for (size_t k = v->i0; k < v->i1; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (it->cues & TRUCE__C_DENY)
+			denied = 1;
+		else if (denied && (it->cues & TRUCE__C_ACCUSE) && it->t0 > v->t0 &&
+		         tok_eq(x, it->t0 - 1, "and"))
+			return 1;
+	}
 	return 0;
 }
 
@@ -1127,7 +1338,7 @@ static int analyze(ctx *x, sview *v)
 	    !(v->has & (TRUCE__C_TRUCE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)))
 		v->has &= ~TRUCE__C_VIOLATE;
 	uint32_t has = v->has;
-	if (has & TRUCE__C_DENY)
+	if ((has & TRUCE__C_DENY) && !accuses_after_denial(x, v))
 		return 0;
 	if (!(has & (EVENT_CUES | CLAIM_CUES | TRUCE__C_NOCAS)))
 		return 0;
@@ -1160,10 +1371,8 @@ static int analyze(ctx *x, sview *v)
 	}
 	if (f.sp.kind == SP_NONE)
 		frame_quote(x, v, &f);
-	if (f.sp.kind == SP_NONE) {
-		continue_claim(x, v, &d);
-		return 0;
-	}
+	if (f.sp.kind == SP_NONE)
+		return continue_claim(x, v, &d);
 	return conclude(x, v, &f, &d, call);
 }
 
@@ -1282,14 +1491,12 @@ static void finish(ctx *x)
 	for (size_t p = 0; p < x->npend; p++) {
 		for (size_t i = 0; i < x->nclaims; i++) {
 			acc *a = &x->claims[i];
-			if (strcmp(a->c.claimant, x->pend[p].claimant) != 0)
+			if (x->pend[p].taken ||
+			    (x->pend[p].claimant[0] == '\0'
+			         ? strcmp(a->c.accused, x->pend[p].agent) != 0
+			         : strcmp(a->c.claimant, x->pend[p].claimant) != 0))
 				continue;
-			details d;
-			d.date = x->pend[p].date;
-			strcpy(d.place, x->pend[p].place);
-			d.killed = x->pend[p].killed;
-			d.wounded = x->pend[p].wounded;
-			d.place_of = NULL;
+			details d = pending_details(&x->pend[p]);
 			merge(x, a, &d);
 			break;
 		}
@@ -1306,8 +1513,7 @@ static void finish(ctx *x)
 			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
 			    !same_side(x, a->c.accused, b->c.accused))
 				continue;
-			details d = {b->date, "", b->c.killed, b->c.wounded, NULL};
-			strcpy(d.place, b->c.location);
+			details d = claim_details(b);
 			merge(x, a, &d);
 			b->c.claimant[0] = '\0';
 		}
@@ -1321,8 +1527,7 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (j != i && b->c.accused[0] &&
 			    strcmp(a->c.claimant, b->c.claimant) == 0) {
-				details d = {a->date, "", a->c.killed, a->c.wounded, NULL};
-				strcpy(d.place, a->c.location);
+				details d = claim_details(a);
 				merge(x, b, &d);
 				a->c.claimant[0] = '\0'; /* dropped below */
 				break;

@@ -658,7 +658,7 @@ void truce__block_outlet(const truce_rules *r, const char *source, const truce__
 
 /* What the vague words stand for in the article (see truce__scope): the
  * first armed group (or de facto authority) of its conflict's sides, and
- * the state of that group's country, where that state is no ally of it
+ * the state of an armed group's country, where that state is no ally of it
  * (Congo against the M23; Lebanon is no foe of Hezbollah). */
 static void vague_readings(const truce_rules *r, const truce__tagged *tg, truce__scope *sc)
 {
@@ -672,7 +672,10 @@ static void vague_readings(const truce_rules *r, const truce__tagged *tg, truce_
 				continue;
 			strcpy(sc->vague[1], g->code);
 			sc->vague_actor[1] = (int16_t)(g - r->actors);
-			for (int h = 0; h < TRUCE__MAX_HOME && g->home[h] >= 0; h++) {
+			/* a de facto state has a government and an army of its own */
+			for (int h = 0;
+			     g->kind == TRUCE__K_GROUP && h < TRUCE__MAX_HOME && g->home[h] >= 0;
+			     h++) {
 				const truce__country *c = &r->countries[g->home[h]];
 				const truce__actor *st = truce__actor_find(r, c->iso3);
 				if (!c->state || st == NULL)
@@ -713,19 +716,35 @@ static int ownable(const truce__item *b)
 	return b->vague || b->lex->cond;
 }
 
+/* Is item b a vague word for the armed group ("rebels")? */
+static int group_word(const truce_rules *r, const truce__item *b)
+{
+	for (uint32_t k = 0; b->lex != NULL && k < b->lex->nparty; k++)
+		if (vague_slot(r->alts[b->lex->party0 + k].code) == 1)
+			return 1;
+	return 0;
+}
+
 /* Mentions that belong to another one: "South Sudan's army" is South
  * Sudan's, whatever "army" stands for elsewhere in the article; in "Sudan's
  * Rapid Support Forces" the state only says where (no party of its own);
  * "the Alliance Fleuve Congo (AFC/M23)" is the M23's: a name right before
  * a party's acronym in brackets is that party's. */
-static void own_mentions(const char *text, const truce__doc *doc, truce__tagged *tg)
+static void own_mentions(const truce_rules *r, const char *text, const truce__doc *doc,
+                         truce__tagged *tg)
 {
 	for (size_t i = 0; i + 1 < tg->n; i++) {
 		truce__item *a = &tg->v[i], *b = &tg->v[i + 1];
-		if (a->party[0] == '\0' || a->in_paren || b->in_paren || a->t1 >= doc->ntok ||
-		    !(doc->tok[a->t1].flags & TRUCE__T_POSS) || b->t0 != a->t1 + 1)
+		if (a->party[0] == '\0' || a->in_paren || b->in_paren || a->t1 >= doc->ntok)
 			continue;
-		if (ownable(b)) {
+		int poss = (doc->tok[a->t1].flags & TRUCE__T_POSS) && b->t0 == a->t1 + 1;
+		/* "the LPR militia": a name right before the word owns it too,
+		 * but a state owns no rebels ("Sudan rebels" fight it) */
+		int state = a->actor >= 0 && r->actors[a->actor].kind == TRUCE__K_STATE;
+		int rebels = group_word(r, b);
+		if (!poss && !(b->t0 == a->t1 && !state && ownable(b) && !rebels))
+			continue;
+		if (ownable(b) && !(state && rebels)) {
 			strcpy(b->party, a->party);
 			b->actor = a->actor;
 			b->vague = 0;
@@ -816,7 +835,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		for (size_t i = 0; i < tg->n; i++)
 			if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
 				resolve_party(r, &tg->v[i], out);
-	own_mentions(text, doc, tg);
+	own_mentions(r, text, doc, tg);
 }
 
 /* ---- dates ---- */
@@ -853,6 +872,31 @@ static int in_quote_tg(const char *text, const truce__doc *doc, const truce__tag
 	return truce__in_quote(text, doc, s0, t);
 }
 
+/* Is the date item it the day of a report: a reporting word two words
+ * or fewer before or after it, no mark between ("said on Friday", "Friday
+ * said", "in a statement on Wednesday")? */
+static int report_day(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                      const truce__item *it)
+{
+	for (size_t k = 0; k < tg->n; k++) {
+		const truce__item *s = &tg->v[k];
+		if (!(s->cues & (TRUCE__C_SAY | TRUCE__C_VOICE)) || s->party[0])
+			continue;
+		uint32_t a = s->t1 <= it->t0 ? s->t1 : it->t1, b = s->t1 <= it->t0 ? it->t0 : s->t0;
+		if (s->t0 < it->t1 && it->t0 < s->t1)
+			continue; /* overlapping: not a reporting word beside it */
+		if (b < a || b - a > 2)
+			continue;
+		int mark = 0;
+		for (uint32_t t = a; t < b; t++)
+			mark |=
+			    (doc->tok[t].flags & TRUCE__T_PUNCT) && text[doc->tok[t].start] != '.';
+		if (!mark)
+			return 1;
+	}
+	return 0;
+}
+
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
 {
@@ -883,7 +927,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 		if (skip)
 			continue;
-		truce__ymd d = {0, 0, 0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			if (pub.y) {
@@ -915,7 +959,11 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				year =
 				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
-			                it->lex->dateval, day, 0, 0};
+			                it->lex->dateval,
+			                day,
+			                0,
+			                0,
+			                0};
 			if (c.y == 0)
 				break;
 			if (year < 0 && pub.y && !pub.rel && truce__days(c) > pubd + 2)
@@ -927,8 +975,10 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 		default: break;
 		}
-		if (d.y)
+		if (d.y) {
+			d.report = report_day(text, doc, tg, it);
 			out[n++] = d;
+		}
 	}
 	return n;
 }
@@ -936,7 +986,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
                             const truce__tagged *tg, const size_t *first)
 {
-	truce__ymd none = {0, 0, 0, 0, 0}, best = none, d[8];
+	truce__ymd none = {0, 0, 0, 0, 0, 0}, best = none, d[8];
 	best.rel = 1; /* told by the text, not published: see truce__article */
 	/* with no publication day and no year to lend, only dates that
 	 * carry their own year come back */
@@ -962,13 +1012,24 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 
 /* ---- casualties ---- */
 
-static int is_number(const truce__doc *doc, const truce__tagged *tg, size_t k)
+static int is_number(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t k)
 {
 	const truce__item *it = &tg->v[k];
 	if (it->num < 0 || it->num > 100000)
 		return 0;
 	if (it->lex == NULL && it->num >= 1900 && it->num <= 2100)
 		return 0; /* a year */
+	/* "a" and "an" count one person ("a soldier was killed", "an
+	 * Armenian serviceman"), nothing else ("as a result") */
+	if (it->lex != NULL && it->t1 == it->t0 + 1 &&
+	    (tok_is_word(text, &doc->tok[it->t0], "a") ||
+	     tok_is_word(text, &doc->tok[it->t0], "an"))) {
+		int person = 0;
+		for (size_t j = k + 1; j < tg->n && tg->v[j].t0 <= it->t1 + 1; j++)
+			person |= (tg->v[j].cues & TRUCE__C_PERSON) != 0;
+		if (!person)
+			return 0;
+	}
 	/* a unit after it: "82 mm", "6 pm", "24 hours" */
 	if (k + 1 < tg->n && tg->v[k + 1].t0 == it->t1 && (tg->v[k + 1].cues & TRUCE__C_UNIT))
 		return 0;
@@ -1002,19 +1063,25 @@ static int stop_token(const char *text, const truce__tok *t)
 	return t->flags & TRUCE__T_PUNCT && (text[t->start] == ';' || text[t->start] == ':');
 }
 
-/* The count after a casualty verb: "killing two", "wounding another 14". */
-static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t ci)
+/* The count after a casualty verb: "killing two", "wounding another 14";
+ * not across "and" or a mark ("40 killed and 50 wounded"). */
+static int forward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                         size_t ci)
 {
 	uint32_t limit = tg->v[ci].t1 + 4;
 	for (size_t k = ci + 1; k < tg->n && tg->v[k].t0 < limit; k++) {
 		const truce__item *it = &tg->v[k];
+		for (uint32_t t = tg->v[k - 1].t1; t < it->t0; t++)
+			if (tok_is_word(text, &doc->tok[t], "and") ||
+			    (doc->tok[t].flags & TRUCE__T_PUNCT))
+				return -1;
 		if (it->num == -2) {
 			limit = it->t1 + 4;
 			continue;
 		}
 		if (it->cues & (TRUCE__C_KILL | TRUCE__C_WOUND | TRUCE__C_AGENT | TRUCE__C_TARGET))
 			break; /* "wounded in a barrage": no count follows */
-		if (is_number(doc, tg, k))
+		if (is_number(text, doc, tg, k))
 			return it->num;
 		break;
 	}
@@ -1042,12 +1109,14 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			break;
 		if (it->cues & TRUCE__C_PERSON)
 			person = 1;
-		if (is_number(doc, tg, k))
+		if (is_number(text, doc, tg, k))
 			found = it->num;
 	}
-	if (found < 0 && person && ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
-	    tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was"))
-		found = 1; /* "serviceman X was wounded" */
+	if (found < 0 && person &&
+	    ((ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
+	      tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was")) ||
+	     tok_text_is(text, &doc->tok[tg->v[ci].t0], "died")))
+		found = 1; /* "serviceman X was wounded", "the soldier, X, died" */
 	return found;
 }
 
@@ -1076,10 +1145,11 @@ void truce__casualties(const char *text, const truce__doc *doc, const truce__tag
 		int after_aux =
 		    i > 0 && (tg->v[i - 1].cues & TRUCE__C_AUX) && tg->v[i - 1].t1 == it->t0;
 		int fwd_ok = tok_text_is(text, last, "of") || ends_with(text, head, "ing") ||
-		             (ends_with(text, head, "ed") && !after_aux);
+		             ((ends_with(text, head, "ed") || tok_text_is(text, last, "lost")) &&
+		              !after_aux);
 		int n = -1;
 		if (fwd_ok)
-			n = forward_count(doc, tg, i);
+			n = forward_count(text, doc, tg, i);
 		if (n < 0 && !ends_with(text, head, "ing"))
 			n = backward_count(text, doc, tg, i, s0);
 		if (n < 0)

@@ -673,6 +673,90 @@ static void words_in_context(void **state)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Who speaks and whom it blames: after ", said" the speaker follows the
+ * verb; after "told" the party that follows is the listener; after an
+ * accusing verb it is the accused, and the accused ends where a call or a
+ * new report starts; an observer is accused only where no fighting party
+ * follows; "condemned the violations" blames nobody; "X accused of"
+ * makes X no speaker; an accusation after "denied ... and" counts; "the
+ * authorities in X" are X's; a side that reports its own violation blames
+ * nobody. */
+static void speakers_and_accused(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"Ten civilians were killed when government forces fired on the rebel base in "
+	     "Kitagoma, in eastern Congo, near the border with Uganda, despite the ceasefire, "
+	     "said M23 spokesman Bertrand Bisimwa.",
+	     "M23", "COD", NULL, 10, -2, 1},
+	    {"Ten civilians were killed when government forces fired on the rebel base in "
+	     "Kitagoma, in eastern Congo, near the border with Uganda, despite the ceasefire, "
+	     "said M23 spokesman Bertrand Bisimwa.",
+	     "UGA", "COD", NULL, -2, -2, 0},
+	    {"Haftar's forces fired mortar shells on Sunday in violation of the truce, the GNA "
+	     "spokesman told Turkey's Anadolu Agency.",
+	     "TUR", "LNA", NULL, -2, -2, 0},
+	    {"The M23 condemned the bombings in violation of the ceasefire and called on the "
+	     "African Union to act.",
+	     "M23", "AU", NULL, -2, -2, 0},
+	    {"Abkhazia accused European Union monitors on Sunday of turning a blind eye to "
+	     "Georgian shelling in breach of the ceasefire.",
+	     "ABK", "GEO", NULL, -2, -2, 1},
+	    {"The African Union and the United Nations on Friday condemned the recent "
+	     "violations of the ceasefire in South Sudan.",
+	     "UN", "", NULL, -2, -2, 1},
+	    {"South Sudan government accused of violating ceasefire agreement.", "SSD", "", NULL,
+	     -2, -2, 0},
+	    {"The government denied responsibility and accused the rebels of launching strikes "
+	     "in Yei River on Saturday, in violation of the ceasefire with the SPLA-IO.",
+	     "SSD", "SSDOPP", NULL, -2, -2, 1},
+	    {"Rwanda and Uganda have been accused by United Nations experts of supporting the "
+	     "M23 rebels during the ceasefire.",
+	     "RWA", "UGA", NULL, -2, -2, 0},
+	    {"The authorities in Stepanakert on Tuesday accused Azerbaijani troops of shooting "
+	     "at farmers in breach of the ceasefire.",
+	     "NKR", "AZE", NULL, -2, -2, 1},
+	    {"The M23 spokesman said the rebels were concerned about the attacks. They say "
+	     "the government failed to comply with the ceasefire agreement.",
+	     "COD", "", NULL, -2, -2, 0},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* Casualties and days: "a" counts one person only ("as a result" is no
+ * count); no count after "and" ("40 killed and 50 wounded"); "the soldier
+ * ... died" is one; "has lost eight servicemen" is eight, lost by the
+ * subject; details of a report nobody makes, before any claim, go to the
+ * first claim against its attacker; a year of the truce ("signed in
+ * 2006") is no history. */
+static void counts_and_context(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"Philip Aguer, a spokesman for South Sudan's army, said that as a result of the "
+	     "shelling seven people died in Kiir Adem, blaming Sudan for the breach of the truce.",
+	     "SSD", "SDN", NULL, 7, -2, 1},
+	    {"Kiev forces violated the ceasefire on Monday, the LPR militia said. Ukrainian "
+	     "casualties amounted to 40 killed and 50 wounded.",
+	     "LPR", "UKR", NULL, 40, 50, 1},
+	    {"Armenia's Defense Ministry said the soldier, Vanik Ghazarian, died at an outpost "
+	     "that came under Azerbaijani fire in breach of the ceasefire.",
+	     "ARM", "AZE", NULL, 1, -2, 1},
+	    {"The Azerbaijani Army has lost eight servicemen as a result of the ceasefire "
+	     "violation by the occupant Armenian troops. \"Armenian forces attacked our "
+	     "positions,\" the Azerbaijani Defense Ministry said on Monday.",
+	     "AZE", "ARM", NULL, 8, -2, 1},
+	    {"The Houthi militia attacked the Al-Dhabab area on Sunday despite the truce. The "
+	     "attack resulted in the death of 10 soldiers and the wounding of 7 others. The "
+	     "government said the Houthi militia bears the consequences.",
+	     "YEM", "HOUTHI", NULL, 10, 7, 1},
+	    {"The army spokesman condemned the FNL for having \"violated the ceasefire accord\" "
+	     "signed in 2006.",
+	     "BDI", "FNL", NULL, -2, -2, 1},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +791,8 @@ int main(void)
 	    cmocka_unit_test(two_clauses),
 	    cmocka_unit_test(vague_words_and_owners),
 	    cmocka_unit_test(words_in_context),
+	    cmocka_unit_test(speakers_and_accused),
+	    cmocka_unit_test(counts_and_context),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
