@@ -38,6 +38,11 @@
 #define MAX_NAMES 64
 #define DATE_WINDOW 30 /* days before publication an event may lie */
 
+/* Cues that report an event, and cues that make a sentence a claim. */
+#define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
+#define CLAIM_CUES                                                                                 \
+	(TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE | TRUCE__C_ACCORDING)
+
 typedef struct acc {
 	truce_claim c;
 	long date;     /* days; 0 = none */
@@ -192,15 +197,37 @@ static int same_side(const ctx *x, const char *a, const char *b)
 	return (sa == 'A' || sa == 'B') && sa == sb;
 }
 
-/* The first code of the side opposite code, or "" */
-static const char *opposite(const ctx *x, const char *code)
+/* The code that stands for side s (0: A, 1: B) of the article's conflict
+ * where no party is named: the side's first, unless the article names
+ * another of that side twice as often, and twice or more (Russia in a
+ * story of Russia's war, though conflicts.tsv lists the Donbas separatists
+ * first). */
+static const char *side_code(const ctx *x, int s)
 {
 	const truce__conflict *k = &x->a->scope->cf;
-	int s = truce__side_of(k, code);
-	if (s == 'A' && k->nside[1] > 0)
-		return k->side[1][0];
-	if (s == 'B' && k->nside[0] > 0)
-		return k->side[0][0];
+	int best = 0, bn = 0, n0 = 0;
+	for (int i = 0; i < k->nside[s]; i++) {
+		int n = 0;
+		for (size_t j = 0; j < x->all.n; j++)
+			n += !x->all.v[j].in_paren && strcmp(x->all.v[j].party, k->side[s][i]) == 0;
+		if (i == 0)
+			n0 = bn = n;
+		else if (n > bn && n >= 2 && n >= 2 * n0) {
+			bn = n;
+			best = i;
+		}
+	}
+	return k->nside[s] > 0 ? k->side[s][best] : "";
+}
+
+/* The code of the side opposite code, or "" */
+static const char *opposite(const ctx *x, const char *code)
+{
+	int s = truce__side_of(&x->a->scope->cf, code);
+	if (s == 'A')
+		return side_code(x, 1);
+	if (s == 'B')
+		return side_code(x, 0);
 	return "";
 }
 
@@ -350,6 +377,20 @@ static int speaker_before(ctx *x, const sview *v, size_t ci, int *generic, speak
 	return 0;
 }
 
+/* Does the mention at item k act in what follows it, up to a mark
+ * ("Sudanese warplanes had dropped 27 bombs")? */
+static int acts_after(const ctx *x, const sview *v, size_t k)
+{
+	for (size_t j = k + 1; j < v->i1; j++) {
+		for (uint32_t t = x->all.v[j - 1].t1; t < x->all.v[j].t0; t++)
+			if (x->doc->tok[t].flags & TRUCE__T_PUNCT)
+				return 0;
+		if (x->all.v[j].cues & (EVENT_CUES | TRUCE__C_AUX))
+			return 1;
+	}
+	return 0;
+}
+
 /* The speaker after a reporting cue: "..., said army spokesperson X",
  * "said David Babayan, spokesman for the region's separatist president". */
 static int speaker_after(ctx *x, const sview *v, size_t ci, int *generic, speaker *sp)
@@ -368,6 +409,9 @@ static int speaker_after(ctx *x, const sview *v, size_t ci, int *generic, speake
 				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_PUNCT) &&
 				    !(it->cues & TRUCE__C_GENERIC))
 					return 0; /* "said Azerbaijan's forces ...": an object */
+				if (acts_after(x, v, (size_t)k))
+					return 0; /* "said Sudanese warplanes had dropped
+					           * bombs": the reported clause's subject */
 				sp->kind = SP_EXPLICIT;
 				strcpy(sp->code, it->party);
 				sp->item = (size_t)k;
@@ -823,8 +867,8 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 	if (!p1[0]) {
 		const truce__conflict *k = &x->a->scope->cf;
 		if (k->nside[0] && k->nside[1]) {
-			strcpy(p1, k->side[0][0]);
-			strcpy(p2, k->side[1][0]);
+			strcpy(p1, side_code(x, 0));
+			strcpy(p2, side_code(x, 1));
 		}
 	}
 	if (!p1[0] || !p2[0])
@@ -882,11 +926,6 @@ typedef struct frame {
 	int nominal;       /* "Indian allegations of ...": the accuser does not speak */
 	size_t participle; /* ", accusing X of ...": the cue's item, or (size_t)-1 */
 } frame;
-
-/* Cues that report an event, and cues that make a sentence a claim. */
-#define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
-#define CLAIM_CUES                                                                                 \
-	(TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE | TRUCE__C_ACCORDING)
 
 /* trade/mutual: the item of "traded accusations" or of "each other" next
  * to an accusation, or (size_t)-1. */
@@ -1053,8 +1092,9 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (!(it->cues & TRUCE__C_SAY) || it->party[0])
 			continue;
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
-		    x->all.v[k - 1].t1 == it->t0)
-			continue; /* "a cease-fire announced on ...": no speaker */
+		    x->all.v[k - 1].t1 + ((it->cues & TRUCE__C_AGREED) ? 2 : 0) >= it->t0)
+			continue; /* "a cease-fire announced on ...", "the ceasefire
+			           * unilaterally declared by X": no speaker */
 		/* "the declared truce", "the reported attack": a participle
 		 * after an article is no verb */
 		if (it->t0 > v->t0 && (tok_eq(x, it->t0 - 1, "the") || tok_eq(x, it->t0 - 1, "a") ||

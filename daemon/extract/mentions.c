@@ -76,9 +76,10 @@ static int vague_slot(const char *code)
 }
 
 /* The reading of an alias for the article: one for its conflict first,
- * then one for its first country, then a vague word's reading (see
- * truce__scope), then one for its other countries, then the first that
- * holds everywhere. */
+ * then a vague word's reading (see truce__scope: the conflict's armed
+ * group tells more than a country's usual foe), then one for its
+ * countries (the most named first), then the first that holds
+ * everywhere. */
 static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
 	if (it->group)
@@ -101,7 +102,7 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 			            ? 60 - 10 * scope_rank(sc, a->country)
 			            : 0;
 		else if (slot >= 0)
-			score = sc != NULL && sc->vague[slot][0] ? 55 : 0;
+			score = sc != NULL && sc->vague[slot][0] ? 65 : 0;
 		else
 			score = 1;
 		if (score > best_score) {
@@ -656,6 +657,38 @@ void truce__block_outlet(const truce_rules *r, const char *source, const truce__
 	truce__doc_free(&sd);
 }
 
+/* A phrase with no reading in the article may end in one that has: the
+ * "Christian militia" of a story of the Central African Republic are its
+ * "militia", whatever the phrase means in Lebanon. */
+static void resolve_suffix(const truce_rules *r, const truce__doc *doc, truce__item *it,
+                           const truce__scope *sc)
+{
+	const truce__lex *whole = it->lex;
+	for (uint32_t t0 = it->t0 + 1; t0 < it->t1; t0++) {
+		uint64_t h = 0;
+		for (uint32_t t = t0; t < it->t1; t++)
+			h = truce__seq_hash(h, doc->tok[t].hash);
+		const truce__lex *e = truce__lex_find(r, h);
+		if (e == NULL || e->ntok != it->t1 - t0 || e->nparty == 0)
+			continue;
+		it->lex = e;
+		resolve_party(r, it, sc);
+		if (it->party[0])
+			return;
+	}
+	it->lex = whole;
+	resolve_party(r, it, sc);
+}
+
+/* How often the article names party code (outside brackets). */
+static int mentions_of(const truce__tagged *tg, const char *code)
+{
+	int n = 0;
+	for (size_t i = 0; i < tg->n; i++)
+		n += !tg->v[i].in_paren && strcmp(tg->v[i].party, code) == 0;
+	return n;
+}
+
 /* What the vague words stand for in the article (see truce__scope): the
  * first armed group (or de facto authority) of its conflict's sides, and
  * the state of an armed group's country, where that state is no ally of it
@@ -741,10 +774,14 @@ static void own_mentions(const truce_rules *r, const char *text, const truce__do
 		/* "the LPR militia": a name right before the word owns it too,
 		 * but a state owns no rebels ("Sudan rebels" fight it) */
 		int state = a->actor >= 0 && r->actors[a->actor].kind == TRUCE__K_STATE;
-		int rebels = group_word(r, b);
-		if (!poss && !(b->t0 == a->t1 && !state && ownable(b) && !rebels))
+		/* a state owns the words of a state ("army", "ministry"), no
+		 * rebels ("the Central African Republic's Muslim rebels") */
+		int statelike = b->party[0] == '\0' ||
+		                (b->actor >= 0 && r->actors[b->actor].kind == TRUCE__K_STATE);
+		int own = ownable(b) && (!state || statelike) && !(state && group_word(r, b));
+		if (!poss && !(b->t0 == a->t1 && !state && own))
 			continue;
-		if (ownable(b) && !(state && rebels)) {
+		if (own) {
 			strcpy(b->party, a->party);
 			b->actor = a->actor;
 			b->vague = 0;
@@ -823,6 +860,23 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 	vote_places(r, doc, tg, &vt);
 	top_countries(&vt, out);
 	out->conflict = rules_conflict(r, tg, out);
+	if (out->conflict >= 0) {
+		/* the two parties the article names most must both belong to
+		 * it: a story of South Sudan's war with Sudan that names
+		 * Darfur is no story of Sudan's army and the RSF */
+		truce__conflict mk;
+		make_conflict(r, tg, out, &mk);
+		const truce__conflict *k = &r->conflicts[out->conflict];
+		if (mk.nside[0] && mk.nside[1]) {
+			int in0 = truce__side_of(k, mk.side[0][0]) != 0,
+			    in1 = truce__side_of(k, mk.side[1][0]) != 0;
+			int n0 = mentions_of(tg, mk.side[0][0]),
+			    n1 = mentions_of(tg, mk.side[1][0]);
+			/* one of them outside it, named twice or more */
+			if ((!in0 && n0 >= 2) || (!in1 && n1 >= 2))
+				out->conflict = -1;
+		}
+	}
 	for (size_t i = 0; i < tg->n; i++)
 		if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
 			resolve_party(r, &tg->v[i], out);
@@ -831,10 +885,12 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 	else
 		make_conflict(r, tg, out, &out->cf);
 	vague_readings(r, tg, out);
-	if (out->vague[0][0] || out->vague[1][0])
-		for (size_t i = 0; i < tg->n; i++)
-			if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
-				resolve_party(r, &tg->v[i], out);
+	for (size_t i = 0; i < tg->n; i++)
+		if (tg->v[i].lex != NULL && tg->v[i].lex->cond) {
+			resolve_party(r, &tg->v[i], out);
+			if (tg->v[i].party[0] == '\0' && !tg->v[i].blocker)
+				resolve_suffix(r, doc, &tg->v[i], out);
+		}
 	own_mentions(r, text, doc, tg);
 }
 
@@ -870,6 +926,18 @@ static int in_quote_tg(const char *text, const truce__doc *doc, const truce__tag
 		s0--;
 	}
 	return truce__in_quote(text, doc, s0, t);
+}
+
+/* Is there a violation or an attack word three words or fewer before the
+ * truce item k ("violated the ceasefire"), or is k one itself? */
+static int broken_before(const truce__tagged *tg, size_t k)
+{
+	if (tg->v[k].cues & TRUCE__C_VIOLATE)
+		return 1;
+	for (size_t j = k; j-- > 0 && tg->v[j].t1 + 3 >= tg->v[k].t0;)
+		if (tg->v[j].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
+			return 1;
+	return 0;
 }
 
 /* Is the date item it the day of a report: a reporting word two words
@@ -916,15 +984,20 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		/* "the unilateral ceasefire last Dec. 16", "the truce of Nov. 21":
 		 * a month date soon after a truce word (with no violation between)
 		 * is the truce's */
-		if (it->lex->datekind == TRUCE__D_MONTH)
-			for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0;) {
-				if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
-					break;
-				if (tg->v[k].cues & TRUCE__C_TRUCE) {
-					skip = 1;
-					break;
-				}
+		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0;) {
+			if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
+				break;
+			if (tg->v[k].cues & TRUCE__C_TRUCE) {
+				/* so is a weekday's right after it ("an Easter
+				 * ceasefire on Saturday"), unless the truce is the
+				 * object of a violation ("violated the truce on
+				 * Saturday") */
+				skip = it->lex->datekind == TRUCE__D_MONTH ||
+				       (tg->v[k].t1 + 2 >= it->t0 && !broken_before(tg, k));
+				break;
 			}
+		}
+
 		if (skip)
 			continue;
 		truce__ymd d = {0, 0, 0, 0, 0, 0};

@@ -757,6 +757,54 @@ static void counts_and_context(void **state)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* Scope and sides: the party after ", said" that acts is the reported
+ * clause's subject, no speaker; "agreed to end hostilities" is a truce; a
+ * conflict of conflicts.tsv named by a place alone yields to the two
+ * parties the article names (South Sudan and Sudan, not Sudan and the
+ * RSF); a phrase with no reading here ends in one that has ("Christian
+ * militia"); "the ceasefire unilaterally declared by Putin" names no
+ * speaker; "both sides" of a conflict are the codes the article names
+ * most; a weekday right after a truce word is the truce's, "over the
+ * weekend" is Sunday. */
+static void scope_and_sides(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"South Sudan and Sudan agreed to end hostilities in September. Philip Aguer, a "
+	     "spokesman for South Sudan's army, said Sudanese warplanes had dropped 27 bombs "
+	     "on Kiir Adem. Sudan denied it. South Sudan said rebels from the Darfur region "
+	     "were not there. South Sudan blamed Sudan.",
+	     "SSD", "SDN", NULL, -2, -2, 1},
+	    {"South Sudan and Sudan agreed to end hostilities in September. Philip Aguer, a "
+	     "spokesman for South Sudan's army, said Sudanese warplanes had dropped 27 bombs "
+	     "on Kiir Adem. Sudan denied it. South Sudan said rebels from the Darfur region "
+	     "were not there. South Sudan blamed Sudan.",
+	     "SDN", "RSF", NULL, -2, -2, 0},
+	    {"The Central African Republic's Muslim rebels and Christian militia accused each "
+	     "other on Tuesday of violating a ceasefire deal signed last month.",
+	     "ANTIBALAKA", "SELEKA", NULL, -2, -2, 1},
+	    {"The Central African Republic's Muslim rebels and Christian militia accused each "
+	     "other on Tuesday of violating a ceasefire deal signed last month.",
+	     "CAF", "SELEKA", NULL, -2, -2, 0},
+	    {"Russian attacks during the Easter ceasefire unilaterally declared by President "
+	     "Vladimir Putin over the weekend killed three people in Ukraine's Kherson region, the "
+	     "local governor said.",
+	     "UKR", "RUS", NULL, 3, -2, 1},
+	    {"Russia said Ukraine shelled Kursk. Russia and Russian troops held the line, "
+	     "Moscow said. Both sides traded accusations of violations of the ceasefire.",
+	     "UKR", "RUS", NULL, -2, -2, 1},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+	/* the day of the truce is not the incident's */
+	truce_claims c = extract_text(PUB, "Despite Putin's declaration of an Easter ceasefire on "
+	                                   "Monday, Zelensky said Russian shelling hit Kherson "
+	                                   "over the weekend.");
+	const truce_claim *x = find_claim(&c, "UKR", "RUS");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-06");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +841,7 @@ int main(void)
 	    cmocka_unit_test(words_in_context),
 	    cmocka_unit_test(speakers_and_accused),
 	    cmocka_unit_test(counts_and_context),
+	    cmocka_unit_test(scope_and_sides),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
