@@ -117,6 +117,7 @@ typedef struct truce__lex {
 	uint8_t upper;    /* match capitals only (short all-caps aliases) */
 	uint8_t cap;      /* match capitalized words only (names from datasets) */
 	uint8_t cond;     /* a party reading depends on the conflict or country */
+	uint8_t vague;    /* one reading is a vague word's ("=state", "=group") */
 	uint8_t datekind; /* TRUCE__D_* */
 	int8_t dateval;
 	uint32_t cues;       /* TRUCE__C_* bits */

@@ -58,6 +58,9 @@ typedef struct pending {
 	long date;
 	int weak; /* date is a report's day */
 	char place[TRUCE_PLACE_MAX];
+	long place_sent;   /* the sentence whose place is not read yet, or -1 */
+	uint32_t pt0, pt1; /* ... its tokens and items (a clause of it) */
+	size_t pi0, pi1;
 	int killed, wounded;
 } pending;
 
@@ -85,6 +88,7 @@ typedef struct ctx {
 	size_t prev_claim;
 	char voice[TRUCE_PARTY_MAX];
 	char title_accused[TRUCE_PARTY_MAX]; /* "X accuses Y ...", "Y breaks truce" */
+	char side_pick[2][TRUCE_PARTY_MAX];  /* what stands for each side (side_code) */
 	char prev_agent[TRUCE_PARTY_MAX];    /* who acts in the sentence before */
 	char agent[TRUCE_PARTY_MAX];         /* ... and in this one */
 	int truce_ctx;
@@ -201,23 +205,38 @@ static int same_side(const ctx *x, const char *a, const char *b)
  * where no party is named: the side's first, unless the article names
  * another of that side twice as often, and twice or more (Russia in a
  * story of Russia's war, though conflicts.tsv lists the Donbas separatists
- * first). */
-static const char *side_code(const ctx *x, int s)
+ * first). Counted once per article. */
+static void pick_side_codes(ctx *x)
 {
 	const truce__conflict *k = &x->a->scope->cf;
-	int best = 0, bn = 0, n0 = 0;
-	for (int i = 0; i < k->nside[s]; i++) {
-		int n = 0;
-		for (size_t j = 0; j < x->all.n; j++)
-			n += !x->all.v[j].in_paren && strcmp(x->all.v[j].party, k->side[s][i]) == 0;
-		if (i == 0)
-			n0 = bn = n;
-		else if (n > bn && n >= 2 && n >= 2 * n0) {
-			bn = n;
-			best = i;
+	int count[2][8] = {{0}};
+	int16_t actor[2][8];
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < k->nside[s] && i < 8; i++) {
+			const truce__actor *a = truce__actor_find(x->r, k->side[s][i]);
+			actor[s][i] = a != NULL ? (int16_t)(a - x->r->actors) : -2;
 		}
+	for (size_t j = 0; j < x->all.n; j++) {
+		const truce__item *it = &x->all.v[j];
+		if (it->actor < 0 || it->in_paren)
+			continue;
+		for (int s = 0; s < 2; s++)
+			for (int i = 0; i < k->nside[s] && i < 8; i++)
+				count[s][i] += it->actor == actor[s][i];
 	}
-	return k->nside[s] > 0 ? k->side[s][best] : "";
+	for (int s = 0; s < 2; s++) {
+		int best = 0;
+		for (int i = 1; i < k->nside[s] && i < 8; i++)
+			if (count[s][i] > count[s][best] && count[s][i] >= 2 &&
+			    count[s][i] >= 2 * count[s][0])
+				best = i;
+		strcpy(x->side_pick[s], k->nside[s] > 0 ? k->side[s][best] : "");
+	}
+}
+
+static const char *side_code(const ctx *x, int s)
+{
+	return x->side_pick[s];
 }
 
 /* The code of the side opposite code, or "" */
@@ -750,8 +769,9 @@ static void merge(ctx *x, acc *a, details *d)
 		a->c.wounded = d->wounded;
 }
 
-/* The details kept in a pending entry, and those of a claim. */
-static details pending_details(const pending *p)
+/* The details kept in a pending entry (*v: the view of its sentence,
+ * where its place is still to be read), and those of a claim. */
+static details pending_details(const ctx *x, const pending *p, sview *v)
 {
 	details d;
 	d.date = p->date;
@@ -760,6 +780,17 @@ static details pending_details(const pending *p)
 	d.killed = p->killed;
 	d.wounded = p->wounded;
 	d.place_of = NULL;
+	if (p->place_sent >= 0) {
+		memset(v, 0, sizeof(*v));
+		v->si = (size_t)p->place_sent;
+		v->t0 = p->pt0;
+		v->t1 = p->pt1;
+		v->i0 = p->pi0;
+		v->i1 = p->pi1;
+		v->tg.v = x->all.v != NULL ? x->all.v + v->i0 : NULL;
+		v->tg.n = v->i1 - v->i0;
+		d.place_of = v;
+	}
 	return d;
 }
 
@@ -784,7 +815,8 @@ static void merge_pending(ctx *x, acc *a)
 	for (size_t p = 0; p < x->npend; p++) {
 		if (x->pend[p].taken || strcmp(a->c.claimant, x->pend[p].claimant) != 0)
 			continue;
-		details d = pending_details(&x->pend[p]);
+		sview pv;
+		details d = pending_details(x, &x->pend[p], &pv);
 		merge(x, a, &d);
 		x->pend[p].taken = 1;
 	}
@@ -813,20 +845,11 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
 	return 0;
 }
 
-static int add_pending(ctx *x, const char *claimant, details *d)
+/* Keeps details for a claim made later: a claimant's (agent "") or an
+ * unattributed report's (claimant "", see add_orphan). The place is read
+ * only when a claim takes it (patterns cost). */
+static int push_pending(ctx *x, const char *claimant, const char *agent, const details *d)
 {
-	/* the claimant's claim so far takes the details at once, in text
-	 * order; a claimant without one yet gets them at the end */
-	for (size_t i = 0; i < x->nclaims; i++)
-		if (strcmp(x->claims[i].c.claimant, claimant) == 0 && x->claims[i].c.accused[0]) {
-			merge(x, &x->claims[i], d);
-			return 0;
-		}
-	need_place(x, d);
-#ifdef TRUCE_EXTRACT_DEBUG
-	fprintf(stderr, "   pending %s (date %ld place %s k %d w %d)\n", claimant, d->date,
-	        d->place, d->killed, d->wounded);
-#endif
 	if (x->npend == x->cap_pend) {
 		size_t cap = x->cap_pend ? x->cap_pend * 2 : 8;
 		pending *p = realloc(x->pend, cap * sizeof(*p));
@@ -837,14 +860,37 @@ static int add_pending(ctx *x, const char *claimant, details *d)
 	}
 	pending *p = &x->pend[x->npend++];
 	strcpy(p->claimant, claimant);
-	p->agent[0] = '\0';
+	strcpy(p->agent, agent);
 	p->taken = 0;
 	p->date = d->date;
 	p->weak = d->weak;
 	strcpy(p->place, d->place);
+	p->place_sent = d->place_of != NULL ? (long)d->place_of->si : -1;
+	if (d->place_of != NULL) {
+		p->pt0 = d->place_of->t0;
+		p->pt1 = d->place_of->t1;
+		p->pi0 = d->place_of->i0;
+		p->pi1 = d->place_of->i1;
+	}
 	p->killed = d->killed;
 	p->wounded = d->wounded;
 	return 0;
+}
+
+static int add_pending(ctx *x, const char *claimant, details *d)
+{
+	/* the claimant's claim so far takes the details at once, in text
+	 * order; a claimant without one yet gets them at the end */
+	for (size_t i = 0; i < x->nclaims; i++)
+		if (strcmp(x->claims[i].c.claimant, claimant) == 0 && x->claims[i].c.accused[0]) {
+			merge(x, &x->claims[i], d);
+			return 0;
+		}
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   pending %s (date %ld k %d w %d)\n", claimant, d->date, d->killed,
+	        d->wounded);
+#endif
+	return push_pending(x, claimant, "", d);
 }
 
 /* "A and B blamed each other": the two parties, named or by side. */
@@ -1140,29 +1186,11 @@ static int add_orphan(ctx *x, const sview *v, details *d)
 	const char *agent = x->agent[0] ? x->agent : x->prev_agent;
 	if (agent[0] == '\0' || !(v->has & EVENT_CUES))
 		return 0;
-	need_place(x, d);
 #ifdef TRUCE_EXTRACT_DEBUG
-	fprintf(stderr, "   orphan of %s (date %ld place %s k %d w %d)\n", agent, d->date, d->place,
-	        d->killed, d->wounded);
+	fprintf(stderr, "   orphan of %s (date %ld k %d w %d)\n", agent, d->date, d->killed,
+	        d->wounded);
 #endif
-	if (x->npend == x->cap_pend) {
-		size_t cap = x->cap_pend ? x->cap_pend * 2 : 8;
-		pending *p = realloc(x->pend, cap * sizeof(*p));
-		if (p == NULL)
-			return TRUCE_ENOMEM;
-		x->pend = p;
-		x->cap_pend = cap;
-	}
-	pending *p = &x->pend[x->npend++];
-	p->claimant[0] = '\0';
-	p->taken = 0;
-	strcpy(p->agent, agent);
-	p->date = d->date;
-	p->weak = d->weak;
-	strcpy(p->place, d->place);
-	p->killed = d->killed;
-	p->wounded = d->wounded;
-	return 0;
+	return push_pending(x, "", agent, d);
 }
 
 /* No speaker: the sentence's details may continue the previous sentence's
@@ -1536,7 +1564,8 @@ static void finish(ctx *x)
 			         ? strcmp(a->c.accused, x->pend[p].agent) != 0
 			         : strcmp(a->c.claimant, x->pend[p].claimant) != 0))
 				continue;
-			details d = pending_details(&x->pend[p]);
+			sview pv;
+			details d = pending_details(x, &x->pend[p], &pv);
 			merge(x, a, &d);
 			break;
 		}
@@ -1716,6 +1745,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	const truce__doc *doc = a->doc;
 	x.all = *a->items;
 	x.first_item = a->first_item;
+	pick_side_codes(&x);
 	x.item_at = malloc((TRUCE__MAX_SENT_TOKENS + 1) * sizeof(*x.item_at));
 	if (x.item_at == NULL)
 		rc = TRUCE_ENOMEM;

@@ -468,7 +468,8 @@ static int conflict_in(const truce_rules *r, int conflict, int16_t c)
  * fights in one of the article's countries: a story about the United
  * States alone is no story of the Afghan war, one about Sri Lanka that
  * names India twice none of Kashmir's. */
-static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc)
+static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc,
+                          int *both)
 {
 	int votes[32] = {0}, best = -1, bv = 1;
 	uint8_t named[32] = {0}; /* bit 0: side A named, 1: side B, 2: a place */
@@ -503,6 +504,7 @@ static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const t
 			best = c;
 		}
 	}
+	*both = best >= 0 && (named[best] & 3) == 3;
 	return best;
 }
 
@@ -681,11 +683,12 @@ static void resolve_suffix(const truce_rules *r, const truce__doc *doc, truce__i
 }
 
 /* How often the article names party code (outside brackets). */
-static int mentions_of(const truce__tagged *tg, const char *code)
+static int mentions_of(const truce_rules *r, const truce__tagged *tg, const char *code)
 {
+	const truce__actor *a = truce__actor_find(r, code);
 	int n = 0;
-	for (size_t i = 0; i < tg->n; i++)
-		n += !tg->v[i].in_paren && strcmp(tg->v[i].party, code) == 0;
+	for (size_t i = 0; a != NULL && i < tg->n; i++)
+		n += !tg->v[i].in_paren && tg->v[i].actor == (int16_t)(a - r->actors);
 	return n;
 }
 
@@ -859,19 +862,21 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 	}
 	vote_places(r, doc, tg, &vt);
 	top_countries(&vt, out);
-	out->conflict = rules_conflict(r, tg, out);
-	if (out->conflict >= 0) {
-		/* the two parties the article names most must both belong to
-		 * it: a story of South Sudan's war with Sudan that names
-		 * Darfur is no story of Sudan's army and the RSF */
+	int both = 0;
+	out->conflict = rules_conflict(r, tg, out, &both);
+	if (out->conflict >= 0 && !both) {
+		/* named by a place, not by both its sides: the two parties
+		 * the article names most must both belong to it (a story of
+		 * South Sudan's war with Sudan that names Darfur is no story
+		 * of Sudan's army and the RSF) */
 		truce__conflict mk;
 		make_conflict(r, tg, out, &mk);
 		const truce__conflict *k = &r->conflicts[out->conflict];
 		if (mk.nside[0] && mk.nside[1]) {
 			int in0 = truce__side_of(k, mk.side[0][0]) != 0,
 			    in1 = truce__side_of(k, mk.side[1][0]) != 0;
-			int n0 = mentions_of(tg, mk.side[0][0]),
-			    n1 = mentions_of(tg, mk.side[1][0]);
+			int n0 = mentions_of(r, tg, mk.side[0][0]),
+			    n1 = mentions_of(r, tg, mk.side[1][0]);
 			/* one of them outside it, named twice or more */
 			if ((!in0 && n0 >= 2) || (!in1 && n1 >= 2))
 				out->conflict = -1;
@@ -885,12 +890,15 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 	else
 		make_conflict(r, tg, out, &out->cf);
 	vague_readings(r, tg, out);
-	for (size_t i = 0; i < tg->n; i++)
-		if (tg->v[i].lex != NULL && tg->v[i].lex->cond) {
-			resolve_party(r, &tg->v[i], out);
-			if (tg->v[i].party[0] == '\0' && !tg->v[i].blocker)
-				resolve_suffix(r, doc, &tg->v[i], out);
-		}
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (it->lex == NULL || !it->lex->cond)
+			continue;
+		if (it->lex->vague && (out->vague[0][0] || out->vague[1][0]))
+			resolve_party(r, it, out);
+		if (it->party[0] == '\0' && !it->blocker && it->t1 > it->t0 + 1)
+			resolve_suffix(r, doc, it, out);
+	}
 	own_mentions(r, text, doc, tg);
 }
 
@@ -1432,13 +1440,20 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	 * the sentence, which the tags already tell: no noun, no search */
 	uint32_t has = 0;
 	int cap_after_prep = 0; /* "in Kaziba": a preposition, then a capital */
+	/* where a match can start: a few words before the first place noun
+	 * ("the Tawila locality"), at the first such preposition */
+	uint32_t noun_from = t1, prep_from = t1;
 	for (size_t i = 0; i < tg->n; i++) {
 		has |= tg->v[i].cues;
+		if ((tg->v[i].cues & TRUCE__C_PLACENOUN) && noun_from == t1)
+			noun_from = tg->v[i].t0 > t0 + 5 ? tg->v[i].t0 - 5 : t0;
 		if ((tg->v[i].cues & TRUCE__C_TARGET) && tg->v[i].t1 < t1) {
 			uint32_t n = tg->v[i].t1;
 			if (n + 1 < t1 && (doc->tok[n].flags & TRUCE__T_WORD) &&
 			    !(doc->tok[n].flags & TRUCE__T_CAP))
 				n++; /* "in the X", "near southern X" */
+			if ((doc->tok[n].flags & TRUCE__T_CAP) && !cap_after_prep)
+				prep_from = tg->v[i].t0;
 			cap_after_prep |= (doc->tok[n].flags & TRUCE__T_CAP) != 0;
 		}
 	}
@@ -1451,7 +1466,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			continue;
 		if (md == NULL && (md = pcre2_match_data_create(4, NULL)) == NULL)
 			return;
-		size_t from = s0;
+		uint32_t ft = r->places[p].kind <= 1 ? noun_from : prep_from;
+		size_t from = ft < t1 ? doc->tok[ft].start : s0;
 		for (int guard = 0; guard < 16 && from < s1; guard++) {
 			int rc = pcre2_match(r->places[p].code, (PCRE2_SPTR)text, s1, from,
 			                     PCRE2_NO_UTF_CHECK, md, NULL);

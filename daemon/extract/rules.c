@@ -975,6 +975,7 @@ static int build(loader *L)
 					a->country = (int16_t)ci;
 				}
 				e.cond |= a->conflict >= 0 || a->country >= 0 || a->code[0] == '=';
+				e.vague |= a->code[0] == '=';
 				e.nparty++;
 			}
 		}
