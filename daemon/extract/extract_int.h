@@ -69,6 +69,7 @@ enum {
 	TRUCE__C2_RETALIATE = 1u << 2,
 	TRUCE__C2_NOMINAL = 1u << 3,
 	TRUCE__C2_BREAK = 1u << 4,
+	TRUCE__C2_SUSPEND = 1u << 5,
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -373,6 +374,7 @@ typedef struct truce__ymd {
 	int quoted;  /* a relative day ("today") inside a quotation */
 	int rel;     /* a day told relative to publication ("overnight") */
 	int report;  /* the day of a report ("said on Friday"), not of an event */
+	int since;   /* a day after "since": no event's, but events are not before it */
 } truce__ymd;
 
 /* Days since 1970-01-01 and back (truce/date.h does the arithmetic). */
@@ -383,7 +385,7 @@ static inline long truce__days(truce__ymd d)
 
 static inline truce__ymd truce__from_days(long n)
 {
-	truce__ymd r = {0, 0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0, 0};
 	truce_civil_from_days(n, &r.y, &r.m, &r.d);
 	return r;
 }
@@ -391,7 +393,7 @@ static inline truce__ymd truce__from_days(long n)
 /* A publication date "YYYY-MM-DD" (out zeroed when s is none). */
 static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 {
-	truce__ymd r = {0, 0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0, 0};
 	*out = r;
 	if (truce_date_parse(s, &r.y, &r.m, &r.d) != 0 || r.y > 2200)
 		return TRUCE_EINVAL;

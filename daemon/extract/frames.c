@@ -47,6 +47,7 @@ typedef struct acc {
 	truce_claim c;
 	long date;     /* days; 0 = none */
 	int date_weak; /* date is a report's day, an event's may replace it */
+	long floor;    /* the incident is not before this day, 0 none */
 	int sent;
 	int mutual_sent; /* the "blamed each other" sentence that made it, or -1 */
 } acc;
@@ -106,8 +107,9 @@ struct sview {
 	size_t i0, i1;
 	truce__tagged tg; /* non-owning */
 	uint32_t has;
-	long date;     /* the sentence's date, once computed */
-	int date_weak; /* ... a report's day (see sentence_date) */
+	long date;       /* the sentence's date, once computed */
+	int date_weak;   /* ... a report's day (see sentence_date) */
+	long date_floor; /* ... the day its incident is not before, 0 none */
 	int date_done;
 };
 
@@ -628,14 +630,24 @@ static int in_window(const ctx *x, long d)
 /* The earliest date of the sentence inside the window; 0 none. A day of
  * an event wins over the day of a report ("said on Saturday"), which
  * sets *weak. */
-static long sentence_date(ctx *x, const sview *v, int *stale, int *weak)
+static long sentence_date(ctx *x, const sview *v, int *stale, int *weak, long *floor)
 {
 	truce__ymd d[8];
 	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
 	long best = 0;
-	int old = 0, best_rel = 1, best_report = 1;
+	int old = 0, best_rel = 1, best_report = 1, since = 0;
+	if (floor != NULL)
+		*floor = 0;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
+		if (d[i].since) {
+			/* "the truce in effect since December 24": the incident
+			 * is not before it */
+			since++;
+			if (floor != NULL && in_window(x, dd) && dd > *floor)
+				*floor = dd;
+			continue;
+		}
 		/* "today" quoted from a statement of two days ago is that day */
 		if (d[i].quoted && x->stmt_date && (long)v->si - x->stmt_sent <= 3)
 			dd = x->stmt_date + (dd - x->pubd);
@@ -655,7 +667,7 @@ static long sentence_date(ctx *x, const sview *v, int *stale, int *weak)
 		}
 	}
 	if (stale != NULL)
-		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
+		*stale = n > since && old == n - since && x->pubd != 0 && best == 0;
 	if (weak != NULL)
 		*weak = best != 0 && best_report;
 	return best;
@@ -666,7 +678,8 @@ static int background(ctx *x, sview *v)
 	if (v->has & TRUCE__C_BACKGROUND)
 		return 1;
 	int stale = 0;
-	v->date = sentence_date(x, v, &stale, &v->date_weak); /* kept for sentence_details */
+	v->date = sentence_date(x, v, &stale, &v->date_weak,
+	                        &v->date_floor); /* kept for sentence_details */
 	v->date_done = 1;
 	if (stale)
 		return 1;
@@ -722,7 +735,8 @@ static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sen
 
 typedef struct details {
 	long date;
-	int weak; /* date is a report's day ("said on Saturday") */
+	int weak;   /* date is a report's day ("said on Saturday") */
+	long floor; /* the incident is not before this day ("since ..."), 0 none */
 	char place[TRUCE_PLACE_MAX];
 	int killed, wounded;
 	const struct sview *place_of; /* the sentence whose place is not read yet */
@@ -731,7 +745,8 @@ typedef struct details {
 static void sentence_details(ctx *x, const sview *v, details *d)
 {
 	d->weak = v->date_weak;
-	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &d->weak);
+	d->floor = v->date_floor;
+	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &d->weak, &d->floor);
 	d->place[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
@@ -756,8 +771,10 @@ static void merge(ctx *x, acc *a, details *d)
 	if (a->c.location[0] == '\0')
 		need_place(x, d);
 	/* the first day an event of the claim is given; a report's day
-	 * only until then */
-	if (d->date && (a->date == 0 || (a->date_weak && !d->weak))) {
+	 * only until then; none before a day the claim says it is after */
+	if (d->floor > a->floor)
+		a->floor = d->floor;
+	if (d->date && d->date >= a->floor && (a->date == 0 || (a->date_weak && !d->weak))) {
 		a->date = d->date;
 		a->date_weak = d->weak;
 	}
@@ -776,6 +793,7 @@ static details pending_details(const ctx *x, const pending *p, sview *v)
 	details d;
 	d.date = p->date;
 	d.weak = p->weak;
+	d.floor = 0;
 	strcpy(d.place, p->place);
 	d.killed = p->killed;
 	d.wounded = p->wounded;
@@ -799,6 +817,7 @@ static details claim_details(const acc *a)
 	details d;
 	d.date = a->date;
 	d.weak = a->date_weak;
+	d.floor = a->floor;
 	strcpy(d.place, a->c.location);
 	d.killed = a->c.killed;
 	d.wounded = a->c.wounded;
@@ -1087,6 +1106,12 @@ static void frame_according(ctx *x, const sview *v, frame *f)
 				strcpy(f->sp.code, x->all.v[j].party);
 				f->sp.item = (size_t)j;
 				break;
+			}
+			/* "according to the report of X": X's report */
+			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) &&
+			    x->all.v[j].t1 < v->t1 && tok_eq(x, x->all.v[j].t1, "of")) {
+				t = x->all.v[j].t1;
+				continue;
 			}
 			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) && x->speaker[0]) {
 				f->sp.kind = SP_PRON;
@@ -1522,7 +1547,7 @@ static long article_date(ctx *x)
 		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);
 		for (int i = 0; i < n; i++) {
 			long dd = truce__days(d[i]);
-			if (in_window(x, dd) && (best == 0 || dd < best))
+			if (!d[i].since && in_window(x, dd) && (best == 0 || dd < best))
 				best = dd;
 		}
 	}
@@ -1623,6 +1648,8 @@ static int emit(ctx *x, truce_claims *out)
 		truce_claim *c = &v[o++];
 		*c = a->c;
 		long date = a->date ? a->date : x->default_date;
+		if (date && date < a->floor)
+			date = a->floor;
 		if (date) {
 			truce__ymd y = truce__from_days(date);
 			snprintf(c->event_date, sizeof(c->event_date), "%04d-%02d-%02d", y.y, y.m,
@@ -1797,7 +1824,8 @@ int truce__frames(const truce__article *a, truce_claims *out)
 			truce__ymd d[4];
 			int n = truce__dates(x.r, a->text, doc, &v.tg, a->pub, a->base_year, d, 4);
 			for (int i = 0; i < n; i++)
-				if (!d[i].quoted && in_window(&x, truce__days(d[i]))) {
+				if (!d[i].quoted && !d[i].since &&
+				    in_window(&x, truce__days(d[i]))) {
 					x.stmt_date = truce__days(d[i]);
 					x.stmt_sent = (long)s;
 					break;

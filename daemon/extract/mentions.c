@@ -72,7 +72,7 @@ static int vague_slot(const char *code)
 {
 	if (code[0] != '=')
 		return -1;
-	return strcmp(code, "=state") == 0 ? 0 : 1;
+	return strcmp(code, "=state") == 0 ? 0 : strcmp(code, "=group") == 0 ? 1 : 2;
 }
 
 /* The reading of an alias for the article: one for its conflict first,
@@ -102,7 +102,7 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 			            ? 60 - 10 * scope_rank(sc, a->country)
 			            : 0;
 		else if (slot >= 0)
-			score = sc != NULL && sc->vague[slot][0] ? 65 : 0;
+			score = slot < 2 && sc != NULL && sc->vague[slot][0] ? 65 : 0;
 		else
 			score = 1;
 		if (score > best_score) {
@@ -250,15 +250,41 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	}
 }
 
+/* Is a truce word at token t1 the object of a verb that ends at t0, no
+ * preposition of time between ("suspended zone enforcement after the
+ * truce" suspends no truce)? */
+static int truce_object(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1)
+{
+	static const char *const w[] = {"after", "before", "since", "during", "following", "until"};
+	for (uint32_t t = t0; t < t1; t++)
+		for (size_t k = 0; k < sizeof(w) / sizeof(w[0]); k++)
+			if (tok_is_word(text, &doc->tok[t], w[k]))
+				return 0;
+	return 1;
+}
+
 /* What the words around a cue make of it, for the items [i0, n) of one
  * sentence: "broke" next to a truce word ("has broken the 1991
  * ceasefire") is a violation; an attack after "no" ("there had been no
- * government attacks") is none. */
+ * government attacks") is none; a truce suspended where an attack is
+ * told is an accusation. */
 static void cue_context(const char *text, const truce__doc *doc, truce__tagged *tg, size_t i0,
                         uint32_t s0)
 {
+	uint32_t has = 0;
+	for (size_t i = i0; i < tg->n; i++)
+		has |= tg->v[i].cues;
 	for (size_t i = i0; i < tg->n; i++) {
 		truce__item *it = &tg->v[i];
+		/* "X suspended the ceasefire with Y after the group attacked" */
+		if ((it->cues2 & TRUCE__C2_SUSPEND) &&
+		    (has & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_VIOLATE)))
+			for (size_t j = i + 1; j < tg->n && tg->v[j].t0 <= it->t1 + 8; j++)
+				if ((tg->v[j].cues & TRUCE__C_TRUCE) &&
+				    truce_object(text, doc, it->t1, tg->v[j].t0)) {
+					it->cues |= TRUCE__C_ACCUSE;
+					break;
+				}
 		if (it->cues2 & TRUCE__C2_BREAK)
 			for (size_t j = i0; j < tg->n; j++)
 				if ((tg->v[j].cues & TRUCE__C_TRUCE) && tg->v[j].t0 <= it->t1 + 3 &&
@@ -830,6 +856,29 @@ static void own_mentions(const truce_rules *r, const char *text, const truce__do
 	}
 }
 
+/* "The republic's command said": a word for a de facto state that no
+ * reading of the article fills ("=defacto" of parties.tsv) is the de facto
+ * state named last before it. */
+static void republics(const truce_rules *r, truce__tagged *tg)
+{
+	int16_t last = -1;
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (it->actor >= 0 && r->actors[it->actor].kind == TRUCE__K_DEFACTO) {
+			last = it->actor;
+			continue;
+		}
+		if (last < 0 || it->party[0] || it->blocker || it->lex == NULL || !it->lex->vague)
+			continue;
+		for (uint32_t k = 0; k < it->lex->nparty; k++)
+			if (vague_slot(r->alts[it->lex->party0 + k].code) == 2) {
+				strcpy(it->party, r->actors[last].code);
+				it->actor = last;
+				break;
+			}
+	}
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -900,6 +949,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			resolve_suffix(r, doc, it, out);
 	}
 	own_mentions(r, text, doc, tg);
+	republics(r, tg);
 }
 
 /* ---- dates ---- */
@@ -984,15 +1034,20 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL || it->lex->datekind == TRUCE__D_NONE)
 			continue;
-		/* "since April 15", "a truce signed on May 20": not the event's day */
-		int skip = 0;
-		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 4 > it->t0;)
-			if (tg->v[k].cues & (TRUCE__C_SINCE | TRUCE__C_AGREED))
+		/* "a truce signed on May 20": not the event's day; "since April
+		 * 15" neither, but no event of the sentence is before it (see
+		 * truce__ymd.since) */
+		int skip = 0, since = 0;
+		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 4 > it->t0;) {
+			if (tg->v[k].cues & TRUCE__C_AGREED)
 				skip = 1;
+			if (tg->v[k].cues & TRUCE__C_SINCE)
+				since = 1;
+		}
 		/* "the unilateral ceasefire last Dec. 16", "the truce of Nov. 21":
 		 * a month date soon after a truce word (with no violation between)
 		 * is the truce's */
-		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0;) {
+		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0 && !since;) {
 			if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
 				break;
 			if (tg->v[k].cues & TRUCE__C_TRUCE) {
@@ -1008,7 +1063,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 
 		if (skip)
 			continue;
-		truce__ymd d = {0, 0, 0, 0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			if (pub.y) {
@@ -1044,6 +1099,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			                day,
 			                0,
 			                0,
+			                0,
 			                0};
 			if (c.y == 0)
 				break;
@@ -1058,6 +1114,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 		if (d.y) {
 			d.report = report_day(text, doc, tg, it);
+			d.since = since;
 			out[n++] = d;
 		}
 	}
@@ -1067,7 +1124,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
                             const truce__tagged *tg, const size_t *first)
 {
-	truce__ymd none = {0, 0, 0, 0, 0, 0}, best = none, d[8];
+	truce__ymd none = {0, 0, 0, 0, 0, 0, 0}, best = none, d[8];
 	best.rel = 1; /* told by the text, not published: see truce__article */
 	/* with no publication day and no year to lend, only dates that
 	 * carry their own year come back */
@@ -1082,7 +1139,7 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
 		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8);
 		for (int k = 0; k < n; k++)
-			if (d[k].y >= 1950 &&
+			if (d[k].y >= 1950 && !d[k].since &&
 			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
 				best = d[k];
 				best.rel = 1;

@@ -73,6 +73,7 @@ static const struct {
     {"group", TRUCE__C2_GROUP, 2},
     {"nominal", TRUCE__C2_NOMINAL, 2},
     {"break", TRUCE__C2_BREAK, 2},
+    {"suspend", TRUCE__C2_SUSPEND, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
@@ -335,8 +336,9 @@ static int load_parties(loader *L, char *line)
 	strcpy(t.alt.code, strcmp(f[0], "-") == 0 ? "" : f[0]);
 	t.has_alt = 1;
 	/* "=state", "=group": vague words read per article (see truce__scope) */
-	if (f[0][0] == '=' && strcmp(f[0], "=state") != 0 && strcmp(f[0], "=group") != 0)
-		return fail(L, "a vague word's code is =state or =group", f[0]);
+	if (f[0][0] == '=' && strcmp(f[0], "=state") != 0 && strcmp(f[0], "=group") != 0 &&
+	    strcmp(f[0], "=defacto") != 0)
+		return fail(L, "a vague word's code is =state, =group or =defacto", f[0]);
 	int rc = 0;
 	if (f[1][0] == '@') {
 		/* "@PHL": the alias names this party in articles about the

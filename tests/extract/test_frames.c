@@ -805,6 +805,39 @@ static void scope_and_sides(void **state)
 	truce_claims_free(&c);
 }
 
+/* "The republic's command" is the de facto state named last; a truce
+ * suspended after an attack is an accusation ("suspended zone enforcement
+ * after the truce" is none); "according to the report of X" is X; an
+ * incident is not before the day of "since": a later sentence's older day
+ * is no incident's. */
+static void republics_suspensions_and_floors(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"Ukrainian units opened fire ten times on the self-proclaimed Donetsk People's "
+	     "Republic (DPR), violating the truce, the republic's operations command said.",
+	     "DPR", "UKR", NULL, -2, -2, 1},
+	    {"On Sunday the Colombian government suspended the bilateral ceasefire with the "
+	     "Central General Staff, after that group attacked an indigenous community.",
+	     "COL", "FARCDIS", NULL, -2, -2, 1},
+	    {"The army suspended zone enforcement after the truce, but killed another "
+	     "Palestinian in a protest two days later.",
+	     "ISR", "PSE", NULL, -2, -2, 0},
+	    {"According to the report of the South Ossetia State Committee, Georgian artillery "
+	     "shelled Tskhinvali despite the ceasefire.",
+	     "SOS", "GEO", NULL, -2, -2, 1},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+	truce_claims c = extract_text(
+	    PUB, "Ukrainian forces violated the ceasefire in effect since midnight June 8 near "
+	         "Kalinovo, the LPR militia said.\n\nHeavy fighting erupted on June 1 near "
+	         "Debaltseve as Ukrainian forces attacked LPR positions.");
+	const truce_claim *x = find_claim(&c, "LPR", "UKR");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -842,6 +875,7 @@ int main(void)
 	    cmocka_unit_test(speakers_and_accused),
 	    cmocka_unit_test(counts_and_context),
 	    cmocka_unit_test(scope_and_sides),
+	    cmocka_unit_test(republics_suspensions_and_floors),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
