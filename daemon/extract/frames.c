@@ -496,7 +496,8 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		steps++;
 		int pk = item_of(x, v, p);
 		if (pk < 0 || x->all.v[pk].cues == 0) {
-			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an"))
+			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an") ||
+			    tok_eq(x, p, "some") || tok_eq(x, p, "several"))
 				continue;
 			/* one adjective: "by the occupant Armenian troops" */
 			if (pk < 0 && !adj && (x->doc->tok[p].flags & TRUCE__T_WORD) &&

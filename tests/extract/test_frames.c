@@ -838,6 +838,25 @@ static void republics_suspensions_and_floors(void **state)
 	truce_claims_free(&c);
 }
 
+/* Reporting verbs beyond "said" ("emphasized", "pointed out") make their
+ * subject the claimant, and a quantifier ("some", "several") between an
+ * agent's preposition and its name keeps the name the act's author. */
+static void reporting_verbs_and_quantifiers(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"The Nepalese army emphasized the truce violation by some Maoist fighters near "
+	     "Rolpa on Tuesday.",
+	     "NPL", "CPNM", NULL, -2, -2, 1},
+	    {"The Ukrainian army pointed out that the ceasefire was breached by several "
+	     "separatist units near Avdiivka on Tuesday.",
+	     "UKR", "DBS", NULL, -2, -2, 1},
+	    {"The Ukrainian army emphasized that the ceasefire held on Tuesday.", "UKR", "", NULL,
+	     -2, -2, 0},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -876,6 +895,7 @@ int main(void)
 	    cmocka_unit_test(counts_and_context),
 	    cmocka_unit_test(scope_and_sides),
 	    cmocka_unit_test(republics_suspensions_and_floors),
+	    cmocka_unit_test(reporting_verbs_and_quantifiers),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
