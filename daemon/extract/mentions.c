@@ -787,6 +787,62 @@ static int group_word(const truce_rules *r, const truce__item *b)
 	return 0;
 }
 
+/* "The LPR's militia said ... the militia added": a vague word after "the"
+ * that a party other than a state owned earlier in the article ("X's
+ * militia", "the X militia") is that party's again. */
+#define OWNED_MAX 8
+typedef struct owned_word {
+	const truce__lex *lex;
+	int16_t actor;
+} owned_word;
+
+static void owned_before(const truce_rules *r, const char *text, const truce__doc *doc,
+                         truce__item *b, const owned_word *seen, size_t nseen)
+{
+	if (b->in_paren || !ownable(b) || b->t0 == 0 ||
+	    !tok_is_word(text, &doc->tok[b->t0 - 1], "the"))
+		return;
+	for (size_t k = nseen; k-- > 0;)
+		if (seen[k].lex == b->lex && seen[k].actor >= 0) {
+			strcpy(b->party, r->actors[seen[k].actor].code);
+			b->actor = seen[k].actor;
+			b->vague = 0;
+			return;
+		}
+}
+
+/* Does a own b ("South Sudan's army", "the LPR militia")? Then b takes
+ * a's party and 1 is returned; a place before another party only says
+ * where ("Sudan's Rapid Support Forces": a loses its party). */
+static int own_next(const truce_rules *r, const truce__doc *doc, truce__item *a, truce__item *b)
+{
+	if (a->party[0] == '\0' || a->in_paren || b->in_paren || a->t1 >= doc->ntok)
+		return 0;
+	int poss = (doc->tok[a->t1].flags & TRUCE__T_POSS) && b->t0 == a->t1 + 1;
+	/* "the LPR militia": a name right before the word owns it too,
+	 * but a state owns no rebels ("Sudan rebels" fight it) */
+	int state = a->actor >= 0 && r->actors[a->actor].kind == TRUCE__K_STATE;
+	/* a state owns the words of a state ("army", "ministry"), no
+	 * rebels ("the Central African Republic's Muslim rebels") */
+	int statelike =
+	    b->party[0] == '\0' || (b->actor >= 0 && r->actors[b->actor].kind == TRUCE__K_STATE);
+	int own = ownable(b) && (!state || statelike) && !(state && group_word(r, b));
+	if (!poss && !(b->t0 == a->t1 && !state && own))
+		return 0;
+	if (own) {
+		strcpy(b->party, a->party);
+		b->actor = a->actor;
+		b->vague = 0;
+		return 1;
+	}
+	if (b->party[0] && strcmp(a->party, b->party) != 0 && a->lex != NULL &&
+	    a->lex->place_level) {
+		a->party[0] = '\0';
+		a->noparty = 1;
+	}
+	return 0;
+}
+
 /* Mentions that belong to another one: "South Sudan's army" is South
  * Sudan's, whatever "army" stands for elsewhere in the article; in "Sudan's
  * Rapid Support Forces" the state only says where (no party of its own);
@@ -795,30 +851,17 @@ static int group_word(const truce_rules *r, const truce__item *b)
 static void own_mentions(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg)
 {
+	owned_word seen[OWNED_MAX];
+	size_t nseen = 0;
 	for (size_t i = 0; i + 1 < tg->n; i++) {
 		truce__item *a = &tg->v[i], *b = &tg->v[i + 1];
-		if (a->party[0] == '\0' || a->in_paren || b->in_paren || a->t1 >= doc->ntok)
+		if (!own_next(r, doc, a, b)) {
+			owned_before(r, text, doc, b, seen, nseen);
 			continue;
-		int poss = (doc->tok[a->t1].flags & TRUCE__T_POSS) && b->t0 == a->t1 + 1;
-		/* "the LPR militia": a name right before the word owns it too,
-		 * but a state owns no rebels ("Sudan rebels" fight it) */
-		int state = a->actor >= 0 && r->actors[a->actor].kind == TRUCE__K_STATE;
-		/* a state owns the words of a state ("army", "ministry"), no
-		 * rebels ("the Central African Republic's Muslim rebels") */
-		int statelike = b->party[0] == '\0' ||
-		                (b->actor >= 0 && r->actors[b->actor].kind == TRUCE__K_STATE);
-		int own = ownable(b) && (!state || statelike) && !(state && group_word(r, b));
-		if (!poss && !(b->t0 == a->t1 && !state && own))
-			continue;
-		if (own) {
-			strcpy(b->party, a->party);
-			b->actor = a->actor;
-			b->vague = 0;
-		} else if (b->party[0] && strcmp(a->party, b->party) != 0 && a->lex != NULL &&
-		           a->lex->place_level && !b->in_paren) {
-			a->party[0] = '\0';
-			a->noparty = 1;
 		}
+		if (a->actor >= 0 && r->actors[a->actor].kind != TRUCE__K_STATE &&
+		    nseen < OWNED_MAX)
+			seen[nseen++] = (owned_word){b->lex, a->actor};
 	}
 	for (size_t j = 0; j < tg->n; j++) {
 		const truce__item *ac = &tg->v[j];

@@ -857,6 +857,26 @@ static void reporting_verbs_and_quantifiers(void **state)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* "The militia" after "the LPR's militia" is the LPR's again: a word an
+ * armed group or de facto state owned earlier in the article keeps its
+ * owner after "the"; without an owner it is read per conflict. */
+static void owned_words_keep_their_owner(void **state)
+{
+	(void)state;
+	const char *text =
+	    "The LPR's militia reported calm in Stakhanov on Monday.\n\n"
+	    "\"Ukrainian troops opened fire on Kalinovo on Tuesday in violation of the truce,\" "
+	    "the militia said.";
+	truce_claims c = extract_text(PUB, text);
+	assert_non_null(find_claim(&c, "LPR", "UKR"));
+	assert_null(find_claim(&c, "DBS", "UKR"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "\"Ukrainian troops opened fire on Kalinovo on Tuesday in violation "
+	                      "of the truce,\" the militia said.");
+	assert_non_null(find_claim(&c, "DBS", "UKR"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -896,6 +916,7 @@ int main(void)
 	    cmocka_unit_test(scope_and_sides),
 	    cmocka_unit_test(republics_suspensions_and_floors),
 	    cmocka_unit_test(reporting_verbs_and_quantifiers),
+	    cmocka_unit_test(owned_words_keep_their_owner),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
