@@ -1066,11 +1066,30 @@ static int report_day(const char *text, const truce__doc *doc, const truce__tagg
 	return 0;
 }
 
+/* "Just hours after the signing of a ceasefire on October 14": the truce's
+ * day is the incident's too when the event follows it within hours ("hours
+ * after", "minutes after", "shortly after") a few words before the date. */
+static int hours_after(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t i)
+{
+	static const char *const soon[] = {"hours", "minutes", "shortly", "moments", "immediately"};
+	uint32_t t0 = tg->v[i].t0, lo = t0 > 12 ? t0 - 12 : 1;
+	for (uint32_t t = t0; t-- > lo;) {
+		if ((doc->tok[t].flags & TRUCE__T_PUNCT) && text[doc->tok[t].start] != '\'')
+			return 0;
+		if (!tok_is_word(text, &doc->tok[t], "after"))
+			continue;
+		for (size_t w = 0; w < sizeof(soon) / sizeof(soon[0]); w++)
+			if (tok_is_word(text, &doc->tok[t - 1], soon[w]))
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
 {
 	(void)r;
-	(void)text;
 	int n = 0;
 	long pubd = pub.y ? truce__days(pub) : 0;
 	for (size_t i = 0; i < tg->n && n < max; i++) {
@@ -1104,7 +1123,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 		}
 
-		if (skip)
+		if (skip && !hours_after(text, doc, tg, i))
 			continue;
 		truce__ymd d = {0, 0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {

@@ -877,6 +877,26 @@ static void owned_words_keep_their_owner(void **state)
 	truce_claims_free(&c);
 }
 
+/* A truce's day is no incident's day, unless the attack came within hours
+ * of it ("hours after the signing of a ceasefire on June 7"). */
+static void hours_after_a_truce(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The M23 said government forces shelled its positions "
+	                                   "in Masisi just hours after the signing of a ceasefire "
+	                                   "in Doha on June 7.");
+	const truce_claim *x = find_claim(&c, "M23", "COD");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-07");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The M23 said government forces shelled its positions in Masisi on "
+	                      "Tuesday, weeks after the signing of a ceasefire in Doha on May 7.");
+	x = find_claim(&c, "M23", "COD");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -917,6 +937,7 @@ int main(void)
 	    cmocka_unit_test(republics_suspensions_and_floors),
 	    cmocka_unit_test(reporting_verbs_and_quantifiers),
 	    cmocka_unit_test(owned_words_keep_their_owner),
+	    cmocka_unit_test(hours_after_a_truce),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
