@@ -1041,6 +1041,39 @@ static int broken_before(const truce__tagged *tg, size_t k)
 	return 0;
 }
 
+/* "..., said M23 spokesman Bertrand Bisimwa Saturday": a day right after
+ * the name that follows a reporting word (no mark, no event between) is
+ * the day of the report too. */
+static int after_inverted_speaker(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                                  const truce__item *it)
+{
+	uint32_t t = it->t0;
+	int names = 0;
+	while (t > 0 && names < 4 && (doc->tok[t - 1].flags & TRUCE__T_CAP) &&
+	       (doc->tok[t - 1].flags & TRUCE__T_WORD)) {
+		t--;
+		names++;
+	}
+	if (names == 0)
+		return 0;
+	for (size_t k = 0; k < tg->n && tg->v[k].t0 < t; k++) {
+		const truce__item *s = &tg->v[k];
+		if (!(s->cues & TRUCE__C_SAY) || (s->cues & TRUCE__C_AGREED) || s->party[0] ||
+		    s->t1 > t || t - s->t1 > 6)
+			continue; /* "a truce declared by X on Saturday" is the truce's day */
+		int clear = 1;
+		for (uint32_t u = s->t1; u < t && clear; u++)
+			clear =
+			    !(doc->tok[u].flags & TRUCE__T_PUNCT) || text[doc->tok[u].start] == '.';
+		for (size_t j = k + 1; j < tg->n && tg->v[j].t0 < t && clear; j++)
+			clear = !(tg->v[j].cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE |
+			                           TRUCE__C_KILL | TRUCE__C_WOUND | TRUCE__C_SAY));
+		if (clear)
+			return 1;
+	}
+	return 0;
+}
+
 /* Is the date item it the day of a report: a reporting word two words
  * or fewer before or after it, no mark between ("said on Friday", "Friday
  * said", "in a statement on Wednesday")? */
@@ -1063,7 +1096,7 @@ static int report_day(const char *text, const truce__doc *doc, const truce__tagg
 		if (!mark)
 			return 1;
 	}
-	return 0;
+	return after_inverted_speaker(text, doc, tg, it);
 }
 
 /* "Just hours after the signing of a ceasefire on October 14": the truce's

@@ -897,6 +897,22 @@ static void hours_after_a_truce(void **state)
 	truce_claims_free(&c);
 }
 
+/* "..., said rebel spokesman Jean Mbala Wednesday": the day after an
+ * inverted speaker's name is the report's, and the day of the attack
+ * given later wins; a truce "declared by X on Saturday" keeps its day. */
+static void day_after_an_inverted_speaker(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Four civilians were killed when government forces shelled Masisi in "
+	         "violation of the ceasefire, said M23 spokesman Jean Mbala Wednesday. "
+	         "He said the attack was on Monday.");
+	const truce_claim *x = find_claim(&c, "M23", "COD");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-07");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -938,6 +954,7 @@ int main(void)
 	    cmocka_unit_test(reporting_verbs_and_quantifiers),
 	    cmocka_unit_test(owned_words_keep_their_owner),
 	    cmocka_unit_test(hours_after_a_truce),
+	    cmocka_unit_test(day_after_an_inverted_speaker),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
