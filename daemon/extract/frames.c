@@ -1223,9 +1223,15 @@ static int add_orphan(ctx *x, const sview *v, details *d)
  * claim ("Two soldiers were wounded.") unless it blames someone else. */
 static int continue_claim(ctx *x, const sview *v, details *d)
 {
-	/* a claim of its own stops it; words inside a quotation do not */
+	/* a claim of its own stops it; words inside a quotation do not, nor
+	 * does a reporting verb of somebody no party is known for ("Gov. X
+	 * wrote that three others were wounded") in a sentence naming none */
+	int parties = 0;
+	for (size_t k = v->i0; k < v->i1 && !parties; k++)
+		parties = is_party(x, v, k);
 	for (size_t k = v->i0; k < v->i1; k++)
-		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0))
+		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0) &&
+		    (parties || (x->all.v[k].cues & CLAIM_CUES & ~TRUCE__C_SAY)))
 			return 0;
 	if (x->nclaims == 0)
 		return add_orphan(x, v, d);

@@ -913,6 +913,30 @@ static void day_after_an_inverted_speaker(void **state)
 	truce_claims_free(&c);
 }
 
+/* A reporting verb of a person no party is known for, in a sentence that
+ * names no party, continues the claim before it; one that names a party
+ * does not. */
+static void unknown_reporter_continues(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Russian shelling killed two people in Kherson on Tuesday in breach of the "
+	         "ceasefire, the Ukrainian army said. Gov. Petro Kalyna wrote that four "
+	         "others were wounded.");
+	const truce_claim *x = find_claim(&c, "UKR", "RUS");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 2);
+	assert_int_equal(x->wounded, 4);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Russian shelling killed two people in Kherson on Tuesday in breach "
+	                      "of the ceasefire, the Ukrainian army said. Russia's Petro Kalyna "
+	                      "wrote that four others were wounded.");
+	x = find_claim(&c, "UKR", "RUS");
+	assert_non_null(x);
+	assert_int_equal(x->wounded, TRUCE_NONE);
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -955,6 +979,7 @@ int main(void)
 	    cmocka_unit_test(owned_words_keep_their_owner),
 	    cmocka_unit_test(hours_after_a_truce),
 	    cmocka_unit_test(day_after_an_inverted_speaker),
+	    cmocka_unit_test(unknown_reporter_continues),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
