@@ -338,6 +338,17 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
  * ministry said"): 1 with *sp set where one is found. *generic is set
  * where an unnamed speaker of a party stands there ("officials said");
  * the subject then ends at a comma (", the local governor said"). */
+/* Is the mention it the listener of "told", "informed" ("told Turkey's
+ * Anadolu Agency")? */
+static int listener_at(const ctx *x, const sview *v, const truce__item *it)
+{
+	uint32_t p = it->t0;
+	if (p > v->t0 && tok_eq(x, p - 1, "the"))
+		p--;
+	return p > v->t0 && (tok_eq(x, p - 1, "told") || tok_eq(x, p - 1, "tells") ||
+	                     tok_eq(x, p - 1, "informed") || tok_eq(x, p - 1, "briefed"));
+}
+
 static int speaker_before(ctx *x, const sview *v, size_t ci, int *generic, speaker *sp)
 {
 	uint32_t cue = x->all.v[ci].t0;
@@ -357,6 +368,8 @@ static int speaker_before(ctx *x, const sview *v, size_t ci, int *generic, speak
 				strcpy(sp->code, x->speaker);
 				return 1;
 			}
+			if (is_party(x, v, (size_t)k) && listener_at(x, v, it))
+				return 0; /* "X told Turkey's Anadolu Agency, adding" */
 			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
 				sp->kind = SP_EXPLICIT;
 				strcpy(sp->code, it->party);

@@ -937,6 +937,21 @@ static void unknown_reporter_continues(void **state)
 	truce_claims_free(&c);
 }
 
+/* Whom a speaker "told" is no speaker of the participle after it ("told
+ * Turkey's Anadolu Agency, adding that ..."). */
+static void listener_is_no_speaker(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "LNA forces shelled Misrata on Sunday in violation of the ceasefire, the "
+	         "Government of National Accord said.\n\nLNA forces fired rockets at Sirte on "
+	         "Sunday, Ahmed Salem told Turkey's Anadolu Agency, adding that the attack broke "
+	         "the truce.");
+	assert_non_null(find_claim(&c, "LBY", "LNA"));
+	assert_null(find_claim(&c, "TUR", "LNA"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -980,6 +995,7 @@ int main(void)
 	    cmocka_unit_test(hours_after_a_truce),
 	    cmocka_unit_test(day_after_an_inverted_speaker),
 	    cmocka_unit_test(unknown_reporter_continues),
+	    cmocka_unit_test(listener_is_no_speaker),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
