@@ -952,6 +952,21 @@ static void listener_is_no_speaker(void **state)
 	truce_claims_free(&c);
 }
 
+/* "Britain" and "Northern Ireland" name the United Kingdom. */
+static void britain_names_the_kingdom(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"Britain accused the Irish Republican Army on Tuesday of breaking its ceasefire "
+	     "with a bombing in Derry.",
+	     "GBR", "PIRA", NULL, -2, -2, 1},
+	    {"Northern Ireland's police chief said on Tuesday that the IRA had broken its "
+	     "cease-fire by killing two men.",
+	     "GBR", "PIRA", NULL, 2, -2, 1},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -996,6 +1011,7 @@ int main(void)
 	    cmocka_unit_test(day_after_an_inverted_speaker),
 	    cmocka_unit_test(unknown_reporter_continues),
 	    cmocka_unit_test(listener_is_no_speaker),
+	    cmocka_unit_test(britain_names_the_kingdom),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
