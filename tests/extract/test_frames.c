@@ -967,6 +967,20 @@ static void britain_names_the_kingdom(void **state)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* The KLA fights on Kosovo's side: an unnamed police speaker who blames it
+ * is Serbia. */
+static void kosovo_sides(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"An attack by the Kosovo Liberation Army on a Serbian police post in Kosovo killed "
+	     "two "
+	     "policemen on Tuesday despite the ceasefire, a police spokesman said.",
+	     "SRB", "KLA", NULL, 2, -2, 1},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1012,6 +1026,7 @@ int main(void)
 	    cmocka_unit_test(unknown_reporter_continues),
 	    cmocka_unit_test(listener_is_no_speaker),
 	    cmocka_unit_test(britain_names_the_kingdom),
+	    cmocka_unit_test(kosovo_sides),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
