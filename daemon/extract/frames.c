@@ -1185,6 +1185,14 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (it->t0 > v->t0 && (tok_eq(x, it->t0 - 1, "the") || tok_eq(x, it->t0 - 1, "a") ||
 		                       tok_eq(x, it->t0 - 1, "an")))
 			continue;
+		/* "a so-called agreement", "a group called Wagner": no verb of
+		 * saying either */
+		if ((it->t0 > v->t0 && tok_eq(x, it->t0 - 1, "so")) ||
+		    (it->t0 > v->t0 + 1 && tok_eq(x, it->t0 - 2, "so")))
+			continue;
+		if ((tok_eq(x, it->t0, "called") || tok_eq(x, it->t0, "calling")) &&
+		    it->t1 < v->t1 && (x->doc->tok[it->t1].flags & TRUCE__T_CAP))
+			continue;
 		/* "...a ceasefire between A and B, announced today," the
 		 * spokesperson said: a verb inside the quotation is what is
 		 * said, its speaker is outside */

@@ -981,6 +981,21 @@ static void kosovo_sides(void **state)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* "X called Y's action a violation": "called" reports what X says; "a
+ * so-called agreement" is no saying. */
+static void called_a_violation(void **state)
+{
+	(void)state;
+	static const claim_case cases[] = {
+	    {"The United Nations on Tuesday called the move by Turkish troops near Famagusta a "
+	     "serious violation of the ceasefire.",
+	     "UN", "TUR", NULL, -2, -2, 1},
+	    {"Kyiv signed a so-called agreement on the ceasefire after the Russian invasion.",
+	     "UKR", "RUS", NULL, -2, -2, 0},
+	};
+	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1027,6 +1042,7 @@ int main(void)
 	    cmocka_unit_test(listener_is_no_speaker),
 	    cmocka_unit_test(britain_names_the_kingdom),
 	    cmocka_unit_test(kosovo_sides),
+	    cmocka_unit_test(called_a_violation),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
