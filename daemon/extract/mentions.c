@@ -1161,6 +1161,11 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		truce__ymd d = {0, 0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
+			/* "Friday, August 8": the month date says which Friday */
+			if (i + 1 < tg->n && tg->v[i + 1].lex != NULL &&
+			    tg->v[i + 1].lex->datekind == TRUCE__D_MONTH &&
+			    tg->v[i + 1].t0 <= it->t1 + 1)
+				break;
 			if (pub.y) {
 				long wd = ((pubd + 4) % 7 + 7) % 7; /* 1970-01-01: Thursday */
 				long back = (wd - it->lex->dateval + 7) % 7;

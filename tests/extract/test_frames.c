@@ -996,6 +996,19 @@ static void called_a_violation(void **state)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
+/* "Friday, May 28": the month date says which Friday, not the Friday
+ * before publication. */
+static void weekday_with_a_date(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Russian forces shelled Avdiivka on Friday, May 28, in "
+	                                   "violation of the ceasefire, the Ukrainian army said.");
+	const truce_claim *x = find_claim(&c, "UKR", "RUS");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-05-28");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1043,6 +1056,7 @@ int main(void)
 	    cmocka_unit_test(britain_names_the_kingdom),
 	    cmocka_unit_test(kosovo_sides),
 	    cmocka_unit_test(called_a_violation),
+	    cmocka_unit_test(weekday_with_a_date),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
