@@ -996,16 +996,18 @@ static void called_a_violation(void **state)
 	check_cases(cases, sizeof(cases) / sizeof(cases[0]));
 }
 
-/* "Friday, May 28": the month date says which Friday, not the Friday
- * before publication. */
+/* "Friday, June 11" (in a story of Thursday, June 10, dated the day
+ * after in another time zone): the month date says which Friday, not the
+ * Friday before publication. */
 static void weekday_with_a_date(void **state)
 {
 	(void)state;
-	truce_claims c = extract_text(PUB, "Russian forces shelled Avdiivka on Friday, May 28, in "
-	                                   "violation of the ceasefire, the Ukrainian army said.");
+	truce_claims c = extract_text(PUB, "Russian forces shelled Avdiivka early on Friday, June "
+	                                   "11, in violation of the ceasefire, the Ukrainian army "
+	                                   "said.");
 	const truce_claim *x = find_claim(&c, "UKR", "RUS");
 	assert_non_null(x);
-	assert_string_equal(x->event_date, "2021-05-28");
+	assert_string_equal(x->event_date, "2021-06-11");
 	truce_claims_free(&c);
 }
 
