@@ -419,10 +419,13 @@ int truce__in_quote(const char *text, const truce__doc *doc, uint32_t s0, uint32
 void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,
                        int *killed, int *wounded);
 
-/* The most specific place a sentence names, copied into out ("" none). */
+/* The most specific place a sentence names, copied into out ("" none);
+ * region (outlen bytes, may be NULL) gets a region of the article's
+ * conflict the sentence places something in ("in the Donetsk region"), a
+ * claim's place where no sentence of it names a finer one. */
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
                   const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *scope,
-                  char *out, size_t outlen);
+                  char *out, char *region, size_t outlen);
 
 /* ---- frames.c ---- */
 

@@ -49,7 +49,8 @@ typedef struct acc {
 	int date_weak; /* date is a report's day, an event's may replace it */
 	long floor;    /* the incident is not before this day, 0 none */
 	int sent;
-	int mutual_sent; /* the "blamed each other" sentence that made it, or -1 */
+	int mutual_sent;              /* the "blamed each other" sentence that made it, or -1 */
+	char region[TRUCE_PLACE_MAX]; /* its place where no sentence names a finer one */
 } acc;
 
 typedef struct pending {
@@ -752,6 +753,7 @@ typedef struct details {
 	int weak;   /* date is a report's day ("said on Saturday") */
 	long floor; /* the incident is not before this day ("since ..."), 0 none */
 	char place[TRUCE_PLACE_MAX];
+	char region[TRUCE_PLACE_MAX]; /* a region the sentence names (see truce__place) */
 	int killed, wounded;
 	const struct sview *place_of; /* the sentence whose place is not read yet */
 } details;
@@ -761,7 +763,7 @@ static void sentence_details(ctx *x, const sview *v, details *d)
 	d->weak = v->date_weak;
 	d->floor = v->date_floor;
 	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &d->weak, &d->floor);
-	d->place[0] = '\0';
+	d->place[0] = d->region[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
 	/* "a conflict that has claimed 5,300 lives": the sentence may still
@@ -776,7 +778,7 @@ static void need_place(ctx *x, details *d)
 	if (v == NULL)
 		return;
 	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->scope, d->place,
-	             sizeof(d->place));
+	             d->region, sizeof(d->place));
 	d->place_of = NULL;
 }
 
@@ -794,6 +796,8 @@ static void merge(ctx *x, acc *a, details *d)
 	}
 	if (a->c.location[0] == '\0' && d->place[0])
 		strcpy(a->c.location, d->place);
+	if (a->region[0] == '\0' && d->region[0])
+		strcpy(a->region, d->region);
 	if (a->c.killed == TRUCE_NONE && d->killed != TRUCE_NONE)
 		a->c.killed = d->killed;
 	if (a->c.wounded == TRUCE_NONE && d->wounded != TRUCE_NONE)
@@ -809,6 +813,7 @@ static details pending_details(const ctx *x, const pending *p, sview *v)
 	d.weak = p->weak;
 	d.floor = 0;
 	strcpy(d.place, p->place);
+	d.region[0] = '\0';
 	d.killed = p->killed;
 	d.wounded = p->wounded;
 	d.place_of = NULL;
@@ -833,6 +838,7 @@ static details claim_details(const acc *a)
 	d.weak = a->date_weak;
 	d.floor = a->floor;
 	strcpy(d.place, a->c.location);
+	strcpy(d.region, a->region);
 	d.killed = a->c.killed;
 	d.wounded = a->c.wounded;
 	d.place_of = NULL;
@@ -1640,6 +1646,11 @@ static void finish(ctx *x)
 			b->c.claimant[0] = '\0';
 		}
 	}
+	/* no sentence of the claim names a place finer than a region of the
+	 * conflict ("attacks in the Donetsk region"): the region is its place */
+	for (size_t i = 0; i < x->nclaims; i++)
+		if (x->claims[i].c.location[0] == '\0' && x->claims[i].region[0])
+			strcpy(x->claims[i].c.location, x->claims[i].region);
 	/* a claimant's blame-less report is part of its accusation */
 	for (size_t i = 0; i < x->nclaims; i++) {
 		acc *a = &x->claims[i];

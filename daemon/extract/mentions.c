@@ -1538,13 +1538,42 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	return prio - event_before(tg, t);
 }
 
-void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
-                  const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *sc,
-                  char *out, size_t outlen)
+/* The first region of conflict c in the sentence after a preposition of
+ * place ("attacks in the Donetsk region"), copied into out ("" none). */
+static void region_of(const char *text, const truce__doc *doc, const truce__tagged *tg, uint32_t t0,
+                      int c, char *out, size_t outlen)
 {
 	out[0] = '\0';
+	for (size_t i = 0; i < tg->n && c >= 0; i++) {
+		const truce__item *it = &tg->v[i];
+		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_REGION ||
+		    it->lex->place_conf != c || it->noparty || it->t0 <= t0 + 1)
+			continue;
+		uint32_t p = it->t0 - 1;
+		if (tok_is_word(text, &doc->tok[p], "the"))
+			p--;
+		if (!locative_at(tg, p, TRUCE__C_TARGET) || agreed_before(doc, tg, it->t0))
+			continue;
+		size_t a = doc->tok[it->t0].start, n = doc->tok[it->t1 - 1].end - a;
+		if (n < outlen) {
+			memcpy(out, text + a, n);
+			out[n] = '\0';
+		}
+		return;
+	}
+}
+
+void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
+                  const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *sc,
+                  char *out, char *region, size_t outlen)
+{
+	out[0] = '\0';
+	if (region != NULL)
+		region[0] = '\0';
 	if (t1 <= t0)
 		return;
+	if (region != NULL && sc != NULL)
+		region_of(text, doc, tg, t0, sc->conflict, region, outlen);
 	size_t best_at = (size_t)-1, best_len = 0;
 	int best_prio = 99;
 	int conflict = sc != NULL ? sc->conflict : -1;

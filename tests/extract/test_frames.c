@@ -1011,6 +1011,27 @@ static void weekday_with_a_date(void **state)
 	truce_claims_free(&c);
 }
 
+/* A region of the conflict ("in the Donetsk region") is a claim's place
+ * only where none of its sentences names a finer one. */
+static void region_as_last_resort(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Russia's Defense Ministry said on Tuesday that "
+	                                   "Ukrainian forces launched attacks in the Donetsk "
+	                                   "region despite the ceasefire.");
+	const truce_claim *x = find_claim(&c, "RUS", "UKR");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Donetsk region");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Russia's Defense Ministry said on Tuesday that Ukrainian forces "
+	                      "launched attacks in the Donetsk region despite the ceasefire. Two "
+	                      "soldiers were killed in the village of Spartak.");
+	x = find_claim(&c, "RUS", "UKR");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Spartak");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1059,6 +1080,7 @@ int main(void)
 	    cmocka_unit_test(kosovo_sides),
 	    cmocka_unit_test(called_a_violation),
 	    cmocka_unit_test(weekday_with_a_date),
+	    cmocka_unit_test(region_as_last_resort),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

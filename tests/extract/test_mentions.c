@@ -190,7 +190,7 @@ static void places(void **state)
 		tag_text(cases[i].s, &t);
 		char out[TRUCE_PLACE_MAX];
 		truce__place(test_rules, cases[i].s, &t.doc, &t.tg, 0, (uint32_t)t.doc.ntok,
-		             &t.scope, out, sizeof(out));
+		             &t.scope, out, NULL, sizeof(out));
 		assert_string_equal(out, cases[i].want);
 		untag(&t);
 	}
