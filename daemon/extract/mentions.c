@@ -1173,6 +1173,13 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 			break;
 		case TRUCE__D_REL:
+			/* "on the night of August 7", "overnight into Saturday": the
+			 * day named after it says which */
+			if (i + 1 < tg->n && tg->v[i + 1].lex != NULL &&
+			    (tg->v[i + 1].lex->datekind == TRUCE__D_MONTH ||
+			     tg->v[i + 1].lex->datekind == TRUCE__D_WEEKDAY) &&
+			    tg->v[i + 1].t0 <= it->t1 + 1)
+				break;
 			if (pub.y) {
 				d = truce__from_days(pubd + it->lex->dateval);
 				d.quoted = in_quote_tg(text, doc, tg, it->t0);

@@ -1032,6 +1032,27 @@ static void region_as_last_resort(void **state)
 	truce_claims_free(&c);
 }
 
+/* A day talks are "scheduled for" is no incident's day, and "on the night
+ * of June 10" is June 10, not the night before publication. */
+static void scheduled_days_and_named_nights(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The DPR said Ukrainian troops shelled Horlivka in "
+	                                   "violation of the ceasefire, ahead of talks scheduled "
+	                                   "for Friday, June 11.");
+	const truce_claim *x = find_claim(&c, "DPR", "UKR");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-10");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The DPR said Ukrainian troops shelled Horlivka in violation of the "
+	                      "ceasefire.\n\nOn the night of June 10 the army moved tanks to the "
+	                      "front.");
+	x = find_claim(&c, "DPR", "UKR");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-10");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1081,6 +1102,7 @@ int main(void)
 	    cmocka_unit_test(called_a_violation),
 	    cmocka_unit_test(weekday_with_a_date),
 	    cmocka_unit_test(region_as_last_resort),
+	    cmocka_unit_test(scheduled_days_and_named_nights),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
