@@ -133,9 +133,11 @@ static size_t tok_len(const ctx *x, uint32_t t)
 	return x->doc->tok[t].end - x->doc->tok[t].start;
 }
 
-static int tok_eq(const ctx *x, uint32_t t, const char *w)
+/* Is token t the word w (n bytes, lower case), in any case? tok_eq takes
+ * a string literal: its length is known when compiling. */
+#define tok_eq(x, t, w) tok_eq_n((x), (t), "" w "", sizeof(w) - 1)
+static int tok_eq_n(const ctx *x, uint32_t t, const char *w, size_t n)
 {
-	size_t n = strlen(w);
 	if (tok_len(x, t) != n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -369,9 +371,10 @@ static int speaker_before(ctx *x, const sview *v, size_t ci, int *generic, speak
 				strcpy(sp->code, x->speaker);
 				return 1;
 			}
-			if (is_party(x, v, (size_t)k) && listener_at(x, v, it))
+			int party = is_party(x, v, (size_t)k);
+			if (party && listener_at(x, v, it))
 				return 0; /* "X told Turkey's Anadolu Agency, adding" */
-			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
+			if (party && !after_prep(x, v, it)) {
 				sp->kind = SP_EXPLICIT;
 				strcpy(sp->code, it->party);
 				sp->item = (size_t)k;

@@ -799,7 +799,7 @@ typedef struct owned_word {
 static void owned_before(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__item *b, const owned_word *seen, size_t nseen)
 {
-	if (b->in_paren || !ownable(b) || b->t0 == 0 ||
+	if (nseen == 0 || b->in_paren || !ownable(b) || b->t0 == 0 ||
 	    !tok_is_word(text, &doc->tok[b->t0 - 1], "the"))
 		return;
 	for (size_t k = nseen; k-- > 0;)
