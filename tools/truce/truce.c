@@ -16,6 +16,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"collect", cmd_collect, "send articles to truced and wait for durable acks"},
+    {"feed", cmd_feed, "follow RSS, Atom and JSON feeds and send new articles to truced"},
     {"watch", cmd_watch, "print live violation alerts from truced"},
     {"replay", cmd_replay, "print the stored articles of a data directory"},
     {"extract", cmd_extract, "extract violation claims from articles (offline)"},
