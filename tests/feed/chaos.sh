@@ -29,7 +29,7 @@ while [ $SECONDS -lt "$end" ]; do
     kill -KILL "$FEED_PID" 2>/dev/null || true
     wait "$FEED_PID" 2>/dev/null || true
     kills_feed=$((kills_feed + 1))
-    start_feed --per-host 8 --window 32
+    FEED_NOWAIT=1 start_feed --per-host 8 --window 32 # killed even while it starts
   else
     kill -KILL "$DAEMON_PID" 2>/dev/null || true
     wait "$DAEMON_PID" 2>/dev/null || true

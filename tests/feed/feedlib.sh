@@ -41,13 +41,29 @@ feed_once() {
     --connect-timeout 2s "$@" 2>>"$T/feed.log" || FEED_RC=$?
 }
 
-# start_feed [args...]: `truce feed` in the background; sets FEED_PID.
+# start_feed [args...]: `truce feed` in the background; sets FEED_PID and
+# waits until it is up (FEED_NOWAIT=1: returns at once).
 start_feed() {
+  local ready
+  ready=$(grep -c "feed: following" "$T/feed.log" 2>/dev/null || true)
   "$FEEDCMD" feed --feeds "$T/feeds.conf" --state "$T/state" --connect "$IN" \
     --floor 1s --ceiling 10s --host-delay 0 --timeout 5s --connect-timeout 2s "$@" \
     2>>"$T/feed.log" &
   FEED_PID=$!
   BG_PIDS+=("$FEED_PID")
+  [ "${FEED_NOWAIT:-0}" = 1 ] || wait_feed_ready "${ready:-0}"
+}
+
+# wait_feed_ready: until the last started truce feed logged that it follows
+# its feeds (its signal handlers and its lock are in place by then).
+wait_feed_ready() {
+  local before=$1
+  for _ in $(seq 600); do
+    [ "$(grep -c "feed: following" "$T/feed.log" 2>/dev/null)" -gt "$before" ] && return 0
+    kill -0 "$FEED_PID" 2>/dev/null || fail "truce feed exited at start: $(tail -3 "$T/feed.log")"
+    sleep 0.1
+  done
+  fail "truce feed did not start"
 }
 
 # stop_feed: SIGTERM, expects exit 0.

@@ -67,8 +67,8 @@ static void expect_error(const char *name, const char *ct, const char *want)
 static void test_rss2(void **state)
 {
 	(void)state;
-	feed_doc *d = parse_file("rss2.xml", "application/rss+xml",
-	                         "https://caucasus-wire.example/rss.xml");
+	feed_doc *d =
+	    parse_file("rss2.xml", "application/rss+xml", "https://caucasus-wire.example/rss.xml");
 	assert_int_equal(d->kind, FEED_RSS);
 	assert_string_equal(d->title, "Caucasus Wire");
 	assert_int_equal(d->hint_s, 30 * 60);
@@ -84,7 +84,7 @@ static void test_rss2(void **state)
 	assert_string_equal(a->day, "2022-08-03");
 	assert_int_equal(a->pub_us, INT64_C(1659507300) * 1000000); /* 06:15 UTC */
 	feed_item *b = &d->items[1];
-	assert_null(b->id); /* no guid: the collector knows it by its link */
+	assert_null(b->id);        /* no guid: the collector knows it by its link */
 	assert_true(b->text_html); /* escaped HTML in the description */
 	assert_non_null(strstr(b->text, "<a href=\"/places/kalbajar\">"));
 	assert_string_equal(b->day, "2022-08-02"); /* as written, though 04:30 UTC on the 3rd */
@@ -130,8 +130,8 @@ static void test_atom(void **state)
 static void test_jsonfeed(void **state)
 {
 	(void)state;
-	feed_doc *d = parse_file("jsonfeed.json", "application/feed+json",
-	                         "https://json.example/feed.json");
+	feed_doc *d =
+	    parse_file("jsonfeed.json", "application/feed+json", "https://json.example/feed.json");
 	assert_int_equal(d->kind, FEED_JSON);
 	assert_string_equal(d->title, "Ceasefire Monitor JSON");
 	assert_int_equal(d->n_items, 3); /* the string and the empty object are skipped */
@@ -226,8 +226,8 @@ static void test_not_feeds(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = '\0';
-		int rc = feed_parse(cases[i][0], strlen(cases[i][0]), NULL, NULL, &d, err,
-		                    sizeof(err));
+		int rc =
+		    feed_parse(cases[i][0], strlen(cases[i][0]), NULL, NULL, &d, err, sizeof(err));
 		assert_int_equal(rc, TRUCE_EINVAL);
 		if (strstr(err, cases[i][1]) == NULL)
 			fail_msg("case %zu: '%s' does not say '%s'", i, err, cases[i][1]);
@@ -331,11 +331,16 @@ static void test_dates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rss2),       cmocka_unit_test(test_atom),
-	    cmocka_unit_test(test_jsonfeed),   cmocka_unit_test(test_rss1),
-	    cmocka_unit_test(test_charsets),   cmocka_unit_test(test_iso_pubdate),
-	    cmocka_unit_test(test_not_feeds),  cmocka_unit_test(test_recovery),
-	    cmocka_unit_test(test_no_external_entities), cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_rss2),
+	    cmocka_unit_test(test_atom),
+	    cmocka_unit_test(test_jsonfeed),
+	    cmocka_unit_test(test_rss1),
+	    cmocka_unit_test(test_charsets),
+	    cmocka_unit_test(test_iso_pubdate),
+	    cmocka_unit_test(test_not_feeds),
+	    cmocka_unit_test(test_recovery),
+	    cmocka_unit_test(test_no_external_entities),
+	    cmocka_unit_test(test_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,13 +53,19 @@ static void test_durations(void **state)
 	const struct {
 		const char *s;
 		int64_t ms;
-	} ok[] = {{"90", 90000}, {"90s", 90000}, {"500ms", 500},     {"15m", 900000},
-	          {"2h", 7200000}, {"1d", 86400000}, {"366d", 366LL * 86400000}};
+	} ok[] = {{"90", 90000},
+	          {"90s", 90000},
+	          {"500ms", 500},
+	          {"15m", 900000},
+	          {"2h", 7200000},
+	          {"1d", 86400000},
+	          {"366d", 366LL * 86400000}};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		assert_int_equal(feed_parse_duration(ok[i].s, &ms), 0);
 		assert_int_equal(ms, ok[i].ms);
 	}
-	const char *bad[] = {"", "0", "0s", "-5m", "5x", "m", "1.5h", "367d", "99999999999999999999"};
+	const char *bad[] = {
+	    "", "0", "0s", "-5m", "5x", "m", "1.5h", "367d", "99999999999999999999"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (feed_parse_duration(bad[i], &ms) == 0)
 			fail_msg("'%s' parsed", bad[i]);
@@ -77,13 +83,13 @@ static void test_durations(void **state)
 static void test_conf(void **state)
 {
 	(void)state;
-	const char *path = write_tmp("feeds.conf",
-	                             "# comment\n"
-	                             "\n"
-	                             "https://a.example/rss  source=\"A News\" interval=15m\n"
-	                             "   http://b.example/feed.json fetch_page=yes floor=1m ceiling=1d "
-	                             "ca_file=/etc/ca.pem  # trailing comment\n"
-	                             "https://c.example/atom\n");
+	const char *path = write_tmp(
+	    "feeds.conf", "# comment\n"
+	                  "\n"
+	                  "https://a.example/rss  source=\"A News\" interval=15m\n"
+	                  "   http://b.example/feed.json fetch_page=yes floor=1m ceiling=1d "
+	                  "ca_file=/etc/ca.pem  # trailing comment\n"
+	                  "https://c.example/atom\n");
 	feed_conf_list l = {0};
 	char err[256] = "";
 	assert_int_equal(feed_conf_load(path, &l, err, sizeof(err)), 0);
@@ -107,7 +113,8 @@ static void test_conf(void **state)
 		feed_conf_print(f, &l.v[i]);
 	fclose(f);
 	feed_conf_list again = {0};
-	assert_int_equal(feed_conf_load(write_tmp("again.conf", text), &again, err, sizeof(err)), 0);
+	assert_int_equal(feed_conf_load(write_tmp("again.conf", text), &again, err, sizeof(err)),
+	                 0);
 	assert_int_equal(again.n, 3);
 	assert_string_equal(again.v[0].source, "A News");
 	assert_int_equal(again.v[1].ceiling_ms, 86400000);
@@ -130,9 +137,9 @@ static void test_conf(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		feed_conf_list b = {0};
 		err[0] = '\0';
-		assert_int_equal(feed_conf_load(write_tmp("bad.conf", bad[i].line), &b, err,
-		                                sizeof(err)),
-		                 TRUCE_EINVAL);
+		assert_int_equal(
+		    feed_conf_load(write_tmp("bad.conf", bad[i].line), &b, err, sizeof(err)),
+		    TRUCE_EINVAL);
 		if (strstr(err, bad[i].err) == NULL || strstr(err, "bad.conf:1") == NULL)
 			fail_msg("'%s': %s", bad[i].line, err);
 		feed_conf_list_free(&b);
@@ -146,10 +153,11 @@ static void test_opml(void **state)
 {
 	(void)state;
 	const char *path = write_tmp(
-	    "subs.opml", "<?xml version=\"1.0\"?><opml version=\"1.0\"><body>"
-	                 "<outline text=\"Folder\"><outline text=\"One\" xmlUrl=\"https://one.example/rss\"/>"
-	                 "<outline title=\"Two &amp; Co\" text=\"ignored\" xmlUrl=\" https://two.example/a \"/>"
-	                 "</outline><outline text=\"no url\"/></body></opml>");
+	    "subs.opml",
+	    "<?xml version=\"1.0\"?><opml version=\"1.0\"><body>"
+	    "<outline text=\"Folder\"><outline text=\"One\" xmlUrl=\"https://one.example/rss\"/>"
+	    "<outline title=\"Two &amp; Co\" text=\"ignored\" xmlUrl=\" https://two.example/a \"/>"
+	    "</outline><outline text=\"no url\"/></body></opml>");
 	feed_conf_list l = {0};
 	char err[256] = "";
 	assert_int_equal(feed_opml_load(path, &l, err, sizeof(err)), 0);
@@ -188,7 +196,8 @@ static void test_sched(void **state)
 		int64_t want = lim.floor_ms << (e - 1 < 10 ? e - 1 : 10);
 		if (want > lim.ceiling_ms)
 			want = lim.ceiling_ms;
-		int64_t lo = feed_sched_error(e, 0, &lim, 0), hi = feed_sched_error(e, 0, &lim, UINT32_MAX);
+		int64_t lo = feed_sched_error(e, 0, &lim, 0),
+		        hi = feed_sched_error(e, 0, &lim, UINT32_MAX);
 		assert_int_equal(lo, want / 2);
 		assert_in_range(hi, want - want / 1000 - 1, want);
 	}
@@ -307,10 +316,8 @@ static void test_state(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_durations),
-	    cmocka_unit_test(test_conf),
-	    cmocka_unit_test(test_opml),
-	    cmocka_unit_test(test_sched),
+	    cmocka_unit_test(test_durations), cmocka_unit_test(test_conf),
+	    cmocka_unit_test(test_opml),      cmocka_unit_test(test_sched),
 	    cmocka_unit_test(test_state),
 	};
 	return cmocka_run_group_tests(tests, make_tmp, drop_tmp);

@@ -77,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	err[0] = '\0';
 	feed_doc *d = NULL;
-	int rc = feed_parse(body, size, ct, "http://fuzz.example/dir/feed.xml", &d, err, sizeof(err));
+	int rc =
+	    feed_parse(body, size, ct, "http://fuzz.example/dir/feed.xml", &d, err, sizeof(err));
 	if (rc != 0) {
 		if (d != NULL || err[0] == '\0' || memchr(err, '\0', sizeof(err)) == NULL)
 			abort();

@@ -33,6 +33,9 @@ void cli_logf(const cli_log *lg, int level, const char *stage, const char *fmt, 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	fprintf(lg->out != NULL ? lg->out : stderr, "%s %-5s %s: %s\n", when,
-	        names[level < 0 ? 0 : level > 3 ? 3 : level], stage, line);
+	        names[level < 0   ? 0
+	              : level > 3 ? 3
+	                          : level],
+	        stage, line);
 	fflush(lg->out != NULL ? lg->out : stderr);
 }

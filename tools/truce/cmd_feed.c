@@ -33,57 +33,57 @@ typedef struct feed_cmd {
 
 static void feed_usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: truce feed [OPTIONS] --feeds FILE | --opml FILE ... --state DIR\n"
-	        "       truce feed --status --state DIR [--json]\n"
-	        "       truce feed --print --feeds FILE | --opml FILE ...\n\n"
-	        "Follows RSS 0.9x/1.0/2.0, Atom 1.0 and JSON Feed 1.0/1.1 sources until stopped\n"
-	        "and sends every new item to truced as an article, at least once: an item is\n"
-	        "remembered as sent (in --state DIR) only when truced acked it, and the\n"
-	        "articles not yet acked survive a crash in DIR. SIGHUP re-reads the feed lists;\n"
-	        "SIGTERM or SIGINT stops.\n\n"
-	        "  --feeds FILE          feeds.conf: the feeds to follow (below); repeatable\n"
-	        "  --opml FILE           the feeds of an OPML subscription list (a feed reader's\n"
-	        "                        export); repeatable, and combines with --feeds\n"
-	        "  --state DIR           durable state: per feed its validators, polls and\n"
-	        "                        errors; per item whether it was acked; the outbox\n"
-	        "  --connect EP          truced ingest endpoint (default " DEFAULT_CONNECT ")\n"
-	        "  --floor D             shortest interval between two polls of a feed (5m)\n"
-	        "  --ceiling D           longest interval, and longest wait after errors (2h)\n"
-	        "  --per-host N          most transfers to one host at once (2)\n"
-	        "  --host-delay D        least time between two requests to one host (1s; 0: none)\n"
-	        "  --parallel N          most transfers at once in all (32)\n"
-	        "  --timeout D           longest time for one transfer (60s)\n"
-	        "  --connect-timeout D   longest time to connect (15s)\n"
-	        "  --max-redirects N     redirects followed (5)\n"
-	        "  --max-size BYTES      largest feed response, after decompression (16 MiB)\n"
-	        "  --max-page-size BYTES largest page for fetch_page (8 MiB)\n"
-	        "  --collector-id ID     recorded with each article (truce-feed)\n"
-	        "  --window N            most articles unacknowledged at once (64)\n"
-	        "  --ack-timeout MS      first re-send timeout; doubles up to 30 s (2000)\n"
-	        "  --once                poll every feed once, send what is new, exit (0 when\n"
-	        "                        every article was acked)\n"
-	        "  --status              one line per feed of DIR: last poll, result, next poll,\n"
-	        "                        errors, items, sent, pending; --json: JSON Lines\n"
-	        "  --print               print the feeds as feeds.conf lines and exit (turns an\n"
-	        "                        OPML list into a feeds.conf)\n"
-	        "  --log-level L         error, warn, info (default: one line per poll), debug\n" CLI_KEY_USAGE
-	        "  -h, --help            this text\n\n"
-	        "feeds.conf: one feed a line, URL then name=value options; '#' starts a comment;\n"
-	        "a value with spaces goes in double quotes.\n\n"
-	        "  https://example.org/rss.xml  source=\"Example News\"  interval=15m\n"
-	        "  https://example.org/atom     fetch_page=yes  ceiling=6h\n\n"
-	        "  source=NAME       the articles' source (default: the feed's own title)\n"
-	        "  interval=D        poll every D (no adaptive interval for this feed)\n"
-	        "  floor=D, ceiling=D  this feed's bounds of the adaptive interval\n"
-	        "  fetch_page=yes    fetch each item's page (same politeness) and send it as\n"
-	        "                    HTML for truced to clean, instead of the feed's text\n"
-	        "  ca_file=PATH      verify this feed's HTTPS with these CA certificates\n\n"
-	        "Durations: 90 or 90s, 500ms, 15m, 2h, 1d. The interval adapts between floor and\n"
-	        "ceiling (halved after a poll with new items, half again as long after one\n"
-	        "without); Cache-Control max-age, RSS <ttl> and sy:updatePeriod lengthen it;\n"
-	        "429/503 Retry-After is honoured (up to a day); errors back off exponentially\n"
-	        "with jitter up to the ceiling, and a feed is never given up.\n");
+	fprintf(
+	    f, "usage: truce feed [OPTIONS] --feeds FILE | --opml FILE ... --state DIR\n"
+	       "       truce feed --status --state DIR [--json]\n"
+	       "       truce feed --print --feeds FILE | --opml FILE ...\n\n"
+	       "Follows RSS 0.9x/1.0/2.0, Atom 1.0 and JSON Feed 1.0/1.1 sources until stopped\n"
+	       "and sends every new item to truced as an article, at least once: an item is\n"
+	       "remembered as sent (in --state DIR) only when truced acked it, and the\n"
+	       "articles not yet acked survive a crash in DIR. SIGHUP re-reads the feed lists;\n"
+	       "SIGTERM or SIGINT stops.\n\n"
+	       "  --feeds FILE          feeds.conf: the feeds to follow (below); repeatable\n"
+	       "  --opml FILE           the feeds of an OPML subscription list (a feed reader's\n"
+	       "                        export); repeatable, and combines with --feeds\n"
+	       "  --state DIR           durable state: per feed its validators, polls and\n"
+	       "                        errors; per item whether it was acked; the outbox\n"
+	       "  --connect EP          truced ingest endpoint (default " DEFAULT_CONNECT ")\n"
+	       "  --floor D             shortest interval between two polls of a feed (5m)\n"
+	       "  --ceiling D           longest interval, and longest wait after errors (2h)\n"
+	       "  --per-host N          most transfers to one host at once (2)\n"
+	       "  --host-delay D        least time between two requests to one host (1s; 0: none)\n"
+	       "  --parallel N          most transfers at once in all (32)\n"
+	       "  --timeout D           longest time for one transfer (60s)\n"
+	       "  --connect-timeout D   longest time to connect (15s)\n"
+	       "  --max-redirects N     redirects followed (5)\n"
+	       "  --max-size BYTES      largest feed response, after decompression (16 MiB)\n"
+	       "  --max-page-size BYTES largest page for fetch_page (8 MiB)\n"
+	       "  --collector-id ID     recorded with each article (truce-feed)\n"
+	       "  --window N            most articles unacknowledged at once (64)\n"
+	       "  --ack-timeout MS      first re-send timeout; doubles up to 30 s (2000)\n"
+	       "  --once                poll every feed once, send what is new, exit (0 when\n"
+	       "                        every article was acked)\n"
+	       "  --status              one line per feed of DIR: last poll, result, next poll,\n"
+	       "                        errors, items, sent, pending; --json: JSON Lines\n"
+	       "  --print               print the feeds as feeds.conf lines and exit (turns an\n"
+	       "                        OPML list into a feeds.conf)\n"
+	       "  --log-level L         error, warn, info (default: one line per poll), "
+	       "debug\n" CLI_KEY_USAGE "  -h, --help            this text\n\n"
+	       "feeds.conf: one feed a line, URL then name=value options; '#' starts a comment;\n"
+	       "a value with spaces goes in double quotes.\n\n"
+	       "  https://example.org/rss.xml  source=\"Example News\"  interval=15m\n"
+	       "  https://example.org/atom     fetch_page=yes  ceiling=6h\n\n"
+	       "  source=NAME       the articles' source (default: the feed's own title)\n"
+	       "  interval=D        poll every D (no adaptive interval for this feed)\n"
+	       "  floor=D, ceiling=D  this feed's bounds of the adaptive interval\n"
+	       "  fetch_page=yes    fetch each item's page (same politeness) and send it as\n"
+	       "                    HTML for truced to clean, instead of the feed's text\n"
+	       "  ca_file=PATH      verify this feed's HTTPS with these CA certificates\n\n"
+	       "Durations: 90 or 90s, 500ms, 15m, 2h, 1d. The interval adapts between floor and\n"
+	       "ceiling (halved after a poll with new items, half again as long after one\n"
+	       "without); Cache-Control max-age, RSS <ttl> and sy:updatePeriod lengthen it;\n"
+	       "429/503 Retry-After is honoured (up to a day); errors back off exponentially\n"
+	       "with jitter up to the ceiling, and a feed is never given up.\n");
 }
 
 static int take_number(const char *arg, uint64_t max, uint64_t *v)
@@ -175,7 +175,8 @@ static int parse_feed_args(int argc, char **argv, feed_cmd *fc)
 		case 'L': fc->print = 1; break;
 		case 'l':
 			if (cli_log_parse_level(optarg, &fc->log.level) != 0)
-				return cli_usage_error("feed", "--log-level wants error, warn, info or debug");
+				return cli_usage_error(
+				    "feed", "--log-level wants error, warn, info or debug");
 			break;
 		case 'h': feed_usage(stdout); return -1;
 		case 'f':
@@ -201,7 +202,8 @@ static int parse_feed_args(int argc, char **argv, feed_cmd *fc)
 	if (optind < argc)
 		return cli_usage_error("feed", "unexpected argument '%s'", argv[optind]);
 	if (fc->status)
-		return fc->state == NULL ? cli_usage_error("feed", "--status needs --state DIR") : 0;
+		return fc->state == NULL ? cli_usage_error("feed", "--status needs --state DIR")
+		                         : 0;
 	if (fc->nfeeds + fc->nopml == 0)
 		return cli_usage_error("feed", "give --feeds FILE or --opml FILE");
 	if (!fc->print && fc->state == NULL)
@@ -232,12 +234,12 @@ static void reload(feed_cmd *fc, feed_collector *c)
 	char err[512];
 	if (load_lists(fc, &l, err, sizeof(err)) != 0) {
 		cli_logf(&fc->log, CLI_LOG_ERROR, "feed",
-		          "SIGHUP: %s; following the feeds as they were", err);
+		         "SIGHUP: %s; following the feeds as they were", err);
 		return;
 	}
 	int rc = feed_collector_configure(c, &l);
-	cli_logf(&fc->log, rc == 0 ? CLI_LOG_INFO : CLI_LOG_ERROR, "feed",
-	          "SIGHUP: %zu feeds%s", l.n, rc == 0 ? "" : " (out of memory: partly applied)");
+	cli_logf(&fc->log, rc == 0 ? CLI_LOG_INFO : CLI_LOG_ERROR, "feed", "SIGHUP: %zu feeds%s",
+	         l.n, rc == 0 ? "" : " (out of memory: partly applied)");
 	feed_conf_list_free(&l);
 }
 
@@ -254,7 +256,7 @@ static int run(feed_cmd *fc, const feed_conf_list *l, feed_state *st, void *zctx
 	}
 	int wake = cli_signals_install();
 	cli_logf(&fc->log, CLI_LOG_INFO, "feed", "following %zu feeds; state %s; truced at %s",
-	          l->n, fc->state, fc->o.connect);
+	         l->n, fc->state, fc->o.connect);
 	int64_t last_note = truce_mono_ms();
 	while (!cli_signal_stop()) {
 		if (cli_signal_reload())
@@ -265,20 +267,21 @@ static int run(feed_cmd *fc, const feed_conf_list *l, feed_state *st, void *zctx
 		if (fc->o.once && feed_collector_done(c))
 			break;
 		const char *why = NULL;
-		if (truce_mono_ms() - last_note > 30000 && (why = feed_collector_failure(c)) != NULL) {
+		if (truce_mono_ms() - last_note > 30000 &&
+		    (why = feed_collector_failure(c)) != NULL) {
 			cli_logf(&fc->log, CLI_LOG_WARN, "feed", "%s", why);
 			last_note = truce_mono_ms();
 		}
 	}
 	const feed_stats *s = feed_collector_stats(c);
 	cli_logf(&fc->log, rc == 0 ? CLI_LOG_INFO : CLI_LOG_ERROR, "feed",
-	          "stopping%s: %llu polls (%llu new content, %llu not modified, %llu errors), "
-	          "%llu new items, %llu acked, %llu rejected, %llu same as another feed's",
-	          rc != 0 ? " (the state cannot be written)" : "", (unsigned long long)s->polls,
-	          (unsigned long long)s->ok, (unsigned long long)s->not_modified,
-	          (unsigned long long)s->errors, (unsigned long long)s->items_new,
-	          (unsigned long long)s->acked, (unsigned long long)s->rejected,
-	          (unsigned long long)s->same);
+	         "stopping%s: %llu polls (%llu new content, %llu not modified, %llu errors), "
+	         "%llu new items, %llu acked, %llu rejected, %llu same as another feed's",
+	         rc != 0 ? " (the state cannot be written)" : "", (unsigned long long)s->polls,
+	         (unsigned long long)s->ok, (unsigned long long)s->not_modified,
+	         (unsigned long long)s->errors, (unsigned long long)s->items_new,
+	         (unsigned long long)s->acked, (unsigned long long)s->rejected,
+	         (unsigned long long)s->same);
 	int done = feed_collector_done(c);
 	feed_collector_free(c);
 	if (rc != 0)

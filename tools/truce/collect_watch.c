@@ -41,8 +41,8 @@
 typedef struct watch_file {
 	char *name;
 	size_t articles, acked, rejected;
-	int read;         /* its articles are with the sender */
-	char *reasons;    /* "where: reason\n" of the rejected ones */
+	int read;      /* its articles are with the sender */
+	char *reasons; /* "where: reason\n" of the rejected ones */
 	struct watch_file *next;
 } watch_file;
 
@@ -121,7 +121,8 @@ static void scan(watch_run *w)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		notice(w, names[i]);
 		free(names[i]);
@@ -176,7 +177,8 @@ static void settle(watch_run *w, watch_file *f)
 	if (bad) {
 		char rname[1100];
 		snprintf(rname, sizeof(rname), "%s.reason", to);
-		int fd = openat(w->failed_fd, rname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int fd =
+		    openat(w->failed_fd, rname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd >= 0) {
 			ssize_t n = write(fd, f->reasons, strlen(f->reasons));
 			(void)n; /* the file is in failed/ either way */
@@ -265,7 +267,8 @@ static void read_files(watch_run *w)
 				continue;
 			}
 			f->rejected = 1;
-			append_reason(f, f->name, e == TRUCE_ENOMEM ? "out of memory" : strerror(errno));
+			append_reason(f, f->name,
+			              e == TRUCE_ENOMEM ? "out of memory" : strerror(errno));
 			f->articles = 1;
 		} else if (bad > 0) {
 			char why[64];
@@ -302,23 +305,24 @@ static void read_events(watch_run *w, int ifd)
 
 static void watch_usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: truce collect --watch DIR [OPTIONS]\n\n"
-	        "A drop folder: every file that appears in DIR (written and closed there, or\n"
-	        "moved in) is sent to truced; when truced has acked all of its articles it is\n"
-	        "moved to DIR/sent/, or to DIR/failed/ with NAME.reason beside it when one was\n"
-	        "rejected. Runs until SIGTERM or SIGINT; files left in DIR are sent at the next\n"
-	        "start. Files: plain text (first line = title), HTML (.html/.htm or starting\n"
-	        "with '<'), or JSON Lines in the corpus format (.jsonl). Names starting with\n"
-	        "'.' or ending in .tmp, .part or ~ are left alone: write there, then rename.\n\n"
-	        "  --connect EP        truced ingest endpoint (default " DEFAULT_CONNECT ")\n"
-	        "  --source NAME       outlet of the articles\n"
-	        "  --html              treat every file as HTML\n"
-	        "  --collector-id ID   name recorded with the articles (default truce-watch)\n"
-	        "  --window N          most unacknowledged articles in flight (default 256)\n"
-	        "  --timeout MS        first re-send timeout; doubles up to 30 s (default 2000)\n"
-	        "  --log-level L       error, warn, info (a line per file moved), debug\n" CLI_KEY_USAGE
-	        "  -h, --help          this text\n");
+	fprintf(
+	    f,
+	    "usage: truce collect --watch DIR [OPTIONS]\n\n"
+	    "A drop folder: every file that appears in DIR (written and closed there, or\n"
+	    "moved in) is sent to truced; when truced has acked all of its articles it is\n"
+	    "moved to DIR/sent/, or to DIR/failed/ with NAME.reason beside it when one was\n"
+	    "rejected. Runs until SIGTERM or SIGINT; files left in DIR are sent at the next\n"
+	    "start. Files: plain text (first line = title), HTML (.html/.htm or starting\n"
+	    "with '<'), or JSON Lines in the corpus format (.jsonl). Names starting with\n"
+	    "'.' or ending in .tmp, .part or ~ are left alone: write there, then rename.\n\n"
+	    "  --connect EP        truced ingest endpoint (default " DEFAULT_CONNECT ")\n"
+	    "  --source NAME       outlet of the articles\n"
+	    "  --html              treat every file as HTML\n"
+	    "  --collector-id ID   name recorded with the articles (default truce-watch)\n"
+	    "  --window N          most unacknowledged articles in flight (default 256)\n"
+	    "  --timeout MS        first re-send timeout; doubles up to 30 s (default 2000)\n"
+	    "  --log-level L       error, warn, info (a line per file moved), debug\n" CLI_KEY_USAGE
+	    "  -h, --help          this text\n");
 }
 
 typedef struct watch_opts {
@@ -361,7 +365,8 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, watch_run *w)
 		case 'I': w->collector_id = optarg; break;
 		case 'l':
 			if (cli_log_parse_level(optarg, &w->log.level) != 0)
-				return cli_usage_error("collect", "--log-level wants error, warn, info or debug");
+				return cli_usage_error(
+				    "collect", "--log-level wants error, warn, info or debug");
 			break;
 		case 'h': watch_usage(stdout); return -1;
 		case 'w':
@@ -381,7 +386,8 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, watch_run *w)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error("collect", "--watch DIR takes no files ('%s')", argv[optind]);
+		return cli_usage_error("collect", "--watch DIR takes no files ('%s')",
+		                       argv[optind]);
 	return 0;
 }
 
@@ -446,7 +452,8 @@ int cli_collect_watch(int argc, char **argv)
 	if (rc == 0)
 		rc = cli_key_args_load("collect", &o.keys, &keys);
 	int ifd = rc == 0 ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
-	if (rc == 0 && (ifd < 0 || inotify_add_watch(ifd, w.dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0)) {
+	if (rc == 0 &&
+	    (ifd < 0 || inotify_add_watch(ifd, w.dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0)) {
 		fprintf(stderr, "truce collect: cannot watch %s: %s\n", w.dir, strerror(errno));
 		rc = CLI_EXIT_IO;
 	}
@@ -469,11 +476,14 @@ int cli_collect_watch(int argc, char **argv)
 		size_t waiting = 0;
 		for (const watch_file *f = w.files; f != NULL; f = f->next)
 			waiting++;
-		cli_logf(&w.log, CLI_LOG_INFO, "watch", "watching %s (%zu files waiting); truced at %s",
-		         w.dir, waiting, o.connect);
+		cli_logf(&w.log, CLI_LOG_INFO, "watch",
+		         "watching %s (%zu files waiting); truced at %s", w.dir, waiting,
+		         o.connect);
 		loop(&w, ifd, wake);
-		cli_logf(&w.log, CLI_LOG_INFO, "watch", "stopping: %zu files moved to sent/, %zu to "
-		         "failed/", w.moved_sent, w.moved_failed);
+		cli_logf(&w.log, CLI_LOG_INFO, "watch",
+		         "stopping: %zu files moved to sent/, %zu to "
+		         "failed/",
+		         w.moved_sent, w.moved_failed);
 		rc = w.failed ? CLI_EXIT_IO : CLI_EXIT_OK;
 	}
 	cli_outbox_close(w.out);

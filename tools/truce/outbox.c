@@ -100,8 +100,8 @@ void cli_outbox_close(cli_outbox *ob)
 {
 	if (ob == NULL)
 		return;
-	for (size_t i = 0; ob->snd != NULL && ob->o.free_tag != NULL && i < truce_sender_count(ob->snd);
-	     i++)
+	for (size_t i = 0;
+	     ob->snd != NULL && ob->o.free_tag != NULL && i < truce_sender_count(ob->snd); i++)
 		if (truce_sender_item(ob->snd, i)->state != TRUCE_SEND_DONE)
 			ob->o.free_tag(ob->tags[i]);
 	drop_socket(ob);

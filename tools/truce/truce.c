@@ -24,7 +24,7 @@ static const struct subcommand subcommands[] = {
     {"query", cmd_export, "the same as export"},
     {"stats", cmd_stats, "counts and sequence numbers of a running truced"},
     {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
-    {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest, feed"},
 };
 
 static void usage(FILE *f)

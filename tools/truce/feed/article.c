@@ -68,8 +68,8 @@ int feed_item_pack(const feed_item *it, const feed_article_opts *o, uint8_t **fr
 	if (body == NULL || body_len == 0)
 		return TRUCE_EINVAL;
 	char *title = NULL, hexid[2 * TRUCE_HASH_LEN + 1];
-	if (it->title != NULL && (title = strndup(it->title, utf8_cut(it->title, TRUCE_MAX_FIELD))) ==
-	                             NULL)
+	if (it->title != NULL &&
+	    (title = strndup(it->title, utf8_cut(it->title, TRUCE_MAX_FIELD))) == NULL)
 		return TRUCE_ENOMEM;
 	const char *id = it->id != NULL ? it->id : it->link;
 	if (id != NULL && strlen(id) > TRUCE_MAX_FIELD) {

@@ -69,7 +69,8 @@ static void html_meta_charset(const char *s, size_t len, char *out, size_t outle
 		const char *v = p + 8;
 		if (*v == '"' || *v == '\'')
 			v++;
-		size_t k = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:.");
+		size_t k =
+		    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:.");
 		if (k == 0 || k >= outlen)
 			continue;
 		memcpy(out, v, k);
@@ -179,10 +180,11 @@ void feed_charset(const char *body, size_t len, const char *content_type, enum f
 		}
 		detect(body, len, out, outlen);
 		if (declared[0] == '\0')
-			snprintf(note, notelen, "no charset declared and not UTF-8: read as %s", out);
+			snprintf(note, notelen, "no charset declared and not UTF-8: read as %s",
+			         out);
 		else
-			snprintf(note, notelen, "declared %s by %s but is not: read as %s", declared,
-			         by, out);
+			snprintf(note, notelen, "declared %s by %s but is not: read as %s",
+			         declared, by, out);
 		return;
 	}
 	if (is_wide_name(declared) && known_charset(declared)) {
@@ -215,8 +217,8 @@ int feed_to_utf8(const char *body, size_t len, const char *content_type, enum fe
 	 * drops what does not decode (UTF-8 that lies about being UTF-8
 	 * included). */
 	size_t bad;
-	int utf8 = strcasecmp(cs, "UTF-8") == 0 &&
-	           truce_utf8_check((const uint8_t *)body, len, &bad) == 0;
+	int utf8 =
+	    strcasecmp(cs, "UTF-8") == 0 && truce_utf8_check((const uint8_t *)body, len, &bad) == 0;
 	iconv_t cd = utf8 ? (iconv_t)-1 : iconv_open("UTF-8", cs);
 	if (!utf8 && cd == (iconv_t)-1)
 		return TRUCE_EINVAL;
@@ -236,7 +238,7 @@ int feed_to_utf8(const char *body, size_t len, const char *content_type, enum fe
 		while (inleft > 0 && iconv(cd, &in, &inleft, &o, &left) == (size_t)-1) {
 			if (errno != EILSEQ && errno != EINVAL)
 				break; /* E2BIG cannot happen: 4 bytes a byte is enough */
-			in++; /* a byte the charset does not map: drop it */
+			in++;          /* a byte the charset does not map: drop it */
 			inleft--;
 		}
 		iconv_close(cd);

@@ -271,7 +271,7 @@ static void fail(feed_collector *c, int rc)
 	if (rc != 0 && !c->failed) {
 		c->failed = rc;
 		cli_logf(c->o.log, CLI_LOG_ERROR, "feed", "cannot write the state: %s",
-		          truce_strerror(rc));
+		         truce_strerror(rc));
 	}
 }
 
@@ -289,7 +289,7 @@ static void on_ack(void *ctx, void *tag, const truce_send_item *it)
 		} else {
 			c->stats.rejected++;
 			cli_logf(c->o.log, CLI_LOG_WARN, "feed", "%s: an item was rejected: %s",
-			          r.feed_url, it->reason != NULL ? it->reason : "no reason given");
+			         r.feed_url, it->reason != NULL ? it->reason : "no reason given");
 		}
 		if (f != NULL) {
 			if (ok)
@@ -342,7 +342,7 @@ static int take_item(feed_collector *c, feed_src *f, const feed_doc *d, const fe
 	if (rc == TRUCE_EINVAL) { /* nothing to send: no text, no title */
 		f->rec.rejected++;
 		cli_logf(c->o.log, CLI_LOG_DEBUG, "feed", "%s: an item with no text or title",
-		          f->conf.url);
+		         f->conf.url);
 		return feed_state_item_put(c->st, key, FEED_ITEM_REJECTED, 0) == 0 ? 1 : TRUCE_EIO;
 	}
 	if (rc != 0)
@@ -392,8 +392,8 @@ static void poll_done(feed_collector *c, feed_src *f, const feed_http_res *res, 
 		feed_set_str(&f->rec.last_error, error);
 		feed_format_duration(wait, when, sizeof(when));
 		cli_logf(c->o.log, CLI_LOG_WARN, "feed", "%s: %s (%u in a row%s); next try in %s",
-		          f->conf.url, error, f->rec.errors,
-		          res->retry_after_s > 0 ? ", Retry-After honoured" : "", when);
+		         f->conf.url, error, f->rec.errors,
+		         res->retry_after_s > 0 ? ", Retry-After honoured" : "", when);
 	} else {
 		int first = f->rec.polls == 1 || f->rec.interval_ms == 0;
 		f->rec.interval_ms = feed_sched_adapt(f->rec.interval_ms, n_new, first, &lim);
@@ -408,8 +408,8 @@ static void poll_done(feed_collector *c, feed_src *f, const feed_http_res *res, 
 			snprintf(result, sizeof(result), "200: %zu items, %zu new", n_items, n_new);
 		feed_format_duration(wait, when, sizeof(when));
 		cli_logf(c->o.log, CLI_LOG_INFO, "feed", "%s: %s (%lld ms)%s%s; next poll in %s",
-		          f->conf.url, result, (long long)res->elapsed_ms, note[0] ? "; " : "", note,
-		          when);
+		         f->conf.url, result, (long long)res->elapsed_ms, note[0] ? "; " : "", note,
+		         when);
 	}
 	feed_set_str(&f->rec.last_result, result);
 	f->rec.next_poll_us = now_us + wait * 1000;
@@ -475,8 +475,8 @@ static int is_html_type(const char *ct)
 }
 
 /* The article of an outbox entry with the page as its body. */
-static int repack_with_page(const feed_outbox_rec *r, const char *page, size_t len,
-                            uint8_t **frame, size_t *flen)
+static int repack_with_page(const feed_outbox_rec *r, const char *page, size_t len, uint8_t **frame,
+                            size_t *flen)
 {
 	Truce__V1__Article *a = truce__v1__article__unpack(NULL, r->len, r->frame);
 	if (a == NULL)
@@ -516,8 +516,7 @@ static int page_permanent(const feed_http_res *res, char *buf, size_t len)
 		snprintf(buf, len, "not HTML but %s", res->content_type);
 		return 1;
 	}
-	return res->status >= 400 && res->status < 500 && res->status != 408 &&
-	       res->status != 429;
+	return res->status >= 400 && res->status < 500 && res->status != 408 && res->status != 429;
 }
 
 /* The page came: the outbox entry becomes the article with the page. */
@@ -541,7 +540,7 @@ static int page_fetched(feed_collector *c, page_job *j, const feed_http_res *res
 	rc = feed_state_outbox_put(c->st, j->key, &now);
 	free(frame);
 	cli_logf(c->o.log, CLI_LOG_DEBUG, "feed", "%s: page %s fetched (%zu bytes)", feed_url,
-	          j->url, plen);
+	         j->url, plen);
 	return rc;
 }
 
@@ -558,8 +557,8 @@ static int page_failed(feed_collector *c, page_job *j, const feed_http_res *res,
 	if (permanent || again.attempts >= PAGE_ATTEMPTS || c->o.once) {
 		again.state = FEED_ITEM_SEND;
 		cli_logf(c->o.log, CLI_LOG_WARN, "feed",
-		          "%s: page %s not fetched (%s): sending the feed's text", feed_url, j->url,
-		          why);
+		         "%s: page %s not fetched (%s): sending the feed's text", feed_url, j->url,
+		         why);
 	} else {
 		feed_limits lim = j->feed != NULL ? limits_of(c, j->feed) : c->o.lim;
 		int64_t wait = feed_sched_error(again.attempts, res->retry_after_s * 1000, &lim,
@@ -748,7 +747,8 @@ int feed_collector_new(void *zctx, feed_state *st, const feed_opts *o, feed_coll
 	if (rc == 0 && (rc = feed_state_feeds(st, load_feed, c)) != 0)
 		snprintf(err, errlen, "cannot read the state: %s", truce_strerror(rc));
 	if (rc == 0) {
-		qsort(c->feeds, c->nfeeds, sizeof(*c->feeds), cmp_src);
+		if (c->nfeeds > 1)
+			qsort(c->feeds, c->nfeeds, sizeof(*c->feeds), cmp_src);
 		rc = feed_state_outbox_scan(st, load_outbox, c);
 		if (rc != 0)
 			snprintf(err, errlen, "cannot read the outbox: %s", truce_strerror(rc));
@@ -770,8 +770,8 @@ int feed_collector_new(void *zctx, feed_state *st, const feed_opts *o, feed_coll
 	}
 	if (c->ready.n + c->npages > 0)
 		cli_logf(o->log, CLI_LOG_INFO, "feed",
-		          "%zu articles in the outbox from an earlier run (%zu waiting for a page)",
-		          c->ready.n + c->npages, c->npages);
+		         "%zu articles in the outbox from an earlier run (%zu waiting for a page)",
+		         c->ready.n + c->npages, c->npages);
 	*out = c;
 	return 0;
 }

@@ -211,8 +211,9 @@ static int set_option(feed_conf *c, const char *name, const char *v, const char 
 	if (strcmp(name, "interval") == 0 || strcmp(name, "floor") == 0 ||
 	    strcmp(name, "ceiling") == 0) {
 		if (feed_parse_duration(v, &ms) != 0) {
-			snprintf(err, errlen, "%s: %s wants a duration (90s, 15m, 2h, 1d), not '%s'",
-			         where, name, v);
+			snprintf(err, errlen,
+			         "%s: %s wants a duration (90s, 15m, 2h, 1d), not '%s'", where,
+			         name, v);
 			return TRUCE_EINVAL;
 		}
 		if (name[0] != 'c')
@@ -301,7 +302,8 @@ static int opml_walk(xmlNode *n, feed_conf_list *l, const char *path, char *err,
 			char *u = feed_squeeze((const char *)url, (size_t)xmlStrlen(url));
 			feed_conf *c = NULL;
 			if (u == NULL || check_url(u, why, sizeof(why)) != 0) {
-				snprintf(err, errlen, "%s: %s", where, u != NULL ? why : "empty xmlUrl");
+				snprintf(err, errlen, "%s: %s", where,
+				         u != NULL ? why : "empty xmlUrl");
 				rc = TRUCE_EINVAL;
 			} else {
 				rc = add_feed(l, u, where, &c, err, errlen);
@@ -310,7 +312,8 @@ static int opml_walk(xmlNode *n, feed_conf_list *l, const char *path, char *err,
 			if (rc == 0 && name == NULL)
 				name = xmlGetProp(n, (const xmlChar *)"text");
 			if (name != NULL) {
-				c->source = feed_squeeze((const char *)name, (size_t)xmlStrlen(name));
+				c->source =
+				    feed_squeeze((const char *)name, (size_t)xmlStrlen(name));
 				xmlFree(name);
 			}
 			free(u);
@@ -327,8 +330,9 @@ static int opml_walk(xmlNode *n, feed_conf_list *l, const char *path, char *err,
 int feed_opml_load(const char *path, feed_conf_list *l, char *err, size_t errlen)
 {
 	xmlInitParser();
-	xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-	                                          XML_PARSE_NOWARNING | XML_PARSE_RECOVER);
+	xmlDoc *doc = xmlReadFile(path, NULL,
+	                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+	                              XML_PARSE_RECOVER);
 	xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
 	int rc;
 	if (root == NULL) {

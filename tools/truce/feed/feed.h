@@ -38,12 +38,12 @@
 /* One feed as feeds.conf (or an OPML outline) lists it. */
 typedef struct feed_conf {
 	char *url;
-	char *source;       /* Article.source; NULL: the feed's own title */
-	int64_t floor_ms;   /* bounds of its adaptive interval; 0: the command's */
+	char *source;     /* Article.source; NULL: the feed's own title */
+	int64_t floor_ms; /* bounds of its adaptive interval; 0: the command's */
 	int64_t ceiling_ms;
-	int fetch_page;     /* send the linked page instead of the item's text */
-	char *ca_file;      /* a CA bundle to verify this feed's HTTPS with */
-	char where[128];    /* "feeds.conf:12", for messages */
+	int fetch_page;  /* send the linked page instead of the item's text */
+	char *ca_file;   /* a CA bundle to verify this feed's HTTPS with */
+	char where[128]; /* "feeds.conf:12", for messages */
 } feed_conf;
 
 typedef struct feed_conf_list {
@@ -94,8 +94,8 @@ typedef struct feed_rec {
 	char *last_result;          /* "200: 20 items, 3 new", "304", "error: ..." */
 	char *last_error;           /* the last error, NULL when none since */
 	int64_t last_poll_us, next_poll_us, last_new_us; /* wall clock */
-	int64_t interval_ms;        /* the adaptive interval */
-	uint32_t errors;            /* consecutive failed polls */
+	int64_t interval_ms;                             /* the adaptive interval */
+	uint32_t errors;                                 /* consecutive failed polls */
 	uint64_t polls, items, sent, pending, same, rejected;
 } feed_rec;
 
@@ -115,11 +115,11 @@ enum feed_item_state {
 
 /* An article waiting in the outbox. */
 typedef struct feed_outbox_rec {
-	int state;             /* FEED_ITEM_PAGE or FEED_ITEM_SEND */
-	uint32_t attempts;     /* page fetches tried */
-	int64_t next_try_us;   /* when to fetch the page again */
-	const char *feed_url;  /* the feed that found it */
-	const uint8_t *frame;  /* the packed Article (with the feed's text) */
+	int state;            /* FEED_ITEM_PAGE or FEED_ITEM_SEND */
+	uint32_t attempts;    /* page fetches tried */
+	int64_t next_try_us;  /* when to fetch the page again */
+	const char *feed_url; /* the feed that found it */
+	const uint8_t *frame; /* the packed Article (with the feed's text) */
 	size_t len;
 } feed_outbox_rec;
 
@@ -145,8 +145,7 @@ int feed_state_feeds(feed_state *s, int (*fn)(void *ctx, const feed_rec *r), voi
 
 int feed_state_item_get(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int *state,
                         uint64_t *seq);
-int feed_state_item_put(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int state,
-                        uint64_t seq);
+int feed_state_item_put(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int state, uint64_t seq);
 
 /* Which item first had a content key (the cross-feed dedup). */
 int feed_state_url_get(feed_state *s, const uint8_t ckey[TRUCE_HASH_LEN],
@@ -207,9 +206,9 @@ int64_t feed_sched_error(uint32_t errors, int64_t retry_after_ms, const feed_lim
 typedef struct feed_http feed_http;
 
 typedef struct feed_http_opts {
-	int per_host;           /* most transfers (and connections) to one host at once */
-	int64_t host_delay_ms;  /* least time between two transfer starts to one host */
-	int parallel;           /* most transfers at once in all */
+	int per_host;          /* most transfers (and connections) to one host at once */
+	int64_t host_delay_ms; /* least time between two transfer starts to one host */
+	int parallel;          /* most transfers at once in all */
 	long max_redirects;
 	int64_t connect_timeout_ms;
 	int64_t timeout_ms; /* the whole transfer */
@@ -229,8 +228,8 @@ typedef struct feed_http_req {
 typedef struct feed_http_res {
 	enum feed_http_kind kind;
 	void *owner;
-	char *url;  /* as requested */
-	int ok;     /* the HTTP exchange completed (any status); else error says why */
+	char *url; /* as requested */
+	int ok;    /* the HTTP exchange completed (any status); else error says why */
 	char error[256];
 	long status;
 	char *body; /* NUL-terminated; len bytes */
@@ -277,13 +276,13 @@ typedef struct feed_opts {
 	feed_limits lim;        /* interval floor and ceiling, unless a feed sets its own */
 	feed_http_opts http;
 	size_t max_feed_size, max_page_size; /* response caps */
-	int once;      /* poll every feed once now, send it all, then feed_collector_done */
+	int once; /* poll every feed once now, send it all, then feed_collector_done */
 	const cli_log *log;
 } feed_opts;
 
 /* Counters since the start, for logs and the benchmark. */
 typedef struct feed_stats {
-	uint64_t polls, ok, not_modified, errors; /* poll results */
+	uint64_t polls, ok, not_modified, errors;  /* poll results */
 	uint64_t items_new, acked, rejected, same; /* items */
 	uint64_t pages, pages_failed;
 	uint64_t turns;

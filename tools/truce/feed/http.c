@@ -29,7 +29,8 @@
 #include "truce/date.h"
 
 #define ACCEPT_FEED                                                                                \
-	"application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, " \
+	"application/rss+xml, application/atom+xml, application/feed+json, "                       \
+	"application/json;q=0.9, "                                                                 \
 	"application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 #define ACCEPT_PAGE "text/html, application/xhtml+xml;q=0.9, */*;q=0.8"
 
@@ -46,7 +47,7 @@ typedef struct http_xfer {
 	int too_big;
 	int64_t start_ms;
 	char errbuf[CURL_ERROR_SIZE];
-	struct http_xfer *next;         /* in its host's queue */
+	struct http_xfer *next;                /* in its host's queue */
 	struct http_xfer *prev_run, *next_run; /* in feed_http.running */
 } http_xfer;
 
@@ -67,7 +68,7 @@ struct feed_http {
 	http_host **waiting; /* hosts with queued requests */
 	size_t nwaiting, capwaiting, rotor;
 	size_t active, queued;
-	http_xfer *running; /* started, not finished */
+	http_xfer *running;   /* started, not finished */
 	feed_http_res **done; /* finished, first out first */
 	size_t done_head, done_n, done_cap;
 };

@@ -84,7 +84,8 @@ static int read_feed(json_t *root, const char *base_url, feed_doc *d, char *err,
 	json_t *version = json_object_get(root, "version"), *items = json_object_get(root, "items");
 	if (!json_is_array(items)) {
 		snprintf(err, errlen, "JSON, but not a JSON Feed (%s)",
-		         json_is_string(version) ? "no \"items\" array" : "no \"version\" nor \"items\"");
+		         json_is_string(version) ? "no \"items\" array"
+		                                 : "no \"version\" nor \"items\"");
 		return TRUCE_EINVAL;
 	}
 	d->kind = FEED_JSON;

@@ -276,7 +276,8 @@ static char *elem_url(xmlDoc *doc, xmlNode *n, const char *attr, const char *sit
 /* A link usable as a base: absolute http(s). */
 static const char *site_base(const char *link)
 {
-	return link != NULL && (strncmp(link, "http://", 7) == 0 || strncmp(link, "https://", 8) == 0)
+	return link != NULL &&
+	               (strncmp(link, "http://", 7) == 0 || strncmp(link, "https://", 8) == 0)
 	           ? link
 	           : NULL;
 }
@@ -338,7 +339,8 @@ static void rss_item(xmlDoc *doc, xmlNode *item, const char *site, feed_item *it
 		else if (is_rss(c, "guid")) {
 			char *g = elem_line(c);
 			xmlChar *perma = xmlGetProp(c, (const xmlChar *)"isPermaLink");
-			if (g != NULL && (perma == NULL || xmlStrcmp(perma, (const xmlChar *)"false")) &&
+			if (g != NULL &&
+			    (perma == NULL || xmlStrcmp(perma, (const xmlChar *)"false")) &&
 			    (strncmp(g, "http://", 7) == 0 || strncmp(g, "https://", 8) == 0))
 				keep_first(&guid_link, strdup(g));
 			xmlFree(perma);
@@ -541,8 +543,8 @@ static int closes_root(const char *body, size_t len, const xmlNode *root)
 
 typedef struct xml_read {
 	xmlDoc *doc;
-	int recovered;    /* not well-formed: read in recovery mode */
-	char first[160];  /* the first error, with its line */
+	int recovered;   /* not well-formed: read in recovery mode */
+	char first[160]; /* the first error, with its line */
 } xml_read;
 
 static void read_xml(const char *body, size_t len, const char *base_url, const char *enc,
@@ -609,8 +611,9 @@ static int read_doc(const char *body, size_t len, const char *content_type, cons
 		memcpy(d->note, note, n);
 		d->note[n] = '\0';
 		if (r.recovered && n + 2 < sizeof(d->note))
-			snprintf(d->note + n, sizeof(d->note) - n, "%srecovered from an XML error: %.*s",
-			         n > 0 ? "; " : "", (int)(sizeof(d->note) - n - 2), r.first);
+			snprintf(d->note + n, sizeof(d->note) - n,
+			         "%srecovered from an XML error: %.*s", n > 0 ? "; " : "",
+			         (int)(sizeof(d->note) - n - 2), r.first);
 	}
 	xmlFreeDoc(r.doc);
 	return rc;

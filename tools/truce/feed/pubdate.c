@@ -54,12 +54,13 @@ static int zone_name(const char *w, size_t n, int *min)
 		const char *name;
 		int min;
 	} zones[] = {
-	    {"ut", 0},        {"utc", 0},       {"gmt", 0},       {"z", 0},        {"wet", 0},
-	    {"bst", 60},      {"cet", 60},      {"west", 60},     {"cest", 120},   {"eet", 120},
-	    {"eest", 180},    {"msk", 180},     {"azt", 240},     {"amt", 240},    {"ist", 330},
-	    {"hkt", 480},     {"jst", 540},     {"kst", 540},     {"aest", 600},   {"aedt", 660},
-	    {"est", -5 * 60}, {"edt", -4 * 60}, {"cst", -6 * 60}, {"cdt", -5 * 60}, {"mst", -7 * 60},
-	    {"mdt", -6 * 60}, {"pst", -8 * 60}, {"pdt", -7 * 60},
+	    {"ut", 0},        {"utc", 0},       {"gmt", 0},       {"z", 0},
+	    {"wet", 0},       {"bst", 60},      {"cet", 60},      {"west", 60},
+	    {"cest", 120},    {"eet", 120},     {"eest", 180},    {"msk", 180},
+	    {"azt", 240},     {"amt", 240},     {"ist", 330},     {"hkt", 480},
+	    {"jst", 540},     {"kst", 540},     {"aest", 600},    {"aedt", 660},
+	    {"est", -5 * 60}, {"edt", -4 * 60}, {"cst", -6 * 60}, {"cdt", -5 * 60},
+	    {"mst", -7 * 60}, {"mdt", -6 * 60}, {"pst", -8 * 60}, {"pdt", -7 * 60},
 	};
 	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
 		if (strlen(zones[i].name) == n && strncasecmp(w, zones[i].name, n) == 0) {
@@ -276,8 +277,8 @@ int feed_parse_date(const char *s, int64_t *us, char day[11])
 	if (!valid(&w))
 		return TRUCE_EINVAL;
 	int sec = w.ss == 60 ? 59 : w.ss; /* a leap second is the second before */
-	int64_t t = (int64_t)truce_days_from_civil(w.y, w.m, w.d) * 86400 + w.hh * 3600 + w.mm * 60 +
-	            sec - (int64_t)w.zone_min * 60;
+	int64_t t = (int64_t)truce_days_from_civil(w.y, w.m, w.d) * 86400 + w.hh * 3600 +
+	            w.mm * 60 + sec - (int64_t)w.zone_min * 60;
 	*us = t * 1000000 + w.frac_us;
 	snprintf(day, 11, "%04d-%02d-%02d", w.y, w.m, w.d);
 	return 0;

@@ -135,8 +135,8 @@ int feed_state_open(const char *dir, int read_only, feed_state **out, char *err,
 		mdb_env_set_mapsize(s->env, STATE_MAP_START);
 		int e = mdb_env_open(s->env, dir, read_only ? MDB_RDONLY : 0, 0600);
 		if (e != 0) {
-			snprintf(err, errlen, "%s %s: %s", read_only ? "no state in" : "cannot open",
-			         dir, mdb_strerror(e));
+			snprintf(err, errlen, "%s %s: %s",
+			         read_only ? "no state in" : "cannot open", dir, mdb_strerror(e));
 			rc = e == ENOENT ? TRUCE_ENOTFOUND : lmdb_err(e);
 		}
 	}
@@ -182,8 +182,8 @@ static int txn(feed_state *s, MDB_txn **t)
 	if (s->txn == NULL) {
 		int rc = s->read_only ? 0 : grow_if_needed(s);
 		if (rc == 0)
-			rc = lmdb_err(mdb_txn_begin(s->env, NULL, s->read_only ? MDB_RDONLY : 0,
-			                            &s->txn));
+			rc = lmdb_err(
+			    mdb_txn_begin(s->env, NULL, s->read_only ? MDB_RDONLY : 0, &s->txn));
 		if (rc != 0)
 			return rc;
 	}
@@ -259,7 +259,8 @@ int feed_rec_copy(const feed_rec *from, feed_rec *to)
 	c.url = c.etag = c.last_modified = c.title = c.last_result = c.last_error = NULL;
 	if (feed_set_str(&c.url, from->url) || feed_set_str(&c.etag, from->etag) ||
 	    feed_set_str(&c.last_modified, from->last_modified) ||
-	    feed_set_str(&c.title, from->title) || feed_set_str(&c.last_result, from->last_result) ||
+	    feed_set_str(&c.title, from->title) ||
+	    feed_set_str(&c.last_result, from->last_result) ||
 	    feed_set_str(&c.last_error, from->last_error)) {
 		feed_rec_clear(&c);
 		return TRUCE_ENOMEM;
@@ -285,11 +286,16 @@ static json_t *rec_json(const feed_rec *r)
 	const struct {
 		const char *k;
 		json_int_t v;
-	} nums[] = {{"last_poll_us", r->last_poll_us}, {"next_poll_us", r->next_poll_us},
-	            {"last_new_us", r->last_new_us},   {"interval_ms", r->interval_ms},
-	            {"errors", r->errors},             {"polls", (json_int_t)r->polls},
-	            {"items", (json_int_t)r->items},   {"sent", (json_int_t)r->sent},
-	            {"pending", (json_int_t)r->pending}, {"same", (json_int_t)r->same},
+	} nums[] = {{"last_poll_us", r->last_poll_us},
+	            {"next_poll_us", r->next_poll_us},
+	            {"last_new_us", r->last_new_us},
+	            {"interval_ms", r->interval_ms},
+	            {"errors", r->errors},
+	            {"polls", (json_int_t)r->polls},
+	            {"items", (json_int_t)r->items},
+	            {"sent", (json_int_t)r->sent},
+	            {"pending", (json_int_t)r->pending},
+	            {"same", (json_int_t)r->same},
 	            {"rejected", (json_int_t)r->rejected}};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		json_object_set_new(o, nums[i].k, json_integer(nums[i].v));
