@@ -94,6 +94,8 @@ static int commit_event(void *vrun, Truce__V1__Event *ev)
 		rc = outbox_push(run->out, ev->topic, buf, len);
 	free(buf);
 	run->delta.events++;
+	if ((unsigned)ev->type < TRUCED_EVENT_TYPES)
+		run->delta.events_by_type[ev->type]++;
 	return rc;
 }
 
@@ -247,6 +249,8 @@ static void counters_add(truced_counters *c, const truced_counters *d)
 	c->rejected += d->rejected;
 	c->claims += d->claims;
 	c->events += d->events;
+	for (int i = 0; i < TRUCED_EVENT_TYPES; i++)
+		c->events_by_type[i] += d->events_by_type[i];
 	c->batches++;
 }
 

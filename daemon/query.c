@@ -23,6 +23,8 @@ typedef struct query_ctx {
 	truce_store *st;
 	int64_t started_us;
 	const char *version;
+	truced_metrics *m; /* counts requests, answers METRICS; may be NULL */
+	unsigned disk_warn_pct;
 } query_ctx;
 
 /* Collects unpacked messages of one db for a reply chunk. */
@@ -106,9 +108,48 @@ static void reply_error(Truce__V1__QueryReply *r, char *buf, size_t len, const c
 	r->error = buf;
 }
 
-static int serve_stats(truce_txn *t, query_ctx *q, Truce__V1__Stats *s,
-                       uint8_t head[TRUCE_HASH_LEN])
+/* What a reply points into until it is packed. */
+typedef struct reply_parts {
+	chunk ch;
+	Truce__V1__Stats stats;
+	uint8_t head[TRUCE_HASH_LEN];
+	Truce__V1__DbStat dbs[TRUCE_DB_COUNT];
+	Truce__V1__DbStat *db_ptrs[TRUCE_DB_COUNT];
+	Truce__V1__Metrics metrics;
+	truced_metrics_scratch *scratch;
+} reply_parts;
+
+/* Each named db's size, and the disk under the store. */
+static int serve_sizes(truce_txn *t, query_ctx *q, reply_parts *p)
 {
+	Truce__V1__Stats *s = &p->stats;
+	for (int i = 0; i < TRUCE_DB_COUNT; i++) {
+		truce_db_stat ds;
+		int rc = truce_txn_db_stat(t, (enum truce_db)i, &ds);
+		if (rc != 0)
+			return rc;
+		Truce__V1__DbStat *d = &p->dbs[i];
+		truce__v1__db_stat__init(d);
+		d->name = (char *)truce_store_db_name((enum truce_db)i);
+		d->has_entries = d->has_pages = d->has_bytes = d->has_depth = 1;
+		d->entries = ds.entries;
+		d->pages = ds.pages;
+		d->bytes = ds.bytes;
+		d->depth = (uint32_t)ds.depth;
+		p->db_ptrs[i] = d;
+	}
+	s->dbs = p->db_ptrs;
+	s->n_dbs = TRUCE_DB_COUNT;
+	if (truce_store_disk(q->st, &s->disk_avail, &s->disk_size) == 0)
+		s->has_disk_avail = s->has_disk_size = 1;
+	s->has_disk_warn_pct = 1;
+	s->disk_warn_pct = q->disk_warn_pct;
+	return 0;
+}
+
+static int serve_stats(truce_txn *t, query_ctx *q, reply_parts *p)
+{
+	Truce__V1__Stats *s = &p->stats;
 	uint64_t head_seq;
 	int rc = truce_txn_count(t, TRUCE_DB_ARTICLES, &s->articles);
 	if (rc == 0)
@@ -124,14 +165,16 @@ static int serve_stats(truce_txn *t, query_ctx *q, Truce__V1__Stats *s,
 	if (rc == 0)
 		rc = truce_txn_last(t, TRUCE_DB_EVENTS, &s->last_event_seq);
 	if (rc == 0)
-		rc = truce_txn_chain_head(t, head, &head_seq);
+		rc = truce_txn_chain_head(t, p->head, &head_seq);
 	if (rc == 0)
 		rc = truce_store_used(q->st, &s->db_size);
+	if (rc == 0)
+		rc = serve_sizes(t, q, p);
 	s->has_articles = s->has_claims = s->has_incidents = s->has_events = 1;
 	s->has_quarantined = s->has_last_article_seq = s->has_last_event_seq = 1;
 	s->has_uptime_us = s->has_db_size = s->has_chain_head = 1;
 	s->uptime_us = truce_now_us() - q->started_us;
-	s->chain_head.data = head;
+	s->chain_head.data = p->head;
 	s->chain_head.len = TRUCE_HASH_LEN;
 	s->extractor_version = (char *)q->version;
 	return rc;
@@ -151,17 +194,34 @@ static const ProtobufCMessageDescriptor *const db_desc[TRUCE_DB_COUNT] = {
     [TRUCE_DB_EVENTS] = &truce__v1__event__descriptor,
 };
 
-/* Fills r from t for rq; the chunk's messages must outlive the packing. */
+/* METRICS: the store's stats and truced's own counters. */
+static int serve_metrics(truce_txn *t, query_ctx *q, Truce__V1__QueryReply *r, reply_parts *p)
+{
+	int rc = serve_stats(t, q, p);
+	if (rc != 0)
+		return rc;
+	r->stats = &p->stats;
+	if (q->m == NULL)
+		return 0;
+	rc = truced_metrics_fill(q->m, truce_store_map_size(q->st), &p->metrics, &p->scratch);
+	if (rc == 0)
+		r->metrics = &p->metrics;
+	return rc;
+}
+
+/* Fills r from t for rq; the parts must outlive the packing. */
 static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
-                 Truce__V1__QueryReply *r, chunk *ch, Truce__V1__Stats *stats, uint8_t *head)
+                 Truce__V1__QueryReply *r, reply_parts *p)
 {
 	uint64_t from, to;
 	enum truce_db db;
+	chunk *ch = &p->ch;
 	request_range(rq, &from, &to);
 	switch (rq->kind) {
 	case TRUCE__V1__QUERY_REQUEST__KIND__STATS:
-		r->stats = stats;
-		return serve_stats(t, q, stats, head);
+		r->stats = &p->stats;
+		return serve_stats(t, q, p);
+	case TRUCE__V1__QUERY_REQUEST__KIND__METRICS: return serve_metrics(t, q, r, p);
 	case TRUCE__V1__QUERY_REQUEST__KIND__INCIDENT:
 		from = to = rq->id;
 		db = TRUCE_DB_INCIDENTS;
@@ -207,21 +267,19 @@ static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
 static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, size_t *out_len)
 {
 	Truce__V1__QueryReply r = TRUCE__V1__QUERY_REPLY__INIT;
-	Truce__V1__Stats stats = TRUCE__V1__STATS__INIT;
-	/* Outlives serve(): the reply's stats point into it until packed. */
-	// cppcheck-suppress variableScope
-	uint8_t head[TRUCE_HASH_LEN];
+	/* Outlives serve(): the reply points into it until packed. */
+	reply_parts p = {.stats = TRUCE__V1__STATS__INIT};
 	char err[TRUCE_REASON_MAX];
-	chunk ch = {0};
 	Truce__V1__QueryRequest *rq =
 	    len <= QUERY_MAX_REQUEST ? truce__v1__query_request__unpack(NULL, len, req) : NULL;
+	truced_metrics_query(q->m, rq != NULL ? (int)rq->kind : -1);
 	if (rq == NULL) {
 		reply_error(&r, err, sizeof(err), "not a truce.v1.QueryRequest");
 	} else {
 		truce_txn *t = NULL;
 		int rc = truce_txn_begin(q->st, 0, &t);
 		if (rc == 0)
-			rc = serve(t, q, rq, &r, &ch, &stats, head);
+			rc = serve(t, q, rq, &r, &p);
 		if (rc != 0) /* an error reply carries no half-filled stats or chunk */
 			r = (Truce__V1__QueryReply)TRUCE__V1__QUERY_REPLY__INIT;
 		if (rc == TRUCE_ENOTFOUND)
@@ -236,7 +294,8 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 		int prc = truce_wire_pack(&r.base, out, out_len);
 		if (t != NULL)
 			truce_txn_abort(t); /* a read transaction just ends */
-		chunk_free(&ch);
+		chunk_free(&p.ch);
+		truced_metrics_scratch_free(p.scratch);
 		truce__v1__query_request__free_unpacked(rq, NULL);
 		return prc;
 	}
@@ -244,9 +303,14 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 }
 
 int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
-                        const uint8_t *req, size_t len, uint8_t **out, size_t *out_len)
+                        truced_metrics *m, unsigned disk_warn_pct, const uint8_t *req, size_t len,
+                        uint8_t **out, size_t *out_len)
 {
-	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
+	query_ctx q = {.st = st,
+	               .started_us = started_us,
+	               .version = extractor_version,
+	               .m = m,
+	               .disk_warn_pct = disk_warn_pct};
 	return answer(&q, req, len, out, out_len);
 }
 
@@ -281,9 +345,14 @@ static int recv_request(void *sock, zmq_msg_t *env, int *n_env, zmq_msg_t *body)
 }
 
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, int max, const truced_log *lg)
+                        const char *extractor_version, truced_metrics *m, unsigned disk_warn_pct,
+                        int max, const truced_log *lg)
 {
-	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
+	query_ctx q = {.st = st,
+	               .started_us = started_us,
+	               .version = extractor_version,
+	               .m = m,
+	               .disk_warn_pct = disk_warn_pct};
 	for (int i = 0; i < max; i++) {
 		zmq_msg_t env[QUERY_MAX_ENVELOPE], body;
 		int n_env;

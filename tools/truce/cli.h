@@ -27,9 +27,14 @@ int cmd_bench(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_web(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 /* `truce bench ingest` (tools/truce/bench_ingest.c), dispatched by `truce bench`. */
 int cmd_bench_ingest(int argc, char **argv);
+/* `truce bench sse` (tools/truce/bench_sse.c): SSE clients of truce web. */
+int cmd_bench_sse(int argc, char **argv);
 /* `truce bench feed` (tools/truce/feed/bench.c), dispatched by `truce bench`. */
 int cmd_bench_feed(int argc, char **argv);
 /* `truce collect --watch DIR` (tools/truce/collect_watch.c). */
