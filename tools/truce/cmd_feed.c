@@ -295,7 +295,7 @@ int cmd_feed(int argc, char **argv)
 	                     .collector_id = "truce-feed",
 	                     .window = 64,
 	                     .ack_timeout_ms = 2000,
-	                     .lim = {.floor_ms = 5 * 60 * 1000, .ceiling_ms = 2 * 3600 * 1000},
+	                     .lim = {.floor_ms = 5LL * 60 * 1000, .ceiling_ms = 2LL * 3600 * 1000},
 	                     .http = {.per_host = 2,
 	                              .host_delay_ms = 1000,
 	                              .parallel = 32,

@@ -446,6 +446,10 @@ int cli_collect_watch(int argc, char **argv)
 	int rc = parse_watch_args(argc, argv, &o, &w);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
+	if (o.dir == NULL || o.dir[0] == '\0') {
+		cli_usage_error("collect", "--watch wants a directory");
+		return CLI_EXIT_USAGE;
+	}
 	w.dir = o.dir;
 	truce_client_keys keys = {0};
 	rc = open_dirs(&w);

@@ -46,7 +46,8 @@ static int run_pass(feed_collector *c, bench_pass *p, int64_t deadline_ms)
 	int rc = 0;
 	while (rc == 0 && !feed_collector_done(c)) {
 		if (truce_mono_us() - t0 > deadline_ms * 1000) {
-			fprintf(stderr, "truce bench feed: not done after %lld s (is truced running?)\n",
+			fprintf(stderr,
+			        "truce bench feed: not done after %lld s (is truced running?)\n",
 			        (long long)(deadline_ms / 1000));
 			return CLI_EXIT_FAIL;
 		}
@@ -64,8 +65,7 @@ static void report(const char *name, const bench_pass *p)
 	uint64_t acked = p->after.acked - p->before.acked;
 	printf("%-11s %llu polls (%llu new content, %llu not modified, %llu errors) in %.2f s: "
 	       "%.0f feeds/s; CPU %.2f s, %.3f s per 1,000 polls",
-	       name, (unsigned long long)polls,
-	       (unsigned long long)(p->after.ok - p->before.ok),
+	       name, (unsigned long long)polls, (unsigned long long)(p->after.ok - p->before.ok),
 	       (unsigned long long)(p->after.not_modified - p->before.not_modified),
 	       (unsigned long long)(p->after.errors - p->before.errors), p->wall_s,
 	       (double)polls / p->wall_s, p->cpu_s,
@@ -112,8 +112,11 @@ static int parse_bench_args(int argc, char **argv, bench_args *a)
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
-		uint64_t *slot = c == 'n' ? &a->n : c == 'p' ? &a->per_host : c == 'P' ? &a->parallel
-		                                    : c == 'w' ? &a->window : NULL;
+		uint64_t *slot = c == 'n'   ? &a->n
+		                 : c == 'p' ? &a->per_host
+		                 : c == 'P' ? &a->parallel
+		                 : c == 'w' ? &a->window
+		                            : NULL;
 		if (c == 'u')
 			a->url = optarg;
 		else if (c == 'c')
@@ -135,7 +138,9 @@ static int parse_bench_args(int argc, char **argv, bench_args *a)
 /* The feed list of the template: URL with %d = 1..n. */
 static int make_list(const bench_args *a, feed_conf_list *l)
 {
-	const char *pct = strstr(a->url, "%d");
+	const char *pct = a->url != NULL ? strstr(a->url, "%d") : NULL;
+	if (pct == NULL)
+		return TRUCE_EINVAL;
 	l->v = calloc(a->n, sizeof(*l->v));
 	if (l->v == NULL)
 		return TRUCE_ENOMEM;
@@ -153,7 +158,10 @@ static int make_list(const bench_args *a, feed_conf_list *l)
 
 int cmd_bench_feed(int argc, char **argv)
 {
-	bench_args a = {.n = 1000, .per_host = 8, .parallel = 64, .window = 256,
+	bench_args a = {.n = 1000,
+	                .per_host = 8,
+	                .parallel = 64,
+	                .window = 256,
 	                .connect = "tcp://127.0.0.1:7701"};
 	int rc = parse_bench_args(argc, argv, &a);
 	if (rc != 0)
@@ -170,7 +178,7 @@ int cmd_bench_feed(int argc, char **argv)
 	               .collector_id = "truce-bench-feed",
 	               .window = a.window,
 	               .ack_timeout_ms = 5000,
-	               .lim = {.floor_ms = 3600 * 1000, .ceiling_ms = 3600 * 1000},
+	               .lim = {.floor_ms = 3600LL * 1000, .ceiling_ms = 3600LL * 1000},
 	               .http = {.per_host = (int)a.per_host,
 	                        .host_delay_ms = 0,
 	                        .parallel = (int)a.parallel,

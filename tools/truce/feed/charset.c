@@ -219,9 +219,12 @@ int feed_to_utf8(const char *body, size_t len, const char *content_type, enum fe
 	size_t bad;
 	int utf8 =
 	    strcasecmp(cs, "UTF-8") == 0 && truce_utf8_check((const uint8_t *)body, len, &bad) == 0;
-	iconv_t cd = utf8 ? (iconv_t)-1 : iconv_open("UTF-8", cs);
-	if (!utf8 && cd == (iconv_t)-1)
-		return TRUCE_EINVAL;
+	iconv_t cd = NULL;
+	if (!utf8) {
+		cd = iconv_open("UTF-8", cs);
+		if (cd == (iconv_t)-1) // NOLINT(performance-no-int-to-ptr): iconv's error value
+			return TRUCE_EINVAL;
+	}
 	size_t cap = utf8 ? len + 1 : len * 4 + 16, left = cap - 1;
 	char *buf = malloc(cap), *o = buf;
 	if (buf == NULL) {

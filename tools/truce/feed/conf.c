@@ -32,11 +32,11 @@ int feed_parse_duration(const char *s, int64_t *ms)
 	else if (strcmp(end, "ms") == 0)
 		unit = 1;
 	else if (strcmp(end, "m") == 0)
-		unit = 60 * 1000;
+		unit = 60LL * 1000;
 	else if (strcmp(end, "h") == 0)
-		unit = 3600 * 1000;
+		unit = 3600LL * 1000;
 	else if (strcmp(end, "d") == 0)
-		unit = 86400 * 1000;
+		unit = 86400LL * 1000;
 	else
 		return TRUCE_EINVAL;
 	/* a year at most: longer is surely a typo */

@@ -171,7 +171,7 @@ typedef struct feed_limits {
 } feed_limits;
 
 /* Retry-After is honoured up to this long, whatever the ceiling. */
-#define FEED_MAX_RETRY_AFTER_MS (24 * 3600 * 1000LL)
+#define FEED_MAX_RETRY_AFTER_MS (24LL * 3600 * 1000)
 
 /*
  * The adaptive interval after a successful poll: halved when it found new

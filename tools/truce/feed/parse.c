@@ -375,9 +375,9 @@ static int64_t sy_period(xmlNode *n)
 		int64_t s;
 	} periods[] = {{"hourly", 3600},
 	               {"daily", 86400},
-	               {"weekly", 7 * 86400},
-	               {"monthly", 30 * 86400},
-	               {"yearly", 365 * 86400}};
+	               {"weekly", 7LL * 86400},
+	               {"monthly", 30LL * 86400},
+	               {"yearly", 365LL * 86400}};
 	char *v = elem_line(n);
 	int64_t s = 0;
 	for (size_t i = 0; v != NULL && i < sizeof(periods) / sizeof(periods[0]); i++)
@@ -411,10 +411,10 @@ static void rss_channel(xmlDoc *doc, xmlNode *channel, feed_doc *d)
 			ttl = (int64_t)elem_long(c) * 60;
 		else if (is_mod(c, NS_SY, "updatePeriod"))
 			period = sy_period(c);
-		else if (is_mod(c, NS_SY, "updateFrequency") && elem_long(c) > 0)
+		else if (is_mod(c, NS_SY, "updateFrequency"))
 			freq = elem_long(c);
 	}
-	int64_t sy = period / freq;
+	int64_t sy = freq > 0 ? period / freq : period;
 	d->hint_s = ttl > sy ? ttl : sy;
 }
 

@@ -277,8 +277,8 @@ int feed_parse_date(const char *s, int64_t *us, char day[11])
 	if (!valid(&w))
 		return TRUCE_EINVAL;
 	int sec = w.ss == 60 ? 59 : w.ss; /* a leap second is the second before */
-	int64_t t = (int64_t)truce_days_from_civil(w.y, w.m, w.d) * 86400 + w.hh * 3600 +
-	            w.mm * 60 + sec - (int64_t)w.zone_min * 60;
+	int64_t t = (int64_t)truce_days_from_civil(w.y, w.m, w.d) * 86400 + (int64_t)w.hh * 3600 +
+	            (int64_t)w.mm * 60 + sec - (int64_t)w.zone_min * 60;
 	*us = t * 1000000 + w.frac_us;
 	snprintf(day, 11, "%04d-%02d-%02d", w.y, w.m, w.d);
 	return 0;
