@@ -328,28 +328,21 @@ typedef struct truced_state {
 	truced_sockets socks;
 	truce_store *store;
 	truce_rules *rules;
-	truced_batch batch;
-	truced_parse_pool *pool;
-	truced_outbox outbox;
+	truced_pipeline pipe;
 	truced_counters cnt;
 	int64_t started_us;
 } truced_state;
 
-/* One batch through the pipeline. */
-static void run_batch(truced_state *d)
+static truced_pipe_env pipe_env(truced_state *d)
 {
-	truced_batch *b = &d->batch;
-	int n = truced_ingest_recv(d->socks.ingest, b, &d->cfg->limits, &d->cfg->log);
-	if (n <= 0)
-		return;
-	d->cnt.received += (uint64_t)n;
-	truced_parse_batch(d->pool, d->rules, b, &d->cfg->log);
-	if (truced_commit_batch(d->store, truce_rules_version(d->rules), b, &d->outbox, &d->cnt,
-	                        &d->cfg->log) == 0) {
-		truced_ingest_ack(d->socks.ingest, b, &d->cfg->log);
-		truced_publish(d->socks.pub, &d->outbox, &d->cfg->log);
-	}
-	truced_batch_reset(b);
+	truced_pipe_env env = {.ingest = d->socks.ingest,
+	                       .pub = d->socks.pub,
+	                       .store = d->store,
+	                       .rules = d->rules,
+	                       .limits = &d->cfg->limits,
+	                       .log = &d->cfg->log,
+	                       .cnt = &d->cnt};
+	return env;
 }
 
 static void run_loop(truced_state *d)
@@ -358,25 +351,34 @@ static void run_loop(truced_state *d)
 	    {.socket = d->socks.ingest, .events = ZMQ_POLLIN},
 	    {.socket = d->socks.query, .events = ZMQ_POLLIN},
 	};
+	int pending = 0; /* a parsed batch waits: poll without waiting */
 	while (!stop_signal) {
 		if (reload_signal) {
 			reload_signal = 0;
+			truced_pipe_env env = pipe_env(d);
+			truced_pipeline_flush(&d->pipe, &env); /* parsed with the old rules */
+			pending = 0;
 			rules_reload(d->cfg, &d->rules);
 			truced_auth_reload(d->socks.auth);
 		}
-		int rc = zmq_poll(items, 2, POLL_MS);
+		int rc = zmq_poll(items, 2, pending ? 0 : POLL_MS);
 		if (rc < 0 && errno != EINTR) {
 			TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_ERROR, "main", "poll failed: %s",
 			            zmq_strerror(errno));
 			break;
 		}
-		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
-			run_batch(d);
+		int readable = rc > 0 && (items[0].revents & ZMQ_POLLIN);
+		if (readable || pending) {
+			truced_pipe_env env = pipe_env(d);
+			pending = truced_pipeline_turn(&d->pipe, &env, readable);
+		}
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
 			truced_query_serve(d->socks.query, d->store, d->started_us,
 			                   truce_rules_version(d->rules), QUERY_PER_TURN,
 			                   &d->cfg->log);
 	}
+	truced_pipe_env env = pipe_env(d); /* the batch in hand is finished */
+	truced_pipeline_flush(&d->pipe, &env);
 }
 
 static int state_open(truced_state *d)
@@ -392,9 +394,7 @@ static int state_open(truced_state *d)
 	}
 	rc = rules_load(cfg, &d->rules);
 	if (rc == 0)
-		rc = truced_batch_init(&d->batch, cfg->batch);
-	if (rc == 0)
-		rc = truced_parse_pool_new((int)cfg->parse_threads, &d->pool);
+		rc = truced_pipeline_init(&d->pipe, cfg->batch, (int)cfg->parse_threads);
 	if (rc == 0)
 		rc = sockets_open(&d->socks, cfg);
 	return rc;
@@ -403,9 +403,7 @@ static int state_open(truced_state *d)
 static void state_close(truced_state *d)
 {
 	sockets_close(&d->socks);
-	truced_parse_pool_free(d->pool);
-	truced_batch_free(&d->batch);
-	truced_outbox_free(&d->outbox);
+	truced_pipeline_free(&d->pipe);
 	if (d->rules)
 		truce_rules_free(d->rules);
 	if (d->store)

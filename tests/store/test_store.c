@@ -62,7 +62,7 @@ static int append_one(truce_store *st, uint64_t seq, const char *name)
 	assert_int_equal(truce_txn_begin(st, 1, &t), 0);
 	uint8_t key[TRUCE_HASH_LEN];
 	key_of(name, key);
-	int rc = truce_txn_article_append(t, seq, key, name, strlen(name), NULL);
+	int rc = truce_txn_article_append(t, seq, key, name, strlen(name), NULL, NULL);
 	if (rc != 0) {
 		truce_txn_abort(t);
 		return rc;
@@ -150,12 +150,15 @@ static int check_link(void *ctx, uint64_t seq, truce_bytes val)
 	assert_non_null(sa);
 	assert_int_equal(sa->prev_hash.len, TRUCE_HASH_LEN);
 	assert_memory_equal(sa->prev_hash.data, c->prev, TRUCE_HASH_LEN);
+	/* A new store chains with BLAKE2b-256 and says so in each record. */
+	assert_true(sa->has_hash_alg);
+	assert_int_equal(sa->hash_alg, TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
 	uint8_t h[TRUCE_HASH_LEN];
-	crypto_hash_sha256_state hs;
-	crypto_hash_sha256_init(&hs);
-	crypto_hash_sha256_update(&hs, c->prev, TRUCE_HASH_LEN);
-	crypto_hash_sha256_update(&hs, sa->record.data, sa->record.len);
-	crypto_hash_sha256_final(&hs, h);
+	crypto_generichash_state hs;
+	crypto_generichash_init(&hs, NULL, 0, TRUCE_HASH_LEN);
+	crypto_generichash_update(&hs, c->prev, TRUCE_HASH_LEN);
+	crypto_generichash_update(&hs, sa->record.data, sa->record.len);
+	crypto_generichash_final(&hs, h, TRUCE_HASH_LEN);
 	assert_memory_equal(sa->hash.data, h, TRUCE_HASH_LEN);
 	memcpy(c->prev, h, TRUCE_HASH_LEN);
 	c->n++;
@@ -174,9 +177,9 @@ static void test_hash_chain(void **state)
 		assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
 		uint8_t key[TRUCE_HASH_LEN];
 		key_of(names[i], key);
-		assert_int_equal(
-		    truce_txn_article_append(t, i + 1, key, names[i], strlen(names[i]), last_hash),
-		    0);
+		assert_int_equal(truce_txn_article_append(t, i + 1, key, names[i], strlen(names[i]),
+		                                          last_hash, NULL),
+		                 0);
 		assert_int_equal(truce_txn_commit(t), 0);
 	}
 	truce_txn *t;
@@ -200,7 +203,7 @@ static void test_aborted_txn_leaves_nothing(void **state)
 	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
 	uint8_t key[TRUCE_HASH_LEN];
 	key_of("gone", key);
-	assert_int_equal(truce_txn_article_append(t, 1, key, "gone", 4, NULL), 0);
+	assert_int_equal(truce_txn_article_append(t, 1, key, "gone", 4, NULL, NULL), 0);
 	assert_int_equal(truce_txn_append(t, TRUCE_DB_EVENTS, 1, "ev", 2), 0);
 	truce_txn_abort(t);
 	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);

@@ -27,6 +27,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 /* `truce bench ingest` (tools/truce/bench_ingest.c), dispatched by `truce bench`. */
 int cmd_bench_ingest(int argc, char **argv);
 
@@ -76,6 +77,10 @@ int cli_input_jsonl(const char *path, cli_input_fn fn, void *ctx, size_t *bad_li
  * by a leading '<'); "-" is stdin. The id is the file's base name.
  */
 int cli_input_file(const char *path, const cli_input_defaults *d, cli_input_fn fn, void *ctx);
+
+/* The bundled sample articles, tests/data/seeds.jsonl: under
+ * $TRUCE_SOURCE_DIR, else in the checkout this binary was built from. */
+void cli_default_seeds(char *out, size_t len);
 
 /* Prints "usage" text and returns CLI_EXIT_USAGE, for option errors. */
 int cli_usage_error(const char *cmd, const char *fmt, ...);

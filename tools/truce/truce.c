@@ -24,6 +24,7 @@ static const struct subcommand subcommands[] = {
     {"stats", cmd_stats, "counts and sequence numbers of a running truced"},
     {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
     {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"upgrade", cmd_upgrade, "upgrade a store written by an older truce, after a backup"},
 };
 
 static void usage(FILE *f)
