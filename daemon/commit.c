@@ -105,6 +105,8 @@ static int commit_event(void *vrun, Truce__V1__EventWire *ev)
 	if (rc == 0)
 		rc = outbox_push(run->out, ev);
 	run->delta.events++;
+	if ((unsigned)ev->type < TRUCED_EVENT_TYPES)
+		run->delta.events_by_type[ev->type]++;
 	return rc;
 }
 
@@ -295,6 +297,8 @@ static void counters_add(truced_counters *c, const truced_counters *d)
 	c->rejected += d->rejected;
 	c->claims += d->claims;
 	c->events += d->events;
+	for (int i = 0; i < TRUCED_EVENT_TYPES; i++)
+		c->events_by_type[i] += d->events_by_type[i];
 	c->batches++;
 }
 

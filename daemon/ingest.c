@@ -50,9 +50,10 @@ void truced_batch_free(truced_batch *b)
 	b->cap = 0;
 }
 
-static void item_reject(truced_item *it, const char *reason)
+static void item_reject(truced_item *it, enum truced_reject_class cls, const char *reason)
 {
 	it->rejected = 1;
+	it->reject_class = cls;
 	snprintf(it->reason, sizeof(it->reason), "%s", reason);
 }
 
@@ -111,7 +112,8 @@ static int recv_message(void *sock, truced_item *it)
 		}
 		if (it->frames == 1) {
 			if (zmq_msg_size(&f) > TRUCE_MAX_MSG_ID)
-				item_reject(it, "msg_id frame is over 64 bytes");
+				item_reject(it, TRUCED_REJECT_MSG_ID,
+				            "msg_id frame is over 64 bytes");
 			it->msg_id_len = copy_frame(&f, it->msg_id, sizeof(it->msg_id));
 			zmq_msg_close(&f);
 		} else if (it->frames == 2) {
@@ -124,6 +126,17 @@ static int recv_message(void *sock, truced_item *it)
 	return 1;
 }
 
+/* The metric label of a decode error (its reason is a sentence). */
+static enum truced_reject_class reject_class(int rc)
+{
+	switch (rc) {
+	case TRUCE_ETOOBIG: return TRUCED_REJECT_TOO_LARGE;
+	case TRUCE_EUTF8: return TRUCED_REJECT_BAD_UTF8;
+	case TRUCE_EINVAL: return TRUCED_REJECT_INVALID;
+	default: return TRUCED_REJECT_MALFORMED;
+	}
+}
+
 static void item_validate(truced_item *it, const truce_limits *lim)
 {
 	char reason[TRUCE_REASON_MAX];
@@ -132,12 +145,13 @@ static void item_validate(truced_item *it, const truce_limits *lim)
 	if (it->frames != 2) {
 		snprintf(reason, sizeof(reason), "expected 2 frames [msg_id][Article], got %u",
 		         it->frames);
-		item_reject(it, reason);
+		item_reject(it, TRUCED_REJECT_FRAMES, reason);
 		return;
 	}
-	if (truce_wire_decode_article(zmq_msg_data(&it->payload), zmq_msg_size(&it->payload), lim,
-	                              &it->article, reason, sizeof(reason)) != 0) {
-		item_reject(it, reason);
+	int rc = truce_wire_decode_article(zmq_msg_data(&it->payload), zmq_msg_size(&it->payload),
+	                                   lim, &it->article, reason, sizeof(reason));
+	if (rc != 0) {
+		item_reject(it, reject_class(rc), reason);
 		return;
 	}
 	truce_content_key(it->article, it->key);

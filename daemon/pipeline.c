@@ -12,6 +12,7 @@
  * events follow the acks, and batches commit in arrival order, so a
  * duplicate in batch k+1 of an article of batch k is found at its commit.
  */
+#include "truce/date.h"
 #include "truced.h"
 
 int truced_pipeline_init(truced_pipeline *pl, size_t batch, int parse_threads)
@@ -38,10 +39,14 @@ static void commit_ready(truced_pipeline *pl, const truced_pipe_env *env)
 	truced_batch *b = pl->ready;
 	if (b == NULL)
 		return;
+	int64_t t0 = truce_now_us();
 	if (truced_commit_batch(env->store, pl->ready_version, b, &pl->outbox, env->cnt,
 	                        env->log) == 0) {
+		int64_t t1 = truce_now_us();
 		truced_ingest_ack(env->ingest, b, env->log);
+		int64_t t2 = truce_now_us();
 		truced_publish(env->pub, &pl->outbox, env->log);
+		truced_metrics_batch(env->met, b, pl->ready_parse_us, t1 - t0, t2);
 	}
 	truced_batch_reset(b);
 	pl->ready = NULL;
@@ -51,8 +56,10 @@ int truced_pipeline_turn(truced_pipeline *pl, const truced_pipe_env *env, int re
 {
 	truced_batch *next = pl->ready == &pl->batch[0] ? &pl->batch[1] : &pl->batch[0];
 	int n = readable ? truced_ingest_recv(env->ingest, next, env->log) : 0;
+	int64_t parse_start = 0;
 	if (n > 0) {
 		env->cnt->received += (uint64_t)n;
+		parse_start = truce_now_us();
 		truced_parse_start(pl->pool, env->rules, env->limits, next, env->log);
 	}
 	commit_ready(pl, env);
@@ -60,6 +67,8 @@ int truced_pipeline_turn(truced_pipeline *pl, const truced_pipe_env *env, int re
 		truced_parse_finish(pl->pool);
 		pl->ready = next;
 		pl->ready_version = truce_rules_version(env->rules);
+		/* Wall time from start to finish, the commit before overlapping. */
+		pl->ready_parse_us = truce_now_us() - parse_start;
 	}
 	return pl->ready != NULL;
 }

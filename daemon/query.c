@@ -24,6 +24,7 @@ typedef struct query_ctx {
 	truce_store *st;
 	int64_t started_us;
 	const char *version;
+	truced_metrics *m; /* counts requests, answers METRICS; may be NULL */
 } query_ctx;
 
 /* Collects unpacked messages of one db for a reply chunk. */
@@ -172,17 +173,43 @@ static void request_range(const Truce__V1__QueryRequest *rq, uint64_t *from, uin
 	*to = rq->has_to_seq ? rq->to_seq : TRUCE_SEQ_MAX;
 }
 
-/* Fills r from t for rq; the chunk's messages must outlive the packing. */
+/* What a reply points into until it is packed. */
+typedef struct reply_parts {
+	chunk ch;
+	Truce__V1__Stats stats;
+	uint8_t head[TRUCE_HASH_LEN];
+	Truce__V1__Metrics metrics;
+	truced_metrics_scratch *scratch;
+} reply_parts;
+
+/* METRICS: the store's stats and truced's own counters. */
+static int serve_metrics(truce_txn *t, query_ctx *q, Truce__V1__QueryReply *r, reply_parts *p)
+{
+	int rc = serve_stats(t, q, &p->stats, p->head);
+	if (rc != 0)
+		return rc;
+	r->stats = &p->stats;
+	if (q->m == NULL)
+		return 0;
+	rc = truced_metrics_fill(q->m, truce_store_map_size(q->st), &p->metrics, &p->scratch);
+	if (rc == 0)
+		r->metrics = &p->metrics;
+	return rc;
+}
+
+/* Fills r from t for rq; the parts must outlive the packing. */
 static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
-                 Truce__V1__QueryReply *r, chunk *ch, Truce__V1__Stats *stats, uint8_t *head)
+                 Truce__V1__QueryReply *r, reply_parts *p)
 {
 	uint64_t from, to;
 	enum truce_db db;
+	chunk *ch = &p->ch;
 	request_range(rq, &from, &to);
 	switch (rq->kind) {
 	case TRUCE__V1__QUERY_REQUEST__KIND__STATS:
-		r->stats = stats;
-		return serve_stats(t, q, stats, head);
+		r->stats = &p->stats;
+		return serve_stats(t, q, &p->stats, p->head);
+	case TRUCE__V1__QUERY_REQUEST__KIND__METRICS: return serve_metrics(t, q, r, p);
 	case TRUCE__V1__QUERY_REQUEST__KIND__INCIDENT:
 		from = to = rq->id;
 		db = TRUCE_DB_INCIDENTS;
@@ -227,21 +254,19 @@ static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
 static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, size_t *out_len)
 {
 	Truce__V1__QueryReply r = TRUCE__V1__QUERY_REPLY__INIT;
-	Truce__V1__Stats stats = TRUCE__V1__STATS__INIT;
-	/* Outlives serve(): the reply's stats point into it until packed. */
-	// cppcheck-suppress variableScope
-	uint8_t head[TRUCE_HASH_LEN];
+	/* Outlives serve(): the reply points into it until packed. */
+	reply_parts p = {.stats = TRUCE__V1__STATS__INIT};
 	char err[TRUCE_REASON_MAX];
-	chunk ch = {0};
 	Truce__V1__QueryRequest *rq =
 	    len <= QUERY_MAX_REQUEST ? truce__v1__query_request__unpack(NULL, len, req) : NULL;
+	truced_metrics_query(q->m, rq != NULL ? (int)rq->kind : -1);
 	if (rq == NULL) {
 		reply_error(&r, err, sizeof(err), "not a truce.v1.QueryRequest");
 	} else {
 		truce_txn *t = NULL;
 		int rc = truce_txn_begin(q->st, 0, &t);
 		if (rc == 0)
-			rc = serve(t, q, rq, &r, &ch, &stats, head);
+			rc = serve(t, q, rq, &r, &p);
 		if (rc != 0) /* an error reply carries no half-filled stats or chunk */
 			r = (Truce__V1__QueryReply)TRUCE__V1__QUERY_REPLY__INIT;
 		if (rc == TRUCE_ENOTFOUND)
@@ -256,7 +281,8 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 		int prc = truce_wire_pack(&r.base, out, out_len);
 		if (t != NULL)
 			truce_txn_abort(t); /* a read transaction just ends */
-		chunk_free(&ch);
+		chunk_free(&p.ch);
+		truced_metrics_scratch_free(p.scratch);
 		truce__v1__query_request__free_unpacked(rq, NULL);
 		return prc;
 	}
@@ -264,9 +290,10 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 }
 
 int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
-                        const uint8_t *req, size_t len, uint8_t **out, size_t *out_len)
+                        truced_metrics *m, const uint8_t *req, size_t len, uint8_t **out,
+                        size_t *out_len)
 {
-	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
+	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version, .m = m};
 	return answer(&q, req, len, out, out_len);
 }
 
@@ -301,9 +328,10 @@ static int recv_request(void *sock, zmq_msg_t *env, int *n_env, zmq_msg_t *body)
 }
 
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, int max, const truced_log *lg)
+                        const char *extractor_version, truced_metrics *m, int max,
+                        const truced_log *lg)
 {
-	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version};
+	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version, .m = m};
 	for (int i = 0; i < max; i++) {
 		zmq_msg_t env[QUERY_MAX_ENVELOPE], body;
 		int n_env;

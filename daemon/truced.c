@@ -330,6 +330,7 @@ typedef struct truced_state {
 	truce_rules *rules;
 	truced_pipeline pipe;
 	truced_counters cnt;
+	truced_metrics met; /* served as METRICS over the query socket */
 	int64_t started_us;
 } truced_state;
 
@@ -341,7 +342,8 @@ static truced_pipe_env pipe_env(truced_state *d)
 	                       .rules = d->rules,
 	                       .limits = &d->cfg->limits,
 	                       .log = &d->cfg->log,
-	                       .cnt = &d->cnt};
+	                       .cnt = &d->cnt,
+	                       .met = &d->met};
 	return env;
 }
 
@@ -367,6 +369,7 @@ static void run_loop(truced_state *d)
 			            zmq_strerror(errno));
 			break;
 		}
+		truced_metrics_poll(&d->met);
 		int readable = rc > 0 && (items[0].revents & ZMQ_POLLIN);
 		if (readable || pending) {
 			truced_pipe_env env = pipe_env(d);
@@ -374,7 +377,7 @@ static void run_loop(truced_state *d)
 		}
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
 			truced_query_serve(d->socks.query, d->store, d->started_us,
-			                   truce_rules_version(d->rules), QUERY_PER_TURN,
+			                   truce_rules_version(d->rules), &d->met, QUERY_PER_TURN,
 			                   &d->cfg->log);
 	}
 	truced_pipe_env env = pipe_env(d); /* the batch in hand is finished */
@@ -397,11 +400,15 @@ static int state_open(truced_state *d)
 		rc = truced_pipeline_init(&d->pipe, cfg->batch, (int)cfg->parse_threads);
 	if (rc == 0)
 		rc = sockets_open(&d->socks, cfg);
+	if (rc == 0 && truced_metrics_watch_pub(&d->met, d->socks.ctx, d->socks.pub) != 0)
+		TRUCED_LOGF(&cfg->log, TRUCED_LOG_WARN, "main",
+		            "cannot monitor the PUB socket: subscribers are not counted");
 	return rc;
 }
 
 static void state_close(truced_state *d)
 {
+	truced_metrics_free(&d->met); /* its monitor socket before the context ends */
 	sockets_close(&d->socks);
 	truced_pipeline_free(&d->pipe);
 	if (d->rules)
@@ -447,6 +454,7 @@ int main(int argc, char **argv)
 	}
 	install_signals();
 	truced_state d = {.cfg = &cfg, .started_us = truce_now_us()};
+	truced_metrics_init(&d.met, d.started_us, &d.cnt);
 	if (state_open(&d) != 0) {
 		state_close(&d);
 		return 1;

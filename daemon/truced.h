@@ -10,6 +10,7 @@
  *              hash chain, claims, incidents, events, quarantine
  *   publish.c  PUB socket: [topic][Event] for every committed event
  *   query.c    ROUTER socket: catch-up, articles, incidents, stats
+ *   metrics.c  the counters and histograms that query.c serves as METRICS
  *   pipeline.c the order of the stages: batch N+1 is received and parsed
  *              while batch N commits, acks and publishes
  *   truced.c   options, sockets, signals and the loop that ties them
@@ -50,7 +51,8 @@ typedef struct truced_item {
 	/* Result, filled by commit. */
 	Truce__V1__AckStatus status;
 	char reason[TRUCE_REASON_MAX];
-	int rejected; /* set by ingest validation */
+	int rejected;     /* set by ingest validation */
+	int reject_class; /* why, for metrics: enum truced_reject_class */
 	uint64_t article_seq;
 	uint64_t quarantine_seq;
 } truced_item;
@@ -79,6 +81,20 @@ typedef struct truced_outbox {
 	size_t buf_cap;
 } truced_outbox;
 
+/* Why a message was rejected, in a few words fit for a metric label (the
+ * Ack's reason is a sentence with numbers in it). */
+enum truced_reject_class {
+	TRUCED_REJECT_MALFORMED = 0, /* not a decodable Article, unknown fields */
+	TRUCED_REJECT_FRAMES,        /* not [msg_id][Article] */
+	TRUCED_REJECT_MSG_ID,        /* msg_id over 64 bytes */
+	TRUCED_REJECT_TOO_LARGE,     /* a field or the body over its limit */
+	TRUCED_REJECT_BAD_UTF8,
+	TRUCED_REJECT_INVALID, /* no body, a NUL, a bad date or content type */
+	TRUCED_REJECT_COUNT
+};
+
+#define TRUCED_EVENT_TYPES 4 /* EventType values 0..3 */
+
 /* Counters the daemon keeps for logs and stats. */
 typedef struct truced_counters {
 	uint64_t received;
@@ -87,6 +103,7 @@ typedef struct truced_counters {
 	uint64_t rejected;
 	uint64_t claims;
 	uint64_t events;
+	uint64_t events_by_type[TRUCED_EVENT_TYPES];
 	uint64_t batches;
 	uint64_t grows;
 } truced_counters;
@@ -135,6 +152,61 @@ void truced_outbox_free(truced_outbox *o);
 /* --- publish.c ---------------------------------------------------------- */
 void truced_publish(void *sock, truced_outbox *o, const truced_log *lg);
 
+/* --- metrics.c ---------------------------------------------------------- */
+#define TRUCED_HIST_MAX_BOUNDS 16
+#define TRUCED_QUERY_KINDS 7 /* QueryRequest.Kind values 0..6 */
+
+/* A Prometheus histogram: counts per bucket, the last one past the bounds. */
+typedef struct truced_hist {
+	const double *bounds;
+	size_t n_bounds;
+	uint64_t counts[TRUCED_HIST_MAX_BOUNDS + 1];
+	double sum;
+} truced_hist;
+
+typedef struct truced_collector_count {
+	char *name; /* collector_id, "" when not stated or undecodable */
+	uint64_t stored, duplicate, rejected;
+} truced_collector_count;
+
+/*
+ * What truced counts about itself since it started, beside the counters of
+ * commit (cnt): histograms of the pipeline's stages, rejections by class,
+ * queries by kind, per-collector counts (the first TRUCED_MAX_COLLECTORS
+ * collector_ids, then one "(other)" row, so that a flood of made-up ids
+ * cannot grow it), and the PUB socket's connections, read from its monitor.
+ */
+typedef struct truced_metrics {
+	int64_t started_us;
+	const truced_counters *cnt;
+	truced_hist batch_size, commit_s, ack_s, extract_s;
+	uint64_t rejected[TRUCED_REJECT_COUNT];
+	uint64_t queries[TRUCED_QUERY_KINDS + 1]; /* the last: undecodable requests */
+	truced_collector_count *collectors;
+	size_t n_collectors;
+	uint64_t subscribers;
+	void *pub_monitor; /* PAIR socket on the PUB socket's monitor, or NULL */
+} truced_metrics;
+
+void truced_metrics_init(truced_metrics *m, int64_t started_us, const truced_counters *cnt);
+void truced_metrics_free(truced_metrics *m);
+/* Starts counting the PUB socket's subscribers (a monitor on it, in ctx). */
+int truced_metrics_watch_pub(truced_metrics *m, void *ctx, void *pub);
+/* Reads the PUB monitor's events so far, without blocking. */
+void truced_metrics_poll(truced_metrics *m);
+/* One batch done: its size, the parse and commit times (us), each item's
+ * ack latency (acked_us - receipt), its collector and reject class. */
+void truced_metrics_batch(truced_metrics *m, const truced_batch *b, int64_t parse_us,
+                          int64_t commit_us, int64_t acked_us);
+/* One query request of kind (-1: it did not decode). */
+void truced_metrics_query(truced_metrics *m, int kind);
+/* Fills out (pointing into m and scratch, valid until either changes) for
+ * a METRICS reply. */
+typedef struct truced_metrics_scratch truced_metrics_scratch;
+int truced_metrics_fill(const truced_metrics *m, size_t map_size, Truce__V1__Metrics *out,
+                        truced_metrics_scratch **scratch);
+void truced_metrics_scratch_free(truced_metrics_scratch *s);
+
 /* --- pipeline.c --------------------------------------------------------- */
 /* What the stages work with, owned by the daemon's top level. */
 typedef struct truced_pipe_env {
@@ -145,6 +217,7 @@ typedef struct truced_pipe_env {
 	const truce_limits *limits;
 	const truced_log *log;
 	truced_counters *cnt;
+	truced_metrics *met; /* each batch's sizes and times */
 } truced_pipe_env;
 
 /*
@@ -158,6 +231,7 @@ typedef struct truced_pipeline {
 	truced_batch batch[2];
 	truced_batch *ready;       /* parsed, waiting for its commit; NULL if none */
 	const char *ready_version; /* the rules version it was parsed with */
+	int64_t ready_parse_us;    /* how long its parse took */
 	truced_parse_pool *pool;
 	truced_outbox outbox;
 } truced_pipeline;
@@ -174,11 +248,12 @@ int truced_pipeline_turn(truced_pipeline *pl, const truced_pipe_env *env, int re
 /* Commits the parsed batch still waiting, if any: before the rules change
  * (its claims carry the version that parsed them) and before exit. */
 void truced_pipeline_flush(truced_pipeline *pl, const truced_pipe_env *env);
-
 /* --- query.c ------------------------------------------------------------ */
-/* Serves the requests waiting on the query socket (at most max). */
+/* Serves the requests waiting on the query socket (at most max); counts
+ * them in m, and answers METRICS from it (m may be NULL). */
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, int max, const truced_log *lg);
+                        const char *extractor_version, truced_metrics *m, int max,
+                        const truced_log *lg);
 /*
  * What the query socket does with one request frame, without the socket:
  * decode, validate, read, and a packed QueryReply in *out (malloc'd; the
@@ -186,6 +261,7 @@ void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
  * only allocation failures return an error. Exposed for tests/fuzz.
  */
 int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
-                        const uint8_t *req, size_t len, uint8_t **out, size_t *out_len);
+                        truced_metrics *m, const uint8_t *req, size_t len, uint8_t **out,
+                        size_t *out_len);
 
 #endif

@@ -191,3 +191,18 @@ json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
 	                    rec->article ? truce_json_article(rec->article) : json_null());
 	return o;
 }
+
+json_t *truce_json_stats(const Truce__V1__Stats *s)
+{
+	char head[2 * TRUCE_HASH_LEN + 1] = "";
+	if (s->chain_head.len == TRUCE_HASH_LEN)
+		truce_hex(s->chain_head.data, TRUCE_HASH_LEN, head);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:s}", "articles",
+	                 (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
+	                 (json_int_t)s->incidents, "events", (json_int_t)s->events, "quarantined",
+	                 (json_int_t)s->quarantined, "last_article_seq",
+	                 (json_int_t)s->last_article_seq, "last_event_seq",
+	                 (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
+	                 "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
+	                 s->extractor_version ? s->extractor_version : "");
+}

@@ -56,14 +56,16 @@ static int latest_year(const char *s, size_t len)
 
 /* The day of an article without a publication date: the latest full date
  * in the head of its text (before boilerplate is dropped: "Updated March
- * 6, 2020" lines are boilerplate). The head is the first 1,500 bytes, cut
+ * 6, 2020" lines are boilerplate). The head is the first 800 bytes, cut
  * at a line break: bylines and date lines stand there. */
 static truce__ymd head_date(const truce_rules *r, const char *s, size_t len)
 {
 	truce__ymd none = {0, 0, 0, 0, 0}, d = none;
-	size_t n = len < 1500 ? len : 1500;
+	size_t n = len < 800 ? len : 800;
 	while (n < len && n > 0 && s[n - 1] != '\n')
 		n--;
+	if (latest_year(s, n) == 0)
+		return d; /* no year: no full date (and no work) */
 	truce__doc doc = {0};
 	truce__tagged tg = {0};
 	size_t *first = NULL;
@@ -139,6 +141,7 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 			first[doc.nsent] = items.n;
 			a.items = &items;
 			a.first_item = first;
+			truce__block_outlet(rules, article->source, text.s, &doc, &items);
 			truce__detect_scope(rules, text.s, &doc, &items, &scope);
 			a.scope = &scope;
 			a.conflict = scope.conflict;

@@ -59,6 +59,15 @@ enum {
 	TRUCE__C_AGREED = 1u << 27,
 	TRUCE__C_TOLL = 1u << 28,  /* a running total: its figures are no incident's */
 	TRUCE__C_OTHER = 1u << 29, /* what is violated is no truce (a trade deal) */
+	TRUCE__C_NOBLAME = 1u << 30,
+};
+
+/* Cues of a second set (truce__lex.cues2, truce__item.cues2). */
+enum {
+	TRUCE__C2_OUTLET = 1u << 0,
+	TRUCE__C2_GROUP = 1u << 1,
+	TRUCE__C2_RETALIATE = 1u << 2,
+	TRUCE__C2_NOMINAL = 1u << 3,
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -110,6 +119,7 @@ typedef struct truce__lex {
 	uint8_t datekind; /* TRUCE__D_* */
 	int8_t dateval;
 	uint32_t cues;       /* TRUCE__C_* bits */
+	uint32_t cues2;      /* TRUCE__C2_* bits */
 	int32_t num;         /* number value; -1 none; -2 a prefix ("at least") */
 	int16_t place_conf;  /* conflict of a gazetteer place; -1 none */
 	uint8_t place_level; /* TRUCE__PL_* */
@@ -126,6 +136,8 @@ typedef struct truce__conflict {
 	int nother;
 	int truce_from[4], truce_to[4]; /* years a standing truce holds */
 	int ntruce;
+	int16_t home[16]; /* the countries its sides fight in (from their actors) */
+	int nhome;
 } truce__conflict;
 
 typedef struct truce__regex {
@@ -140,6 +152,8 @@ typedef struct truce__geo_ent {
 	uint64_t key;  /* 0 = free slot */
 	uint32_t head; /* first place in rules->geo_refs */
 	uint8_t ntok;
+	uint8_t nplaces; /* places of this name, 255 = that many or more */
+	int16_t country; /* of the last place added: the country of a name of one */
 } truce__geo_ent;
 
 /* One place a gazetteer name may mean. */
@@ -154,7 +168,8 @@ struct truce_rules {
 	char version[48];
 	truce__lex *lex; /* open addressing, power-of-two size */
 	size_t lex_mask;
-	uint64_t *first; /* hashes of first tokens of phrases (a filter) */
+	uint64_t *first;     /* hashes of first tokens of phrases (a filter) */
+	uint64_t *lex_bloom; /* every phrase and prefix of one, see rules.c */
 	uint8_t *first_max;
 	size_t first_mask;
 	truce__party_alt *alts;
@@ -179,7 +194,26 @@ struct truce_rules {
 	size_t geo_first_mask;
 	truce__geo_ref *geo_refs; /* [0] unused: 0 ends a chain */
 	size_t ngeo_refs, cap_geo_refs;
+	int geo_static;            /* the tables above point into truce__geo_blob: not freed */
+	unsigned char geo_src[32]; /* SHA-256 of countries.tsv and geonames.tsv */
 };
+
+/* The gazetteer's tables, built from the built-in countries.tsv and
+ * geonames.tsv at build time (geogen.c) and compiled in, so that starting
+ * costs no parsing (a daemon restarted under a sanitizer or valgrind starts
+ * in milliseconds). A header, then the four arrays, each 16-byte aligned. */
+#define TRUCE__GEO_BLOB_MAGIC "TRUCEGEO"
+typedef struct truce__geo_blob_hdr {
+	char magic[8];
+	uint32_t version; /* sizeof the header: a layout change makes it stale */
+	uint32_t ent_size, ref_size, pad;
+	unsigned char src[32]; /* geo_src of the data it was built from */
+	uint64_t geo_mask, first_mask, nrefs, bloom_words;
+} truce__geo_blob_hdr;
+/* The compiled-in blob's size (rules_geo.c). */
+size_t truce__geo_blob_size(void);
+/* Writes the gazetteer tables of r as a blob to f (the build's geogen). */
+int truce__geo_blob_write(const truce_rules *r, void *file);
 
 /* A data file of the rules; the built-in ones are generated at build time
  * from rules/ by embed.cmake. */
@@ -195,6 +229,8 @@ extern const size_t truce__nbuiltin_rules;
 uint64_t truce__tok_hash(const char *s, size_t n);
 uint64_t truce__seq_hash(uint64_t h, uint64_t tok);
 const truce__lex *truce__lex_find(const truce_rules *r, uint64_t key);
+/* 0 if no phrase is or starts with the token sequence of key. */
+int truce__lex_maybe(const truce_rules *r, uint64_t key);
 int truce__is_first(const truce_rules *r, uint64_t tokhash);
 int truce__is_abbrev(const truce_rules *r, uint64_t tokhash);
 int truce__conflict_find(const truce_rules *r, const char *name);
@@ -264,11 +300,11 @@ void truce__doc_free(truce__doc *doc);
 /* ---- the gazetteer (rules.c) ---- */
 
 /* The longest gazetteer name that starts at token i of tok (and ends
- * before t1): its length in tokens, 0 if none; *head is its first place
- * (rules->geo_refs, chained by next). Only names that start with a capital
- * are looked up. */
+ * before t1): its length in tokens, 0 if none; *ent is its entry, whose
+ * head is its first place (rules->geo_refs, chained by next). Only names
+ * that start with a capital are looked up. */
 int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t t1,
-                     uint32_t *head);
+                     const truce__geo_ent **ent);
 
 /* ---- mentions.c ---- */
 
@@ -278,12 +314,14 @@ typedef struct truce__item {
 	uint32_t t0, t1;       /* tokens [t0, t1) */
 	const truce__lex *lex; /* NULL for a bare digit number */
 	uint32_t cues;
+	uint32_t cues2;
 	int32_t num;                 /* -1 none */
 	char party[TRUCE_PARTY_MAX]; /* resolved party; "" none */
 	uint8_t blocker;             /* a phrase that names no party */
 	uint8_t in_paren;
-	uint8_t dateline; /* a dateline's place: names no party (truce__is_dateline) */
-	int16_t actor;    /* the party's entry in rules->actors, -1 none */
+	uint8_t noparty; /* a dateline's place, an outlet's name: no party here */
+	uint8_t group;   /* a group no file names (see truce__tag): party is its code */
+	int16_t actor;   /* the party's entry in rules->actors, -1 none */
 } truce__item;
 
 typedef struct truce__tagged {
@@ -311,6 +349,11 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 /* Is the place at tokens [t0, t1) a dateline ("SRINAGAR, India (AFP) -",
  * "Khartoum:"): where the reporter is, not where anything happened? */
 int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1);
+
+/* The article's own outlet ("The Sudan Tribune", source of the article)
+ * named in its text names no party. */
+void truce__block_outlet(const truce_rules *r, const char *source, const char *text,
+                         const truce__doc *doc, truce__tagged *tg);
 
 /* What a tagged article is about (see truce__scope); re-reads its party
  * aliases for that scope. A datelined place names no party. */

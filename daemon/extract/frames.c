@@ -75,6 +75,9 @@ typedef struct ctx {
 	long prev_claim_sent;
 	size_t prev_claim;
 	char voice[TRUCE_PARTY_MAX];
+	char title_accused[TRUCE_PARTY_MAX]; /* "X accuses Y ...", "Y breaks truce" */
+	char prev_agent[TRUCE_PARTY_MAX];    /* who acts in the sentence before */
+	char agent[TRUCE_PARTY_MAX];         /* ... and in this one */
 	int truce_ctx;
 	long pubd;
 	long default_date;
@@ -249,7 +252,9 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 			p = x->all.v[k].t0;
 			continue;
 		}
-		if (k < 0 && (tok_eq(x, q, "the") || tok_eq(x, q, "a") || tok_eq(x, q, "an"))) {
+		/* articles ("a" and "an" are number words of the rules too) */
+		if ((k < 0 || x->all.v[k].cues == 0) &&
+		    (tok_eq(x, q, "the") || tok_eq(x, q, "a") || tok_eq(x, q, "an"))) {
 			p = q;
 			continue;
 		}
@@ -366,10 +371,11 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		p--;
 		steps++;
 		int pk = item_of(x, v, p);
-		if (pk < 0) {
-			if (tok_eq(x, p, "the") || tok_eq(x, p, "a"))
+		if (pk < 0 || x->all.v[pk].cues == 0) {
+			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an"))
 				continue;
-			break;
+			if (pk < 0)
+				break;
 		}
 		const truce__item *pi = &x->all.v[pk];
 		if (pi->cues & TRUCE__C_AGENT) {
@@ -708,7 +714,8 @@ static int starts_with_quote(const ctx *x, const sview *v)
 static void debug_sentence(const ctx *x, const sview *v)
 {
 	uint32_t b0 = x->doc->tok[v->t0].start, b1 = x->doc->tok[v->t1 - 1].end;
-	fprintf(stderr, "S%zu [%.*s]\n   ", v->si, (int)(b1 - b0), x->a->text + b0);
+	fprintf(stderr, "S%zu (speaker %s) [%.*s]\n   ", v->si, x->speaker, (int)(b1 - b0),
+	        x->a->text + b0);
 	for (size_t i = v->i0; i < v->i1; i++) {
 		const truce__item *it = &x->all.v[i];
 		uint32_t a0 = x->doc->tok[it->t0].start, a1 = x->doc->tok[it->t1 - 1].end;
@@ -729,7 +736,9 @@ typedef struct frame {
 	speaker sp;
 	char accused[TRUCE_PARTY_MAX];
 	float conf;
-	int accuse_frame; /* the accused is named by the frame itself */
+	int accuse_frame;  /* the accused is named by the frame itself */
+	int nominal;       /* "Indian allegations of ...": the accuser does not speak */
+	size_t participle; /* ", accusing X of ...": the cue's item, or (size_t)-1 */
 } frame;
 
 /* Cues that report an event, and cues that make a sentence a claim. */
@@ -789,8 +798,11 @@ static void frame_accuse(ctx *x, const sview *v, frame *f)
 		/* ", blaming Armenia": a participle of the main clause's subject,
 		 * which the say frame finds */
 		if (it->t0 > v->t0 && tok_s(x, it->t0 - 1)[0] == ',' && tok_len(x, it->t0) > 3 &&
-		    strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0)
+		    strncmp(tok_s(x, it->t0) + tok_len(x, it->t0) - 3, "ing", 3) == 0) {
+			if (f->participle == (size_t)-1)
+				f->participle = k; /* its object is accused: conclude() */
 			continue;
+		}
 		f->sp = subject_of(x, v, k);
 		if (f->sp.kind == SP_NONE)
 			continue;
@@ -800,6 +812,7 @@ static void frame_accuse(ctx *x, const sview *v, frame *f)
 			continue;
 		}
 		f->accuse_frame = 1;
+		f->nominal = (it->cues2 & TRUCE__C2_NOMINAL) != 0;
 		f->conf = 0.9f;
 	}
 }
@@ -839,6 +852,27 @@ static void frame_according(ctx *x, const sview *v, frame *f)
 	}
 }
 
+/* Is token t inside a quotation that opens in this sentence? A quote mark
+ * glued to the word after it opens, one glued to the word before closes (a
+ * sentence may start inside a quotation opened before it, so counting marks
+ * from its start would not do). */
+static int quote_opened_before(const ctx *x, const sview *v, uint32_t t)
+{
+	int open = 0;
+	for (uint32_t k = v->t0; k < t; k++) {
+		const truce__tok *q = &x->doc->tok[k];
+		if (!(q->flags & TRUCE__T_QUOTE) || x->a->text[q->start] != '"')
+			continue;
+		int glued_after = k + 1 < v->t1 && x->doc->tok[k + 1].start == q->end;
+		int glued_before = k > v->t0 && x->doc->tok[k - 1].end == q->start;
+		if (glued_after && !glued_before)
+			open = 1;
+		else if (glued_before)
+			open = 0;
+	}
+	return open;
+}
+
 /* say: "A said ...", "..., A said": the subject of a reporting verb. */
 static void frame_say(ctx *x, const sview *v, frame *f)
 {
@@ -852,6 +886,11 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
 		    x->all.v[k - 1].t1 == it->t0)
 			continue; /* "a cease-fire announced on ...": no speaker */
+		/* "...a ceasefire between A and B, announced today," the
+		 * spokesperson said: a verb inside the quotation is what is
+		 * said, its speaker is outside */
+		if (quote_opened_before(x, v, it->t0))
+			continue;
 		/* an unnamed speaker may be named by a later verb: "the press
 		 * service quoted X as saying" */
 		speaker next = subject_of(x, v, k);
@@ -882,8 +921,12 @@ static void frame_quote(ctx *x, const sview *v, frame *f)
  * claim ("Two soldiers were wounded.") unless it blames someone else. */
 static void continue_claim(ctx *x, const sview *v, details *d)
 {
-	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0 || (v->has & CLAIM_CUES))
+	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0)
 		return;
+	/* a claim of its own stops it; words inside a quotation do not */
+	for (size_t k = v->i0; k < v->i1; k++)
+		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0))
+			return;
 	acc *a = &x->claims[x->prev_claim];
 	char ag[TRUCE_PARTY_MAX];
 	find_accused(x, v, a->c.claimant, (size_t)-1, ag);
@@ -893,6 +936,88 @@ static void continue_claim(ctx *x, const sview *v, details *d)
 	}
 }
 
+/* "X said it struck Y targets, accusing the group of violating the truce":
+ * the object of the participle is accused; "the group", "them" stand for
+ * the last party before it that is not the claimant's side. */
+static void participle_accused(ctx *x, const sview *v, size_t ci, const char *claimant, char *out)
+{
+	accused_after(x, v, ci, claimant, out);
+	if (out[0] || ci + 1 >= v->i1 || !(x->all.v[ci + 1].cues & TRUCE__C_PRON) ||
+	    x->all.v[ci + 1].t0 > x->all.v[ci].t1 + 1)
+		return;
+	for (size_t k = ci; k-- > v->i0;)
+		if (is_party(x, v, k) && !same_side(x, claimant, x->all.v[k].party)) {
+			strcpy(out, x->all.v[k].party);
+			return;
+		}
+}
+
+/* "Y troops shelled a post on Monday. Two soldiers were killed, the army
+ * said.": a report of an attack or of casualties that names no attacker
+ * blames the one of the sentence before, or of the headline ("X accuses Y
+ * of truce breach"), unless it says it blames nobody. */
+static void inherit_accused(const ctx *x, const sview *v, const char *claimant, char *out)
+{
+	if (!(v->has & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)) ||
+	    (v->has & TRUCE__C_NOBLAME))
+		return;
+	/* only where the sentence names no other side: "two RSF fighters
+	 * were killed, the army said" is no report of an RSF attack */
+	for (size_t k = v->i0; k < v->i1; k++)
+		if (is_party(x, v, k) && !same_side(x, claimant, x->all.v[k].party))
+			return;
+	const char *from[2] = {x->prev_agent, x->title_accused};
+	for (int i = 0; i < 2; i++)
+		if (from[i][0] && !same_side(x, claimant, from[i]) &&
+		    truce__side_of(&x->a->scope->cf, from[i]) != 'O') {
+			strcpy(out, from[i]);
+			return;
+		}
+}
+
+/* Does the speaker report its own strike ("Hezbollah said it had fired
+ * rockets", "our forces returned fire")? A party's report of what it did,
+ * retaliation included, is no claim against the other side by itself. */
+static int self_report(const ctx *x, const sview *v, const char *claimant, const speaker *sp)
+{
+	if (claimant[0] == '\0' || (v->has & TRUCE__C_ACCUSE))
+		return 0;
+	for (size_t k = v->i0; k < v->i1; k++) {
+		const truce__item *it = &x->all.v[k];
+		if (!(it->cues & TRUCE__C_ATTACK) && !(it->cues2 & TRUCE__C2_RETALIATE))
+			continue;
+		/* the subject right before the verb, over "had", "has"; before
+		 * a retaliation, over "carried out a" and the like */
+		uint32_t p = it->t0, stop = (it->cues2 & TRUCE__C2_RETALIATE) ? 4 : 0;
+		while (p > v->t0 &&
+		       (tok_eq(x, p - 1, "had") || tok_eq(x, p - 1, "has") ||
+		        tok_eq(x, p - 1, "have") ||
+		        (it->t0 - p < stop &&
+		         (item_of(x, v, p - 1) < 0 || x->all.v[item_of(x, v, p - 1)].lex == NULL ||
+		          x->all.v[item_of(x, v, p - 1)].num >= 0))))
+			p--;
+		if (p == v->t0)
+			continue;
+		int j = item_of(x, v, p - 1);
+		if (j < 0)
+			continue;
+		const truce__item *s = &x->all.v[j];
+		/* "said it had fired": the pronoun right after the reporting
+		 * verb is its subject */
+		int pron = (s->cues & TRUCE__C_PRON) &&
+		           (tok_eq(x, s->t0, "it") || tok_eq(x, s->t0, "they") ||
+		            tok_eq(x, s->t0, "we")) &&
+		           j > (int)v->i0 && (x->all.v[j - 1].cues & TRUCE__C_SAY) &&
+		           x->all.v[j - 1].t1 == s->t0;
+		int own =
+		    (s->cues & TRUCE__C_SELF) || pron ||
+		    (s->party[0] && same_side(x, claimant, s->party) && (size_t)j == sp->item);
+		if (own && !(s->cues & TRUCE__C_AUX))
+			return 1;
+	}
+	return 0;
+}
+
 /* A speaker is found: whom it blames, and the claim (or the details kept
  * for the claimant's claim). */
 static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
@@ -900,8 +1025,10 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	char claimant[TRUCE_PARTY_MAX] = "";
 	if (f->sp.kind != SP_GENERIC)
 		strcpy(claimant, f->sp.code);
-	register_names(x, v, &f->sp);
-	set_speaker(x, v, &f->sp);
+	if (!f->nominal) {
+		register_names(x, v, &f->sp);
+		set_speaker(x, v, &f->sp);
+	}
 	if (call)
 		return 0;
 	if (!f->accuse_frame)
@@ -909,6 +1036,14 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	if (f->accused[0] == '\0' && claimant[0] && (v->has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
 	    own_side_hit(x, v, claimant))
 		strcpy(f->accused, opposite(x, claimant)); /* "fire on our positions" */
+	/* a report of one's own strike blames nobody, unless someone else's
+	 * attack is named beside it ("fired back after Y's shelling") */
+	if (f->accused[0] == '\0' && self_report(x, v, claimant, &f->sp))
+		return 0;
+	if (f->accused[0] == '\0' && claimant[0] && f->participle != (size_t)-1)
+		participle_accused(x, v, f->participle, claimant, f->accused);
+	if (f->accused[0] == '\0' && claimant[0])
+		inherit_accused(x, v, claimant, f->accused);
 #ifdef TRUCE_EXTRACT_DEBUG
 	fprintf(stderr, "   speaker kind %d %s accused %s\n", f->sp.kind, f->sp.code, f->accused);
 #endif
@@ -945,6 +1080,11 @@ static int analyze(ctx *x, sview *v)
 #ifdef TRUCE_EXTRACT_DEBUG
 	debug_sentence(x, v);
 #endif
+	/* who acts here, for the sentence after (see inherit_accused) */
+	strcpy(x->prev_agent, x->agent);
+	x->agent[0] = '\0';
+	if (v->has & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE))
+		find_accused(x, v, "", (size_t)-1, x->agent);
 	/* "violated the trade deal", "violated Estonian airspace": no truce
 	 * is broken where nothing else says so */
 	if ((v->has & TRUCE__C_OTHER) &&
@@ -972,7 +1112,7 @@ static int analyze(ctx *x, sview *v)
 		if (k != (size_t)-1)
 			return mutual(x, v, k, &d);
 	}
-	frame f = {{SP_NONE, "", (size_t)-1, 0}, "", 0.6f, 0};
+	frame f = {{SP_NONE, "", (size_t)-1, 0}, "", 0.6f, 0, 0, (size_t)-1};
 	for (size_t i = 0; i < sizeof(speaker_frames) / sizeof(speaker_frames[0]); i++)
 		speaker_frames[i](x, v, &f);
 	if (!want) {
@@ -989,6 +1129,30 @@ static int analyze(ctx *x, sview *v)
 		return 0;
 	}
 	return conclude(x, v, &f, &d, call);
+}
+
+/* The accused of a headline: the party after "accuses" ("X accuses Y of
+ * ..."), or the party right before a violation or an attack ("Y breaks
+ * truce", "Y shells X"); "" none. */
+static void title_accused(const truce__tagged *tg, char *out)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < tg->n; i++) {
+		if (!(tg->v[i].cues & TRUCE__C_ACCUSE))
+			continue;
+		for (size_t j = i + 1; j < tg->n; j++)
+			if (tg->v[j].party[0] && !tg->v[j].in_paren) {
+				strcpy(out, tg->v[j].party);
+				return;
+			}
+	}
+	for (size_t i = 0; i + 1 < tg->n; i++)
+		if (tg->v[i].party[0] && !tg->v[i].in_paren &&
+		    (tg->v[i + 1].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK)) &&
+		    tg->v[i + 1].t0 <= tg->v[i].t1 + 2) {
+			strcpy(out, tg->v[i].party);
+			return;
+		}
 }
 
 /* The article's own voice: a title like "Statement of the Ministry of
@@ -1020,6 +1184,8 @@ static void find_voice(ctx *x)
 		}
 		if (voice > 0 && parties == 1)
 			strcpy(x->voice, code);
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc): tg is freed below
+		title_accused(&tg, x->title_accused);
 	}
 	/* truce__tag leaves what it pushed in tg on every path, so this
 	 * frees it whatever tag returned. */
@@ -1239,7 +1405,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 			continue;
 		for (uint32_t t = v.t0; t < v.t1; t++)
 			x.item_at[t - v.t0] = -1;
-		for (size_t i = v.i0; i < v.i1; i++) {
+		for (size_t i = v.i0; i < v.i1 && x.all.v != NULL; i++) {
 			v.has |= x.all.v[i].cues;
 			for (uint32_t t = x.all.v[i].t0; t < x.all.v[i].t1; t++)
 				x.item_at[t - v.t0] = (int)i;

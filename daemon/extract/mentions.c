@@ -9,6 +9,7 @@
  * date, and the most specific place (gazetteer first, then the patterns of
  * rules/places.re for places no gazetteer knows).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,10 +71,12 @@ static int scope_rank(const truce__scope *sc, int16_t c)
  * holds everywhere. */
 static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
+	if (it->group)
+		return; /* its code is its own (see group_name) */
 	it->party[0] = '\0';
 	it->blocker = 0;
 	it->actor = -1;
-	if (it->lex == NULL || it->lex->nparty == 0 || it->dateline)
+	if (it->lex == NULL || it->lex->nparty == 0 || it->noparty)
 		return;
 	const truce__party_alt *best = NULL;
 	int best_score = 0;
@@ -102,6 +105,116 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 	}
 }
 
+static int tok_is_word(const char *text, const truce__tok *t, const char *w)
+{
+	size_t n = strlen(w);
+	if (t->end - t->start != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((text[t->start + i] | 0x20) != w[i])
+			return 0;
+	return 1;
+}
+
+/* A capitalized word that names no people: "The rebels", "Some rebels". */
+static int stop_word(const char *text, const truce__tok *t)
+{
+	static const char *const w[] = {
+	    "the", "a",   "an",   "this", "that", "these", "those", "its",  "their",   "his",
+	    "her", "our", "some", "all",  "any",  "both",  "other", "many", "several", "armed"};
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (tok_is_word(text, t, w[i]))
+			return 1;
+	return 0;
+}
+
+/* The code of a group no file names: the acronym in brackets after its
+ * name ("the Karen National Union (KNU)"), else the initials of its name
+ * ("Oromo People's Front": OPF), else its people's word ("Karen rebels":
+ * KAREN). */
+static void group_code(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1, int named,
+                       char *out)
+{
+	const truce__tok *tok = doc->tok;
+	if (t1 + 2 < doc->ntok && text[tok[t1].start] == '(' &&
+	    (tok[t1 + 1].flags & TRUCE__T_UPPER) && text[tok[t1 + 2].start] == ')' &&
+	    tok[t1 + 1].end - tok[t1 + 1].start >= 2 &&
+	    tok[t1 + 1].end - tok[t1 + 1].start < TRUCE_PARTY_MAX) {
+		snprintf(out, TRUCE_PARTY_MAX, "%.*s", (int)(tok[t1 + 1].end - tok[t1 + 1].start),
+		         text + tok[t1 + 1].start);
+		return;
+	}
+	size_t o = 0;
+	for (uint32_t t = t0; t < (named ? t1 : t0 + 1) && o + 1 < TRUCE_PARTY_MAX; t++) {
+		if (!(tok[t].flags & TRUCE__T_CAP))
+			continue;
+		if (!named) { /* the whole word, upper-cased */
+			for (uint32_t b = tok[t].start; b < tok[t].end && o + 1 < TRUCE_PARTY_MAX;
+			     b++)
+				out[o++] = (char)(text[b] >= 'a' && text[b] <= 'z' ? text[b] - 32
+				                                                   : text[b]);
+			continue;
+		}
+		out[o++] = text[tok[t].start];
+	}
+	out[o] = '\0';
+}
+
+/* "the Karen National Union", "the X Front", "X rebels": an armed group no
+ * file names is still a party. The last item of out is the group word; a
+ * name of capitalized words before it ("of", "the", "'s" inside), that no
+ * phrase of the rules covers, makes it the group's item. A name right after
+ * a party ("Afghan National Army") is that party's. */
+static void group_name(const char *text, const truce__doc *doc, uint32_t s0, truce__tagged *out)
+{
+	truce__item *g = &out->v[out->n - 1];
+	const truce__tok *tok = doc->tok;
+	int named = (tok[g->t0].flags & TRUCE__T_CAP) != 0;
+	if (g->party[0] || g->blocker || (g->lex != NULL && g->lex->nparty > 0 && named))
+		return;
+	uint32_t t = g->t0, lo = out->n > 1 ? out->v[out->n - 2].t1 : s0;
+	int words = 0;
+	while (t > lo && t > s0 && words < 5) {
+		const truce__tok *p = &tok[t - 1];
+		if ((p->flags & TRUCE__T_CAP) && (p->flags & TRUCE__T_WORD) &&
+		    !(p->flags & TRUCE__T_PAREN)) {
+			t--;
+			words++;
+			continue;
+		}
+		if (named && words > 0 && t - 1 > lo &&
+		    ((p->flags & TRUCE__T_POSS) || tok_is_word(text, p, "of") ||
+		     tok_is_word(text, p, "for") || tok_is_word(text, p, "and")) &&
+		    (tok[t - 2].flags & TRUCE__T_CAP)) {
+			t--;
+			continue;
+		}
+		break;
+	}
+	/* "Karen rebels" needs one or two words and none first in its
+	 * sentence (every sentence starts with a capital); a name ending in
+	 * "Front", "Union" needs its acronym in brackets after it ("the
+	 * Joint Forces", "the Republican Guard" are a state's) */
+	if (words == 0 || (!named && (words > 2 || t == s0)))
+		return;
+	if (named &&
+	    !(g->t1 + 2 < doc->ntok && text[tok[g->t1].start] == '(' &&
+	      (tok[g->t1 + 1].flags & TRUCE__T_UPPER) && text[tok[g->t1 + 2].start] == ')'))
+		return;
+	if (!named && stop_word(text, &tok[g->t0 - 1]))
+		return;
+	while (t < g->t0 && !(tok[t].flags & TRUCE__T_CAP))
+		t++; /* "of", "'s" only inside the name */
+	if (t > lo && out->n > 1 && out->v[out->n - 2].t1 == t && out->v[out->n - 2].party[0])
+		return;
+	group_code(text, doc, t, g->t1, named, g->party);
+	if (g->party[0] == '\0')
+		return;
+	g->t0 = t;
+	g->group = 1;
+	g->actor = -1;
+}
+
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
                uint32_t t1, const truce__scope *scope, truce__tagged *out)
 {
@@ -114,6 +227,8 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			uint64_t h = 0;
 			for (uint32_t k = 0; k < (uint32_t)maxl && i + k < t1; k++) {
 				h = truce__seq_hash(h, tok[i + k].hash);
+				if (k > 0 && !truce__lex_maybe(r, h))
+					break; /* no phrase starts so (the first token is one) */
 				const truce__lex *e = truce__lex_find(r, h);
 				if (e == NULL || e->ntok != k + 1)
 					continue;
@@ -135,10 +250,13 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.t1 = i + blen;
 			it.lex = best;
 			it.cues = best->cues;
+			it.cues2 = best->cues2;
 			it.num = best->num;
 			resolve_party(r, &it, scope);
 			if (push_item(out, &it) != 0)
 				return TRUCE_ENOMEM;
+			if (best->cues2 & TRUCE__C2_GROUP)
+				group_name(text, doc, t0, out);
 			i += blen;
 			continue;
 		}
@@ -221,13 +339,20 @@ static void vote_places(const truce_rules *r, const truce__doc *doc, const truce
 			k++;
 		if (k < tg->n && tg->v[k].t0 <= t)
 			continue; /* a phrase of the rules */
-		uint32_t head;
-		int n = truce__geo_match(r, doc->tok, t, (uint32_t)doc->ntok, &head);
+		const truce__geo_ent *e = NULL;
+		int n = truce__geo_match(r, doc->tok, t, (uint32_t)doc->ntok, &e);
 		if (n == 0)
 			continue;
+		t += (uint32_t)n - 1;
+		if (e->nplaces == 1) { /* the commonest: the entry tells */
+			vote(vt, e->country, 1);
+			continue;
+		}
+		if (e->nplaces > 16)
+			continue; /* a name of many places ("Santa Maria") is nobody's */
 		int16_t seen[3];
 		int ns = 0, many = 0;
-		for (uint32_t ref = head; ref != 0 && !many; ref = r->geo_refs[ref].next) {
+		for (uint32_t ref = e->head; ref != 0 && !many; ref = r->geo_refs[ref].next) {
 			int16_t c = r->geo_refs[ref].country;
 			int dup = 0;
 			for (int i = 0; i < ns; i++)
@@ -241,7 +366,6 @@ static void vote_places(const truce_rules *r, const truce__doc *doc, const truce
 		}
 		for (int i = 0; i < ns && !many; i++)
 			vote(vt, seen[i], 1);
-		t += (uint32_t)n - 1;
 	}
 }
 
@@ -272,13 +396,9 @@ static void top_countries(const country_votes *vt, truce__scope *out)
 static int conflict_in(const truce_rules *r, int conflict, int16_t c)
 {
 	const truce__conflict *k = &r->conflicts[conflict];
-	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < k->nside[s]; i++) {
-			const truce__actor *a = truce__actor_find(r, k->side[s][i]);
-			for (int h = 0; a != NULL && h < TRUCE__MAX_HOME; h++)
-				if (a->home[h] == c)
-					return 1;
-		}
+	for (int i = 0; i < k->nhome; i++)
+		if (k->home[i] == c)
+			return 1;
 	return 0;
 }
 
@@ -380,6 +500,21 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
 		strcpy(out->side[side][0], r->actors[actor[side]].code);
 		out->nside[side] = 1;
 	}
+	/* one side named ("the army said Indian troops fired", under an
+	 * ISLAMABAD dateline): the other is the state of the article's next
+	 * country */
+	if (actor[0] >= 0 && actor[1] < 0)
+		for (int i = 0; i < sc->ncountry; i++) {
+			const truce__country *c = &r->countries[sc->country[i]];
+			const truce__actor *a = truce__actor_find(r, c->iso3);
+			if (c->state && a != NULL && a->kind == TRUCE__K_STATE &&
+			    sc->country[i] != r->actors[actor[0]].home[0]) {
+				actor[1] = (int16_t)(a - r->actors);
+				strcpy(out->side[1][0], a->code);
+				out->nside[1] = 1;
+				break;
+			}
+		}
 	for (size_t i = 0; i < tg->n && out->nother < 12; i++) {
 		const truce__item *it = &tg->v[i];
 		if (it->actor >= 0 && r->actors[it->actor].kind == TRUCE__K_OBSERVER &&
@@ -418,6 +553,50 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
 	*o = '\0';
 }
 
+/* Is item i an outlet's name: "the Sudan Tribune", "the Jerusalem Post",
+ * "Times of India"? The outlet is never a claimant. */
+static int outlet_name(const truce__doc *doc, const truce__tagged *tg, size_t i)
+{
+	const truce__item *it = &tg->v[i];
+	if (i + 1 < tg->n && (tg->v[i + 1].cues2 & TRUCE__C2_OUTLET) && tg->v[i + 1].t0 == it->t1 &&
+	    (doc->tok[it->t1].flags & TRUCE__T_CAP))
+		return 1;
+	return i > 0 && (tg->v[i - 1].cues2 & TRUCE__C2_OUTLET) && tg->v[i - 1].t1 + 1 == it->t0 &&
+	       (doc->tok[tg->v[i - 1].t0].flags & TRUCE__T_CAP) &&
+	       (doc->tok[it->t0 - 1].hash == truce__tok_hash("of", 2));
+}
+
+void truce__block_outlet(const truce_rules *r, const char *source, const char *text,
+                         const truce__doc *doc, truce__tagged *tg)
+{
+	if (source == NULL || *source == '\0')
+		return;
+	truce__doc sd = {0};
+	size_t n = strnlen(source, 200);
+	if (truce__tokenize(r, source, n, &sd) == 0 && sd.ntok > 0) {
+		/* "The Moscow Times (AFP)": the name's words up to a mark */
+		size_t s0 = sd.tok[0].hash == truce__tok_hash("the", 3) ? 1 : 0, s1 = s0;
+		while (s1 < sd.ntok && s1 < s0 + 6 && (sd.tok[s1].flags & TRUCE__T_WORD))
+			s1++;
+		/* a one-word name ("Ukraine", "Reuters") may be anything */
+		for (size_t t = 0; s1 > s0 + 1 && t + (s1 - s0) <= doc->ntok; t++) {
+			size_t k = 0;
+			while (k < s1 - s0 && doc->tok[t + k].hash == sd.tok[s0 + k].hash)
+				k++;
+			if (k < s1 - s0)
+				continue;
+			for (size_t i = 0; i < tg->n; i++)
+				if (tg->v[i].t0 < t + k && tg->v[i].t1 > t &&
+				    tg->v[i].lex != NULL) {
+					tg->v[i].noparty = 1;
+					tg->v[i].party[0] = '\0';
+				}
+		}
+	}
+	(void)text;
+	truce__doc_free(&sd);
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -431,9 +610,14 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		if (it->lex == NULL)
 			continue;
 		if (it->lex->place_level && truce__is_dateline(text, doc, it->t0, it->t1)) {
-			it->dateline = 1; /* where the reporter is */
+			it->noparty = 1; /* where the reporter is */
 			it->party[0] = '\0';
 			vote(&vt, it->lex->country, 1);
+			continue;
+		}
+		if (it->party[0] && outlet_name(doc, tg, i)) {
+			it->noparty = 1;
+			it->party[0] = '\0';
 			continue;
 		}
 		if (it->in_paren)
@@ -582,8 +766,10 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 		 * the story is the day of some other event */
 		if (s > 1 && doc->sent[s].t1 - doc->sent[s].t0 > 12)
 			continue;
+		if (first[s + 1] == first[s])
+			continue; /* no items (tg->v may be NULL) */
 		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
-		int n = sent.n ? truce__dates(r, text, doc, &sent, none, 0, d, 8) : 0;
+		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8);
 		for (int k = 0; k < n; k++)
 			if (d[k].y >= 1950 &&
 			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
@@ -806,12 +992,16 @@ static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
  * capital or a city of a million (the most specific place wins), one less
  * right after an attack word. 99: not a place here. */
 static int geo_prio(const truce_rules *r, const char *text, const truce__doc *doc,
-                    const truce__tagged *tg, uint32_t s0, uint32_t t, int n, uint32_t head,
-                    const truce__scope *sc)
+                    const truce__tagged *tg, uint32_t s0, uint32_t t, int n,
+                    const truce__geo_ent *ent, const truce__scope *sc)
 {
+	uint32_t head = ent->head;
+	/* the place in the article's countries; an article of no known
+	 * country takes any, a rank lower */
 	const truce__geo_ref *in = NULL;
-	for (uint32_t ref = head; ref != 0; ref = r->geo_refs[ref].next)
-		if (scope_rank(sc, r->geo_refs[ref].country) >= 0 &&
+	int walked = 0, anywhere = sc->ncountry == 0;
+	for (uint32_t ref = head; ref != 0 && walked < 64; ref = r->geo_refs[ref].next, walked++)
+		if ((anywhere || scope_rank(sc, r->geo_refs[ref].country) >= 0) &&
 		    (in == NULL || r->geo_refs[ref].size > in->size))
 			in = &r->geo_refs[ref];
 	if (in == NULL || truce__is_dateline(text, doc, t, t + (uint32_t)n))
@@ -827,7 +1017,7 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
 		return 99;
 	int prio = before || after ? 1 : 2;
-	prio += in->capital || in->size >= 6;
+	prio += in->capital || in->size >= 6 || anywhere;
 	return prio - event_before(tg, t);
 }
 
@@ -844,7 +1034,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	/* places of places.tsv, priority 1 (0 where the place is of the conflict) */
 	for (size_t i = 0; i < tg->n; i++) {
 		const truce__item *it = &tg->v[i];
-		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL || it->dateline)
+		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL || it->noparty)
 			continue;
 		if (agreed_before(doc, tg, it->t0))
 			continue;
@@ -857,18 +1047,23 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			best_len = doc->tok[it->t1 - 1].end - at;
 		}
 	}
-	/* places of the gazetteer, in the words no phrase of the rules covers */
+	/* places of the gazetteer, in the words no phrase of the rules covers
+	 * but for a capital that names its state ("shelled Khartoum") after a
+	 * preposition of place */
 	size_t k = 0;
-	for (uint32_t t = t0; t < t1 && sc != NULL && sc->ncountry > 0; t++) {
+	for (uint32_t t = t0; t < t1 && sc != NULL; t++) {
 		while (k < tg->n && tg->v[k].t1 <= t)
 			k++;
-		if (k < tg->n && tg->v[k].t0 <= t)
+		if (k < tg->n && tg->v[k].t0 <= t &&
+		    !(tg->v[k].t0 == t && tg->v[k].party[0] && tg->v[k].lex != NULL &&
+		      tg->v[k].lex->place_level && t > t0 &&
+		      (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t))))
 			continue;
-		uint32_t head;
-		int n = truce__geo_match(r, doc->tok, t, t1, &head);
+		const truce__geo_ent *e = NULL;
+		int n = truce__geo_match(r, doc->tok, t, t1, &e);
 		if (n == 0)
 			continue;
-		int prio = geo_prio(r, text, doc, tg, t0, t, n, head, sc);
+		int prio = geo_prio(r, text, doc, tg, t0, t, n, e, sc);
 		size_t at = doc->tok[t].start;
 		if (prio < 99 && !agreed_before(doc, tg, t) &&
 		    (prio < best_prio || (prio == best_prio && at < best_at))) {

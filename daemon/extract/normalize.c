@@ -140,8 +140,20 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			/* the whole run of such bytes at once (the buffer holds len +
 			 * 16 bytes, and folding never grows the text) */
 			size_t j = i;
-			while (j < len && (unsigned char)s[j] > ' ' && (unsigned char)s[j] < 0x7F)
-				j++;
+			for (;;) {
+				while (j < len && (unsigned char)s[j] > ' ' &&
+				       (unsigned char)s[j] < 0x7F)
+					j++;
+				/* a single space between two such runs is copied as
+				 * it is, with its own offset, as the blank handling
+				 * below would: one copy a line, not one a word */
+				if (j + 1 < len && s[j] == ' ' && (unsigned char)s[j + 1] > ' ' &&
+				    (unsigned char)s[j + 1] < 0x7F) {
+					j++;
+					continue;
+				}
+				break;
+			}
 			if (o->len + (j - i) + 1 >= o->cap) {
 				for (; i < j; i++)
 					if (put(o, s[i], exact ? (uint32_t)i : 0) != 0)

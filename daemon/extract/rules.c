@@ -35,37 +35,43 @@ static const char *const rule_files[] = {
 static const struct {
 	const char *name;
 	uint32_t bit;
+	int set; /* 2: truce__lex.cues2 */
 } cue_kinds[] = {
-    {"say", TRUCE__C_SAY},
-    {"accuse", TRUCE__C_ACCUSE},
-    {"accusepass", TRUCE__C_ACCUSEPASS},
-    {"mutual", TRUCE__C_MUTUAL},
-    {"trade", TRUCE__C_TRADE},
-    {"according", TRUCE__C_ACCORDING},
-    {"violate", TRUCE__C_VIOLATE},
-    {"attack", TRUCE__C_ATTACK},
-    {"kill", TRUCE__C_KILL},
-    {"wound", TRUCE__C_WOUND},
-    {"nocas", TRUCE__C_NOCAS},
-    {"deny", TRUCE__C_DENY},
-    {"call", TRUCE__C_CALL},
-    {"truce", TRUCE__C_TRUCE},
-    {"pron", TRUCE__C_PRON},
-    {"generic", TRUCE__C_GENERIC},
-    {"agent", TRUCE__C_AGENT},
-    {"target", TRUCE__C_TARGET},
-    {"placenoun", TRUCE__C_PLACENOUN},
-    {"aux", TRUCE__C_AUX},
-    {"person", TRUCE__C_PERSON},
-    {"title", TRUCE__C_TITLE},
-    {"unit", TRUCE__C_UNIT},
-    {"background", TRUCE__C_BACKGROUND},
-    {"voice", TRUCE__C_VOICE},
-    {"self", TRUCE__C_SELF},
-    {"since", TRUCE__C_SINCE},
-    {"agreed", TRUCE__C_AGREED},
-    {"toll", TRUCE__C_TOLL},
-    {"other", TRUCE__C_OTHER},
+    {"say", TRUCE__C_SAY, 1},
+    {"accuse", TRUCE__C_ACCUSE, 1},
+    {"accusepass", TRUCE__C_ACCUSEPASS, 1},
+    {"mutual", TRUCE__C_MUTUAL, 1},
+    {"trade", TRUCE__C_TRADE, 1},
+    {"according", TRUCE__C_ACCORDING, 1},
+    {"violate", TRUCE__C_VIOLATE, 1},
+    {"attack", TRUCE__C_ATTACK, 1},
+    {"kill", TRUCE__C_KILL, 1},
+    {"wound", TRUCE__C_WOUND, 1},
+    {"nocas", TRUCE__C_NOCAS, 1},
+    {"deny", TRUCE__C_DENY, 1},
+    {"call", TRUCE__C_CALL, 1},
+    {"truce", TRUCE__C_TRUCE, 1},
+    {"pron", TRUCE__C_PRON, 1},
+    {"generic", TRUCE__C_GENERIC, 1},
+    {"agent", TRUCE__C_AGENT, 1},
+    {"target", TRUCE__C_TARGET, 1},
+    {"placenoun", TRUCE__C_PLACENOUN, 1},
+    {"aux", TRUCE__C_AUX, 1},
+    {"person", TRUCE__C_PERSON, 1},
+    {"title", TRUCE__C_TITLE, 1},
+    {"unit", TRUCE__C_UNIT, 1},
+    {"background", TRUCE__C_BACKGROUND, 1},
+    {"voice", TRUCE__C_VOICE, 1},
+    {"self", TRUCE__C_SELF, 1},
+    {"since", TRUCE__C_SINCE, 1},
+    {"agreed", TRUCE__C_AGREED, 1},
+    {"toll", TRUCE__C_TOLL, 1},
+    {"other", TRUCE__C_OTHER, 1},
+    {"noblame", TRUCE__C_NOBLAME, 1},
+    {"retaliate", TRUCE__C2_RETALIATE, 2},
+    {"outlet", TRUCE__C2_OUTLET, 2},
+    {"group", TRUCE__C2_GROUP, 2},
+    {"nominal", TRUCE__C2_NOMINAL, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
@@ -123,6 +129,39 @@ static uint64_t phrase_key(loader *L, const char *p, size_t n, uint8_t *ntok, ui
 	return h;
 }
 
+/* The lexicon's prefix filter: a bit for every phrase and every prefix of
+ * one (64 KB), so that tagging stops at the first token sequence no
+ * phrase starts with instead of probing the table for every length. */
+#define LEX_BLOOM_BITS (1u << 19)
+
+static uint32_t lex_bloom_bit(uint64_t key)
+{
+	return (uint32_t)(key >> 24) & (LEX_BLOOM_BITS - 1);
+}
+
+static int lex_bloom_add(loader *L)
+{
+	truce_rules *r = L->r;
+	if (r->lex_bloom == NULL &&
+	    (r->lex_bloom = calloc(LEX_BLOOM_BITS / 64, sizeof(*r->lex_bloom))) == NULL)
+		return TRUCE_ENOMEM;
+	uint64_t pre = 0;
+	for (size_t i = 0; i < L->doc.ntok; i++) {
+		pre = truce__seq_hash(pre, L->doc.tok[i].hash);
+		uint32_t b = lex_bloom_bit(pre);
+		r->lex_bloom[b >> 6] |= 1ull << (b & 63);
+	}
+	return 0;
+}
+
+int truce__lex_maybe(const truce_rules *r, uint64_t key)
+{
+	if (r->lex_bloom == NULL)
+		return 0;
+	uint32_t b = lex_bloom_bit(key);
+	return (int)((r->lex_bloom[b >> 6] >> (b & 63)) & 1u);
+}
+
 static int add_raw(loader *L, const char *p, size_t n, const raw_phrase *tmpl)
 {
 	while (n > 0 && (*p == ' ' || *p == '\t')) {
@@ -137,6 +176,8 @@ static int add_raw(loader *L, const char *p, size_t n, const raw_phrase *tmpl)
 	uint64_t first;
 	rp.lex.key = phrase_key(L, p, n, &rp.lex.ntok, &rp.lex.upper, &first);
 	rp.seq = (uint32_t)L->nraw;
+	if (rp.lex.key != 0 && lex_bloom_add(L) != 0)
+		return TRUCE_ENOMEM;
 	if (rp.lex.key == 0) {
 		char tmp[64];
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(n < 60 ? n : 60), p);
@@ -466,7 +507,7 @@ static void bloom_set(uint64_t *bloom, uint64_t key)
 static int bloom_has(const uint64_t *bloom, uint64_t key)
 {
 	uint32_t b = (uint32_t)(key >> 20) & (GEO_BLOOM_BITS - 1);
-	return (bloom[b >> 6] >> (b & 63)) & 1;
+	return (int)((bloom[b >> 6] >> (b & 63)) & 1u);
 }
 
 static void geo_add(truce_rules *r, const truce__doc *d, uint64_t key, uint32_t ref)
@@ -482,6 +523,9 @@ static void geo_add(truce_rules *r, const truce__doc *d, uint64_t key, uint32_t 
 	}
 	r->geo_refs[ref].next = e->head; /* newest first; order does not matter */
 	e->head = ref;
+	e->country = r->geo_refs[ref].country;
+	if (e->nplaces < 255)
+		e->nplaces++;
 	uint64_t first = d->tok[0].hash, pre = 0;
 	for (size_t i = 0; i < d->ntok; i++) {
 		pre = truce__seq_hash(pre, d->tok[i].hash);
@@ -533,11 +577,15 @@ static int load_geonames(loader *L, char *line)
 }
 
 int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t t1,
-                     uint32_t *head)
+                     const truce__geo_ent **ent)
 {
 	if (r->geo == NULL || !(tok[i].flags & TRUCE__T_CAP))
 		return 0;
 	uint64_t h0 = tok[i].hash;
+	/* most capitalized words start no name: the bloom filter (1 MB) tells
+	 * before the first-token table (4 MB) is read */
+	if (!bloom_has(r->geo_bloom, truce__seq_hash(0, h0)))
+		return 0;
 	uint32_t fp = geo_fingerprint(h0);
 	size_t fh = (size_t)h0 & r->geo_first_mask;
 	uint32_t lens = 0;
@@ -561,7 +609,7 @@ int truce__geo_match(const truce_rules *r, const truce__tok *tok, uint32_t i, ui
 			h = (h + 1) & r->geo_mask;
 		if (r->geo[h].key == key && r->geo[h].ntok == k + 1) {
 			best = (int)k + 1;
-			*head = r->geo[h].head;
+			*ent = &r->geo[h];
 		}
 	}
 	return best;
@@ -592,9 +640,13 @@ static int load_cues(loader *L, char *line)
 		return fail(L, "want KIND, phrases", NULL);
 	raw_phrase t = blank();
 	for (size_t i = 0; i < sizeof(cue_kinds) / sizeof(cue_kinds[0]); i++)
-		if (strcmp(cue_kinds[i].name, f[0]) == 0)
-			t.lex.cues = cue_kinds[i].bit;
-	if (t.lex.cues == 0)
+		if (strcmp(cue_kinds[i].name, f[0]) == 0) {
+			if (cue_kinds[i].set == 2)
+				t.lex.cues2 = cue_kinds[i].bit;
+			else
+				t.lex.cues = cue_kinds[i].bit;
+		}
+	if (t.lex.cues == 0 && t.lex.cues2 == 0)
 		return fail(L, "unknown cue kind", f[0]);
 	return add_list(L, f[1], strlen(f[1]), &t);
 }
@@ -843,8 +895,26 @@ const truce__actor *truce__actor_find(const truce_rules *r, const char *code)
 	if (code == NULL || *code == '\0' || r->nactors == 0)
 		return NULL;
 	truce__actor key;
+	memset(&key, 0, sizeof(key));
 	snprintf(key.code, sizeof(key.code), "%s", code);
 	return bsearch(&key, r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
+}
+
+/* The countries a conflict's sides fight in, from their actors' homes. */
+static void conflict_homes(const truce_rules *r, truce__conflict *k)
+{
+	k->nhome = 0;
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < k->nside[s]; i++) {
+			const truce__actor *a = truce__actor_find(r, k->side[s][i]);
+			for (int h = 0; a != NULL && h < TRUCE__MAX_HOME && a->home[h] >= 0; h++) {
+				int dup = 0;
+				for (int j = 0; j < k->nhome; j++)
+					dup |= k->home[j] == a->home[h];
+				if (!dup && k->nhome < 16)
+					k->home[k->nhome++] = a->home[h];
+			}
+		}
 }
 
 /* Merges phrases of equal key into lexicon entries and fills the tables. */
@@ -870,6 +940,7 @@ static int build(loader *L)
 		for (; j < L->nraw && L->raw[j].lex.key == e.key; j++) {
 			const raw_phrase *p = &L->raw[j];
 			e.cues |= p->lex.cues;
+			e.cues2 |= p->lex.cues2;
 			if (p->lex.num != -1)
 				e.num = p->lex.num;
 			if (p->lex.datekind) {
@@ -921,8 +992,12 @@ static int build(loader *L)
 	qsort(r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
 	for (size_t i = 0; i < r->nalts; i++) {
 		const truce__actor *a = truce__actor_find(r, r->alts[i].code);
-		r->alts[i].actor = a ? (int16_t)(a - r->actors) : -1;
+		r->alts[i].actor = -1;
+		if (a != NULL)
+			r->alts[i].actor = (int16_t)(a - r->actors);
 	}
+	for (int c = 0; c < r->nconflicts; c++)
+		conflict_homes(r, &r->conflicts[c]);
 	for (size_t i = 0; i < r->nalts; i++)
 		for (int c = 0; c < r->nconflicts && c < 32; c++) {
 			int s = truce__side(r, c, r->alts[i].code);
@@ -1050,6 +1125,98 @@ static int read_file(const char *path, unsigned char **out, size_t *len)
 	return 0;
 }
 
+/* ---- the gazetteer built at build time ---- */
+
+#ifndef TRUCE_GEOGEN
+/* rules_geo.c: geogen's output, compiled in */
+extern const unsigned char truce__geo_blob[];
+#endif
+
+static size_t align16(size_t n)
+{
+	return (n + 15) & ~(size_t)15;
+}
+
+#ifndef TRUCE_GEOGEN
+static size_t blob_size(const truce__geo_blob_hdr *h)
+{
+	return align16(sizeof(*h)) + align16((h->geo_mask + 1) * sizeof(truce__geo_ent)) +
+	       align16((h->first_mask + 1) * sizeof(uint32_t)) +
+	       align16(h->nrefs * sizeof(truce__geo_ref)) + align16(h->bloom_words * 8);
+}
+#endif
+
+/* Points the gazetteer of r at the compiled-in tables if they were built
+ * from the same data (src); 0 if not, and the tables get built here. */
+static int geo_from_blob(truce_rules *r, const unsigned char *src)
+{
+#ifdef TRUCE_GEOGEN
+	(void)r;
+	(void)src;
+	return 0;
+#else
+	truce__geo_blob_hdr h;
+	size_t len = truce__geo_blob_size();
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, truce__geo_blob, sizeof(h));
+	if (memcmp(h.magic, TRUCE__GEO_BLOB_MAGIC, 8) != 0 || h.version != sizeof(h) ||
+	    h.ent_size != sizeof(truce__geo_ent) || h.ref_size != sizeof(truce__geo_ref) ||
+	    memcmp(h.src, src, 32) != 0 || blob_size(&h) != len)
+		return 0;
+	const unsigned char *p = truce__geo_blob + align16(sizeof(h));
+	/* the blob is read-only; the tables are never written after load */
+	r->geo = (truce__geo_ent *)(uintptr_t)p;
+	p += align16((h.geo_mask + 1) * sizeof(truce__geo_ent));
+	r->geo_first = (uint32_t *)(uintptr_t)p;
+	p += align16((h.first_mask + 1) * sizeof(uint32_t));
+	r->geo_refs = (truce__geo_ref *)(uintptr_t)p;
+	p += align16(h.nrefs * sizeof(truce__geo_ref));
+	r->geo_bloom = (uint64_t *)(uintptr_t)p;
+	r->geo_mask = h.geo_mask;
+	r->geo_first_mask = h.first_mask;
+	r->ngeo_refs = r->cap_geo_refs = h.nrefs;
+	r->geo_static = 1;
+	return 1;
+#endif
+}
+
+static int write_part(FILE *f, const void *p, size_t n)
+{
+	static const unsigned char zero[16];
+	return fwrite(p, 1, n, f) == n && fwrite(zero, 1, align16(n) - n, f) == align16(n) - n
+	           ? 0
+	           : TRUCE_EIO;
+}
+
+int truce__geo_blob_write(const truce_rules *r, void *file)
+{
+	FILE *f = file;
+	truce__geo_blob_hdr h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, TRUCE__GEO_BLOB_MAGIC, 8);
+	h.version = sizeof(h);
+	h.ent_size = sizeof(truce__geo_ent);
+	h.ref_size = sizeof(truce__geo_ref);
+	memcpy(h.src, r->geo_src, 32);
+	if (r->geo == NULL)
+		return TRUCE_EINVAL;
+	h.geo_mask = r->geo_mask;
+	h.first_mask = r->geo_first_mask;
+	h.nrefs = r->ngeo_refs;
+	h.bloom_words = GEO_BLOOM_BITS / 64;
+	int rc = write_part(f, &h, sizeof(h));
+	if (rc == 0)
+		rc = write_part(f, r->geo, (r->geo_mask + 1) * sizeof(*r->geo));
+	if (rc == 0)
+		rc = write_part(f, r->geo_first, (r->geo_first_mask + 1) * sizeof(*r->geo_first));
+	if (rc == 0)
+		rc = write_part(f, r->geo_refs, r->ngeo_refs * sizeof(*r->geo_refs));
+	if (rc == 0)
+		rc = write_part(f, r->geo_bloom, GEO_BLOOM_BITS / 8);
+	return rc;
+}
+
 static const truce__rulefile *builtin(const char *name)
 {
 	for (size_t i = 0; i < truce__nbuiltin_rules; i++)
@@ -1069,8 +1236,9 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 	if (r == NULL)
 		return TRUCE_ENOMEM;
 	loader L = {.r = r, .err = errbuf, .errlen = errlen, .geo_country = -1};
-	crypto_hash_sha256_state sha;
+	crypto_hash_sha256_state sha, geo_sha;
 	crypto_hash_sha256_init(&sha);
+	crypto_hash_sha256_init(&geo_sha);
 	int rc = 0;
 	for (size_t i = 0; i < NFILES && rc == 0; i++) {
 		const truce__rulefile *b = builtin(rule_files[i]);
@@ -1099,7 +1267,14 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 		crypto_hash_sha256_update(&sha, (const unsigned char *)rule_files[i],
 		                          strlen(rule_files[i]) + 1);
 		crypto_hash_sha256_update(&sha, d, n);
-		rc = load_file(&L, rule_files[i], d, n);
+		int geo = strcmp(rule_files[i], "geonames.tsv") == 0;
+		if (geo || strcmp(rule_files[i], "countries.tsv") == 0)
+			crypto_hash_sha256_update(&geo_sha, d, n);
+		if (geo) /* the tables built at build time, if of these files */
+			crypto_hash_sha256_final(&geo_sha, r->geo_src);
+		rc = 0;
+		if (!geo || !geo_from_blob(r, r->geo_src))
+			rc = load_file(&L, rule_files[i], d, n);
 		free(data);
 	}
 	if (rc == 0)
@@ -1158,10 +1333,13 @@ void truce_rules_free(truce_rules *r)
 	free(r->abbrev);
 	free(r->countries);
 	free(r->actors);
-	free(r->geo);
-	free(r->geo_first);
-	free(r->geo_refs);
-	free(r->geo_bloom);
+	if (!r->geo_static) {
+		free(r->geo);
+		free(r->geo_first);
+		free(r->geo_refs);
+		free(r->geo_bloom);
+	}
+	free(r->lex_bloom);
 	free(r);
 }
 

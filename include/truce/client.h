@@ -113,7 +113,8 @@ typedef void (*truce_sender_ack_fn)(void *ctx, size_t index, const truce_send_it
 
 typedef struct truce_sender_opts {
 	size_t window;              /* most articles unacknowledged at once */
-	int64_t timeout_ms;         /* first re-send timeout; doubles up to the ceiling */
+	int64_t timeout_ms;         /* first re-send timeout; doubles up to the ceiling,
+	                               TRUCE_SENDER_MAX_TIMEOUT_MS or timeout_ms if larger */
 	const char *label;          /* progress line prefix, e.g. "collect" */
 	int progress;               /* print a progress line on stderr (when a tty) */
 	truce_sender_ack_fn on_ack; /* may be NULL */
@@ -354,8 +355,10 @@ typedef struct truce_collect_state truce_collect_state;
 
 /*
  * Opens the state at path: loads it when the file exists, starts empty when
- * it does not. TRUCE_ECORRUPT when it is not a state file (err says which
- * line), TRUCE_EIO when it cannot be read.
+ * it does not (FILE.tmp, a rewrite that never finished, is never read).
+ * TRUCE_ECORRUPT when it is not a state file, is one of another version, or
+ * has a line that is not a record or is cut short (err names the file and
+ * the line); TRUCE_EIO when it cannot be read.
  */
 int truce_collect_state_open(const char *path, truce_collect_state **out, char *err, size_t errlen);
 void truce_collect_state_free(truce_collect_state *s);

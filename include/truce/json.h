@@ -31,5 +31,8 @@ json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
                                   const Truce__V1__ArticleRecord *rec);
 /* The article alone, in the corpus format of ANNOTATION.md. */
 json_t *truce_json_article(const Truce__V1__Article *a);
+/* A daemon's Stats: counts, last seqs, uptime_s, db_size, chain_head (hex),
+ * extractor. */
+json_t *truce_json_stats(const Truce__V1__Stats *s);
 
 #endif

@@ -1,7 +1,8 @@
 #!/bin/bash
-# corpus.sh - scores `truce extract` on the seeds and dev corpora of
-# ../shared/corpus with ../shared/eval/score.py. Skips (exit 77) where the
-# shared corpus is not beside the checkout.
+# corpus.sh - scores `truce extract` on the seeds, dev and dev2 corpora of
+# ../shared/corpus with ../shared/eval/score.py (dev2 where present), and
+# counts the negatives that get a claim. Skips (exit 77) where the shared
+# corpus is not beside the checkout.
 set -u
 shared=${TRUCE_SHARED:-$(dirname "$0")/../../../shared}
 corpus=$shared/corpus
@@ -13,8 +14,25 @@ fi
 command -v python3 >/dev/null || { echo "skip: no python3"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat "$corpus/seeds.jsonl" "$corpus/dev.jsonl" >"$tmp/all.jsonl"
-cat "$corpus/seeds.gold.jsonl" "$corpus/dev.gold.jsonl" >"$tmp/all.gold.jsonl"
+files=(seeds dev)
+[ -f "$corpus/dev2.jsonl" ] && files+=(dev2)
+for f in "${files[@]}"; do
+	cat "$corpus/$f.jsonl" >>"$tmp/all.jsonl"
+	cat "$corpus/$f.gold.jsonl" >>"$tmp/all.gold.jsonl"
+done
 "$TRUCE_BIN/truce" extract -q --jsonl "$tmp/all.jsonl" >"$tmp/sys.jsonl" || exit 1
-# claim F1 measured on seeds + dev when this test was written (0.962), minus 0.03
-python3 "$score" "$tmp/all.gold.jsonl" "$tmp/sys.jsonl" --min-f1 0.93
+# claim F1 measured when this floor was set, minus 0.03: seeds + dev + dev2
+# 0.809 (issue 10), seeds + dev alone 0.968
+floor=0.93
+[ ${#files[@]} -eq 3 ] && floor=0.78
+python3 "$score" "$tmp/all.gold.jsonl" "$tmp/sys.jsonl" --min-f1 "$floor" || exit 1
+# the negatives: articles that hold no claim (0 of 84 when set; at most 2)
+if [ -f "$corpus/negatives.jsonl" ]; then
+	"$TRUCE_BIN/truce" extract -q --jsonl "$corpus/negatives.jsonl" >"$tmp/neg.jsonl" || exit 1
+	python3 - "$tmp/neg.jsonl" <<'EOF2'
+import json, sys
+n = sum(1 for line in open(sys.argv[1]) if json.loads(line).get("claims"))
+print(f"negatives with a claim: {n}")
+sys.exit(1 if n > 2 else 0)
+EOF2
+fi

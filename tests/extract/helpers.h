@@ -45,6 +45,22 @@ static inline truce_claims extract_text(const char *published, const char *body)
 	return out;
 }
 
+/* The same for an article with a headline. */
+static inline truce_claims extract_titled(const char *published, const char *title,
+                                          const char *body)
+{
+	truce_article_in in = {
+	    .id = "t",
+	    .published = published,
+	    .title = title,
+	    .body = body,
+	    .body_len = strlen(body),
+	};
+	truce_claims out = {0};
+	assert_int_equal(truce_extract_article(test_rules, &in, &out), 0);
+	return out;
+}
+
 /* The claim claimant -> accused ("" = nobody), or NULL. */
 static inline const truce_claim *find_claim(const truce_claims *c, const char *claimant,
                                             const char *accused)

@@ -378,6 +378,146 @@ static void days_of_incidents(void **state)
 	truce_claims_free(&c);
 }
 
+/* The accused of a report of casualties is named in the sentence before
+ * or in the headline; a quote continues a speaker introduced by a
+ * sentence that reports nothing yet. */
+static void accused_and_speaker_from_context(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Cambodian troops opened fire on a Thai border post on "
+	                                   "Monday despite the truce. Two Thai soldiers were "
+	                                   "killed, the Thai army said.");
+	const truce_claim *x = find_claim(&c, "THA", "KHM");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 2);
+	truce_claims_free(&c);
+	c = extract_titled(PUB, "Thailand accuses Cambodia of truce breach",
+	                   "The Thai defence ministry said two soldiers were killed in an attack "
+	                   "on a border post on Monday in violation of the ceasefire.");
+	assert_non_null(find_claim(&c, "THA", "KHM"));
+	truce_claims_free(&c);
+	/* silence on the blame keeps the report blame-less */
+	c = extract_titled(PUB, "Thailand accuses Cambodia of truce breach",
+	                   "Malaysia said on Monday that the ceasefire was violated, but did not "
+	                   "say who fired first.");
+	assert_null(find_claim(&c, "MYS", "KHM"));
+	truce_claims_free(&c);
+	c = extract_text(PUB,
+	                 "Armenian defence ministry spokeswoman Anna Petrosyan spoke to "
+	                 "reporters on Monday.\n\"Azerbaijani units fired mortars at our "
+	                 "positions near Sotk overnight, violating the ceasefire,\" she said.");
+	x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Sotk");
+	truce_claims_free(&c);
+}
+
+/* Observers claim; a party's report of its own strike or retaliation
+ * blames nobody; a news agency that shares a party's acronym is none. */
+static void observers_and_self_reports(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The African Union condemned the shelling of Malakal "
+	                                   "by South Sudanese army units on Monday as a violation "
+	                                   "of the ceasefire.");
+	assert_non_null(find_claim(&c, "AU", "SSD"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "UN monitors said Ethiopian forces fired on a patrol near Humera "
+	                      "on Monday in violation of the truce.");
+	assert_non_null(find_claim(&c, "UN", "ETH"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The Azerbaijani army said it had carried out a retaliatory "
+	                      "operation against Armenian positions on Monday after the "
+	                      "ceasefire was violated.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Azerbaijani troops shelled Armenian positions on Monday in breach "
+	                      "of the ceasefire, AFP reported.");
+	assert_null(find_claim(&c, "PHL", "AZE"));
+	truce_claims_free(&c);
+}
+
+/* A group no file names is still a party (its bracketed acronym is its
+ * code); vague words name a party only in articles about its country; an
+ * outlet whose name holds a country's is no claimant. */
+static void groups_and_outlets(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "The Karen National Union (KNU) accused the Myanmar "
+	                                   "military of shelling its villages on Monday in "
+	                                   "violation of the ceasefire.");
+	assert_non_null(find_claim(&c, "KNU", "MMR"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Nepal's army said Maoist rebels ambushed a patrol in the west on "
+	                      "Monday despite the truce, killing two soldiers.");
+	const truce_claim *x = find_claim(&c, "NPL", "CPNM");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 2);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Rebels shelled an army post in Donetsk on Monday in breach of the "
+	                      "truce, the Ukrainian military said.");
+	assert_non_null(find_claim(&c, "UKR", "DBS"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Houthi fighters shelled government positions in Taiz on Monday in "
+	                      "breach of the truce, the Yemen Times reported.");
+	for (size_t i = 0; i < c.n; i++)
+		assert_string_not_equal(c.v[i].claimant, "YEM");
+	truce_claims_free(&c);
+}
+
+/* A dateline says where the reporter is: its place is neither a claim's
+ * location nor a party, but it tells the country, and so the other side
+ * of a conflict whose claimant is unnamed. */
+static void datelines(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "SRINAGAR, India (AFP) - Pakistani troops fired mortars at Indian posts in the "
+	         "Poonch sector on Monday in violation of the ceasefire, an Indian army spokesman "
+	         "said.");
+	const truce_claim *x = find_claim(&c, "IND", "PAK");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Poonch");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "ISLAMABAD: Indian troops violated the ceasefire on Monday, killing "
+	                      "two civilians in Kotli, the military's media wing said.");
+	x = find_claim(&c, "PAK", "IND");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Kotli");
+	assert_int_equal(x->killed, 2);
+	truce_claims_free(&c);
+	c = extract_text(PUB,
+	                 "KHARTOUM (Reuters) - The Rapid Support Forces said on Monday the army "
+	                 "had bombed its positions in violation of the truce.");
+	x = find_claim(&c, "RSF", "SDN");
+	assert_non_null(x);
+	assert_string_equal(x->location, "");
+	truce_claims_free(&c);
+}
+
+/* ", accusing the group of ...": the participle's object (a pronoun: the
+ * party before it) is accused; an unnamed ministry of health speaks for
+ * the side opposite the attacker; fire before a truce broke none. */
+static void participles_and_unnamed_ministries(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "The Israeli military said it struck Hezbollah targets in southern Lebanon on "
+	         "Sunday, accusing the group of violating the ceasefire.");
+	assert_non_null(find_claim(&c, "ISR", "HEZ"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Israeli fire killed three Palestinians in Gaza on Sunday, the "
+	                      "territory's health ministry said, despite the ceasefire.");
+	const truce_claim *x = find_claim(&c, "HAMAS", "ISR");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 3);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "A war monitor said minutes before the ceasefire that Syrian forces "
+	                      "were still shelling rebel areas in Idlib.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +543,11 @@ int main(void)
 	    cmocka_unit_test(not_a_war_truce),
 	    cmocka_unit_test(institution_of_a_state),
 	    cmocka_unit_test(days_of_incidents),
+	    cmocka_unit_test(accused_and_speaker_from_context),
+	    cmocka_unit_test(observers_and_self_reports),
+	    cmocka_unit_test(groups_and_outlets),
+	    cmocka_unit_test(datelines),
+	    cmocka_unit_test(participles_and_unnamed_ministries),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

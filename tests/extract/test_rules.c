@@ -12,6 +12,8 @@
 
 #include <jansson.h>
 
+#include "extract_int.h"
+
 static char tmpdir[64];
 
 static void write_file(const char *name, const char *text)
@@ -26,7 +28,8 @@ static void write_file(const char *name, const char *text)
 
 static void remove_files(void)
 {
-	static const char *const names[] = {"parties.tsv", "cues.tsv", "places.re"};
+	static const char *const names[] = {"parties.tsv", "cues.tsv", "places.re", "geonames.tsv",
+	                                    "actors.tsv"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char path[256];
 		snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
@@ -74,6 +77,47 @@ static void directory_replaces_a_file(void **state)
 	assert_non_null(find_claim(&c, "XYZ", "ARM"));
 	truce_claims_free(&c);
 	truce_rules_free(r);
+	remove_files();
+}
+
+/* The gazetteer: compiled in as tables built at build time, or built at
+ * load from a directory's own geonames.tsv; either finds its places. */
+static int geo_finds(const truce_rules *r, const char *name, const char *iso2)
+{
+	truce__doc d = {0};
+	int found = 0;
+	if (truce__tokenize(NULL, name, strlen(name), &d) == 0 && d.ntok > 0) {
+		const truce__geo_ent *e = NULL;
+		int n = truce__geo_match(r, d.tok, 0, (uint32_t)d.ntok, &e);
+		for (uint32_t ref = n > 0 ? e->head : 0; n == (int)d.ntok && ref != 0;
+		     ref = r->geo_refs[ref].next)
+			found |= strcmp(r->countries[r->geo_refs[ref].country].iso2, iso2) == 0;
+	}
+	truce__doc_free(&d);
+	return found;
+}
+
+static void gazetteer_built_in_or_from_a_directory(void **state)
+{
+	(void)state;
+	assert_true(test_rules->geo_static); /* the build's tables */
+	assert_true(geo_finds(test_rules, "Lachin", "AZ"));
+	assert_true(geo_finds(test_rules, "Srinagar", "IN"));
+	assert_false(geo_finds(test_rules, "Zzyzxville", "AM"));
+	write_file("geonames.tsv", "# test\nAM\t3\tZzyzxville|Zzyzx\nTH\t4c\tKrung Thep\n");
+	truce_rules *r = NULL;
+	char err[256];
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), 0);
+	assert_false(r->geo_static);
+	assert_true(geo_finds(r, "Zzyzxville", "AM"));
+	assert_true(geo_finds(r, "Krung Thep", "TH"));
+	assert_false(geo_finds(r, "Lachin", "AZ"));
+	truce_rules_free(r);
+	remove_files();
+	/* a party code of actors.tsv must name a country of countries.tsv */
+	write_file("actors.tsv", "ZZZ\tarmed-group\tQQQ\tZed Front\n");
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), TRUCE_EINVAL);
+	assert_non_null(strstr(err, "actors.tsv:1"));
 	remove_files();
 }
 
@@ -209,6 +253,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(version_names_the_data),
 	    cmocka_unit_test(directory_replaces_a_file),
+	    cmocka_unit_test(gazetteer_built_in_or_from_a_directory),
 	    cmocka_unit_test(errors_name_file_and_line),
 	    cmocka_unit_test(seeds_match_gold),
 	    cmocka_unit_test(threads_share_rules),

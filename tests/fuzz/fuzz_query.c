@@ -21,6 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static truce_store *store;
 static char dir[64];
+static truced_counters counters = {.received = 3, .stored = 2, .rejected = 1};
+static truced_metrics metrics; /* METRICS requests read it */
 
 static void must(int rc, const char *what)
 {
@@ -126,6 +128,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	populate();
+	truced_metrics_init(&metrics, 1, &counters);
 	atexit(cleanup);
 	return 0;
 }
@@ -134,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *out = NULL;
 	size_t len = 0;
-	if (truced_query_answer(store, 1, "fuzz", data, size, &out, &len) != 0)
+	if (truced_query_answer(store, 1, "fuzz", &metrics, data, size, &out, &len) != 0)
 		abort(); /* only an allocation failure may fail */
 	Truce__V1__QueryReply *r = truce__v1__query_reply__unpack(NULL, len, out);
 	if (r == NULL || !r->has_ok || r->ok != (r->error == NULL))

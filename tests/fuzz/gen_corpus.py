@@ -93,6 +93,7 @@ QUERIES = {
     "articles_time_neg": vfield(1, 2) + vfield(7, -5) + vfield(8, -1),
     "articles_limit_max": vfield(1, 2) + vfield(3, U64),
     "stats": vfield(1, 3),
+    "metrics": vfield(1, 6),
     "claims_all": vfield(1, 4),
     "claims_from_2": vfield(1, 4) + vfield(5, 2),
     "incidents_all": vfield(1, 5),

@@ -94,3 +94,37 @@ tstat() {
 count_status() {
   python3 -c "import json,sys; print(sum(1 for l in open('$1') if json.loads(l)['status']=='$2'))"
 }
+
+# start_web [extra truce web args...]: truce web on a free loopback port
+# against the daemon of start_daemon; sets WEB (http://127.0.0.1:PORT) and
+# WEB_PID. Its log is $T/web.log.
+start_web() {
+  : >"$T/web.out"
+  "$TRUCE" web --connect-query "$QRY" --connect-pub "$PUB" --listen 127.0.0.1:0 "$@" \
+    >"$T/web.out" 2>>"$T/web.log" &
+  WEB_PID=$!
+  BG_PIDS+=("$WEB_PID")
+  for _ in $(seq 100); do
+    WEB=$(sed -n 's|^truce web: serving \(http://[^/]*\)/.*|\1|p' "$T/web.out")
+    [ -n "$WEB" ] && return 0
+    kill -0 "$WEB_PID" 2>/dev/null || fail "truce web exited at start: $(cat "$T/web.log")"
+    sleep 0.1
+  done
+  fail "truce web did not start"
+}
+
+# stop_web: SIGTERM, expects exit 0
+stop_web() {
+  kill -TERM "$WEB_PID"
+  local rc=0
+  wait "$WEB_PID" || rc=$?
+  [ "$rc" -eq 0 ] || fail "truce web exited $rc on SIGTERM: $(tail -5 "$T/web.log")"
+}
+
+# A python3 with Debian's python3-zmq and python3-protobuf (the pyenv or
+# venv python3 first on PATH may lack them); empty when there is none.
+system_python() {
+  for py in /usr/bin/python3 python3; do
+    if "$py" -c 'import zmq, google.protobuf' 2>/dev/null; then echo "$py"; return; fi
+  done
+}

@@ -17,11 +17,13 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "../unit/helpers.h"
 #include "truce.pb-c.h"
 #include "truce/store.h"
 
 typedef struct fixture {
-	char dir[64];
+	char scratch[SCRATCH_LEN];
+	char dir[SCRATCH_LEN + 8]; /* scratch/data: the store creates it */
 	truce_store *st;
 } fixture;
 
@@ -29,9 +31,8 @@ static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/truce-store-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	strcat(f->dir, "/data"); /* let the store create it */
+	scratch_make(f->scratch, "store");
+	scratch_path(f->dir, sizeof(f->dir), f->scratch, "data");
 	char err[256] = "";
 	assert_int_equal(truce_store_open(f->dir, NULL, &f->st, err, sizeof(err)), 0);
 	*state = f;
@@ -42,10 +43,7 @@ static int teardown(void **state)
 {
 	fixture *f = *state;
 	truce_store_close(f->st);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(f->dir) - 5), f->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", f->dir);
+	scratch_remove(f->scratch);
 	free(f);
 	return 0;
 }
@@ -341,9 +339,8 @@ static void test_incident_index(void **state)
 static void test_map_grows_when_full(void **state)
 {
 	(void)state;
-	char dir[64];
-	strcpy(dir, "/tmp/truce-store-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	char dir[SCRATCH_LEN];
+	scratch_make(dir, "store");
 	truce_store_opts o = {.map_size = 64 << 10};
 	truce_store *st;
 	char err[256];
@@ -378,9 +375,7 @@ static void test_map_grows_when_full(void **state)
 	assert_int_equal(n, 64);
 	truce_txn_abort(t);
 	truce_store_close(st);
-	char cmd[96];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	scratch_remove(dir);
 }
 
 int main(void)

@@ -18,7 +18,9 @@
 #include "truce/date.h"
 #include "truce/client.h"
 
-#define STATE_HEADER "truce-collect-state 1"
+#define STATE_MAGIC "truce-collect-state "
+#define STATE_VERSION "1"
+#define STATE_HEADER STATE_MAGIC STATE_VERSION
 
 typedef struct state_rec {
 	uint8_t key[TRUCE_HASH_LEN];
@@ -92,28 +94,70 @@ static int insert(truce_collect_state *s, const uint8_t key[TRUCE_HASH_LEN], uin
 	return 1;
 }
 
+/* Reads a record line, "<64 hex digits> <seq>" exactly, into key and seq;
+ * -1 when the line is not one. */
+static int parse_record(const char *line, uint8_t key[TRUCE_HASH_LEN], uint64_t *seq)
+{
+	const size_t hex = (size_t)2 * TRUCE_HASH_LEN;
+	size_t klen = 0;
+	if (strlen(line) < hex + 2 || line[hex] != ' ' ||
+	    sodium_hex2bin(key, TRUCE_HASH_LEN, line, hex, NULL, &klen, NULL) != 0 ||
+	    klen != TRUCE_HASH_LEN)
+		return -1;
+	return truce_parse_u64(line + hex + 1, seq) == 0 ? 0 : -1;
+}
+
+/* The sentence for a first line that is not our header: another version of
+ * the format (written by another truce) or no state file at all. */
+static void bad_header(const truce_collect_state *s, const char *line, char *err, size_t errlen)
+{
+	size_t n = strlen(STATE_MAGIC);
+	int magic = strncmp(line, STATE_MAGIC, n) == 0;
+	size_t digits = magic ? strspn(line + n, "0123456789") : 0;
+	if (digits > 0 && line[n + digits] == '\0')
+		snprintf(err, errlen,
+		         "%s is a collect state of version %.20s, which this truce cannot read "
+		         "(it reads version " STATE_VERSION ")",
+		         s->path, line + n);
+	else
+		snprintf(err, errlen,
+		         "%s line 1: not a truce collect state file (it starts with \"" STATE_HEADER
+		         "\")",
+		         s->path);
+}
+
 static int load(truce_collect_state *s, FILE *f, char *err, size_t errlen)
 {
 	char line[256];
 	unsigned long lineno = 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
-		line[strcspn(line, "\n")] = '\0';
-		if (lineno == 1) {
-			if (strcmp(line, STATE_HEADER) != 0)
-				goto bad;
-			continue;
+		size_t len = strcspn(line, "\n");
+		/* Every line the state writes ends with a newline: without one,
+		 * the file ends inside the line (it was cut) or the line is
+		 * longer than any record. */
+		int whole = line[len] == '\n';
+		line[len] = '\0';
+		if (lineno == 1 && strcmp(line, STATE_HEADER) != 0) {
+			bad_header(s, line, err, errlen);
+			return TRUCE_ECORRUPT;
 		}
-		char hex[2 * TRUCE_HASH_LEN + 2];
-		unsigned long long seq;
+		if (!whole && feof(f)) {
+			snprintf(err, errlen, "%s line %lu: cut short (the file ends inside it)",
+			         s->path, lineno);
+			return TRUCE_ECORRUPT;
+		}
+		if (lineno == 1)
+			continue;
 		uint8_t key[TRUCE_HASH_LEN];
-		size_t klen = 0;
-		int used = 0;
-		if (sscanf(line, "%65s %llu%n", hex, &seq, &used) != 2 || line[used] != '\0' ||
-		    strlen(hex) != (size_t)2 * TRUCE_HASH_LEN ||
-		    sodium_hex2bin(key, sizeof(key), hex, strlen(hex), NULL, &klen, NULL) != 0 ||
-		    klen != TRUCE_HASH_LEN)
-			goto bad;
+		uint64_t seq;
+		if (!whole || parse_record(line, key, &seq) != 0) {
+			snprintf(err, errlen,
+			         "%s line %lu: not a record (<content key: 64 hex digits> "
+			         "<article seq>)",
+			         s->path, lineno);
+			return TRUCE_ECORRUPT;
+		}
 		if (insert(s, key, seq) < 0)
 			return TRUCE_ENOMEM;
 	}
@@ -122,10 +166,6 @@ static int load(truce_collect_state *s, FILE *f, char *err, size_t errlen)
 		return TRUCE_EIO;
 	}
 	return 0; /* an empty file (e.g. from touch) is an empty state */
-bad:
-	snprintf(err, errlen, "%s line %lu: not a truce collect state file (" STATE_HEADER ")",
-	         s->path, lineno);
-	return TRUCE_ECORRUPT;
 }
 
 int truce_collect_state_open(const char *path, truce_collect_state **out, char *err, size_t errlen)

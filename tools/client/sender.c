@@ -114,10 +114,14 @@ static int send_one(truce_sender *s, size_t i)
 		s->inflight++;
 	sl->it.state = TRUCE_SEND_INFLIGHT;
 	sl->sent_ms = truce_mono_ms();
-	sl->timeout_ms = sl->it.sends == 0 ? s->o.timeout_ms
-	                 : sl->timeout_ms * 2 > TRUCE_SENDER_MAX_TIMEOUT_MS
-	                     ? TRUCE_SENDER_MAX_TIMEOUT_MS
-	                     : sl->timeout_ms * 2;
+	/* Doubling up to the ceiling, which a longer first timeout raises:
+	 * re-sends never come faster than the caller asked for. */
+	int64_t ceiling = s->o.timeout_ms > TRUCE_SENDER_MAX_TIMEOUT_MS
+	                      ? s->o.timeout_ms
+	                      : TRUCE_SENDER_MAX_TIMEOUT_MS;
+	sl->timeout_ms = sl->it.sends == 0              ? s->o.timeout_ms
+	                 : sl->timeout_ms * 2 > ceiling ? ceiling
+	                                                : sl->timeout_ms * 2;
 	sl->it.sends++;
 	return 0;
 }
@@ -125,8 +129,10 @@ static int send_one(truce_sender *s, size_t i)
 static void handle_ack(truce_sender *s, const uint8_t *buf, size_t len)
 {
 	Truce__V1__Ack *ack = truce__v1__ack__unpack(NULL, len, buf);
+	/* An ack that does not decode or name one of our msg_ids is dropped
+	 * like a lost one (its article, if any, is sent again), silently: the
+	 * library prints nothing it was not asked to. */
 	if (ack == NULL || ack->msg_id.len != MSG_ID_LEN) {
-		fprintf(stderr, "truce %s: ignoring a malformed ack\n", s->o.label);
 		if (ack != NULL)
 			truce__v1__ack__free_unpacked(ack, NULL);
 		return;

@@ -28,8 +28,11 @@ int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);
+int cmd_web(int argc, char **argv);
 /* `truce bench ingest` (tools/truce/bench_ingest.c), dispatched by `truce bench`. */
 int cmd_bench_ingest(int argc, char **argv);
+/* `truce bench sse` (tools/truce/bench_sse.c): SSE clients of truce web. */
+int cmd_bench_sse(int argc, char **argv);
 
 /* One input article; strings are NUL-terminated UTF-8 (body may hold NULs
  * only if the input did; body_len is authoritative). NULL = absent. */

@@ -8,6 +8,8 @@
  *       articles/s, total bytes and time. Reading is not timed.
  *   truce bench ingest ...
  *       durable end-to-end ingest (tools/truce/bench_ingest.c).
+ *   truce bench sse ...
+ *       many event-stream clients of truce web (tools/truce/bench_sse.c).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -169,9 +171,11 @@ int cmd_bench(int argc, char **argv)
 		return bench_extract(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
 		return cmd_bench_ingest(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "sse") == 0)
+		return cmd_bench_sse(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: truce bench extract|ingest [OPTIONS]\n");
+		printf("usage: truce bench extract|ingest|sse [OPTIONS]\n");
 		return CLI_EXIT_OK;
 	}
-	return cli_usage_error("bench", "want a benchmark: extract or ingest");
+	return cli_usage_error("bench", "want a benchmark: extract, ingest or sse");
 }

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "truce/json.h"
 
 #define DEFAULT_QUERY "tcp://127.0.0.1:7703"
 
@@ -24,17 +25,7 @@ static void stats_usage(FILE *f)
 
 static void print_stats(const Truce__V1__Stats *s, int as_json)
 {
-	char head[2 * TRUCE_HASH_LEN + 1] = "";
-	if (s->chain_head.len == TRUCE_HASH_LEN)
-		truce_hex(s->chain_head.data, TRUCE_HASH_LEN, head);
-	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:s}", "articles",
-	                      (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
-	                      (json_int_t)s->incidents, "events", (json_int_t)s->events,
-	                      "quarantined", (json_int_t)s->quarantined, "last_article_seq",
-	                      (json_int_t)s->last_article_seq, "last_event_seq",
-	                      (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
-	                      "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
-	                      s->extractor_version ? s->extractor_version : "");
+	json_t *j = truce_json_stats(s);
 	if (as_json) {
 		char *str = json_dumps(j, JSON_COMPACT);
 		if (str != NULL)

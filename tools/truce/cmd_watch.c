@@ -2,7 +2,8 @@
  * cmd_watch.c - `truce watch`: live alerts that never miss one. The client
  * library's subscriber (truce_sub) does the work: catch-up from --since or
  * --state, live events, holes filled from the query socket; this file
- * parses options, prints and keeps the --state file.
+ * parses options, prints (or hands each event to webhook.c: --post,
+ * --exec) and keeps the --state file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,12 +11,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 #include "truce/json.h"
 #include "truce/records.h"
+#include "webhook.h"
 
 #define DEFAULT_PUB "tcp://127.0.0.1:7702"
 #define DEFAULT_QUERY "tcp://127.0.0.1:7703"
@@ -41,7 +44,8 @@ typedef struct watch_opts {
 	uint64_t count;
 	uint64_t hwm;
 	int json;
-	cli_key_args keys; /* --curve-server-key, --curve-secret */
+	cli_key_args keys;     /* --curve-server-key, --curve-secret */
+	cli_webhook_opts hook; /* --post or --exec: deliver instead of print */
 } watch_opts;
 
 static void print_counts(const Truce__V1__Claim *c)
@@ -99,6 +103,8 @@ static void print_readable(const Truce__V1__Event *ev)
 	putchar('\n');
 }
 
+/* Writes the last seq handled through FILE.tmp, fsync and rename: a crash
+ * leaves the old state or the new one. */
 static void save_state(const watch_opts *o, uint64_t last)
 {
 	if (o->state == NULL)
@@ -109,7 +115,8 @@ static void save_state(const watch_opts *o, uint64_t last)
 	if (f == NULL)
 		return;
 	fprintf(f, "%llu\n", (unsigned long long)last);
-	if (fclose(f) == 0)
+	int ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (fclose(f) == 0 && ok)
 		rename(tmp, o->state);
 }
 
@@ -134,16 +141,25 @@ static void print_note(void *ctx, const char *msg)
 	fprintf(stderr, "truce watch: %s\n", msg);
 }
 
-/* Prints events until a signal, --count, or an error of the query socket. */
-static int watch_loop(const watch_opts *o, truce_sub *sub)
+/* Prints or delivers events until a signal, --count, or an error of the
+ * query socket. With a webhook the state moves past an event only once it
+ * was delivered; stopped while retrying, it stays just before it. */
+static int watch_loop(const watch_opts *o, truce_sub *sub, cli_webhook *hook)
 {
 	uint64_t printed = 0, saved = truce_sub_last(sub);
 	while (!watch_stop) {
 		Truce__V1__Event *ev;
 		int rc = truce_sub_next(sub, WAIT_SLICE_MS, &ev);
 		if (rc == 0) {
-			print_event(o, ev);
+			uint64_t seq = ev->seq;
+			int drc = hook != NULL ? cli_webhook_deliver(hook, ev, &watch_stop) : 0;
+			if (hook == NULL)
+				print_event(o, ev);
 			truce__v1__event__free_unpacked(ev, NULL);
+			if (drc != 0) {
+				save_state(o, seq - 1);
+				return drc == TRUCE_EINTR ? CLI_EXIT_OK : CLI_EXIT_IO;
+			}
 			printed++;
 		} else if (rc != TRUCE_ETIMEDOUT) {
 			fprintf(stderr, "truce watch: %s\n", truce_strerror(rc));
@@ -175,8 +191,19 @@ static void watch_usage(FILE *f)
 	           "  --no-backfill    live events only; never ask the query socket\n"
 	           "  --hwm N          live events queued here before ZeroMQ drops them\n"
 	           "                   (default 100000; dropped events are backfilled)\n"
-	           "  --json           one JSON object per event\n" CLI_KEY_USAGE
-	           "  -h, --help       this text\n");
+	           "  --json           one JSON object per event\n"
+	           "  --post URL       deliver each event as a JSON POST to URL instead of\n"
+	           "                   printing it; retried until a 2xx (headers\n"
+	           "                   Idempotency-Key and X-Truce-Seq: the event seq)\n"
+	           "  --exec CMD       or run CMD (/bin/sh) per event, the JSON on its stdin,\n"
+	           "                   TRUCE_EVENT_SEQ/_TOPIC/_TYPE set; exit 0 = delivered\n"
+	           "  --backoff-max MS longest wait between two attempts (default 60000;\n"
+	           "                   the first is 500 ms, doubling)\n"
+	           "  --post-timeout MS one POST's time limit (default 10000)\n" CLI_KEY_USAGE
+	           "  -h, --help       this text\n\n"
+	           "With --post or --exec and --state, a restart neither loses nor repeats a\n"
+	           "delivered event, but for the one delivered just before a crash (at least\n"
+	           "once: receivers drop repeats by the Idempotency-Key).\n");
 }
 
 static int read_state(watch_opts *o)
@@ -210,6 +237,10 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 	    {"json", no_argument, NULL, 'j'},
 	    {"no-backfill", no_argument, NULL, 'N'},
 	    {"hwm", required_argument, NULL, 'H'},
+	    {"post", required_argument, NULL, 'P'},
+	    {"exec", required_argument, NULL, 'X'},
+	    {"backoff-max", required_argument, NULL, 'B'},
+	    {"post-timeout", required_argument, NULL, 'T'},
 	    {"help", no_argument, NULL, 'h'},
 	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -223,6 +254,20 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 		case 'S': o->state = optarg; break;
 		case 'j': o->json = 1; break;
 		case 'N': *no_backfill = 1; break;
+		case 'P': o->hook.url = optarg; break;
+		case 'X': o->hook.exec = optarg; break;
+		case 'B':
+		case 'T': {
+			uint64_t ms;
+			if (truce_parse_u64(optarg, &ms) != 0 || ms < 10 || ms > 3600000)
+				return cli_usage_error("watch", "--%s wants 10 to 3600000 ms",
+				                       c == 'B' ? "backoff-max" : "post-timeout");
+			if (c == 'B')
+				o->hook.backoff_max_ms = (int64_t)ms;
+			else
+				o->hook.timeout_ms = (int)ms;
+			break;
+		}
 		case 'h': watch_usage(stdout); return -1;
 		case 't':
 			if (o->n_topics == MAX_TOPICS)
@@ -251,6 +296,11 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 	}
 	if (optind < argc)
 		return cli_usage_error("watch", "unexpected argument '%s'", argv[optind]);
+	if (o->hook.url != NULL && o->hook.exec != NULL)
+		return cli_usage_error("watch", "--post and --exec: one or the other");
+	if (o->hook.url != NULL && strncmp(o->hook.url, "http://", 7) != 0 &&
+	    strncmp(o->hook.url, "https://", 8) != 0)
+		return cli_usage_error("watch", "--post wants an http:// or https:// URL");
 	if (o->state != NULL && read_state(o) != 0)
 		return cli_usage_error("watch", "cannot read state file %s", o->state);
 	return 0;
@@ -258,7 +308,10 @@ static int parse_watch_args(int argc, char **argv, watch_opts *o, int *no_backfi
 
 int cmd_watch(int argc, char **argv)
 {
-	watch_opts o = {.connect = DEFAULT_PUB, .query = DEFAULT_QUERY, .hwm = 100000};
+	watch_opts o = {.connect = DEFAULT_PUB,
+	                .query = DEFAULT_QUERY,
+	                .hwm = 100000,
+	                .hook = {.backoff_max_ms = 60000, .timeout_ms = 10000, .note = print_note}};
 	int no_backfill = 0;
 	int rc = parse_watch_args(argc, argv, &o, &no_backfill);
 	if (rc != 0)
@@ -268,10 +321,19 @@ int cmd_watch(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN; /* a receiver that hangs up is an error, not a death */
+	sigaction(SIGPIPE, &sa, NULL);
+	cli_webhook *hook = NULL;
+	if ((o.hook.url != NULL || o.hook.exec != NULL) && cli_webhook_open(&o.hook, &hook) != 0) {
+		fprintf(stderr, "truce watch: cannot set up the webhook\n");
+		return CLI_EXIT_IO;
+	}
 	truce_client_keys keys;
 	rc = cli_key_args_load("watch", &o.keys, &keys);
-	if (rc != 0)
+	if (rc != 0) {
+		cli_webhook_close(hook);
 		return rc;
+	}
 	truce_sub_opts so = {.publish = o.connect,
 	                     .query = no_backfill ? NULL : o.query,
 	                     .keys = &keys,
@@ -287,9 +349,11 @@ int cmd_watch(int argc, char **argv)
 	if (rc != 0) {
 		fprintf(stderr, "truce watch: cannot connect to %s or %s: %s\n", o.connect, o.query,
 		        truce_strerror(rc));
+		cli_webhook_close(hook);
 		return CLI_EXIT_IO;
 	}
-	rc = watch_loop(&o, sub);
+	rc = watch_loop(&o, sub, hook);
 	truce_sub_close(sub);
+	cli_webhook_close(hook);
 	return rc;
 }

@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
     {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
     {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
     {"upgrade", cmd_upgrade, "upgrade a store written by an older truce, after a backup"},
+    {"web", cmd_web, "dashboard, JSON API, event stream and metrics over HTTP"},
 };
 
 static void usage(FILE *f)

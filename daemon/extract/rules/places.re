@@ -3,10 +3,12 @@
 # Patterns run (case-sensitive) on the normalized sentence of a claim; the
 # capture is dropped where it is a party, a region-level place, a month or a
 # weekday. A lower PRIORITY wins; among equals, the earliest in the sentence.
+# Patterns match bytes: \x80-\xff stands for the letters of UTF-8 names
+# ("Laçın").
 # Patterns of priority 0 and 1 are only tried on sentences that hold a
 # "placenoun" of cues.tsv, so their nouns must be listed there too; those
 # of priority 2 only where a "target" cue (in, near, at ...) is followed by a
 # capitalized word, perhaps after one lower-case word ("near southern X").
-1	\b(?:village|villages|town|towns|city|cities|settlement|settlements|township|district|districts|area|areas|sector|region|direction|outskirts|section|locality|hamlet)s? of (?:the )?([A-Z][\w'.-]+(?: (?:[A-Z][\w'-]+|al|el|de)){0,3})
-1	\b((?:[A-Z][\w'-]+ ){0,2}[A-Z][\w'-]+)(?: [a-z]+)? (?:village|villages|district|sector|sub-sector|township|area|areas|province|governorate|direction|directions|front|town|raion|rayon|oblast|region|valley|gorge|checkpoint|crossing|camp|heights|reservoir)\b
-2	\b(?:in|near|around|at|outside|into|on|towards?) (?:the )?(?:(?:northern|southern|eastern|western|central|northeastern|northwestern|southeastern|southwestern) )?([A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2})
+1	\b(?:village|villages|town|towns|city|cities|settlement|settlements|township|district|districts|area|areas|sector|region|direction|outskirts|section|locality|hamlet)s? of (?:the )?([A-Z][\w\x80-\xff'.-]+(?: (?:[A-Z][\w\x80-\xff'-]+|al|el|de)){0,3})
+1	\b((?:[A-Z][\w\x80-\xff'-]+ ){0,2}[A-Z][\w\x80-\xff'-]+)(?: [a-z]+)? (?:village|villages|district|sector|sub-sector|township|area|areas|province|governorate|direction|directions|front|town|raion|rayon|oblast|region|valley|gorge|checkpoint|crossing|camp|heights|reservoir)\b
+2	\b(?:in|near|around|at|outside|into|on|towards?) (?:the )?(?:(?:northern|southern|eastern|western|central|northeastern|northwestern|southeastern|southwestern) )?([A-Z][\w\x80-\xff'-]+(?: [A-Z][\w\x80-\xff'-]+){0,2})
