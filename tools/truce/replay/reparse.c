@@ -54,9 +54,9 @@ typedef struct reparse_ctx {
 	/* Two batches: one filling from the source, one extracting. */
 	reparse_slot batch[2][REPARSE_BATCH];
 	size_t n_batch[2];
-	int filling;          /* the batch being read */
-	int extracting;       /* the batch the workers have, -1 when none */
-	atomic_size_t next;   /* the next slot of it to extract */
+	int filling;        /* the batch being read */
+	int extracting;     /* the batch the workers have, -1 when none */
+	atomic_size_t next; /* the next slot of it to extract */
 	pthread_t tid[64];
 	int started;
 	int threads;
@@ -349,7 +349,8 @@ static int slot_fill(reparse_slot *sl, const truce_source_article *a, void **sto
 			return TRUCE_ENOMEM;
 		memcpy(sl->article, art, len);
 		sl->article_len = len;
-		if (a->rec->article->id != NULL && (sl->article_id = strdup(a->rec->article->id)) == NULL)
+		if (a->rec->article->id != NULL &&
+		    (sl->article_id = strdup(a->rec->article->id)) == NULL)
 			return TRUCE_ENOMEM;
 	}
 	sl->stored = calloc(n > 0 ? n : 1, sizeof(*sl->stored));
@@ -425,7 +426,8 @@ static int extract_finish(reparse_ctx *ctx)
 		ctx->stored += sl->n_stored;
 		replay_progress_update(&ctx->prog, ctx->articles, NULL);
 		if (sl->article == NULL) {
-			fprintf(stderr, "truce replay: article %llu does not decode; not reparsed\n",
+			fprintf(stderr,
+			        "truce replay: article %llu does not decode; not reparsed\n",
 			        (unsigned long long)sl->key);
 			ctx->undecodable++;
 		} else {
