@@ -361,12 +361,16 @@ int truced_auth_start(void *ctx, const char *secret_path, const char *allow_dir,
 	return 0;
 }
 
-void truced_auth_reload(truced_auth *a)
+void truced_auth_reload(truced_auth *a, const char *allow_dir)
 {
 	allow_list fresh, old;
 	if (a == NULL)
 		return;
-	if (allow_load(a->allow_dir, a->lg, &fresh) != 0) {
+	const char *dir = allow_dir != NULL ? allow_dir : a->allow_dir;
+	char *new_dir = NULL;
+	int moved = strcmp(dir, a->allow_dir) != 0;
+	if ((moved && (new_dir = strdup(dir)) == NULL) || allow_load(dir, a->lg, &fresh) != 0) {
+		free(new_dir);
 		TRUCED_LOGF(a->lg, TRUCED_LOG_WARN, "auth", "keeping the allow-list of %zu key(s)",
 		            a->list.n);
 		return;
@@ -376,8 +380,12 @@ void truced_auth_reload(truced_auth *a)
 	a->list = fresh;
 	pthread_mutex_unlock(&a->mu);
 	allow_free(&old);
-	TRUCED_LOGF(a->lg, TRUCED_LOG_INFO, "auth", "allow-list reloaded: %zu client key(s)",
-	            fresh.n);
+	if (new_dir != NULL) {
+		free(a->allow_dir); /* only the main thread reads it */
+		a->allow_dir = new_dir;
+	}
+	TRUCED_LOGF(a->lg, TRUCED_LOG_INFO, "auth",
+	            "allow-list reloaded from %s: %zu client key(s)", a->allow_dir, fresh.n);
 }
 
 void truced_auth_free(truced_auth *a)

@@ -30,9 +30,11 @@ int truced_auth_start(void *ctx, const char *secret_path, const char *allow_dir,
  * a == NULL leaves it plain and returns 0. */
 int truced_auth_server_setup(const truced_auth *a, void *sock);
 
-/* SIGHUP: reads the allow-list again; keeps the old one when the directory
- * cannot be read. Connections already made stay; new ones see the new list. */
-void truced_auth_reload(truced_auth *a);
+/* SIGHUP: reads the allow-list again, from allow_dir when it is not NULL
+ * (the config file may name another directory); keeps the old list when
+ * the directory cannot be read. Connections already made stay; new ones see
+ * the new list. */
+void truced_auth_reload(truced_auth *a, const char *allow_dir);
 
 /* Joins the handler thread and frees a. The handler stops when its
  * context is terminated (zmq_ctx_term), so call this after that. */

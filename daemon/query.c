@@ -25,6 +25,7 @@ typedef struct query_ctx {
 	int64_t started_us;
 	const char *version;
 	truced_metrics *m; /* counts requests, answers METRICS; may be NULL */
+	unsigned disk_warn_pct;
 } query_ctx;
 
 /* Collects unpacked messages of one db for a reply chunk. */
@@ -130,9 +131,48 @@ static void reply_error(Truce__V1__QueryReply *r, char *buf, size_t len, const c
 	r->error = buf;
 }
 
-static int serve_stats(truce_txn *t, query_ctx *q, Truce__V1__Stats *s,
-                       uint8_t head[TRUCE_HASH_LEN])
+/* What a reply points into until it is packed. */
+typedef struct reply_parts {
+	chunk ch;
+	Truce__V1__Stats stats;
+	uint8_t head[TRUCE_HASH_LEN];
+	Truce__V1__DbStat dbs[TRUCE_DB_COUNT];
+	Truce__V1__DbStat *db_ptrs[TRUCE_DB_COUNT];
+	Truce__V1__Metrics metrics;
+	truced_metrics_scratch *scratch;
+} reply_parts;
+
+/* Each named db's size, and the disk under the store. */
+static int serve_sizes(truce_txn *t, query_ctx *q, reply_parts *p)
 {
+	Truce__V1__Stats *s = &p->stats;
+	for (int i = 0; i < TRUCE_DB_COUNT; i++) {
+		truce_db_stat ds;
+		int rc = truce_txn_db_stat(t, (enum truce_db)i, &ds);
+		if (rc != 0)
+			return rc;
+		Truce__V1__DbStat *d = &p->dbs[i];
+		truce__v1__db_stat__init(d);
+		d->name = (char *)truce_store_db_name((enum truce_db)i);
+		d->has_entries = d->has_pages = d->has_bytes = d->has_depth = 1;
+		d->entries = ds.entries;
+		d->pages = ds.pages;
+		d->bytes = ds.bytes;
+		d->depth = (uint32_t)ds.depth;
+		p->db_ptrs[i] = d;
+	}
+	s->dbs = p->db_ptrs;
+	s->n_dbs = TRUCE_DB_COUNT;
+	if (truce_store_disk(q->st, &s->disk_avail, &s->disk_size) == 0)
+		s->has_disk_avail = s->has_disk_size = 1;
+	s->has_disk_warn_pct = 1;
+	s->disk_warn_pct = q->disk_warn_pct;
+	return 0;
+}
+
+static int serve_stats(truce_txn *t, query_ctx *q, reply_parts *p)
+{
+	Truce__V1__Stats *s = &p->stats;
 	uint64_t head_seq;
 	int rc = truce_txn_count(t, TRUCE_DB_ARTICLES, &s->articles);
 	if (rc == 0)
@@ -148,7 +188,7 @@ static int serve_stats(truce_txn *t, query_ctx *q, Truce__V1__Stats *s,
 	if (rc == 0)
 		rc = truce_txn_last(t, TRUCE_DB_EVENTS, &s->last_event_seq);
 	if (rc == 0)
-		rc = truce_txn_chain_head(t, head, &head_seq);
+		rc = truce_txn_chain_head(t, p->head, &head_seq);
 	if (rc == 0)
 		rc = truce_store_used(q->st, &s->db_size);
 	if (rc == 0)
@@ -156,11 +196,13 @@ static int serve_stats(truce_txn *t, query_ctx *q, Truce__V1__Stats *s,
 	s->has_chain_blake2b_from = s->chain_blake2b_from != TRUCE_SEQ_MAX;
 	s->has_schema = 1;
 	s->schema = (uint32_t)truce_store_schema(q->st);
+	if (rc == 0)
+		rc = serve_sizes(t, q, p);
 	s->has_articles = s->has_claims = s->has_incidents = s->has_events = 1;
 	s->has_quarantined = s->has_last_article_seq = s->has_last_event_seq = 1;
 	s->has_uptime_us = s->has_db_size = s->has_chain_head = 1;
 	s->uptime_us = truce_now_us() - q->started_us;
-	s->chain_head.data = head;
+	s->chain_head.data = p->head;
 	s->chain_head.len = TRUCE_HASH_LEN;
 	s->extractor_version = (char *)q->version;
 	return rc;
@@ -173,19 +215,10 @@ static void request_range(const Truce__V1__QueryRequest *rq, uint64_t *from, uin
 	*to = rq->has_to_seq ? rq->to_seq : TRUCE_SEQ_MAX;
 }
 
-/* What a reply points into until it is packed. */
-typedef struct reply_parts {
-	chunk ch;
-	Truce__V1__Stats stats;
-	uint8_t head[TRUCE_HASH_LEN];
-	Truce__V1__Metrics metrics;
-	truced_metrics_scratch *scratch;
-} reply_parts;
-
 /* METRICS: the store's stats and truced's own counters. */
 static int serve_metrics(truce_txn *t, query_ctx *q, Truce__V1__QueryReply *r, reply_parts *p)
 {
-	int rc = serve_stats(t, q, &p->stats, p->head);
+	int rc = serve_stats(t, q, p);
 	if (rc != 0)
 		return rc;
 	r->stats = &p->stats;
@@ -208,7 +241,7 @@ static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
 	switch (rq->kind) {
 	case TRUCE__V1__QUERY_REQUEST__KIND__STATS:
 		r->stats = &p->stats;
-		return serve_stats(t, q, &p->stats, p->head);
+		return serve_stats(t, q, p);
 	case TRUCE__V1__QUERY_REQUEST__KIND__METRICS: return serve_metrics(t, q, r, p);
 	case TRUCE__V1__QUERY_REQUEST__KIND__INCIDENT:
 		from = to = rq->id;
@@ -290,10 +323,14 @@ static int answer(query_ctx *q, const uint8_t *req, size_t len, uint8_t **out, s
 }
 
 int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
-                        truced_metrics *m, const uint8_t *req, size_t len, uint8_t **out,
-                        size_t *out_len)
+                        truced_metrics *m, unsigned disk_warn_pct, const uint8_t *req, size_t len,
+                        uint8_t **out, size_t *out_len)
 {
-	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version, .m = m};
+	query_ctx q = {.st = st,
+	               .started_us = started_us,
+	               .version = extractor_version,
+	               .m = m,
+	               .disk_warn_pct = disk_warn_pct};
 	return answer(&q, req, len, out, out_len);
 }
 
@@ -328,10 +365,14 @@ static int recv_request(void *sock, zmq_msg_t *env, int *n_env, zmq_msg_t *body)
 }
 
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, truced_metrics *m, int max,
-                        const truced_log *lg)
+                        const char *extractor_version, truced_metrics *m, unsigned disk_warn_pct,
+                        int max, const truced_log *lg)
 {
-	query_ctx q = {.st = st, .started_us = started_us, .version = extractor_version, .m = m};
+	query_ctx q = {.st = st,
+	               .started_us = started_us,
+	               .version = extractor_version,
+	               .m = m,
+	               .disk_warn_pct = disk_warn_pct};
 	for (int i = 0; i < max; i++) {
 		zmq_msg_t env[QUERY_MAX_ENVELOPE], body;
 		int n_env;

@@ -9,46 +9,30 @@
  * commit amortises the fsync: a batch is whatever waits on the socket when
  * the previous one is done (up to --batch), so load raises the batch size
  * instead of the latency.
+ *
+ * Options come from config.c (one table for the command line and the
+ * file); under systemd, notify.c tells the service manager when truced
+ * serves, reloads and stops.
  */
 #include <errno.h>
 #include <limits.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "truce/date.h"
+#include "truce/keys.h"
 #include "auth.h"
+#include "config.h"
+#include "notify.h"
 #include "truced.h"
 
-#define DEFAULT_INGEST "tcp://127.0.0.1:7701"
-#define DEFAULT_PUBLISH "tcp://127.0.0.1:7702"
-#define DEFAULT_QUERY "tcp://127.0.0.1:7703"
-#define DEFAULT_DATA "truce-data"
-#define DEFAULT_BATCH 256
 #define POLL_MS 200
+#define DISK_CHECK_US (10 * 1000000LL) /* how often the free disk is looked at */
 #define QUERY_PER_TURN 16
 #define DEFAULT_HWM 100000
 #define PUB_MAX_SUBSCRIPTION 4096 /* bytes in one subscribe frame */
-
-typedef struct truced_config {
-	const char *data_dir;
-	const char *ingest_ep;
-	const char *publish_ep;
-	const char *query_ep;
-	const char *rules_dir;
-	const char *curve_secret; /* server secret key file: CURVE on every socket */
-	const char *allow_dir;    /* *.pub of the clients the ZAP handler admits */
-	int insecure;             /* no keys, yet bind beyond loopback/ipc */
-	size_t batch;
-	size_t parse_threads;
-	size_t map_size;
-	size_t pub_hwm; /* events queued per subscriber before PUB drops */
-	int sync;
-	truce_limits limits;
-	truced_log log;
-} truced_config;
 
 /* The only mutable state outside main's frame: what signal handlers set. */
 static volatile sig_atomic_t stop_signal;
@@ -67,161 +51,25 @@ static void on_reload(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-	        "usage: truced [OPTIONS]\n\n"
-	        "The truce daemon: receives articles from collectors, extracts violation\n"
-	        "claims, stores everything in LMDB and publishes live events.\n\n"
-	        "  --data DIR          data directory (default ./" DEFAULT_DATA ", created 0700)\n"
-	        "  --ingest EP         collectors' ROUTER endpoint (default " DEFAULT_INGEST ")\n"
-	        "  --publish EP        subscribers' PUB endpoint (default " DEFAULT_PUBLISH ")\n"
-	        "  --query EP          query ROUTER endpoint (default " DEFAULT_QUERY ")\n"
-	        "  --batch N           most messages per commit (default %d)\n"
-	        "  --parse-threads N   extraction threads besides the main one (default:\n"
-	        "                      cores - 1; 0 = extract on the main thread)\n"
-	        "  --sync MODE         full (fsync every commit, default) | meta | none\n"
-	        "  --map-size MIB      initial LMDB map size (default 256; grows when full)\n"
-	        "  --max-message B     largest accepted frame in bytes (default %u)\n"
-	        "  --max-body B        largest accepted article body (default %u)\n"
-	        "  --rules DIR         extraction rule files overriding the built-in ones\n"
-	        "  --pub-hwm N         events queued per subscriber before PUB drops them\n"
-	        "                      (default %d; a subscriber backfills what it missed)\n"
-	        "  --curve-secret FILE this server's secret key (truce keygen): every socket\n"
-	        "                      becomes a CURVE server\n"
-	        "  --allow DIR         *.pub public keys of the clients admitted (with\n"
-	        "                      --curve-secret; SIGHUP reloads them)\n"
-	        "  --insecure          without keys, still bind non-loopback endpoints\n"
-	        "  --log-level L       error | warn | info (default) | debug\n"
-	        "  -h, --help          this text\n"
-	        "  --version           print the version\n\n"
-	        "Endpoints may be tcp://HOST:PORT or ipc://PATH. SIGTERM/SIGINT finish the\n"
-	        "batch in hand, commit, ack and exit 0; SIGHUP reloads the rules (and the\n"
-	        "allow-list). Without --curve-secret there is no authentication and no\n"
-	        "encryption, so only ipc:// and loopback tcp:// endpoints are allowed\n"
-	        "unless --insecure is given.\n",
-	        DEFAULT_BATCH, TRUCE_DEFAULT_MAX_MESSAGE, TRUCE_DEFAULT_MAX_BODY, DEFAULT_HWM);
-}
-
-/* A decimal count, 0 allowed. */
-static int parse_count(const char *s, size_t *out)
-{
-	uint64_t v;
-	if (truce_parse_u64(s, &v) != 0 || v > SIZE_MAX)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
-/* A positive decimal size. */
-static int parse_size(const char *s, size_t *out)
-{
-	size_t v;
-	if (parse_count(s, &v) != 0 || v == 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_sync(const char *s, int *out)
-{
-	static const char *const names[] = {"full", "meta", "none"};
-	for (int i = 0; i < 3; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	return -1;
-}
-
-/*
- * Without keys anyone who can reach an endpoint can feed, read and watch
- * the store, so plain sockets stay on this machine unless --insecure says
- * otherwise. Returns 1 (a usage error) when the options do not fit.
- */
-static int check_security(const truced_config *cfg)
-{
-	const char *eps[] = {cfg->ingest_ep, cfg->publish_ep, cfg->query_ep};
-	if ((cfg->curve_secret == NULL) != (cfg->allow_dir == NULL)) {
-		fprintf(stderr, "truced: --curve-secret and --allow go together "
-		                "(see truced --help)\n");
-		return 1;
-	}
-	for (int i = 0; i < 3 && cfg->curve_secret == NULL && !cfg->insecure; i++) {
-		if (!truced_endpoint_is_local(eps[i])) {
-			fprintf(stderr,
-			        "truced: refusing to bind %s without authentication: give "
-			        "--curve-secret and --allow, or --insecure\n",
-			        eps[i]);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Returns -1 to exit 0 (--help), 1 on a usage error, 0 to run. */
-static int parse_args(int argc, char **argv, truced_config *cfg)
-{
-	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},
-	    {"ingest", required_argument, NULL, 'i'},
-	    {"publish", required_argument, NULL, 'p'},
-	    {"query", required_argument, NULL, 'q'},
-	    {"batch", required_argument, NULL, 'b'},
-	    {"sync", required_argument, NULL, 's'},
-	    {"map-size", required_argument, NULL, 'm'},
-	    {"max-message", required_argument, NULL, 'M'},
-	    {"max-body", required_argument, NULL, 'B'},
-	    {"rules", required_argument, NULL, 'r'},
-	    {"log-level", required_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"parse-threads", required_argument, NULL, 'P'},
-	    {"pub-hwm", required_argument, NULL, 'H'},
-	    {"curve-secret", required_argument, NULL, 'K'},
-	    {"allow", required_argument, NULL, 'A'},
-	    {"insecure", no_argument, NULL, 'U'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c, bad = 0;
-	while (!bad && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': cfg->data_dir = optarg; break;
-		case 'i': cfg->ingest_ep = optarg; break;
-		case 'p': cfg->publish_ep = optarg; break;
-		case 'q': cfg->query_ep = optarg; break;
-		case 'r': cfg->rules_dir = optarg; break;
-		case 'K': cfg->curve_secret = optarg; break;
-		case 'A': cfg->allow_dir = optarg; break;
-		case 'U': cfg->insecure = 1; break;
-		case 'b': bad = parse_size(optarg, &cfg->batch) != 0; break;
-		case 'H':
-			bad = parse_size(optarg, &cfg->pub_hwm) != 0 || cfg->pub_hwm > INT_MAX;
-			break;
-		case 'P':
-			bad = parse_count(optarg, &cfg->parse_threads) != 0 ||
-			      cfg->parse_threads > 64;
-			break;
-		case 'M': bad = parse_size(optarg, &cfg->limits.max_message) != 0; break;
-		case 'B': bad = parse_size(optarg, &cfg->limits.max_body) != 0; break;
-		case 's': bad = parse_sync(optarg, &cfg->sync) != 0; break;
-		case 'l': bad = truced_log_parse_level(optarg, &cfg->log.level) != 0; break;
-		case 'm':
-			/* MiB: a count past SIZE_MAX >> 20 would wrap to a small map */
-			bad = parse_size(optarg, &cfg->map_size) != 0 ||
-			      cfg->map_size > SIZE_MAX >> 20;
-			cfg->map_size <<= 20;
-			break;
-		case 'h': usage(stdout); return -1;
-		case 'V': printf("truced %s\n", TRUCE_VERSION); return -1;
-		default: bad = 1; break;
-		}
-	}
-	if (bad || optind < argc) {
-		/* A bad value is the word just parsed; otherwise a word was left over. */
-		fprintf(stderr, "truced: bad option %s (see truced --help)\n",
-		        bad ? argv[optind - 1] : argv[optind]);
-		return 1;
-	}
-	return check_security(cfg);
+	fprintf(f, "usage: truced [--config FILE [--check]] [OPTIONS]\n\n"
+	           "The truce daemon: receives articles from collectors, extracts violation\n"
+	           "claims, stores everything in LMDB and publishes live events.\n\n");
+	truced_config_usage(f);
+	fprintf(f, "  --config FILE       read settings from FILE (`key = value` lines, the keys\n"
+	           "                      are the options above); options given here win\n"
+	           "  --check             check the configuration (file, values, rules, keys)\n"
+	           "                      and exit: 0 when truced would start with it\n"
+	           "  --print-config      print the configuration in effect as a file and exit\n"
+	           "  -h, --help          this text\n"
+	           "  --version           print the version\n\n"
+	           "Endpoints may be tcp://HOST:PORT or ipc://PATH. SIGTERM/SIGINT finish the\n"
+	           "batch in hand, commit, ack and exit 0; SIGHUP re-reads the config file and\n"
+	           "applies rules, allow and log-level (other keys need a restart; the log\n"
+	           "says which), and reloads the rules and the allow-list. Without\n"
+	           "--curve-secret there is no authentication and no encryption, so only\n"
+	           "ipc:// and loopback tcp:// endpoints are allowed unless --insecure is given.\n"
+	           "Under systemd (Type=notify) truced sends READY=1 once its sockets are bound\n"
+	           "and the store is open, and logs to the journal without its own timestamps.\n");
 }
 
 typedef struct truced_sockets {
@@ -324,14 +172,18 @@ static void rules_reload(const truced_config *cfg, truce_rules **rules)
 }
 
 typedef struct truced_state {
-	const truced_config *cfg;
+	truced_config *cfg; /* SIGHUP changes its live options in place */
+	const truced_cmdline *cl;
 	truced_sockets socks;
 	truce_store *store;
 	truce_rules *rules;
 	truced_pipeline pipe;
 	truced_counters cnt;
 	truced_metrics met; /* served as METRICS over the query socket */
+	truced_notify notify;
 	int64_t started_us;
+	int64_t disk_checked_us;
+	unsigned disk_warned_pct; /* the free % last warned about; 101: none */
 } truced_state;
 
 static truced_pipe_env pipe_env(truced_state *d)
@@ -347,6 +199,99 @@ static truced_pipe_env pipe_env(truced_state *d)
 	return env;
 }
 
+static void resolve_threads(truced_config *cfg)
+{
+	if (cfg->parse_threads == TRUCED_THREADS_AUTO) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->parse_threads = cores > 1 ? (size_t)(cores - 1) : 0;
+	}
+}
+
+static void log_config_error(void *ctx, const char *msg)
+{
+	const truced_log *lg = ctx;
+	TRUCED_LOGF(lg, TRUCED_LOG_ERROR, "main", "%s", msg);
+}
+
+/*
+ * SIGHUP with a config file: read it again (flags still win) and apply what
+ * can change live; name each change that needs a restart. A file with an
+ * error changes nothing.
+ */
+static void config_reread(truced_state *d)
+{
+	truced_config fresh;
+	const char *path = d->cl->config_path;
+	int rc = truced_config_build(&fresh, d->cl, log_config_error, &d->cfg->log);
+	if (rc != 0) {
+		TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_WARN, "main",
+		            "%s not applied: keeping the running configuration", path);
+		truced_config_free(&fresh);
+		return;
+	}
+	resolve_threads(&fresh);
+	for (size_t i = 0; i < truced_option_count; i++) {
+		const truced_option *o = &truced_options[i];
+		char was[1024], now[1024];
+		if (truced_option_equal(d->cfg, &fresh, o))
+			continue;
+		truced_option_format(d->cfg, o, was, sizeof(was));
+		truced_option_format(&fresh, o, now, sizeof(now));
+		/* The allow-list lives in the ZAP handler, which only runs with
+		 * keys; turning keys on is a restart. */
+		int live = o->live && (o->offset != offsetof(truced_config, allow_dir) ||
+		                       d->socks.auth != NULL);
+		if (!live) {
+			TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_WARN, "main",
+			            "%s: %s changed ('%s' -> '%s') but needs a restart; still '%s'",
+			            path, o->name, was, now, was);
+			continue;
+		}
+		truced_option_move(d->cfg, &fresh, o);
+		TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_INFO, "main", "%s: %s is now '%s' (was '%s')",
+		            path, o->name, now, was);
+	}
+	truced_config_free(&fresh);
+}
+
+static void reload(truced_state *d)
+{
+	truced_notify_send(&d->notify, "RELOADING=1\nSTATUS=reloading");
+	if (d->cl->config_path != NULL)
+		config_reread(d);
+	rules_reload(d->cfg, &d->rules);
+	truced_auth_reload(d->socks.auth, d->cfg->allow_dir);
+	truced_notify_send(&d->notify, "READY=1\nSTATUS=serving");
+}
+
+/*
+ * Warns as the data directory's file system fills: once when free space
+ * falls under disk-warn, then at each further percent, and says when it
+ * is back above.
+ */
+static void disk_check(truced_state *d, int64_t now)
+{
+	uint64_t avail, total;
+	if (d->cfg->disk_warn == 0 || now - d->disk_checked_us < DISK_CHECK_US)
+		return;
+	d->disk_checked_us = now;
+	if (truce_store_disk(d->store, &avail, &total) != 0 || total == 0)
+		return;
+	unsigned pct = (unsigned)(avail * 100 / total);
+	if (pct < d->cfg->disk_warn && pct < d->disk_warned_pct) {
+		TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_WARN, "main",
+		            "the disk of %s is filling: %u%% free (%llu of %llu MiB), under "
+		            "disk-warn %zu%%",
+		            d->cfg->data_dir, pct, (unsigned long long)(avail >> 20),
+		            (unsigned long long)(total >> 20), d->cfg->disk_warn);
+		d->disk_warned_pct = pct;
+	} else if (pct >= d->cfg->disk_warn && d->disk_warned_pct <= 100) {
+		TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_INFO, "main",
+		            "the disk of %s has %u%% free again", d->cfg->data_dir, pct);
+		d->disk_warned_pct = 101;
+	}
+}
+
 static void run_loop(truced_state *d)
 {
 	zmq_pollitem_t items[] = {
@@ -355,13 +300,15 @@ static void run_loop(truced_state *d)
 	};
 	int pending = 0; /* a parsed batch waits: poll without waiting */
 	while (!stop_signal) {
+		int64_t now = truce_now_us();
+		truced_notify_watchdog(&d->notify, now);
+		disk_check(d, now);
 		if (reload_signal) {
 			reload_signal = 0;
 			truced_pipe_env env = pipe_env(d);
 			truced_pipeline_flush(&d->pipe, &env); /* parsed with the old rules */
 			pending = 0;
-			rules_reload(d->cfg, &d->rules);
-			truced_auth_reload(d->socks.auth);
+			reload(d);
 		}
 		int rc = zmq_poll(items, 2, pending ? 0 : POLL_MS);
 		if (rc < 0 && errno != EINTR) {
@@ -376,9 +323,9 @@ static void run_loop(truced_state *d)
 			pending = truced_pipeline_turn(&d->pipe, &env, readable);
 		}
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
-			truced_query_serve(d->socks.query, d->store, d->started_us,
-			                   truce_rules_version(d->rules), &d->met, QUERY_PER_TURN,
-			                   &d->cfg->log);
+			truced_query_serve(
+			    d->socks.query, d->store, d->started_us, truce_rules_version(d->rules),
+			    &d->met, (unsigned)d->cfg->disk_warn, QUERY_PER_TURN, &d->cfg->log);
 	}
 	truced_pipe_env env = pipe_env(d); /* the batch in hand is finished */
 	truced_pipeline_flush(&d->pipe, &env);
@@ -431,32 +378,98 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+static void print_config_error(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "truced: %s\n", msg);
+}
+
+/*
+ * --check: what the configuration names must also load: the rule files and
+ * the key files. (The data directory is truced's to create; whether it is
+ * free shows at start.) Returns 0 or 1, saying why on stderr.
+ */
+static int check_config(const truced_config *cfg, const char *path)
+{
+	char err[512] = "", z85[TRUCE_KEY_Z85_LEN + 1];
+	int bad = 0;
+	truce_rules *rules;
+	if (cfg->rules_dir != NULL) {
+		if (truce_rules_load_dir(cfg->rules_dir, &rules, err, sizeof(err)) != 0) {
+			fprintf(stderr, "truced: rules %s: %s\n", cfg->rules_dir, err);
+			bad = 1;
+		} else {
+			truce_rules_free(rules);
+		}
+	}
+	if (cfg->curve_secret != NULL &&
+	    truce_keys_load_secret(cfg->curve_secret, z85, err, sizeof(err)) != 0) {
+		fprintf(stderr, "truced: curve-secret %s\n", err);
+		bad = 1;
+	}
+	if (cfg->allow_dir != NULL && access(cfg->allow_dir, R_OK | X_OK) != 0) {
+		fprintf(stderr, "truced: allow %s: %s\n", cfg->allow_dir, strerror(errno));
+		bad = 1;
+	}
+	if (!bad)
+		printf("truced: %s: configuration OK\n", path ? path : "(no file)");
+	return bad;
+}
+
+/* Parses the command line and the file into cfg; -1 to exit 0, else an
+ * exit code (0: run). */
+static int configure(int argc, char **argv, truced_cmdline *cl, truced_config *cfg)
+{
+	if (truced_cmdline_parse(argc, argv, cl, print_config_error, NULL) != 0) {
+		fprintf(stderr, "(see truced --help)\n");
+		memset(cfg, 0, sizeof(*cfg));
+		return 2;
+	}
+	if (cl->help || cl->version) {
+		if (cl->help)
+			usage(stdout);
+		else
+			printf("truced %s\n", TRUCE_VERSION);
+		memset(cfg, 0, sizeof(*cfg));
+		return -1;
+	}
+	if (truced_config_build(cfg, cl, print_config_error, NULL) != 0)
+		return 2;
+	if (cl->check)
+		return check_config(cfg, cl->config_path) ? 2 : -1;
+	if (cl->print_config) {
+		truced_config_print(cfg, stdout);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	truced_config cfg = {
-	    .data_dir = DEFAULT_DATA,
-	    .ingest_ep = DEFAULT_INGEST,
-	    .publish_ep = DEFAULT_PUBLISH,
-	    .query_ep = DEFAULT_QUERY,
-	    .batch = DEFAULT_BATCH,
-	    .pub_hwm = DEFAULT_HWM,
-	    .parse_threads = SIZE_MAX, /* SIZE_MAX = cores - 1, resolved below */
-	    .limits = {.max_message = TRUCE_DEFAULT_MAX_MESSAGE,
-	               .max_body = TRUCE_DEFAULT_MAX_BODY},
-	    .log = {.level = TRUCED_LOG_INFO, .out = stderr},
-	};
-	int prc = parse_args(argc, argv, &cfg);
-	if (prc != 0)
-		return prc < 0 ? 0 : 2;
-	if (cfg.parse_threads == SIZE_MAX) {
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg.parse_threads = cores > 1 ? (size_t)(cores - 1) : 0;
+	truced_cmdline cl;
+	truced_config cfg;
+	int prc = configure(argc, argv, &cl, &cfg);
+	if (prc != 0) {
+		truced_config_free(&cfg);
+		truced_cmdline_free(&cl);
+		return prc < 0 ? 0 : prc;
 	}
+	resolve_threads(&cfg);
+	cfg.log.journal = truced_log_is_journal(STDERR_FILENO);
 	install_signals();
-	truced_state d = {.cfg = &cfg, .started_us = truce_now_us()};
+	truced_state d = {
+	    .cfg = &cfg, .cl = &cl, .started_us = truce_now_us(), .disk_warned_pct = 101};
 	truced_metrics_init(&d.met, d.started_us, &d.cnt);
-	if (state_open(&d) != 0) {
+	truced_notify_open(&d.notify, &cfg.log);
+	int rc = state_open(&d);
+	if (rc != 0) {
+		char msg[128];
+		snprintf(msg, sizeof(msg), "STATUS=failed to start: %s", truce_strerror(rc));
+		truced_notify_send(&d.notify, msg);
 		state_close(&d);
+		truced_notify_close(&d.notify);
+		truced_config_free(&cfg);
+		truced_cmdline_free(&cl);
 		return 1;
 	}
 	TRUCED_LOGF(&cfg.log, TRUCED_LOG_INFO, "main",
@@ -470,7 +483,11 @@ int main(int argc, char **argv)
 		                           "non-loopback endpoints too (--insecure)"
 		                         : "running without authentication or encryption: "
 		                           "loopback and ipc endpoints only (see --curve-secret)");
+	/* The sockets are bound and the store is open: collectors and
+	 * subscribers that systemd starts after us can connect at once. */
+	truced_notify_send(&d.notify, "READY=1\nSTATUS=serving");
 	run_loop(&d);
+	truced_notify_send(&d.notify, "STOPPING=1\nSTATUS=stopping");
 	TRUCED_LOGF(&cfg.log, TRUCED_LOG_INFO, "main",
 	            "stopping (signal %d): %llu received, %llu stored, %llu duplicates, %llu "
 	            "rejected, %llu claims, %llu events in %llu batches",
@@ -479,5 +496,8 @@ int main(int argc, char **argv)
 	            (unsigned long long)d.cnt.rejected, (unsigned long long)d.cnt.claims,
 	            (unsigned long long)d.cnt.events, (unsigned long long)d.cnt.batches);
 	state_close(&d);
+	truced_notify_close(&d.notify);
+	truced_config_free(&cfg);
+	truced_cmdline_free(&cl);
 	return 0;
 }

@@ -251,9 +251,10 @@ void truced_pipeline_flush(truced_pipeline *pl, const truced_pipe_env *env);
 /* --- query.c ------------------------------------------------------------ */
 /* Serves the requests waiting on the query socket (at most max); counts
  * them in m, and answers METRICS from it (m may be NULL). */
+/* disk_warn_pct: truced's disk-warn, reported in Stats for truce stats. */
 void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
-                        const char *extractor_version, truced_metrics *m, int max,
-                        const truced_log *lg);
+                        const char *extractor_version, truced_metrics *m, unsigned disk_warn_pct,
+                        int max, const truced_log *lg);
 /*
  * What the query socket does with one request frame, without the socket:
  * decode, validate, read, and a packed QueryReply in *out (malloc'd; the
@@ -261,7 +262,7 @@ void truced_query_serve(void *sock, truce_store *st, int64_t started_us,
  * only allocation failures return an error. Exposed for tests/fuzz.
  */
 int truced_query_answer(truce_store *st, int64_t started_us, const char *extractor_version,
-                        truced_metrics *m, const uint8_t *req, size_t len, uint8_t **out,
-                        size_t *out_len);
+                        truced_metrics *m, unsigned disk_warn_pct, const uint8_t *req, size_t len,
+                        uint8_t **out, size_t *out_len);
 
 #endif

@@ -192,17 +192,62 @@ json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
 	return o;
 }
 
+/* Each named db: name, entries, pages, bytes, depth. */
+static json_t *stats_dbs(const Truce__V1__Stats *s)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr != NULL && i < s->n_dbs; i++) {
+		const Truce__V1__DbStat *d = s->dbs[i];
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:I, s:I, s:I, s:i}", "name", d->name ? d->name : "",
+		                   "entries", (json_int_t)d->entries, "pages", (json_int_t)d->pages,
+		                   "bytes", (json_int_t)d->bytes, "depth", (int)d->depth));
+	}
+	return arr;
+}
+
+void truce_stats_disk_warning(const Truce__V1__Stats *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!s->has_disk_avail || s->disk_size == 0 || s->disk_warn_pct == 0)
+		return;
+	unsigned pct = (unsigned)(s->disk_avail * 100 / s->disk_size);
+	if (pct < s->disk_warn_pct)
+		snprintf(buf, len,
+		         "the store's disk is %u%% free (%.1f of %.1f GiB), under truced's "
+		         "disk-warn of %u%%: free space or move the store before it fills",
+		         pct, (double)s->disk_avail / (1 << 30), (double)s->disk_size / (1 << 30),
+		         s->disk_warn_pct);
+}
+
 json_t *truce_json_stats(const Truce__V1__Stats *s)
 {
-	char head[2 * TRUCE_HASH_LEN + 1] = "";
+	char head[2 * TRUCE_HASH_LEN + 1] = "", warning[256];
 	if (s->chain_head.len == TRUCE_HASH_LEN)
 		truce_hex(s->chain_head.data, TRUCE_HASH_LEN, head);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:s}", "articles",
-	                 (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
-	                 (json_int_t)s->incidents, "events", (json_int_t)s->events, "quarantined",
-	                 (json_int_t)s->quarantined, "last_article_seq",
-	                 (json_int_t)s->last_article_seq, "last_event_seq",
-	                 (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
-	                 "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
-	                 s->extractor_version ? s->extractor_version : "");
+	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:s, s:s}", "articles",
+	                      (json_int_t)s->articles, "claims", (json_int_t)s->claims, "incidents",
+	                      (json_int_t)s->incidents, "events", (json_int_t)s->events,
+	                      "quarantined", (json_int_t)s->quarantined, "last_article_seq",
+	                      (json_int_t)s->last_article_seq, "last_event_seq",
+	                      (json_int_t)s->last_event_seq, "uptime_s", (double)s->uptime_us / 1e6,
+	                      "db_size", (json_int_t)s->db_size, "chain_head", head, "extractor",
+	                      s->extractor_version ? s->extractor_version : "");
+	if (j == NULL)
+		return NULL;
+	if (s->has_schema)
+		json_object_set_new(j, "schema", json_integer((json_int_t)s->schema));
+	if (s->has_chain_blake2b_from) /* the first article chained with BLAKE2b-256 */
+		json_object_set_new(j, "chain_blake2b_from",
+		                    json_integer((json_int_t)s->chain_blake2b_from));
+	if (s->has_disk_avail) {
+		json_object_set_new(j, "disk_avail", json_integer((json_int_t)s->disk_avail));
+		json_object_set_new(j, "disk_size", json_integer((json_int_t)s->disk_size));
+	}
+	truce_stats_disk_warning(s, warning, sizeof(warning));
+	if (warning[0] != '\0')
+		json_object_set_new(j, "disk_warning", json_string(warning));
+	if (s->n_dbs > 0)
+		json_object_set_new(j, "dbs", stats_dbs(s));
+	return j;
 }

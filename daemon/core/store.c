@@ -39,7 +39,8 @@ struct truce_store {
 	int schema;
 	size_t map_size;
 	int read_only;
-	int lock_fd; /* -1 for readers */
+	int single_file; /* a copy in one file (a backup), read-only */
+	int lock_fd;     /* -1 for readers */
 };
 
 /* The tail of the article log as a write transaction sees it: read at its
@@ -127,10 +128,37 @@ static uint64_t get_be64(const uint8_t b[8])
 
 /* ------------------------------------------------------------------ open */
 
-static int dir_prepare(const char *dir, int read_only, char *errbuf, size_t errlen)
+/*
+ * A single file is read without LMDB's lock table (nobody writes a backup),
+ * which would be unsafe beside a running writer: the data.mdb of a live
+ * store (lock.mdb beside it) is refused; its directory is what to open.
+ */
+static int file_check(truce_store *s, const char *path, char *errbuf, size_t errlen)
+{
+	char lock[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash != NULL ? slash + 1 : path;
+	int dir_len = slash != NULL ? (int)(slash - path) : 1;
+	snprintf(lock, sizeof(lock), "%.*s/lock.mdb", dir_len, slash != NULL ? path : ".");
+	if (strcmp(base, "data.mdb") == 0 && access(lock, F_OK) == 0) {
+		truce__errf(errbuf, errlen,
+		            "%s is the data file of a store that may be running: open its "
+		            "directory instead",
+		            path);
+		return TRUCE_EBUSY;
+	}
+	s->single_file = 1;
+	return 0;
+}
+
+/* A regular file opened read-only is a copy of a store in one file (what
+ * truce_store_copy writes); anything else must be a directory. */
+static int dir_prepare(truce_store *s, const char *dir, char *errbuf, size_t errlen)
 {
 	struct stat st;
 	if (stat(dir, &st) == 0) {
+		if (S_ISREG(st.st_mode) && s->read_only)
+			return file_check(s, dir, errbuf, errlen);
 		if (!S_ISDIR(st.st_mode)) {
 			truce__errf(errbuf, errlen, "data directory %s: %s", dir,
 			            "not a directory");
@@ -138,10 +166,10 @@ static int dir_prepare(const char *dir, int read_only, char *errbuf, size_t errl
 		}
 		return 0;
 	}
-	if (errno != ENOENT || read_only) {
+	if (errno != ENOENT || s->read_only) {
 		int e = errno;
 		truce__errf(errbuf, errlen, "data directory %s: %s", dir,
-		            read_only && e == ENOENT ? "no store there" : strerror(e));
+		            s->read_only && e == ENOENT ? "no store there" : strerror(e));
 		return e == ENOENT ? TRUCE_ENOTFOUND : store_err(e);
 	}
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
@@ -242,7 +270,7 @@ static int schema_check(truce_store *s, MDB_txn *txn, int upgrade, const char *d
 		    errbuf, errlen,
 		    "data directory %s holds a store of schema %d, which this truce (schema "
 		    "%d) reads but does not write: upgrade it first with `truce upgrade "
-		    "--data %s --backup BACKUP_DIR` (see truce upgrade --help)",
+		    "--data %s --backup FILE` (see truce upgrade --help)",
 		    dir, s->schema, TRUCE_SCHEMA, dir);
 		return TRUCE_ESCHEMA;
 	}
@@ -312,6 +340,8 @@ static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, 
 		return store_err(rc);
 	}
 	unsigned flags = MDB_NOTLS;
+	if (s->single_file)
+		flags |= MDB_NOSUBDIR | MDB_NOLOCK;
 	if (s->read_only)
 		flags |= MDB_RDONLY;
 	else if (o->sync == TRUCE_SYNC_META)
@@ -327,7 +357,7 @@ static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, 
 	MDB_envinfo info;
 	mdb_env_info(s->env, &info);
 	s->map_size = info.me_mapsize;
-	if (!s->read_only) {
+	if (!s->read_only && !s->single_file) {
 		int dead = 0;
 		mdb_reader_check(s->env, &dead); /* slots of killed readers */
 	}
@@ -341,16 +371,14 @@ int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store 
 	const truce_store_opts *o = opts != NULL ? opts : &defaults;
 	if (sodium_init() < 0)
 		return TRUCE_EIO;
-	int rc = dir_prepare(dir, o->read_only, errbuf, errlen);
-	if (rc != 0)
-		return rc;
 	truce_store *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return TRUCE_ENOMEM;
 	s->read_only = o->read_only;
 	s->lock_fd = -1;
 	s->map_size = o->map_size != 0 ? o->map_size : STORE_DEFAULT_MAP;
-	if (!s->read_only)
+	int rc = dir_prepare(s, dir, errbuf, errlen);
+	if (rc == 0 && !s->read_only)
 		rc = lock_take(s, dir, errbuf, errlen);
 	if (rc == 0)
 		rc = env_open(s, dir, o, errbuf, errlen);
@@ -419,28 +447,6 @@ int truce_txn_set_schema(truce_txn *t)
 	return rc;
 }
 
-int truce_store_backup(truce_store *s, const char *dir, char *errbuf, size_t errlen)
-{
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		int e = errno;
-		truce__errf(errbuf, errlen, "cannot create backup directory %s: %s", dir,
-		            strerror(e));
-		return store_err(e);
-	}
-	/* mdb_env_copy2 creates data.mdb with O_EXCL: it never overwrites. */
-	int rc = mdb_env_copy2(s->env, dir, MDB_CP_COMPACT);
-	if (rc != 0) {
-		truce__errf(errbuf, errlen, "cannot back up to %s: %s", dir,
-		            rc == EEXIST ? "it already holds a store" : mdb_strerror(rc));
-		return rc == EEXIST ? TRUCE_EEXIST : store_err(rc);
-	}
-	/* As private as the store itself. */
-	char path[PATH_MAX];
-	if ((size_t)snprintf(path, sizeof(path), "%s/data.mdb", dir) < sizeof(path))
-		chmod(path, 0600);
-	return 0;
-}
-
 int truce_store_used(truce_store *s, uint64_t *bytes)
 {
 	MDB_envinfo info;
@@ -451,6 +457,131 @@ int truce_store_used(truce_store *s, uint64_t *bytes)
 	if (rc != 0)
 		return store_err(rc);
 	*bytes = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+	return 0;
+}
+
+int truce_store_disk(truce_store *s, uint64_t *avail, uint64_t *total)
+{
+	const char *dir;
+	struct statvfs v;
+	int rc = mdb_env_get_path(s->env, &dir);
+	if (rc != 0)
+		return store_err(rc);
+	if (statvfs(dir, &v) != 0)
+		return store_err(errno);
+	*avail = (uint64_t)v.f_bavail * v.f_frsize;
+	*total = (uint64_t)v.f_blocks * v.f_frsize;
+	return 0;
+}
+
+/* ------------------------------------------------------------- operations */
+
+const char *truce_store_db_name(enum truce_db db)
+{
+	return (int)db >= 0 && db < TRUCE_DB_COUNT ? db_spec[db].name : NULL;
+}
+
+int truce_txn_db_stat(truce_txn *t, enum truce_db db, truce_db_stat *out)
+{
+	if (!t->s->has_db[db]) { /* a schema 1 store read as it is */
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	MDB_stat st;
+	int rc = mdb_stat(t->txn, t->s->dbi[db], &st);
+	if (rc != 0)
+		return store_err(rc);
+	out->entries = st.ms_entries;
+	out->depth = st.ms_depth;
+	out->pages = (uint64_t)st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages;
+	out->overflow_pages = st.ms_overflow_pages;
+	out->bytes = out->pages * st.ms_psize;
+	return 0;
+}
+
+/* mdb_env_copyfd2 begins its own read transaction, which fails with
+ * MDB_MAP_RESIZED when the writer grew the map since this process looked:
+ * adopt the new size and start again (nothing was written yet). */
+static int copy_to_fd(truce_store *s, int fd, unsigned flags)
+{
+	int rc = MDB_MAP_RESIZED;
+	for (int tries = 0; tries < 4 && rc == MDB_MAP_RESIZED; tries++) {
+		if (tries > 0 && (rc = mdb_env_set_mapsize(s->env, 0)) != 0)
+			break;
+		if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0)
+			return errno;
+		rc = mdb_env_copyfd2(s->env, fd, flags);
+	}
+	MDB_envinfo info;
+	if (mdb_env_info(s->env, &info) == 0)
+		s->map_size = info.me_mapsize;
+	return rc;
+}
+
+/* Makes path durable: its directory's entry too. */
+static int sync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int rc = fsync(fd) == 0 ? 0 : errno;
+	close(fd);
+	return rc;
+}
+
+int truce_store_copy(truce_store *s, const char *path, unsigned flags, char *errbuf, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	struct stat st;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.partial", path) >= sizeof(tmp)) {
+		truce__errf(errbuf, errlen, "%s: path too long", path);
+		return TRUCE_EINVAL;
+	}
+	if (lstat(path, &st) == 0) {
+		truce__errf(errbuf, errlen, "%s exists: a copy never replaces a file", path);
+		return TRUCE_EEXIST;
+	}
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int e = errno;
+		truce__errf(errbuf, errlen, "cannot create %s: %s%s", tmp, strerror(e),
+		            e == EEXIST ? " (another copy is under way, or one was cut short: "
+		                          "remove it)"
+		                        : "");
+		return e == EEXIST ? TRUCE_EEXIST : store_err(e);
+	}
+	unsigned mdb_flags = (flags & TRUCE_COPY_COMPACT) ? MDB_CP_COMPACT : 0;
+	int rc = copy_to_fd(s, fd, mdb_flags);
+	const char *what = "copy";
+	if (rc == 0 && fsync(fd) != 0) {
+		rc = errno;
+		what = "fsync";
+	}
+	if (close(fd) != 0 && rc == 0) {
+		rc = errno;
+		what = "close";
+	}
+	/* link, not rename: it fails instead of replacing a file that
+	 * appeared meanwhile. */
+	if (rc == 0 && link(tmp, path) != 0) {
+		rc = errno;
+		what = "link";
+	}
+	unlink(tmp);
+	if (rc == 0 && (rc = sync_parent(path)) != 0)
+		what = "fsync of the directory";
+	if (rc != 0) {
+		if (strcmp(what, "fsync of the directory") != 0)
+			unlink(path);
+		truce__errf(errbuf, errlen, "%s: %s failed: %s", path, what, mdb_strerror(rc));
+		return store_err(rc);
+	}
 	return 0;
 }
 
@@ -533,6 +664,10 @@ static MDB_dbi dbi_of(truce_txn *t, enum truce_db db)
 
 int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq)
 {
+	if (!t->s->has_db[db]) {
+		*seq = 0;
+		return 0;
+	}
 	MDB_cursor *c;
 	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
 	if (rc != 0)
@@ -554,6 +689,10 @@ int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq)
 
 int truce_txn_count(truce_txn *t, enum truce_db db, uint64_t *n)
 {
+	if (!t->s->has_db[db]) { /* a schema 1 store read as it is */
+		*n = 0;
+		return 0;
+	}
 	MDB_stat st;
 	int rc = mdb_stat(t->txn, dbi_of(t, db), &st);
 	if (rc != 0)
@@ -593,6 +732,8 @@ int truce_stored_received_us(truce_bytes val, int64_t *us)
 
 int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val)
 {
+	if (!t->s->has_db[db])
+		return TRUCE_ENOTFOUND;
 	uint8_t kb[8];
 	put_be64(kb, seq);
 	MDB_val k = {sizeof(kb), kb}, v;
@@ -700,7 +841,7 @@ int truce_txn_dup_scan(truce_txn *t, enum truce_db db, uint64_t key, truce_id_fn
 int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, truce_scan_fn fn,
                    void *ctx)
 {
-	if (from > to)
+	if (from > to || !t->s->has_db[db])
 		return 0;
 	MDB_cursor *c;
 	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);

@@ -32,7 +32,11 @@ json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
 /* The article alone, in the corpus format of ANNOTATION.md. */
 json_t *truce_json_article(const Truce__V1__Article *a);
 /* A daemon's Stats: counts, last seqs, uptime_s, db_size, chain_head (hex),
- * extractor. */
+ * extractor; disk_avail and disk_size; disk_warning when the disk is under
+ * truced's disk-warn; dbs: each named database's name, entries, pages,
+ * bytes and depth. */
 json_t *truce_json_stats(const Truce__V1__Stats *s);
+/* The sentence of a disk under truced's disk-warn into buf, "" when not. */
+void truce_stats_disk_warning(const Truce__V1__Stats *s, char *buf, size_t len);
 
 #endif

@@ -76,7 +76,9 @@ typedef struct truce_bytes {
 } truce_bytes;
 
 /*
- * Opens (creating with mode 0700 unless read_only) the data directory DIR.
+ * Opens (creating with mode 0700 unless read_only) the data directory DIR;
+ * read_only, DIR may also be a store copied into one file (a backup, see
+ * truce_store_copy), though not the data.mdb of a live store.
  * Errors: TRUCE_EBUSY (another writer holds DIR), TRUCE_EPERM, TRUCE_EIO,
  * TRUCE_ENOTFOUND (read_only and no store there), TRUCE_ESCHEMA (a writer
  * on a store that needs `truce upgrade`, or a store of a newer truce),
@@ -91,18 +93,15 @@ int truce_store_schema(const truce_store *s);
 /* Marks the store as of schema TRUCE_SCHEMA (truce upgrade's last step);
  * the articles after the last one are chained with BLAKE2b-256. */
 int truce_txn_set_schema(truce_txn *t);
-/*
- * A consistent copy of the whole store into the empty or new directory DIR
- * (LMDB's mdb_env_copy2, compacting), safe while the store is written: the
- * copy is the last committed state. errbuf gets a sentence on failure.
- */
-int truce_store_backup(truce_store *s, const char *dir, char *errbuf, size_t errlen);
 
 /* Doubles the map size. Call only with no transaction open in this process. */
 int truce_store_grow(truce_store *s);
 size_t truce_store_map_size(const truce_store *s);
 /* Bytes in use (pages in use times page size). */
 int truce_store_used(truce_store *s, uint64_t *bytes);
+/* The file system holding the store: bytes available to unprivileged
+ * users, and its size. */
+int truce_store_disk(truce_store *s, uint64_t *avail, uint64_t *total);
 
 int truce_txn_begin(truce_store *s, int write, truce_txn **out);
 /* Commits and frees t whatever the result. TRUCE_EFULL: grow and redo. */
@@ -190,6 +189,36 @@ int truce_txn_incident_index_add(truce_txn *t, const char *conflict, const char 
  * (YYYY-MM-DD, inclusive), by day then id. */
 int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char *day_from,
                                   const char *day_to, truce_id_fn fn, void *ctx);
+
+/* --- operations: sizes and copies --------------------------------------- */
+
+/* The name of a db ("articles", ...), NULL for a value out of range. */
+const char *truce_store_db_name(enum truce_db db);
+
+/* What one named db takes (LMDB's mdb_stat). */
+typedef struct truce_db_stat {
+	uint64_t entries;
+	uint64_t depth;          /* of its B-tree */
+	uint64_t pages;          /* branch + leaf + overflow */
+	uint64_t overflow_pages; /* values larger than a page */
+	uint64_t bytes;          /* pages times the page size */
+} truce_db_stat;
+
+int truce_txn_db_stat(truce_txn *t, enum truce_db db, truce_db_stat *out);
+
+#define TRUCE_COPY_COMPACT 1u /* leave out free pages and renumber (MDB_CP_COMPACT) */
+
+/*
+ * A consistent copy of the whole store as one read transaction sees it
+ * (LMDB's mdb_env_copyfd2), safe while a writer runs and never blocking it.
+ * Written to path.partial (0600), fsync'd, then linked to path, so a file at
+ * path is always a whole copy; an existing path is never replaced
+ * (TRUCE_EEXIST). The file is a store of its own: truce_store_open of it
+ * read-only opens it, and as DIR/data.mdb it is a data directory. Call it
+ * with no transaction of s open in this process. TRUCE_ENOSPC: the disk
+ * filled, nothing is left behind.
+ */
+int truce_store_copy(truce_store *s, const char *path, unsigned flags, char *errbuf, size_t errlen);
 
 /* --- meta --------------------------------------------------------------- */
 

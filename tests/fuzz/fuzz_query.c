@@ -137,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *out = NULL;
 	size_t len = 0;
-	if (truced_query_answer(store, 1, "fuzz", &metrics, data, size, &out, &len) != 0)
+	if (truced_query_answer(store, 1, "fuzz", &metrics, 10, data, size, &out, &len) != 0)
 		abort(); /* only an allocation failure may fail */
 	Truce__V1__QueryReply *r = truce__v1__query_reply__unpack(NULL, len, out);
 	if (r == NULL || !r->has_ok || r->ok != (r->error == NULL))

@@ -24,7 +24,10 @@ cc -std=c11 -Wall -Wextra -Werror ${TRUCE_EXAMPLE_CFLAGS:-} -o "$T/collector" \
 pass "installed into a prefix; examples/collector.c builds with pkg-config alone ($flags)"
 
 libdir=$(realpath "$(pkg-config --variable=libdir truce-client)")
-ldd "$T/collector" | grep -q "=> $libdir/libtruce-client.so" || fail "not linked to the installed library: $(ldd "$T/collector")"
+# ldd's output whole first: grep -q quits at the first match, and under
+# pipefail ldd's SIGPIPE would fail the pipeline
+deps=$(ldd "$T/collector")
+grep -q "=> $libdir/libtruce-client.so" <<<"$deps" || fail "not linked to the installed library: $deps"
 if nm -D --defined-only "$libdir/libtruce-client.so" | awk '{print $3}' | grep -Ev '^(truce_[a-z]|truce__v1__|TRUCE_CLIENT_0)' | grep -q .; then
   fail "the library exports names outside its API: $(nm -D --defined-only "$libdir/libtruce-client.so" | awk '{print $3}' | grep -Ev '^(truce_[a-z]|truce__v1__|TRUCE_CLIENT_0)' | head)"
 fi

@@ -75,6 +75,8 @@ time.sleep(3600)
 PY
 BG_PIDS+=($!)
 sleep 1
+# python's start can take longer than that when the machine is busy
+for _ in $(seq 100); do [ -e "$T/rawsub.ready" ] && break; sleep 0.1; done
 kill -STOP "$STUCK"
 alive=0
 for p in "${WATCHERS[@]}"; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done

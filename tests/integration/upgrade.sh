@@ -7,7 +7,8 @@
 #      today's extractor on claims the fixture's made: it may find changes
 #      (exit 1), and must find the same ones before and after the upgrade.
 #   2. truce upgrade refuses without --backup/--no-backup and leaves it alone;
-#      with --backup it makes a copy that opens as the old store, converts,
+#      with --backup it makes a copy (a file, as truce backup makes, which
+#      truce restore puts back) that opens as the old store, converts,
 #      and every whole incident reads back byte for byte as before; --verify
 #      and --reparse pass; a second run has nothing to do.
 #   3. truced runs on it: new articles (chained with BLAKE2b-256, the old ones
@@ -24,7 +25,7 @@ gunzip -c "$TRUCE_SOURCE_DIR/tests/data/store-v1.mdb.gz" >"$T/data/data.mdb"
 rc=0
 "$TRUCED" --data "$T/data" --ingest "$IN" --publish "$PUB" --query "$QRY" 2>"$T/refused.log" || rc=$?
 [ "$rc" = 1 ] || fail "truced on a schema 1 store exited $rc, want 1"
-grep -q "store of schema 1.*truce upgrade --data $T/data --backup" "$T/refused.log" \
+grep -q "store of schema 1.*truce upgrade --data $T/data --backup FILE" "$T/refused.log" \
   || fail "truced's refusal does not say what to do: $(cat "$T/refused.log")"
 pass "truced refuses the schema 1 store and names the command: $(sed 's/.*: data directory/data directory/' "$T/refused.log")"
 # reparse NAME: --reparse --diff into $T/NAME.reparse; exit 0 or 1 (changes
@@ -50,9 +51,9 @@ grep -q "refusing to upgrade without a backup" "$T/nobackup.out" || fail "no rea
 rc=0
 "$TRUCED" --data "$T/data" --ingest "$IN" --publish "$PUB" --query "$QRY" 2>/dev/null || rc=$?
 [ "$rc" = 1 ] || fail "the refused upgrade changed the store"
-"$TRUCE" upgrade --data "$T/data" --backup "$T/backup" >"$T/upgrade.out" || fail "upgrade: $(cat "$T/upgrade.out")"
+"$TRUCE" upgrade --data "$T/data" --backup "$T/backup.mdb" >"$T/upgrade.out" || fail "upgrade: $(cat "$T/upgrade.out")"
 grep -q "upgraded from schema 1 to 2" "$T/upgrade.out" || fail "upgrade said: $(cat "$T/upgrade.out")"
-"$TRUCE" export --data "$T/backup" --incidents --format jsonl >"$T/backup.incidents" || fail "backup unreadable"
+"$TRUCE" export --data "$T/backup.mdb" --incidents --format jsonl >"$T/backup.incidents" || fail "backup unreadable"
 cmp -s "$T/v1.incidents" "$T/backup.incidents" || fail "the backup's incidents differ from the original's"
 "$TRUCE" export --data "$T/data" --incidents --format jsonl >"$T/v2.incidents" || fail "export after upgrade"
 cmp -s "$T/v1.incidents" "$T/v2.incidents" || fail "incidents differ after the upgrade: $(diff "$T/v1.incidents" "$T/v2.incidents" | head -5)"
@@ -62,9 +63,13 @@ cmp -s "$T/v1.claims" "$T/v2.claims" || fail "claims differ after the upgrade"
 cmp -s "$T/v1.verify" "$T/v2.verify" || fail "the chain changed: $(cat "$T/v2.verify")"
 reparse v2
 cmp -s "$T/v1.reparse" "$T/v2.reparse" || fail "--reparse differs after the upgrade: $(diff "$T/v1.reparse" "$T/v2.reparse" | head -5)"
+"$TRUCE" restore --from "$T/backup.mdb" --data "$T/restored" >/dev/null 2>&1 || fail "truce restore of the upgrade's backup"
+rc=0
+"$TRUCED" --data "$T/restored" --ingest "$IN" --publish "$PUB" --query "$QRY" 2>/dev/null || rc=$?
+[ "$rc" = 1 ] || fail "the restored backup is not the schema 1 store (truced exited $rc)"
 again=$("$TRUCE" upgrade --data "$T/data" --no-backup) || fail "a second upgrade failed"
 echo "$again" | grep -q "already of schema 2" || fail "second upgrade said: $again"
-pass "upgraded with a backup (which reads as the old store); whole incidents, claims, --verify and --reparse as before; a second run has nothing to do"
+pass "upgraded with a backup (which reads, and truce restore puts back, as the old store); whole incidents, claims, --verify and --reparse as before; a second run has nothing to do"
 
 # --- 3 ------------------------------------------------------------------------
 start_daemon

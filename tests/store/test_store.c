@@ -3,8 +3,7 @@
  * ordering, dedup by content key, the article hash chain (BLAKE2b-256 in a
  * new store, SHA-256 before an upgrade), quarantine, reopen after close, the
  * writer lock, read-only access, schemas (an older one read-only or for an
- * upgrade, a newer one never), the backup copy, the incident index, and map
- * growth.
+ * upgrade, a newer one never), the incident index, and map growth.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -421,41 +420,6 @@ static void test_upgrade_switches_the_chain_hash(void **state)
 	assert_int_equal(truce_chain_hash(7, h, "x", 1, h), TRUCE_EINVAL);
 }
 
-/* The backup is a store of its own that opens read-only with what was
- * committed; a directory already holding one is refused. */
-static void test_backup(void **state)
-{
-	fixture *f = *state;
-	assert_int_equal(append_one(f->st, 1, "one"), 0);
-	assert_int_equal(append_one(f->st, 2, "two"), 0);
-	char copy[SCRATCH_LEN + 8], err[512] = "";
-	scratch_path(copy, sizeof(copy), f->scratch, "copy");
-	assert_int_equal(truce_store_backup(f->st, copy, err, sizeof(err)), 0);
-	assert_int_equal(truce_store_backup(f->st, copy, err, sizeof(err)), TRUCE_EEXIST);
-	assert_non_null(strstr(err, "already holds"));
-	truce_store_opts ro = {.read_only = 1};
-	truce_store *st;
-	assert_int_equal(truce_store_open(copy, &ro, &st, err, sizeof(err)), 0);
-	truce_txn *t;
-	uint64_t n = 0;
-	uint8_t head[TRUCE_HASH_LEN], orig[TRUCE_HASH_LEN];
-	assert_int_equal(truce_txn_begin(st, 0, &t), 0);
-	assert_int_equal(truce_txn_count(t, TRUCE_DB_ARTICLES, &n), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(truce_txn_chain_head(t, head, &n), 0);
-	truce_txn_abort(t);
-	truce_store_close(st);
-	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
-	assert_int_equal(truce_txn_chain_head(t, orig, &n), 0);
-	truce_txn_abort(t);
-	assert_memory_equal(head, orig, TRUCE_HASH_LEN);
-	struct stat sb;
-	char file[SCRATCH_LEN + 32];
-	snprintf(file, sizeof(file), "%s/data.mdb", copy);
-	assert_int_equal(stat(file, &sb), 0);
-	assert_int_equal(sb.st_mode & 0777, 0600);
-}
-
 static void test_read_only_missing_store(void **state)
 {
 	(void)state;
@@ -554,7 +518,6 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_duplicate_gives_its_seq, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_schemas, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_upgrade_switches_the_chain_hash, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hash_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aborted_txn_leaves_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_quarantine_and_scan_range, setup, teardown),

@@ -28,6 +28,8 @@ int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 int cmd_web(int argc, char **argv);
 /* `truce bench ingest` (tools/truce/bench_ingest.c), dispatched by `truce bench`. */
 int cmd_bench_ingest(int argc, char **argv);

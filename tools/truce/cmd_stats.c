@@ -1,6 +1,8 @@
 /*
  * cmd_stats.c - `truce stats`: counts, last sequence numbers, uptime,
- * database size and chain head of a running truced, via its query socket.
+ * database size and chain head of a running truced, via its query socket;
+ * the size of each named database, and the disk under the store, with a
+ * warning when its free space is under truced's disk-warn.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -16,16 +18,38 @@
 static void stats_usage(FILE *f)
 {
 	fprintf(f, "usage: truce stats [--connect QUERY_ENDPOINT] [--json] [--timeout MS]\n\n"
-	           "Counts and sequence numbers of a running truced.\n\n"
+	           "Counts and sequence numbers of a running truced, the size of each of its\n"
+	           "databases and the free space of its disk. Under truced's disk-warn, a\n"
+	           "WARNING line on stderr (and disk_warning in --json); the exit code stays 0.\n\n"
 	           "  --connect EP   truced query endpoint (default " DEFAULT_QUERY ")\n"
 	           "  --json         one JSON object\n"
 	           "  --timeout MS   how long to wait for the daemon (default 5000)\n" CLI_KEY_USAGE
 	           "  -h, --help     this text\n");
 }
 
+/* The table of the named databases. */
+static void print_dbs(json_t *dbs)
+{
+	size_t i;
+	json_t *d;
+	printf("\n%-16s %12s %10s %14s %6s\n", "database", "entries", "pages", "bytes", "depth");
+	json_array_foreach(dbs, i, d)
+	{
+		printf("%-16s %12" JSON_INTEGER_FORMAT " %10" JSON_INTEGER_FORMAT
+		       " %14" JSON_INTEGER_FORMAT " %6" JSON_INTEGER_FORMAT "\n",
+		       json_string_value(json_object_get(d, "name")),
+		       json_integer_value(json_object_get(d, "entries")),
+		       json_integer_value(json_object_get(d, "pages")),
+		       json_integer_value(json_object_get(d, "bytes")),
+		       json_integer_value(json_object_get(d, "depth")));
+	}
+}
+
 static void print_stats(const Truce__V1__Stats *s, int as_json)
 {
 	json_t *j = truce_json_stats(s);
+	if (j == NULL)
+		return;
 	if (as_json) {
 		char *str = json_dumps(j, JSON_COMPACT);
 		if (str != NULL)
@@ -36,6 +60,8 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 		json_t *v;
 		json_object_foreach(j, key, v)
 		{
+			if (json_is_array(v) || strcmp(key, "disk_warning") == 0)
+				continue; /* below, and on stderr */
 			if (json_is_string(v))
 				printf("%-17s %s\n", key, json_string_value(v));
 			else if (json_is_real(v))
@@ -44,7 +70,13 @@ static void print_stats(const Truce__V1__Stats *s, int as_json)
 				printf("%-17s %" JSON_INTEGER_FORMAT "\n", key,
 				       json_integer_value(v));
 		}
+		json_t *dbs = json_object_get(j, "dbs");
+		if (dbs != NULL)
+			print_dbs(dbs);
 	}
+	const char *warning = json_string_value(json_object_get(j, "disk_warning"));
+	if (warning != NULL)
+		fprintf(stderr, "truce stats: WARNING: %s\n", warning);
 	json_decref(j);
 }
 

@@ -11,9 +11,11 @@
  * carry whole incidents and are read as they are.
  *
  * It all happens in one write transaction: a crash or an error leaves the
- * store as it was. The backup is taken first with LMDB's consistent copy
- * (truce_store_backup); without --backup the command refuses unless told
- * --no-backup. truced must be stopped (the writer lock says so otherwise).
+ * store as it was. The backup is taken first, the way `truce backup` takes
+ * one (truce_store_copy: LMDB's consistent copy, fsync'd, never replacing a
+ * file), so `truce restore` puts it back; without --backup the command
+ * refuses unless told --no-backup. truced must be stopped (the writer lock
+ * says so otherwise).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,13 +36,13 @@ typedef struct upgrade_opts {
 static void upgrade_usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: truce upgrade --data DIR (--backup BACKUP_DIR | --no-backup)\n\n"
+	        "usage: truce upgrade --data DIR (--backup FILE | --no-backup)\n\n"
 	        "Upgrades the store in DIR, written by an older truce, to the schema this\n"
 	        "truce writes (%d), in place and in one transaction. truced must be stopped.\n\n"
 	        "  --data DIR         the data directory\n"
-	        "  --backup DIR       first copy the store to DIR (new or empty; LMDB's\n"
-	        "                     consistent, compacting copy): restore by copying\n"
-	        "                     DIR/data.mdb back\n"
+	        "  --backup FILE      first copy the store to FILE, a new file (as truce\n"
+	        "                     backup --compact does); truce restore --from FILE\n"
+	        "                     puts it back\n"
 	        "  --no-backup        upgrade without a copy (you have one already)\n"
 	        "  -h, --help         this text\n\n"
 	        "A store of schema 1: every incident becomes an aggregate with member lists\n"
@@ -169,7 +171,8 @@ int cmd_upgrade(int argc, char **argv)
 		truce_store_close(st);
 		return CLI_EXIT_OK;
 	}
-	if (o.backup != NULL && truce_store_backup(st, o.backup, err, sizeof(err)) != 0) {
+	if (o.backup != NULL &&
+	    truce_store_copy(st, o.backup, TRUCE_COPY_COMPACT, err, sizeof(err)) != 0) {
 		fprintf(stderr, "truce upgrade: %s; nothing upgraded\n", err);
 		truce_store_close(st);
 		return CLI_EXIT_IO;

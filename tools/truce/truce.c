@@ -23,6 +23,8 @@ static const struct subcommand subcommands[] = {
     {"query", cmd_export, "the same as export"},
     {"stats", cmd_stats, "counts and sequence numbers of a running truced"},
     {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
+    {"backup", cmd_backup, "a consistent copy of a store while truced runs"},
+    {"restore", cmd_restore, "put a backup into an empty data directory"},
     {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
     {"upgrade", cmd_upgrade, "upgrade a store written by an older truce, after a backup"},
     {"web", cmd_web, "dashboard, JSON API, event stream and metrics over HTTP"},
