@@ -923,7 +923,7 @@ static int chain_load(truce_txn *t)
 	chain_state *c = &t->chain;
 	if (c->loaded)
 		return 0;
-	uint64_t last;
+	uint64_t last = 0;
 	int rc = meta_chain_head(t, c->head, &c->seq);
 	if (rc == 0)
 		rc = meta_blake2b_from(t, &c->blake2b_from);
