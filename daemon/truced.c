@@ -199,11 +199,13 @@ static truced_pipe_env pipe_env(truced_state *d)
 	return env;
 }
 
+/* One parse thread per core: while the main thread waits for its commit's
+ * fsync, every core can parse the next batch. */
 static void resolve_threads(truced_config *cfg)
 {
 	if (cfg->parse_threads == TRUCED_THREADS_AUTO) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->parse_threads = cores > 1 ? (size_t)(cores - 1) : 0;
+		cfg->parse_threads = cores > 1 ? (size_t)cores : 0;
 	}
 }
 
