@@ -20,12 +20,7 @@ start_daemon
 start_web
 python3 "$TRUCE_SOURCE_DIR/tests/web/browser_test.py" "$WEB" "$T" "$SHOT" &
 PY=$!
-for _ in $(seq 600); do
-  [ -f "$T/phase1" ] && break
-  kill -0 "$PY" 2>/dev/null || { wait "$PY" || fail "browser test before the collect"; }
-  sleep 0.1
-done
-[ -f "$T/phase1" ] || fail "the browser test did not load the page"
+wait_phase1 "$PY" "the browser test"
 "$TRUCE" collect --connect "$IN" --jsonl "$TRUCE_SOURCE_DIR/tests/web/xss.jsonl" --quiet \
   || fail "collect the payload article"
 $GEN 1 --tag browser >"$T/one.jsonl"
