@@ -87,6 +87,13 @@ int cli_input_file(const char *path, const cli_input_defaults *d, cli_input_fn f
  * $TRUCE_SOURCE_DIR, else in the checkout this binary was built from. */
 void cli_default_seeds(char *out, size_t len);
 
+/* Calls on_stop on SIGINT and SIGTERM (without SA_RESTART, so a blocking
+ * call returns EINTR), for the commands that run until stopped; with
+ * ignore_pipe also ignores SIGPIPE (a peer that hangs up is then an error
+ * to report, not a death; keep it for commands whose output may go into a
+ * pipe that closes, like `truce watch | head`). */
+void cli_catch_stop(void (*on_stop)(int), int ignore_pipe);
+
 /* Prints "usage" text and returns CLI_EXIT_USAGE, for option errors. */
 int cli_usage_error(const char *cmd, const char *fmt, ...);
 

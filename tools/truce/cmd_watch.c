@@ -316,13 +316,9 @@ int cmd_watch(int argc, char **argv)
 	int rc = parse_watch_args(argc, argv, &o, &no_backfill);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN; /* a receiver that hangs up is an error, not a death */
-	sigaction(SIGPIPE, &sa, NULL);
+	/* With a webhook, a receiver (or --exec command) that hangs up is an
+	 * attempt to retry; printing, a closed stdout ends the watch. */
+	cli_catch_stop(on_signal, o.hook.url != NULL || o.hook.exec != NULL);
 	cli_webhook *hook = NULL;
 	if ((o.hook.url != NULL || o.hook.exec != NULL) && cli_webhook_open(&o.hook, &hook) != 0) {
 		fprintf(stderr, "truce watch: cannot set up the webhook\n");

@@ -1,6 +1,7 @@
 /*
  * truce.c - the `truce` command: dispatches to one subcommand per file.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n(see `truce %s --help`)\n", cmd);
 	return CLI_EXIT_USAGE;
+}
+
+void cli_catch_stop(void (*on_stop)(int), int ignore_pipe)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	if (ignore_pipe)
+		sigaction(SIGPIPE, &sa, NULL);
 }
 
 int main(int argc, char **argv)
