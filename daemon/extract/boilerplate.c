@@ -105,7 +105,8 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		unsigned char c = i < in->len ? (unsigned char)in->s[i] : '\n';
 		if (c != '\n') {
 			int wc = word_byte(c);
-			words += wc & !in_word;
+			if (wc && !in_word)
+				words++;
 			in_word = wc;
 			continue;
 		}

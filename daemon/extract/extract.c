@@ -141,7 +141,7 @@ int truce_extract_article(const truce_rules *rules, const truce_article_in *arti
 			first[doc.nsent] = items.n;
 			a.items = &items;
 			a.first_item = first;
-			truce__block_outlet(rules, article->source, text.s, &doc, &items);
+			truce__block_outlet(rules, article->source, &doc, &items);
 			truce__detect_scope(rules, text.s, &doc, &items, &scope);
 			a.scope = &scope;
 			a.conflict = scope.conflict;

@@ -352,8 +352,8 @@ int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uin
 
 /* The article's own outlet ("The Sudan Tribune", source of the article)
  * named in its text names no party. */
-void truce__block_outlet(const truce_rules *r, const char *source, const char *text,
-                         const truce__doc *doc, truce__tagged *tg);
+void truce__block_outlet(const truce_rules *r, const char *source, const truce__doc *doc,
+                         truce__tagged *tg);
 
 /* What a tagged article is about (see truce__scope); re-reads its party
  * aliases for that scope. A datelined place names no party. */

@@ -1341,6 +1341,73 @@ static int emit(ctx *x, truce_claims *out)
 	return 0;
 }
 
+/* The view of tokens [t0, t1) and items [i0, i1) of sentence s. */
+static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t i0, size_t i1)
+{
+	memset(v, 0, sizeof(*v));
+	v->si = s;
+	v->t0 = t0;
+	v->t1 = t1;
+	v->i0 = i0;
+	v->i1 = i1;
+	v->tg.v = x->all.v != NULL ? x->all.v + i0 : NULL;
+	v->tg.n = i1 - i0;
+	for (uint32_t t = t0; t < t1; t++)
+		x->item_at[t - t0] = -1;
+	for (size_t i = i0; i < i1 && x->all.v != NULL; i++) {
+		v->has |= x->all.v[i].cues;
+		for (uint32_t t = x->all.v[i].t0; t < x->all.v[i].t1 && t < t1; t++)
+			x->item_at[t - t0] = (int)i;
+	}
+}
+
+/* The first token of the clause whose first item is split: after the ";"
+ * or at the "while" before it. */
+static uint32_t clause_start(const ctx *x, const sview *v, size_t split)
+{
+	uint32_t t = x->all.v[split].t0;
+	while (t > v->t0 && !(tok_s(x, t - 1)[0] == ';' || tok_eq(x, t - 1, "while") ||
+	                      tok_eq(x, t - 1, "whereas")))
+		t--;
+	return t > v->t0 ? t - (tok_s(x, t - 1)[0] != ';') : x->all.v[split].t0;
+}
+
+/* "X accused Y of violating the truce, while Y said X fired first"; "...;
+ * Y said ...": the first item of a second clause (after "; " or ", while"
+ * or ", whereas") where both clauses report (a reporting or accusing
+ * word) and name a party; (size_t)-1 where there is one clause. */
+static size_t second_clause(const ctx *x, const sview *v)
+{
+	const uint32_t report = TRUCE__C_SAY | TRUCE__C_ACCUSE;
+	if ((v->has & report) == 0)
+		return (size_t)-1;
+	for (uint32_t t = v->t0 + 1; t + 1 < v->t1; t++) {
+		int semi = tok_s(x, t)[0] == ';';
+		int whil =
+		    (tok_eq(x, t, "while") || tok_eq(x, t, "whereas")) && tok_s(x, t - 1)[0] == ',';
+		if (!semi && !whil)
+			continue;
+		size_t k = v->i0;
+		while (k < v->i1 && x->all.v[k].t0 <= t)
+			k++;
+		uint32_t a = 0, b = 0;
+		int pa = 0, pb = 0;
+		for (size_t i = v->i0; i < v->i1; i++) {
+			const truce__item *it = &x->all.v[i];
+			if (i < k) {
+				a |= it->cues;
+				pa |= it->party[0] != '\0';
+			} else {
+				b |= it->cues;
+				pb |= it->party[0] != '\0';
+			}
+		}
+		if ((a & report) && (b & report) && pa && pb && k < v->i1)
+			return k;
+	}
+	return (size_t)-1;
+}
+
 static int standing_truce(const truce_rules *r, int conflict, int year)
 {
 	if (conflict < 0)
@@ -1396,19 +1463,23 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		find_voice(&x);
 	}
 	for (size_t s = 0; s < doc->nsent && rc == 0; s++) {
-		sview v = {.si = s, .t0 = doc->sent[s].t0, .t1 = doc->sent[s].t1};
-		v.i0 = x.first_item[s];
-		v.i1 = x.first_item[s + 1];
-		v.tg.v = x.all.v != NULL ? x.all.v + v.i0 : NULL;
-		v.tg.n = v.i1 - v.i0;
-		if (v.t1 - v.t0 > TRUCE__MAX_SENT_TOKENS)
+		sview v;
+		if (doc->sent[s].t1 - doc->sent[s].t0 > TRUCE__MAX_SENT_TOKENS)
 			continue;
-		for (uint32_t t = v.t0; t < v.t1; t++)
-			x.item_at[t - v.t0] = -1;
-		for (size_t i = v.i0; i < v.i1 && x.all.v != NULL; i++) {
-			v.has |= x.all.v[i].cues;
-			for (uint32_t t = x.all.v[i].t0; t < x.all.v[i].t1; t++)
-				x.item_at[t - v.t0] = (int)i;
+		view_of(&x, &v, s, doc->sent[s].t0, doc->sent[s].t1, x.first_item[s],
+		        x.first_item[s + 1]);
+		/* two reports in one sentence are read one clause at a time */
+		size_t split = second_clause(&x, &v);
+		if (split != (size_t)-1) {
+			sview w;
+			view_of(&x, &w, s, v.t0,
+			        x.all.v[split].t0 > v.t0 ? clause_start(&x, &v, split) : v.t0, v.i0,
+			        split);
+			rc = analyze(&x, &w);
+			view_of(&x, &v, s, clause_start(&x, &v, split), doc->sent[s].t1, split,
+			        x.first_item[s + 1]);
+			if (rc != 0)
+				break;
 		}
 		if ((v.has & TRUCE__C_VOICE) && x.pubd) {
 			/* remember the day of a statement for the quotes from it */

@@ -566,8 +566,8 @@ static int outlet_name(const truce__doc *doc, const truce__tagged *tg, size_t i)
 	       (doc->tok[it->t0 - 1].hash == truce__tok_hash("of", 2));
 }
 
-void truce__block_outlet(const truce_rules *r, const char *source, const char *text,
-                         const truce__doc *doc, truce__tagged *tg)
+void truce__block_outlet(const truce_rules *r, const char *source, const truce__doc *doc,
+                         truce__tagged *tg)
 {
 	if (source == NULL || *source == '\0')
 		return;
@@ -593,7 +593,6 @@ void truce__block_outlet(const truce_rules *r, const char *source, const char *t
 				}
 		}
 	}
-	(void)text;
 	truce__doc_free(&sd);
 }
 

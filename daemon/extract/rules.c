@@ -1128,8 +1128,9 @@ static int read_file(const char *path, unsigned char **out, size_t *len)
 /* ---- the gazetteer built at build time ---- */
 
 #ifndef TRUCE_GEOGEN
-/* rules_geo.c: geogen's output, compiled in */
-extern const unsigned char truce__geo_blob[];
+/* rules_geo.c: geogen's output, compiled in (read-only data, never
+ * written: declared without const so that its tables need no cast) */
+extern unsigned char truce__geo_blob[];
 #endif
 
 static size_t align16(size_t n)
@@ -1164,15 +1165,14 @@ static int geo_from_blob(truce_rules *r, const unsigned char *src)
 	    h.ent_size != sizeof(truce__geo_ent) || h.ref_size != sizeof(truce__geo_ref) ||
 	    memcmp(h.src, src, 32) != 0 || blob_size(&h) != len)
 		return 0;
-	const unsigned char *p = truce__geo_blob + align16(sizeof(h));
-	/* the blob is read-only; the tables are never written after load */
-	r->geo = (truce__geo_ent *)(uintptr_t)p;
+	unsigned char *p = truce__geo_blob + align16(sizeof(h));
+	r->geo = (truce__geo_ent *)(void *)p;
 	p += align16((h.geo_mask + 1) * sizeof(truce__geo_ent));
-	r->geo_first = (uint32_t *)(uintptr_t)p;
+	r->geo_first = (uint32_t *)(void *)p;
 	p += align16((h.first_mask + 1) * sizeof(uint32_t));
-	r->geo_refs = (truce__geo_ref *)(uintptr_t)p;
+	r->geo_refs = (truce__geo_ref *)(void *)p;
 	p += align16(h.nrefs * sizeof(truce__geo_ref));
-	r->geo_bloom = (uint64_t *)(uintptr_t)p;
+	r->geo_bloom = (uint64_t *)(void *)p;
 	r->geo_mask = h.geo_mask;
 	r->geo_first_mask = h.first_mask;
 	r->ngeo_refs = r->cap_geo_refs = h.nrefs;

@@ -8,19 +8,22 @@
 #define TRUCE__STR2(x) #x
 #define TRUCE__STR(x) TRUCE__STR2(x)
 
+/* The assembler also measures the blob: no pointers to subtract here. */
 __asm__(".section .rodata\n"
         ".globl truce__geo_blob\n"
         ".balign 16\n"
         "truce__geo_blob:\n"
         ".incbin \"" TRUCE__STR(TRUCE_GEO_BLOB) "\"\n"
-                                                ".globl truce__geo_blob_end\n"
                                                 "truce__geo_blob_end:\n"
+                                                ".balign 8\n"
+                                                ".globl truce__geo_blob_len\n"
+                                                "truce__geo_blob_len:\n"
+                                                ".quad truce__geo_blob_end - truce__geo_blob\n"
                                                 ".previous\n");
 
-extern const unsigned char truce__geo_blob[];
-extern const unsigned char truce__geo_blob_end[];
+extern const uint64_t truce__geo_blob_len;
 
 size_t truce__geo_blob_size(void)
 {
-	return (size_t)(truce__geo_blob_end - truce__geo_blob);
+	return (size_t)truce__geo_blob_len;
 }

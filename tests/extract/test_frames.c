@@ -37,6 +37,13 @@ static void cumulative_toll_is_background(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->killed, TRUCE_NONE);
 	truce_claims_free(&c);
+	c = extract_text(PUB, "Hamas accused Israel on Sunday of violating the truce, saying "
+	                      "Israeli strikes had killed more than 240 Palestinians since it "
+	                      "took effect.");
+	x = find_claim(&c, "HAMAS", "ISR");
+	assert_non_null(x);
+	assert_int_equal(x->killed, TRUCE_NONE);
+	truce_claims_free(&c);
 	c = extract_text(PUB, "Armenia accused Azerbaijan on Sunday of violating the ceasefire, "
 	                      "in a war that has killed 6,500 people.");
 	x = find_claim(&c, "ARM", "AZE");
@@ -518,6 +525,56 @@ static void participles_and_unnamed_ministries(void **state)
 	truce_claims_free(&c);
 }
 
+/* Two reports in one sentence, one claim each. */
+static void two_clauses(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Iran accused Israel of violating the ceasefire on "
+	                                   "Tuesday, while Israel said Iran had fired missiles "
+	                                   "after the deadline.");
+	assert_non_null(find_claim(&c, "IRN", "ISR"));
+	assert_non_null(find_claim(&c, "ISR", "IRN"));
+	truce_claims_free(&c);
+}
+
+/* Conflicts of the party dictionary that no rule file lists otherwise:
+ * its names, institutions and leaders, and its vague words per country. */
+static void dictionary_conflicts(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pub, *text, *claimant, *accused;
+	} cases[] = {
+	    {"1994-04-12",
+	     "Bosnian Serb forces shelled the enclave of Gorazde on Tuesday in "
+	     "violation of the ceasefire, the Bosnian army said.",
+	     "BIH", "SRPSKA"},
+	    {"1991-10-08",
+	     "The federal army accused Croatian guardsmen of breaking the truce in "
+	     "Vukovar on Monday.",
+	     "YUG", "HRV"},
+	    {"1996-06-20",
+	     "Chechen rebels accused Russian troops of violating the ceasefire on "
+	     "Wednesday, rebel spokesman Movladi Udugov said.",
+	     "ICHKERIA", "RUS"},
+	    {"2006-09-05",
+	     "The Ugandan army said LRA rebels attacked a camp near Gulu on Monday "
+	     "despite the cessation of hostilities, killing five civilians.",
+	     "UGA", "LRA"},
+	    {"1995-02-21",
+	     "Peru accused Ecuador of violating the ceasefire in the Cenepa valley "
+	     "on Monday.",
+	     "PER", "ECU"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		truce_claims c = extract_text(cases[i].pub, cases[i].text);
+		if (find_claim(&c, cases[i].claimant, cases[i].accused) == NULL)
+			print_claims(&c);
+		assert_non_null(find_claim(&c, cases[i].claimant, cases[i].accused));
+		truce_claims_free(&c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +605,8 @@ int main(void)
 	    cmocka_unit_test(groups_and_outlets),
 	    cmocka_unit_test(datelines),
 	    cmocka_unit_test(participles_and_unnamed_ministries),
+	    cmocka_unit_test(dictionary_conflicts),
+	    cmocka_unit_test(two_clauses),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

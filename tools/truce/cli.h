@@ -27,6 +27,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_web(int argc, char **argv);
@@ -86,6 +87,17 @@ int cli_input_jsonl(const char *path, cli_input_fn fn, void *ctx, size_t *bad_li
  * by a leading '<'); "-" is stdin. The id is the file's base name.
  */
 int cli_input_file(const char *path, const cli_input_defaults *d, cli_input_fn fn, void *ctx);
+
+/* The bundled sample articles, tests/data/seeds.jsonl: under
+ * $TRUCE_SOURCE_DIR, else in the checkout this binary was built from. */
+void cli_default_seeds(char *out, size_t len);
+
+/* Calls on_stop on SIGINT and SIGTERM (without SA_RESTART, so a blocking
+ * call returns EINTR), for the commands that run until stopped; with
+ * ignore_pipe also ignores SIGPIPE (a peer that hangs up is then an error
+ * to report, not a death; keep it for commands whose output may go into a
+ * pipe that closes, like `truce watch | head`). */
+void cli_catch_stop(void (*on_stop)(int), int ignore_pipe);
 
 /* Prints "usage" text and returns CLI_EXIT_USAGE, for option errors. */
 int cli_usage_error(const char *cmd, const char *fmt, ...);

@@ -23,22 +23,6 @@
 #include "truce/extract.h"
 #include "truce/wire.h"
 
-/* The bundled seeds: $TRUCE_SOURCE_DIR/tests/data/seeds.jsonl, else found
- * from this file's own path (CMake compiles sources by absolute path). */
-static void default_jsonl(char *out, size_t len)
-{
-	const char *src = getenv("TRUCE_SOURCE_DIR");
-	if (src != NULL && *src != '\0') {
-		snprintf(out, len, "%s/tests/data/seeds.jsonl", src);
-		return;
-	}
-	const char *me = __FILE__, *tail = strstr(me, "tools/truce/cmd_bench.c");
-	if (tail != NULL && tail > me)
-		snprintf(out, len, "%.*stests/data/seeds.jsonl", (int)(tail - me), me);
-	else
-		snprintf(out, len, "tests/data/seeds.jsonl");
-}
-
 /* The articles as truced receives them: packed by the collector's mapping
  * and decoded by the daemon's, so the loop times exactly the parse stage. */
 typedef struct bench_set {
@@ -95,7 +79,7 @@ static double cpu_s(void)
 static void bench_extract_usage(FILE *f)
 {
 	char path[4096];
-	default_jsonl(path, sizeof(path));
+	cli_default_seeds(path, sizeof(path));
 	fprintf(f,
 	        "usage: truce bench extract [--jsonl FILE] [--repeat N] [--rules DIR]\n\n"
 	        "Extraction throughput on one core. FILE defaults to the bundled seeds\n"
@@ -113,7 +97,7 @@ static int bench_extract(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	char seeds[4096];
-	default_jsonl(seeds, sizeof(seeds));
+	cli_default_seeds(seeds, sizeof(seeds));
 	const char *jsonl = seeds, *rules_dir = NULL;
 	uint64_t repeat = 200;
 	int c;

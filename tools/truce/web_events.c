@@ -26,6 +26,8 @@
 #include "web.h"
 
 #define HUB_WAIT_MS 500     /* truce_sub_next slice: how often stop is noticed */
+#define HUB_BATCH 1024      /* events taken before the streams are woken */
+#define HUB_BATCH_MS 5      /* ...or this long after the first of them */
 #define STREAM_WAIT_MS 1000 /* a stream's wait for the next event */
 #define CATCHUP_CHUNK 200   /* events per query while a stream catches up */
 #define STREAM_FILL 65536   /* bytes a stream gathers before sending */
@@ -127,6 +129,32 @@ static void ring_push(web_hub *h, uint64_t seq, char *topic, char *frame, size_t
 	h->n++;
 }
 
+/* Renders ev into the ring (and frees it). Out of memory, the event is
+ * left out and the ring starts over at the next one: streams read this one
+ * from the query socket. */
+static void hub_take(web_hub *h, Truce__V1__Event *ev)
+{
+	size_t len = 0;
+	char *frame = render_frame(ev, &len);
+	char *topic = strdup(ev->topic != NULL ? ev->topic : "");
+	uint64_t seq = ev->seq;
+	truce__v1__event__free_unpacked(ev, NULL);
+	if (frame == NULL || topic == NULL) {
+		free(frame);
+		free(topic);
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	ring_push(h, seq, topic, frame, len);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/*
+ * The hub's thread: events from the subscriber into the ring. A burst is
+ * taken in batches (what is queued, up to HUB_BATCH events or HUB_BATCH_MS)
+ * and the streams are woken once per batch: with hundreds of streams, a
+ * wake-up per event would cost more than the events.
+ */
 static void *hub_main(void *arg)
 {
 	web_hub *h = arg;
@@ -136,30 +164,29 @@ static void *hub_main(void *arg)
 		pthread_mutex_unlock(&h->mu);
 		if (stop)
 			return NULL;
-		Truce__V1__Event *ev;
-		int rc = truce_sub_next(h->sub, HUB_WAIT_MS, &ev);
-		if (rc == TRUCE_ETIMEDOUT)
-			continue;
-		if (rc != 0) {
+		int rc = 0, taken = 0;
+		int64_t started = 0;
+		while (taken < HUB_BATCH) {
+			Truce__V1__Event *ev;
+			/* The first event is waited for; the rest only if queued. */
+			rc = truce_sub_next(h->sub, taken == 0 ? HUB_WAIT_MS : 1, &ev);
+			if (rc != 0)
+				break;
+			if (taken++ == 0)
+				started = truce_mono_ms();
+			hub_take(h, ev);
+			if (truce_mono_ms() - started >= HUB_BATCH_MS)
+				break;
+		}
+		if (taken > 0) {
+			pthread_mutex_lock(&h->mu);
+			pthread_cond_broadcast(&h->cv);
+			pthread_mutex_unlock(&h->mu);
+		} else if (rc != TRUCE_ETIMEDOUT) {
 			/* The query socket refused a backfill: try again soon. */
 			struct timespec ts = {0, HUB_WAIT_MS * 1000000L};
 			nanosleep(&ts, NULL);
-			continue;
 		}
-		size_t len = 0;
-		char *frame = render_frame(ev, &len);
-		char *topic = strdup(ev->topic != NULL ? ev->topic : "");
-		uint64_t seq = ev->seq;
-		truce__v1__event__free_unpacked(ev, NULL);
-		if (frame == NULL || topic == NULL) {
-			free(frame);
-			free(topic);
-			continue; /* streams read it from the query socket instead */
-		}
-		pthread_mutex_lock(&h->mu);
-		ring_push(h, seq, topic, frame, len);
-		pthread_cond_broadcast(&h->cv);
-		pthread_mutex_unlock(&h->mu);
 	}
 }
 
