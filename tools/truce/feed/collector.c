@@ -29,7 +29,7 @@
 #include "truce/date.h"
 
 #define PAGE_ATTEMPTS 5 /* then the feed's own text is sent instead */
-#define PRUNE_EVERY_MS (24 * 3600 * INT64_C(1000))
+#define PRUNE_EVERY_MS (INT64_C(24) * 3600 * 1000)
 
 /* One feed being followed. */
 typedef struct feed_src {
