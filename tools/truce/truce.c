@@ -17,6 +17,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"collect", cmd_collect, "send articles to truced and wait for durable acks"},
+    {"feed", cmd_feed, "follow RSS, Atom and JSON feeds and send new articles to truced"},
     {"watch", cmd_watch, "print live violation alerts from truced"},
     {"replay", cmd_replay, "print the stored articles of a data directory"},
     {"extract", cmd_extract, "extract violation claims from articles (offline)"},
@@ -26,7 +27,8 @@ static const struct subcommand subcommands[] = {
     {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
     {"backup", cmd_backup, "a consistent copy of a store while truced runs"},
     {"restore", cmd_restore, "put a backup into an empty data directory"},
-    {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest, sse, feed"},
+    {"upgrade", cmd_upgrade, "upgrade a store written by an older truce, after a backup"},
     {"web", cmd_web, "dashboard, JSON API, event stream and metrics over HTTP"},
 };
 
