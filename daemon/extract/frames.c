@@ -13,6 +13,8 @@
  *                     reporting verb is the claimant; a pronoun or an unnamed
  *                     official is resolved through the last speaker or the
  *                     side opposite the accused
+ *   frame_participle  "A ordered strikes, accusing B of ...": with no
+ *                     reporting verb, the main clause's subject accuses
  *   frame_quote       a quoted sentence after a speaker continues that
  *                     speaker; a statement's own voice speaks otherwise
  *   continue_claim    no speaker: details continue the previous claim
@@ -37,10 +39,15 @@
 
 #define MAX_NAMES 64
 #define DATE_WINDOW 30 /* days before publication an event may lie */
+#ifndef PENDING_WEAK
+#define PENDING_WEAK 1
+#endif
 
 typedef struct acc {
 	truce_claim c;
-	long date; /* days; 0 = none */
+	long date;  /* days; 0 = none: the first day of an act its sentences name */
+	long wdate; /* the earliest day of its statements or of sentences that
+	             * only continue it */
 	int sent;
 	int mutual_sent; /* the "blamed each other" sentence that made it, or -1 */
 } acc;
@@ -94,6 +101,7 @@ struct sview {
 	truce__tagged tg; /* non-owning */
 	uint32_t has;
 	long date; /* the sentence's date, once computed */
+	int date_stmt;
 	int date_done;
 };
 
@@ -287,8 +295,10 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 				sp.item = (size_t)k;
 				return sp;
 			}
-			if (it->blocker)
-				return sp; /* an outlet or NGO speaks: no party */
+			/* an outlet or NGO speaks: no party; a medium after a
+			 * preposition ("in a Twitter statement") does not */
+			if (it->blocker && !after_prep(x, v, it))
+				return sp;
 			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
 				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
 					sp.kind = SP_PRON;
@@ -316,10 +326,17 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			break;
 		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
 			break;
+		/* "..., hospital officials said": an unnamed speaker's party
+		 * stands next to it ("the Israeli army spokesman"), not before
+		 * a comma */
+		if (generic && (x->doc->tok[t].flags & TRUCE__T_PUNCT) && tok_s(x, t)[0] == ',')
+			break;
 	}
 	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
 	 * the region's separatist president" */
 	uint32_t after = generic ? v->t1 : x->all.v[ci].t1;
+	if (x->all.v[ci].cues2 & TRUCE__C2_TELL)
+		after = v->t1; /* "X tells Y": Y is spoken to */
 	if (after < v->t1 && item_of(x, v, after) >= 0 &&
 	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
 		after = v->t1; /* "recorded by X": X acted, it does not speak */
@@ -379,6 +396,11 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		}
 		const truce__item *pi = &x->all.v[pk];
 		if (pi->cues & TRUCE__C_AGENT) {
+			/* "a ceasefire announced by X", "quoted by X": X speaks or
+			 * made the truce, it did not attack */
+			if (pk > 0 && (x->all.v[pk - 1].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
+			    x->all.v[pk - 1].t1 == pi->t0)
+				break;
 			score += 3;
 			break;
 		}
@@ -483,13 +505,14 @@ static int in_window(const ctx *x, long d)
 	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after;
 }
 
-/* The earliest date of the sentence inside the window; 0 none. */
-static long sentence_date(ctx *x, const sview *v, int *stale)
+/* The earliest date of the sentence inside the window; 0 none. A day of
+ * an act wins over the day of a statement (*stmt set: only such a day). */
+static long sentence_date(ctx *x, const sview *v, int *stale, int *stmt)
 {
 	truce__ymd d[8];
 	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
 	long best = 0;
-	int old = 0, best_rel = 1;
+	int old = 0, best_rel = 1, best_stmt = 1;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
 		/* "today" quoted from a statement of two days ago is that day */
@@ -502,13 +525,19 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 		/* a day the sentence names ("overnight into Saturday", "late
 		 * on Friday", "early Sunday") wins over one told relative to
 		 * the publication; among equals, the earliest */
-		if (best == 0 || (best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)) {
+		int better = best == 0 || (best_stmt && !d[i].stmt) ||
+		             (best_stmt == d[i].stmt &&
+		              ((best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)));
+		if (better) {
 			best = dd;
 			best_rel = d[i].rel;
+			best_stmt = d[i].stmt;
 		}
 	}
 	if (stale != NULL)
 		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
+	if (stmt != NULL)
+		*stmt = best != 0 && best_stmt;
 	return best;
 }
 
@@ -517,7 +546,7 @@ static int background(ctx *x, sview *v)
 	if (v->has & TRUCE__C_BACKGROUND)
 		return 1;
 	int stale = 0;
-	v->date = sentence_date(x, v, &stale); /* kept for sentence_details */
+	v->date = sentence_date(x, v, &stale, &v->date_stmt); /* kept for sentence_details */
 	v->date_done = 1;
 	if (stale)
 		return 1;
@@ -569,6 +598,8 @@ static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sen
 
 typedef struct details {
 	long date;
+	int weak; /* the day of a statement, or of a sentence that continues a
+	           * claim: it counts after a day of the act */
 	char place[TRUCE_PLACE_MAX];
 	int killed, wounded;
 	const struct sview *place_of; /* the sentence whose place is not read yet */
@@ -576,7 +607,9 @@ typedef struct details {
 
 static void sentence_details(ctx *x, const sview *v, details *d)
 {
-	d->date = v->date_done ? v->date : sentence_date(x, v, NULL);
+	int stmt = 0;
+	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &stmt);
+	d->weak = v->date_done ? v->date_stmt : stmt;
 	d->place[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
@@ -600,7 +633,13 @@ static void merge(ctx *x, acc *a, details *d)
 {
 	if (a->c.location[0] == '\0')
 		need_place(x, d);
-	if (d->date && (a->date == 0 || d->date < a->date))
+	/* the day of a claim is the first day of an act its own sentences
+	 * name (the lead tells the incident; later days are often of
+	 * others); else the earliest of its statements' days and of the
+	 * sentences that continue it */
+	if (d->weak && d->date && (a->wdate == 0 || d->date < a->wdate))
+		a->wdate = d->date;
+	else if (!d->weak && d->date && a->date == 0)
 		a->date = d->date;
 	if (a->c.location[0] == '\0' && d->place[0])
 		strcpy(a->c.location, d->place);
@@ -608,6 +647,22 @@ static void merge(ctx *x, acc *a, details *d)
 		a->c.killed = d->killed;
 	if (a->c.wounded == TRUCE_NONE && d->wounded != TRUCE_NONE)
 		a->c.wounded = d->wounded;
+}
+
+/* The day of a claim by its own sentences (0: none). */
+static long claim_day(const acc *a)
+{
+	return a->date ? a->date : a->wdate;
+}
+
+/* Claim b's details into a (one accusation found twice). */
+static void absorb(ctx *x, acc *a, const acc *b)
+{
+	details d = {b->date, 0, "", b->c.killed, b->c.wounded, NULL};
+	strcpy(d.place, b->c.location);
+	merge(x, a, &d);
+	if (b->wdate && (a->wdate == 0 || b->wdate < a->wdate))
+		a->wdate = b->wdate;
 }
 
 static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused, details *d,
@@ -636,6 +691,7 @@ static int add_pending(ctx *x, const char *claimant, details *d)
 	 * order; a claimant without one yet gets them at the end */
 	for (size_t i = 0; i < x->nclaims; i++)
 		if (strcmp(x->claims[i].c.claimant, claimant) == 0 && x->claims[i].c.accused[0]) {
+			d->weak = PENDING_WEAK;
 			merge(x, &x->claims[i], d);
 			return 0;
 		}
@@ -886,6 +942,11 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
 		    x->all.v[k - 1].t1 == it->t0)
 			continue; /* "a cease-fire announced on ...": no speaker */
+		/* "X declared a Christmas ceasefire": X makes a truce, it
+		 * reports nothing */
+		if (k + 2 < v->i1 && (x->all.v[k + 1].num == 1 && x->all.v[k + 1].t0 == it->t1) &&
+		    ((x->all.v[k + 2].cues & TRUCE__C_TRUCE) && x->all.v[k + 2].t0 <= it->t1 + 3))
+			continue;
 		/* "...a ceasefire between A and B, announced today," the
 		 * spokesperson said: a verb inside the quotation is what is
 		 * said, its speaker is outside */
@@ -900,9 +961,25 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 	}
 }
 
+/* participle: "X ordered strikes on Y, accusing Y of violating the truce"
+ * with no reporting verb: the subject of the main clause accuses. */
+static void frame_participle(ctx *x, const sview *v, frame *f)
+{
+	if (f->sp.kind != SP_NONE || f->participle == (size_t)-1)
+		return;
+	for (size_t k = v->i0; k < f->participle; k++)
+		if (is_party(x, v, k) && !after_prep(x, v, &x->all.v[k])) {
+			f->sp.kind = SP_EXPLICIT;
+			strcpy(f->sp.code, x->all.v[k].party);
+			f->sp.item = k;
+			f->conf = 0.7f;
+			return;
+		}
+}
+
 typedef void (*frame_fn)(ctx *x, const sview *v, frame *f);
 static const frame_fn speaker_frames[] = {frame_accusepass, frame_accuse, frame_according,
-                                          frame_say};
+                                          frame_say, frame_participle};
 
 /* quote: a quote right after its speaker, or a statement's own voice. */
 static void frame_quote(ctx *x, const sview *v, frame *f)
@@ -931,6 +1008,7 @@ static void continue_claim(ctx *x, const sview *v, details *d)
 	char ag[TRUCE_PARTY_MAX];
 	find_accused(x, v, a->c.claimant, (size_t)-1, ag);
 	if (ag[0] == '\0' || strcmp(ag, a->c.accused) == 0) {
+		d->weak = 1;
 		merge(x, a, d);
 		x->prev_claim_sent = (long)v->si;
 	}
@@ -1222,10 +1300,10 @@ static void finish(ctx *x)
 	 * the day of its first dated claim, else the earliest day it names */
 	size_t first = (size_t)-1;
 	for (size_t i = 0; i < x->nclaims; i++)
-		if (x->claims[i].date &&
+		if (claim_day(&x->claims[i]) &&
 		    (first == (size_t)-1 || x->claims[i].sent < x->claims[first].sent))
 			first = i;
-	x->default_date = first != (size_t)-1 ? x->claims[first].date : article_date(x);
+	x->default_date = first != (size_t)-1 ? claim_day(&x->claims[first]) : article_date(x);
 	if (x->default_date == 0 && x->pubd != 0)
 		x->default_date = x->pubd; /* news reports the day's events */
 	/* two sides blaming each other in one sentence speak of one clash: a
@@ -1250,6 +1328,7 @@ static void finish(ctx *x)
 				continue;
 			details d;
 			d.date = x->pend[p].date;
+			d.weak = PENDING_WEAK;
 			strcpy(d.place, x->pend[p].place);
 			d.killed = x->pend[p].killed;
 			d.wounded = x->pend[p].wounded;
@@ -1270,9 +1349,7 @@ static void finish(ctx *x)
 			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
 			    !same_side(x, a->c.accused, b->c.accused))
 				continue;
-			details d = {b->date, "", b->c.killed, b->c.wounded, NULL};
-			strcpy(d.place, b->c.location);
-			merge(x, a, &d);
+			absorb(x, a, b);
 			b->c.claimant[0] = '\0';
 		}
 	}
@@ -1285,9 +1362,7 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (j != i && b->c.accused[0] &&
 			    strcmp(a->c.claimant, b->c.claimant) == 0) {
-				details d = {a->date, "", a->c.killed, a->c.wounded, NULL};
-				strcpy(d.place, a->c.location);
-				merge(x, b, &d);
+				absorb(x, b, a);
 				a->c.claimant[0] = '\0'; /* dropped below */
 				break;
 			}
@@ -1312,7 +1387,7 @@ static int emit(ctx *x, truce_claims *out)
 			continue;
 		truce_claim *c = &v[o++];
 		*c = a->c;
-		long date = a->date ? a->date : x->default_date;
+		long date = claim_day(a) ? claim_day(a) : x->default_date;
 		if (date) {
 			truce__ymd y = truce__from_days(date);
 			snprintf(c->event_date, sizeof(c->event_date), "%04d-%02d-%02d", y.y, y.m,

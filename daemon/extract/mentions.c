@@ -215,6 +215,22 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	g->actor = -1;
 }
 
+/* Is the one-word alias at token i the first name of someone else ("Abbas
+ * Araqchi" is no Abbas of the party file)? A capitalized word no phrase
+ * starts with follows it. Names from the datasets (states, capitals) are
+ * left alone. */
+static int other_person(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t blen,
+                        uint32_t t1, const truce__lex *e)
+{
+	if (blen != 1 || e->nparty == 0 || e->cap || i + 1 >= t1)
+		return 0;
+	const truce__tok *a = &tok[i], *b = &tok[i + 1];
+	const uint8_t name = TRUCE__T_CAP | TRUCE__T_WORD;
+	return (a->flags & (name | TRUCE__T_UPPER)) == name &&
+	       (b->flags & (name | TRUCE__T_UPPER)) == name && b->nl == 0 &&
+	       b->end - b->start >= 3 && !truce__is_first(r, b->hash);
+}
+
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
                uint32_t t1, const truce__scope *scope, truce__tagged *out)
 {
@@ -252,6 +268,17 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.cues = best->cues;
 			it.cues2 = best->cues2;
 			it.num = best->num;
+			/* "did not fire", "has never violated": no act, a denial;
+			 * "halt its strikes", "stopped attacking": no act */
+			if ((it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) && out->n > 0 &&
+			    (out->v[out->n - 1].cues2 & (TRUCE__C2_NEGATE | TRUCE__C2_STOP)) &&
+			    out->v[out->n - 1].t1 + 2 >= i && out->v[out->n - 1].t0 >= t0) {
+				it.cues &= ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE);
+				if (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE)
+					it.cues |= TRUCE__C_DENY;
+			}
+			if (other_person(r, tok, i, blen, t1, best))
+				it.noparty = 1;
 			resolve_party(r, &it, scope);
 			if (push_item(out, &it) != 0)
 				return TRUCE_ENOMEM;
@@ -503,6 +530,17 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
 	/* one side named ("the army said Indian troops fired", under an
 	 * ISLAMABAD dateline): the other is the state of the article's next
 	 * country */
+	/* an armed group alone fights the state of its home country */
+	if (actor[0] >= 0 && actor[1] < 0 && r->actors[actor[0]].kind != TRUCE__K_STATE &&
+	    r->actors[actor[0]].home[0] >= 0) {
+		const truce__actor *a =
+		    truce__actor_find(r, r->countries[r->actors[actor[0]].home[0]].iso3);
+		if (a != NULL && a->kind == TRUCE__K_STATE) {
+			actor[1] = (int16_t)(a - r->actors);
+			strcpy(out->side[1][0], a->code);
+			out->nside[1] = 1;
+		}
+	}
 	if (actor[0] >= 0 && actor[1] < 0)
 		for (int i = 0; i < sc->ncountry; i++) {
 			const truce__country *c = &r->countries[sc->country[i]];
@@ -702,7 +740,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			}
 		if (skip)
 			continue;
-		truce__ymd d = {0, 0, 0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			if (pub.y) {
@@ -734,7 +772,11 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				year =
 				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
-			                it->lex->dateval, day, 0, 0};
+			                it->lex->dateval,
+			                day,
+			                0,
+			                0,
+			                0};
 			if (c.y == 0)
 				break;
 			if (year < 0 && pub.y && !pub.rel && truce__days(c) > pubd + 2)
@@ -746,6 +788,13 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 		default: break;
 		}
+		/* "said on Monday", "in a statement Sunday": the day of the
+		 * statement, at most the day of what it reports */
+		for (size_t k = i; d.y && k-- > 0 && tg->v[k].t1 + 2 >= it->t0;)
+			if (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_VOICE)) {
+				d.stmt = 1;
+				break;
+			}
 		if (d.y)
 			out[n++] = d;
 	}
@@ -755,7 +804,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
                             const truce__tagged *tg, const size_t *first)
 {
-	truce__ymd none = {0, 0, 0, 0, 0}, best = none, d[8];
+	truce__ymd none = {0, 0, 0, 0, 0, 0}, best = none, d[8];
 	best.rel = 1; /* told by the text, not published: see truce__article */
 	/* with no publication day and no year to lend, only dates that
 	 * carry their own year come back */

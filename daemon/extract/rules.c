@@ -72,6 +72,9 @@ static const struct {
     {"outlet", TRUCE__C2_OUTLET, 2},
     {"group", TRUCE__C2_GROUP, 2},
     {"nominal", TRUCE__C2_NOMINAL, 2},
+    {"negate", TRUCE__C2_NEGATE, 2},
+    {"tell", TRUCE__C2_TELL, 2},
+    {"stop", TRUCE__C2_STOP, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */

@@ -575,6 +575,124 @@ static void dictionary_conflicts(void **state)
 	}
 }
 
+/* An act told as not done ("did not fire", "has never violated") is a
+ * denial; one that stops ("halt its strikes", "stopped attacking") is
+ * none. */
+static void negated_and_stopped_acts(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Iran said on Tuesday that it did not fire any missiles "
+	                                   "at Israel after the ceasefire.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "\"Pakistan has never violated the ceasefire,\" the information "
+	                      "minister said.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Iran's foreign minister said Iran would halt its strikes provided "
+	                      "Israel stopped attacking once the ceasefire began.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+}
+
+/* "X tells Y", "told AFP": Y is spoken to; "in a Twitter statement": a
+ * medium after a preposition is no speaker that hides the speaker. */
+static void addressees_and_media(void **state)
+{
+	(void)state;
+	truce_claims c = extract_titled(
+	    PUB, "Army shelling wrecks the truce, Tamil Tigers tell Norway",
+	    "The Tamil Tigers said on Wednesday that the Sri Lanka Army shelled their "
+	    "positions in violation of the ceasefire.");
+	assert_non_null(find_claim(&c, "LTTE", "LKA"));
+	for (size_t i = 0; i < c.n; i++)
+		assert_string_not_equal(c.v[i].claimant, "NOR");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Pakistan's army chief in a Twitter statement said that Indian "
+	                      "troops fired on civilians in the Nikial Sector on Tuesday in "
+	                      "violation of the ceasefire.");
+	const truce_claim *x = find_claim(&c, "PAK", "IND");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Nikial");
+	truce_claims_free(&c);
+}
+
+/* "a ceasefire announced by X", "quoted by X": X made the truce or
+ * speaks, it did not attack. */
+static void by_after_a_report_is_no_agent(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Israel said Iran violated the ceasefire announced by "
+	                                   "Trump and ordered new strikes.");
+	assert_non_null(find_claim(&c, "ISR", "IRN"));
+	assert_null(find_claim(&c, "ISR", "USA"));
+	truce_claims_free(&c);
+}
+
+/* ", accusing Y of ..." with no reporting verb: the main clause's
+ * subject accuses. */
+static void participle_without_report(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Israel's defence minister ordered fresh strikes on "
+	                                   "Tehran on Tuesday, accusing Iran of violating the "
+	                                   "ceasefire.");
+	const truce_claim *x = find_claim(&c, "ISR", "IRN");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
+/* Who makes a truce ("declared a Christmas ceasefire") does not speak the
+ * quotes after it; witnesses, hospitals and another person who shares a
+ * leader's first name speak for no party. */
+static void speakers_that_are_no_party(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    "2017-12-27", "The Communist Party of the Philippines declared a Christmas ceasefire "
+	                  "from December 23 to December 26.\n\n\"It was a clear violation of "
+	                  "the ceasefire by the NPA,\" the army commander said.");
+	assert_null(find_claim(&c, "NPA", ""));
+	assert_non_null(find_claim(&c, "PHL", "NPA"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Palestinian witnesses said Israeli tanks shelled Rafah on "
+	                      "Tuesday despite the truce.");
+	assert_null(find_claim(&c, "PSE", "ISR"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Israeli shelling killed 30 Palestinians despite the truce, "
+	                      "hospital officials said.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Iran's foreign minister Abbas Araqchi said Israel had violated the "
+	                      "ceasefire.");
+	assert_non_null(find_claim(&c, "IRN", "ISR"));
+	assert_null(find_claim(&c, "PSE", "ISR"));
+	truce_claims_free(&c);
+}
+
+/* A claim's day is the first day of an act its sentences name; a
+ * statement's day ("said on Monday") and the days of later sentences
+ * count only where no such day is named. */
+static void day_of_the_act_first(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Indian troops fired on a village on Sunday in violation of the ceasefire, "
+	         "Pakistan's army said on Monday.\n\nOn June 1, Indian troops had also violated "
+	         "the truce in the Battal sector, the army said.");
+	const truce_claim *x = find_claim(&c, "PAK", "IND");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-06");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Indian troops violated the ceasefire along the Line of Control, "
+	                      "Pakistan's army said on Monday.");
+	x = find_claim(&c, "PAK", "IND");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-07");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +725,12 @@ int main(void)
 	    cmocka_unit_test(participles_and_unnamed_ministries),
 	    cmocka_unit_test(dictionary_conflicts),
 	    cmocka_unit_test(two_clauses),
+	    cmocka_unit_test(negated_and_stopped_acts),
+	    cmocka_unit_test(addressees_and_media),
+	    cmocka_unit_test(by_after_a_report_is_no_agent),
+	    cmocka_unit_test(participle_without_report),
+	    cmocka_unit_test(speakers_that_are_no_party),
+	    cmocka_unit_test(day_of_the_act_first),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

@@ -114,19 +114,19 @@ static void casualties(void **state)
 static void dates(void **state)
 {
 	(void)state;
-	truce__ymd pub = {2021, 6, 10, 0, 0}; /* a Thursday */
+	truce__ymd pub = {2021, 6, 10, 0, 0, 0}; /* a Thursday */
 	static const struct {
 		const char *s;
 		truce__ymd want;
 	} cases[] = {
-	    {"The attack came on Tuesday.", {2021, 6, 8, 0, 0}},
-	    {"It happened on Thursday.", {2021, 6, 10, 0, 0}},
-	    {"Fighting broke out last night.", {2021, 6, 9, 0, 0}},
-	    {"The post was hit on June 2nd.", {2021, 6, 2, 0, 0}},
-	    {"The post was hit on 4 June.", {2021, 6, 4, 0, 0}},
-	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0}},
-	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0}},
-	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0}},
+	    {"The attack came on Tuesday.", {2021, 6, 8, 0, 0, 0}},
+	    {"It happened on Thursday.", {2021, 6, 10, 0, 0, 0}},
+	    {"Fighting broke out last night.", {2021, 6, 9, 0, 0, 0}},
+	    {"The post was hit on June 2nd.", {2021, 6, 2, 0, 0, 0}},
+	    {"The post was hit on 4 June.", {2021, 6, 4, 0, 0, 0}},
+	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0, 0}},
+	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0, 0}},
+	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0, 0}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
@@ -141,7 +141,7 @@ static void dates(void **state)
 	}
 	truce__ymd d;
 	assert_int_equal(truce__parse_ymd("2020-02-29", &d), 0);
-	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0, 0}), 1);
+	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0, 0, 0}), 1);
 	assert_int_not_equal(truce__parse_ymd("2020-2-29", &d), 0);
 }
 
