@@ -70,6 +70,7 @@ enum {
 	TRUCE__C2_NOMINAL = 1u << 3,
 	TRUCE__C2_TELL = 1u << 5, /* "told Y": Y is spoken to, never the speaker */
 	TRUCE__C2_NEGATE = 1u << 4,
+	TRUCE__C2_VAGUE = 1u << 7, /* "rebels": the armed group of the article's war */
 	TRUCE__C2_STOP = 1u << 6,
 	/* "halt its strikes": the act after it is no act */ /* "not", "never": the act after it did
 	                                                        not happen */

@@ -43,6 +43,11 @@
 #define PENDING_WEAK 1
 #endif
 
+/* Cues that report an event, and cues that make a sentence a claim. */
+#define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
+#define CLAIM_CUES                                                                                 \
+	(TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE | TRUCE__C_ACCORDING)
+
 typedef struct acc {
 	truce_claim c;
 	long date;  /* days; 0 = none: the first day of an act its sentences name */
@@ -144,6 +149,19 @@ static int item_of(const ctx *x, const sview *v, uint32_t t)
 	return x->item_at[t - v->t0];
 }
 
+/* A compass word before a place ("northern", "south-eastern"). */
+static int compass(const ctx *x, uint32_t t)
+{
+	static const char *const w[] = {
+	    "northern",     "southern",     "eastern",      "western",      "central",
+	    "northeastern", "northwestern", "southeastern", "southwestern", "north",
+	    "south",        "east",         "west"};
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (tok_eq(x, t, w[i]))
+			return 1;
+	return 0;
+}
+
 /* A party mention that counts: not in parentheses, not a place ("the
  * Karabakh region", "Armenia's towns"). */
 static int is_party(const ctx *x, const sview *v, size_t k)
@@ -162,6 +180,9 @@ static int is_party(const ctx *x, const sview *v, size_t k)
 	/* "in Nagorno-Karabakh": a place-capable party name after "in" */
 	if (it->lex && it->lex->place_level && it->t0 > v->t0) {
 		uint32_t p = it->t0 - 1;
+		/* "in northern Syria", "in the south of" */
+		if (p > v->t0 && compass(x, p))
+			p--;
 		if (tok_eq(x, p, "the") && p > v->t0)
 			p--;
 		if (tok_eq(x, p, "in") || tok_eq(x, p, "near"))
@@ -391,6 +412,10 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		if (pk < 0 || x->all.v[pk].cues == 0) {
 			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an"))
 				continue;
+			/* "a ceasefire with X", "clashes with X": a partner or
+			 * a foe, not the one who acted */
+			if (tok_eq(x, p, "with"))
+				return score;
 			if (pk < 0)
 				break;
 		}
@@ -400,6 +425,11 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 			 * made the truce, it did not attack */
 			if (pk > 0 && (x->all.v[pk - 1].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
 			    x->all.v[pk - 1].t1 == pi->t0)
+				break;
+			/* "fire from X" is X's; "seized territory from X" is not */
+			if (tok_eq(x, pi->t0, "from") &&
+			    !(pk > 0 && (x->all.v[pk - 1].cues & EVENT_CUES) &&
+			      x->all.v[pk - 1].t1 + 2 >= pi->t0))
 				break;
 			score += 3;
 			break;
@@ -796,11 +826,6 @@ typedef struct frame {
 	int nominal;       /* "Indian allegations of ...": the accuser does not speak */
 	size_t participle; /* ", accusing X of ...": the cue's item, or (size_t)-1 */
 } frame;
-
-/* Cues that report an event, and cues that make a sentence a claim. */
-#define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
-#define CLAIM_CUES                                                                                 \
-	(TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE | TRUCE__C_ACCORDING)
 
 /* trade/mutual: the item of "traded accusations" or of "each other" next
  * to an accusation, or (size_t)-1. */

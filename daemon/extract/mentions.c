@@ -634,6 +634,50 @@ void truce__block_outlet(const truce_rules *r, const char *source, const truce__
 	truce__doc_free(&sd);
 }
 
+/* The armed group of a war between a state and one ("myanmar": the
+ * Myanmar armed opposition), or -1. */
+static int group_side(const truce_rules *r, const truce__conflict *cf)
+{
+	int kind[2] = {TRUCE__K_NONE, TRUCE__K_NONE};
+	for (int s = 0; s < 2; s++) {
+		const truce__actor *a = cf->nside[s] ? truce__actor_find(r, cf->side[s][0]) : NULL;
+		kind[s] = a != NULL ? a->kind : TRUCE__K_NONE;
+	}
+	for (int s = 0; s < 2; s++)
+		if (kind[1 - s] == TRUCE__K_STATE &&
+		    (kind[s] == TRUCE__K_GROUP || kind[s] == TRUCE__K_DEFACTO))
+			return s;
+	return -1;
+}
+
+/* "rebels", "insurgents", "armed groups" that no alias of the article's
+ * country or conflict names: the armed group of its war, where it is one
+ * of a state against a group. Not after a party's name ("Israeli
+ * militants" are no rebels of the other side). */
+static void vague_groups(const truce_rules *r, const truce__doc *doc, truce__tagged *tg,
+                         const truce__conflict *cf)
+{
+	int s = -1, looked = 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!(it->cues2 & TRUCE__C2_VAGUE) || it->party[0] || it->blocker || it->noparty ||
+		    it->group)
+			continue;
+		if (i > 0 && tg->v[i - 1].party[0] && tg->v[i - 1].t1 == it->t0)
+			continue;
+		if (!looked) {
+			s = group_side(r, cf);
+			looked = 1;
+		}
+		if (s < 0)
+			return;
+		strcpy(it->party, cf->side[s][0]);
+		const truce__actor *a = truce__actor_find(r, it->party);
+		it->actor = a != NULL ? (int16_t)(a - r->actors) : -1;
+		(void)doc;
+	}
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -674,6 +718,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
+	vague_groups(r, doc, tg, &out->cf);
 }
 
 /* ---- dates ---- */
@@ -738,6 +783,12 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 					break;
 				}
 			}
+		/* "the ceasefire announced on Thursday", "a truce declared
+		 * Monday": the day of the truce */
+		for (size_t k = i; k-- > 1 && tg->v[k].t1 + 3 > it->t0 && !skip;)
+			skip = (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
+			       (tg->v[k - 1].cues & TRUCE__C_TRUCE) &&
+			       tg->v[k - 1].t1 == tg->v[k].t0;
 		if (skip)
 			continue;
 		truce__ymd d = {0, 0, 0, 0, 0, 0};
@@ -788,10 +839,11 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 		default: break;
 		}
-		/* "said on Monday", "in a statement Sunday": the day of the
-		 * statement, at most the day of what it reports */
+		/* "said on Monday", "in a statement Sunday", "accused Y on
+		 * Friday of": the day of the statement, at most the day of what
+		 * it reports */
 		for (size_t k = i; d.y && k-- > 0 && tg->v[k].t1 + 2 >= it->t0;)
-			if (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_VOICE)) {
+			if (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_VOICE | TRUCE__C_ACCUSE)) {
 				d.stmt = 1;
 				break;
 			}
@@ -966,7 +1018,8 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 	truce__doc d = {0};
 	if (n == 0 || truce__tokenize(NULL, s, n, &d) != 0)
 		return 0;
-	int ok = d.ntok > 0;
+	/* "The area", "This sector": an article is no place */
+	int ok = d.ntok > 0 && !(d.ntok == 1 && stop_word(s, &d.tok[0]));
 	uint64_t h = 0;
 	for (size_t i = 0; i < d.ntok && ok; i++) {
 		h = truce__seq_hash(h, d.tok[i].hash);

@@ -75,6 +75,7 @@ static const struct {
     {"negate", TRUCE__C2_NEGATE, 2},
     {"tell", TRUCE__C2_TELL, 2},
     {"stop", TRUCE__C2_STOP, 2},
+    {"vague", TRUCE__C2_VAGUE, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */

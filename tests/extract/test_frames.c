@@ -693,6 +693,68 @@ static void day_of_the_act_first(void **state)
 	truce_claims_free(&c);
 }
 
+/* "rebels" that no alias of the article's country reads: the armed group
+ * of a war between a state and one; an armed group alone fights the
+ * state of its home country. */
+static void vague_rebels_of_a_state_war(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Myanmar's army accused rebels on Friday of attacking its soldiers in Shan "
+	         "State despite the ceasefire.");
+	const truce_claim *x = find_claim(&c, "MMR", "MMROPP");
+	assert_non_null(x);
+	assert_string_equal(x->conflict, "myanmar");
+	truce_claims_free(&c);
+}
+
+/* Kurdish forces in Syria fight Turkey: the Turkey of "syria"'s second
+ * side is not the SDF's own side; "in northern Syria" is a place. */
+static void kurds_and_turkey(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    "2019-10-19", "The Kurdish-led administration in northern Syria accused Turkey on "
+	                  "Friday of violating a US-brokered ceasefire as Turkish jets struck "
+	                  "Ras al-Ain.");
+	assert_non_null(find_claim(&c, "SDF", "TUR"));
+	assert_null(find_claim(&c, "SYR", "TUR"));
+	truce_claims_free(&c);
+}
+
+/* "fire from X" is X's; "seized territory from X", "a ceasefire with X"
+ * name no attacker: an alliance that agreed a truce after its own
+ * fighters advanced accuses nobody. */
+static void from_and_with(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "An alliance of ethnic armed groups said on Monday that it had agreed to a "
+	         "ceasefire with the junta following clashes in which its fighters seized "
+	         "territory from the military.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The Cambodian government says a temple was damaged by artillery "
+	                      "fire from the Thai army despite the truce.");
+	assert_non_null(find_claim(&c, "KHM", "THA"));
+	truce_claims_free(&c);
+}
+
+/* The day of a truce ("the ceasefire announced on Thursday") is no day
+ * of its violation; "The area" is no place. */
+static void truce_days_and_article_words(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "The SDF said on Wednesday that Turkish forces violated the ceasefire announced "
+	         "on Monday.\n\nThe area has been shelled since, the SDF said.");
+	const truce_claim *x = find_claim(&c, "SDF", "TUR");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-09");
+	assert_string_not_equal(x->location, "The");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -731,6 +793,10 @@ int main(void)
 	    cmocka_unit_test(participle_without_report),
 	    cmocka_unit_test(speakers_that_are_no_party),
 	    cmocka_unit_test(day_of_the_act_first),
+	    cmocka_unit_test(vague_rebels_of_a_state_war),
+	    cmocka_unit_test(kurds_and_turkey),
+	    cmocka_unit_test(from_and_with),
+	    cmocka_unit_test(truce_days_and_article_words),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
