@@ -296,6 +296,19 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 	       !(x->all.v[k].cues & TRUCE__C_PLACENOUN);
 }
 
+/* Are tokens [t, end) a person's name: one to four capitalized words of no
+ * phrase? */
+static int names_to(const ctx *x, const sview *v, uint32_t t, uint32_t end)
+{
+	if (end <= t || end - t > 4)
+		return 0;
+	for (; t < end; t++)
+		if (item_of(x, v, t) >= 0 || !(x->doc->tok[t].flags & TRUCE__T_CAP) ||
+		    (x->doc->tok[t].flags & TRUCE__T_PUNCT))
+			return 0;
+	return 1;
+}
+
 /* The subject of a reporting or accusing cue at item ci. */
 static speaker subject_of(ctx *x, const sview *v, size_t ci)
 {
@@ -330,6 +343,10 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 					return sp; /* "it said" with nobody before */
 			}
 			if (it->cues & TRUCE__C_GENERIC)
+				generic = 1;
+			/* "Major General Zaw Min Tun said": an official whom no
+			 * file ties to a party */
+			if ((it->cues & TRUCE__C_TITLE) && names_to(x, v, it->t1, cue))
 				generic = 1;
 			if (it->t0 < t)
 				t = it->t0; /* skip the phrase */
@@ -377,6 +394,11 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 				return sp;
 			}
 			if (it->cues & TRUCE__C_GENERIC)
+				generic = 1;
+			/* "..., said Lieutenant Colonel Sai Oo" */
+			if ((it->cues & TRUCE__C_TITLE) && t <= x->all.v[ci].t1 + 2 &&
+			    it->t1 < v->t1 && item_of(x, v, it->t1) < 0 &&
+			    (x->doc->tok[it->t1].flags & TRUCE__T_CAP))
 				generic = 1;
 			if (it->cues &
 			    (TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
@@ -441,8 +463,15 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		break;
 	}
 	/* an act after it: "B fired", "B's shelling", "B violated" */
-	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < it->t1 + 10; j++) {
+	/* ten words, not counting numbers ("a group of about 30 and another
+	 * of around 50 attacked") */
+	uint32_t limit = it->t1 + 10;
+	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < limit; j++) {
 		const truce__item *o = &x->all.v[j];
+		if (o->cues == 0 && o->party[0] == '\0' && (o->num >= 0 || o->num == -2)) {
+			limit += o->t1 - o->t0 + 1;
+			continue;
+		}
 		if (o->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
 			break;
 		if ((o->party[0] && !o->in_paren) || (o->cues & TRUCE__C_AGENT))
