@@ -309,6 +309,27 @@ static int names_to(const ctx *x, const sview *v, uint32_t t, uint32_t end)
 	return 1;
 }
 
+/* The party whose noun phrase holds the mention k after "for", "of" or
+ * "to": "the UN special envoy for Syria" is the UN's, "a spokesman for the
+ * army" (no party before) the army's. */
+static size_t head_party(const ctx *x, const sview *v, size_t k)
+{
+	uint32_t p = x->all.v[k].t0;
+	if (p > v->t0 && tok_eq(x, p - 1, "the"))
+		p--;
+	if (p <= v->t0 ||
+	    !(tok_eq(x, p - 1, "for") || tok_eq(x, p - 1, "of") || tok_eq(x, p - 1, "to")))
+		return k;
+	for (uint32_t t = p - 1; t-- > v->t0 && t + 6 > p;) {
+		if (x->doc->tok[t].flags & TRUCE__T_PUNCT)
+			break;
+		int j = item_of(x, v, t);
+		if (j >= 0 && is_party(x, v, (size_t)j) && !after_prep(x, v, &x->all.v[j]))
+			return (size_t)j;
+	}
+	return k;
+}
+
 /* The subject of a reporting or accusing cue at item ci. */
 static speaker subject_of(ctx *x, const sview *v, size_t ci)
 {
@@ -324,9 +345,11 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			    it->party[0] == '\0')
 				break;
 			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
+				/* "the UN envoy for Syria said": the head speaks */
+				size_t head = head_party(x, v, (size_t)k);
 				sp.kind = SP_EXPLICIT;
-				strcpy(sp.code, it->party);
-				sp.item = (size_t)k;
+				strcpy(sp.code, x->all.v[head].party);
+				sp.item = head;
 				return sp;
 			}
 			/* an outlet or NGO speaks: no party; a medium after a
@@ -620,11 +643,16 @@ static int background(ctx *x, sview *v)
 		if (it->t0 > v->t0 &&
 		    (tok_eq(x, it->t0 - 1, "since") || tok_eq(x, it->t0 - 1, "of")))
 			continue;
-		int truce_after = 0;
+		/* "a 1974 agreement signed", "the accord of 1974": the year of
+		 * a truce, not of history */
+		int truce_near = 0;
 		for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 <= it->t1 + 3; j++)
-			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE))
-				truce_after = 1;
-		if (!truce_after)
+			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE | TRUCE__C_AGREED))
+				truce_near = 1;
+		for (size_t j = k; j-- > v->i0 && x->all.v[j].t1 + 2 >= it->t0;)
+			if (x->all.v[j].cues & TRUCE__C_TRUCE)
+				truce_near = 1;
+		if (!truce_near)
 			return 1;
 	}
 	return 0;
@@ -1005,6 +1033,9 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		 * spokesperson said: a verb inside the quotation is what is
 		 * said, its speaker is outside */
 		if (quote_opened_before(x, v, it->t0))
+			continue;
+		/* "reports of incursions", "claims of": a noun, no speaker */
+		if (it->t1 < v->t1 && tok_eq(x, it->t1, "of"))
 			continue;
 		/* an unnamed speaker may be named by a later verb: "the press
 		 * service quoted X as saying" */

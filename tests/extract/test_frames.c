@@ -755,6 +755,43 @@ static void truce_days_and_article_words(void **state)
 	truce_claims_free(&c);
 }
 
+/* An official whom no file ties to a party ("said Major General X")
+ * speaks for the side opposite the accused; numbers between an actor and
+ * its act do not count in the distance. */
+static void titled_officials(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Despite the ceasefire, a KIA group of about 30 and later another of around 50 "
+	         "attacked a security outpost near Bhamo on Tuesday, said Major General Zaw Min "
+	         "Tun.");
+	const truce_claim *x = find_claim(&c, "MMR", "MMROPP");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
+/* "the UN envoy for Syria said": the head of the phrase speaks; "X's
+ * occupation of Y ... is a violation of a 1974 agreement signed between
+ * ...": a truce's year is no history; "reports of incursions" is a noun;
+ * "over the weekend" is the Saturday before. */
+static void envoys_and_old_agreements(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "The UN envoy for Syria said on Wednesday that Israel's occupation of the buffer "
+	         "zone over the weekend is a violation of the 1974 disengagement agreement.");
+	const truce_claim *x = find_claim(&c, "UN", "ISR");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-05");
+	assert_null(find_claim(&c, "SYR", "ISR"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The Russian defence ministry accused Turkey of violating the peace "
+	                      "deal for Idlib by supporting rebels with artillery fire.");
+	assert_non_null(find_claim(&c, "RUS", "TUR"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -797,6 +834,8 @@ int main(void)
 	    cmocka_unit_test(kurds_and_turkey),
 	    cmocka_unit_test(from_and_with),
 	    cmocka_unit_test(truce_days_and_article_words),
+	    cmocka_unit_test(titled_officials),
+	    cmocka_unit_test(envoys_and_old_agreements),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
