@@ -330,6 +330,33 @@ static size_t head_party(const ctx *x, const sview *v, size_t k)
 	return k;
 }
 
+/* Is the mention it written or spoken to ("in a letter to the head of
+ * Y", "in a message to Y") inside an insertion after a comma? *comma is
+ * where the insertion starts. */
+static int addressee(const ctx *x, const sview *v, const truce__item *it, uint32_t *comma)
+{
+	uint32_t p = it->t0, to = 0;
+	for (int steps = 0; p > v->t0 && steps < 6 && !to; steps++) {
+		p--;
+		if (tok_eq(x, p, "to"))
+			to = p;
+		else if (x->doc->tok[p].flags & TRUCE__T_PUNCT)
+			return 0;
+	}
+	if (!to || (to > v->t0 && item_of(x, v, to - 1) >= 0 &&
+	            item_of(x, v, to - 1) == item_of(x, v, to)))
+		return 0; /* "according to" */
+	for (uint32_t t = to; t-- > v->t0 && t + 20 > to;) {
+		if (tok_s(x, t)[0] == ';')
+			return 0;
+		if (tok_s(x, t)[0] == ',') {
+			*comma = t;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* The subject of a reporting or accusing cue at item ci. */
 static speaker subject_of(ctx *x, const sview *v, size_t ci)
 {
@@ -344,6 +371,14 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			if ((size_t)k != ci && (it->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
 			    it->party[0] == '\0')
 				break;
+			/* "X, in a letter to the head of Y, said": Y is written
+			 * to; the speaker stands before the comma */
+			uint32_t comma = 0;
+			if (is_party(x, v, (size_t)k) && addressee(x, v, it, &comma)) {
+				t = comma;
+				lo = comma > v->t0 + 10 ? comma - 10 : v->t0;
+				continue;
+			}
 			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
 				/* "the UN envoy for Syria said": the head speaks */
 				size_t head = head_party(x, v, (size_t)k);
@@ -1138,6 +1173,41 @@ static void inherit_accused(const ctx *x, const sview *v, const char *claimant, 
 		}
 }
 
+/* "Israel, Iran have violated", "both Israel and Iran violated": the party
+ * joined to the accused by "and" or a comma right before an act is
+ * accused too; "" none. */
+static void coordinated(const ctx *x, const sview *v, const char *accused, const char *claimant,
+                        char *out)
+{
+	out[0] = '\0';
+	for (size_t k = v->i0; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (!is_party(x, v, k) || !is_party(x, v, k + 1) ||
+		    strcmp(a->party, b->party) == 0 ||
+		    (strcmp(a->party, accused) != 0 && strcmp(b->party, accused) != 0))
+			continue;
+		uint32_t gap = b->t0 - a->t1;
+		if (!((gap == 1 && (tok_eq(x, a->t1, "and") || tok_s(x, a->t1)[0] == ',')) ||
+		      (gap == 2 && tok_s(x, a->t1)[0] == ',' && tok_eq(x, a->t1 + 1, "and"))))
+			continue;
+		/* an act right after the pair, over "have", "had" */
+		uint32_t t = b->t1;
+		while (t < v->t1 && t < b->t1 + 2 && item_of(x, v, t) >= 0 &&
+		       (x->all.v[item_of(x, v, t)].cues & TRUCE__C_AUX))
+			t++;
+		while (t < v->t1 && t < b->t1 + 2 &&
+		       (tok_eq(x, t, "have") || tok_eq(x, t, "had") || tok_eq(x, t, "both")))
+			t++;
+		int j = t < v->t1 ? item_of(x, v, t) : -1;
+		if (j < 0 || !(x->all.v[j].cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)))
+			continue;
+		const char *o = strcmp(a->party, accused) == 0 ? b->party : a->party;
+		if (claimant[0] == '\0' || !same_side(x, claimant, o))
+			strcpy(out, o);
+		return;
+	}
+}
+
 /* Does the speaker report its own strike ("Hezbollah said it had fired
  * rockets", "our forces returned fire")? A party's report of what it did,
  * retaliation included, is no claim against the other side by itself. */
@@ -1228,7 +1298,12 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 		 * reassert control") */
 		if (!x->truce_ctx || !(has & (EVENT_CUES | TRUCE__C_TRUCE | TRUCE__C_ACCUSEPASS)))
 			return 0;
-		return add_claim(x, v, claimant, f->accused, d, f->conf);
+		char other[TRUCE_PARTY_MAX];
+		coordinated(x, v, f->accused, claimant, other);
+		int rc = add_claim(x, v, claimant, f->accused, d, f->conf);
+		if (rc == 0 && other[0])
+			rc = add_claim(x, v, claimant, other, d, f->conf);
+		return rc;
 	}
 	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && f->sp.kind != SP_GENERIC)
 		return add_claim(x, v, claimant, "", d, 0.5f);

@@ -72,7 +72,7 @@ static int scope_rank(const truce__scope *sc, int16_t c)
 static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
 	if (it->group)
-		return; /* its code is its own (see group_name) */
+		return; /* its code is its own (see group_name, bind_acronyms) */
 	it->party[0] = '\0';
 	it->blocker = 0;
 	it->actor = -1;
@@ -215,14 +215,15 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	g->actor = -1;
 }
 
-/* Is the one-word alias at token i the first name of someone else ("Abbas
- * Araqchi" is no Abbas of the party file)? A capitalized word no phrase
- * starts with follows it. Names from the datasets (states, capitals) are
- * left alone. */
+/* Is the one-word alias at token i the first name of someone else ("the
+ * foreign minister Abbas Araqchi" is no Abbas of the party file)? A title
+ * stands before it and a capitalized word no phrase starts with after
+ * it. Names from the datasets (states, capitals) are left alone. */
 static int other_person(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t blen,
-                        uint32_t t1, const truce__lex *e)
+                        uint32_t t1, const truce__lex *e, const truce__tagged *out)
 {
-	if (blen != 1 || e->nparty == 0 || e->cap || i + 1 >= t1)
+	if (blen != 1 || e->nparty == 0 || e->cap || i + 1 >= t1 || out->n == 0 ||
+	    !(out->v[out->n - 1].cues & TRUCE__C_TITLE) || out->v[out->n - 1].t1 != i)
 		return 0;
 	const truce__tok *a = &tok[i], *b = &tok[i + 1];
 	const uint8_t name = TRUCE__T_CAP | TRUCE__T_WORD;
@@ -277,7 +278,7 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 				if (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE)
 					it.cues |= TRUCE__C_DENY;
 			}
-			if (other_person(r, tok, i, blen, t1, best))
+			if (other_person(r, tok, i, blen, t1, best, out))
 				it.noparty = 1;
 			resolve_party(r, &it, scope);
 			if (push_item(out, &it) != 0)
@@ -678,10 +679,35 @@ static void vague_groups(const truce_rules *r, const truce__doc *doc, truce__tag
 	}
 }
 
+/* "the Sri Lanka Army (SLA)": in this article the acronym names that party,
+ * whatever it names elsewhere (the Sudan Liberation Army). */
+static void bind_acronyms(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i + 1 < tg->n; i++) {
+		const truce__item *p = &tg->v[i], *a = &tg->v[i + 1];
+		if (!p->party[0] || p->in_paren || !a->in_paren || a->lex == NULL ||
+		    a->t1 != a->t0 + 1 || a->t0 != p->t1 + 1 ||
+		    text[doc->tok[p->t1].start] != '(' ||
+		    !(doc->tok[a->t0].flags & TRUCE__T_UPPER) || strcmp(a->party, p->party) == 0)
+			continue;
+		uint64_t h = doc->tok[a->t0].hash;
+		for (size_t j = 0; j < tg->n; j++) {
+			truce__item *o = &tg->v[j];
+			if (o->lex == NULL || o->t1 != o->t0 + 1 || doc->tok[o->t0].hash != h)
+				continue;
+			strcpy(o->party, p->party);
+			o->actor = p->actor;
+			o->blocker = 0;
+			o->group = 1; /* its code is settled: no later reading */
+		}
+	}
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
 	memset(out, 0, sizeof(*out));
+	bind_acronyms(text, doc, tg);
 	out->conflict = -1;
 	int counts[512];
 	country_votes vt = {.v = counts, .n = r->ncountries < 512 ? r->ncountries : 512};

@@ -792,6 +792,39 @@ static void envoys_and_old_agreements(void **state)
 	truce_claims_free(&c);
 }
 
+/* "the Sri Lanka Army (SLA)": the acronym is that party in the article,
+ * not the Sudan Liberation Army; "X, in a letter to the head of Y,
+ * said": Y is written to, X speaks. */
+static void acronyms_and_letters(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Tamil Tigers political head S. Elilan, in an urgent letter to the head of the "
+	         "Sri Lanka Monitoring Mission on Saturday, said that artillery attacks by the Sri "
+	         "Lanka Army (SLA) violated the ceasefire.\n\nThe SLA shelled Tiger positions in "
+	         "Trincomalee on Monday despite the truce, the Tigers said.");
+	assert_non_null(find_claim(&c, "LTTE", "LKA"));
+	assert_null(find_claim(&c, "LTTE", "SLA"));
+	assert_null(find_claim(&c, "SLMM", "LKA"));
+	truce_claims_free(&c);
+}
+
+/* "Trump says Israel, Iran have violated the ceasefire": both are
+ * accused. */
+static void two_accused(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(PUB, "Trump said on Tuesday that Israel and Iran have both "
+	                                   "violated the ceasefire.");
+	assert_non_null(find_claim(&c, "USA", "ISR"));
+	assert_non_null(find_claim(&c, "USA", "IRN"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Trump says Israel, Iran violated the ceasefire he brokered.");
+	assert_non_null(find_claim(&c, "USA", "ISR"));
+	assert_non_null(find_claim(&c, "USA", "IRN"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -836,6 +869,8 @@ int main(void)
 	    cmocka_unit_test(truce_days_and_article_words),
 	    cmocka_unit_test(titled_officials),
 	    cmocka_unit_test(envoys_and_old_agreements),
+	    cmocka_unit_test(acronyms_and_letters),
+	    cmocka_unit_test(two_accused),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
