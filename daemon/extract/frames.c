@@ -1509,6 +1509,12 @@ static void finish(ctx *x)
 			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
 			    !same_side(x, a->c.accused, b->c.accused))
 				continue;
+			/* the accused of the surer frame ("X accused the
+			 * coalition" over the side "traded accusations" implies) */
+			if (b->c.confidence > a->c.confidence) {
+				strcpy(a->c.accused, b->c.accused);
+				a->c.confidence = b->c.confidence;
+			}
 			absorb(x, a, b);
 			b->c.claimant[0] = '\0';
 		}
