@@ -1454,6 +1454,26 @@ static long article_date(ctx *x)
 	return best;
 }
 
+static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t i0, size_t i1);
+
+/* The place of the article's incident: the first place a sentence of an
+ * attack, a violation or a truce names ("" none): the place of claims that
+ * name none. */
+static void article_place(ctx *x, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	for (size_t s = 0; s < x->doc->nsent && out[0] == '\0'; s++) {
+		if (x->doc->sent[s].t1 - x->doc->sent[s].t0 > TRUCE__MAX_SENT_TOKENS)
+			continue;
+		sview v;
+		view_of(x, &v, s, x->doc->sent[s].t0, x->doc->sent[s].t1, x->first_item[s],
+		        x->first_item[s + 1]);
+		if (!(v.has & (EVENT_CUES | TRUCE__C_TRUCE)) || (v.has & TRUCE__C_BACKGROUND))
+			continue;
+		truce__place(x->r, x->a->text, x->doc, &v.tg, v.t0, v.t1, x->a->scope, out, outlen);
+	}
+}
+
 static void finish(ctx *x)
 {
 	/* claims without a day of their own are about the article's incident:
@@ -1518,6 +1538,19 @@ static void finish(ctx *x)
 			absorb(x, a, b);
 			b->c.claimant[0] = '\0';
 		}
+	}
+	/* claims that name no place are about the article's incident */
+	char place[TRUCE_PLACE_MAX] = "";
+	int looked = 0;
+	for (size_t i = 0; i < x->nclaims; i++) {
+		acc *a = &x->claims[i];
+		if (a->c.claimant[0] == '\0' || a->c.location[0] != '\0')
+			continue;
+		if (!looked) {
+			article_place(x, place, sizeof(place));
+			looked = 1;
+		}
+		strcpy(a->c.location, place);
 	}
 	/* a claimant's blame-less report is part of its accusation */
 	for (size_t i = 0; i < x->nclaims; i++) {

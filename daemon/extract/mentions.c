@@ -973,7 +973,7 @@ static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t 
 static int backward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
                           size_t ci, uint32_t s0)
 {
-	uint32_t from = tg->v[ci].t0 > s0 + 8 ? tg->v[ci].t0 - 8 : s0;
+	uint32_t from = tg->v[ci].t0 > s0 + 10 ? tg->v[ci].t0 - 10 : s0;
 	for (uint32_t t = tg->v[ci].t0; t > from; t--)
 		if (stop_token(text, &doc->tok[t - 1])) {
 			from = t;
@@ -988,6 +988,15 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			break;
 		if (it->cues & TRUCE__C_PERSON)
 			person = 1;
+		/* "10 people, including 3 cricketers, were killed": a part */
+		if (it->t0 > 0 && tok_text_is(text, &doc->tok[it->t0 - 1], "including"))
+			continue;
+		/* "28 militant attacks, during which one soldier was killed" */
+		int acts = 0;
+		for (size_t j = k + 1; j < ci && tg->v[j].t0 <= it->t1 + 1; j++)
+			acts |= (tg->v[j].cues & TRUCE__C_ATTACK) != 0;
+		if (acts)
+			continue;
 		if (is_number(doc, tg, k))
 			found = it->num;
 	}

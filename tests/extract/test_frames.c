@@ -825,6 +825,20 @@ static void two_accused(void **state)
 	truce_claims_free(&c);
 }
 
+/* A claim that names no place takes the place of the article's incident:
+ * the first a sentence of an attack or a truce names. */
+static void place_of_the_article(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Shelling was heard in Hodeidah on Tuesday, the first day of the truce.\n\n"
+	         "The Houthis accused the Saudi-led coalition of violating the ceasefire.");
+	const truce_claim *x = find_claim(&c, "HOUTHI", "SAUCOAL");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Hodeidah");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -871,6 +885,7 @@ int main(void)
 	    cmocka_unit_test(envoys_and_old_agreements),
 	    cmocka_unit_test(acronyms_and_letters),
 	    cmocka_unit_test(two_accused),
+	    cmocka_unit_test(place_of_the_article),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

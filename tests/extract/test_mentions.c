@@ -97,6 +97,13 @@ static void casualties(void **state)
 	    {"There were no casualties, the ministry said.", 0, 0},
 	    {"The strike left three dead and 12 injured.", 3, 12},
 	    {"Mortars of 82 mm were fired at 6 pm.", TRUCE_NONE, TRUCE_NONE},
+	    /* a part of the toll ("including 3") and a count of attacks are
+	     * no count of the dead */
+	    {"At least 10 people, including 3 Afghan cricketers, were killed.", 10, TRUCE_NONE},
+	    {"Ukraine reported 28 militant attacks, during which one soldier was killed.", 1,
+	     TRUCE_NONE},
+	    {"The attack resulted in the loss of one comrade.", 1, TRUCE_NONE},
+	    {"He said there were three martyrs and several injured.", 3, TRUCE_NONE},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
