@@ -1435,23 +1435,33 @@ static void find_voice(ctx *x)
  * before the reports about them): the day of claims that have none. */
 static long article_date(ctx *x)
 {
-	long best = 0;
+	long best = 0, act = 0; /* the earliest day, and of an act */
 	for (size_t s = 0; s < x->doc->nsent; s++) {
 		sview v = {.si = s};
 		v.i0 = x->first_item[s];
 		v.i1 = x->first_item[s + 1];
 		v.tg.v = x->all.v != NULL ? x->all.v + v.i0 : NULL;
 		v.tg.n = v.i1 - v.i0;
+		uint32_t has = 0;
+		for (size_t i = v.i0; i < v.i1; i++)
+			has |= x->all.v[i].cues;
 		truce__ymd d[8];
 		int n =
 		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);
 		for (int i = 0; i < n; i++) {
 			long dd = truce__days(d[i]);
-			if (in_window(x, dd) && (best == 0 || dd < best))
+			if (!in_window(x, dd))
+				continue;
+			if (best == 0 || dd < best)
 				best = dd;
+			/* "residents heard blasts on Tuesday": a day of an act
+			 * wins over the days of talks and statements */
+			if ((has & EVENT_CUES) && !(has & TRUCE__C_BACKGROUND) && !d[i].stmt &&
+			    (act == 0 || dd < act))
+				act = dd;
 		}
 	}
-	return best;
+	return act ? act : best;
 }
 
 static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t i0, size_t i1);

@@ -781,6 +781,19 @@ static int in_quote_tg(const char *text, const truce__doc *doc, const truce__tag
 	return truce__in_quote(text, doc, s0, t);
 }
 
+/* The year written after the month date of item i ("May 27, 2019"), or
+ * -1. */
+static int month_year(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t i)
+{
+	uint32_t after = tg->v[i].t1;
+	if (after < doc->ntok && text[doc->tok[after].start] == '.')
+		after++;
+	int year = -1;
+	for (uint32_t t = after + 1; t < after + 4 && t < doc->ntok && year < 0; t++)
+		year = num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
+	return year;
+}
+
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
 {
@@ -843,11 +856,19 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				day = num_at(tg, i > 3 ? i - 3 : 0, i, it->t0 - 1, 1, 31);
 			if (day < 0)
 				break;
-			int year = -1;
-			for (uint32_t t = after + 1; t < after + 4 && t < doc->ntok && year < 0;
-			     t++)
-				year =
-				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
+			int year = month_year(text, doc, tg, i);
+			/* "from December 23 until January 7, 2020": the year of
+			 * the range's end, one less for a later month */
+			for (size_t j = i + 1; year < 0 && j < tg->n && tg->v[j].t0 < it->t1 + 10;
+			     j++)
+				if (tg->v[j].lex != NULL &&
+				    tg->v[j].lex->datekind == TRUCE__D_MONTH) {
+					int y2 = month_year(text, doc, tg, j);
+					if (y2 > 0)
+						year =
+						    y2 - (it->lex->dateval > tg->v[j].lex->dateval);
+					break;
+				}
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
 			                it->lex->dateval,
 			                day,

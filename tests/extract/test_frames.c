@@ -839,6 +839,21 @@ static void place_of_the_article(void **state)
 	truce_claims_free(&c);
 }
 
+/* The day of claims that name none: the day of an act the article names
+ * ("blasts on Tuesday"), before the days of talks and warnings. */
+static void day_of_the_article(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "The warring sides have traded accusations over a ceasefire breach in "
+	         "Hodeidah.\n\nResidents reported hearing four blasts on Tuesday, the first day "
+	         "of the truce.\n\nThe UN chief warned on Sunday that much worse lay in store.");
+	const truce_claim *x = find_claim(&c, "HOUTHI", "YEM");
+	assert_non_null(x);
+	assert_string_equal(x->event_date, "2021-06-08");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -886,6 +901,7 @@ int main(void)
 	    cmocka_unit_test(acronyms_and_letters),
 	    cmocka_unit_test(two_accused),
 	    cmocka_unit_test(place_of_the_article),
+	    cmocka_unit_test(day_of_the_article),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

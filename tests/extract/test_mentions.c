@@ -134,6 +134,8 @@ static void dates(void **state)
 	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0, 0}},
 	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0, 0}},
 	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0, 0}},
+	    /* the year of a range's end, one less for a later month */
+	    {"Fighting went on from December 23 to January 7, 2020.", {2019, 12, 23, 0, 0, 0}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
