@@ -95,6 +95,11 @@ typedef struct ctx {
 	long default_date;
 	long stmt_date; /* the day a statement was issued ("in a statement on Wednesday") */
 	long stmt_sent;
+	/* places read for claims (article_place needs not read them again):
+	 * sentences (the first 64) and the first place found */
+	uint64_t place_seen;
+	char first_place[TRUCE_PLACE_MAX];
+	long first_place_sent;
 } ctx;
 
 /* The view of one sentence: items [i0, i1) of all, tokens [t0, t1). */
@@ -129,9 +134,9 @@ static size_t tok_len(const ctx *x, uint32_t t)
 	return x->doc->tok[t].end - x->doc->tok[t].start;
 }
 
-static int tok_eq(const ctx *x, uint32_t t, const char *w)
+/* Is token t the lower-case word w of n bytes (any case in the text)? */
+static int tok_eq_n(const ctx *x, uint32_t t, const char *w, size_t n)
 {
-	size_t n = strlen(w);
 	if (tok_len(x, t) != n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -143,6 +148,9 @@ static int tok_eq(const ctx *x, uint32_t t, const char *w)
 	}
 	return 1;
 }
+
+/* tok_eq(x, t, "word"): the length of a literal is known when compiling */
+#define tok_eq(x, t, w) tok_eq_n((x), (t), ("" w), sizeof(w) - 1)
 
 static int item_of(const ctx *x, const sview *v, uint32_t t)
 {
@@ -156,8 +164,11 @@ static int compass(const ctx *x, uint32_t t)
 	    "northern",     "southern",     "eastern",      "western",      "central",
 	    "northeastern", "northwestern", "southeastern", "southwestern", "north",
 	    "south",        "east",         "west"};
+	size_t n = tok_len(x, t);
+	if (n < 4 || n > 12 || (x->doc->tok[t].flags & TRUCE__T_PUNCT))
+		return 0;
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (tok_eq(x, t, w[i]))
+		if (tok_eq_n(x, t, w[i], strlen(w[i])))
 			return 1;
 	return 0;
 }
@@ -749,6 +760,16 @@ static void need_place(ctx *x, details *d)
 	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->scope, d->place,
 	             sizeof(d->place));
 	d->place_of = NULL;
+	/* remember it for article_place: a whole sentence's place */
+	const truce__sent *s = &x->doc->sent[v->si];
+	if (v->t0 == s->t0 && v->t1 == s->t1 && v->si < 64) {
+		x->place_seen |= (uint64_t)1 << v->si;
+		if (d->place[0] &&
+		    (x->first_place[0] == '\0' || (long)v->si < x->first_place_sent)) {
+			strcpy(x->first_place, d->place);
+			x->first_place_sent = (long)v->si;
+		}
+	}
 }
 
 static void merge(ctx *x, acc *a, details *d)
@@ -1472,9 +1493,11 @@ static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t
 static void article_place(ctx *x, char *out, size_t outlen)
 {
 	out[0] = '\0';
-	for (size_t s = 0; s < x->doc->nsent && out[0] == '\0'; s++) {
-		if (x->doc->sent[s].t1 - x->doc->sent[s].t0 > TRUCE__MAX_SENT_TOKENS)
-			continue;
+	size_t end = x->first_place[0] ? (size_t)x->first_place_sent : x->doc->nsent;
+	for (size_t s = 0; s < end && out[0] == '\0'; s++) {
+		if (x->doc->sent[s].t1 - x->doc->sent[s].t0 > TRUCE__MAX_SENT_TOKENS ||
+		    (s < 64 && (x->place_seen >> s) & 1))
+			continue; /* read for a claim already */
 		sview v;
 		view_of(x, &v, s, x->doc->sent[s].t0, x->doc->sent[s].t1, x->first_item[s],
 		        x->first_item[s + 1]);
@@ -1482,6 +1505,8 @@ static void article_place(ctx *x, char *out, size_t outlen)
 			continue;
 		truce__place(x->r, x->a->text, x->doc, &v.tg, v.t0, v.t1, x->a->scope, out, outlen);
 	}
+	if (out[0] == '\0' && x->first_place[0])
+		snprintf(out, outlen, "%s", x->first_place);
 }
 
 static void finish(ctx *x)
