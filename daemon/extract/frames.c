@@ -374,7 +374,16 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
 	uint32_t cue = x->all.v[ci].t0;
 	int generic = 0;
-	uint32_t lo = cue > v->t0 + 10 ? cue - 10 : v->t0;
+	/* ten words back; a person's name and brackets ("the Syrian High
+	 * Negotiations Committee (SHNC) Riyad Hijab said") count as none */
+	uint32_t lo = cue;
+	for (int words = 0; lo > v->t0 && words < 10 && cue - lo < 20; lo--) {
+		const truce__tok *p = &x->doc->tok[lo - 1];
+		if (!(p->flags & TRUCE__T_PAREN) &&
+		    !(item_of(x, v, lo - 1) < 0 && (p->flags & TRUCE__T_CAP) &&
+		      !(p->flags & TRUCE__T_PUNCT)))
+			words++;
+	}
 	for (uint32_t t = cue; t-- > lo;) {
 		int k = item_of(x, v, t);
 		if (k >= 0) {
@@ -1509,6 +1518,13 @@ static void article_place(ctx *x, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", x->first_place);
 }
 
+/* Are both codes states (not a state and a group or authority it backs)? */
+static int two_states(const ctx *x, const char *a, const char *b)
+{
+	const truce__actor *p = truce__actor_find(x->r, a), *q = truce__actor_find(x->r, b);
+	return p != NULL && q != NULL && p->kind == TRUCE__K_STATE && q->kind == TRUCE__K_STATE;
+}
+
 static void finish(ctx *x)
 {
 	/* claims without a day of their own are about the article's incident:
@@ -1553,7 +1569,8 @@ static void finish(ctx *x)
 		}
 	}
 	/* "Armenian forces" and "Karabakh troops" from one claimant: one
-	 * accusation of one side */
+	 * accusation of one side (a state and the forces it backs); two
+	 * states of one side (Syria and Russia) are two accused */
 	for (size_t i = 0; i < x->nclaims; i++) {
 		acc *a = &x->claims[i];
 		if (a->c.claimant[0] == '\0' || a->c.accused[0] == '\0')
@@ -1562,7 +1579,8 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (b->c.claimant[0] == '\0' || b->c.accused[0] == '\0' ||
 			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
-			    !same_side(x, a->c.accused, b->c.accused))
+			    !same_side(x, a->c.accused, b->c.accused) ||
+			    two_states(x, a->c.accused, b->c.accused))
 				continue;
 			/* the accused of the surer frame ("X accused the
 			 * coalition" over the side "traded accusations" implies) */

@@ -703,11 +703,40 @@ static void bind_acronyms(const char *text, const truce__doc *doc, truce__tagged
 	}
 }
 
+/* "the Syrian High Negotiations Committee (SHNC)", "the Afghanistan Cricket
+ * Board (ACB)": a body named after a state, with an acronym, is no voice of
+ * that state; its forces and ministries ("Iraqi Security Forces (ISF)")
+ * are. */
+static void bodies_named_after_states(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!it->party[0] || it->in_paren || it->lex == NULL || !it->lex->cap)
+			continue;
+		uint32_t t = it->t1, next = i + 1 < tg->n ? tg->v[i + 1].t0 : (uint32_t)doc->ntok;
+		int words = 0;
+		while (t < next && t < doc->ntok && words < 5 &&
+		       (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_WORD | TRUCE__T_PAREN)) ==
+		           (TRUCE__T_CAP | TRUCE__T_WORD)) {
+			t++;
+			words++;
+		}
+		if (words == 0 || t + 2 >= next || t + 2 >= doc->ntok ||
+		    text[doc->tok[t].start] != '(' || !(doc->tok[t + 1].flags & TRUCE__T_UPPER) ||
+		    text[doc->tok[t + 2].start] != ')')
+			continue;
+		it->noparty = 1;
+		it->party[0] = '\0';
+		it->actor = -1;
+	}
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
 	memset(out, 0, sizeof(*out));
 	bind_acronyms(text, doc, tg);
+	bodies_named_after_states(text, doc, tg);
 	out->conflict = -1;
 	int counts[512];
 	country_votes vt = {.v = counts, .n = r->ncountries < 512 ? r->ncountries : 512};

@@ -854,6 +854,24 @@ static void day_of_the_article(void **state)
 	truce_claims_free(&c);
 }
 
+/* "the opposition's Syrian High Negotiations Committee (SHNC) Riyad Hijab
+ * said": a body named after a state is no voice of it, and a name and
+ * brackets do not push the speaker out of reach; two states of one side
+ * are two accused; warplanes attack. */
+static void bodies_and_two_states(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "The head of the opposition's Syrian High Negotiations Committee (SHNC) Riyad "
+	         "Hijab said that regime forces violated the cessation of hostilities on "
+	         "Sunday.\n\nHe also said that Russian warplanes supported regime forces by "
+	         "carrying out 26 air attacks near Aleppo.");
+	assert_non_null(find_claim(&c, "SYROPP", "SYR"));
+	assert_non_null(find_claim(&c, "SYROPP", "RUS"));
+	assert_null(find_claim(&c, "SYR", "SYROPP"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -902,6 +920,7 @@ int main(void)
 	    cmocka_unit_test(two_accused),
 	    cmocka_unit_test(place_of_the_article),
 	    cmocka_unit_test(day_of_the_article),
+	    cmocka_unit_test(bodies_and_two_states),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
