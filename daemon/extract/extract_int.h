@@ -72,6 +72,10 @@ enum {
 	TRUCE__C2_NEGATE = 1u << 4,
 	TRUCE__C2_VAGUE = 1u << 7, /* "rebels": the armed group of the article's war */
 	TRUCE__C2_STOP = 1u << 6,
+	TRUCE__C2_DEAL = 1u << 8,
+	TRUCE__C2_VENUE = 1u << 9,
+	/* "told reporters in X": X is where one speaks */   /* "the agreement": a truce where the
+	                                                        article has one */
 	/* "halt its strikes": the act after it is no act */ /* "not", "never": the act after it did
 	                                                        not happen */
 };

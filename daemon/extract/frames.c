@@ -1335,7 +1335,12 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 			rc = add_claim(x, v, claimant, other, d, f->conf);
 		return rc;
 	}
-	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && f->sp.kind != SP_GENERIC)
+	/* "violations of the agreement" in an article about a truce */
+	int deal = 0;
+	for (size_t k = v->i0; k < v->i1 && x->truce_ctx; k++)
+		deal |= (x->all.v[k].cues2 & TRUCE__C2_DEAL) != 0;
+	if ((has & TRUCE__C_VIOLATE) && ((has & TRUCE__C_TRUCE) || deal) &&
+	    f->sp.kind != SP_GENERIC)
 		return add_claim(x, v, claimant, "", d, 0.5f);
 	if (has & (EVENT_CUES | TRUCE__C_NOCAS))
 		return add_pending(x, claimant, d);

@@ -1173,6 +1173,17 @@ static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
 	return 0;
 }
 
+/* Does a reporting verb or a venue ("told reporters", "a news
+ * conference") end right before token t (a preposition)? */
+static int venue_before(const truce__tagged *tg, uint32_t t)
+{
+	for (size_t k = 0; k < tg->n; k++)
+		if (((tg->v[k].cues2 & TRUCE__C2_VENUE) || (tg->v[k].cues & TRUCE__C_SAY)) &&
+		    tg->v[k].t1 <= t && tg->v[k].t1 + 1 >= t)
+			return 1;
+	return 0;
+}
+
 /* A place of the gazetteer in the article's countries. Its priority: 1
  * after "in", "near" or before a place noun, 2 otherwise, one more for a
  * capital or a city of a million (the most specific place wins), one less
@@ -1201,6 +1212,10 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	      doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
 	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) &&
 	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
+		return 99;
+	/* "told reporters in Baghdad", "a news conference in Geneva": where
+	 * someone speaks */
+	if (before && t > s0 + 1 && venue_before(tg, t - 1))
 		return 99;
 	int prio = before || after ? 1 : 2;
 	prio += in->capital || in->size >= 6 || anywhere;

@@ -76,6 +76,8 @@ static const struct {
     {"tell", TRUCE__C2_TELL, 2},
     {"stop", TRUCE__C2_STOP, 2},
     {"vague", TRUCE__C2_VAGUE, 2},
+    {"deal", TRUCE__C2_DEAL, 2},
+    {"venue", TRUCE__C2_VENUE, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */

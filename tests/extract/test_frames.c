@@ -872,6 +872,31 @@ static void bodies_and_two_states(void **state)
 	truce_claims_free(&c);
 }
 
+/* "violations of the agreement" in an article about a truce are of the
+ * truce; "told reporters in Baghdad" names where one speaks, not where
+ * anything happened; "terrorist groups" are the armed group of a state's
+ * war. */
+static void agreements_venues_and_terrorists(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    "2004-06-05", "A truce reached Thursday between U.S. forces and the Mahdi Army broke "
+	                  "down in Kufa on Friday, as militiamen fired mortars.\n\n\"There would "
+	                  "appear to be violations of the agreement,\" U.S. military spokesman "
+	                  "Brig. Gen. Mark Kimmitt told reporters in Baghdad.");
+	const truce_claim *x = find_claim(&c, "USA", "");
+	if (x == NULL)
+		x = find_claim(&c, "USA", "MAHDI");
+	assert_non_null(x);
+	assert_string_not_equal(x->location, "Baghdad");
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Syrian state media said the army responded to the terrorist groups' "
+	                      "violation of the de-escalation agreement in Idlib, which the "
+	                      "Syrian opposition holds.");
+	assert_non_null(find_claim(&c, "SYR", "SYROPP"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -921,6 +946,7 @@ int main(void)
 	    cmocka_unit_test(place_of_the_article),
 	    cmocka_unit_test(day_of_the_article),
 	    cmocka_unit_test(bodies_and_two_states),
+	    cmocka_unit_test(agreements_venues_and_terrorists),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
