@@ -215,6 +215,28 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	g->actor = -1;
 }
 
+/* Is the act at token i negated ("did not fire", "never contemplated
+ * violating": a denial) or stopped ("halt its strikes")? The word before
+ * it, or one more before a verb in -ing or after a determiner; "has not
+ * stopped shelling" is no stop. */
+static int negated(const char *text, const truce__tok *tok, const truce__tagged *out, uint32_t t0,
+                   uint32_t i)
+{
+	if (out->n == 0)
+		return 0;
+	const truce__item *p = &out->v[out->n - 1];
+	if (!(p->cues2 & (TRUCE__C2_NEGATE | TRUCE__C2_STOP)) || p->t0 < t0)
+		return 0;
+	if (p->t1 != i && !(p->t1 + 1 == i && ((tok[i].end - tok[i].start > 4 &&
+	                                        strncmp(text + tok[i].end - 3, "ing", 3) == 0) ||
+	                                       stop_word(text, &tok[p->t1]))))
+		return 0;
+	if ((p->cues2 & TRUCE__C2_STOP) && out->n > 1 &&
+	    (out->v[out->n - 2].cues2 & TRUCE__C2_NEGATE) && out->v[out->n - 2].t1 + 1 >= p->t0)
+		return 0;
+	return 1;
+}
+
 /* Is the one-word alias at token i the first name of someone else ("the
  * foreign minister Abbas Araqchi" is no Abbas of the party file)? A title
  * stands before it and a capitalized word no phrase starts with after
@@ -269,15 +291,12 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.cues = best->cues;
 			it.cues2 = best->cues2;
 			it.num = best->num;
-			/* "did not fire", "has never violated": no act, a denial;
-			 * "halt its strikes", "stopped attacking": no act */
-			if ((it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) && out->n > 0 &&
-			    (out->v[out->n - 1].cues2 & (TRUCE__C2_NEGATE | TRUCE__C2_STOP)) &&
-			    out->v[out->n - 1].t1 + 2 >= i && out->v[out->n - 1].t0 >= t0) {
-				it.cues &= ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE);
-				if (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE)
-					it.cues |= TRUCE__C_DENY;
-			}
+			if ((it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) &&
+			    negated(text, tok, out, t0, i))
+				it.cues =
+				    (it.cues & ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) |
+				    (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE ? TRUCE__C_DENY
+				                                                 : 0);
 			if (other_person(r, tok, i, blen, t1, best, out))
 				it.noparty = 1;
 			resolve_party(r, &it, scope);
