@@ -237,6 +237,23 @@ static int negated(const char *text, const truce__tok *tok, const truce__tagged 
 	return 1;
 }
 
+/* ", a claim Armenia denied", ", which Moscow denies": a denial of the
+ * other side, told after the claim; the claim stands. */
+static int others_denial(const char *text, const truce__tok *tok, uint32_t t0, uint32_t i)
+{
+	static const char *const w[] = {"claim",       "claims",     "accusation",
+	                                "accusations", "allegation", "allegations",
+	                                "charge",      "charges",    "which"};
+	for (uint32_t k = i; k-- > t0 && k + 5 > i;)
+		for (size_t j = 0; j < sizeof(w) / sizeof(w[0]); j++)
+			if (tok_is_word(text, &tok[k], w[j])) {
+				uint32_t c =
+				    k > t0 && tok_is_word(text, &tok[k - 1], "a") ? k - 1 : k;
+				return c > t0 && text[tok[c - 1].start] == ',';
+			}
+	return 0;
+}
+
 /* Is the one-word alias at token i the first name of someone else ("the
  * foreign minister Abbas Araqchi" is no Abbas of the party file)? A title
  * stands before it and a capitalized word no phrase starts with after
@@ -297,6 +314,8 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 				    (it.cues & ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) |
 				    (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE ? TRUCE__C_DENY
 				                                                 : 0);
+			if ((it.cues & TRUCE__C_DENY) && others_denial(text, tok, t0, i))
+				it.cues &= ~(uint32_t)TRUCE__C_DENY;
 			if (other_person(r, tok, i, blen, t1, best, out))
 				it.noparty = 1;
 			resolve_party(r, &it, scope);
@@ -750,6 +769,23 @@ static void bodies_named_after_states(const char *text, const truce__doc *doc, t
 	}
 }
 
+/* The one actor every reading of an alias of two words or more names ("ELN
+ * guerrillas", read only in Colombia, is the ELN's wherever it is read; a
+ * short "AFP" may be a news agency), or -1. */
+static int16_t sole_actor(const truce_rules *r, const truce__lex *e)
+{
+	int16_t a = -1;
+	if (e->ntok < 2)
+		return -1;
+	for (uint32_t k = 0; k < e->nparty; k++) {
+		const truce__party_alt *alt = &r->alts[e->party0 + k];
+		if (alt->actor < 0 || (a >= 0 && alt->actor != a))
+			return -1;
+		a = alt->actor;
+	}
+	return a;
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -779,6 +815,8 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			continue;
 		if (it->party[0])
 			vote_actor(r, &vt, it->actor, 2);
+		else if (it->lex->nparty > 0 && !it->blocker)
+			vote_actor(r, &vt, sole_actor(r, it->lex), 2); /* "ELN guerrillas" */
 		else
 			vote(&vt, it->lex->country, 2);
 	}

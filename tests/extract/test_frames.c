@@ -897,6 +897,35 @@ static void agreements_venues_and_terrorists(void **state)
 	truce_claims_free(&c);
 }
 
+/* ", a claim Armenia denied": the other side's denial leaves the claim;
+ * "broke their own ceasefire", "drones hit": violations and acts; an
+ * alias read only in its country ("ELN guerrillas") still tells the
+ * country; "has not stopped shelling" is shelling. */
+static void denials_of_others_and_plain_verbs(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    "2021-07-20", "Azerbaijan's defence ministry said Armenian forces opened fire on its "
+	                  "positions in Kalbajar on Monday despite the ceasefire, a claim Armenia "
+	                  "denied.");
+	assert_non_null(find_claim(&c, "AZE", "ARM"));
+	truce_claims_free(&c);
+	c = extract_text("2023-10-05", "The army said ELN guerrillas broke their own ceasefire on "
+	                               "Wednesday, killing two soldiers in Arauca.");
+	const truce_claim *x = find_claim(&c, "COL", "ELN");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 2);
+	truce_claims_free(&c);
+	c = extract_text("2025-03-20", "Kyiv said Russian drones hit energy facilities in Sumy "
+	                               "overnight despite the energy ceasefire.");
+	assert_non_null(find_claim(&c, "UKR", "RUS"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Ukraine said the separatists have not stopped shelling Avdiivka "
+	                      "despite the truce.");
+	assert_non_null(find_claim(&c, "UKR", "DBS"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -947,6 +976,7 @@ int main(void)
 	    cmocka_unit_test(day_of_the_article),
 	    cmocka_unit_test(bodies_and_two_states),
 	    cmocka_unit_test(agreements_venues_and_terrorists),
+	    cmocka_unit_test(denials_of_others_and_plain_verbs),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
