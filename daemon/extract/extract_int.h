@@ -99,6 +99,7 @@ enum {
 typedef struct truce__actor {
 	char code[TRUCE_PARTY_MAX];
 	uint8_t kind;
+	uint8_t catchall;              /* stands for the armed groups of its home no entry names */
 	int16_t home[TRUCE__MAX_HOME]; /* country indexes; -1 = none */
 } truce__actor;
 

@@ -769,6 +769,29 @@ static void bodies_named_after_states(const char *text, const truce__doc *doc, t
 	}
 }
 
+/* A group no file names ("the National Salvation Front (NAS)") in a
+ * country whose armed opposition the party file names as one party
+ * (actors.tsv: armed-opposition) is that party. */
+static void opposition_groups(const truce_rules *r, truce__tagged *tg, const truce__scope *sc)
+{
+	const truce__actor *opp = NULL;
+	int looked = 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!it->group || it->actor >= 0)
+			continue;
+		for (int c = 0; c < sc->ncountry && !looked; c++)
+			for (int a = 0; a < r->nactors && opp == NULL; a++)
+				if (r->actors[a].catchall && r->actors[a].home[0] == sc->country[c])
+					opp = &r->actors[a];
+		looked = 1;
+		if (opp == NULL)
+			return;
+		strcpy(it->party, opp->code);
+		it->actor = (int16_t)(opp - r->actors);
+	}
+}
+
 /* The one actor every reading of an alias of two words or more names ("ELN
  * guerrillas", read only in Colombia, is the ELN's wherever it is read; a
  * short "AFP" may be a news agency), or -1. */
@@ -831,6 +854,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 	else
 		make_conflict(r, tg, out, &out->cf);
 	vague_groups(r, doc, tg, &out->cf);
+	opposition_groups(r, tg, out);
 }
 
 /* ---- dates ---- */

@@ -445,15 +445,20 @@ static void observers_and_self_reports(void **state)
 }
 
 /* A group no file names is still a party (its bracketed acronym is its
- * code); vague words name a party only in articles about its country; an
- * outlet whose name holds a country's is no claimant. */
+ * code, or the code of its country's armed opposition); vague words name a
+ * party only in articles about its country; an outlet whose name holds a
+ * country's is no claimant. */
 static void groups_and_outlets(void **state)
 {
 	(void)state;
-	truce_claims c = extract_text(PUB, "The Karen National Union (KNU) accused the Myanmar "
-	                                   "military of shelling its villages on Monday in "
+	truce_claims c = extract_text(PUB, "The Baloch Liberation Front (BLF) accused the "
+	                                   "Pakistani army of shelling its villages on Monday in "
 	                                   "violation of the ceasefire.");
-	assert_non_null(find_claim(&c, "KNU", "MMR"));
+	assert_non_null(find_claim(&c, "BLF", "PAK"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The Karen National Union (KNU) accused the Myanmar military of "
+	                      "shelling its villages on Monday in violation of the ceasefire.");
+	assert_non_null(find_claim(&c, "MMROPP", "MMR"));
 	truce_claims_free(&c);
 	c = extract_text(PUB, "Nepal's army said Maoist rebels ambushed a patrol in the west on "
 	                      "Monday despite the truce, killing two soldiers.");
@@ -926,6 +931,22 @@ static void denials_of_others_and_plain_verbs(void **state)
 	truce_claims_free(&c);
 }
 
+/* A group no file names, in a country whose armed opposition the party
+ * file names as one party, is that party. */
+static void groups_of_an_armed_opposition(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "South Sudan's army said the National Salvation Front (NAS) attacked its base "
+	         "near Yei on Monday despite the ceasefire.");
+	assert_non_null(find_claim(&c, "SSD", "SSDOPP"));
+	truce_claims_free(&c);
+	c = extract_text(PUB, "The Myanmar junta accused the Karen National Union (KNU) of "
+	                      "attacking an outpost on Monday despite the ceasefire.");
+	assert_non_null(find_claim(&c, "MMR", "MMROPP"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -977,6 +998,7 @@ int main(void)
 	    cmocka_unit_test(bodies_and_two_states),
 	    cmocka_unit_test(agreements_venues_and_terrorists),
 	    cmocka_unit_test(denials_of_others_and_plain_verbs),
+	    cmocka_unit_test(groups_of_an_armed_opposition),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
