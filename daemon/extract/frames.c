@@ -1740,6 +1740,30 @@ static size_t second_clause(const ctx *x, const sview *v)
 	return (size_t)-1;
 }
 
+/* Does the text say the truce of item it ended ("since the ceasefire
+ * ended", "the truce expired on Tuesday", "the end of the truce")? Not "a
+ * ceasefire that ended the war", "a truce to end the fighting". */
+static int truce_ended(const ctx *x, const truce__item *it)
+{
+	uint32_t t = it->t1, n = (uint32_t)x->doc->ntok;
+	if (t < n && (tok_eq(x, t, "had") || tok_eq(x, t, "has") || tok_eq(x, t, "was")))
+		t++;
+	if (t < n && (tok_eq(x, t, "ended") || tok_eq(x, t, "expired") || tok_eq(x, t, "lapsed"))) {
+		t++;
+		if (t >= n || (x->doc->tok[t].flags & TRUCE__T_PUNCT) || x->doc->tok[t].nl ||
+		    tok_eq(x, t, "on") || tok_eq(x, t, "at") || tok_eq(x, t, "in") ||
+		    tok_eq(x, t, "last") || tok_eq(x, t, "early") || tok_eq(x, t, "late") ||
+		    tok_eq(x, t, "overnight") || tok_eq(x, t, "yesterday"))
+			return 1;
+	}
+	uint32_t p = it->t0;
+	if (p >= 2 && tok_eq(x, p - 1, "the"))
+		p--;
+	return p >= 2 && tok_eq(x, p - 1, "of") &&
+	       (tok_eq(x, p - 2, "end") || tok_eq(x, p - 2, "expiry") ||
+	        tok_eq(x, p - 2, "expiration"));
+}
+
 static int standing_truce(const truce_rules *r, int conflict, int year)
 {
 	if (conflict < 0)
@@ -1777,10 +1801,14 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
 		uint32_t all = 0;
 		int broken = 0; /* a sentence that names a truce and its violation */
+		int ended = 0;  /* ... or says it ended */
 		for (size_t s = 0; s < doc->nsent; s++) {
 			uint32_t has = 0;
-			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++)
+			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++) {
 				has |= x.all.v[i].cues;
+				ended |= (x.all.v[i].cues & TRUCE__C_TRUCE) &&
+				         truce_ended(&x, &x.all.v[i]);
+			}
 			all |= has;
 			broken |= (has & TRUCE__C_TRUCE) && (has & TRUCE__C_VIOLATE);
 		}
@@ -1790,6 +1818,10 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		 * names no attack, death or wound, nor a truce broken, is about
 		 * another "truce" (of trade, of tariffs) */
 		if (!(all & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)) && !broken)
+			x.truce_ctx = 0;
+		/* "the first attack since the ceasefire ended": no truce was
+		 * in force, unless a violation of it is told */
+		if (ended && !broken)
 			x.truce_ctx = 0;
 		x.default_date = 0; /* set after the claims, see finish() */
 		find_voice(&x);

@@ -947,6 +947,23 @@ static void groups_of_an_armed_opposition(void **state)
 	truce_claims_free(&c);
 }
 
+/* "the first attack since the ceasefire ended": no truce was in force;
+ * "a ceasefire that ended the war" still names one. */
+static void a_truce_that_ended(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "At least seven Afghan soldiers were killed on Thursday in an attack officials "
+	         "blamed on the Taliban, the first deadly assault since a three-day ceasefire "
+	         "ended.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Armenia accused Azerbaijan of shelling Goris on Monday in breach of "
+	                      "the ceasefire that ended the war.");
+	assert_non_null(find_claim(&c, "ARM", "AZE"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -999,6 +1016,7 @@ int main(void)
 	    cmocka_unit_test(agreements_venues_and_terrorists),
 	    cmocka_unit_test(denials_of_others_and_plain_verbs),
 	    cmocka_unit_test(groups_of_an_armed_opposition),
+	    cmocka_unit_test(a_truce_that_ended),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
