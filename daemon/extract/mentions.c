@@ -1104,7 +1104,18 @@ static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t 
 static int backward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
                           size_t ci, uint32_t s0)
 {
-	uint32_t from = tg->v[ci].t0 > s0 + 10 ? tg->v[ci].t0 - 10 : s0;
+	/* ", including two boys and two women,": a part of the count, whose
+	 * words do not count in the window either */
+	uint32_t cue = tg->v[ci].t0, inc0 = cue, inc1 = cue;
+	for (uint32_t t = cue; t-- > s0 && t + 16 > cue;)
+		if (tok_text_is(text, &doc->tok[t], "including")) {
+			inc0 = inc1 = t;
+			while (inc1 < cue && text[doc->tok[inc1].start] != ',')
+				inc1++;
+			break;
+		}
+	uint32_t span = 10 + (inc1 - inc0);
+	uint32_t from = cue > s0 + span ? cue - span : s0;
 	for (uint32_t t = tg->v[ci].t0; t > from; t--)
 		if (stop_token(text, &doc->tok[t - 1])) {
 			from = t;
@@ -1119,9 +1130,8 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			break;
 		if (it->cues & TRUCE__C_PERSON)
 			person = 1;
-		/* "10 people, including 3 cricketers, were killed": a part */
-		if (it->t0 > 0 && tok_text_is(text, &doc->tok[it->t0 - 1], "including"))
-			continue;
+		if (it->t0 >= inc0 && it->t0 < inc1)
+			continue; /* "10 people, including 3 cricketers, were killed" */
 		/* "28 militant attacks, during which one soldier was killed" */
 		int acts = 0;
 		for (size_t j = k + 1; j < ci && tg->v[j].t0 <= it->t1 + 1; j++)
@@ -1135,6 +1145,25 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 	    tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was"))
 		found = 1; /* "serviceman X was wounded" */
 	return found;
+}
+
+/* Is token t in a clause of an earlier event ("reported the incident a
+ * day after a 22-year-old was injured")? Not after a comma ("Hours after
+ * the truce began, two soldiers were killed"). */
+static int earlier_event(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t)
+{
+	static const char *const w[] = {"day", "days", "hour", "hours", "week", "weeks"};
+	for (uint32_t k = t; k-- > s0 + 1 && k + 8 > t;) {
+		if (stop_token(text, &doc->tok[k]) || text[doc->tok[k].start] == ',')
+			return 0;
+		if (!tok_text_is(text, &doc->tok[k], "after"))
+			continue;
+		for (size_t j = 0; j < sizeof(w) / sizeof(w[0]); j++)
+			if (tok_text_is(text, &doc->tok[k - 1], w[j]))
+				return 1;
+		return 0;
+	}
+	return 0;
 }
 
 void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,
@@ -1156,6 +1185,8 @@ void truce__casualties(const char *text, const truce__doc *doc, const truce__tag
 		if (!kill && !wound)
 			continue;
 		if ((kill && *killed != TRUCE_NONE) || (wound && !kill && *wounded != TRUCE_NONE))
+			continue;
+		if (earlier_event(text, doc, s0, it->t0))
 			continue;
 		const truce__tok *last = &doc->tok[it->t1 - 1];
 		const truce__tok *head = &doc->tok[it->t0];

@@ -103,6 +103,12 @@ static void casualties(void **state)
 	    {"Ukraine reported 28 militant attacks, during which one soldier was killed.", 1,
 	     TRUCE_NONE},
 	    {"The attack resulted in the loss of one comrade.", 1, TRUCE_NONE},
+	    {"Five civilians, including two boys and two elderly women, were injured.", TRUCE_NONE,
+	     5},
+	    /* a casualty of an earlier event */
+	    {"The army reported the attack a day after a 22-year-old was injured.", TRUCE_NONE,
+	     TRUCE_NONE},
+	    {"Hours after the truce began, two soldiers were killed.", 2, TRUCE_NONE},
 	    {"He said there were three martyrs and several injured.", 3, TRUCE_NONE},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
