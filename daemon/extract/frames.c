@@ -1478,8 +1478,8 @@ static long article_date(ctx *x)
 		v.tg.v = x->all.v != NULL ? x->all.v + v.i0 : NULL;
 		v.tg.n = v.i1 - v.i0;
 		uint32_t has = 0;
-		for (size_t i = v.i0; i < v.i1; i++)
-			has |= x->all.v[i].cues;
+		for (size_t i = 0; v.tg.v != NULL && i < v.tg.n; i++)
+			has |= v.tg.v[i].cues;
 		truce__ymd d[8];
 		int n =
 		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);

@@ -693,8 +693,7 @@ static int group_side(const truce_rules *r, const truce__conflict *cf)
  * country or conflict names: the armed group of its war, where it is one
  * of a state against a group. Not after a party's name ("Israeli
  * militants" are no rebels of the other side). */
-static void vague_groups(const truce_rules *r, const truce__doc *doc, truce__tagged *tg,
-                         const truce__conflict *cf)
+static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf)
 {
 	int s = -1, looked = 0;
 	for (size_t i = 0; i < tg->n; i++) {
@@ -712,8 +711,9 @@ static void vague_groups(const truce_rules *r, const truce__doc *doc, truce__tag
 			return;
 		strcpy(it->party, cf->side[s][0]);
 		const truce__actor *a = truce__actor_find(r, it->party);
-		it->actor = a != NULL ? (int16_t)(a - r->actors) : -1;
-		(void)doc;
+		it->actor = -1;
+		if (a != NULL)
+			it->actor = (int16_t)(a - r->actors);
 	}
 }
 
@@ -853,7 +853,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
-	vague_groups(r, doc, tg, &out->cf);
+	vague_groups(r, tg, &out->cf);
 	opposition_groups(r, tg, out);
 }
 
