@@ -1145,13 +1145,15 @@ static void frame_quote(ctx *x, const sview *v, frame *f)
 }
 
 /* No speaker: the sentence's details may continue the previous sentence's
- * claim ("Two soldiers were wounded.") unless it blames someone else. */
-static void continue_claim(ctx *x, const sview *v, details *d)
+ * claim ("Two soldiers were wounded.") unless it blames someone else. So
+ * may the figures of a source of no side that blames nobody ("ten were
+ * killed, according to a hospital official"): neutral is set then. */
+static void continue_claim(ctx *x, const sview *v, details *d, int neutral)
 {
 	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0)
 		return;
 	/* a claim of its own stops it; words inside a quotation do not */
-	for (size_t k = v->i0; k < v->i1; k++)
+	for (size_t k = v->i0; k < v->i1 && !neutral; k++)
 		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0))
 			return;
 	acc *a = &x->claims[x->prev_claim];
@@ -1311,8 +1313,11 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	fprintf(stderr, "   speaker kind %d %s accused %s\n", f->sp.kind, f->sp.code, f->accused);
 #endif
 	if (f->sp.kind == SP_GENERIC) {
-		if (f->accused[0] == '\0')
+		if (f->accused[0] == '\0') {
+			if (v->has & (TRUCE__C_KILL | TRUCE__C_WOUND))
+				continue_claim(x, v, d, 1);
 			return 0;
+		}
 		strcpy(claimant, opposite(x, f->accused));
 		if (claimant[0] == '\0')
 			return 0;
@@ -1398,7 +1403,7 @@ static int analyze(ctx *x, sview *v)
 	if (f.sp.kind == SP_NONE)
 		frame_quote(x, v, &f);
 	if (f.sp.kind == SP_NONE) {
-		continue_claim(x, v, &d);
+		continue_claim(x, v, &d, 0);
 		return 0;
 	}
 	return conclude(x, v, &f, &d, call);

@@ -964,6 +964,22 @@ static void a_truce_that_ended(void **state)
 	truce_claims_free(&c);
 }
 
+/* Figures of a source of no side that blames nobody ("according to a
+ * hospital official") continue the claim before them. */
+static void figures_of_a_neutral_source(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB,
+	    "Armenia accused Azerbaijan on Sunday of violating the ceasefire near Tavush.\n\n"
+	    "Three villagers were killed and five were wounded, according to medical sources.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 3);
+	assert_int_equal(x->wounded, 5);
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1017,6 +1033,7 @@ int main(void)
 	    cmocka_unit_test(denials_of_others_and_plain_verbs),
 	    cmocka_unit_test(groups_of_an_armed_opposition),
 	    cmocka_unit_test(a_truce_that_ended),
+	    cmocka_unit_test(figures_of_a_neutral_source),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }

@@ -110,6 +110,10 @@ static void casualties(void **state)
 	     TRUCE_NONE},
 	    {"Hours after the truce began, two soldiers were killed.", 2, TRUCE_NONE},
 	    {"He said there were three martyrs and several injured.", 3, TRUCE_NONE},
+	    /* a bare count as the subject of a casualty verb */
+	    {"Ten civilians were killed and twelve were injured, a doctor said.", 10, 12},
+	    {"One was killed and 6 were wounded in the ambush.", 1, 6},
+	    {"Rebels hit an army post, killing a soldier and injuring eight others.", 1, 8},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
