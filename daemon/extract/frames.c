@@ -80,6 +80,11 @@ typedef struct ctx {
 	size_t nclaims, cap_claims;
 	pending *pend;
 	size_t npend, cap_pend;
+	/* a lead that tells the act before anyone claims it ("Rebels attacked
+	 * on Monday, killing a soldier."): its figures, kept for the first
+	 * claim against its agent */
+	pending lead;
+	int has_lead;
 	name_ent names[MAX_NAMES];
 	int nnames;
 	char speaker[TRUCE_PARTY_MAX];
@@ -1166,6 +1171,31 @@ static void continue_claim(ctx *x, const sview *v, details *d, int neutral)
 	}
 }
 
+/* The lead before any claim: the act's figures and agent, for the first
+ * claim against that agent (see the lead in ctx). Only the first such
+ * sentence and only where it gives a figure. */
+static void keep_lead(ctx *x, const sview *v, const details *d)
+{
+	if (x->has_lead || x->agent[0] == '\0' || !(v->has & TRUCE__C_ATTACK) ||
+	    (d->killed == TRUCE_NONE && d->wounded == TRUCE_NONE))
+		return;
+	/* "clashes left 30 Azerbaijani and Armenian soldiers dead": figures
+	 * of both sides are no one attacker's */
+	for (size_t k = v->i0; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (is_party(x, v, k) && is_party(x, v, k + 1) && b->t0 == a->t1 + 1 &&
+		    (tok_eq(x, a->t1, "and") || tok_s(x, a->t1)[0] == ',') &&
+		    !same_side(x, a->party, b->party))
+			return;
+	}
+	x->has_lead = 1;
+	strcpy(x->lead.claimant, x->agent); /* here: the one who acted */
+	x->lead.date = d->date;
+	x->lead.place[0] = '\0';
+	x->lead.killed = d->killed;
+	x->lead.wounded = d->wounded;
+}
+
 /* "X said it struck Y targets, accusing the group of violating the truce":
  * the object of the participle is accused; "the group", "them" stand for
  * the last party before it that is not the claimant's side. */
@@ -1403,6 +1433,8 @@ static int analyze(ctx *x, sview *v)
 	if (f.sp.kind == SP_NONE)
 		frame_quote(x, v, &f);
 	if (f.sp.kind == SP_NONE) {
+		if (x->nclaims == 0)
+			keep_lead(x, v, &d);
 		continue_claim(x, v, &d, 0);
 		return 0;
 	}
@@ -1561,6 +1593,17 @@ static void finish(ctx *x)
 				strcpy(a->c.location, x->claims[j].c.location);
 				break;
 			}
+	}
+	/* the lead's figures go to the first claim against its agent */
+	size_t first_vs = (size_t)-1;
+	for (size_t i = 0; i < x->nclaims && x->has_lead; i++)
+		if (x->claims[i].c.accused[0] &&
+		    same_side(x, x->claims[i].c.accused, x->lead.claimant) &&
+		    (first_vs == (size_t)-1 || x->claims[i].sent < x->claims[first_vs].sent))
+			first_vs = i;
+	if (first_vs != (size_t)-1) {
+		details d = {x->lead.date, 1, "", x->lead.killed, x->lead.wounded, NULL};
+		merge(x, &x->claims[first_vs], &d);
 	}
 	for (size_t p = 0; p < x->npend; p++) {
 		for (size_t i = 0; i < x->nclaims; i++) {

@@ -980,6 +980,30 @@ static void figures_of_a_neutral_source(void **state)
 	truce_claims_free(&c);
 }
 
+/* A lead that tells the act before anyone claims it gives its figures to
+ * the first claim against its agent; a toll of both sides does not. */
+static void figures_of_the_lead(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Azerbaijani troops shelled a border village on Sunday, killing a farmer and "
+	         "wounding three others.\n\n"
+	         "The Armenian defence ministry accused Azerbaijan of breaking the ceasefire.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 1);
+	assert_int_equal(x->wounded, 3);
+	truce_claims_free(&c);
+	c = extract_text(PUB, "Fierce clashes on Sunday left at least 40 Armenian and Azerbaijani "
+	                      "soldiers dead.\n\n"
+	                      "The Armenian defence ministry accused Azerbaijan of breaking the "
+	                      "ceasefire.");
+	x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(x->killed, TRUCE_NONE);
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1034,6 +1058,7 @@ int main(void)
 	    cmocka_unit_test(groups_of_an_armed_opposition),
 	    cmocka_unit_test(a_truce_that_ended),
 	    cmocka_unit_test(figures_of_a_neutral_source),
+	    cmocka_unit_test(figures_of_the_lead),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
