@@ -1270,6 +1270,21 @@ static void coordinated(const ctx *x, const sview *v, const char *accused, const
 	}
 }
 
+/* "its June 13 surprise attack", "our strikes": a possessive of the
+ * speaker's own (the caller has found no accused) up to four words before
+ * the act at token t, with no party or punctuation between. */
+static int own_possessive(const ctx *x, const sview *v, uint32_t t)
+{
+	for (uint32_t p = t; p-- > v->t0 && p + 5 > t;) {
+		if (tok_eq(x, p, "its") || tok_eq(x, p, "our") || tok_eq(x, p, "their"))
+			return 1;
+		int j = item_of(x, v, p);
+		if ((x->doc->tok[p].flags & TRUCE__T_PUNCT) || (j >= 0 && x->all.v[j].party[0]))
+			return 0;
+	}
+	return 0;
+}
+
 /* Does the speaker report its own strike ("Hezbollah said it had fired
  * rockets", "our forces returned fire")? A party's report of what it did,
  * retaliation included, is no claim against the other side by itself. */
@@ -1281,6 +1296,8 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_ATTACK) && !(it->cues2 & TRUCE__C2_RETALIATE))
 			continue;
+		if (own_possessive(x, v, it->t0))
+			return 1;
 		/* the subject right before the verb, over "had", "has"; before
 		 * a retaliation, over "carried out a" and the like */
 		uint32_t p = it->t0, stop = (it->cues2 & TRUCE__C2_RETALIATE) ? 4 : 0;

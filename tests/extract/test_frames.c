@@ -1004,6 +1004,22 @@ static void figures_of_the_lead(void **state)
 	truce_claims_free(&c);
 }
 
+/* The speaker's own act ("its May 30 attack") is no accusation and its
+ * day is not the day of the speaker's claim. */
+static void own_acts_by_possessive(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Armenia accused Azerbaijan on Sunday of violating the ceasefire.\n\n"
+	         "Armenian Prime Minister Nikol Pashinyan said Armenia had reached the aims it set "
+	         "in launching its May 30 offensive on Azerbaijan.");
+	const truce_claim *x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(x->event_date, "2021-06-06");
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1059,6 +1075,7 @@ int main(void)
 	    cmocka_unit_test(a_truce_that_ended),
 	    cmocka_unit_test(figures_of_a_neutral_source),
 	    cmocka_unit_test(figures_of_the_lead),
+	    cmocka_unit_test(own_acts_by_possessive),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
