@@ -1227,7 +1227,8 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 		if (e == NULL || e->place_level == TRUCE__PL_LOCAL)
 			continue;
 		if (e->nparty > 0 || e->datekind || e->place_level == TRUCE__PL_REGION ||
-		    (e->cues & ~(TRUCE__C_PERSON | TRUCE__C_TITLE)) || e->num >= 0)
+		    (e->cues & ~(TRUCE__C_PERSON | TRUCE__C_TITLE)) || e->num >= 0 ||
+		    (e->cues2 & TRUCE__C2_PEOPLE))
 			ok = 0;
 	}
 	const truce__lex *whole = truce__lex_find(r, h);
@@ -1422,6 +1423,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 				break;
 			size_t a = ov[2], b = ov[3];
 			from = ov[1];
+			if (b > a && text[b - 1] == '.')
+				b--; /* "the town of X." ends the sentence, not the name */
 			if (b <= a || b - a >= outlen)
 				continue;
 			if (!capture_ok(r, text + a, b - a) ||

@@ -78,6 +78,7 @@ static const struct {
     {"vague", TRUCE__C2_VAGUE, 2},
     {"deal", TRUCE__C2_DEAL, 2},
     {"venue", TRUCE__C2_VENUE, 2},
+    {"people", TRUCE__C2_PEOPLE, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */

@@ -175,6 +175,9 @@ static void places(void **state)
 	    {"Shots were fired in the Kerran sector, officials said.", "Kerran"},
 	    {"Fighting in Nagorno-Karabakh resumed.", ""},
 	    {"The rebels attacked near Kaziba on Tuesday.", "Kaziba"},
+	    /* a people or a faith before a place noun is no place */
+	    {"Rockets fell on Alawite villages near the coast.", ""},
+	    {"Gunmen attacked Christian areas of the town of Kerbala.", "Kerbala"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
