@@ -874,6 +874,26 @@ static int add_pending(ctx *x, const char *claimant, details *d)
 	return 0;
 }
 
+/* Of the two sides p1 and p2 of a mutual accusation at item ci, the one
+ * that is the subject of a reporting verb after it ("with Baku saying
+ * two soldiers were killed"): p1, p2 or NULL. */
+static const char *figures_teller(const ctx *x, const sview *v, size_t ci, const char *p1,
+                                  const char *p2)
+{
+	if (!(v->has & (TRUCE__C_KILL | TRUCE__C_WOUND)))
+		return NULL;
+	for (size_t k = ci + 1; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (!is_party(x, v, k) || !(b->cues & TRUCE__C_SAY) || b->t0 != a->t1)
+			continue;
+		if (same_side(x, a->party, p1))
+			return p1;
+		if (same_side(x, a->party, p2))
+			return p2;
+	}
+	return NULL;
+}
+
 /* "A and B blamed each other": the two parties, named or by side. */
 static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 {
@@ -900,11 +920,17 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 	}
 	if (!p1[0] || !p2[0])
 		return 0;
-	int rc = add_claim(x, v, p1, p2, d, 0.7f);
+	/* "..., with Baku saying one of its soldiers was killed": the figures
+	 * told after one side's reporting verb are that side's alone */
+	details od = *d;
+	const char *teller = figures_teller(x, v, ci, p1, p2);
+	if (teller != NULL)
+		od.killed = od.wounded = TRUCE_NONE;
+	int rc = add_claim(x, v, p1, p2, teller == NULL || teller == p1 ? d : &od, 0.7f);
 	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
 		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	if (rc == 0)
-		rc = add_claim(x, v, p2, p1, d, 0.7f);
+		rc = add_claim(x, v, p2, p1, teller == NULL || teller == p2 ? d : &od, 0.7f);
 	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
 		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	return rc;

@@ -1020,6 +1020,22 @@ static void own_acts_by_possessive(void **state)
 	truce_claims_free(&c);
 }
 
+/* Both sides blame each other; the figures told after one side's
+ * reporting verb are that side's claim's alone. */
+static void mutual_blame_figures_of_one_side(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    PUB, "Armenia and Azerbaijan accused each other of breaking the truce near Tavush on "
+	         "Wednesday, with Yerevan saying three of its servicemen were wounded.");
+	const truce_claim *a = find_claim(&c, "ARM", "AZE"), *b = find_claim(&c, "AZE", "ARM");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(a->wounded, 3);
+	assert_int_equal(b->wounded, TRUCE_NONE);
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1076,6 +1092,7 @@ int main(void)
 	    cmocka_unit_test(figures_of_a_neutral_source),
 	    cmocka_unit_test(figures_of_the_lead),
 	    cmocka_unit_test(own_acts_by_possessive),
+	    cmocka_unit_test(mutual_blame_figures_of_one_side),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
