@@ -1098,6 +1098,16 @@ static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t 
 	return -1;
 }
 
+/* Is there a dash between spaces (" - ", not a hyphen) right before token
+ * t? The tokenizer drops dashes with the spaces. */
+static int dash_before(const char *text, const truce__doc *doc, uint32_t t)
+{
+	for (uint32_t b = doc->tok[t - 1].end; b + 2 < doc->tok[t].start + 1; b++)
+		if (text[b] == ' ' && text[b + 1] == '-' && text[b + 2] == ' ')
+			return 1;
+	return 0;
+}
+
 /* The count before a casualty word: "four of its troops were killed". The
  * window ends at another casualty word or a clause mark; the earliest count
  * in it is the subject's ("Four civilians, including three ..."). */
@@ -1112,6 +1122,18 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			inc0 = inc1 = t;
 			while (inc1 < cue && text[doc->tok[inc1].start] != ',')
 				inc1++;
+			break;
+		}
+	/* "Two monitors - one from each side - were injured": so are the
+	 * words between two dashes that close right before the verb */
+	for (uint32_t t = cue; inc0 == cue && t > s0 + 1 && t + 4 > cue; t--)
+		if (dash_before(text, doc, t)) {
+			for (uint32_t o = t - 1; o > s0 && o + 20 > t; o--)
+				if (dash_before(text, doc, o)) {
+					inc0 = o;
+					inc1 = t;
+					break;
+				}
 			break;
 		}
 	uint32_t span = 10 + (inc1 - inc0);

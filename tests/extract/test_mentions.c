@@ -110,6 +110,8 @@ static void casualties(void **state)
 	     TRUCE_NONE},
 	    {"Hours after the truce began, two soldiers were killed.", 2, TRUCE_NONE},
 	    {"He said there were three martyrs and several injured.", 3, TRUCE_NONE},
+	    /* the words between two dashes are an insertion */
+	    {"Three observers - one of them from the army - were wounded.", TRUCE_NONE, 3},
 	    /* a bare count as the subject of a casualty verb */
 	    {"Ten civilians were killed and twelve were injured, a doctor said.", 10, 12},
 	    {"One was killed and 6 were wounded in the ambush.", 1, 6},
