@@ -111,7 +111,8 @@ static void casualties(void **state)
 	    {"Hours after the truce began, two soldiers were killed.", 2, TRUCE_NONE},
 	    {"He said there were three martyrs and several injured.", 3, TRUCE_NONE},
 	    /* the words between two dashes are an insertion */
-	    {"Three observers - one of them from the army - were wounded.", TRUCE_NONE, 3},
+	    {"Two monitors - one from the army and one from the rebel side - were injured.",
+	     TRUCE_NONE, 2},
 	    /* a bare count as the subject of a casualty verb */
 	    {"Ten civilians were killed and twelve were injured, a doctor said.", 10, 12},
 	    {"One was killed and 6 were wounded in the ambush.", 1, 6},
