@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "truce/date.h"
+#include "truce/records.h"
 #include "incident.h"
 #include "truced.h"
 
@@ -33,9 +34,28 @@ typedef struct commit_run {
 	uint64_t last_article;
 	uint64_t last_quarantine;
 	truced_counters delta;
+	uint8_t *scratch; /* an article record being built */
+	size_t scratch_cap;
 } commit_run;
 
-static int outbox_push(truced_outbox *o, const char *topic, const uint8_t *data, size_t len)
+/* Room for n more bytes at the end of the outbox's buffer. */
+static int outbox_room(truced_outbox *o, size_t n)
+{
+	if (o->len + n <= o->buf_cap)
+		return 0;
+	size_t cap = o->buf_cap ? o->buf_cap : (size_t)64 << 10;
+	while (cap < o->len + n)
+		cap *= 2;
+	uint8_t *b = realloc(o->buf, cap);
+	if (b == NULL)
+		return TRUCE_ENOMEM;
+	o->buf = b;
+	o->buf_cap = cap;
+	return 0;
+}
+
+/* Queues ev for PUB: its topic and the Event packed as published. */
+static int outbox_push(truced_outbox *o, const Truce__V1__EventWire *ev)
 {
 	if (o->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 64;
@@ -45,54 +65,45 @@ static int outbox_push(truced_outbox *o, const char *topic, const uint8_t *data,
 		o->v = v;
 		o->cap = cap;
 	}
-	truced_outbound *ob = &o->v[o->n];
-	ob->topic = strdup(topic);
-	ob->data = malloc(len > 0 ? len : 1);
-	if (ob->topic == NULL || ob->data == NULL) {
-		free(ob->topic);
-		free(ob->data);
+	size_t tl = strlen(ev->topic), dl = truce__v1__event_wire__get_packed_size(ev);
+	if (outbox_room(o, tl + dl) != 0)
 		return TRUCE_ENOMEM;
-	}
-	memcpy(ob->data, data, len);
-	ob->len = len;
-	o->n++;
+	truced_outbound *ob = &o->v[o->n++];
+	ob->topic = o->len;
+	ob->topic_len = tl;
+	memcpy(o->buf + o->len, ev->topic, tl);
+	o->len += tl;
+	ob->data = o->len;
+	ob->data_len = truce__v1__event_wire__pack(ev, o->buf + o->len);
+	o->len += ob->data_len;
 	return 0;
 }
 
 void truced_outbox_reset(truced_outbox *o)
 {
-	for (size_t i = 0; i < o->n; i++) {
-		free(o->v[i].topic);
-		free(o->v[i].data);
-	}
 	o->n = 0;
+	o->len = 0;
 }
 
 void truced_outbox_free(truced_outbox *o)
 {
 	truced_outbox_reset(o);
 	free(o->v);
-	o->v = NULL;
-	o->cap = 0;
+	free(o->buf);
+	memset(o, 0, sizeof(*o));
 }
 
 /* Stores an event under the next gap-free seq and queues it for PUB. */
-static int commit_event(void *vrun, Truce__V1__Event *ev)
+static int commit_event(void *vrun, Truce__V1__EventWire *ev)
 {
 	commit_run *run = vrun;
 	ev->has_seq = 1;
 	ev->seq = ++run->last_event;
 	ev->has_time_us = 1;
 	ev->time_us = run->now;
-	uint8_t *buf;
-	size_t len;
-	int rc = truce_wire_pack(&ev->base, &buf, &len);
-	if (rc != 0)
-		return rc;
-	rc = truce_txn_append(run->t, TRUCE_DB_EVENTS, ev->seq, buf, len);
+	int rc = truce_txn_event_append(run->t, ev);
 	if (rc == 0)
-		rc = outbox_push(run->out, ev->topic, buf, len);
-	free(buf);
+		rc = outbox_push(run->out, ev);
 	run->delta.events++;
 	if ((unsigned)ev->type < TRUCED_EVENT_TYPES)
 		run->delta.events_by_type[ev->type]++;
@@ -150,7 +161,8 @@ static void claim_from_extract(Truce__V1__Claim *c, const truce_claim *x)
 	c->confidence = x->confidence;
 }
 
-static int commit_claim(commit_run *run, const truced_item *it, const truce_claim *x)
+static int commit_claim(commit_run *run, const truced_item *it, truced_article_incidents *art,
+                        const truce_claim *x)
 {
 	const Truce__V1__Article *a = it->article;
 	Truce__V1__Claim c = TRUCE__V1__CLAIM__INIT;
@@ -164,47 +176,82 @@ static int commit_claim(commit_run *run, const truced_item *it, const truce_clai
 	c.extractor_version = (char *)run->version;
 	/* Incident assignment stores the claim (with its incident id) and
 	 * emits the claim and incident events. */
-	int rc = truced_incident_assign(run->t, &c, run->now, commit_event, run);
+	int rc = truced_incident_assign(run->t, art, &c, run->now, commit_event, run);
 	run->delta.claims++;
 	return rc;
 }
 
+static size_t varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+#define RECORD_ARTICLE_TAG 0x2a /* ArticleRecord field 5, length-delimited */
+
+/*
+ * The ArticleRecord of a new article, built around the Article frame exactly
+ * as the collector sent it: fields 1-4 and 6 packed by protobuf-c, then
+ * field 5 holding the frame's bytes (protobuf reads fields in any order).
+ * Nothing of the article is decoded and encoded again on its way to disk.
+ */
+static int record_build(commit_run *run, const truced_item *it, uint64_t seq, size_t *len)
+{
+	Truce__V1__ArticleRecord rec = TRUCE__V1__ARTICLE_RECORD__INIT;
+	rec.has_seq = rec.has_received_us = rec.has_content_key = 1;
+	rec.seq = seq;
+	rec.received_us = it->received_us;
+	rec.collector_id = it->article->collector_id;
+	rec.content_key.data = (uint8_t *)it->key;
+	rec.content_key.len = TRUCE_HASH_LEN;
+	rec.peer_key = it->peer_key[0] != '\0' ? (char *)it->peer_key : NULL;
+	size_t head = truce__v1__article_record__get_packed_size(&rec);
+	size_t frame = zmq_msg_size((zmq_msg_t *)&it->payload);
+	size_t need = head + 1 + 10 + frame;
+	if (need > run->scratch_cap) {
+		uint8_t *b = realloc(run->scratch, need);
+		if (b == NULL)
+			return TRUCE_ENOMEM;
+		run->scratch = b;
+		run->scratch_cap = need;
+	}
+	uint8_t *p = run->scratch;
+	size_t n = truce__v1__article_record__pack(&rec, p);
+	p[n++] = RECORD_ARTICLE_TAG;
+	n += varint(p + n, frame);
+	memcpy(p + n, zmq_msg_data((zmq_msg_t *)&it->payload), frame);
+	*len = n + frame;
+	return 0;
+}
+
 static int commit_article(commit_run *run, truced_item *it)
 {
-	uint64_t seq;
-	int rc = truce_txn_article_find(run->t, it->key, &seq);
-	if (rc == 0) {
+	uint64_t seq = run->last_article + 1, existing = 0;
+	size_t len;
+	int rc = record_build(run, it, seq, &len);
+	if (rc == 0)
+		rc = truce_txn_article_append(run->t, seq, it->key, run->scratch, len, NULL,
+		                              &existing);
+	if (rc == TRUCE_EEXIST) {
 		it->status = TRUCE__V1__ACK_STATUS__ACK_DUPLICATE;
-		it->article_seq = seq;
+		it->article_seq = existing;
 		run->delta.duplicates++;
 		return 0;
 	}
-	if (rc != TRUCE_ENOTFOUND)
-		return rc;
-	Truce__V1__ArticleRecord rec = TRUCE__V1__ARTICLE_RECORD__INIT;
-	rec.has_seq = rec.has_received_us = rec.has_content_key = 1;
-	rec.seq = run->last_article + 1;
-	rec.received_us = it->received_us;
-	rec.collector_id = it->article->collector_id;
-	rec.content_key.data = it->key;
-	rec.content_key.len = TRUCE_HASH_LEN;
-	rec.article = it->article;
-	rec.peer_key = it->peer_key[0] != '\0' ? it->peer_key : NULL;
-	uint8_t *buf;
-	size_t len;
-	rc = truce_wire_pack(&rec.base, &buf, &len);
 	if (rc != 0)
 		return rc;
-	rc = truce_txn_article_append(run->t, rec.seq, it->key, buf, len, NULL);
-	free(buf);
-	if (rc != 0)
-		return rc;
-	run->last_article = rec.seq;
+	run->last_article = seq;
 	it->status = TRUCE__V1__ACK_STATUS__ACK_STORED;
-	it->article_seq = rec.seq;
+	it->article_seq = seq;
 	run->delta.stored++;
+	truced_article_incidents art = {.n = 0};
 	for (size_t i = 0; rc == 0 && i < it->claims.n; i++)
-		rc = commit_claim(run, it, &it->claims.v[i]);
+		rc = commit_claim(run, it, &art, &it->claims.v[i]);
 	return rc;
 }
 
@@ -232,6 +279,7 @@ static int commit_once(truce_store *st, const char *version, truced_batch *b, tr
 		truced_item *it = &b->items[i];
 		rc = it->rejected ? commit_reject(&run, it) : commit_article(&run, it);
 	}
+	free(run.scratch);
 	if (rc != 0) {
 		truce_txn_abort(run.t);
 		return rc;

@@ -39,8 +39,9 @@ const truced_option truced_options[] = {
     OPT("batch", TRUCED_OPT_COUNT, batch, "N", 1, 1000000, 0, 0, NULL, 0,
         "most messages per commit"),
     OPT("parse-threads", TRUCED_OPT_COUNT, parse_threads, "N", 0, 64, 0, 1, NULL, 0,
-        "extraction threads besides the main one\n"
-        "(auto = cores - 1; 0 = extract on the main thread)"),
+        "validation and extraction threads, parsing the\n"
+        "next batch while the main one commits (auto = one per\n"
+        "core; 0 = the main thread parses alone)"),
     OPT("sync", TRUCED_OPT_NAME, sync, "MODE", 0, 0, 0, 0, sync_names, 0,
         "full (fsync every commit) | meta | none"),
     OPT("map-size", TRUCED_OPT_COUNT, map_size, "MIB", 1, SIZE_MAX >> 20, 20, 0, NULL, 0,

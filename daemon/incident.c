@@ -1,20 +1,26 @@
 /*
  * incident.c - groups claims from many outlets into incidents.
  *
- * A new claim is compared with the incidents of its conflict indexed on days
- * near its date (incident_index: conflict + day -> ids), and with the
- * incidents that already hold claims of the same article: one article
- * nearly always reports one incident, even when its sentences give the
- * claims different days (a date read from a background sentence, "since
- * the November 26 clashes"), so those join within a month. A candidate fits
- * when it shares a party with the claim (or already holds a claim of the same
- * article); among those, the score prefers the same claimant/accused pair,
- * the same article, an agreeing place and the nearest date. Places only
- * weigh, never exclude: outlets name different villages of one clash.
- * Ties go to the oldest incident, so assignment is deterministic.
+ * Matching (find_incident, fit_score): a new claim is compared with the
+ * incidents of its conflict indexed on days near its date (incident_index:
+ * conflict + day -> ids), and with the incidents that already hold claims of
+ * the same article: one article nearly always reports one incident, even
+ * when its sentences give the claims different days (a date read from a
+ * background sentence, "since the November 26 clashes"), so those join
+ * within a month. A candidate fits when it shares a party with the claim (or
+ * already holds a claim of the same article); among those, the score
+ * prefers the same claimant/accused pair, the same article, an agreeing
+ * place and the nearest date. Places only weigh, never exclude: outlets name
+ * different villages of one clash. Ties go to the oldest incident, so
+ * assignment is deterministic. Matching sees a candidate through
+ * truced_candidate: its summary and the two facts that need a lookup.
  *
- * The incident keeps every source's figures and the low/high range across
- * sources (one outlet says 14 wounded, another 8: 8-14).
+ * Keeping the books (incident_new, incident_add_claim): the claim goes into
+ * the incident's member lists and its aggregate is updated in place
+ * (core/incidents.c), so a claim costs the same whatever the incident's
+ * size. The incident keeps every source's figures (read back with the whole
+ * incident) and the low/high range across sources (one outlet says 14
+ * wounded, another 8: 8-14).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -23,13 +29,13 @@
 #include <strings.h>
 
 #include "truce/date.h"
+#include "truce/records.h"
 #include "incident.h"
 
 #define WINDOW_DATED 2     /* days either side of a claim's event date */
 #define WINDOW_UNDATED 3   /* when only the publication or receipt day is known */
 #define WINDOW_ARTICLE 31  /* days apart that claims of one article may be */
 #define MAX_CANDIDATES 256 /* bounded work per claim */
-#define MAX_ARTICLE_CLAIMS 64
 
 /* The day a claim is about, and how sure we are of it. */
 static long claim_day(const Truce__V1__Claim *c, int64_t now, int *window)
@@ -65,35 +71,7 @@ static int has_u64(const uint64_t *v, size_t n, uint64_t x)
 	return 0;
 }
 
-/* Adds s to a protobuf-c repeated string field unless present; 1 if added. */
-static int add_str(char ***v, size_t *n, const char *s)
-{
-	if (s == NULL || s[0] == '\0' || has_str(*v, *n, s))
-		return 0;
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-	char *dup = strdup(s);
-	if (nv == NULL || dup == NULL) {
-		free(dup);
-		if (nv != NULL)
-			*v = nv;
-		return TRUCE_ENOMEM;
-	}
-	nv[(*n)++] = dup;
-	*v = nv;
-	return 1;
-}
-
-static int add_u64(uint64_t **v, size_t *n, uint64_t x, int unique)
-{
-	if (unique && has_u64(*v, *n, x))
-		return 0;
-	uint64_t *nv = realloc(*v, (*n + 1) * sizeof(**v));
-	if (nv == NULL)
-		return TRUCE_ENOMEM;
-	nv[(*n)++] = x;
-	*v = nv;
-	return 1;
-}
+/* --- matching ------------------------------------------------------------- */
 
 typedef struct candidates {
 	uint64_t ids[MAX_CANDIDATES];
@@ -108,22 +86,22 @@ static int collect_id(void *ctx, uint64_t id)
 	return 0;
 }
 
-static Truce__V1__Incident *incident_load(truce_txn *t, uint64_t id)
-{
-	truce_bytes v;
-	if (truce_txn_get(t, TRUCE_DB_INCIDENTS, id, &v) != 0)
-		return NULL;
-	return truce__v1__incident__unpack(NULL, v.len, v.data);
-}
+/* What matching knows of a candidate incident. */
+typedef struct truced_candidate {
+	const Truce__V1__IncidentSummary *sum;
+	int same_article; /* it holds a claim of the claim's article */
+	int has_place;    /* the claim's location is among its places */
+} truced_candidate;
 
 /* Higher is better; NO_FIT means the incident cannot take the claim. A
  * fitting incident may score below zero (a far date, another village): it
  * still beats opening a new incident. */
 #define NO_FIT INT_MIN
 
-static int fit_score(const Truce__V1__Incident *inc, const Truce__V1__Claim *c, long day)
+static int fit_score(const truced_candidate *cand, const Truce__V1__Claim *c, long day)
 {
-	int same_article = has_u64(inc->article_seqs, inc->n_article_seqs, c->article_seq);
+	const Truce__V1__IncidentSummary *inc = cand->sum;
+	int same_article = cand->same_article;
 	int has_claimant = has_str(inc->parties, inc->n_parties, c->claimant);
 	int has_accused = c->accused != NULL && has_str(inc->parties, inc->n_parties, c->accused);
 	if (!same_article && !has_claimant && !has_accused)
@@ -138,227 +116,201 @@ static int fit_score(const Truce__V1__Incident *inc, const Truce__V1__Claim *c, 
 		return NO_FIT;
 	int score =
 	    8 * same_article + 4 * (has_claimant && has_accused) + 2 * has_accused + has_claimant;
-	if (c->location != NULL && inc->n_places > 0)
-		score += has_str(inc->places, inc->n_places, c->location) ? 2 : -1;
+	if (c->location != NULL && inc->place_count > 0)
+		score += cand->has_place ? 2 : -1;
 	return score - (int)dist;
 }
 
-/* Adds the incidents of the claims stored just before c from the same
- * article: claims get consecutive ids, article by article. */
-static int article_candidates(truce_txn *t, const Truce__V1__Claim *c, candidates *cs)
+/* The candidate's facts that need a lookup, then its score. */
+static int candidate_score(truce_txn *t, const truced_article_incidents *art,
+                           const Truce__V1__IncidentSummary *sum, const Truce__V1__Claim *c,
+                           long day, int *score)
 {
-	for (uint64_t id = c->id - 1, k = 0; id > 0 && k < MAX_ARTICLE_CLAIMS; id--, k++) {
-		truce_bytes v;
-		int rc = truce_txn_get(t, TRUCE_DB_CLAIMS, id, &v);
-		if (rc == TRUCE_ENOTFOUND)
-			break;
-		if (rc != 0)
+	truced_candidate cand = {.sum = sum, .same_article = has_u64(art->ids, art->n, sum->id)};
+	if (c->location != NULL && sum->place_count > 0) {
+		int rc = truce_txn_incident_set_has(t, sum->id, TRUCE_ISET_PLACE, c->location);
+		if (rc < 0)
 			return rc;
-		Truce__V1__Claim *o = truce__v1__claim__unpack(NULL, v.len, v.data);
-		if (o == NULL)
-			return TRUCE_ECORRUPT;
-		int same = o->article_seq == c->article_seq;
-		if (same && o->has_incident_id && strcmp(claim_conflict(o), claim_conflict(c)) == 0)
-			collect_id(cs, o->incident_id);
-		truce__v1__claim__free_unpacked(o, NULL);
-		if (!same)
-			break;
+		cand.has_place = rc;
 	}
+	*score = fit_score(&cand, c, day);
 	return 0;
 }
 
-static int find_incident(truce_txn *t, const Truce__V1__Claim *c, long day, int window,
-                         Truce__V1__Incident **out)
+static int find_incident(truce_txn *t, const truced_article_incidents *art,
+                         const Truce__V1__Claim *c, long day, int window,
+                         Truce__V1__IncidentSummary **out)
 {
 	char from[11], to[11];
 	truce_date_format(day - window, from);
 	truce_date_format(day + window, to);
 	candidates cs = {.n = 0};
 	int rc = truce_txn_incident_index_scan(t, claim_conflict(c), from, to, collect_id, &cs);
-	if (rc == 0)
-		rc = article_candidates(t, c, &cs);
-	if (rc != 0)
-		return rc;
-	Truce__V1__Incident *best = NULL;
+	for (size_t i = 0; rc == 0 && i < art->n; i++)
+		collect_id(&cs, art->ids[i]);
+	Truce__V1__IncidentSummary *best = NULL;
 	int best_score = NO_FIT;
-	for (size_t i = 0; i < cs.n; i++) {
-		Truce__V1__Incident *inc = incident_load(t, cs.ids[i]);
-		if (inc == NULL) {
-			if (best != NULL)
-				truce__v1__incident__free_unpacked(best, NULL);
-			return TRUCE_ECORRUPT;
-		}
-		int s = fit_score(inc, c, day);
-		if (s != NO_FIT &&
+	for (size_t i = 0; rc == 0 && i < cs.n; i++) {
+		Truce__V1__IncidentSummary *inc;
+		rc = truce_txn_incident_summary(t, cs.ids[i], &inc);
+		if (rc == TRUCE_ENOTFOUND)
+			rc = TRUCE_ECORRUPT; /* indexed or joined, yet gone */
+		if (rc != 0)
+			break;
+		int s = NO_FIT;
+		/* The article's other claims may be of another conflict. */
+		if (inc->conflict != NULL && strcmp(inc->conflict, claim_conflict(c)) == 0)
+			rc = candidate_score(t, art, inc, c, day, &s);
+		if (rc == 0 && s != NO_FIT &&
 		    (s > best_score || (s == best_score && best != NULL && inc->id < best->id))) {
 			if (best != NULL)
-				truce__v1__incident__free_unpacked(best, NULL);
+				truce__v1__incident_summary__free_unpacked(best, NULL);
 			best = inc;
 			best_score = s;
 		} else {
-			truce__v1__incident__free_unpacked(inc, NULL);
+			truce__v1__incident_summary__free_unpacked(inc, NULL);
 		}
+	}
+	if (rc != 0) {
+		if (best != NULL)
+			truce__v1__incident_summary__free_unpacked(best, NULL);
+		return rc;
 	}
 	*out = best;
 	return 0;
 }
 
-static void ranges_update(Truce__V1__Incident *inc)
-{
-	inc->has_killed_low = inc->has_killed_high = 0;
-	inc->has_wounded_low = inc->has_wounded_high = 0;
-	for (size_t i = 0; i < inc->n_figures; i++) {
-		const Truce__V1__SourceFigure *f = inc->figures[i];
-		if (f->has_killed) {
-			if (!inc->has_killed_low || f->killed < inc->killed_low)
-				inc->killed_low = f->killed;
-			if (!inc->has_killed_high || f->killed > inc->killed_high)
-				inc->killed_high = f->killed;
-			inc->has_killed_low = inc->has_killed_high = 1;
-		}
-		if (f->has_wounded) {
-			if (!inc->has_wounded_low || f->wounded < inc->wounded_low)
-				inc->wounded_low = f->wounded;
-			if (!inc->has_wounded_high || f->wounded > inc->wounded_high)
-				inc->wounded_high = f->wounded;
-			inc->has_wounded_low = inc->has_wounded_high = 1;
-		}
-	}
-}
+/* --- keeping the books ------------------------------------------------------ */
 
-/* The name under which an incident lists the claim's outlet. An article
- * without a source is still a report of its own, so it counts as one source
- * ("article 7"), never merged with other unattributed articles. */
-static const char *source_label(const Truce__V1__Claim *c, char *buf, size_t len)
+/* Appends s to a protobuf-c repeated string field of an unpacked message. */
+static int push_str(char ***v, size_t *n, const char *s)
 {
-	if (c->source != NULL && c->source[0] != '\0')
-		return c->source;
-	snprintf(buf, len, "article %llu", (unsigned long long)c->article_seq);
-	return buf;
-}
-
-static int add_figure(Truce__V1__Incident *inc, const Truce__V1__Claim *c)
-{
-	char label[40];
-	if (!c->has_killed && !c->has_wounded)
-		return 0;
-	Truce__V1__SourceFigure *f = malloc(sizeof(*f));
-	Truce__V1__SourceFigure **nv = realloc(inc->figures, (inc->n_figures + 1) * sizeof(*nv));
-	if (f == NULL || nv == NULL) {
-		free(f);
-		if (nv != NULL)
-			inc->figures = nv;
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (nv == NULL)
 		return TRUCE_ENOMEM;
-	}
-	inc->figures = nv;
-	truce__v1__source_figure__init(f);
-	f->source = strdup(source_label(c, label, sizeof(label)));
-	f->claimant = strdup(c->claimant != NULL ? c->claimant : "");
-	f->has_article_seq = f->has_claim_id = 1;
-	f->article_seq = c->article_seq;
-	f->claim_id = c->id;
-	f->has_killed = c->has_killed;
-	f->killed = c->killed;
-	f->has_wounded = c->has_wounded;
-	f->wounded = c->wounded;
-	inc->figures[inc->n_figures++] = f;
-	if (f->source == NULL || f->claimant == NULL)
+	*v = nv;
+	char *dup = strdup(s);
+	if (dup == NULL)
 		return TRUCE_ENOMEM;
-	ranges_update(inc);
-	return 1;
-}
-
-static int set_date(char **field, const char *day)
-{
-	char *d = strdup(day);
-	if (d == NULL)
-		return TRUCE_ENOMEM;
-	free(*field);
-	*field = d;
+	nv[(*n)++] = dup;
 	return 0;
 }
 
-static int same_str(const char *a, const char *b)
+static int add_party(Truce__V1__IncidentSummary *inc, const char *s)
 {
-	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-/* The incident's record of the claim's (claimant, accused) pair, or NULL. */
-static Truce__V1__ClaimPair *pair_find(const Truce__V1__Incident *inc, const Truce__V1__Claim *c)
-{
-	for (size_t i = 0; i < inc->n_pairs; i++)
-		if (same_str(inc->pairs[i]->claimant, c->claimant) &&
-		    same_str(inc->pairs[i]->accused, c->accused))
-			return inc->pairs[i];
-	return NULL;
-}
-
-/* Records the claim's pair with its article unless the pair is known; 1 if
- * added. Kept on the incident so that telling a corroboration needs no
- * read of the incident's other claims. */
-static int pair_add(Truce__V1__Incident *inc, const Truce__V1__Claim *c)
-{
-	if (pair_find(inc, c) != NULL)
+	if (s == NULL || s[0] == '\0' || has_str(inc->parties, inc->n_parties, s))
 		return 0;
-	Truce__V1__ClaimPair **nv = realloc(inc->pairs, (inc->n_pairs + 1) * sizeof(*nv));
-	if (nv == NULL)
-		return TRUCE_ENOMEM;
-	inc->pairs = nv;
-	Truce__V1__ClaimPair *p = malloc(sizeof(*p));
-	if (p == NULL)
-		return TRUCE_ENOMEM;
-	truce__v1__claim_pair__init(p);
-	p->claimant = strdup(c->claimant);
-	p->accused = c->accused != NULL ? strdup(c->accused) : NULL;
-	p->has_article_seq = 1;
-	p->article_seq = c->article_seq;
-	inc->pairs[inc->n_pairs++] = p;
-	if (p->claimant == NULL || (c->accused != NULL && p->accused == NULL))
-		return TRUCE_ENOMEM;
-	return 1;
+	return push_str(&inc->parties, &inc->n_parties, s);
 }
 
-/* Adds the claim to the incident; *changed tells whether an incident.update
- * is due (new source, place or figures). */
-static int incident_add_claim(Truce__V1__Incident *inc, const Truce__V1__Claim *c, long day,
-                              int *changed)
+static void range_add(protobuf_c_boolean *has_lo, int32_t *lo, protobuf_c_boolean *has_hi,
+                      int32_t *hi, int32_t v)
 {
-	char d[11], label[40];
+	if (!*has_lo || v < *lo)
+		*lo = v;
+	if (!*has_hi || v > *hi)
+		*hi = v;
+	*has_lo = *has_hi = 1;
+}
+
+/* The claim's figures widen the incident's ranges; 1 if it gave any. */
+static int figures_add(Truce__V1__IncidentSummary *inc, const Truce__V1__Claim *c)
+{
+	if (c->has_killed)
+		range_add(&inc->has_killed_low, &inc->killed_low, &inc->has_killed_high,
+		          &inc->killed_high, c->killed);
+	if (c->has_wounded)
+		range_add(&inc->has_wounded_low, &inc->wounded_low, &inc->has_wounded_high,
+		          &inc->wounded_high, c->wounded);
+	return c->has_killed || c->has_wounded;
+}
+
+static int set_date(char **field, long day, int later)
+{
+	long have;
+	if (*field != NULL && truce_date_day(*field, &have) == 0 &&
+	    (later ? day <= have : day >= have))
+		return 0;
+	char d[11];
 	truce_date_format(day, d);
-	int r[6];
-	r[0] = add_u64(&inc->claim_ids, &inc->n_claim_ids, c->id, 0);
-	r[1] = add_str(&inc->sources, &inc->n_sources, source_label(c, label, sizeof(label)));
-	r[2] = add_u64(&inc->article_seqs, &inc->n_article_seqs, c->article_seq, 1);
-	r[3] = add_str(&inc->places, &inc->n_places, c->location);
-	r[4] = add_str(&inc->parties, &inc->n_parties, c->claimant);
-	r[5] = add_str(&inc->parties, &inc->n_parties, c->accused);
-	for (int i = 0; i < 6; i++)
-		if (r[i] < 0)
-			return r[i];
-	int pair = pair_add(inc, c);
+	char *dup = strdup(d);
+	if (dup == NULL)
+		return TRUCE_ENOMEM;
+	free(*field);
+	*field = dup;
+	return 0;
+}
+
+/* Adds a name to one of the incident's sets; new ones are counted, and the
+ * first few listed in the summary. 1 if it was new. */
+static int name_add(truce_txn *t, Truce__V1__IncidentSummary *inc, enum truce_incident_set set,
+                    const char *name, uint64_t claim_id)
+{
+	int added = truce_txn_incident_set_add(t, inc->id, set, name, claim_id);
+	if (added <= 0)
+		return added;
+	int rc = 0;
+	if (set == TRUCE_ISET_SOURCE) {
+		inc->has_source_count = 1;
+		inc->source_count++;
+		if (inc->n_sources < TRUCE_SUMMARY_SHOWN)
+			rc = push_str(&inc->sources, &inc->n_sources, name);
+	} else {
+		inc->has_place_count = 1;
+		inc->place_count++;
+		if (inc->n_places < TRUCE_SUMMARY_SHOWN)
+			rc = push_str(&inc->places, &inc->n_places, name);
+	}
+	return rc < 0 ? rc : 1;
+}
+
+/*
+ * Adds the claim to the incident: its member lists and, in place, its
+ * aggregate. *changed tells whether an incident.update is due (a new source
+ * or place, or figures); *corroborated whether another article reported the
+ * claim's pair first.
+ */
+static int incident_add_claim(truce_txn *t, Truce__V1__IncidentSummary *inc,
+                              const truced_article_incidents *art, const Truce__V1__Claim *c,
+                              long day, int *changed, int *corroborated)
+{
+	char label[40];
+	uint64_t first = 0;
+	inc->has_claim_count = inc->has_article_count = 1;
+	inc->claim_count++;
+	if (!has_u64(art->ids, art->n, inc->id))
+		inc->article_count++;
+	int rc = truce_txn_incident_claim_add(t, inc->id, c->id);
+	int src = rc == 0 ? name_add(t, inc, TRUCE_ISET_SOURCE,
+	                             truce_claim_source_label(c, label, sizeof(label)), c->id)
+	                  : rc;
+	int place = 0;
+	if (src >= 0 && c->location != NULL && c->location[0] != '\0')
+		place = name_add(t, inc, TRUCE_ISET_PLACE, c->location, c->id);
+	rc = src < 0 ? src : place < 0 ? place : 0;
+	if (rc == 0)
+		rc = add_party(inc, c->claimant);
+	if (rc == 0)
+		rc = add_party(inc, c->accused);
+	int pair = rc == 0 ? truce_txn_incident_pair_add(t, inc->id, c, &first) : rc;
 	if (pair < 0)
 		return pair;
-	int fig = add_figure(inc, c);
-	if (fig < 0)
-		return fig;
-	long first, last;
-	int rc = 0;
-	if (inc->date_first == NULL || truce_date_day(inc->date_first, &first) != 0 || day < first)
-		rc = set_date(&inc->date_first, d);
-	if (rc == 0 &&
-	    (inc->date_last == NULL || truce_date_day(inc->date_last, &last) != 0 || day > last))
-		rc = set_date(&inc->date_last, d);
-	*changed = r[1] > 0 || r[3] > 0 || fig > 0;
+	int fig = figures_add(inc, c);
+	rc = set_date(&inc->date_first, day, 0);
+	if (rc == 0)
+		rc = set_date(&inc->date_last, day, 1);
+	*changed = src > 0 || place > 0 || fig;
+	*corroborated = pair == 0 && first != c->article_seq;
 	return rc;
 }
 
-static int incident_new(Truce__V1__Incident **out, uint64_t id, const Truce__V1__Claim *c, long day,
-                        int64_t now)
+static int incident_new(Truce__V1__IncidentSummary **out, uint64_t id, const Truce__V1__Claim *c,
+                        long day, int64_t now)
 {
-	Truce__V1__Incident *inc = calloc(1, sizeof(*inc));
+	Truce__V1__IncidentSummary *inc = malloc(sizeof(*inc));
 	if (inc == NULL)
 		return TRUCE_ENOMEM;
-	truce__v1__incident__init(inc);
+	truce__v1__incident_summary__init(inc);
 	char d[11], key[80];
 	truce_date_format(day, d);
 	snprintf(key, sizeof(key), "%s-%s", claim_conflict(c), d);
@@ -371,73 +323,99 @@ static int incident_new(Truce__V1__Incident **out, uint64_t id, const Truce__V1_
 	return inc->conflict != NULL && inc->key != NULL ? 0 : TRUCE_ENOMEM;
 }
 
-/* The same pair already reported to this incident by another article? */
-static int is_corroboration(const Truce__V1__Incident *inc, const Truce__V1__Claim *c)
-{
-	const Truce__V1__ClaimPair *p = pair_find(inc, c);
-	return p != NULL && p->article_seq != c->article_seq;
-}
+/* --- events --------------------------------------------------------------- */
 
-static int put_packed(truce_txn *t, enum truce_db db, uint64_t id, const ProtobufCMessage *m,
-                      int append)
-{
-	uint8_t *buf;
+/* A message packed once, for a record and the events that carry it. */
+typedef struct packed {
+	uint8_t stack[1024];
+	uint8_t *data;
 	size_t len;
-	int rc = truce_wire_pack(m, &buf, &len);
-	if (rc != 0)
-		return rc;
-	rc = append ? truce_txn_append(t, db, id, buf, len) : truce_txn_put(t, db, id, buf, len);
-	free(buf);
-	return rc;
+} packed;
+
+static int pack_once(packed *p, const ProtobufCMessage *m)
+{
+	p->len = protobuf_c_message_get_packed_size(m);
+	p->data = p->len <= sizeof(p->stack) ? p->stack : malloc(p->len);
+	if (p->data == NULL)
+		return TRUCE_ENOMEM;
+	protobuf_c_message_pack(m, p->data);
+	return 0;
 }
 
-/* An event about claim c (and incident inc, for incident.* events). Its
- * topic is the type's name, the conflict and, for claims, the accused:
- * "claim.new.karabakh.AZE", "incident.update.karabakh". */
-static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, Truce__V1__Claim *c,
-                Truce__V1__Incident *inc)
+static void packed_free(packed *p)
+{
+	if (p->data != p->stack)
+		free(p->data);
+	p->data = NULL;
+}
+
+/* An event about claim c (and the incident, for incident.* events). */
+static int emit(truced_event_fn fn, void *ctx, Truce__V1__EventType type, const Truce__V1__Claim *c,
+                const packed *claim, const packed *summary)
 {
 	char topic[160];
-	const char *name = truce_event_type_name(type), *conflict = claim_conflict(c);
-	if (inc != NULL)
-		snprintf(topic, sizeof(topic), "%s.%s", name, conflict);
-	else
-		snprintf(topic, sizeof(topic), "%s.%s.%s", name, conflict,
-		         c->accused != NULL ? c->accused : "none");
-	Truce__V1__Event ev = TRUCE__V1__EVENT__INIT;
-	ev.has_type = ev.has_article_seq = 1;
+	truce_event_topic(type, c, topic, sizeof(topic));
+	Truce__V1__EventWire ev = TRUCE__V1__EVENT_WIRE__INIT;
+	ev.has_type = ev.has_claim = ev.has_article_seq = ev.has_claim_id = 1;
 	ev.type = type;
 	ev.topic = topic;
-	ev.claim = c;
-	ev.incident = inc;
+	ev.claim.data = claim->data;
+	ev.claim.len = claim->len;
+	ev.claim_id = c->id;
 	ev.article_seq = c->article_seq;
+	if (summary != NULL) {
+		ev.has_summary = 1;
+		ev.summary.data = summary->data;
+		ev.summary.len = summary->len;
+	}
 	return fn(ctx, &ev);
 }
 
-static int emit_events(Truce__V1__Claim *c, Truce__V1__Incident *inc, int is_new, int changed,
-                       truced_event_fn fn, void *ctx)
+static int emit_events(const Truce__V1__Claim *c, const packed *claim, const packed *summary,
+                       int is_new, int changed, int corroborated, truced_event_fn fn, void *ctx)
 {
 	int rc = 0;
 	if (is_new)
-		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW, c, inc);
-	int corroborated = !is_new && is_corroboration(inc, c);
+		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW, c, claim, summary);
 	if (rc == 0)
 		rc = emit(fn, ctx,
-		          corroborated ? TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED
-		                       : TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW,
-		          c, NULL);
+		          !is_new && corroborated ? TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_CORROBORATED
+		                                  : TRUCE__V1__EVENT_TYPE__EVENT_CLAIM_NEW,
+		          c, claim, NULL);
 	if (rc == 0 && !is_new && changed)
-		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE, c, inc);
+		rc = emit(fn, ctx, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE, c, claim, summary);
 	return rc;
 }
 
-int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truced_event_fn fn,
-                           void *ctx)
+/* Stores the claim and the incident (each packed once, the bytes kept for
+ * the events) and indexes the incident on the claim's day. */
+static int store_claim(truce_txn *t, Truce__V1__Claim *c, Truce__V1__IncidentSummary *inc,
+                       int is_new, long day, packed *claim, packed *summary)
+{
+	char d[11];
+	c->has_incident_id = 1;
+	c->incident_id = inc->id;
+	int rc = pack_once(claim, &c->base);
+	if (rc == 0)
+		rc = truce_txn_append(t, TRUCE_DB_CLAIMS, c->id, claim->data, claim->len);
+	if (rc == 0)
+		rc = pack_once(summary, &inc->base);
+	if (rc == 0)
+		rc = truce_txn_incident_summary_put_packed(t, inc->id, summary->data, summary->len,
+		                                           is_new);
+	truce_date_format(day, d);
+	if (rc == 0) /* a day already indexed for the incident is not an error */
+		rc = truce_txn_incident_index_add(t, inc->conflict, d, inc->id);
+	return rc;
+}
+
+int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V1__Claim *c,
+                           int64_t now, truced_event_fn fn, void *ctx)
 {
 	int window;
 	long day = claim_day(c, now, &window);
-	Truce__V1__Incident *inc = NULL;
-	int rc = find_incident(t, c, day, window, &inc);
+	Truce__V1__IncidentSummary *inc = NULL;
+	int rc = find_incident(t, art, c, day, window, &inc);
 	int is_new = rc == 0 && inc == NULL;
 	if (is_new) {
 		uint64_t last;
@@ -445,25 +423,22 @@ int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truce
 		if (rc == 0)
 			rc = incident_new(&inc, last + 1, c, day, now);
 	}
-	int changed = 0;
+	int changed = 0, corroborated = 0;
 	if (rc == 0)
-		rc = incident_add_claim(inc, c, day, &changed);
+		rc = incident_add_claim(t, inc, art, c, day, &changed, &corroborated);
+	packed claim = {.data = NULL}, summary = {.data = NULL};
 	if (rc == 0) {
-		char d[11];
-		truce_date_format(day, d);
 		inc->has_updated_us = 1;
 		inc->updated_us = now;
-		c->has_incident_id = 1;
-		c->incident_id = inc->id;
-		rc = put_packed(t, TRUCE_DB_CLAIMS, c->id, &c->base, 1);
-		if (rc == 0)
-			rc = put_packed(t, TRUCE_DB_INCIDENTS, inc->id, &inc->base, is_new);
-		if (rc == 0) /* a day already indexed for the incident is not an error */
-			rc = truce_txn_incident_index_add(t, inc->conflict, d, inc->id);
+		rc = store_claim(t, c, inc, is_new, day, &claim, &summary);
 	}
 	if (rc == 0)
-		rc = emit_events(c, inc, is_new, changed, fn, ctx);
+		rc = emit_events(c, &claim, &summary, is_new, changed, corroborated, fn, ctx);
+	if (rc == 0 && !has_u64(art->ids, art->n, inc->id) && art->n < TRUCED_ARTICLE_INCIDENTS)
+		art->ids[art->n++] = inc->id;
+	packed_free(&claim);
+	packed_free(&summary);
 	if (inc != NULL)
-		truce__v1__incident__free_unpacked(inc, NULL);
+		truce__v1__incident_summary__free_unpacked(inc, NULL);
 	return rc;
 }

@@ -8,16 +8,28 @@
 #include "truce/wire.h"
 
 /* Receives each event the assignment produces (claim.new, claim.corroborated,
- * incident.new, incident.update); stores and queues it. */
-typedef int (*truced_event_fn)(void *ctx, Truce__V1__Event *ev);
+ * incident.new, incident.update) with its claim, and for incident.* events
+ * the incident's summary, both as packed bytes; sets its seq and time,
+ * stores and queues it. */
+typedef int (*truced_event_fn)(void *ctx, Truce__V1__EventWire *ev);
+
+#define TRUCED_ARTICLE_INCIDENTS 64
+
+/* The incidents the claims of one article joined so far: the caller zeroes
+ * it before the article's first claim and hands it to each. */
+typedef struct truced_article_incidents {
+	uint64_t ids[TRUCED_ARTICLE_INCIDENTS];
+	size_t n;
+} truced_article_incidents;
 
 /*
  * Attaches claim c (id and article_seq set) to the best-fitting incident of
- * its conflict, or opens a new one; stores the claim with its incident id
- * and the incident, and emits the events. Deterministic: the same claims in
- * the same order give the same incidents.
+ * its conflict, or opens a new one; stores the claim with its incident id,
+ * updates the incident in place, and emits the events. Deterministic: the
+ * same claims in the same order give the same incidents. The cost does not
+ * depend on the incident's size.
  */
-int truced_incident_assign(truce_txn *t, Truce__V1__Claim *c, int64_t now, truced_event_fn emit,
-                           void *ctx);
+int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V1__Claim *c,
+                           int64_t now, truced_event_fn emit, void *ctx);
 
 #endif

@@ -2,10 +2,12 @@
  * ingest.c - the collectors' side of truced: the ROUTER socket.
  *
  * A collector's DEALER sends [msg_id][Article]; the ROUTER adds the sender's
- * identity in front. Every message that arrives becomes an item: valid ones
- * go on to parse and commit, invalid ones are marked rejected here with a
- * reason and go to quarantine in the same commit. Either way the collector
- * gets exactly one Ack per message, after the commit.
+ * identity in front. Every message that arrives becomes an item. The main
+ * thread only receives (truced_ingest_recv); validation (decode, limits,
+ * content key) runs on the parse threads (truced_ingest_validate): valid
+ * items go on to extraction and commit, invalid ones are marked rejected
+ * with a reason and go to quarantine in the same commit. Either way the
+ * collector gets exactly one Ack per message, after the commit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -155,7 +157,15 @@ static void item_validate(truced_item *it, const truce_limits *lim)
 	truce_content_key(it->article, it->key);
 }
 
-int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truced_log *lg)
+void truced_ingest_validate(truced_item *it, const truce_limits *lim, const truced_log *lg)
+{
+	item_validate(it, lim);
+	/* Rejected at receipt (an oversized msg_id) or just now. */
+	if (it->rejected)
+		TRUCED_LOGF(lg, TRUCED_LOG_WARN, "ingest", "rejected a message: %s", it->reason);
+}
+
+int truced_ingest_recv(void *sock, truced_batch *b, const truced_log *lg)
 {
 	int got = 0;
 	while (b->n < b->cap) {
@@ -168,10 +178,6 @@ int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, con
 			item_clear(it);
 			return rc < 0 && got == 0 ? rc : got;
 		}
-		item_validate(it, lim);
-		if (it->rejected)
-			TRUCED_LOGF(lg, TRUCED_LOG_WARN, "ingest", "rejected a message: %s",
-			            it->reason);
 		b->n++;
 		got++;
 	}

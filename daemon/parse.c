@@ -1,13 +1,15 @@
 /*
- * parse.c - the parse stage: runs the extractor on every valid article of a
- * batch, spread over a small pool of threads.
+ * parse.c - the parse stage: validates every message of a batch (decode,
+ * limits, content key) and runs the extractor on the valid ones, spread over
+ * a small pool of threads, while the main thread commits the batch before.
  *
- * Extraction is the CPU-heavy stage and a pure function of (article, rules)
- * with immutable rules, so items can be handed out in any order: each
- * thread (the pool's and the caller's) takes the next index from a shared
- * counter until the batch is done. The caller waits for the stragglers, so
- * commit sees the whole batch parsed; the pool is idle between batches,
- * which is when SIGHUP may swap the rules.
+ * Both are pure functions of (message, limits, rules) with immutable rules,
+ * so items can be handed out in any order: each thread (the pool's and,
+ * once it has committed, the caller's) takes the next index from a shared
+ * counter until the batch is done. truced_parse_start returns at once;
+ * truced_parse_finish joins in and returns when every item is done, so
+ * commit only ever sees a batch parsed whole. The pool is idle between a
+ * finish and the next start, which is when SIGHUP may swap the rules.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,9 +26,10 @@ struct truced_parse_pool {
 	uint64_t generation; /* bumped per batch */
 	int busy;            /* workers still on the current batch */
 	int stop;
-	/* The current batch; valid while generation is current. */
+	/* The current batch; valid from start to finish. */
 	truced_batch *batch;
 	const truce_rules *rules;
+	const truce_limits *lim;
 	const truced_log *lg;
 	atomic_size_t next;
 };
@@ -52,8 +55,10 @@ static void drain(truced_parse_pool *p)
 		size_t i = atomic_fetch_add(&p->next, 1);
 		if (i >= b->n)
 			return;
-		if (!b->items[i].rejected)
-			item_parse(p->rules, &b->items[i], p->lg);
+		truced_item *it = &b->items[i];
+		truced_ingest_validate(it, p->lim, p->lg);
+		if (!it->rejected)
+			item_parse(p->rules, it, p->lg);
 	}
 }
 
@@ -117,27 +122,31 @@ void truced_parse_pool_free(truced_parse_pool *p)
 	free(p);
 }
 
-void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
-                        const truced_log *lg)
+void truced_parse_start(truced_parse_pool *p, const truce_rules *rules, const truce_limits *lim,
+                        truced_batch *b, const truced_log *lg)
 {
 	p->batch = b;
 	p->rules = rules;
+	p->lim = lim;
 	p->lg = lg;
 	atomic_store(&p->next, 0);
-	/* Small batches are not worth waking anyone. */
-	int helpers = b->n > 1 ? p->n_threads : 0;
-	if (helpers > 0) {
-		pthread_mutex_lock(&p->mu);
-		p->busy = p->n_threads;
-		p->generation++;
-		pthread_cond_broadcast(&p->work);
-		pthread_mutex_unlock(&p->mu);
-	}
+	if (p->n_threads == 0)
+		return; /* the caller does it all in truced_parse_finish */
+	pthread_mutex_lock(&p->mu);
+	p->busy = p->n_threads;
+	p->generation++;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void truced_parse_finish(truced_parse_pool *p)
+{
 	drain(p);
-	if (helpers > 0) {
+	if (p->n_threads > 0) {
 		pthread_mutex_lock(&p->mu);
 		while (p->busy > 0)
 			pthread_cond_wait(&p->idle, &p->mu);
 		pthread_mutex_unlock(&p->mu);
 	}
+	p->batch = NULL;
 }

@@ -16,8 +16,9 @@ void truced_publish(void *sock, truced_outbox *o, const truced_log *lg)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		const truced_outbound *ob = &o->v[i];
-		if (zmq_send(sock, ob->topic, strlen(ob->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-		    zmq_send(sock, ob->data, ob->len, ZMQ_DONTWAIT) < 0)
+		if (zmq_send(sock, o->buf + ob->topic, ob->topic_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) <
+		        0 ||
+		    zmq_send(sock, o->buf + ob->data, ob->data_len, ZMQ_DONTWAIT) < 0)
 			TRUCED_LOGF(lg, TRUCED_LOG_WARN, "publish", "event not published: %s",
 			            zmq_strerror(errno));
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "truce/date.h"
+#include "truce/records.h"
 #include "truced.h"
 
 #define QUERY_MAX_ITEMS 1000
@@ -29,7 +30,6 @@ typedef struct query_ctx {
 
 /* Collects unpacked messages of one db for a reply chunk. */
 typedef struct chunk {
-	const ProtobufCMessageDescriptor *desc;
 	ProtobufCMessage **v;
 	size_t n;
 	size_t limit;
@@ -50,7 +50,8 @@ static int article_in_time(const chunk *ch, truce_bytes val)
 	       (ch->until_us == 0 || us <= ch->until_us);
 }
 
-static int chunk_add(void *vctx, uint64_t seq, truce_bytes val)
+/* A StoredArticle, read as it is stored. */
+static int chunk_add_article(void *vctx, uint64_t seq, truce_bytes val)
 {
 	chunk *ch = vctx;
 	(void)seq;
@@ -59,7 +60,7 @@ static int chunk_add(void *vctx, uint64_t seq, truce_bytes val)
 		return 1;
 	}
 	/* Filter before the byte budget: a skipped record costs nothing. */
-	if (ch->desc == &truce__v1__stored_article__descriptor && !article_in_time(ch, val))
+	if (!article_in_time(ch, val))
 		return 0;
 	/* A chunk holds at least one record however big: a client pages on
 	 * from the end of the chunk, so an empty chunk with more = true (one
@@ -68,13 +69,34 @@ static int chunk_add(void *vctx, uint64_t seq, truce_bytes val)
 		ch->more = 1;
 		return 1;
 	}
-	ProtobufCMessage *m = protobuf_c_message_unpack(ch->desc, NULL, val.len, val.data);
+	ProtobufCMessage *m = protobuf_c_message_unpack(&truce__v1__stored_article__descriptor,
+	                                                NULL, val.len, val.data);
 	if (m == NULL) {
 		ch->corrupt = 1;
 		return 1;
 	}
 	ch->v[ch->n++] = m;
 	ch->bytes += val.len;
+	return 0;
+}
+
+/* A claim, incident or event as clients see it (records.h). */
+static int chunk_take(void *vctx, uint64_t key, ProtobufCMessage *m)
+{
+	chunk *ch = vctx;
+	(void)key;
+	if (m == NULL) {
+		ch->corrupt = 1;
+		return 1;
+	}
+	size_t len = ch->n < ch->limit ? protobuf_c_message_get_packed_size(m) : 0;
+	if (ch->n >= ch->limit || (ch->n > 0 && ch->bytes + len > QUERY_MAX_BYTES)) {
+		protobuf_c_message_free_unpacked(m, NULL);
+		ch->more = 1;
+		return 1;
+	}
+	ch->v[ch->n++] = m;
+	ch->bytes += len;
 	return 0;
 }
 
@@ -94,7 +116,8 @@ static int read_chunk(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to
 		return TRUCE_ENOMEM;
 	if (from > to)
 		return 0;
-	int rc = truce_txn_scan(t, db, from, to, chunk_add, ch);
+	int rc = db == TRUCE_DB_ARTICLES ? truce_txn_scan(t, db, from, to, chunk_add_article, ch)
+	                                 : truce_txn_record_scan(t, db, from, to, chunk_take, ch);
 	if (rc < 0)
 		return rc;
 	return ch->corrupt ? TRUCE_ECORRUPT : 0;
@@ -169,6 +192,11 @@ static int serve_stats(truce_txn *t, query_ctx *q, reply_parts *p)
 	if (rc == 0)
 		rc = truce_store_used(q->st, &s->db_size);
 	if (rc == 0)
+		rc = truce_txn_chain_blake2b_from(t, &s->chain_blake2b_from);
+	s->has_chain_blake2b_from = s->chain_blake2b_from != TRUCE_SEQ_MAX;
+	s->has_schema = 1;
+	s->schema = (uint32_t)truce_store_schema(q->st);
+	if (rc == 0)
 		rc = serve_sizes(t, q, p);
 	s->has_articles = s->has_claims = s->has_incidents = s->has_events = 1;
 	s->has_quarantined = s->has_last_article_seq = s->has_last_event_seq = 1;
@@ -186,13 +214,6 @@ static void request_range(const Truce__V1__QueryRequest *rq, uint64_t *from, uin
 	*from = rq->has_from_seq && rq->from_seq > 0 ? rq->from_seq : 1;
 	*to = rq->has_to_seq ? rq->to_seq : TRUCE_SEQ_MAX;
 }
-
-static const ProtobufCMessageDescriptor *const db_desc[TRUCE_DB_COUNT] = {
-    [TRUCE_DB_ARTICLES] = &truce__v1__stored_article__descriptor,
-    [TRUCE_DB_CLAIMS] = &truce__v1__claim__descriptor,
-    [TRUCE_DB_INCIDENTS] = &truce__v1__incident__descriptor,
-    [TRUCE_DB_EVENTS] = &truce__v1__event__descriptor,
-};
 
 /* METRICS: the store's stats and truced's own counters. */
 static int serve_metrics(truce_txn *t, query_ctx *q, Truce__V1__QueryReply *r, reply_parts *p)
@@ -242,7 +263,6 @@ static int serve(truce_txn *t, query_ctx *q, const Truce__V1__QueryRequest *rq,
 	case TRUCE__V1__QUERY_REQUEST__KIND__INCIDENTS: db = TRUCE_DB_INCIDENTS; break;
 	default: return TRUCE_EINVAL;
 	}
-	ch->desc = db_desc[db];
 	int rc = read_chunk(t, db, from, to, rq->limit, ch);
 	if (rc != 0)
 		return rc;

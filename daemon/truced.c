@@ -177,9 +177,7 @@ typedef struct truced_state {
 	truced_sockets socks;
 	truce_store *store;
 	truce_rules *rules;
-	truced_batch batch;
-	truced_parse_pool *pool;
-	truced_outbox outbox;
+	truced_pipeline pipe;
 	truced_counters cnt;
 	truced_metrics met; /* served as METRICS over the query socket */
 	truced_notify notify;
@@ -188,33 +186,26 @@ typedef struct truced_state {
 	unsigned disk_warned_pct; /* the free % last warned about; 101: none */
 } truced_state;
 
-/* One batch through the pipeline. */
-static void run_batch(truced_state *d)
+static truced_pipe_env pipe_env(truced_state *d)
 {
-	truced_batch *b = &d->batch;
-	int n = truced_ingest_recv(d->socks.ingest, b, &d->cfg->limits, &d->cfg->log);
-	if (n <= 0)
-		return;
-	d->cnt.received += (uint64_t)n;
-	int64_t t0 = truce_now_us();
-	truced_parse_batch(d->pool, d->rules, b, &d->cfg->log);
-	int64_t t1 = truce_now_us();
-	if (truced_commit_batch(d->store, truce_rules_version(d->rules), b, &d->outbox, &d->cnt,
-	                        &d->cfg->log) == 0) {
-		int64_t t2 = truce_now_us();
-		truced_ingest_ack(d->socks.ingest, b, &d->cfg->log);
-		int64_t t3 = truce_now_us();
-		truced_publish(d->socks.pub, &d->outbox, &d->cfg->log);
-		truced_metrics_batch(&d->met, b, t1 - t0, t2 - t1, t3);
-	}
-	truced_batch_reset(b);
+	truced_pipe_env env = {.ingest = d->socks.ingest,
+	                       .pub = d->socks.pub,
+	                       .store = d->store,
+	                       .rules = d->rules,
+	                       .limits = &d->cfg->limits,
+	                       .log = &d->cfg->log,
+	                       .cnt = &d->cnt,
+	                       .met = &d->met};
+	return env;
 }
 
+/* One parse thread per core: while the main thread waits for its commit's
+ * fsync, every core can parse the next batch. */
 static void resolve_threads(truced_config *cfg)
 {
 	if (cfg->parse_threads == TRUCED_THREADS_AUTO) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg->parse_threads = cores > 1 ? (size_t)(cores - 1) : 0;
+		cfg->parse_threads = cores > 1 ? (size_t)cores : 0;
 	}
 }
 
@@ -309,28 +300,37 @@ static void run_loop(truced_state *d)
 	    {.socket = d->socks.ingest, .events = ZMQ_POLLIN},
 	    {.socket = d->socks.query, .events = ZMQ_POLLIN},
 	};
+	int pending = 0; /* a parsed batch waits: poll without waiting */
 	while (!stop_signal) {
 		int64_t now = truce_now_us();
 		truced_notify_watchdog(&d->notify, now);
 		disk_check(d, now);
 		if (reload_signal) {
 			reload_signal = 0;
+			truced_pipe_env env = pipe_env(d);
+			truced_pipeline_flush(&d->pipe, &env); /* parsed with the old rules */
+			pending = 0;
 			reload(d);
 		}
-		int rc = zmq_poll(items, 2, POLL_MS);
+		int rc = zmq_poll(items, 2, pending ? 0 : POLL_MS);
 		if (rc < 0 && errno != EINTR) {
 			TRUCED_LOGF(&d->cfg->log, TRUCED_LOG_ERROR, "main", "poll failed: %s",
 			            zmq_strerror(errno));
 			break;
 		}
 		truced_metrics_poll(&d->met);
-		if (rc > 0 && (items[0].revents & ZMQ_POLLIN))
-			run_batch(d);
+		int readable = rc > 0 && (items[0].revents & ZMQ_POLLIN);
+		if (readable || pending) {
+			truced_pipe_env env = pipe_env(d);
+			pending = truced_pipeline_turn(&d->pipe, &env, readable);
+		}
 		if (rc > 0 && (items[1].revents & ZMQ_POLLIN))
 			truced_query_serve(
 			    d->socks.query, d->store, d->started_us, truce_rules_version(d->rules),
 			    &d->met, (unsigned)d->cfg->disk_warn, QUERY_PER_TURN, &d->cfg->log);
 	}
+	truced_pipe_env env = pipe_env(d); /* the batch in hand is finished */
+	truced_pipeline_flush(&d->pipe, &env);
 }
 
 static int state_open(truced_state *d)
@@ -346,9 +346,7 @@ static int state_open(truced_state *d)
 	}
 	rc = rules_load(cfg, &d->rules);
 	if (rc == 0)
-		rc = truced_batch_init(&d->batch, cfg->batch);
-	if (rc == 0)
-		rc = truced_parse_pool_new((int)cfg->parse_threads, &d->pool);
+		rc = truced_pipeline_init(&d->pipe, cfg->batch, (int)cfg->parse_threads);
 	if (rc == 0)
 		rc = sockets_open(&d->socks, cfg);
 	if (rc == 0 && truced_metrics_watch_pub(&d->met, d->socks.ctx, d->socks.pub) != 0)
@@ -361,9 +359,7 @@ static void state_close(truced_state *d)
 {
 	truced_metrics_free(&d->met); /* its monitor socket before the context ends */
 	sockets_close(&d->socks);
-	truced_parse_pool_free(d->pool);
-	truced_batch_free(&d->batch);
-	truced_outbox_free(&d->outbox);
+	truced_pipeline_free(&d->pipe);
 	if (d->rules)
 		truce_rules_free(d->rules);
 	if (d->store)

@@ -1,14 +1,18 @@
 /*
  * truced.h - the daemon's pipeline, stage by stage, in the order data flows:
  *
- *   ingest.c   ROUTER socket: receive [identity][msg_id][Article], validate,
- *              content key; later send each collector its Ack
- *   parse.c    run the extractor on the valid articles of a batch
+ *   ingest.c   ROUTER socket: receive [identity][msg_id][Article]; validate
+ *              and content key (on the parse threads); later send each
+ *              collector its Ack
+ *   parse.c    validate a batch and run the extractor on its valid
+ *              articles, on a thread pool, while the batch before commits
  *   commit.c   one LMDB write transaction per batch: dedup, article log with
  *              hash chain, claims, incidents, events, quarantine
  *   publish.c  PUB socket: [topic][Event] for every committed event
  *   query.c    ROUTER socket: catch-up, articles, incidents, stats
  *   metrics.c  the counters and histograms that query.c serves as METRICS
+ *   pipeline.c the order of the stages: batch N+1 is received and parsed
+ *              while batch N commits, acks and publishes
  *   truced.c   options, sockets, signals and the loop that ties them
  *
  * A message becomes a truced_item in ingest and leaves after its Ack: it is
@@ -59,17 +63,22 @@ typedef struct truced_batch {
 	size_t cap;
 } truced_batch;
 
-/* A committed event waiting to be published. */
+/* A committed event waiting to be published: its topic and packed Event,
+ * at offsets into the outbox's buffer. */
 typedef struct truced_outbound {
-	char *topic;
-	uint8_t *data;
-	size_t len;
+	size_t topic, topic_len;
+	size_t data, data_len;
 } truced_outbound;
 
+/* The events of one commit, packed into one buffer that lives across
+ * batches (no allocation per event once it has grown). */
 typedef struct truced_outbox {
 	truced_outbound *v;
 	size_t n;
 	size_t cap;
+	uint8_t *buf;
+	size_t len;
+	size_t buf_cap;
 } truced_outbox;
 
 /* Why a message was rejected, in a few words fit for a metric label (the
@@ -105,21 +114,28 @@ void truced_batch_reset(truced_batch *b);
 void truced_batch_free(truced_batch *b);
 /*
  * Receives up to b->cap messages without blocking (the main loop's poll
- * waits) and validates them. Returns the number received (>= 0) or a
- * negative error when the socket failed.
+ * waits). Returns the number received (>= 0) or a negative error when the
+ * socket failed. Validation is truced_ingest_validate's, on the parse threads.
  */
-int truced_ingest_recv(void *sock, truced_batch *b, const truce_limits *lim, const truced_log *lg);
+int truced_ingest_recv(void *sock, truced_batch *b, const truced_log *lg);
+/* Decodes and checks one received item (limits, UTF-8, fields) and computes
+ * its content key, or marks it rejected with a reason. Thread-safe. */
+void truced_ingest_validate(truced_item *it, const truce_limits *lim, const truced_log *lg);
 /* Sends every item its Ack. */
 void truced_ingest_ack(void *sock, const truced_batch *b, const truced_log *lg);
 
 /* --- parse.c ------------------------------------------------------------ */
 typedef struct truced_parse_pool truced_parse_pool;
-/* n_threads helpers besides the caller; 0 = the caller parses alone. */
+/* n_threads workers; 0 = the caller parses alone in truced_parse_finish. */
 int truced_parse_pool_new(int n_threads, truced_parse_pool **out);
 void truced_parse_pool_free(truced_parse_pool *p);
-/* Extracts the claims of every valid item; returns when all are done. */
-void truced_parse_batch(truced_parse_pool *p, const truce_rules *rules, truced_batch *b,
-                        const truced_log *lg);
+/* Starts validating every item of b and extracting the claims of the valid
+ * ones on the pool; returns at once. rules, lim and b stay untouched by the
+ * caller until truced_parse_finish. */
+void truced_parse_start(truced_parse_pool *p, const truce_rules *rules, const truce_limits *lim,
+                        truced_batch *b, const truced_log *lg);
+/* Takes part in the batch started last; returns when all of it is done. */
+void truced_parse_finish(truced_parse_pool *p);
 
 /* --- commit.c ----------------------------------------------------------- */
 /*
@@ -191,6 +207,47 @@ int truced_metrics_fill(const truced_metrics *m, size_t map_size, Truce__V1__Met
                         truced_metrics_scratch **scratch);
 void truced_metrics_scratch_free(truced_metrics_scratch *s);
 
+/* --- pipeline.c --------------------------------------------------------- */
+/* What the stages work with, owned by the daemon's top level. */
+typedef struct truced_pipe_env {
+	void *ingest;
+	void *pub;
+	truce_store *store;
+	const truce_rules *rules; /* may change between turns (SIGHUP) */
+	const truce_limits *limits;
+	const truced_log *log;
+	truced_counters *cnt;
+	truced_metrics *met; /* each batch's sizes and times */
+} truced_pipe_env;
+
+/*
+ * Two batches in flight: one parsing on the pool while the one parsed before
+ * commits, acks and publishes on the calling thread, which owns every socket
+ * and the write transaction, so the ordering promises hold as with one
+ * batch: a batch is acked after its commit, published after its acks, and
+ * batches commit in the order they were received.
+ */
+typedef struct truced_pipeline {
+	truced_batch batch[2];
+	truced_batch *ready;       /* parsed, waiting for its commit; NULL if none */
+	const char *ready_version; /* the rules version it was parsed with */
+	int64_t ready_parse_us;    /* how long its parse took */
+	truced_parse_pool *pool;
+	truced_outbox outbox;
+} truced_pipeline;
+
+int truced_pipeline_init(truced_pipeline *pl, size_t batch, int parse_threads);
+void truced_pipeline_free(truced_pipeline *pl);
+/*
+ * One turn: receives what waits on the ingest socket (when readable) and
+ * starts parsing it, commits, acks and publishes the batch parsed in the
+ * turn before, then finishes the new batch's parse. Returns 1 while a
+ * parsed batch waits for the next turn (poll without waiting), else 0.
+ */
+int truced_pipeline_turn(truced_pipeline *pl, const truced_pipe_env *env, int readable);
+/* Commits the parsed batch still waiting, if any: before the rules change
+ * (its claims carry the version that parsed them) and before exit. */
+void truced_pipeline_flush(truced_pipeline *pl, const truced_pipe_env *env);
 /* --- query.c ------------------------------------------------------------ */
 /* Serves the requests waiting on the query socket (at most max); counts
  * them in m, and answers METRICS from it (m may be NULL). */

@@ -11,7 +11,9 @@
 #   valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 # so a memory error or a definite leak makes truced exit 99 on SIGTERM (the
 # scripts expect 0 and fail), and every valgrind log is scanned at the end,
-# which also catches errors in daemons the scripts SIGKILL. Suppressions:
+# which also catches errors in daemons the scripts SIGKILL. TRUCE_BIN also
+# has truce-vg, truce under the same memcheck, with which the feed scripts
+# run the long-running clients (`truce feed`, `truce collect --watch`). Suppressions:
 # tests/valgrind.supp (PCRE2 JIT only). Exit 0 when all
 # scripts passed and no log reports an error; 77 when valgrind is missing.
 set -euo pipefail
@@ -22,7 +24,8 @@ bin=$(cd "$bin" && pwd)
 [ $# -gt 0 ] && shift
 command -v valgrind >/dev/null || { echo "skip: valgrind is not installed (TRUCE_WITH_VALGRIND=1 tools/install-deps)"; exit 77; }
 scripts=("$@")
-[ ${#scripts[@]} -gt 0 ] || scripts=(daemon pipeline badinput badinput2 storage storage_full load config)
+[ ${#scripts[@]} -gt 0 ] || scripts=(daemon pipeline badinput badinput2 storage storage_full load config web_metrics
+  feed/basic feed/dedup feed/misbehave feed/tls feed/dropdir)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/truce-vg.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -37,16 +40,26 @@ exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=d
   "$bin/truced" "\$@"
 EOF
 chmod +x "$work/bin/truced"
+cat >"$work/bin/truce-vg" <<EOF
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
+  --show-leak-kinds=definite --track-origins=yes --gen-suppressions=all \\
+  --suppressions="$here/valgrind.supp" --log-file="$work/logs/truce.%p.log" \\
+  "$bin/truce" "\$@"
+EOF
+chmod +x "$work/bin/truce-vg"
 
 failed=()
 for s in "${scripts[@]}"; do
   path=$s
   [ -f "$path" ] || path=$here/integration/$s.sh
+  [ -f "$path" ] || path=$here/$s.sh
   echo "== $(basename "$path") with truced under valgrind"
   rc=0
   TRUCE_BIN=$work/bin TRUCE_SOURCE_DIR=${TRUCE_SOURCE_DIR:-$(cd "$here/.." && pwd)} \
     TRUCE_RAWSEND_TIMEOUT_MS=${TRUCE_RAWSEND_TIMEOUT_MS:-300000} \
     TRUCE_LOAD_ARTICLES=${TRUCE_LOAD_ARTICLES:-400} TRUCE_LOAD_SUBSCRIBERS=${TRUCE_LOAD_SUBSCRIBERS:-10} \
+    TRUCE_DROP_FILES=${TRUCE_DROP_FILES:-200} \
     bash "$path" || rc=$?
   if [ "$rc" = 77 ]; then
     echo "   (skipped)"
@@ -68,4 +81,4 @@ if [ ${#failed[@]} -gt 0 ] || [ "$bad" = 1 ]; then
   echo "valgrind: FAILED: ${failed[*]:-} $([ "$bad" = 1 ] && echo "(valgrind reported errors above)")"
   exit 1
 fi
-echo "valgrind: ${#scripts[@]} scripts passed, $n truced runs under memcheck, no errors, no definite leaks"
+echo "valgrind: ${#scripts[@]} scripts passed, $n truced and truce runs under memcheck, no errors, no definite leaks"

@@ -29,6 +29,7 @@ const char *truce_strerror(int err)
 	case TRUCE_EINTR: return "interrupted";
 	case TRUCE_EPERM: return "permission denied";
 	case TRUCE_ENOSPC: return "no space left on device";
+	case TRUCE_ESCHEMA: return "store schema not this program's (upgrade it, or a newer truce)";
 	}
 	return "unknown error";
 }

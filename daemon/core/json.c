@@ -3,6 +3,7 @@
  */
 #include "truce/date.h"
 #include "truce/json.h"
+#include "truce/records.h"
 
 static json_t *str_or_null(const char *s)
 {
@@ -106,6 +107,36 @@ json_t *truce_json_incident(const Truce__V1__Incident *inc)
 	    range(inc->has_wounded_low, inc->wounded_low, inc->wounded_high), "figures", figs);
 }
 
+json_t *truce_json_incident_summary(const Truce__V1__IncidentSummary *s)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:o, s:o}",
+	                 "id", (json_int_t)s->id, "conflict", str_or_null(s->conflict), "key",
+	                 str_or_null(s->key), "date_first", str_or_null(s->date_first), "date_last",
+	                 str_or_null(s->date_last), "parties", str_array(s->parties, s->n_parties),
+	                 "places", str_array(s->places, s->n_places), "sources",
+	                 str_array(s->sources, s->n_sources), "claim_count",
+	                 (json_int_t)s->claim_count, "source_count", (json_int_t)s->source_count,
+	                 "article_count", (json_int_t)s->article_count, "place_count",
+	                 (json_int_t)s->place_count, "killed",
+	                 range(s->has_killed_low, s->killed_low, s->killed_high), "wounded",
+	                 range(s->has_wounded_low, s->wounded_low, s->wounded_high));
+}
+
+/* An incident.* event's incident as a summary: events of a schema 1 store
+ * carry the whole incident, summarized here so that every event reads the
+ * same. */
+static json_t *event_incident(const Truce__V1__Event *ev)
+{
+	if (ev->summary != NULL)
+		return truce_json_incident_summary(ev->summary);
+	Truce__V1__IncidentSummary *s;
+	if (ev->incident == NULL || truce_incident_summarize(ev->incident, &s) != 0)
+		return json_null();
+	json_t *j = truce_json_incident_summary(s);
+	truce__v1__incident_summary__free_unpacked(s, NULL);
+	return j;
+}
+
 json_t *truce_json_event(const Truce__V1__Event *ev)
 {
 	char when[40];
@@ -114,7 +145,7 @@ json_t *truce_json_event(const Truce__V1__Event *ev)
 	                 truce_event_type_name(ev->type), "topic", str_or_null(ev->topic), "time",
 	                 when, "article_seq", (json_int_t)ev->article_seq, "claim",
 	                 ev->claim ? truce_json_claim(ev->claim) : json_null(), "incident",
-	                 ev->incident ? truce_json_incident(ev->incident) : json_null());
+	                 event_incident(ev));
 }
 
 json_t *truce_json_article(const Truce__V1__Article *a)
@@ -151,6 +182,11 @@ json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
 	              "content_key", hex_or_null(&rec->content_key, rec->has_content_key),
 	              "prev_hash", hex_or_null(&sa->prev_hash, sa->has_prev_hash), "hash",
 	              hex_or_null(&sa->hash, sa->has_hash));
+	json_object_set_new(
+	    o, "hash_alg",
+	    json_string(sa->has_hash_alg && sa->hash_alg == TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
+	                    ? "blake2b-256"
+	                    : "sha256"));
 	json_object_set_new(o, "article",
 	                    rec->article ? truce_json_article(rec->article) : json_null());
 	return o;
@@ -199,6 +235,11 @@ json_t *truce_json_stats(const Truce__V1__Stats *s)
 	                      s->extractor_version ? s->extractor_version : "");
 	if (j == NULL)
 		return NULL;
+	if (s->has_schema)
+		json_object_set_new(j, "schema", json_integer((json_int_t)s->schema));
+	if (s->has_chain_blake2b_from) /* the first article chained with BLAKE2b-256 */
+		json_object_set_new(j, "chain_blake2b_from",
+		                    json_integer((json_int_t)s->chain_blake2b_from));
 	if (s->has_disk_avail) {
 		json_object_set_new(j, "disk_avail", json_integer((json_int_t)s->disk_avail));
 		json_object_set_new(j, "disk_size", json_integer((json_int_t)s->disk_size));

@@ -27,7 +27,7 @@
 #include "truce/store.h"
 #include "truce/wire.h"
 
-#define STORE_SCHEMA "truce-store-1"
+#define STORE_SCHEMA_PREFIX "truce-store-"
 #define STORE_DEFAULT_MAP ((size_t)256 << 20)
 #define STORE_LOCK_NAME "truced.lock"
 #define STORE_HEAD_LEN (TRUCE_HASH_LEN + 8) /* chain head: hash, then BE seq */
@@ -35,15 +35,28 @@
 struct truce_store {
 	MDB_env *env;
 	MDB_dbi dbi[TRUCE_DB_COUNT];
+	int has_db[TRUCE_DB_COUNT]; /* a schema 1 store read as it is lacks some */
+	int schema;
 	size_t map_size;
 	int read_only;
 	int single_file; /* a copy in one file (a backup), read-only */
 	int lock_fd;     /* -1 for readers */
 };
 
+/* The tail of the article log as a write transaction sees it: read at its
+ * first append, advanced in memory by each, written to meta at commit. */
+typedef struct chain_state {
+	int loaded;
+	int dirty;
+	uint64_t seq; /* the last article's */
+	uint8_t head[TRUCE_HASH_LEN];
+	uint64_t blake2b_from;
+} chain_state;
+
 struct truce_txn {
 	truce_store *s;
 	MDB_txn *txn;
+	chain_state chain;
 };
 
 static const struct {
@@ -58,7 +71,15 @@ static const struct {
     [TRUCE_DB_EVENTS] = {"events", 0},
     [TRUCE_DB_QUARANTINE] = {"quarantine", 0},
     [TRUCE_DB_META] = {"meta", 0},
+    [TRUCE_DB_INCIDENT_CLAIMS] = {"incident_claims", MDB_DUPSORT | MDB_DUPFIXED},
+    [TRUCE_DB_INCIDENT_MEMBERS] = {"incident_members", 0},
 };
+
+/* The dbs a schema 1 store lacks. */
+static int db_since_schema2(int i)
+{
+	return i == TRUCE_DB_INCIDENT_CLAIMS || i == TRUCE_DB_INCIDENT_MEMBERS;
+}
 
 /* Maps an LMDB or errno code to a truce code. */
 static int store_err(int rc)
@@ -183,8 +204,81 @@ static int lock_take(truce_store *s, const char *dir, char *errbuf, size_t errle
 	return 0;
 }
 
+/* The schema number of a "truce-store-N" value; 0 when it is not one. */
+static int schema_number(const MDB_val *v)
+{
+	size_t pl = strlen(STORE_SCHEMA_PREFIX);
+	if (v->mv_size <= pl || v->mv_size > pl + 6 ||
+	    memcmp(v->mv_data, STORE_SCHEMA_PREFIX, pl) != 0)
+		return 0;
+	int n = 0;
+	for (size_t i = pl; i < v->mv_size; i++) {
+		char c = ((const char *)v->mv_data)[i];
+		if (c < '0' || c > '9')
+			return 0;
+		n = n * 10 + (c - '0');
+	}
+	return n;
+}
+
+/* A new store's meta: the schema, and BLAKE2b chaining from the first article. */
+static int meta_init(truce_store *s, MDB_txn *txn)
+{
+	char name[32];
+	snprintf(name, sizeof(name), STORE_SCHEMA_PREFIX "%d", TRUCE_SCHEMA);
+	MDB_val k = {strlen("schema"), (void *)"schema"}, v = {strlen(name), name};
+	int rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &k, &v, 0);
+	uint8_t from[8];
+	put_be64(from, 1);
+	MDB_val fk = {strlen("chain_blake2b_from"), (void *)"chain_blake2b_from"},
+	        fv = {sizeof(from), from};
+	if (rc == 0)
+		rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &fk, &fv, 0);
+	s->schema = TRUCE_SCHEMA;
+	return rc;
+}
+
+/* Reads the schema; refuses one this code cannot use, with what to do. */
+static int schema_check(truce_store *s, MDB_txn *txn, int upgrade, const char *dir, char *errbuf,
+                        size_t errlen)
+{
+	MDB_val k = {strlen("schema"), (void *)"schema"}, v;
+	int rc = mdb_get(txn, s->dbi[TRUCE_DB_META], &k, &v);
+	if (rc == MDB_NOTFOUND && !s->read_only)
+		rc = meta_init(s, txn);
+	else if (rc == 0)
+		s->schema = schema_number(&v);
+	if (rc != 0) {
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+		return store_err(rc);
+	}
+	if (s->schema == 0) {
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir,
+		            "no truce store schema in its meta");
+		return TRUCE_ECORRUPT;
+	}
+	if (s->schema > TRUCE_SCHEMA) {
+		truce__errf(
+		    errbuf, errlen,
+		    "data directory %s holds a store of schema %d, written by a newer truce; "
+		    "this one knows schemas up to %d: use a newer truce",
+		    dir, s->schema, TRUCE_SCHEMA);
+		return TRUCE_ESCHEMA;
+	}
+	if (s->schema < TRUCE_SCHEMA && !s->read_only && !upgrade) {
+		truce__errf(
+		    errbuf, errlen,
+		    "data directory %s holds a store of schema %d, which this truce (schema "
+		    "%d) reads but does not write: upgrade it first with `truce upgrade "
+		    "--data %s --backup FILE` (see truce upgrade --help)",
+		    dir, s->schema, TRUCE_SCHEMA, dir);
+		return TRUCE_ESCHEMA;
+	}
+	return 0;
+}
+
 /* Opens every named db (creating them for a writer) and checks the schema. */
-static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir)
+static int dbs_open(truce_store *s, int upgrade, char *errbuf, size_t errlen, const char *dir)
 {
 	MDB_txn *txn;
 	int rc = mdb_txn_begin(s->env, NULL, s->read_only ? MDB_RDONLY : 0, &txn);
@@ -195,31 +289,31 @@ static int dbs_open(truce_store *s, char *errbuf, size_t errlen, const char *dir
 	for (int i = 0; i < TRUCE_DB_COUNT && rc == 0; i++) {
 		unsigned flags = db_spec[i].flags | (s->read_only ? 0u : (unsigned)MDB_CREATE);
 		rc = mdb_dbi_open(txn, db_spec[i].name, flags, &s->dbi[i]);
+		if (rc == MDB_NOTFOUND && s->read_only && db_since_schema2(i))
+			rc = 0; /* a schema 1 store; the schema check below says */
+		else
+			s->has_db[i] = rc == 0;
 	}
 	if (rc == MDB_NOTFOUND) {
 		mdb_txn_abort(txn);
 		truce__errf(errbuf, errlen, "data directory %s: %s", dir, "no truce store there");
 		return TRUCE_ENOTFOUND;
 	}
-	MDB_val k = {strlen("schema"), (void *)"schema"}, v;
-	if (rc == 0) {
-		rc = mdb_get(txn, s->dbi[TRUCE_DB_META], &k, &v);
-		if (rc == MDB_NOTFOUND && !s->read_only) {
-			v.mv_data = (void *)STORE_SCHEMA;
-			v.mv_size = strlen(STORE_SCHEMA);
-			rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &k, &v, 0);
-		} else if (rc == 0 && (v.mv_size != strlen(STORE_SCHEMA) ||
-		                       memcmp(v.mv_data, STORE_SCHEMA, v.mv_size) != 0)) {
-			mdb_txn_abort(txn);
-			truce__errf(errbuf, errlen, "data directory %s: %s", dir,
-			            "store schema is not " STORE_SCHEMA);
-			return TRUCE_ECORRUPT;
-		}
-	}
 	if (rc != 0) {
 		mdb_txn_abort(txn);
 		truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
 		return store_err(rc);
+	}
+	rc = schema_check(s, txn, upgrade, dir, errbuf, errlen);
+	if (rc == 0 && s->schema >= 2 &&
+	    (!s->has_db[TRUCE_DB_INCIDENT_CLAIMS] || !s->has_db[TRUCE_DB_INCIDENT_MEMBERS])) {
+		truce__errf(errbuf, errlen, "data directory %s: %s", dir,
+		            "a schema 2 store without its incident member dbs");
+		rc = TRUCE_ECORRUPT;
+	}
+	if (rc != 0) { /* a truce code, its sentence written */
+		mdb_txn_abort(txn);
+		return rc;
 	}
 	/* A read-only transaction has nothing to commit, but committing keeps
 	 * the dbi handles valid for the life of the environment. */
@@ -267,7 +361,7 @@ static int env_open(truce_store *s, const char *dir, const truce_store_opts *o, 
 		int dead = 0;
 		mdb_reader_check(s->env, &dead); /* slots of killed readers */
 	}
-	return dbs_open(s, errbuf, errlen, dir);
+	return dbs_open(s, o->upgrade, errbuf, errlen, dir);
 }
 
 int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out, char *errbuf,
@@ -324,6 +418,35 @@ size_t truce_store_map_size(const truce_store *s)
 	return s->map_size;
 }
 
+int truce_store_schema(const truce_store *s)
+{
+	return s->schema;
+}
+
+static int meta_blake2b_from(truce_txn *t, uint64_t *seq);
+
+int truce_txn_set_schema(truce_txn *t)
+{
+	char name[32];
+	snprintf(name, sizeof(name), STORE_SCHEMA_PREFIX "%d", TRUCE_SCHEMA);
+	uint64_t from, last = 0;
+	/* A schema 1 log was chained with SHA-256; BLAKE2b takes over after
+	 * its last article. */
+	int rc = meta_blake2b_from(t, &from);
+	if (rc == 0 && from == TRUCE_SEQ_MAX)
+		rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
+	if (rc == 0 && from == TRUCE_SEQ_MAX) {
+		uint8_t b[8];
+		put_be64(b, last + 1);
+		rc = truce_txn_meta_put(t, "chain_blake2b_from", b, sizeof(b));
+	}
+	if (rc == 0)
+		rc = truce_txn_meta_put(t, "schema", name, strlen(name));
+	if (rc == 0)
+		t->s->schema = TRUCE_SCHEMA;
+	return rc;
+}
+
 int truce_store_used(truce_store *s, uint64_t *bytes)
 {
 	MDB_envinfo info;
@@ -360,6 +483,10 @@ const char *truce_store_db_name(enum truce_db db)
 
 int truce_txn_db_stat(truce_txn *t, enum truce_db db, truce_db_stat *out)
 {
+	if (!t->s->has_db[db]) { /* a schema 1 store read as it is */
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
 	MDB_stat st;
 	int rc = mdb_stat(t->txn, t->s->dbi[db], &st);
 	if (rc != 0)
@@ -464,7 +591,7 @@ int truce_txn_begin(truce_store *s, int write, truce_txn **out)
 {
 	if (write && s->read_only)
 		return TRUCE_EPERM;
-	truce_txn *t = malloc(sizeof(*t));
+	truce_txn *t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return TRUCE_ENOMEM;
 	t->s = s;
@@ -498,9 +625,16 @@ static int disk_full(truce_store *s)
 	       (uint64_t)v.f_bavail * v.f_frsize < STORE_FULL_DISK_BYTES;
 }
 
+static int chain_flush(truce_txn *t);
+
 int truce_txn_commit(truce_txn *t)
 {
 	truce_store *s = t->s;
+	int frc = chain_flush(t);
+	if (frc != 0) {
+		truce_txn_abort(t);
+		return frc;
+	}
 	int rc = mdb_txn_commit(t->txn);
 	free(t);
 	/* LMDB turns a write the full disk cut short into a bare EIO ("short
@@ -518,6 +652,11 @@ void truce_txn_abort(truce_txn *t)
 	free(t);
 }
 
+truce_store *truce_txn_store(truce_txn *t)
+{
+	return t->s;
+}
+
 static MDB_dbi dbi_of(truce_txn *t, enum truce_db db)
 {
 	return t->s->dbi[db];
@@ -525,6 +664,10 @@ static MDB_dbi dbi_of(truce_txn *t, enum truce_db db)
 
 int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq)
 {
+	if (!t->s->has_db[db]) {
+		*seq = 0;
+		return 0;
+	}
 	MDB_cursor *c;
 	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
 	if (rc != 0)
@@ -546,6 +689,10 @@ int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq)
 
 int truce_txn_count(truce_txn *t, enum truce_db db, uint64_t *n)
 {
+	if (!t->s->has_db[db]) { /* a schema 1 store read as it is */
+		*n = 0;
+		return 0;
+	}
 	MDB_stat st;
 	int rc = mdb_stat(t->txn, dbi_of(t, db), &st);
 	if (rc != 0)
@@ -585,6 +732,8 @@ int truce_stored_received_us(truce_bytes val, int64_t *us)
 
 int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val)
 {
+	if (!t->s->has_db[db])
+		return TRUCE_ENOTFOUND;
 	uint8_t kb[8];
 	put_be64(kb, seq);
 	MDB_val k = {sizeof(kb), kb}, v;
@@ -629,10 +778,70 @@ static int scan_end(MDB_cursor *c, int ret, int rc)
 	return rc == MDB_NOTFOUND || rc == 0 ? 0 : store_err(rc);
 }
 
+int truce_txn_kget(truce_txn *t, enum truce_db db, const void *key, size_t klen, truce_bytes *val)
+{
+	if (!t->s->has_db[db])
+		return TRUCE_ENOTFOUND;
+	MDB_val k = {klen, (void *)key}, v;
+	int rc = mdb_get(t->txn, dbi_of(t, db), &k, &v);
+	if (rc != 0)
+		return store_err(rc);
+	val->data = v.mv_data;
+	val->len = v.mv_size;
+	return 0;
+}
+
+int truce_txn_kput(truce_txn *t, enum truce_db db, const void *key, size_t klen, const void *data,
+                   size_t len, int no_overwrite, truce_bytes *old)
+{
+	MDB_val k = {klen, (void *)key}, v = {len, (void *)data};
+	int rc = mdb_put(t->txn, dbi_of(t, db), &k, &v, no_overwrite ? MDB_NOOVERWRITE : 0);
+	if (rc == MDB_KEYEXIST && old != NULL) {
+		old->data = v.mv_data; /* LMDB points data at the value present */
+		old->len = v.mv_size;
+	}
+	return store_err(rc);
+}
+
+int truce_txn_dup_add(truce_txn *t, enum truce_db db, uint64_t key, uint64_t v)
+{
+	uint8_t kb[8], vb[8];
+	put_be64(kb, key);
+	put_be64(vb, v);
+	MDB_val k = {sizeof(kb), kb}, val = {sizeof(vb), vb};
+	int rc = mdb_put(t->txn, dbi_of(t, db), &k, &val, MDB_NODUPDATA);
+	return rc == MDB_KEYEXIST ? 0 : store_err(rc);
+}
+
+int truce_txn_dup_scan(truce_txn *t, enum truce_db db, uint64_t key, truce_id_fn fn, void *ctx)
+{
+	if (!t->s->has_db[db])
+		return 0;
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
+	if (rc != 0)
+		return store_err(rc);
+	uint8_t kb[8];
+	put_be64(kb, key);
+	MDB_val k = {sizeof(kb), kb}, v;
+	int ret = 0;
+	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); rc == 0;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
+		if (v.mv_size != 8) {
+			ret = TRUCE_ECORRUPT;
+			break;
+		}
+		ret = fn(ctx, get_be64(v.mv_data));
+		if (ret != 0)
+			break;
+	}
+	return scan_end(c, ret, rc);
+}
+
 int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, truce_scan_fn fn,
                    void *ctx)
 {
-	if (from > to)
+	if (from > to || !t->s->has_db[db])
 		return 0;
 	MDB_cursor *c;
 	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
@@ -672,7 +881,8 @@ int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint
 	return 0;
 }
 
-int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *seq)
+/* The head as meta holds it (zeros and 0 on an empty log). */
+static int meta_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *seq)
 {
 	truce_bytes v = {NULL, 0};
 	int rc = truce_txn_meta_get(t, "chain_head", &v);
@@ -690,9 +900,100 @@ int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *s
 	return 0;
 }
 
-/* Packs a StoredArticle {record, prev_hash, hash} into a malloc'd buffer. */
-static int stored_pack(const void *record, size_t len, const uint8_t prev[TRUCE_HASH_LEN],
-                       const uint8_t hash[TRUCE_HASH_LEN], uint8_t **buf, size_t *buf_len)
+static int meta_blake2b_from(truce_txn *t, uint64_t *seq)
+{
+	truce_bytes v = {NULL, 0};
+	int rc = truce_txn_meta_get(t, "chain_blake2b_from", &v);
+	if (rc == TRUCE_ENOTFOUND) {
+		*seq = TRUCE_SEQ_MAX; /* schema 1: SHA-256 throughout */
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	if (v.len != 8)
+		return TRUCE_ECORRUPT;
+	*seq = get_be64(v.data);
+	return 0;
+}
+
+/* Reads the log's tail once per transaction; the head must be the last
+ * article, or the store was altered behind the writer's back. */
+static int chain_load(truce_txn *t)
+{
+	chain_state *c = &t->chain;
+	if (c->loaded)
+		return 0;
+	uint64_t last = 0;
+	int rc = meta_chain_head(t, c->head, &c->seq);
+	if (rc == 0)
+		rc = meta_blake2b_from(t, &c->blake2b_from);
+	if (rc == 0)
+		rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
+	if (rc == 0 && last != c->seq)
+		rc = TRUCE_ECORRUPT;
+	c->loaded = rc == 0;
+	return rc;
+}
+
+static int chain_flush(truce_txn *t)
+{
+	chain_state *c = &t->chain;
+	if (!c->dirty)
+		return 0;
+	uint8_t head[STORE_HEAD_LEN];
+	memcpy(head, c->head, TRUCE_HASH_LEN);
+	put_be64(head + TRUCE_HASH_LEN, c->seq);
+	int rc = truce_txn_meta_put(t, "chain_head", head, sizeof(head));
+	if (rc == 0)
+		c->dirty = 0;
+	return rc;
+}
+
+int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *seq)
+{
+	if (t->chain.loaded) {
+		memcpy(head, t->chain.head, TRUCE_HASH_LEN);
+		*seq = t->chain.seq;
+		return 0;
+	}
+	return meta_chain_head(t, head, seq);
+}
+
+int truce_txn_chain_blake2b_from(truce_txn *t, uint64_t *seq)
+{
+	if (t->chain.loaded) {
+		*seq = t->chain.blake2b_from;
+		return 0;
+	}
+	return meta_blake2b_from(t, seq);
+}
+
+int truce_chain_hash(int alg, const uint8_t prev[TRUCE_HASH_LEN], const void *record, size_t len,
+                     uint8_t out[TRUCE_HASH_LEN])
+{
+	if (alg == TRUCE__V1__CHAIN_HASH__CHAIN_SHA256) {
+		crypto_hash_sha256_state st;
+		crypto_hash_sha256_init(&st);
+		crypto_hash_sha256_update(&st, prev, TRUCE_HASH_LEN);
+		crypto_hash_sha256_update(&st, record, len);
+		crypto_hash_sha256_final(&st, out);
+		return 0;
+	}
+	if (alg == TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256) {
+		crypto_generichash_state st;
+		crypto_generichash_init(&st, NULL, 0, TRUCE_HASH_LEN);
+		crypto_generichash_update(&st, prev, TRUCE_HASH_LEN);
+		crypto_generichash_update(&st, record, len);
+		crypto_generichash_final(&st, out, TRUCE_HASH_LEN);
+		return 0;
+	}
+	return TRUCE_EINVAL;
+}
+
+/* Packs StoredArticle {record, prev_hash, hash, hash_alg} straight into the
+ * space LMDB reserves for it under seq: the record is copied once. */
+static int stored_put(truce_txn *t, uint64_t seq, const void *record, size_t len, int alg,
+                      const uint8_t prev[TRUCE_HASH_LEN], const uint8_t hash[TRUCE_HASH_LEN])
 {
 	Truce__V1__StoredArticle sa = TRUCE__V1__STORED_ARTICLE__INIT;
 	sa.has_record = sa.has_prev_hash = sa.has_hash = 1;
@@ -702,63 +1003,59 @@ static int stored_pack(const void *record, size_t len, const uint8_t prev[TRUCE_
 	sa.prev_hash.len = TRUCE_HASH_LEN;
 	sa.hash.data = (uint8_t *)hash;
 	sa.hash.len = TRUCE_HASH_LEN;
-	size_t n = truce__v1__stored_article__get_packed_size(&sa);
-	uint8_t *b = malloc(n > 0 ? n : 1);
-	if (b == NULL)
-		return TRUCE_ENOMEM;
-	truce__v1__stored_article__pack(&sa, b);
-	*buf = b;
-	*buf_len = n;
+	/* Schema 1 records carry no algorithm: SHA-256 is the default. */
+	sa.has_hash_alg = alg != TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	sa.hash_alg = (Truce__V1__ChainHash)alg;
+	uint8_t kb[8];
+	put_be64(kb, seq);
+	MDB_val k = {sizeof(kb), kb}, v = {truce__v1__stored_article__get_packed_size(&sa), NULL};
+	int rc = mdb_put(t->txn, dbi_of(t, TRUCE_DB_ARTICLES), &k, &v, MDB_APPEND | MDB_RESERVE);
+	if (rc == MDB_KEYEXIST)
+		return TRUCE_EINVAL; /* not past the last key */
+	if (rc != 0)
+		return store_err(rc);
+	truce__v1__stored_article__pack(&sa, v.mv_data);
 	return 0;
 }
 
 int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
-                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN])
+                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN],
+                             uint64_t *existing)
 {
-	uint64_t last, found;
-	int rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
+	int rc = chain_load(t);
 	if (rc != 0)
 		return rc;
-	if (seq != last + 1)
+	chain_state *c = &t->chain;
+	if (seq != c->seq + 1)
 		return TRUCE_EINVAL;
-	rc = truce_txn_article_find(t, key, &found);
-	if (rc == 0)
-		return TRUCE_EEXIST;
-	if (rc != TRUCE_ENOTFOUND)
-		return rc;
-
-	uint8_t prev[TRUCE_HASH_LEN], hash[TRUCE_HASH_LEN];
-	uint64_t head_seq;
-	rc = truce_txn_chain_head(t, prev, &head_seq);
-	if (rc != 0)
-		return rc;
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, prev, TRUCE_HASH_LEN);
-	crypto_hash_sha256_update(&st, record, len);
-	crypto_hash_sha256_final(&st, hash);
-
-	uint8_t *buf;
-	size_t buf_len;
-	rc = stored_pack(record, len, prev, hash, &buf, &buf_len);
-	if (rc != 0)
-		return rc;
-	rc = truce_txn_append(t, TRUCE_DB_ARTICLES, seq, buf, buf_len);
-	free(buf);
+	/* Dedup and index in one lookup: a present key is left alone and
+	 * LMDB hands back its seq. */
 	uint8_t sb[8];
 	put_be64(sb, seq);
-	MDB_val k = {TRUCE_HASH_LEN, (void *)key}, v = {sizeof(sb), sb};
-	if (rc == 0)
-		rc = store_err(
-		    mdb_put(t->txn, dbi_of(t, TRUCE_DB_ARTICLE_KEYS), &k, &v, MDB_NOOVERWRITE));
-	uint8_t head[STORE_HEAD_LEN];
-	memcpy(head, hash, TRUCE_HASH_LEN);
-	put_be64(head + TRUCE_HASH_LEN, seq);
-	if (rc == 0)
-		rc = truce_txn_meta_put(t, "chain_head", head, sizeof(head));
-	if (rc == 0 && hash_out != NULL)
+	truce_bytes old = {NULL, 0};
+	rc = truce_txn_kput(t, TRUCE_DB_ARTICLE_KEYS, key, TRUCE_HASH_LEN, sb, sizeof(sb), 1, &old);
+	if (rc == TRUCE_EEXIST) {
+		if (old.len != 8)
+			return TRUCE_ECORRUPT;
+		if (existing != NULL)
+			*existing = get_be64(old.data);
+		return TRUCE_EEXIST;
+	}
+	if (rc != 0)
+		return rc;
+	int alg = seq >= c->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
+	                                 : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	uint8_t hash[TRUCE_HASH_LEN];
+	truce_chain_hash(alg, c->head, record, len, hash);
+	rc = stored_put(t, seq, record, len, alg, c->head, hash);
+	if (rc != 0)
+		return rc;
+	memcpy(c->head, hash, TRUCE_HASH_LEN);
+	c->seq = seq;
+	c->dirty = 1;
+	if (hash_out != NULL)
 		memcpy(hash_out, hash, TRUCE_HASH_LEN);
-	return rc;
+	return 0;
 }
 
 /* --------------------------------------------------------- incident index */

@@ -217,6 +217,9 @@ typedef struct truce_source_head {
 	uint64_t head_seq;
 	uint64_t last_claim; /* upper bounds, for the cursors' starting search */
 	uint64_t last_event;
+	/* The first seq chained with BLAKE2b-256, SHA-256 before it
+	 * (TRUCE_SEQ_MAX: SHA-256 throughout, a schema 1 store). */
+	uint64_t blake2b_from;
 } truce_source_head;
 
 int truce_source_get_head(truce_source *src, truce_source_head *h);

@@ -17,10 +17,16 @@ json_t *truce_json_claims(const truce_claims *claims);
 
 json_t *truce_json_claim(const Truce__V1__Claim *c);
 json_t *truce_json_incident(const Truce__V1__Incident *inc);
-/* {"seq", "type", "topic", "time", "claim", "incident"} */
+/* {"id", "conflict", "key", "date_first", "date_last", "parties", "places",
+ * "sources" (the first few), "claim_count", "source_count", "article_count",
+ * "place_count", "killed", "wounded"} */
+json_t *truce_json_incident_summary(const Truce__V1__IncidentSummary *s);
+/* {"seq", "type", "topic", "time", "claim", "incident"}: "incident" is the
+ * summary (incident.* events; null for claim events). */
 json_t *truce_json_event(const Truce__V1__Event *ev);
 /* A stored article: seq, received (RFC 3339), received_us, collector_id,
- * peer_key, content_key, prev_hash, hash and the article's fields. */
+ * peer_key, content_key, prev_hash, hash, hash_alg ("sha256" or
+ * "blake2b-256") and the article's fields. */
 json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
                                   const Truce__V1__ArticleRecord *rec);
 /* The article alone, in the corpus format of ANNOTATION.md. */

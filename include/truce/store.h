@@ -2,17 +2,26 @@
  * store.h - the LMDB store: one environment, named databases, big-endian
  * u64 keys so that cursor order is numeric order.
  *
- *   articles        u64 article seq -> StoredArticle (record + hash chain)
- *   article_keys    32-byte content key -> u64 article seq (dedup)
- *   claims          u64 claim id -> Claim
- *   incidents       u64 incident id -> Incident
- *   incident_index  "<conflict>\0<YYYY-MM-DD>" -> u64 incident ids (DUPSORT)
- *   events          u64 event seq -> Event, exactly as published
- *   quarantine      u64 -> Quarantined
- *   meta            name -> value (schema, chain head, extractor version)
+ *   articles          u64 article seq -> StoredArticle (record + hash chain)
+ *   article_keys      32-byte content key -> u64 article seq (dedup)
+ *   claims            u64 claim id -> Claim
+ *   incidents         u64 incident id -> IncidentSummary (schema 1: Incident)
+ *   incident_index    "<conflict>\0<YYYY-MM-DD>" -> u64 incident ids (DUPSORT)
+ *   incident_claims   u64 incident id -> u64 claim ids (DUPSORT, fixed size)
+ *   incident_members  u64 incident id, kind, name -> value: the sources,
+ *                     places and claimant/accused pairs an incident holds
+ *   events            u64 event seq -> Event (schema 2: without its claim)
+ *   quarantine        u64 -> Quarantined
+ *   meta              name -> value (schema, chain head, chain hash)
  *
  * The store knows byte strings and the article hash chain; what the values
- * mean (protobuf messages of truce.proto) is the callers' business.
+ * mean (protobuf messages of truce.proto) is the business of records.h
+ * (incidents, events) and of the callers.
+ *
+ * Schemas: "truce-store-2" is this code's; a store of schema 1 (truce
+ * before the incident aggregates) opens read-only as it is, and for writing
+ * only once `truce upgrade` converted it (truce_store_opts.upgrade is that
+ * command's way in). A store of a newer schema does not open.
  *
  * A writer holds an exclusive lock file in the data directory, so a second
  * daemon on the same directory fails with TRUCE_EBUSY. Readers (truce replay,
@@ -38,8 +47,12 @@ enum truce_db {
 	TRUCE_DB_EVENTS,
 	TRUCE_DB_QUARANTINE,
 	TRUCE_DB_META,
+	TRUCE_DB_INCIDENT_CLAIMS,  /* schema 2 */
+	TRUCE_DB_INCIDENT_MEMBERS, /* schema 2 */
 	TRUCE_DB_COUNT
 };
+
+#define TRUCE_SCHEMA 2 /* the store schema this code writes */
 
 enum truce_sync_mode {
 	TRUCE_SYNC_FULL = 0, /* fsync data and meta at every commit (default) */
@@ -51,6 +64,7 @@ typedef struct truce_store_opts {
 	size_t map_size; /* initial map size in bytes; 0 = 256 MiB */
 	int read_only;   /* MDB_RDONLY, no lock file */
 	int sync;        /* enum truce_sync_mode */
+	int upgrade;     /* a writer that accepts an older schema (truce upgrade) */
 } truce_store_opts;
 
 #define TRUCE_SEQ_MAX UINT64_MAX
@@ -66,12 +80,19 @@ typedef struct truce_bytes {
  * read_only, DIR may also be a store copied into one file (a backup, see
  * truce_store_copy), though not the data.mdb of a live store.
  * Errors: TRUCE_EBUSY (another writer holds DIR), TRUCE_EPERM, TRUCE_EIO,
- * TRUCE_ENOTFOUND (read_only and no store there), TRUCE_ECORRUPT (schema
- * version not ours). errbuf (may be NULL) gets a sentence for the user.
+ * TRUCE_ENOTFOUND (read_only and no store there), TRUCE_ESCHEMA (a writer
+ * on a store that needs `truce upgrade`, or a store of a newer truce),
+ * TRUCE_ECORRUPT (no truce schema). errbuf (may be NULL) gets a sentence
+ * for the user that says what to do.
  */
 int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out, char *errbuf,
                      size_t errlen);
 void truce_store_close(truce_store *s);
+/* The schema of the open store: 1 or 2 (TRUCE_SCHEMA). */
+int truce_store_schema(const truce_store *s);
+/* Marks the store as of schema TRUCE_SCHEMA (truce upgrade's last step);
+ * the articles after the last one are chained with BLAKE2b-256. */
+int truce_txn_set_schema(truce_txn *t);
 
 /* Doubles the map size. Call only with no transaction open in this process. */
 int truce_store_grow(truce_store *s);
@@ -86,6 +107,8 @@ int truce_txn_begin(truce_store *s, int write, truce_txn **out);
 /* Commits and frees t whatever the result. TRUCE_EFULL: grow and redo. */
 int truce_txn_commit(truce_txn *t);
 void truce_txn_abort(truce_txn *t);
+/* The store a transaction belongs to. */
+truce_store *truce_txn_store(truce_txn *t);
 
 /* Highest key of a u64-keyed db, 0 when empty. */
 int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq);
@@ -105,6 +128,21 @@ int truce_txn_append(truce_txn *t, enum truce_db db, uint64_t seq, const void *d
 /* Inserts or replaces. */
 int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len);
 
+typedef int (*truce_id_fn)(void *ctx, uint64_t id);
+
+/* Byte-keyed access for the dbs whose keys are not one u64 (records.c). */
+int truce_txn_kget(truce_txn *t, enum truce_db db, const void *key, size_t klen, truce_bytes *val);
+/* Inserts; with no_overwrite a present key is left as it is and gives
+ * TRUCE_EEXIST with its value in *old (may be NULL). */
+int truce_txn_kput(truce_txn *t, enum truce_db db, const void *key, size_t klen, const void *data,
+                   size_t len, int no_overwrite, truce_bytes *old);
+/* Adds the u64 value v under the u64 key of a fixed-size DUPSORT db
+ * (incident_claims); present already is not an error. */
+int truce_txn_dup_add(truce_txn *t, enum truce_db db, uint64_t key, uint64_t v);
+/* Calls fn for each u64 value under key, in order; fn's non-zero return
+ * stops and is returned. */
+int truce_txn_dup_scan(truce_txn *t, enum truce_db db, uint64_t key, truce_id_fn fn, void *ctx);
+
 /* Called for each entry in key order; a non-zero return stops the scan and
  * is returned by truce_txn_scan. */
 typedef int (*truce_scan_fn)(void *ctx, uint64_t seq, truce_bytes val);
@@ -120,21 +158,33 @@ int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint
 /*
  * Appends a serialized ArticleRecord under seq (= last article seq + 1, which
  * the caller packed into the record), chaining it: prev_hash = the chain
- * head, hash = SHA-256(prev_hash || record). Stores a StoredArticle, indexes
- * the content key, advances the chain head. hash_out may be NULL.
- * TRUCE_EEXIST when the key is already stored, TRUCE_EINVAL on a seq gap.
+ * head, hash = H(prev_hash || record) with the store's chain hash for seq
+ * (truce_chain_hash). Stores a StoredArticle, indexes the content key,
+ * advances the chain head (written to meta when the transaction commits).
+ * hash_out may be NULL. TRUCE_EEXIST when the key is already stored (then
+ * *existing, unless NULL, is its seq, and nothing is written); TRUCE_EINVAL
+ * on a seq gap.
  */
 int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
-                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN]);
+                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN],
+                             uint64_t *existing);
 
 /* The chain head: the hash of the last article and its seq (zeros and 0 on
  * an empty log). */
 int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *seq);
 
+/* The first article seq chained with BLAKE2b-256; the ones before use
+ * SHA-256 (a store of schema 1 upgraded). TRUCE_SEQ_MAX in a schema 1 store. */
+int truce_txn_chain_blake2b_from(truce_txn *t, uint64_t *seq);
+
+/* H(prev || record) for a StoredArticle.hash_alg (enum ChainHash);
+ * TRUCE_EINVAL for an unknown one. */
+int truce_chain_hash(int alg, const uint8_t prev[TRUCE_HASH_LEN], const void *record, size_t len,
+                     uint8_t out[TRUCE_HASH_LEN]);
+
 /* --- incident index ----------------------------------------------------- */
 
 int truce_txn_incident_index_add(truce_txn *t, const char *conflict, const char *day, uint64_t id);
-typedef int (*truce_id_fn)(void *ctx, uint64_t id);
 /* Incident ids of a conflict indexed on days from day_from to day_to
  * (YYYY-MM-DD, inclusive), by day then id. */
 int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char *day_from,

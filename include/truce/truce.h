@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define TRUCE_VERSION "0.1.0"
-#define TRUCE_HASH_LEN 32 /* SHA-256: content keys and the article chain */
+#define TRUCE_HASH_LEN 32 /* content keys (SHA-256) and the article chain */
 
 enum truce_err {
 	TRUCE_OK = 0,
@@ -28,10 +28,11 @@ enum truce_err {
 	TRUCE_ECORRUPT = -10, /* stored data fails a check */
 	TRUCE_ENET = -11,     /* ZeroMQ socket error */
 	TRUCE_ETIMEDOUT = -12,
-	TRUCE_EUTF8 = -13,  /* invalid UTF-8 */
-	TRUCE_EINTR = -14,  /* interrupted by a signal */
-	TRUCE_EPERM = -15,  /* permission denied */
-	TRUCE_ENOSPC = -16, /* the disk (or quota) is full */
+	TRUCE_EUTF8 = -13,   /* invalid UTF-8 */
+	TRUCE_EINTR = -14,   /* interrupted by a signal */
+	TRUCE_EPERM = -15,   /* permission denied */
+	TRUCE_ENOSPC = -16,  /* the disk (or quota) is full */
+	TRUCE_ESCHEMA = -17, /* store of another schema: upgrade it, or a newer truce */
 };
 
 /* A static, human-readable description of a truce error code. */

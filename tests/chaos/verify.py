@@ -43,6 +43,8 @@ def main():
     ap.add_argument("--stats", required=True)
     ap.add_argument("--reextract")
     ap.add_argument("--incidents", help="truce export --data --incidents --format jsonl")
+    ap.add_argument("--min-largest", type=int, default=0,
+                    help="the largest incident must hold at least this many claims")
     a = ap.parse_args()
 
     every = {r["id"]: r for r in load(a.all)}
@@ -122,6 +124,9 @@ def main():
         check(all(n == 1 for n in owner.values()), "a claim in two incidents")
         iids = sorted(i["id"] for i in incidents)
         check(iids == list(range(1, len(iids) + 1)), "incident ids are not 1..I")
+        largest = max((len(i["claims"]) for i in incidents), default=0)
+        check(largest >= a.min_largest,
+              f"the largest incident holds {largest} claims, fewer than {a.min_largest}")
 
     # 4. Events: seqs 1..E with no gap; each claim announced by exactly one
     #    claim.new / claim.corroborated event.
@@ -147,7 +152,8 @@ def main():
           f"seqs 1..{len(stored)}, chain intact")
     print(f"verify: {len(claims)} claims (no (article, claimant, accused, evidence) twice"
           + (f"; re-extraction finds {reextracted}" if reextracted is not None else "")
-          + (f", {n_incidents} incidents each claim in one" if n_incidents is not None else "")
+          + (f", {n_incidents} incidents each claim in one, the largest of {largest} claims"
+             if n_incidents is not None else "")
           + f"), {len(events)} events, seqs 1..{len(events)} gap-free, "
           f"{stats['quarantined']} quarantined")
     for e in errors:

@@ -3,7 +3,8 @@
  * request frame through truced_query_answer (decode, kind and range
  * validation, the bounded chunked read, the packed reply) against a small
  * store made once in a temporary directory: a few articles (one over the
- * reply's byte budget), claims, incidents and events. Every input must get
+ * reply's byte budget), claims, incidents and events (made by the daemon's
+ * incident assignment, stored as truced stores them). Every input must get
  * a reply that decodes, ok=false with an error or ok=true without one.
  */
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "incident.h"
+#include "truce/records.h"
 #include "truced.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -27,15 +30,6 @@ static void must(int rc, const char *what)
 		fprintf(stderr, "fuzz_query: %s: %s\n", what, truce_strerror(rc));
 		exit(1);
 	}
-}
-
-static void put_msg(truce_txn *t, enum truce_db db, uint64_t seq, const ProtobufCMessage *m)
-{
-	uint8_t *buf;
-	size_t len;
-	must(truce_wire_pack(m, &buf, &len), "pack");
-	must(truce_txn_append(t, db, seq, buf, len), "append");
-	free(buf);
 }
 
 static void add_article(truce_txn *t, uint64_t seq, size_t body_len)
@@ -63,9 +57,20 @@ static void add_article(truce_txn *t, uint64_t seq, size_t body_len)
 	uint8_t *buf;
 	size_t len;
 	must(truce_wire_pack(&r.base, &buf, &len), "pack");
-	must(truce_txn_article_append(t, seq, key, buf, len, NULL), "article");
+	must(truce_txn_article_append(t, seq, key, buf, len, NULL, NULL), "article");
 	free(buf);
 	free(body);
+}
+
+/* Events stored as truced stores them (compact, with gap-free seqs). */
+static int store_event(void *ctx, Truce__V1__EventWire *ev)
+{
+	truce_txn *t = ctx;
+	uint64_t last;
+	must(truce_txn_last(t, TRUCE_DB_EVENTS, &last), "last event");
+	ev->has_seq = 1;
+	ev->seq = last + 1;
+	return truce_txn_event_append(t, ev);
 }
 
 static void populate(void)
@@ -75,31 +80,22 @@ static void populate(void)
 	add_article(t, 1, 100);
 	add_article(t, 2, 5u << 20); /* over the 4 MiB reply budget */
 	add_article(t, 3, 10);
-	for (uint64_t i = 1; i <= 3; i++) {
+	/* Claims through the daemon's own incident assignment: two incidents,
+	 * their aggregates, member lists and events. */
+	for (uint64_t i = 1; i <= 4; i++) {
 		Truce__V1__Claim c = TRUCE__V1__CLAIM__INIT;
-		c.has_id = c.has_article_seq = c.has_incident_id = 1;
+		c.has_id = c.has_article_seq = c.has_wounded = 1;
 		c.id = i;
-		c.article_seq = i;
-		c.incident_id = 1;
+		c.article_seq = i < 4 ? i : 3;
 		c.claimant = "ARM";
-		c.accused = "AZE";
-		put_msg(t, TRUCE_DB_CLAIMS, i, &c.base);
-		Truce__V1__Event ev = TRUCE__V1__EVENT__INIT;
-		ev.has_seq = ev.has_article_seq = 1;
-		ev.seq = i;
-		ev.article_seq = i;
-		ev.topic = "claim.new.karabakh.AZE";
-		ev.claim = &c;
-		put_msg(t, TRUCE_DB_EVENTS, i, &ev.base);
+		c.accused = i < 4 ? "AZE" : "NKR";
+		c.conflict = "karabakh";
+		c.event_date = i < 4 ? "2022-08-03" : "2021-05-01";
+		c.location = i == 2 ? "Lachin" : NULL;
+		c.wounded = (int32_t)i;
+		truced_article_incidents art = {.n = 0};
+		must(truced_incident_assign(t, &art, &c, 1000000, store_event, t), "assign");
 	}
-	uint64_t ids[] = {1, 2, 3};
-	Truce__V1__Incident inc = TRUCE__V1__INCIDENT__INIT;
-	inc.has_id = 1;
-	inc.id = 1;
-	inc.conflict = "karabakh";
-	inc.claim_ids = ids;
-	inc.n_claim_ids = 3;
-	put_msg(t, TRUCE_DB_INCIDENTS, 1, &inc.base);
 	must(truce_txn_commit(t), "commit");
 }
 

@@ -116,7 +116,8 @@ import json, sys
 s = json.load(sys.stdin)
 assert "disk_warning" in s and s["disk_size"] > 0
 dbs = {d["name"]: d for d in s["dbs"]}
-assert set(dbs) == {"articles", "article_keys", "claims", "incidents", "incident_index", "events", "quarantine", "meta"}, dbs
+assert set(dbs) == {"articles", "article_keys", "claims", "incidents", "incident_index", "incident_claims",
+                     "incident_members", "events", "quarantine", "meta"}, dbs
 assert dbs["articles"]["entries"] == s["articles"] and dbs["articles"]["bytes"] > 0
 assert sum(d["bytes"] for d in s["dbs"]) <= s["db_size"]
 ' || fail "stats --json: disk or dbs"

@@ -128,3 +128,15 @@ system_python() {
     if "$py" -c 'import zmq, google.protobuf' 2>/dev/null; then echo "$py"; return; fi
   done
 }
+
+# wait_phase1 PID NAME: waits until the test program PID (a python script that
+# writes $T/phase1 when it wants the shell to act, then waits for
+# $T/phase2) reaches phase 1; fails if it exits first.
+wait_phase1() {
+  for _ in $(seq 600); do
+    [ -f "$T/phase1" ] && return 0
+    kill -0 "$1" 2>/dev/null || { wait "$1" || fail "$2 failed before phase 1"; }
+    sleep 0.1
+  done
+  fail "$2 did not reach phase 1"
+}

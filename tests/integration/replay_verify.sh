@@ -63,6 +63,13 @@ pass "a cut-off tail (last record deleted) is caught by the chain head"
 verify_broken first 1 flip 1
 pass "a flipped byte in record 1 is caught at seq 1"
 
+# A new store chains with BLAKE2b-256 and each record says so: a record made
+# to claim the other function (its hash untouched) is caught by name.
+verify_broken alg 5 alg 5
+grep -q "^broken at seq 5: the record is chained with SHA-256, but the store chains seq 5 with BLAKE2b-256" \
+  "$T/alg.out" || fail "alg: not explained: $(cat "$T/alg.out")"
+pass "record 5 made to claim SHA-256 instead of BLAKE2b-256 is caught at seq 5"
+
 out2=$("$TRUCE" replay --data "$T/data" --verify) || fail "original changed by the tests: $out2"
 [ "$out2" = "$out" ] || fail "original's summary changed: $out2"
 pass "the untouched original still verifies"

@@ -22,7 +22,7 @@ mkdir -p "$K" "$ALLOW"
 for who in server alice mallory; do
   "$TRUCE" keygen --out "$K/$who" >"$T/keygen.out" || fail "keygen $who"
 done
-grep -qxF "$(cat "$K/mallory.pub")" "$T/keygen.out" || fail "keygen does not print the public key"
+grep -qxF -e "$(cat "$K/mallory.pub")" "$T/keygen.out" || fail "keygen does not print the public key"
 [ "$(stat -c %a "$K/server.key")" = 600 ] || fail "secret key mode $(stat -c %a "$K/server.key")"
 [ "$(stat -c %a "$K/server.pub")" = 644 ] || fail "public key mode $(stat -c %a "$K/server.pub")"
 [ "$(tr -d '\n' <"$K/server.pub" | wc -c)" = 40 ] || fail "public key is not 40 Z85 chars"

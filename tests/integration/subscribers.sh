@@ -103,3 +103,88 @@ assert all(e["topic"].startswith(sys.argv[3]) for e in got), "an event of anothe
 assert [e["seq"] for e in got] == want, (len(got), len(want))
 PY
 pass "--topic $prefix: its $n_want events, no other"
+
+# What the query socket returns is what was published, byte for byte: the
+# store keeps events without their claim (and topic) and puts them back on
+# reading. A raw SUB records the frames of 20 articles' events; a raw
+# DEALER asks EVENTS_AFTER for them; each must be the same bytes.
+FIRST=$(($(tstat last_event_seq) + 1))
+$GEN 20 --tag bytes >"$T/bytes.jsonl"
+python3 - "$PUB" "$QRY" "$FIRST" "$T/bytes.ready" "$T/bytes.got" <<'PY' &
+import ctypes, ctypes.util, os, sys, time
+z = ctypes.CDLL(ctypes.util.find_library("zmq") or "libzmq.so.5")
+z.zmq_ctx_new.restype = ctypes.c_void_p
+z.zmq_socket.restype = ctypes.c_void_p
+z.zmq_socket.argtypes = [ctypes.c_void_p, ctypes.c_int]
+for f in (z.zmq_connect,):
+    f.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+z.zmq_setsockopt.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+z.zmq_recv.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+z.zmq_send.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+ctx = z.zmq_ctx_new()
+sub = z.zmq_socket(ctx, 2)  # SUB
+hwm, tmo = ctypes.c_int(100000), ctypes.c_int(3000)
+z.zmq_setsockopt(sub, 24, ctypes.byref(hwm), 4)  # RCVHWM
+z.zmq_setsockopt(sub, 27, ctypes.byref(tmo), 4)  # RCVTIMEO
+z.zmq_setsockopt(sub, 6, b"", 0)
+z.zmq_connect(sub, sys.argv[1].encode())
+time.sleep(0.5)
+open(sys.argv[4], "w").close()
+buf = ctypes.create_string_buffer(1 << 20)
+published = []
+while True:
+    n = z.zmq_recv(sub, buf, len(buf), 0)  # topic
+    if n < 0:
+        break
+    n = z.zmq_recv(sub, buf, len(buf), 0)
+    published.append(buf.raw[:n])
+
+def varint(b, i):
+    v = s = 0
+    while True:
+        c = b[i]; i += 1
+        v |= (c & 0x7f) << s; s += 7
+        if c < 0x80:
+            return v, i
+
+def fields(b):
+    i = 0
+    while i < len(b):
+        key, i = varint(b, i)
+        if key & 7 == 0:
+            v, i = varint(b, i); yield key >> 3, v
+        elif key & 7 == 2:
+            n, i = varint(b, i); yield key >> 3, b[i:i + n]; i += n
+        else:
+            raise SystemExit(f"wire type {key & 7}")
+
+def seq_of(ev):
+    return next(v for f, v in fields(ev) if f == 1)
+
+dealer = z.zmq_socket(ctx, 5)  # DEALER
+z.zmq_setsockopt(dealer, 27, ctypes.byref(tmo), 4)
+z.zmq_connect(dealer, sys.argv[2].encode())
+def enc_varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append(v & 0x7f | 0x80); v >>= 7
+    return bytes(out + bytes([v]))
+
+first = int(sys.argv[3])
+req = bytes([0x08, 0x00, 0x10]) + enc_varint(first - 1)  # kind EVENTS_AFTER, after
+z.zmq_send(dealer, b"", 0, 2)  # empty delimiter, SNDMORE
+z.zmq_send(dealer, req, len(req), 0)
+z.zmq_recv(dealer, buf, len(buf), 0)
+n = z.zmq_recv(dealer, buf, len(buf), 0)
+stored = {seq_of(ev): ev for f, ev in fields(buf.raw[:n]) if f == 3}
+mine = [ev for ev in published if seq_of(ev) >= first]
+bad = [seq_of(ev) for ev in mine if stored.get(seq_of(ev)) != ev]
+with open(sys.argv[5], "w") as out:
+    out.write(f"{len(mine)} {len(stored)} {bad[:5]}\n")
+sys.exit(1 if bad or len(mine) < 30 else 0)
+PY
+CMP=$!
+for _ in $(seq 50); do [ -f "$T/bytes.ready" ] && break; sleep 0.1; done
+"$TRUCE" collect --connect "$IN" --jsonl "$T/bytes.jsonl" --window 1 --quiet || fail "collect 20 more"
+wait "$CMP" || fail "published and queried events differ (published, stored, differing seqs): $(cat "$T/bytes.got" 2>/dev/null)"
+pass "$(cut -d' ' -f1 "$T/bytes.got") events as published equal, byte for byte, the query socket's copies"

@@ -9,6 +9,11 @@
  *                                 stored at SEQ (the hash is left alone)
  *   truce-tamper DIR delete SEQ   delete the entry at SEQ (meta untouched)
  *   truce-tamper DIR swap A B     exchange the entries at A and B
+ *   truce-tamper DIR alg SEQ      drop the record's hash_alg (the last field
+ *                                 of a BLAKE2b-chained entry): it then
+ *                                 claims SHA-256, hash untouched
+ *   truce-tamper DIR schema NAME  set meta's schema to NAME (e.g. a newer
+ *                                 "truce-store-3")
  *   truce-tamper DIR articles     (read-only) print "SEQ HEX" per entry, HEX
  *                                 the Article bytes inside its record, so
  *                                 tests can compare stores byte for byte
@@ -25,6 +30,7 @@
 #include <lmdb.h>
 
 #define RECORD_FIELD_TAG 0x0a /* StoredArticle.record: field 1, length-delimited */
+#define HASH_ALG_TAG 0x20     /* StoredArticle.hash_alg: field 4, varint */
 
 static void be64(uint8_t b[8], uint64_t v)
 {
@@ -105,6 +111,15 @@ static int tamper(MDB_txn *txn, MDB_dbi dbi, const char *op, uint64_t a, uint64_
 		copy[off + n / 2] ^= 0x01;
 		printf("flipped byte %zu of the %zu-byte record at seq %llu\n", n / 2, n,
 		       (unsigned long long)a);
+		rc = mdb_put(txn, dbi, &k, &nv, 0);
+	} else if (strcmp(op, "alg") == 0) {
+		if (nv.mv_size < 2 || copy[nv.mv_size - 2] != HASH_ALG_TAG) {
+			fprintf(stderr, "truce-tamper: article %llu names no hash_alg\n",
+			        (unsigned long long)a);
+			free(copy);
+			return 1;
+		}
+		nv.mv_size -= 2;
 		rc = mdb_put(txn, dbi, &k, &nv, 0);
 	} else { /* swap */
 		MDB_val k2 = {8, kb}, v2;
@@ -196,20 +211,30 @@ static int dump_articles(MDB_txn *txn, MDB_dbi dbi)
 	return rc == MDB_NOTFOUND ? 0 : fail("cursor", rc);
 }
 
+static int set_schema(MDB_txn *txn, MDB_dbi meta, const char *name)
+{
+	MDB_val k = {strlen("schema"), (void *)"schema"}, v = {strlen(name), (void *)name};
+	int rc = mdb_put(txn, meta, &k, &v, 0);
+	return rc == 0 ? 0 : fail("put schema", rc);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t a = 0, b = 0;
 	int dump = argc == 3 && strcmp(argv[2], "articles") == 0;
-	int ok = dump || (argc >= 4 && parse_seq(argv[3], &a) == 0);
-	if (dump)
+	int schema = argc == 4 && strcmp(argv[2], "schema") == 0;
+	int ok = dump || schema || (argc >= 4 && parse_seq(argv[3], &a) == 0);
+	if (dump || schema)
 		;
 	else if (ok && strcmp(argv[2], "swap") == 0)
 		ok = argc == 5 && parse_seq(argv[4], &b) == 0;
 	else if (ok)
-		ok = argc == 4 && (strcmp(argv[2], "flip") == 0 || strcmp(argv[2], "delete") == 0);
+		ok = argc == 4 && (strcmp(argv[2], "flip") == 0 || strcmp(argv[2], "delete") == 0 ||
+		                   strcmp(argv[2], "alg") == 0);
 	if (!ok) {
 		fprintf(stderr,
-		        "usage: truce-tamper DIR flip SEQ | delete SEQ | swap A B | articles\n");
+		        "usage: truce-tamper DIR flip SEQ | delete SEQ | swap A B | alg SEQ | "
+		        "schema NAME | articles\n");
 		return 2;
 	}
 	MDB_env *env;
@@ -226,12 +251,14 @@ int main(int argc, char **argv)
 	}
 	rc = mdb_txn_begin(env, NULL, dump ? MDB_RDONLY : 0, &txn);
 	if (rc == 0)
-		rc = mdb_dbi_open(txn, "articles", 0, &dbi);
+		rc = mdb_dbi_open(txn, schema ? "meta" : "articles", 0, &dbi);
 	if (rc != 0) {
 		mdb_env_close(env);
 		return fail("articles db", rc);
 	}
-	int code = dump ? dump_articles(txn, dbi) : tamper(txn, dbi, argv[2], a, b);
+	int code = dump     ? dump_articles(txn, dbi)
+	           : schema ? set_schema(txn, dbi, argv[3])
+	                    : tamper(txn, dbi, argv[2], a, b);
 	if (dump) {
 		mdb_txn_abort(txn);
 	} else if (code == 0) {

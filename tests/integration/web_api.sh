@@ -47,6 +47,37 @@ curl -s "$WEB/api/stats" | grep -q '"error"' || fail "401 without a JSON error"
 pass "--token-file: data, events and metrics need 'Authorization: Bearer' or the cookie; 401 JSON otherwise"
 stop_web
 
+# The connection limit: four event streams fill --max-connections 4; a fifth
+# connection gets no answer; once a stream closes (noticed at its next
+# keepalive), requests are served again.
+start_web --max-connections 4 --keepalive 1
+python3 - "$WEB" "$TRUCE_SOURCE_DIR/tests/web" <<'PY' || fail "connection limit"
+import sys, time
+sys.path.insert(0, sys.argv[2])
+from webclient import SSE, get
+base = sys.argv[1]
+streams = [SSE(base + "/api/events") for _ in range(4)]
+assert all(s.status == 200 for s in streams)
+try:
+    status, _, _ = get(base + "/api/stats", timeout=3)
+    sys.exit("a fifth connection was served (%d)" % status)
+except OSError:
+    pass
+streams.pop().close()
+for _ in range(100):
+    try:
+        if get(base + "/api/stats", timeout=3)[0] == 200:
+            break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("not served again after a stream closed")
+for s in streams:
+    s.close()
+PY
+pass "--max-connections 4: a fifth connection is refused, served again once one closes"
+stop_web
+
 # truced away: 503 with a JSON error within the query timeout.
 start_web --timeout 500
 kill -STOP "$DAEMON_PID"

@@ -18,14 +18,21 @@ SHOT=${TRUCE_ARTIFACTS:-$PWD}/it_web_browser.png
 start_daemon
 "$TRUCE" collect --connect "$IN" --jsonl "$SEEDS" --quiet || fail "collect seeds"
 start_web
-python3 "$TRUCE_SOURCE_DIR/tests/web/browser_test.py" "$WEB" "$T" "$SHOT" &
-PY=$!
-for _ in $(seq 600); do
-  [ -f "$T/phase1" ] && break
-  kill -0 "$PY" 2>/dev/null || { wait "$PY" || fail "browser test before the collect"; }
+# A second truce web that wants a token, for the page's token prompt.
+head -c 32 /dev/urandom | base64 >"$T/token"
+chmod 600 "$T/token"
+"$TRUCE" web --connect-query "$QRY" --connect-pub "$PUB" --listen 127.0.0.1:0 \
+  --token-file "$T/token" >"$T/web2.out" 2>>"$T/web.log" &
+BG_PIDS+=($!)
+for _ in $(seq 100); do
+  WEB2=$(sed -n 's|^truce web: serving \(http://[^/]*\)/.*|\1|p' "$T/web2.out")
+  [ -n "$WEB2" ] && break
   sleep 0.1
 done
-[ -f "$T/phase1" ] || fail "the browser test did not load the page"
+[ -n "$WEB2" ] || fail "the second truce web did not start"
+python3 "$TRUCE_SOURCE_DIR/tests/web/browser_test.py" "$WEB" "$T" "$SHOT" "$WEB2" "$T/token" &
+PY=$!
+wait_phase1 "$PY" "the browser test"
 "$TRUCE" collect --connect "$IN" --jsonl "$TRUCE_SOURCE_DIR/tests/web/xss.jsonl" --quiet \
   || fail "collect the payload article"
 $GEN 1 --tag browser >"$T/one.jsonl"

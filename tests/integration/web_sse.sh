@@ -11,12 +11,7 @@ start_daemon
 start_web --buffer-events 8 --keepalive 1
 python3 "$TRUCE_SOURCE_DIR/tests/web/sse_test.py" "$WEB" "$T" &
 PY=$!
-for _ in $(seq 600); do
-  [ -f "$T/phase1" ] && break
-  kill -0 "$PY" 2>/dev/null || { wait "$PY" || fail "sse_test before the restart"; }
-  sleep 0.1
-done
-[ -f "$T/phase1" ] || fail "sse_test did not reach the restart"
+wait_phase1 "$PY" "sse_test"
 stop_daemon
 sleep 1 # the streams see truced gone: the hub's queries time out meanwhile
 start_daemon

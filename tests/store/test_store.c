@@ -1,8 +1,9 @@
 /*
  * test_store.c - unit tests of the LMDB store (daemon/core/store.c): append and
- * ordering, dedup by content key, the article hash chain, quarantine,
- * reopen after close, the writer lock, read-only access, the incident
- * index, and map growth.
+ * ordering, dedup by content key, the article hash chain (BLAKE2b-256 in a
+ * new store, SHA-256 before an upgrade), quarantine, reopen after close, the
+ * writer lock, read-only access, schemas (an older one read-only or for an
+ * upgrade, a newer one never), the incident index, and map growth.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <lmdb.h>
 #include <sodium.h>
 
 #include "../unit/helpers.h"
@@ -60,7 +62,7 @@ static int append_one(truce_store *st, uint64_t seq, const char *name)
 	assert_int_equal(truce_txn_begin(st, 1, &t), 0);
 	uint8_t key[TRUCE_HASH_LEN];
 	key_of(name, key);
-	int rc = truce_txn_article_append(t, seq, key, name, strlen(name), NULL);
+	int rc = truce_txn_article_append(t, seq, key, name, strlen(name), NULL, NULL);
 	if (rc != 0) {
 		truce_txn_abort(t);
 		return rc;
@@ -136,6 +138,29 @@ static void test_dedup_by_content_key(void **state)
 	truce_txn_abort(t);
 }
 
+/* A duplicate is refused in the same lookup that would index it, with the
+ * seq it is stored under, and the failed append leaves nothing. */
+static void test_duplicate_gives_its_seq(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(append_one(f->st, 1, "first"), 0);
+	assert_int_equal(append_one(f->st, 2, "second"), 0);
+	truce_txn *t;
+	uint8_t key[TRUCE_HASH_LEN];
+	uint64_t existing = 0, last = 0;
+	key_of("first", key);
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(truce_txn_article_append(t, 3, key, "again", 5, NULL, &existing),
+	                 TRUCE_EEXIST);
+	assert_int_equal(existing, 1);
+	assert_int_equal(truce_txn_last(t, TRUCE_DB_ARTICLES, &last), 0);
+	assert_int_equal(last, 2);
+	/* The next append still takes seq 3: the duplicate moved nothing. */
+	key_of("third", key);
+	assert_int_equal(truce_txn_article_append(t, 3, key, "third", 5, NULL, NULL), 0);
+	assert_int_equal(truce_txn_commit(t), 0);
+}
+
 typedef struct chain_check {
 	uint8_t prev[TRUCE_HASH_LEN];
 	uint64_t n;
@@ -148,12 +173,15 @@ static int check_link(void *ctx, uint64_t seq, truce_bytes val)
 	assert_non_null(sa);
 	assert_int_equal(sa->prev_hash.len, TRUCE_HASH_LEN);
 	assert_memory_equal(sa->prev_hash.data, c->prev, TRUCE_HASH_LEN);
+	/* A new store chains with BLAKE2b-256 and says so in each record. */
+	assert_true(sa->has_hash_alg);
+	assert_int_equal(sa->hash_alg, TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
 	uint8_t h[TRUCE_HASH_LEN];
-	crypto_hash_sha256_state hs;
-	crypto_hash_sha256_init(&hs);
-	crypto_hash_sha256_update(&hs, c->prev, TRUCE_HASH_LEN);
-	crypto_hash_sha256_update(&hs, sa->record.data, sa->record.len);
-	crypto_hash_sha256_final(&hs, h);
+	crypto_generichash_state hs;
+	crypto_generichash_init(&hs, NULL, 0, TRUCE_HASH_LEN);
+	crypto_generichash_update(&hs, c->prev, TRUCE_HASH_LEN);
+	crypto_generichash_update(&hs, sa->record.data, sa->record.len);
+	crypto_generichash_final(&hs, h, TRUCE_HASH_LEN);
 	assert_memory_equal(sa->hash.data, h, TRUCE_HASH_LEN);
 	memcpy(c->prev, h, TRUCE_HASH_LEN);
 	c->n++;
@@ -172,9 +200,9 @@ static void test_hash_chain(void **state)
 		assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
 		uint8_t key[TRUCE_HASH_LEN];
 		key_of(names[i], key);
-		assert_int_equal(
-		    truce_txn_article_append(t, i + 1, key, names[i], strlen(names[i]), last_hash),
-		    0);
+		assert_int_equal(truce_txn_article_append(t, i + 1, key, names[i], strlen(names[i]),
+		                                          last_hash, NULL),
+		                 0);
 		assert_int_equal(truce_txn_commit(t), 0);
 	}
 	truce_txn *t;
@@ -198,7 +226,7 @@ static void test_aborted_txn_leaves_nothing(void **state)
 	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
 	uint8_t key[TRUCE_HASH_LEN];
 	key_of("gone", key);
-	assert_int_equal(truce_txn_article_append(t, 1, key, "gone", 4, NULL), 0);
+	assert_int_equal(truce_txn_article_append(t, 1, key, "gone", 4, NULL, NULL), 0);
 	assert_int_equal(truce_txn_append(t, TRUCE_DB_EVENTS, 1, "ev", 2), 0);
 	truce_txn_abort(t);
 	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
@@ -286,6 +314,110 @@ static void test_second_writer_refused_reader_allowed(void **state)
 	assert_int_equal(n, 1);
 	truce_txn_abort(t);
 	truce_store_close(other);
+}
+
+/* Overwrites meta's schema behind the store's back (what an older or a
+ * newer truce would have written), through LMDB itself: the store API
+ * would refuse a newer schema. The store is closed first. */
+static void set_schema(fixture *f, const char *name)
+{
+	truce_store_close(f->st);
+	f->st = NULL;
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, f->dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	MDB_val k = {strlen("schema"), (void *)"schema"}, v = {strlen(name), (void *)name};
+	assert_int_equal(mdb_put(txn, meta, &k, &v, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+static void test_schemas(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(truce_store_schema(f->st), TRUCE_SCHEMA);
+	assert_int_equal(append_one(f->st, 1, "a"), 0);
+	char err[512] = "";
+	truce_store *st = NULL;
+	truce_store_opts ro = {.read_only = 1}, up = {.upgrade = 1};
+
+	/* An older schema: read-only and for an upgrade, never for truced. */
+	set_schema(f, "truce-store-1");
+	assert_int_equal(truce_store_open(f->dir, NULL, &st, err, sizeof(err)), TRUCE_ESCHEMA);
+	assert_non_null(strstr(err, "truce upgrade --data"));
+	assert_int_equal(truce_store_open(f->dir, &ro, &st, err, sizeof(err)), 0);
+	assert_int_equal(truce_store_schema(st), 1);
+	truce_store_close(st);
+	assert_int_equal(truce_store_open(f->dir, &up, &st, err, sizeof(err)), 0);
+	assert_int_equal(truce_store_schema(st), 1);
+	truce_store_close(st);
+
+	/* A newer one: nobody. */
+	set_schema(f, "truce-store-3");
+	assert_int_equal(truce_store_open(f->dir, &ro, &st, err, sizeof(err)), TRUCE_ESCHEMA);
+	assert_non_null(strstr(err, "newer truce"));
+	assert_int_equal(truce_store_open(f->dir, &up, &st, err, sizeof(err)), TRUCE_ESCHEMA);
+	/* Not a schema at all. */
+	set_schema(f, "something-else");
+	assert_int_equal(truce_store_open(f->dir, &ro, &st, err, sizeof(err)), TRUCE_ECORRUPT);
+	set_schema(f, "truce-store-2");
+	assert_int_equal(truce_store_open(f->dir, NULL, &f->st, err, sizeof(err)), 0);
+}
+
+/* The function a stored record names, after checking its hash with it. */
+static int record_alg(truce_txn *t, uint64_t seq)
+{
+	truce_bytes v;
+	assert_int_equal(truce_txn_get(t, TRUCE_DB_ARTICLES, seq, &v), 0);
+	Truce__V1__StoredArticle *sa = truce__v1__stored_article__unpack(NULL, v.len, v.data);
+	assert_non_null(sa);
+	int alg = sa->has_hash_alg ? (int)sa->hash_alg : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	uint8_t h[TRUCE_HASH_LEN];
+	assert_int_equal(
+	    truce_chain_hash(alg, sa->prev_hash.data, sa->record.data, sa->record.len, h), 0);
+	assert_memory_equal(h, sa->hash.data, TRUCE_HASH_LEN);
+	truce__v1__stored_article__free_unpacked(sa, NULL);
+	return alg;
+}
+
+/* A schema 1 log (SHA-256 throughout) upgraded goes on with BLAKE2b after
+ * its last article; its records keep their function. */
+static void test_upgrade_switches_the_chain_hash(void **state)
+{
+	fixture *f = *state;
+	/* As a schema 1 store: no BLAKE2b seq (all ones reads as none). */
+	const uint8_t never[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(truce_txn_meta_put(t, "chain_blake2b_from", never, sizeof(never)), 0);
+	assert_int_equal(truce_txn_commit(t), 0);
+	assert_int_equal(append_one(f->st, 1, "old"), 0);
+	assert_int_equal(append_one(f->st, 2, "older"), 0);
+	set_schema(f, "truce-store-1");
+	char err[256] = "";
+	truce_store_opts up = {.upgrade = 1};
+	assert_int_equal(truce_store_open(f->dir, &up, &f->st, err, sizeof(err)), 0);
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(truce_txn_set_schema(t), 0);
+	assert_int_equal(truce_txn_commit(t), 0);
+	assert_int_equal(truce_store_schema(f->st), TRUCE_SCHEMA);
+	assert_int_equal(append_one(f->st, 3, "new"), 0);
+	uint64_t from = 0;
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	assert_int_equal(truce_txn_chain_blake2b_from(t, &from), 0);
+	assert_int_equal(from, 3);
+	assert_int_equal(record_alg(t, 1), TRUCE__V1__CHAIN_HASH__CHAIN_SHA256);
+	assert_int_equal(record_alg(t, 2), TRUCE__V1__CHAIN_HASH__CHAIN_SHA256);
+	assert_int_equal(record_alg(t, 3), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
+	truce_txn_abort(t);
+	/* An unknown function is no hash. */
+	uint8_t h[TRUCE_HASH_LEN];
+	assert_int_equal(truce_chain_hash(7, h, "x", 1, h), TRUCE_EINVAL);
 }
 
 static void test_read_only_missing_store(void **state)
@@ -383,6 +515,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_dir_created_owner_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_append_scan_in_order, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dedup_by_content_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicate_gives_its_seq, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_schemas, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_upgrade_switches_the_chain_hash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hash_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aborted_txn_leaves_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_quarantine_and_scan_range, setup, teardown),

@@ -35,6 +35,19 @@ def error(path, want, method="GET"):
     return body
 
 
+def walk(path, key, most=50):
+    """Follows next_cursor from path: (the ids of every page, the pages)."""
+    seen, cursor, pages = [], None, 0
+    while pages < most:
+        page = ok(path + ("&cursor=%d" % cursor if cursor else ""))
+        pages += 1
+        seen += [r["id"] for r in page[key]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    return seen, pages
+
+
 def security_headers(path):
     status, hdr, _ = get(BASE + path)
     csp = hdr.get("Content-Security-Policy", "")
@@ -69,14 +82,7 @@ first = [i for i in inc["incidents"] if i["id"] == 1][0]
 check(first["killed"] == [1, 3] and first["wounded"] == [8, 14],
       "incident 1 keeps every outlet's figures: %r %r" % (first["killed"], first["wounded"]))
 
-seen, cursor, pages = [], None, 0
-while True:
-    page = ok("/api/incidents?limit=1" + ("&cursor=%d" % cursor if cursor else ""))
-    pages += 1
-    seen += [i["id"] for i in page["incidents"]]
-    cursor = page["next_cursor"]
-    if cursor is None or pages > 5:
-        break
+seen, pages = walk("/api/incidents?limit=1", "incidents")
 check(seen == [3, 2, 1] and pages == 3, "paging by one: %r in %d pages" % (seen, pages))
 
 only = lambda q: [i["id"] for i in ok("/api/incidents?" + q)["incidents"]]
@@ -108,14 +114,7 @@ allc = ok("/api/claims?limit=500")
 cids = [c["id"] for c in allc["claims"]]
 check(cids == list(range(1, N + 1)) and allc["next_cursor"] is None and allc["last_id"] == N,
       "all claims: %r" % cids)
-seen, cursor, pages = [], None, 0
-while True:
-    page = ok("/api/claims?limit=5" + ("&cursor=%d" % cursor if cursor else ""))
-    pages += 1
-    seen += [c["id"] for c in page["claims"]]
-    cursor = page["next_cursor"]
-    if cursor is None or pages > 10:
-        break
+seen, pages = walk("/api/claims?limit=5", "claims")
 check(seen == list(range(1, N + 1)) and pages == (N + 4) // 5,
       "claims by five: %r in %d pages" % (seen, pages))
 check([c["id"] for c in ok("/api/claims?since=%d" % (N - 4))["claims"]] == list(range(N - 3, N + 1)),

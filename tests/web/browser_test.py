@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The dashboard in a real headless chromium (DevTools over a pipe, cdp.py).
 
-    browser_test.py BASE_URL DIR SCREENSHOT.png
+    browser_test.py BASE_URL DIR SCREENSHOT.png [TOKEN_URL TOKEN_FILE]
 
 On a store of the seeds: the page lists the three incidents newest first
 with their timeline; then (the test writes DIR/phase1 and waits for
@@ -9,7 +9,9 @@ DIR/phase2 while the shell collects an article full of script, image and
 javascript: payloads, and another) the new incidents appear without a
 reload, the payloads show as text and none of them runs; the stored article
 view shows the title and the javascript: URL as text; filters in the URL
-select what the page shows. A screenshot is saved.
+select what the page shows. A screenshot is saved. With TOKEN_URL (a
+truce web started with --token-file), the page asks for the token, keeps it
+in a cookie and then shows the incidents.
 """
 import json
 import os
@@ -132,4 +134,20 @@ with Browser(1280, 1400) as b:
     if cards(page) != [xid]:
         fail("/?conflict=karabakh&from=2023-01-01 shows %r, want [%d]" % (cards(page), xid))
     print("ok: filters kept in the URL select the incidents shown")
+
+    if len(sys.argv) > 5:
+        token = open(sys.argv[5]).readline().strip()
+        page = b.open(sys.argv[4] + "/")
+        dialog = page.wait_event("Page.javascriptDialogOpening")
+        if dialog.get("type") != "prompt" or "token" not in dialog.get("message", ""):
+            fail("the page did not ask for the token: %r" % dialog)
+        page.send("Page.handleJavaScriptDialog", {"accept": True, "promptText": token})
+        page.wait_for("document.body.dataset.ready === '1'")
+        if cards(page) != want:
+            fail("with the token the page shows %r, want %r" % (cards(page), want))
+        page.wait_for("document.getElementById('status').textContent === 'live'", 10)
+        if "truce_token=" not in page.eval("document.cookie"):
+            fail("the token is not kept in a cookie")
+        print("ok: behind --token-file the page asked for the token once, kept it in a "
+              "same-site cookie, and the API and the event stream took it")
 print("ok: screenshot %s" % SHOT)

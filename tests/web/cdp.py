@@ -173,6 +173,21 @@ class Page:
                 self.seen.append(ev)
         return self.seen
 
+    def wait_event(self, method, timeout=30):
+        """The next event of this page named method (earlier ones are kept)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                ev = self.b.events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if ev.get("sessionId") != self.session:
+                continue
+            self.seen.append(ev)
+            if ev.get("method") == method:
+                return ev["params"]
+        raise CDPError("no %s within %d s" % (method, timeout))
+
     def wait_for(self, expr, timeout=30):
         deadline = time.time() + timeout
         while time.time() < deadline:

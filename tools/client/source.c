@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "client_int.h"
+#include "truce/records.h"
 
 #define CHUNK_MAX_ITEMS 256
 #define CHUNK_MAX_BYTES (4u << 20)
@@ -124,6 +125,8 @@ int truce_source_get_head(truce_source *src, truce_source_head *h)
 			 * cursor start earlier (see cursor_start). */
 			x.last_claim = s->claims;
 			x.last_event = s->last_event_seq;
+			x.blake2b_from =
+			    s->has_chain_blake2b_from ? s->chain_blake2b_from : TRUCE_SEQ_MAX;
 		}
 		truce__v1__query_reply__free_unpacked(r, NULL);
 		if (rc == 0)
@@ -143,6 +146,8 @@ int truce_source_get_head(truce_source *src, truce_source_head *h)
 		rc = truce_txn_last(t, TRUCE_DB_CLAIMS, &x.last_claim);
 	if (rc == 0)
 		rc = truce_txn_last(t, TRUCE_DB_EVENTS, &x.last_event);
+	if (rc == 0)
+		rc = truce_txn_chain_blake2b_from(t, &x.blake2b_from);
 	truce_txn_abort(t);
 	if (rc == 0)
 		*h = x;
@@ -357,13 +362,15 @@ typedef struct msg_collect {
 	uint64_t last_key;
 } msg_collect;
 
-static int collect_msg(void *vctx, uint64_t key, truce_bytes val)
+static int collect_msg(void *vctx, uint64_t key, ProtobufCMessage *m)
 {
 	msg_collect *mc = vctx;
-	if (mc->n == mc->limit)
+	if (mc->n == mc->limit) {
+		if (m != NULL)
+			protobuf_c_message_free_unpacked(m, NULL);
 		return 1;
+	}
 	mc->last_key = key;
-	ProtobufCMessage *m = protobuf_c_message_unpack(mc->k->desc, NULL, val.len, val.data);
 	if (m == NULL) {
 		truce__note(mc->src->note, mc->src->note_ctx, "%s %llu does not decode; skipped",
 		            mc->k->what, (unsigned long long)key);
@@ -387,7 +394,7 @@ static int local_records(truce_source *src, const db_kind *k, uint64_t from, siz
 	int rc = truce_txn_begin(src->st, 0, &t);
 	if (rc != 0)
 		return rc;
-	rc = truce_txn_scan(t, k->db, from, TRUCE_SEQ_MAX, collect_msg, &mc);
+	rc = truce_txn_record_scan(t, k->db, from, TRUCE_SEQ_MAX, collect_msg, &mc);
 	truce_txn_abort(t);
 	if (rc < 0) {
 		free_msgs(mc.v, mc.n);

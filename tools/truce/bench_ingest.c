@@ -13,9 +13,13 @@
  *
  * The alert (claim.new or claim.corroborated) is matched to its article
  * through the claim's article_id, the generated id "bench-<run>-<index>".
- * Articles are published a week apart, cycling through --days days (2000),
- * so an incident collects a handful of reports as in real feeds rather than
- * one incident swallowing the whole run; fewer days make bigger incidents.
+ * Generated articles are published a week apart, cycling through --days
+ * days (2000), so an incident collects a handful of reports as in real
+ * feeds rather than one incident swallowing the whole run; fewer days make
+ * bigger incidents. With --realistic the articles are the bundled sample
+ * articles (or --jsonl FILE) in turn, each under its own id and URL: real
+ * news text, as costly to extract as what collectors send, with the dates
+ * and outlets of the originals (so their copies pile into a few incidents).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +45,8 @@
 typedef struct bench_opts {
 	const char *ingest;
 	const char *pub;
+	const char *jsonl; /* --realistic: the articles to send in turn */
+	int realistic;
 	uint64_t n;
 	uint64_t size;
 	uint64_t rate; /* articles/s; 0 = as fast as the window allows */
@@ -57,8 +63,17 @@ typedef struct bench_rec {
 	int status;
 } bench_rec;
 
+/* A sample article for --realistic, copied out of the reader. */
+typedef struct bench_sample {
+	char *title, *source, *published, *body;
+	size_t body_len;
+	int is_html;
+} bench_sample;
+
 typedef struct bench_run {
 	const bench_opts *o;
+	bench_sample *samples;
+	size_t n_samples;
 	char tag[32];
 	bench_rec *recs;
 	uint64_t acked, alerted, rejected;
@@ -74,45 +89,124 @@ static const char filler[] =
     "the agreement reached earlier this year and to refrain from actions that "
     "could escalate the conflict further. ";
 
-/* Packs article i into a malloc'd Article frame of about o->size bytes. */
-static int bench_article(const bench_run *r, uint64_t i, uint8_t **buf, size_t *len,
-                         size_t *body_len)
+/* A generated body of exactly size bytes: one accusation, then filler. */
+static char *generated_body(uint64_t i, size_t size)
 {
-	size_t cap = r->o->size + 512;
-	char *body = malloc(cap);
-	char id[64], url[96], published[16];
+	char *body = malloc(size + 1);
 	if (body == NULL)
-		return TRUCE_ENOMEM;
-	int n = snprintf(body, cap,
+		return NULL;
+	int n = snprintf(body, size + 1,
 	                 "Armenia's defence ministry accused Azerbaijan of violating the "
 	                 "ceasefire, saying %u soldiers were wounded near the village of Tegh. ",
 	                 (unsigned)(1 + i % 9));
-	time_t day = (time_t)(19000 + 7 * (i % r->o->days)) * 86400; /* from 2022 */
-	struct tm tm;
-	gmtime_r(&day, &tm);
-	strftime(published, sizeof(published), "%Y-%m-%d", &tm);
-	size_t used = (size_t)n;
-	while (used + sizeof(filler) < r->o->size) {
-		memcpy(body + used, filler, sizeof(filler) - 1);
-		used += sizeof(filler) - 1;
+	size_t used = (size_t)n < size ? (size_t)n : size;
+	while (used < size) {
+		size_t k = sizeof(filler) - 1 < size - used ? sizeof(filler) - 1 : size - used;
+		memcpy(body + used, filler, k);
+		used += k;
 	}
-	body[used] = '\0';
+	body[size] = '\0';
+	return body;
+}
+
+/* Packs article i into a malloc'd Article frame: generated text of o->size
+ * bytes, or the next sample article (--realistic). */
+static int bench_article(const bench_run *r, uint64_t i, uint8_t **buf, size_t *len,
+                         size_t *body_len)
+{
+	char id[64], url[96], published[16];
+	Truce__V1__Article a = TRUCE__V1__ARTICLE__INIT;
+	char *body = NULL;
 	snprintf(id, sizeof(id), "bench-%s-%" PRIu64, r->tag, i);
 	snprintf(url, sizeof(url), "https://bench.invalid/%s/%" PRIu64, r->tag, i);
-	Truce__V1__Article a = TRUCE__V1__ARTICLE__INIT;
 	a.id = id;
 	a.url = url;
-	a.source = "truce bench";
-	a.published = published;
-	a.title = "Ceasefire violation reported";
-	a.has_body = 1;
-	a.body.data = (uint8_t *)body;
-	a.body.len = used;
 	a.collector_id = "bench";
+	a.has_body = 1;
+	if (r->o->realistic) {
+		const bench_sample *smp = &r->samples[i % r->n_samples];
+		a.source = smp->source;
+		a.published = smp->published;
+		a.title = smp->title;
+		a.body.data = (uint8_t *)smp->body;
+		a.body.len = smp->body_len;
+		if (smp->is_html) {
+			a.has_content_type = 1;
+			a.content_type = TRUCE__V1__CONTENT_TYPE__CONTENT_HTML;
+		}
+	} else {
+		body = generated_body(i, (size_t)r->o->size);
+		if (body == NULL)
+			return TRUCE_ENOMEM;
+		time_t day = (time_t)(19000 + 7 * (i % r->o->days)) * 86400; /* from 2022 */
+		struct tm tm;
+		gmtime_r(&day, &tm);
+		strftime(published, sizeof(published), "%Y-%m-%d", &tm);
+		a.source = "truce bench";
+		a.published = published;
+		a.title = "Ceasefire violation reported";
+		a.body.data = (uint8_t *)body;
+		a.body.len = (size_t)r->o->size;
+	}
 	int rc = truce_wire_pack(&a.base, buf, len);
-	*body_len = used;
+	*body_len = a.body.len;
 	free(body);
 	return rc;
+}
+
+static char *dup_opt(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+static int keep_sample(void *vctx, const cli_input_article *a)
+{
+	bench_run *r = vctx;
+	bench_sample *v = realloc(r->samples, (r->n_samples + 1) * sizeof(*v));
+	if (v == NULL)
+		return TRUCE_ENOMEM;
+	r->samples = v;
+	bench_sample *smp = &v[r->n_samples];
+	smp->title = dup_opt(a->title);
+	smp->source = dup_opt(a->source);
+	smp->published = dup_opt(a->published);
+	smp->body = malloc(a->body_len + 1);
+	smp->body_len = a->body_len;
+	smp->is_html = a->is_html;
+	if (smp->body == NULL)
+		return TRUCE_ENOMEM;
+	memcpy(smp->body, a->body, a->body_len);
+	smp->body[a->body_len] = '\0';
+	r->n_samples++;
+	return 0;
+}
+
+static void samples_free(bench_run *r)
+{
+	for (size_t i = 0; i < r->n_samples; i++) {
+		free(r->samples[i].title);
+		free(r->samples[i].source);
+		free(r->samples[i].published);
+		free(r->samples[i].body);
+	}
+	free(r->samples);
+}
+
+/* Reads the --realistic articles; says why on stderr when there are none. */
+static int samples_load(bench_run *r)
+{
+	char seeds[4096];
+	const char *path = r->o->jsonl;
+	if (path == NULL) {
+		cli_default_seeds(seeds, sizeof(seeds));
+		path = seeds;
+	}
+	size_t bad = 0;
+	if (cli_input_jsonl(path, keep_sample, r, &bad) != 0 || r->n_samples == 0) {
+		fprintf(stderr, "truce bench ingest: no articles in %s\n", path);
+		return CLI_EXIT_IO;
+	}
+	return 0;
 }
 
 static int bench_send(bench_run *r, void *dealer, uint64_t i)
@@ -225,15 +319,19 @@ static void bench_report(const bench_run *r, int64_t elapsed_us)
 		       "\"mb_per_s\":%.2f,\"ack_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 		       "\"max\":%.3f},\"alert_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 		       "\"max\":%.3f},\"rate\":%" PRIu64 ",\"size\":%" PRIu64 ",\"window\":%" PRIu64
-		       "}\n",
+		       ",\"text\":\"%s\"}\n",
 		       r->o->n, r->acked, r->rejected, r->alerted, secs, aps, mbs, ack[0], ack[1],
 		       ack[2], ack[3], alert[0], alert[1], alert[2], alert[3], r->o->rate,
-		       r->o->size, r->o->window);
+		       r->o->realistic ? r->bytes / r->o->n : r->o->size, r->o->window,
+		       r->o->realistic ? "realistic" : "generated");
 		return;
 	}
 	printf("articles   %" PRIu64 " sent, %" PRIu64 " acked (%" PRIu64 " rejected), %" PRIu64
 	       " alerts\n",
 	       r->o->n, r->acked, r->rejected, r->alerted);
+	printf("text       %s, %.0f bytes an article on average\n",
+	       r->o->realistic ? "realistic (sample articles in turn)" : "generated",
+	       (double)r->bytes / (double)r->o->n);
 	printf("throughput %.0f articles/s, %.2f MB/s of article text, %.3f s\n", aps, mbs, secs);
 	printf("ack        p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms\n", ack[0], ack[1],
 	       ack[2], ack[3]);
@@ -296,7 +394,11 @@ static void bench_usage(FILE *f)
 	        "  --connect EP     truced ingest endpoint (default " DEFAULT_INGEST ")\n"
 	        "  --publish EP     truced PUB endpoint (default " DEFAULT_PUB ")\n"
 	        "  -n, --articles N articles to send (default 20000)\n"
-	        "  --size B         bytes of article text each (default 3000)\n"
+	        "  --size B         bytes of generated article text each (default 3000)\n"
+	        "  --realistic      send the bundled sample articles (tests/data/seeds.jsonl)\n"
+	        "                   in turn instead of generated text: real news, as costly\n"
+	        "                   to extract as what collectors send\n"
+	        "  --jsonl FILE     with --realistic: these articles (corpus JSON Lines)\n"
 	        "  --rate R         articles per second (default 0 = as fast as acks allow)\n"
 	        "  --window W       most unacked articles at once (default 2000)\n"
 	        "  --days D         distinct event days the articles cycle through, a week\n"
@@ -317,6 +419,8 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 	    {"window", required_argument, NULL, 'w'},
 	    {"days", required_argument, NULL, 'd'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"realistic", no_argument, NULL, 'R'},
+	    {"jsonl", required_argument, NULL, 'J'},
 	    {"help", no_argument, NULL, 'h'},
 	    CLI_KEY_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -331,6 +435,8 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 		case 'c': o->ingest = optarg; break;
 		case 'p': o->pub = optarg; break;
 		case 'j': o->json = 1; break;
+		case 'R': o->realistic = 1; break;
+		case 'J': o->jsonl = optarg; break;
 		case 'h': bench_usage(stdout); return -1;
 		case 'n': num = &o->n; break;
 		case 's': num = &o->size; break;
@@ -367,6 +473,10 @@ int cmd_bench_ingest(int argc, char **argv)
 	if (rc != 0)
 		return rc;
 	bench_run r = {.o = &o};
+	if (o.realistic && (rc = samples_load(&r)) != 0) {
+		samples_free(&r);
+		return rc;
+	}
 	snprintf(r.tag, sizeof(r.tag), "%llx%x", (unsigned long long)truce_now_us(),
 	         (unsigned)getpid());
 	r.recs = calloc(o.n, sizeof(*r.recs));
@@ -397,5 +507,6 @@ int cmd_bench_ingest(int argc, char **argv)
 	zmq_close(sub);
 	zmq_ctx_term(ctx);
 	free(r.recs);
+	samples_free(&r);
 	return rc;
 }

@@ -229,11 +229,7 @@ int cmd_bench_sse(int argc, char **argv)
 	int rc = parse_sse_args(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_catch_stop(on_signal, 1);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	CURLM *m = curl_multi_init();
 	sse_client *cl = calloc(o.clients, sizeof(*cl));

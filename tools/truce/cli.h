@@ -27,13 +27,19 @@ int cmd_bench(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_web(int argc, char **argv);
+int cmd_feed(int argc, char **argv);
 /* `truce bench ingest` (tools/truce/bench_ingest.c), dispatched by `truce bench`. */
 int cmd_bench_ingest(int argc, char **argv);
 /* `truce bench sse` (tools/truce/bench_sse.c): SSE clients of truce web. */
 int cmd_bench_sse(int argc, char **argv);
+/* `truce bench feed` (tools/truce/feed/bench.c), dispatched by `truce bench`. */
+int cmd_bench_feed(int argc, char **argv);
+/* `truce collect --watch DIR` (tools/truce/collect_watch.c). */
+int cli_collect_watch(int argc, char **argv);
 
 /* One input article; strings are NUL-terminated UTF-8 (body may hold NULs
  * only if the input did; body_len is authoritative). NULL = absent. */
@@ -82,6 +88,17 @@ int cli_input_jsonl(const char *path, cli_input_fn fn, void *ctx, size_t *bad_li
  */
 int cli_input_file(const char *path, const cli_input_defaults *d, cli_input_fn fn, void *ctx);
 
+/* The bundled sample articles, tests/data/seeds.jsonl: under
+ * $TRUCE_SOURCE_DIR, else in the checkout this binary was built from. */
+void cli_default_seeds(char *out, size_t len);
+
+/* Calls on_stop on SIGINT and SIGTERM (without SA_RESTART, so a blocking
+ * call returns EINTR), for the commands that run until stopped; with
+ * ignore_pipe also ignores SIGPIPE (a peer that hangs up is then an error
+ * to report, not a death; keep it for commands whose output may go into a
+ * pipe that closes, like `truce watch | head`). */
+void cli_catch_stop(void (*on_stop)(int), int ignore_pipe);
+
 /* Prints "usage" text and returns CLI_EXIT_USAGE, for option errors. */
 int cli_usage_error(const char *cmd, const char *fmt, ...);
 
@@ -116,5 +133,73 @@ int cli_key_args_take(cli_key_args *a, int c, const char *arg);
  * when a key file is unusable. Says why on stderr as "truce CMD: ...".
  */
 int cli_key_args_load(const char *cmd, const cli_key_args *a, truce_client_keys *out);
+
+/* --- the log of the commands that run until stopped (cli_log.c) --------- */
+
+enum { CLI_LOG_ERROR, CLI_LOG_WARN, CLI_LOG_INFO, CLI_LOG_DEBUG };
+
+typedef struct cli_log {
+	int level; /* messages above it are dropped */
+	FILE *out; /* NULL: stderr */
+} cli_log;
+
+/* One line: RFC 3339 UTC time, level, stage, message. */
+__attribute__((format(printf, 4, 5))) void cli_logf(const cli_log *lg, int level, const char *stage,
+                                                    const char *fmt, ...);
+/* "error", "warn", "info", "debug"; TRUCE_EINVAL otherwise. */
+int cli_log_parse_level(const char *s, int *level);
+
+/* --- signals of the commands that run until stopped (cli_signal.c) ------ */
+
+/* Installs the handlers (SIGTERM/SIGINT: stop; SIGHUP: reload; SIGPIPE
+ * ignored) and returns a descriptor that becomes readable on a signal (for
+ * a poll loop), or -1 when no pipe could be made. */
+int cli_signals_install(void);
+/* The stop signal received, 0 when none. */
+int cli_signal_stop(void);
+/* 1 once after each SIGHUP; also empties the wake-up pipe. */
+int cli_signal_reload(void);
+
+/* --- a sender that never finishes (outbox.c) ---------------------------- */
+
+/*
+ * For collectors that run until stopped (`truce feed`, `truce collect
+ * --watch`): truce_sender with a caller's tag per article, connected to
+ * one endpoint, renewing its socket once in a while so that a months-long
+ * run does not keep a slot per article ever sent. Articles are re-sent
+ * until acked, with no deadline: a daemon that is down is waited for.
+ */
+typedef struct cli_outbox cli_outbox;
+
+/* Called once per article with its tag when its first Ack arrives. */
+typedef void (*cli_outbox_ack_fn)(void *ctx, void *tag, const truce_send_item *it);
+
+typedef struct cli_outbox_opts {
+	const char *connect;           /* truced's ingest endpoint */
+	const truce_client_keys *keys; /* CURVE; NULL = plain (copied) */
+	size_t window;                 /* most articles unacked at once */
+	int64_t timeout_ms;            /* first re-send timeout */
+	const char *label;
+	cli_outbox_ack_fn on_ack;
+	void (*free_tag)(void *tag); /* for the tags of articles unacked at close; may be NULL */
+	void *ctx;
+} cli_outbox_opts;
+
+int cli_outbox_open(void *zctx, const cli_outbox_opts *o, cli_outbox **out);
+void cli_outbox_close(cli_outbox *ob);
+/* Queues a packed Article (copied) with its tag. */
+int cli_outbox_add(cli_outbox *ob, const uint8_t *frame, size_t len, void *tag);
+/* Articles added and not yet acked; room left in the window. */
+size_t cli_outbox_unacked(const cli_outbox *ob);
+size_t cli_outbox_room(const cli_outbox *ob);
+/* One turn of the sender (sends, re-sends, acks); may renew the socket. */
+int cli_outbox_pump(cli_outbox *ob, int wait_ms);
+/* For a poll loop: the socket's ZMQ_FD (it changes when the socket is
+ * renewed), and whether acks are waiting (check before sleeping: ZMQ_FD
+ * only signals changes). */
+int cli_outbox_fd(cli_outbox *ob);
+int cli_outbox_readable(cli_outbox *ob);
+/* Why the last handshake failed, or NULL. */
+const char *cli_outbox_failure(cli_outbox *ob);
 
 #endif

@@ -10,6 +10,8 @@
  *       durable end-to-end ingest (tools/truce/bench_ingest.c).
  *   truce bench sse ...
  *       many event-stream clients of truce web (tools/truce/bench_sse.c).
+ *   truce bench feed ...
+ *       the feed collector: polls, parsing, sending (tools/truce/feed/bench.c).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -20,22 +22,6 @@
 #include "truce/date.h"
 #include "truce/extract.h"
 #include "truce/wire.h"
-
-/* The bundled seeds: $TRUCE_SOURCE_DIR/tests/data/seeds.jsonl, else found
- * from this file's own path (CMake compiles sources by absolute path). */
-static void default_jsonl(char *out, size_t len)
-{
-	const char *src = getenv("TRUCE_SOURCE_DIR");
-	if (src != NULL && *src != '\0') {
-		snprintf(out, len, "%s/tests/data/seeds.jsonl", src);
-		return;
-	}
-	const char *me = __FILE__, *tail = strstr(me, "tools/truce/cmd_bench.c");
-	if (tail != NULL && tail > me)
-		snprintf(out, len, "%.*stests/data/seeds.jsonl", (int)(tail - me), me);
-	else
-		snprintf(out, len, "tests/data/seeds.jsonl");
-}
 
 /* The articles as truced receives them: packed by the collector's mapping
  * and decoded by the daemon's, so the loop times exactly the parse stage. */
@@ -93,7 +79,7 @@ static double cpu_s(void)
 static void bench_extract_usage(FILE *f)
 {
 	char path[4096];
-	default_jsonl(path, sizeof(path));
+	cli_default_seeds(path, sizeof(path));
 	fprintf(f,
 	        "usage: truce bench extract [--jsonl FILE] [--repeat N] [--rules DIR]\n\n"
 	        "Extraction throughput on one core. FILE defaults to the bundled seeds\n"
@@ -111,7 +97,7 @@ static int bench_extract(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	char seeds[4096];
-	default_jsonl(seeds, sizeof(seeds));
+	cli_default_seeds(seeds, sizeof(seeds));
 	const char *jsonl = seeds, *rules_dir = NULL;
 	uint64_t repeat = 200;
 	int c;
@@ -189,9 +175,11 @@ int cmd_bench(int argc, char **argv)
 		return cmd_bench_ingest(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "sse") == 0)
 		return cmd_bench_sse(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
+		return cmd_bench_feed(argc - 1, argv + 1);
 	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		printf("usage: truce bench extract|ingest|sse [OPTIONS]\n");
+		printf("usage: truce bench extract|ingest|sse|feed [OPTIONS]\n");
 		return CLI_EXIT_OK;
 	}
-	return cli_usage_error("bench", "want a benchmark: extract, ingest or sse");
+	return cli_usage_error("bench", "want a benchmark: extract, ingest, sse or feed");
 }

@@ -140,7 +140,8 @@ static void report(const collect_run *run)
 static void collect_usage(FILE *f)
 {
 	fprintf(f,
-	        "usage: truce collect [OPTIONS] --jsonl FILE | FILE... | -\n\n"
+	        "usage: truce collect [OPTIONS] --jsonl FILE | FILE... | -\n"
+	        "       truce collect --watch DIR [OPTIONS]   (a drop folder: --watch --help)\n\n"
 	        "Sends articles to truced and waits until each is durably stored.\n"
 	        "Exit 0 only when every article was acked STORED or DUPLICATE.\n\n"
 	        "  --connect EP        truced ingest endpoint (default " DEFAULT_CONNECT ")\n"
@@ -256,6 +257,9 @@ static void run_free(collect_run *run)
 
 int cmd_collect(int argc, char **argv)
 {
+	for (int i = 1; i < argc; i++) /* a drop folder: collect_watch.c */
+		if (strcmp(argv[i], "--watch") == 0 || strncmp(argv[i], "--watch=", 8) == 0)
+			return cli_collect_watch(argc, argv);
 	collect_opts o = {.connect = DEFAULT_CONNECT,
 	                  .collector_id = "truce-collect",
 	                  .window = 256,

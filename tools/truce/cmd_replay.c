@@ -358,6 +358,8 @@ static void replay_usage(FILE *f)
 	           "                      when anything differs\n"
 	           "  --rules DIR         with --reparse: rule files replacing the built-in ones\n"
 	           "  --diff              with --reparse: print each difference, claim by claim\n"
+	           "  --threads N         with --reparse: extraction threads (default: one per\n"
+	           "                      core)\n"
 	           "  --publish EP        send the selected articles, in order, to another\n"
 	           "                      daemon's ingest endpoint as a collector would (the\n"
 	           "                      stored Article bytes, unchanged); exit 0 when every\n"
@@ -433,6 +435,7 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 	    {"reparse", no_argument, NULL, 'R'},
 	    {"rules", required_argument, NULL, 'r'},
 	    {"diff", no_argument, NULL, 'D'},
+	    {"threads", required_argument, NULL, 'j'},
 	    {"publish", required_argument, NULL, 'P'},
 	    {"pace", required_argument, NULL, 'p'},
 	    {"window", required_argument, NULL, 'w'},
@@ -490,6 +493,11 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 		case 'R': rc = set_mode(mode, MODE_REPARSE); break;
 		case 'r': o->rules_dir = optarg; break;
 		case 'D': o->diff = 1; break;
+		case 'j':
+			if (truce_parse_u64(optarg, &v) != 0 || v == 0 || v > 64)
+				return cli_usage_error("replay", "--threads wants 1..64");
+			o->threads = (int)v;
+			break;
 		case 'P':
 			o->publish = optarg;
 			rc = set_mode(mode, MODE_PUBLISH);
@@ -540,8 +548,12 @@ static int parse_replay_args(int argc, char **argv, replay_opts *o, enum replay_
 		return cli_usage_error("replay", "--quarantine needs --data");
 	if (*mode == MODE_QUARANTINE && (o->has_since || o->has_until))
 		return cli_usage_error("replay", "--quarantine selects by --from/--to only");
-	if ((o->rules_dir != NULL || o->diff) && *mode != MODE_REPARSE)
-		return cli_usage_error("replay", "--rules and --diff go with --reparse");
+	if ((o->rules_dir != NULL || o->diff || o->threads) && *mode != MODE_REPARSE)
+		return cli_usage_error("replay", "--rules, --diff and --threads go with --reparse");
+	if (o->threads == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		o->threads = cores > 0 ? (int)(cores < 64 ? cores : 64) : 1;
+	}
 	if ((o->claims || o->events) && *mode != MODE_PRINT)
 		return cli_usage_error("replay", "--claims and --events go with printing");
 	if (!o->has_since)

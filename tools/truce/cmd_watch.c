@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "truce/json.h"
+#include "truce/records.h"
 #include "webhook.h"
 
 #define DEFAULT_PUB "tcp://127.0.0.1:7702"
@@ -55,23 +56,38 @@ static void print_counts(const Truce__V1__Claim *c)
 		printf(" | wounded %d", c->wounded);
 }
 
+static void print_summary(const Truce__V1__IncidentSummary *inc)
+{
+	printf("incident %llu %s | %u source(s)", (unsigned long long)inc->id,
+	       inc->key ? inc->key : "", (unsigned)inc->source_count);
+	if (inc->has_killed_low)
+		printf(" | killed %d-%d", inc->killed_low, inc->killed_high);
+	if (inc->has_wounded_low)
+		printf(" | wounded %d-%d", inc->wounded_low, inc->wounded_high);
+	for (size_t i = 0; i < inc->n_places; i++)
+		printf("%s%s", i == 0 ? " | " : ", ", inc->places[i]);
+	if (inc->place_count > inc->n_places)
+		printf(" and %u more", (unsigned)(inc->place_count - inc->n_places));
+	putchar('\n');
+}
+
 static void print_readable(const Truce__V1__Event *ev)
 {
 	const Truce__V1__Claim *c = ev->claim;
-	const Truce__V1__Incident *inc = ev->incident;
 	printf("#%llu %-18s ", (unsigned long long)ev->seq, truce_event_type_name(ev->type));
-	if (inc != NULL && (ev->type == TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW ||
-	                    ev->type == TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE)) {
-		printf("incident %llu %s | %zu source(s)", (unsigned long long)inc->id,
-		       inc->key ? inc->key : "", inc->n_sources);
-		if (inc->has_killed_low)
-			printf(" | killed %d-%d", inc->killed_low, inc->killed_high);
-		if (inc->has_wounded_low)
-			printf(" | wounded %d-%d", inc->wounded_low, inc->wounded_high);
-		for (size_t i = 0; i < inc->n_places; i++)
-			printf("%s%s", i == 0 ? " | " : ", ", inc->places[i]);
-		putchar('\n');
-		return;
+	if (ev->type == TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW ||
+	    ev->type == TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_UPDATE) {
+		/* Events of a schema 1 store carry the whole incident. */
+		Truce__V1__IncidentSummary *made = NULL;
+		if (ev->summary == NULL && ev->incident != NULL)
+			truce_incident_summarize(ev->incident, &made);
+		const Truce__V1__IncidentSummary *inc = ev->summary ? ev->summary : made;
+		if (inc != NULL) {
+			print_summary(inc);
+			if (made != NULL)
+				truce__v1__incident_summary__free_unpacked(made, NULL);
+			return;
+		}
 	}
 	if (c == NULL) {
 		putchar('\n');
@@ -300,13 +316,9 @@ int cmd_watch(int argc, char **argv)
 	int rc = parse_watch_args(argc, argv, &o, &no_backfill);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN; /* a receiver that hangs up is an error, not a death */
-	sigaction(SIGPIPE, &sa, NULL);
+	/* With a webhook, a receiver (or --exec command) that hangs up is an
+	 * attempt to retry; printing, a closed stdout ends the watch. */
+	cli_catch_stop(on_signal, o.hook.url != NULL || o.hook.exec != NULL);
 	cli_webhook *hook = NULL;
 	if ((o.hook.url != NULL || o.hook.exec != NULL) && cli_webhook_open(&o.hook, &hook) != 0) {
 		fprintf(stderr, "truce watch: cannot set up the webhook\n");

@@ -355,13 +355,7 @@ int cmd_web(int argc, char **argv)
 		rc = cli_key_args_load("web", &o.keys, &keys);
 	if (rc != 0)
 		return rc;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	cli_catch_stop(on_signal, 1);
 	set_priority(&o);
 	web_parts p = {0};
 	rc = parts_open(&o, &keys, o.token_file != NULL ? token : NULL, &addr, &p);

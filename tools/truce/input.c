@@ -198,3 +198,19 @@ void cli_input_to_wire(const cli_input_article *a, int force_html, const char *c
 	art.collector_id = (char *)collector_id;
 	*out = art;
 }
+
+void cli_default_seeds(char *out, size_t len)
+{
+	const char *src = getenv("TRUCE_SOURCE_DIR");
+	if (src != NULL && *src != '\0') {
+		snprintf(out, len, "%s/tests/data/seeds.jsonl", src);
+		return;
+	}
+	/* CMake compiles sources by absolute path: the checkout is where this
+	 * file is. */
+	const char *me = __FILE__, *tail = strstr(me, "tools/truce/input.c");
+	if (tail != NULL && tail > me)
+		snprintf(out, len, "%.*stests/data/seeds.jsonl", (int)(tail - me), me);
+	else
+		snprintf(out, len, "tests/data/seeds.jsonl");
+}

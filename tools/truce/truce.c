@@ -1,6 +1,7 @@
 /*
  * truce.c - the `truce` command: dispatches to one subcommand per file.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
     {"collect", cmd_collect, "send articles to truced and wait for durable acks"},
+    {"feed", cmd_feed, "follow RSS, Atom and JSON feeds and send new articles to truced"},
     {"watch", cmd_watch, "print live violation alerts from truced"},
     {"replay", cmd_replay, "print the stored articles of a data directory"},
     {"extract", cmd_extract, "extract violation claims from articles (offline)"},
@@ -25,7 +27,8 @@ static const struct subcommand subcommands[] = {
     {"keygen", cmd_keygen, "make a CURVE key pair (secret .key, public .pub)"},
     {"backup", cmd_backup, "a consistent copy of a store while truced runs"},
     {"restore", cmd_restore, "put a backup into an empty data directory"},
-    {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest"},
+    {"bench", cmd_bench, "benchmarks: extract (MB/s on one core), ingest, sse, feed"},
+    {"upgrade", cmd_upgrade, "upgrade a store written by an older truce, after a backup"},
     {"web", cmd_web, "dashboard, JSON API, event stream and metrics over HTTP"},
 };
 
@@ -46,6 +49,19 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n(see `truce %s --help`)\n", cmd);
 	return CLI_EXIT_USAGE;
+}
+
+void cli_catch_stop(void (*on_stop)(int), int ignore_pipe)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	if (ignore_pipe)
+		sigaction(SIGPIPE, &sa, NULL);
 }
 
 int main(int argc, char **argv)

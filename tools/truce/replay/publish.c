@@ -39,10 +39,9 @@ typedef struct publish_ctx {
 	uint64_t total;
 } publish_ctx;
 
-/* The bytes of ArticleRecord.article inside a serialized record, found by
- * walking the protobuf wire format; -1 when absent, repeated (protobuf
- * would merge the copies) or the record is malformed. */
-static int article_bytes(const uint8_t *p, size_t len, const uint8_t **out, size_t *out_len)
+/* Found by walking the protobuf wire format; a repeated field 5 would be
+ * merged by protobuf, so it is refused rather than guessed at. */
+int replay_article_bytes(const uint8_t *p, size_t len, const uint8_t **out, size_t *out_len)
 {
 	const uint8_t *end = p + len, *art = NULL;
 	size_t art_len = 0;
@@ -127,7 +126,7 @@ static int publish_article(void *vctx, const truce_source_article *a)
 	size_t len;
 	uint8_t *packed = NULL;
 	int rc;
-	if (article_bytes(a->sa->record.data, a->sa->record.len, &art, &len) != 0) {
+	if (replay_article_bytes(a->sa->record.data, a->sa->record.len, &art, &len) != 0) {
 		rc = truce_wire_pack(&a->rec->article->base, &packed, &len);
 		if (rc != 0)
 			return rc;

@@ -11,7 +11,16 @@
  * a stored claim without a match is "gone", a re-derived one "new". The
  * extractor is a pure function of article and rules (extract.h), so with
  * the rules the daemon used every claim comes out "same".
+ *
+ * On every core: the articles are read in batches (each article with copies
+ * of its Article bytes and stored claims, since the source's pointers last
+ * one callback). While --threads threads (default: one per core) extract a
+ * batch, taking articles off a shared counter, this thread reads the next
+ * one; then it compares and prints the extracted batch in order, so the
+ * output is the same as on one thread.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +33,33 @@
 #include "truce/json.h"
 
 #define MAX_VERSIONS 8
+#define REPARSE_BATCH 512 /* articles extracted between two comparisons */
+
+/* One article of a batch, owned: copies of what the source lent. */
+typedef struct reparse_slot {
+	uint64_t key;
+	uint8_t *article; /* the Article bytes of its record; NULL: undecodable */
+	size_t article_len;
+	char *article_id;
+	Truce__V1__Claim **stored; /* copies of its stored claims */
+	size_t n_stored;
+	truce_claims x; /* what the extractor finds now */
+	int xrc;
+} reparse_slot;
 
 typedef struct reparse_ctx {
 	const replay_opts *o;
 	const truce_rules *rules;
 	truce_source_cursor *claims;
+	/* Two batches: one filling from the source, one extracting. */
+	reparse_slot batch[2][REPARSE_BATCH];
+	size_t n_batch[2];
+	int filling;        /* the batch being read */
+	int extracting;     /* the batch the workers have, -1 when none */
+	atomic_size_t next; /* the next slot of it to extract */
+	pthread_t tid[64];
+	int started;
+	int threads;
 	replay_progress prog;
 	uint64_t articles, stored, reparsed;
 	uint64_t same, changed, added, gone;
@@ -150,11 +181,11 @@ static void view_line(char *buf, size_t len, const claim_view *v)
 	         v->location ? v->location : "place unknown", k, w);
 }
 
-static void print_change(const reparse_ctx *ctx, const truce_source_article *a, const char *change,
+static void print_change(const reparse_ctx *ctx, const reparse_slot *a, const char *change,
                          const claim_view *stored, const claim_view *now, unsigned fields)
 {
 	const claim_view *who = stored != NULL ? stored : now;
-	const char *art_id = a->rec->article != NULL ? a->rec->article->id : NULL;
+	const char *art_id = a->article_id;
 	if (ctx->o->format == REPLAY_JSONL) {
 		json_t *o = json_object();
 		json_object_set_new(o, "article_seq", json_integer((json_int_t)a->key));
@@ -233,7 +264,7 @@ static void note_version(reparse_ctx *ctx, const char *v)
 		ctx->versions[ctx->n_versions++] = d;
 }
 
-static int compare_article(reparse_ctx *ctx, const truce_source_article *a, void **stored_v,
+static int compare_article(reparse_ctx *ctx, const reparse_slot *a, Truce__V1__Claim **stored_v,
                            size_t n_stored, const truce_claims *x)
 {
 	char *matched = calloc(x->n + 1, 1);
@@ -280,37 +311,159 @@ static int compare_article(reparse_ctx *ctx, const truce_source_article *a, void
 	return 0;
 }
 
+/* --- the batches ----------------------------------------------------------- */
+
+static void slot_free(reparse_slot *sl)
+{
+	free(sl->article);
+	free(sl->article_id);
+	for (size_t i = 0; i < sl->n_stored; i++)
+		truce__v1__claim__free_unpacked(sl->stored[i], NULL);
+	free(sl->stored);
+	truce_claims_free(&sl->x);
+	memset(sl, 0, sizeof(*sl));
+}
+
+/* A copy of a stored claim that outlives the source's chunk. */
+static Truce__V1__Claim *claim_copy(const Truce__V1__Claim *c)
+{
+	uint8_t *buf;
+	size_t len;
+	if (truce_wire_pack(&c->base, &buf, &len) != 0)
+		return NULL;
+	Truce__V1__Claim *d = truce__v1__claim__unpack(NULL, len, buf);
+	free(buf);
+	return d;
+}
+
+/* Fills sl from the source's article and the claims stored for it. */
+static int slot_fill(reparse_slot *sl, const truce_source_article *a, void **stored, size_t n)
+{
+	sl->key = a->key;
+	const uint8_t *art;
+	size_t len;
+	if (a->sa != NULL && a->rec != NULL && a->rec->article != NULL &&
+	    replay_article_bytes(a->sa->record.data, a->sa->record.len, &art, &len) == 0) {
+		sl->article = malloc(len > 0 ? len : 1);
+		if (sl->article == NULL)
+			return TRUCE_ENOMEM;
+		memcpy(sl->article, art, len);
+		sl->article_len = len;
+		if (a->rec->article->id != NULL &&
+		    (sl->article_id = strdup(a->rec->article->id)) == NULL)
+			return TRUCE_ENOMEM;
+	}
+	sl->stored = calloc(n > 0 ? n : 1, sizeof(*sl->stored));
+	if (sl->stored == NULL)
+		return TRUCE_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if ((sl->stored[i] = claim_copy(stored[i])) == NULL)
+			return TRUCE_ENOMEM;
+		sl->n_stored++;
+	}
+	return 0;
+}
+
+/* Extracts one article as the daemon's parse stage would have. */
+static void slot_extract(const truce_rules *rules, reparse_slot *sl)
+{
+	Truce__V1__Article *art = truce__v1__article__unpack(NULL, sl->article_len, sl->article);
+	if (art == NULL) {
+		sl->xrc = TRUCE_EPROTO;
+		return;
+	}
+	/* The same mapping as truced's parse stage: what the daemon saw. */
+	truce_article_in in;
+	truce_article_in_from_wire(art, &in);
+	sl->xrc = truce_extract_article(rules, &in, &sl->x);
+	if (sl->xrc != 0) /* as in the daemon: the article stays, with no claims */
+		truce_claims_free(&sl->x);
+	truce__v1__article__free_unpacked(art, NULL);
+}
+
+static void *extract_worker(void *arg)
+{
+	reparse_ctx *ctx = arg;
+	reparse_slot *b = ctx->batch[ctx->extracting];
+	size_t n = ctx->n_batch[ctx->extracting];
+	for (;;) {
+		size_t i = atomic_fetch_add(&ctx->next, 1);
+		if (i >= n)
+			return NULL;
+		if (b[i].article != NULL)
+			slot_extract(ctx->rules, &b[i]);
+	}
+}
+
+/* Hands the batch just read to ctx->threads workers. */
+static void extract_start(reparse_ctx *ctx)
+{
+	ctx->extracting = ctx->filling;
+	ctx->filling ^= 1;
+	atomic_store(&ctx->next, 0);
+	ctx->started = 0;
+	for (int i = 0; i < ctx->threads && i < 64; i++) {
+		if (pthread_create(&ctx->tid[ctx->started], NULL, extract_worker, ctx) != 0)
+			break;
+		ctx->started++;
+	}
+	if (ctx->started == 0)
+		extract_worker(ctx); /* no thread to be had: do it here */
+}
+
+/* Waits for the workers, then compares and prints their batch in order. */
+static int extract_finish(reparse_ctx *ctx)
+{
+	if (ctx->extracting < 0)
+		return 0;
+	for (int i = 0; i < ctx->started; i++)
+		pthread_join(ctx->tid[i], NULL);
+	int rc = 0;
+	reparse_slot *b = ctx->batch[ctx->extracting];
+	for (size_t i = 0; i < ctx->n_batch[ctx->extracting]; i++) {
+		reparse_slot *sl = &b[i];
+		ctx->articles++;
+		ctx->stored += sl->n_stored;
+		replay_progress_update(&ctx->prog, ctx->articles, NULL);
+		if (sl->article == NULL) {
+			fprintf(stderr,
+			        "truce replay: article %llu does not decode; not reparsed\n",
+			        (unsigned long long)sl->key);
+			ctx->undecodable++;
+		} else {
+			ctx->failed += sl->xrc != 0;
+			ctx->reparsed += sl->x.n;
+			if (rc == 0)
+				rc = compare_article(ctx, sl, sl->stored, sl->n_stored, &sl->x);
+		}
+		slot_free(sl);
+	}
+	ctx->n_batch[ctx->extracting] = 0;
+	ctx->extracting = -1;
+	return rc;
+}
+
+/* A full batch (or the last): the one before is done first, then this one
+ * goes to the workers while the next is read. */
+static int flush_batch(reparse_ctx *ctx)
+{
+	int rc = extract_finish(ctx);
+	if (ctx->n_batch[ctx->filling] > 0)
+		extract_start(ctx);
+	return rc;
+}
+
 static int reparse_article(void *vctx, const truce_source_article *a)
 {
 	reparse_ctx *ctx = vctx;
 	void **stored;
 	size_t n_stored;
 	int rc = truce_source_cursor_take(ctx->claims, a->key, &stored, &n_stored);
-	if (rc != 0)
-		return rc;
-	ctx->articles++;
-	ctx->stored += n_stored;
-	replay_progress_update(&ctx->prog, ctx->articles, NULL);
-	const Truce__V1__Article *art = a->rec != NULL ? a->rec->article : NULL;
-	if (art == NULL) {
-		fprintf(stderr, "truce replay: article %llu does not decode; not reparsed\n",
-		        (unsigned long long)a->key);
-		ctx->undecodable++;
-		return 0;
-	}
-	/* The same mapping as truced's parse stage: what the daemon saw. */
-	truce_article_in in;
-	truce_article_in_from_wire(art, &in);
-	truce_claims x = {0};
-	int xrc = truce_extract_article(ctx->rules, &in, &x);
-	if (xrc != 0) {
-		/* As in the daemon: the article stays, with no claims. */
-		ctx->failed++;
-		truce_claims_free(&x);
-	}
-	ctx->reparsed += x.n;
-	rc = compare_article(ctx, a, stored, n_stored, &x);
-	truce_claims_free(&x);
+	if (rc == 0)
+		rc = slot_fill(&ctx->batch[ctx->filling][ctx->n_batch[ctx->filling]++], a, stored,
+		               n_stored);
+	if (rc == 0 && ctx->n_batch[ctx->filling] == REPARSE_BATCH)
+		rc = flush_batch(ctx);
 	return rc;
 }
 
@@ -352,6 +505,33 @@ static void print_summary(const reparse_ctx *ctx, const char *version)
 	putchar('\n');
 }
 
+/* Reads the selected articles batch by batch; the last batch too. */
+static int reparse_all(reparse_ctx *ctx, truce_source *src)
+{
+	truce_source_head h;
+	const replay_opts *o = ctx->o;
+	int rc = truce_source_get_head(src, &h);
+	if (rc == 0)
+		rc = truce_source_cursor_new(src, TRUCE_DB_CLAIMS, o->from > 0 ? o->from : 1,
+		                             h.last_claim, &ctx->claims);
+	if (rc == 0) {
+		replay_progress_start(&ctx->prog, o->progress, replay_range_total(o, &h));
+		truce_article_range r = replay_range(o);
+		rc = truce_source_articles(src, &r, reparse_article, ctx);
+		if (rc == 0)
+			rc = flush_batch(ctx); /* the last one to the workers */
+		int frc = extract_finish(ctx);
+		if (rc == 0)
+			rc = frc;
+		replay_progress_end(&ctx->prog);
+	}
+	for (int k = 0; k < 2; k++) /* an error left them */
+		for (size_t i = 0; i < ctx->n_batch[k]; i++)
+			slot_free(&ctx->batch[k][i]);
+	truce_source_cursor_free(ctx->claims);
+	return rc;
+}
+
 int replay_reparse(const replay_opts *o, truce_source *src)
 {
 	truce_rules *rules = NULL;
@@ -364,34 +544,33 @@ int replay_reparse(const replay_opts *o, truce_source *src)
 		        truce_strerror(rc), err);
 		return CLI_EXIT_IO;
 	}
-	truce_source_head h;
-	reparse_ctx ctx = {.o = o, .rules = rules};
-	rc = truce_source_get_head(src, &h);
-	if (rc == 0)
-		rc = truce_source_cursor_new(src, TRUCE_DB_CLAIMS, o->from > 0 ? o->from : 1,
-		                             h.last_claim, &ctx.claims);
-	if (rc == 0) {
-		replay_progress_start(&ctx.prog, o->progress, replay_range_total(o, &h));
-		truce_article_range r = replay_range(o);
-		rc = truce_source_articles(src, &r, reparse_article, &ctx);
-		replay_progress_end(&ctx.prog);
+	reparse_ctx *ctx = calloc(1, sizeof(*ctx)); /* a batch of slots: not on the stack */
+	if (ctx == NULL) {
+		truce_rules_free(rules);
+		return CLI_EXIT_IO;
 	}
-	truce_source_cursor_free(ctx.claims);
+	ctx->o = o;
+	ctx->rules = rules;
+	ctx->threads = o->threads;
+	ctx->extracting = -1;
+	rc = reparse_all(ctx, src);
 	int code;
 	if (rc != 0) {
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
 		code = CLI_EXIT_IO;
 	} else {
 		/* An empty selection prints nothing, as everywhere in replay. */
-		if (ctx.articles == 0 && !o->quiet)
+		if (ctx->articles == 0 && !o->quiet)
 			fprintf(stderr, "truce replay: no stored article in the range\n");
-		else if (ctx.articles > 0)
-			print_summary(&ctx, truce_rules_version(rules));
-		code = ctx.changed + ctx.added + ctx.gone > 0 || ctx.undecodable > 0 ? CLI_EXIT_FAIL
-		                                                                     : CLI_EXIT_OK;
+		else if (ctx->articles > 0)
+			print_summary(ctx, truce_rules_version(rules));
+		code = ctx->changed + ctx->added + ctx->gone > 0 || ctx->undecodable > 0
+		           ? CLI_EXIT_FAIL
+		           : CLI_EXIT_OK;
 	}
-	for (size_t i = 0; i < ctx.n_versions; i++)
-		free(ctx.versions[i]);
+	for (size_t i = 0; i < ctx->n_versions; i++)
+		free(ctx->versions[i]);
+	free(ctx);
 	truce_rules_free(rules);
 	return code;
 }

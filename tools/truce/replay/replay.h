@@ -41,6 +41,7 @@ typedef struct replay_opts {
 	/* --reparse */
 	const char *rules_dir;
 	int diff;
+	int threads; /* extraction threads (default: one per core) */
 	/* --publish */
 	const char *publish;
 	double pace; /* 0 = as fast as possible, else speed-up factor */
@@ -75,5 +76,10 @@ uint64_t replay_range_total(const replay_opts *o, const truce_source_head *h);
 int replay_verify(const replay_opts *o, truce_source *src);
 int replay_reparse(const replay_opts *o, truce_source *src);
 int replay_publish(const replay_opts *o, truce_source *src);
+
+/* The bytes of ArticleRecord.article inside a serialized record (the
+ * Article as the collector sent it); -1 when absent, repeated or the record
+ * is malformed. */
+int replay_article_bytes(const uint8_t *p, size_t len, const uint8_t **out, size_t *out_len);
 
 #endif

@@ -3,9 +3,13 @@
  * chain and says whether the log is the one truced wrote.
  *
  * Each entry must decode, carry prev_hash = the hash of the entry before
- * (32 zero bytes for seq 1) and hash = SHA-256(prev_hash || record), and its
+ * (32 zero bytes for seq 1) and hash = H(prev_hash || record), and its
  * record must state the seq it is stored under; seqs run from 1 without a
  * gap; the chain head kept in meta must be the last entry's hash and seq.
+ * H is SHA-256 for the records of a schema 1 store and BLAKE2b-256 from the
+ * seq the store's meta names on (a new store: from 1; an upgraded one: from
+ * its first article after the upgrade): each record names its function,
+ * and it must be the one its seq calls for.
  * That catches an altered record (its hash), a deleted or inserted one (the
  * seqs and the next prev_hash), a reordering (the seqs), and a cut tail (the
  * chain head). An attacker who rewrites the whole chain and meta is caught
@@ -22,15 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "cli.h"
 #include "replay.h"
 
 #define VERIFY_MAX_REPORTED 20
 
 typedef struct verify_ctx {
-	uint64_t expect; /* the next seq */
+	uint64_t expect;       /* the next seq */
+	uint64_t blake2b_from; /* the first seq chained with BLAKE2b */
 	uint8_t prev[TRUCE_HASH_LEN];
 	uint64_t checked;
 	uint64_t problems;
@@ -65,6 +68,15 @@ problem(verify_ctx *v, uint64_t seq, const char *fmt, ...)
 		printf("broken at seq %llu: %s\n", (unsigned long long)seq, why);
 	} else if (v->problems == VERIFY_MAX_REPORTED + 1) {
 		printf("(further problems are counted, not listed)\n");
+	}
+}
+
+static const char *hash_name(int alg)
+{
+	switch (alg) {
+	case TRUCE__V1__CHAIN_HASH__CHAIN_SHA256: return "SHA-256";
+	case TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256: return "BLAKE2b-256";
+	default: return "an unknown function";
 	}
 }
 
@@ -107,15 +119,19 @@ static int verify_article(void *vctx, const truce_source_article *a)
 		        want);
 	}
 	uint8_t h[TRUCE_HASH_LEN];
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, sa->prev_hash.data, TRUCE_HASH_LEN);
-	crypto_hash_sha256_update(&st, sa->record.data, sa->record.len);
-	crypto_hash_sha256_final(&st, h);
-	if (memcmp(h, sa->hash.data, TRUCE_HASH_LEN) != 0)
+	int alg = sa->has_hash_alg ? (int)sa->hash_alg : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	int want = a->key >= v->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
+	                                     : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	if (alg != want)
 		problem(v, a->key,
-		        "the record was altered: SHA-256(prev_hash || record) is not "
-		        "the stored hash");
+		        "the record is chained with %s, but the store chains seq %llu with %s",
+		        hash_name(alg), (unsigned long long)a->key, hash_name(want));
+	else if (truce_chain_hash(alg, sa->prev_hash.data, sa->record.data, sa->record.len, h) !=
+	             0 ||
+	         memcmp(h, sa->hash.data, TRUCE_HASH_LEN) != 0)
+		problem(v, a->key,
+		        "the record was altered: %s(prev_hash || record) is not the stored hash",
+		        hash_name(alg));
 	else if (a->rec == NULL)
 		problem(v, a->key, "the record does not decode");
 	else if (!a->rec->has_seq || a->rec->seq != a->key)
@@ -133,7 +149,7 @@ int replay_verify(const replay_opts *o, truce_source *src)
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
 		return CLI_EXIT_IO;
 	}
-	verify_ctx v = {.expect = 1};
+	verify_ctx v = {.expect = 1, .blake2b_from = h.blake2b_from};
 	replay_progress_start(&v.prog, o->progress, h.last_seq);
 	truce_article_range all = {.from = 1, .to = h.last_seq};
 	rc = truce_source_articles(src, &all, verify_article, &v);

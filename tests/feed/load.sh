@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# 200 feeds of 20 items on one host with --per-host 2: the server never has
+# more than 2 connections (nor requests) open at once, and all 4,000
+# articles arrive.
+. "$(dirname "$0")/feedlib.sh"
+
+FEEDS=${TRUCE_FEED_LOAD_FEEDS:-200}
+ITEMS=${TRUCE_FEED_LOAD_ITEMS:-20}
+start_server
+start_daemon
+for i in $(seq "$FEEDS"); do echo "$BASE/gen/L$i?items=$ITEMS"; done >"$T/feeds.conf"
+t0=$(date +%s.%N)
+feed_once --per-host 2 --parallel 32
+t1=$(date +%s.%N)
+[ "$FEED_RC" = 0 ] || fail "truce feed --once exit $FEED_RC: $(tail -5 "$T/feed.log")"
+want=$((FEEDS * ITEMS))
+n=$(count_articles)
+[ "$n" = "$want" ] || fail "stored $n articles, want $want"
+python3 - "$T/server.log" "$FEEDS" <<'EOF2' || fail "more than 2 connections at once"
+import json, sys
+conns = inflight = 0
+paths = {}
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o["ev"] == "open":
+        conns = max(conns, o["conns"])
+    elif o["ev"] == "req":
+        inflight = max(inflight, o["inflight"])
+        paths[o["path"]] = paths.get(o["path"], 0) + 1
+assert conns <= 2 and inflight <= 2, (conns, inflight)
+assert len(paths) == int(sys.argv[2]) and set(paths.values()) == {1}, "each feed polled once"
+print("at most %d connections and %d requests at once" % (conns, inflight))
+EOF2
+pass "$FEEDS feeds x $ITEMS items on one host, --per-host 2: $n articles in $(python3 -c "print('%.1f' % ($t1 - $t0))") s, never more than 2 connections"
+stop_daemon
