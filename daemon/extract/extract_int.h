@@ -68,8 +68,17 @@ enum {
 	TRUCE__C2_GROUP = 1u << 1,
 	TRUCE__C2_RETALIATE = 1u << 2,
 	TRUCE__C2_NOMINAL = 1u << 3,
-	TRUCE__C2_BREAK = 1u << 4,
-	TRUCE__C2_SUSPEND = 1u << 5,
+	TRUCE__C2_TELL = 1u << 5, /* "told Y": Y is spoken to, never the speaker */
+	TRUCE__C2_NEGATE = 1u << 4,
+	TRUCE__C2_VAGUE = 1u << 7, /* "rebels": the armed group of the article's war */
+	TRUCE__C2_STOP = 1u << 6,
+	TRUCE__C2_DEAL = 1u << 8,
+	TRUCE__C2_VENUE = 1u << 9,
+	TRUCE__C2_PEOPLE = 1u << 10, /* "Druze": a people, never a place ("Druze villages") */
+	/* "told reporters in X": X is where one speaks */   /* "the agreement": a truce where the
+	                                                        article has one */
+	/* "halt its strikes": the act after it is no act */ /* "not", "never": the act after it did
+	                                                        not happen */
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -91,6 +100,7 @@ enum {
 typedef struct truce__actor {
 	char code[TRUCE_PARTY_MAX];
 	uint8_t kind;
+	uint8_t catchall;              /* stands for the armed groups of its home no entry names */
 	int16_t home[TRUCE__MAX_HOME]; /* country indexes; -1 = none */
 } truce__actor;
 
@@ -118,7 +128,6 @@ typedef struct truce__lex {
 	uint8_t upper;    /* match capitals only (short all-caps aliases) */
 	uint8_t cap;      /* match capitalized words only (names from datasets) */
 	uint8_t cond;     /* a party reading depends on the conflict or country */
-	uint8_t vague;    /* one reading is a vague word's ("=state", "=group") */
 	uint8_t datekind; /* TRUCE__D_* */
 	int8_t dateval;
 	uint32_t cues;       /* TRUCE__C_* bits */
@@ -324,7 +333,6 @@ typedef struct truce__item {
 	uint8_t in_paren;
 	uint8_t noparty; /* a dateline's place, an outlet's name: no party here */
 	uint8_t group;   /* a group no file names (see truce__tag): party is its code */
-	uint8_t vague;   /* party read from a vague word ("the army"), see truce__scope */
 	int16_t actor;   /* the party's entry in rules->actors, -1 none */
 } truce__item;
 
@@ -342,11 +350,6 @@ typedef struct truce__scope {
 	int ncountry;
 	int conflict; /* index into rules->conflicts, or -1 */
 	truce__conflict cf;
-	/* what the vague words of parties.tsv stand for here ("=state": "the
-	 * government", "the army"; "=group": "the rebels"): the state the
-	 * conflict's armed group fights, and that group; "" none */
-	char vague[2][TRUCE_PARTY_MAX];
-	int16_t vague_actor[2];
 } truce__scope;
 
 /* Tags the tokens [t0, t1) of a document, resolving party aliases that
@@ -373,8 +376,7 @@ typedef struct truce__ymd {
 	int y, m, d; /* y == 0: none */
 	int quoted;  /* a relative day ("today") inside a quotation */
 	int rel;     /* a day told relative to publication ("overnight") */
-	int report;  /* the day of a report ("said on Friday"), not of an event */
-	int since;   /* a day after "since": no event's, but events are not before it */
+	int stmt;    /* the day of a statement ("said on Monday"), not of an act */
 } truce__ymd;
 
 /* Days since 1970-01-01 and back (truce/date.h does the arithmetic). */
@@ -385,7 +387,7 @@ static inline long truce__days(truce__ymd d)
 
 static inline truce__ymd truce__from_days(long n)
 {
-	truce__ymd r = {0, 0, 0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0};
 	truce_civil_from_days(n, &r.y, &r.m, &r.d);
 	return r;
 }
@@ -393,7 +395,7 @@ static inline truce__ymd truce__from_days(long n)
 /* A publication date "YYYY-MM-DD" (out zeroed when s is none). */
 static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 {
-	truce__ymd r = {0, 0, 0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0};
 	*out = r;
 	if (truce_date_parse(s, &r.y, &r.m, &r.d) != 0 || r.y > 2200)
 		return TRUCE_EINVAL;
@@ -419,13 +421,10 @@ int truce__in_quote(const char *text, const truce__doc *doc, uint32_t s0, uint32
 void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,
                        int *killed, int *wounded);
 
-/* The most specific place a sentence names, copied into out ("" none);
- * region (outlen bytes, may be NULL) gets a region of the article's
- * conflict the sentence places something in ("in the Donetsk region"), a
- * claim's place where no sentence of it names a finer one. */
+/* The most specific place a sentence names, copied into out ("" none). */
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
                   const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *scope,
-                  char *out, char *region, size_t outlen);
+                  char *out, size_t outlen);
 
 /* ---- frames.c ---- */
 

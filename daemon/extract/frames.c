@@ -13,6 +13,8 @@
  *                     reporting verb is the claimant; a pronoun or an unnamed
  *                     official is resolved through the last speaker or the
  *                     side opposite the accused
+ *   frame_participle  "A ordered strikes, accusing B of ...": with no
+ *                     reporting verb, the main clause's subject accuses
  *   frame_quote       a quoted sentence after a speaker continues that
  *                     speaker; a statement's own voice speaks otherwise
  *   continue_claim    no speaker: details continue the previous claim
@@ -37,6 +39,9 @@
 
 #define MAX_NAMES 64
 #define DATE_WINDOW 30 /* days before publication an event may lie */
+#ifndef PENDING_WEAK
+#define PENDING_WEAK 1
+#endif
 
 /* Cues that report an event, and cues that make a sentence a claim. */
 #define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
@@ -45,24 +50,17 @@
 
 typedef struct acc {
 	truce_claim c;
-	long date;     /* days; 0 = none */
-	int date_weak; /* date is a report's day, an event's may replace it */
-	long floor;    /* the incident is not before this day, 0 none */
+	long date;  /* days; 0 = none: the first day of an act its sentences name */
+	long wdate; /* the earliest day of its statements or of sentences that
+	             * only continue it */
 	int sent;
-	int mutual_sent;              /* the "blamed each other" sentence that made it, or -1 */
-	char region[TRUCE_PLACE_MAX]; /* its place where no sentence names a finer one */
+	int mutual_sent; /* the "blamed each other" sentence that made it, or -1 */
 } acc;
 
 typedef struct pending {
 	char claimant[TRUCE_PARTY_MAX];
-	char agent[TRUCE_PARTY_MAX]; /* an unattributed report's attacker: claimant "" */
-	int taken;                   /* merged into a claim already */
 	long date;
-	int weak; /* date is a report's day */
 	char place[TRUCE_PLACE_MAX];
-	long place_sent;   /* the sentence whose place is not read yet, or -1 */
-	uint32_t pt0, pt1; /* ... its tokens and items (a clause of it) */
-	size_t pi0, pi1;
 	int killed, wounded;
 } pending;
 
@@ -82,6 +80,11 @@ typedef struct ctx {
 	size_t nclaims, cap_claims;
 	pending *pend;
 	size_t npend, cap_pend;
+	/* a lead that tells the act before anyone claims it ("Rebels attacked
+	 * on Monday, killing a soldier."): its figures, kept for the first
+	 * claim against its agent */
+	pending lead;
+	int has_lead;
 	name_ent names[MAX_NAMES];
 	int nnames;
 	char speaker[TRUCE_PARTY_MAX];
@@ -90,7 +93,6 @@ typedef struct ctx {
 	size_t prev_claim;
 	char voice[TRUCE_PARTY_MAX];
 	char title_accused[TRUCE_PARTY_MAX]; /* "X accuses Y ...", "Y breaks truce" */
-	char side_pick[2][TRUCE_PARTY_MAX];  /* what stands for each side (side_code) */
 	char prev_agent[TRUCE_PARTY_MAX];    /* who acts in the sentence before */
 	char agent[TRUCE_PARTY_MAX];         /* ... and in this one */
 	int truce_ctx;
@@ -98,6 +100,11 @@ typedef struct ctx {
 	long default_date;
 	long stmt_date; /* the day a statement was issued ("in a statement on Wednesday") */
 	long stmt_sent;
+	/* places read for claims (article_place needs not read them again):
+	 * sentences (the first 64) and the first place found */
+	uint64_t place_seen;
+	char first_place[TRUCE_PLACE_MAX];
+	long first_place_sent;
 } ctx;
 
 /* The view of one sentence: items [i0, i1) of all, tokens [t0, t1). */
@@ -108,9 +115,8 @@ struct sview {
 	size_t i0, i1;
 	truce__tagged tg; /* non-owning */
 	uint32_t has;
-	long date;       /* the sentence's date, once computed */
-	int date_weak;   /* ... a report's day (see sentence_date) */
-	long date_floor; /* ... the day its incident is not before, 0 none */
+	long date; /* the sentence's date, once computed */
+	int date_stmt;
 	int date_done;
 };
 
@@ -133,9 +139,7 @@ static size_t tok_len(const ctx *x, uint32_t t)
 	return x->doc->tok[t].end - x->doc->tok[t].start;
 }
 
-/* Is token t the word w (n bytes, lower case), in any case? tok_eq takes
- * a string literal: its length is known when compiling. */
-#define tok_eq(x, t, w) tok_eq_n((x), (t), "" w "", sizeof(w) - 1)
+/* Is token t the lower-case word w of n bytes (any case in the text)? */
 static int tok_eq_n(const ctx *x, uint32_t t, const char *w, size_t n)
 {
 	if (tok_len(x, t) != n)
@@ -150,19 +154,28 @@ static int tok_eq_n(const ctx *x, uint32_t t, const char *w, size_t n)
 	return 1;
 }
 
+/* tok_eq(x, t, "word"): the length of a literal is known when compiling */
+#define tok_eq(x, t, w) tok_eq_n((x), (t), ("" w), sizeof(w) - 1)
+
 static int item_of(const ctx *x, const sview *v, uint32_t t)
 {
 	return x->item_at[t - v->t0];
 }
 
-/* "The authorities in Stepanakert": the mention is the authorities' party,
- * no place. */
-static int authorities_in(const ctx *x, const sview *v, const truce__item *it)
+/* A compass word before a place ("northern", "south-eastern"). */
+static int compass(const ctx *x, uint32_t t)
 {
-	uint32_t p = it->t0;
-	return p >= v->t0 + 2 && tok_eq(x, p - 1, "in") &&
-	       (tok_eq(x, p - 2, "authorities") || tok_eq(x, p - 2, "officials") ||
-	        tok_eq(x, p - 2, "leadership"));
+	static const char *const w[] = {
+	    "northern",     "southern",     "eastern",      "western",      "central",
+	    "northeastern", "northwestern", "southeastern", "southwestern", "north",
+	    "south",        "east",         "west"};
+	size_t n = tok_len(x, t);
+	if (n < 4 || n > 12 || (x->doc->tok[t].flags & TRUCE__T_PUNCT))
+		return 0;
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (tok_eq_n(x, t, w[i], strlen(w[i])))
+			return 1;
+	return 0;
 }
 
 /* A party mention that counts: not in parentheses, not a place ("the
@@ -183,10 +196,11 @@ static int is_party(const ctx *x, const sview *v, size_t k)
 	/* "in Nagorno-Karabakh": a place-capable party name after "in" */
 	if (it->lex && it->lex->place_level && it->t0 > v->t0) {
 		uint32_t p = it->t0 - 1;
+		/* "in northern Syria", "in the south of" */
+		if (p > v->t0 && compass(x, p))
+			p--;
 		if (tok_eq(x, p, "the") && p > v->t0)
 			p--;
-		if (authorities_in(x, v, it))
-			return 1;
 		if (tok_eq(x, p, "in") || tok_eq(x, p, "near"))
 			return 0;
 		/* "the region of X" is a place; "the Ministry of Defense of X",
@@ -206,52 +220,15 @@ static int same_side(const ctx *x, const char *a, const char *b)
 	return (sa == 'A' || sa == 'B') && sa == sb;
 }
 
-/* The code that stands for side s (0: A, 1: B) of the article's conflict
- * where no party is named: the side's first, unless the article names
- * another of that side twice as often, and twice or more (Russia in a
- * story of Russia's war, though conflicts.tsv lists the Donbas separatists
- * first). Counted once per article. */
-static void pick_side_codes(ctx *x)
-{
-	const truce__conflict *k = &x->a->scope->cf;
-	int count[2][8] = {{0}};
-	int16_t actor[2][8];
-	for (int s = 0; s < 2; s++)
-		for (int i = 0; i < k->nside[s] && i < 8; i++) {
-			const truce__actor *a = truce__actor_find(x->r, k->side[s][i]);
-			actor[s][i] = a != NULL ? (int16_t)(a - x->r->actors) : -2;
-		}
-	for (size_t j = 0; j < x->all.n; j++) {
-		const truce__item *it = &x->all.v[j];
-		if (it->actor < 0 || it->in_paren)
-			continue;
-		for (int s = 0; s < 2; s++)
-			for (int i = 0; i < k->nside[s] && i < 8; i++)
-				count[s][i] += it->actor == actor[s][i];
-	}
-	for (int s = 0; s < 2; s++) {
-		int best = 0;
-		for (int i = 1; i < k->nside[s] && i < 8; i++)
-			if (count[s][i] > count[s][best] && count[s][i] >= 2 &&
-			    count[s][i] >= 2 * count[s][0])
-				best = i;
-		strcpy(x->side_pick[s], k->nside[s] > 0 ? k->side[s][best] : "");
-	}
-}
-
-static const char *side_code(const ctx *x, int s)
-{
-	return x->side_pick[s];
-}
-
-/* The code of the side opposite code, or "" */
+/* The first code of the side opposite code, or "" */
 static const char *opposite(const ctx *x, const char *code)
 {
-	int s = truce__side_of(&x->a->scope->cf, code);
-	if (s == 'A')
-		return side_code(x, 1);
-	if (s == 'B')
-		return side_code(x, 0);
+	const truce__conflict *k = &x->a->scope->cf;
+	int s = truce__side_of(k, code);
+	if (s == 'A' && k->nside[1] > 0)
+		return k->side[1][0];
+	if (s == 'B' && k->nside[0] > 0)
+		return k->side[0][0];
 	return "";
 }
 
@@ -312,8 +289,6 @@ static void register_names(ctx *x, const sview *v, const speaker *sp)
  * skipped. */
 static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 {
-	if (authorities_in(x, v, it))
-		return 0;
 	uint32_t p = it->t0;
 	for (int steps = 0; p > v->t0 && steps < 4; steps++) {
 		uint32_t q = p - 1;
@@ -337,103 +312,152 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 	       !(x->all.v[k].cues & TRUCE__C_PLACENOUN);
 }
 
-/* The speaker before a reporting cue ("the army said", "Russia's defence
- * ministry said"): 1 with *sp set where one is found. *generic is set
- * where an unnamed speaker of a party stands there ("officials said");
- * the subject then ends at a comma (", the local governor said"). */
-/* Is the mention it the listener of "told", "informed" ("told Turkey's
- * Anadolu Agency")? */
-static int listener_at(const ctx *x, const sview *v, const truce__item *it)
+/* Are tokens [t, end) a person's name: one to four capitalized words of no
+ * phrase? */
+static int names_to(const ctx *x, const sview *v, uint32_t t, uint32_t end)
 {
-	uint32_t p = it->t0;
-	if (p > v->t0 && tok_eq(x, p - 1, "the"))
-		p--;
-	return p > v->t0 && (tok_eq(x, p - 1, "told") || tok_eq(x, p - 1, "tells") ||
-	                     tok_eq(x, p - 1, "informed") || tok_eq(x, p - 1, "briefed"));
+	if (end <= t || end - t > 4)
+		return 0;
+	for (; t < end; t++)
+		if (item_of(x, v, t) >= 0 || !(x->doc->tok[t].flags & TRUCE__T_CAP) ||
+		    (x->doc->tok[t].flags & TRUCE__T_PUNCT))
+			return 0;
+	return 1;
 }
 
-static int speaker_before(ctx *x, const sview *v, size_t ci, int *generic, speaker *sp)
+/* The party whose noun phrase holds the mention k after "for", "of" or
+ * "to": "the UN special envoy for Syria" is the UN's, "a spokesman for the
+ * army" (no party before) the army's. */
+static size_t head_party(const ctx *x, const sview *v, size_t k)
 {
+	uint32_t p = x->all.v[k].t0;
+	if (p > v->t0 && tok_eq(x, p - 1, "the"))
+		p--;
+	if (p <= v->t0 ||
+	    !(tok_eq(x, p - 1, "for") || tok_eq(x, p - 1, "of") || tok_eq(x, p - 1, "to")))
+		return k;
+	for (uint32_t t = p - 1; t-- > v->t0 && t + 6 > p;) {
+		if (x->doc->tok[t].flags & TRUCE__T_PUNCT)
+			break;
+		int j = item_of(x, v, t);
+		if (j >= 0 && is_party(x, v, (size_t)j) && !after_prep(x, v, &x->all.v[j]))
+			return (size_t)j;
+	}
+	return k;
+}
+
+/* Is the mention it written or spoken to ("in a letter to the head of
+ * Y", "in a message to Y") inside an insertion after a comma? *comma is
+ * where the insertion starts. */
+static int addressee(const ctx *x, const sview *v, const truce__item *it, uint32_t *comma)
+{
+	uint32_t p = it->t0, to = 0;
+	for (int steps = 0; p > v->t0 && steps < 6 && !to; steps++) {
+		p--;
+		if (tok_eq(x, p, "to"))
+			to = p;
+		else if (x->doc->tok[p].flags & TRUCE__T_PUNCT)
+			return 0;
+	}
+	if (!to || (to > v->t0 && item_of(x, v, to - 1) >= 0 &&
+	            item_of(x, v, to - 1) == item_of(x, v, to)))
+		return 0; /* "according to" */
+	for (uint32_t t = to; t-- > v->t0 && t + 20 > to;) {
+		if (tok_s(x, t)[0] == ';')
+			return 0;
+		if (tok_s(x, t)[0] == ',') {
+			*comma = t;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The subject of a reporting or accusing cue at item ci. */
+static speaker subject_of(ctx *x, const sview *v, size_t ci)
+{
+	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
 	uint32_t cue = x->all.v[ci].t0;
-	uint32_t lo = cue > v->t0 + 10 ? cue - 10 : v->t0;
+	int generic = 0;
+	/* ten words back; a person's name and brackets ("the Syrian High
+	 * Negotiations Committee (SHNC) Riyad Hijab said") count as none */
+	uint32_t lo = cue;
+	for (int words = 0; lo > v->t0 && words < 10 && cue - lo < 20; lo--) {
+		const truce__tok *p = &x->doc->tok[lo - 1];
+		if (!(p->flags & TRUCE__T_PAREN) &&
+		    !(item_of(x, v, lo - 1) < 0 && (p->flags & TRUCE__T_CAP) &&
+		      !(p->flags & TRUCE__T_PUNCT)))
+			words++;
+	}
 	for (uint32_t t = cue; t-- > lo;) {
 		int k = item_of(x, v, t);
 		if (k >= 0) {
 			const truce__item *it = &x->all.v[k];
 			if ((size_t)k != ci && (it->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
 			    it->party[0] == '\0')
-				return 0;
-			/* "the military said": a vague word that may stand for
-			 * the speaker before is that speaker */
-			if (is_party(x, v, (size_t)k) && it->vague && (it->cues & TRUCE__C_PRON) &&
-			    x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
-				sp->kind = SP_PRON;
-				strcpy(sp->code, x->speaker);
-				return 1;
+				break;
+			/* "X, in a letter to the head of Y, said": Y is written
+			 * to; the speaker stands before the comma */
+			uint32_t comma = 0;
+			if (is_party(x, v, (size_t)k) && addressee(x, v, it, &comma)) {
+				t = comma;
+				lo = comma > v->t0 + 10 ? comma - 10 : v->t0;
+				continue;
 			}
-			int party = is_party(x, v, (size_t)k);
-			if (party && listener_at(x, v, it))
-				return 0; /* "X told Turkey's Anadolu Agency, adding" */
-			if (party && !after_prep(x, v, it)) {
-				sp->kind = SP_EXPLICIT;
-				strcpy(sp->code, it->party);
-				sp->item = (size_t)k;
-				return 1;
+			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
+				/* "the UN envoy for Syria said": the head speaks */
+				size_t head = head_party(x, v, (size_t)k);
+				sp.kind = SP_EXPLICIT;
+				strcpy(sp.code, x->all.v[head].party);
+				sp.item = head;
+				return sp;
 			}
-			if (it->blocker)
-				return -1; /* an outlet or NGO speaks: no party */
-			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !*generic) {
+			/* an outlet or NGO speaks: no party; a medium after a
+			 * preposition ("in a Twitter statement") does not */
+			if (it->blocker && !after_prep(x, v, it))
+				return sp;
+			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
 				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
-					sp->kind = SP_PRON;
-					strcpy(sp->code, x->speaker);
-					return 1;
+					sp.kind = SP_PRON;
+					strcpy(sp.code, x->speaker);
+					return sp;
 				}
 				if (!(it->cues & TRUCE__C_GENERIC))
-					return -1; /* "it said" with nobody before */
+					return sp; /* "it said" with nobody before */
 			}
 			if (it->cues & TRUCE__C_GENERIC)
-				*generic = 1;
+				generic = 1;
+			/* "Major General Zaw Min Tun said": an official whom no
+			 * file ties to a party */
+			if ((it->cues & TRUCE__C_TITLE) && names_to(x, v, it->t1, cue))
+				generic = 1;
 			if (it->t0 < t)
 				t = it->t0; /* skip the phrase */
 			continue;
 		}
 		const char *n = name_lookup(x, t);
 		if (n != NULL) {
-			sp->kind = SP_NAME;
-			strcpy(sp->code, n);
-			return 1;
-		}
-		/* a quotation right before the verb is what is said, not who
-		 * says it ("...," said X); scare quotes further back are not */
+			sp.kind = SP_NAME;
+			strcpy(sp.code, n);
+			return sp;
+		} /* a quotation right before the verb is what is said, not who
+		   * says it ("...," said X); scare quotes further back are not */
 		if ((x->doc->tok[t].flags & TRUCE__T_QUOTE) && cue - t <= 2 && t > v->t0 &&
 		    x->doc->tok[t].start == x->doc->tok[t - 1].end)
-			return 0;
-		if (x->doc->tok[t].flags & TRUCE__T_PUNCT &&
-		    (tok_s(x, t)[0] == ';' || (*generic && tok_s(x, t)[0] == ',')))
-			return 0;
+			break;
+		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
+			break;
+		/* "..., hospital officials said": an unnamed speaker's party
+		 * stands next to it ("the Israeli army spokesman"), not before
+		 * a comma */
+		if (generic && (x->doc->tok[t].flags & TRUCE__T_PUNCT) && tok_s(x, t)[0] == ',')
+			break;
 	}
-	return 0;
-}
-
-/* Does the mention at item k act in what follows it, up to a mark
- * ("Sudanese warplanes had dropped 27 bombs")? */
-static int acts_after(const ctx *x, const sview *v, size_t k)
-{
-	for (size_t j = k + 1; j < v->i1; j++) {
-		for (uint32_t t = x->all.v[j - 1].t1; t < x->all.v[j].t0; t++)
-			if (x->doc->tok[t].flags & TRUCE__T_PUNCT)
-				return 0;
-		if (x->all.v[j].cues & (EVENT_CUES | TRUCE__C_AUX))
-			return 1;
-	}
-	return 0;
-}
-
-/* The speaker after a reporting cue: "..., said army spokesperson X",
- * "said David Babayan, spokesman for the region's separatist president". */
-static int speaker_after(ctx *x, const sview *v, size_t ci, int *generic, speaker *sp)
-{
-	uint32_t after = *generic ? v->t1 : x->all.v[ci].t1;
+	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
+	 * the region's separatist president" */
+	uint32_t after = generic ? v->t1 : x->all.v[ci].t1;
+	if (x->all.v[ci].cues2 & TRUCE__C2_TELL)
+		after = v->t1; /* "X tells Y": Y is spoken to */
 	if (after < v->t1 && item_of(x, v, after) >= 0 &&
 	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
 		after = v->t1; /* "recorded by X": X acted, it does not speak */
@@ -442,60 +466,38 @@ static int speaker_after(ctx *x, const sview *v, size_t ci, int *generic, speake
 		if (k >= 0) {
 			const truce__item *it = &x->all.v[k];
 			if (is_party(x, v, (size_t)k)) {
-				if (t > x->all.v[ci].t1 + 1 && !*generic &&
+				if (t > x->all.v[ci].t1 + 1 && !generic &&
 				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_CAP) &&
 				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_PUNCT) &&
 				    !(it->cues & TRUCE__C_GENERIC))
-					return 0; /* "said Azerbaijan's forces ...": an object */
-				if (acts_after(x, v, (size_t)k))
-					return 0; /* "said Sudanese warplanes had dropped
-					           * bombs": the reported clause's subject */
-				sp->kind = SP_EXPLICIT;
-				strcpy(sp->code, it->party);
-				sp->item = (size_t)k;
-				return 1;
+					break; /* "said Azerbaijan's forces ...": an object */
+				sp.kind = SP_EXPLICIT;
+				strcpy(sp.code, it->party);
+				sp.item = (size_t)k;
+				return sp;
 			}
 			if (it->cues & TRUCE__C_GENERIC)
-				*generic = 1;
+				generic = 1;
+			/* "..., said Lieutenant Colonel Sai Oo" */
+			if ((it->cues & TRUCE__C_TITLE) && t <= x->all.v[ci].t1 + 2 &&
+			    it->t1 < v->t1 && item_of(x, v, it->t1) < 0 &&
+			    (x->doc->tok[it->t1].flags & TRUCE__T_CAP))
+				generic = 1;
 			if (it->cues &
 			    (TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
-				return 0;
+				break;
 			continue;
 		}
 		const char *n = name_lookup(x, t);
 		if (n != NULL) {
-			sp->kind = SP_NAME;
-			strcpy(sp->code, n);
-			return 1;
+			sp.kind = SP_NAME;
+			strcpy(sp.code, n);
+			return sp;
 		}
 		if (!(x->doc->tok[t].flags & TRUCE__T_CAP) &&
 		    !(x->doc->tok[t].flags & TRUCE__T_PUNCT) && t == x->all.v[ci].t1)
-			return 0; /* "said that ...": no inverted subject */
+			break; /* "said that ...": no inverted subject */
 	}
-	return 0;
-}
-
-/* The subject of a reporting or accusing cue at item ci. After a comma
- * (", said M23 spokesman X") the subject follows the verb; after "told",
- * "informed" who follows is the listener. */
-static speaker subject_of(ctx *x, const sview *v, size_t ci)
-{
-	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
-	uint32_t cue = x->all.v[ci].t0;
-	int generic = 0;
-	/* who follows an accusing verb is accused, never its subject */
-	int listener = tok_eq(x, cue, "told") || tok_eq(x, cue, "tells") ||
-	               tok_eq(x, cue, "informed") || tok_eq(x, cue, "briefed") ||
-	               !(x->all.v[ci].cues & TRUCE__C_SAY);
-	if (!listener && cue > v->t0 && tok_s(x, cue - 1)[0] == ',' &&
-	    speaker_after(x, v, ci, &generic, &sp) > 0)
-		return sp;
-	generic = 0;
-	int rc = speaker_before(x, v, ci, &generic, &sp);
-	if (rc != 0)
-		return sp;
-	if (!listener && speaker_after(x, v, ci, &generic, &sp) > 0)
-		return sp;
 	if (generic)
 		sp.kind = SP_GENERIC;
 	return sp;
@@ -507,26 +509,33 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 	const truce__item *it = &x->all.v[k];
 	int score = 1;
 	uint32_t p = it->t0;
-	int steps = 0, adj = 0;
-	while (p > v->t0 && steps < 3) {
+	int steps = 0;
+	while (p > v->t0 && steps < 2) {
 		p--;
 		steps++;
 		int pk = item_of(x, v, p);
 		if (pk < 0 || x->all.v[pk].cues == 0) {
-			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an") ||
-			    tok_eq(x, p, "some") || tok_eq(x, p, "several"))
+			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an"))
 				continue;
-			/* one adjective: "by the occupant Armenian troops" */
-			if (pk < 0 && !adj && (x->doc->tok[p].flags & TRUCE__T_WORD) &&
-			    !(x->doc->tok[p].flags & (TRUCE__T_CAP | TRUCE__T_PUNCT))) {
-				adj = 1;
-				continue;
-			}
+			/* "a ceasefire with X", "clashes with X": a partner or
+			 * a foe, not the one who acted */
+			if (tok_eq(x, p, "with"))
+				return score;
 			if (pk < 0)
 				break;
 		}
 		const truce__item *pi = &x->all.v[pk];
 		if (pi->cues & TRUCE__C_AGENT) {
+			/* "a ceasefire announced by X", "quoted by X": X speaks or
+			 * made the truce, it did not attack */
+			if (pk > 0 && (x->all.v[pk - 1].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
+			    x->all.v[pk - 1].t1 == pi->t0)
+				break;
+			/* "fire from X" is X's; "seized territory from X" is not */
+			if (tok_eq(x, pi->t0, "from") &&
+			    !(pk > 0 && (x->all.v[pk - 1].cues & EVENT_CUES) &&
+			      x->all.v[pk - 1].t1 + 2 >= pi->t0))
+				break;
 			score += 3;
 			break;
 		}
@@ -537,8 +546,15 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		break;
 	}
 	/* an act after it: "B fired", "B's shelling", "B violated" */
-	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < it->t1 + 10; j++) {
+	/* ten words, not counting numbers ("a group of about 30 and another
+	 * of around 50 attacked") */
+	uint32_t limit = it->t1 + 10;
+	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < limit; j++) {
 		const truce__item *o = &x->all.v[j];
+		if (o->cues == 0 && o->party[0] == '\0' && (o->num >= 0 || o->num == -2)) {
+			limit += o->t1 - o->t0 + 1;
+			continue;
+		}
 		if (o->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
 			break;
 		if ((o->party[0] && !o->in_paren) || (o->cues & TRUCE__C_AGENT))
@@ -549,7 +565,6 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 			 * act makes B its object, not its author */
 			int passive = (j > k + 1 && (x->all.v[j - 1].cues & TRUCE__C_AUX) &&
 			               x->all.v[j - 1].t1 == o->t0) ||
-			              tok_eq(x, o->t1 - 1, "lost") || /* "B has lost two men" */
 			              (j + 1 < v->i1 && (x->all.v[j + 1].cues & TRUCE__C_AGENT) &&
 			               x->all.v[j + 1].t0 == o->t1);
 			if (passive)
@@ -608,29 +623,16 @@ static void find_accused(ctx *x, const sview *v, const char *claimant, size_t ow
 	}
 }
 
-/* The first party after item ci that is not the claimant's side, in the
- * clause of the accusation: a call ("and called on the AU ...") or a new
- * report ends it. An observer ("accused EU monitors of turning a blind eye
- * to Georgia's provocations") is accused only where no fighting party
- * follows. */
+/* The first party after item ci that is not the claimant's side. */
 static void accused_after(ctx *x, const sview *v, size_t ci, const char *claimant, char *out)
 {
 	out[0] = '\0';
 	for (size_t k = ci + 1; k < v->i1; k++) {
-		const truce__item *it = &x->all.v[k];
-		if ((it->cues & (TRUCE__C_CALL | TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
-		    it->party[0] == '\0')
-			return;
 		if (!is_party(x, v, k))
 			continue;
-		if (claimant[0] && same_side(x, claimant, it->party))
+		if (claimant[0] && same_side(x, claimant, x->all.v[k].party))
 			continue;
-		if (it->actor >= 0 && x->r->actors[it->actor].kind == TRUCE__K_OBSERVER) {
-			if (out[0] == '\0')
-				strcpy(out, it->party);
-			continue;
-		}
-		strcpy(out, it->party);
+		strcpy(out, x->all.v[k].party);
 		return;
 	}
 }
@@ -646,26 +648,15 @@ static int in_window(const ctx *x, long d)
 }
 
 /* The earliest date of the sentence inside the window; 0 none. A day of
- * an event wins over the day of a report ("said on Saturday"), which
- * sets *weak. */
-static long sentence_date(ctx *x, const sview *v, int *stale, int *weak, long *floor)
+ * an act wins over the day of a statement (*stmt set: only such a day). */
+static long sentence_date(ctx *x, const sview *v, int *stale, int *stmt)
 {
 	truce__ymd d[8];
 	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
 	long best = 0;
-	int old = 0, best_rel = 1, best_report = 1, since = 0;
-	if (floor != NULL)
-		*floor = 0;
+	int old = 0, best_rel = 1, best_stmt = 1;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
-		if (d[i].since) {
-			/* "the truce in effect since December 24": the incident
-			 * is not before it */
-			since++;
-			if (floor != NULL && in_window(x, dd) && dd > *floor)
-				*floor = dd;
-			continue;
-		}
 		/* "today" quoted from a statement of two days ago is that day */
 		if (d[i].quoted && x->stmt_date && (long)v->si - x->stmt_sent <= 3)
 			dd = x->stmt_date + (dd - x->pubd);
@@ -676,18 +667,19 @@ static long sentence_date(ctx *x, const sview *v, int *stale, int *weak, long *f
 		/* a day the sentence names ("overnight into Saturday", "late
 		 * on Friday", "early Sunday") wins over one told relative to
 		 * the publication; among equals, the earliest */
-		if (best == 0 || (best_report && !d[i].report) ||
-		    (best_report == d[i].report &&
-		     ((best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)))) {
+		int better = best == 0 || (best_stmt && !d[i].stmt) ||
+		             (best_stmt == d[i].stmt &&
+		              ((best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)));
+		if (better) {
 			best = dd;
 			best_rel = d[i].rel;
-			best_report = d[i].report;
+			best_stmt = d[i].stmt;
 		}
 	}
 	if (stale != NULL)
-		*stale = n > since && old == n - since && x->pubd != 0 && best == 0;
-	if (weak != NULL)
-		*weak = best != 0 && best_report;
+		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
+	if (stmt != NULL)
+		*stmt = best != 0 && best_stmt;
 	return best;
 }
 
@@ -696,8 +688,7 @@ static int background(ctx *x, sview *v)
 	if (v->has & TRUCE__C_BACKGROUND)
 		return 1;
 	int stale = 0;
-	v->date = sentence_date(x, v, &stale, &v->date_weak,
-	                        &v->date_floor); /* kept for sentence_details */
+	v->date = sentence_date(x, v, &stale, &v->date_stmt); /* kept for sentence_details */
 	v->date_done = 1;
 	if (stale)
 		return 1;
@@ -712,15 +703,16 @@ static int background(ctx *x, sview *v)
 		if (it->t0 > v->t0 &&
 		    (tok_eq(x, it->t0 - 1, "since") || tok_eq(x, it->t0 - 1, "of")))
 			continue;
-		int truce_after = 0;
+		/* "a 1974 agreement signed", "the accord of 1974": the year of
+		 * a truce, not of history */
+		int truce_near = 0;
 		for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 <= it->t1 + 3; j++)
-			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE))
-				truce_after = 1;
-		/* "the ceasefire accord signed in 2006": the truce's year */
-		for (size_t j = k; j-- > v->i0 && x->all.v[j].t1 + 3 > it->t0;)
-			if (x->all.v[j].cues & (TRUCE__C_AGREED | TRUCE__C_SINCE))
-				truce_after = 1;
-		if (!truce_after)
+			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE | TRUCE__C_AGREED))
+				truce_near = 1;
+		for (size_t j = k; j-- > v->i0 && x->all.v[j].t1 + 2 >= it->t0;)
+			if (x->all.v[j].cues & TRUCE__C_TRUCE)
+				truce_near = 1;
+		if (!truce_near)
 			return 1;
 	}
 	return 0;
@@ -753,20 +745,19 @@ static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sen
 
 typedef struct details {
 	long date;
-	int weak;   /* date is a report's day ("said on Saturday") */
-	long floor; /* the incident is not before this day ("since ..."), 0 none */
+	int weak; /* the day of a statement, or of a sentence that continues a
+	           * claim: it counts after a day of the act */
 	char place[TRUCE_PLACE_MAX];
-	char region[TRUCE_PLACE_MAX]; /* a region the sentence names (see truce__place) */
 	int killed, wounded;
 	const struct sview *place_of; /* the sentence whose place is not read yet */
 } details;
 
 static void sentence_details(ctx *x, const sview *v, details *d)
 {
-	d->weak = v->date_weak;
-	d->floor = v->date_floor;
-	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &d->weak, &d->floor);
-	d->place[0] = d->region[0] = '\0';
+	int stmt = 0;
+	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &stmt);
+	d->weak = v->date_done ? v->date_stmt : stmt;
+	d->place[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
 	/* "a conflict that has claimed 5,300 lives": the sentence may still
@@ -781,87 +772,54 @@ static void need_place(ctx *x, details *d)
 	if (v == NULL)
 		return;
 	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->scope, d->place,
-	             d->region, sizeof(d->place));
+	             sizeof(d->place));
 	d->place_of = NULL;
+	/* remember it for article_place: a whole sentence's place */
+	const truce__sent *s = &x->doc->sent[v->si];
+	if (v->t0 == s->t0 && v->t1 == s->t1 && v->si < 64) {
+		x->place_seen |= (uint64_t)1 << v->si;
+		if (d->place[0] &&
+		    (x->first_place[0] == '\0' || (long)v->si < x->first_place_sent)) {
+			strcpy(x->first_place, d->place);
+			x->first_place_sent = (long)v->si;
+		}
+	}
 }
 
 static void merge(ctx *x, acc *a, details *d)
 {
 	if (a->c.location[0] == '\0')
 		need_place(x, d);
-	/* the first day an event of the claim is given; a report's day
-	 * only until then; none before a day the claim says it is after */
-	if (d->floor > a->floor)
-		a->floor = d->floor;
-	if (d->date && d->date >= a->floor && (a->date == 0 || (a->date_weak && !d->weak))) {
+	/* the day of a claim is the first day of an act its own sentences
+	 * name (the lead tells the incident; later days are often of
+	 * others); else the earliest of its statements' days and of the
+	 * sentences that continue it */
+	if (d->weak && d->date && (a->wdate == 0 || d->date < a->wdate))
+		a->wdate = d->date;
+	else if (!d->weak && d->date && a->date == 0)
 		a->date = d->date;
-		a->date_weak = d->weak;
-	}
 	if (a->c.location[0] == '\0' && d->place[0])
 		strcpy(a->c.location, d->place);
-	if (a->region[0] == '\0' && d->region[0])
-		strcpy(a->region, d->region);
 	if (a->c.killed == TRUCE_NONE && d->killed != TRUCE_NONE)
 		a->c.killed = d->killed;
 	if (a->c.wounded == TRUCE_NONE && d->wounded != TRUCE_NONE)
 		a->c.wounded = d->wounded;
 }
 
-/* The details kept in a pending entry (*v: the view of its sentence,
- * where its place is still to be read), and those of a claim. */
-static details pending_details(const ctx *x, const pending *p, sview *v)
+/* The day of a claim by its own sentences (0: none). */
+static long claim_day(const acc *a)
 {
-	details d;
-	d.date = p->date;
-	d.weak = p->weak;
-	d.floor = 0;
-	strcpy(d.place, p->place);
-	d.region[0] = '\0';
-	d.killed = p->killed;
-	d.wounded = p->wounded;
-	d.place_of = NULL;
-	if (p->place_sent >= 0) {
-		memset(v, 0, sizeof(*v));
-		v->si = (size_t)p->place_sent;
-		v->t0 = p->pt0;
-		v->t1 = p->pt1;
-		v->i0 = p->pi0;
-		v->i1 = p->pi1;
-		v->tg.v = x->all.v != NULL ? x->all.v + v->i0 : NULL;
-		v->tg.n = v->i1 - v->i0;
-		d.place_of = v;
-	}
-	return d;
+	return a->date ? a->date : a->wdate;
 }
 
-static details claim_details(const acc *a)
+/* Claim b's details into a (one accusation found twice). */
+static void absorb(ctx *x, acc *a, const acc *b)
 {
-	details d;
-	d.date = a->date;
-	d.weak = a->date_weak;
-	d.floor = a->floor;
-	strcpy(d.place, a->c.location);
-	strcpy(d.region, a->region);
-	d.killed = a->c.killed;
-	d.wounded = a->c.wounded;
-	d.place_of = NULL;
-	return d;
-}
-
-/* The details a claimant gave in sentences before its first accusation
- * ("six people were killed in a drone attack on Masisi", then "the rebels
- * accused the army of the attack") come first: they are of the incident
- * the accusation is about. */
-static void merge_pending(ctx *x, acc *a)
-{
-	for (size_t p = 0; p < x->npend; p++) {
-		if (x->pend[p].taken || strcmp(a->c.claimant, x->pend[p].claimant) != 0)
-			continue;
-		sview pv;
-		details d = pending_details(x, &x->pend[p], &pv);
-		merge(x, a, &d);
-		x->pend[p].taken = 1;
-	}
+	details d = {b->date, 0, "", b->c.killed, b->c.wounded, NULL};
+	strcpy(d.place, b->c.location);
+	merge(x, a, &d);
+	if (b->wdate && (a->wdate == 0 || b->wdate < a->wdate))
+		a->wdate = b->wdate;
 }
 
 static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused, details *d,
@@ -873,12 +831,9 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
 #endif
 	if (claimant[0] == '\0' || strcmp(claimant, accused) == 0)
 		return 0;
-	size_t before = x->nclaims;
 	acc *a = claim_get(x, claimant, accused, (int)v->si);
 	if (a == NULL)
 		return TRUCE_ENOMEM;
-	if (x->nclaims > before && accused[0])
-		merge_pending(x, a); /* what the claimant said before it blamed anyone */
 	merge(x, a, d);
 	if (conf > a->c.confidence)
 		a->c.confidence = conf;
@@ -887,11 +842,21 @@ static int add_claim(ctx *x, const sview *v, const char *claimant, const char *a
 	return 0;
 }
 
-/* Keeps details for a claim made later: a claimant's (agent "") or an
- * unattributed report's (claimant "", see add_orphan). The place is read
- * only when a claim takes it (patterns cost). */
-static int push_pending(ctx *x, const char *claimant, const char *agent, const details *d)
+static int add_pending(ctx *x, const char *claimant, details *d)
 {
+	/* the claimant's claim so far takes the details at once, in text
+	 * order; a claimant without one yet gets them at the end */
+	for (size_t i = 0; i < x->nclaims; i++)
+		if (strcmp(x->claims[i].c.claimant, claimant) == 0 && x->claims[i].c.accused[0]) {
+			d->weak = PENDING_WEAK;
+			merge(x, &x->claims[i], d);
+			return 0;
+		}
+	need_place(x, d);
+#ifdef TRUCE_EXTRACT_DEBUG
+	fprintf(stderr, "   pending %s (date %ld place %s k %d w %d)\n", claimant, d->date,
+	        d->place, d->killed, d->wounded);
+#endif
 	if (x->npend == x->cap_pend) {
 		size_t cap = x->cap_pend ? x->cap_pend * 2 : 8;
 		pending *p = realloc(x->pend, cap * sizeof(*p));
@@ -902,37 +867,31 @@ static int push_pending(ctx *x, const char *claimant, const char *agent, const d
 	}
 	pending *p = &x->pend[x->npend++];
 	strcpy(p->claimant, claimant);
-	strcpy(p->agent, agent);
-	p->taken = 0;
 	p->date = d->date;
-	p->weak = d->weak;
 	strcpy(p->place, d->place);
-	p->place_sent = d->place_of != NULL ? (long)d->place_of->si : -1;
-	if (d->place_of != NULL) {
-		p->pt0 = d->place_of->t0;
-		p->pt1 = d->place_of->t1;
-		p->pi0 = d->place_of->i0;
-		p->pi1 = d->place_of->i1;
-	}
 	p->killed = d->killed;
 	p->wounded = d->wounded;
 	return 0;
 }
 
-static int add_pending(ctx *x, const char *claimant, details *d)
+/* Of the two sides p1 and p2 of a mutual accusation at item ci, the one
+ * that is the subject of a reporting verb after it ("with Baku saying
+ * two soldiers were killed"): p1, p2 or NULL. */
+static const char *figures_teller(const ctx *x, const sview *v, size_t ci, const char *p1,
+                                  const char *p2)
 {
-	/* the claimant's claim so far takes the details at once, in text
-	 * order; a claimant without one yet gets them at the end */
-	for (size_t i = 0; i < x->nclaims; i++)
-		if (strcmp(x->claims[i].c.claimant, claimant) == 0 && x->claims[i].c.accused[0]) {
-			merge(x, &x->claims[i], d);
-			return 0;
-		}
-#ifdef TRUCE_EXTRACT_DEBUG
-	fprintf(stderr, "   pending %s (date %ld k %d w %d)\n", claimant, d->date, d->killed,
-	        d->wounded);
-#endif
-	return push_pending(x, claimant, "", d);
+	if (!(v->has & (TRUCE__C_KILL | TRUCE__C_WOUND)))
+		return NULL;
+	for (size_t k = ci + 1; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (!is_party(x, v, k) || !(b->cues & TRUCE__C_SAY) || b->t0 != a->t1)
+			continue;
+		if (same_side(x, a->party, p1))
+			return p1;
+		if (same_side(x, a->party, p2))
+			return p2;
+	}
+	return NULL;
 }
 
 /* "A and B blamed each other": the two parties, named or by side. */
@@ -955,17 +914,23 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 	if (!p1[0]) {
 		const truce__conflict *k = &x->a->scope->cf;
 		if (k->nside[0] && k->nside[1]) {
-			strcpy(p1, side_code(x, 0));
-			strcpy(p2, side_code(x, 1));
+			strcpy(p1, k->side[0][0]);
+			strcpy(p2, k->side[1][0]);
 		}
 	}
 	if (!p1[0] || !p2[0])
 		return 0;
-	int rc = add_claim(x, v, p1, p2, d, 0.7f);
+	/* "..., with Baku saying one of its soldiers was killed": the figures
+	 * told after one side's reporting verb are that side's alone */
+	details od = *d;
+	const char *teller = figures_teller(x, v, ci, p1, p2);
+	if (teller != NULL)
+		od.killed = od.wounded = TRUCE_NONE;
+	int rc = add_claim(x, v, p1, p2, teller == NULL || teller == p1 ? d : &od, 0.7f);
 	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
 		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	if (rc == 0)
-		rc = add_claim(x, v, p2, p1, d, 0.7f);
+		rc = add_claim(x, v, p2, p1, teller == NULL || teller == p2 ? d : &od, 0.7f);
 	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
 		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	return rc;
@@ -1038,16 +1003,9 @@ static void frame_accusepass(ctx *x, const sview *v, frame *f)
 		for (size_t j = k; j-- > v->i0;)
 			if (is_party(x, v, j)) {
 				strcpy(f->accused, x->all.v[j].party);
-				/* "A and B are accused": both are; the speaker is
-				 * before them */
-				size_t first = j;
-				while (first > v->i0 && x->all.v[first - 1].party[0] &&
-				       x->all.v[first - 1].t1 + 1 == x->all.v[first].t0 &&
-				       tok_eq(x, x->all.v[first - 1].t1, "and"))
-					first--;
 				/* "In A, B is blamed": A speaks even where it is
 				 * written as a place */
-				for (size_t i = v->i0; i < first; i++)
+				for (size_t i = v->i0; i < j; i++)
 					if (x->all.v[i].party[0] && !x->all.v[i].in_paren &&
 					    !same_side(x, f->accused, x->all.v[i].party)) {
 						f->sp.kind = SP_EXPLICIT;
@@ -1062,21 +1020,6 @@ static void frame_accusepass(ctx *x, const sview *v, frame *f)
 		f->accuse_frame = f->accused[0] != '\0';
 		f->conf = 0.8f;
 	}
-}
-
-/* Is the object of the accusing verb at item k a violation ("condemned
- * the recent violations of the ceasefire")? */
-static int violation_object(const ctx *x, const sview *v, size_t k)
-{
-	const truce__item *it = &x->all.v[k];
-	if (k + 1 < v->i1 && (x->all.v[k + 1].cues & TRUCE__C_MUTUAL))
-		return 0; /* "accused each other of violations" */
-	if (it->t1 < v->t1 && (tok_eq(x, it->t1, "of") || tok_eq(x, it->t1, "for")))
-		return 0; /* "X accused of violating": X is accused, by nobody named */
-	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 <= it->t1 + 4; j++)
-		if (x->all.v[j].cues & TRUCE__C_VIOLATE)
-			return 1;
-	return 0;
 }
 
 /* accuse: "A accused B of ...": the subject of the verb, the party after. */
@@ -1099,11 +1042,6 @@ static void frame_accuse(ctx *x, const sview *v, frame *f)
 			continue;
 		accused_after(x, v, k, f->sp.kind == SP_GENERIC ? "" : f->sp.code, f->accused);
 		if (f->accused[0] == '\0') {
-			/* "condemned the recent violations of the ceasefire": a
-			 * violation reported, nobody named; the say frame's rules
-			 * find the accused, or none */
-			if (!(it->cues2 & TRUCE__C2_NOMINAL) && violation_object(x, v, k))
-				return;
 			f->sp.kind = SP_NONE; /* "accused each other", "blamed the violations" */
 			continue;
 		}
@@ -1129,12 +1067,6 @@ static void frame_according(ctx *x, const sview *v, frame *f)
 				strcpy(f->sp.code, x->all.v[j].party);
 				f->sp.item = (size_t)j;
 				break;
-			}
-			/* "according to the report of X": X's report */
-			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) &&
-			    x->all.v[j].t1 < v->t1 && tok_eq(x, x->all.v[j].t1, "of")) {
-				t = x->all.v[j].t1;
-				continue;
 			}
 			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) && x->speaker[0]) {
 				f->sp.kind = SP_PRON;
@@ -1186,13 +1118,20 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (!(it->cues & TRUCE__C_SAY) || it->party[0])
 			continue;
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
-		    x->all.v[k - 1].t1 + ((it->cues & TRUCE__C_AGREED) ? 2 : 0) >= it->t0)
-			continue; /* "a cease-fire announced on ...", "the ceasefire
-			           * unilaterally declared by X": no speaker */
-		/* "the declared truce", "the reported attack": a participle
-		 * after an article is no verb */
-		if (it->t0 > v->t0 && (tok_eq(x, it->t0 - 1, "the") || tok_eq(x, it->t0 - 1, "a") ||
-		                       tok_eq(x, it->t0 - 1, "an")))
+		    x->all.v[k - 1].t1 == it->t0)
+			continue; /* "a cease-fire announced on ...": no speaker */
+		/* "X declared a Christmas ceasefire": X makes a truce, it
+		 * reports nothing */
+		if (k + 2 < v->i1 && (x->all.v[k + 1].num == 1 && x->all.v[k + 1].t0 == it->t1) &&
+		    ((x->all.v[k + 2].cues & TRUCE__C_TRUCE) && x->all.v[k + 2].t0 <= it->t1 + 3))
+			continue;
+		/* "...a ceasefire between A and B, announced today," the
+		 * spokesperson said: a verb inside the quotation is what is
+		 * said, its speaker is outside */
+		if (quote_opened_before(x, v, it->t0))
+			continue;
+		/* "reports of incursions", "claims of": a noun, no speaker */
+		if (it->t1 < v->t1 && tok_eq(x, it->t1, "of"))
 			continue;
 		/* "a so-called agreement", "a group called Wagner": no verb of
 		 * saying either */
@@ -1201,11 +1140,6 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 			continue;
 		if ((tok_eq(x, it->t0, "called") || tok_eq(x, it->t0, "calling")) &&
 		    it->t1 < v->t1 && (x->doc->tok[it->t1].flags & TRUCE__T_CAP))
-			continue;
-		/* "...a ceasefire between A and B, announced today," the
-		 * spokesperson said: a verb inside the quotation is what is
-		 * said, its speaker is outside */
-		if (quote_opened_before(x, v, it->t0))
 			continue;
 		/* an unnamed speaker may be named by a later verb: "the press
 		 * service quoted X as saying" */
@@ -1216,9 +1150,25 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 	}
 }
 
+/* participle: "X ordered strikes on Y, accusing Y of violating the truce"
+ * with no reporting verb: the subject of the main clause accuses. */
+static void frame_participle(ctx *x, const sview *v, frame *f)
+{
+	if (f->sp.kind != SP_NONE || f->participle == (size_t)-1)
+		return;
+	for (size_t k = v->i0; k < f->participle; k++)
+		if (is_party(x, v, k) && !after_prep(x, v, &x->all.v[k])) {
+			f->sp.kind = SP_EXPLICIT;
+			strcpy(f->sp.code, x->all.v[k].party);
+			f->sp.item = k;
+			f->conf = 0.7f;
+			return;
+		}
+}
+
 typedef void (*frame_fn)(ctx *x, const sview *v, frame *f);
 static const frame_fn speaker_frames[] = {frame_accusepass, frame_accuse, frame_according,
-                                          frame_say};
+                                          frame_say, frame_participle};
 
 /* quote: a quote right after its speaker, or a statement's own voice. */
 static void frame_quote(ctx *x, const sview *v, frame *f)
@@ -1233,48 +1183,51 @@ static void frame_quote(ctx *x, const sview *v, frame *f)
 	f->conf = 0.5f;
 }
 
-/* The details of a report nobody makes, before the article's first claim
- * ("The Houthi militia attacked Al-Dhabab ... The attack killed 10
- * soldiers"): kept with the attacker (of the sentence, or of the sentence
- * before) for the first claim against it (see finish). */
-static int add_orphan(ctx *x, const sview *v, details *d)
-{
-	const char *agent = x->agent[0] ? x->agent : x->prev_agent;
-	if (agent[0] == '\0' || !(v->has & EVENT_CUES))
-		return 0;
-#ifdef TRUCE_EXTRACT_DEBUG
-	fprintf(stderr, "   orphan of %s (date %ld k %d w %d)\n", agent, d->date, d->killed,
-	        d->wounded);
-#endif
-	return push_pending(x, "", agent, d);
-}
-
 /* No speaker: the sentence's details may continue the previous sentence's
- * claim ("Two soldiers were wounded.") unless it blames someone else. */
-static int continue_claim(ctx *x, const sview *v, details *d)
+ * claim ("Two soldiers were wounded.") unless it blames someone else. So
+ * may the figures of a source of no side that blames nobody ("ten were
+ * killed, according to a hospital official"): neutral is set then. */
+static void continue_claim(ctx *x, const sview *v, details *d, int neutral)
 {
-	/* a claim of its own stops it; words inside a quotation do not, nor
-	 * does a reporting verb of somebody no party is known for ("Gov. X
-	 * wrote that three others were wounded") in a sentence naming none */
-	int parties = 0;
-	for (size_t k = v->i0; k < v->i1 && !parties; k++)
-		parties = is_party(x, v, k);
-	for (size_t k = v->i0; k < v->i1; k++)
-		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0) &&
-		    (parties || (x->all.v[k].cues & CLAIM_CUES & ~TRUCE__C_SAY)))
-			return 0;
-	if (x->nclaims == 0)
-		return add_orphan(x, v, d);
-	if (x->prev_claim_sent < (long)v->si - 2)
-		return 0;
+	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0)
+		return;
+	/* a claim of its own stops it; words inside a quotation do not */
+	for (size_t k = v->i0; k < v->i1 && !neutral; k++)
+		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0))
+			return;
 	acc *a = &x->claims[x->prev_claim];
 	char ag[TRUCE_PARTY_MAX];
 	find_accused(x, v, a->c.claimant, (size_t)-1, ag);
 	if (ag[0] == '\0' || strcmp(ag, a->c.accused) == 0) {
+		d->weak = 1;
 		merge(x, a, d);
 		x->prev_claim_sent = (long)v->si;
 	}
-	return 0;
+}
+
+/* The lead before any claim: the act's figures and agent, for the first
+ * claim against that agent (see the lead in ctx). Only the first such
+ * sentence and only where it gives a figure. */
+static void keep_lead(ctx *x, const sview *v, const details *d)
+{
+	if (x->has_lead || x->agent[0] == '\0' || !(v->has & TRUCE__C_ATTACK) ||
+	    (d->killed == TRUCE_NONE && d->wounded == TRUCE_NONE))
+		return;
+	/* "clashes left 30 Azerbaijani and Armenian soldiers dead": figures
+	 * of both sides are no one attacker's */
+	for (size_t k = v->i0; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (is_party(x, v, k) && is_party(x, v, k + 1) && b->t0 == a->t1 + 1 &&
+		    (tok_eq(x, a->t1, "and") || tok_s(x, a->t1)[0] == ',') &&
+		    !same_side(x, a->party, b->party))
+			return;
+	}
+	x->has_lead = 1;
+	strcpy(x->lead.claimant, x->agent); /* here: the one who acted */
+	x->lead.date = d->date;
+	x->lead.place[0] = '\0';
+	x->lead.killed = d->killed;
+	x->lead.wounded = d->wounded;
 }
 
 /* "X said it struck Y targets, accusing the group of violating the truce":
@@ -1316,6 +1269,56 @@ static void inherit_accused(const ctx *x, const sview *v, const char *claimant, 
 		}
 }
 
+/* "Israel, Iran have violated", "both Israel and Iran violated": the party
+ * joined to the accused by "and" or a comma right before an act is
+ * accused too; "" none. */
+static void coordinated(const ctx *x, const sview *v, const char *accused, const char *claimant,
+                        char *out)
+{
+	out[0] = '\0';
+	for (size_t k = v->i0; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (!is_party(x, v, k) || !is_party(x, v, k + 1) ||
+		    strcmp(a->party, b->party) == 0 ||
+		    (strcmp(a->party, accused) != 0 && strcmp(b->party, accused) != 0))
+			continue;
+		uint32_t gap = b->t0 - a->t1;
+		if (!((gap == 1 && (tok_eq(x, a->t1, "and") || tok_s(x, a->t1)[0] == ',')) ||
+		      (gap == 2 && tok_s(x, a->t1)[0] == ',' && tok_eq(x, a->t1 + 1, "and"))))
+			continue;
+		/* an act right after the pair, over "have", "had" */
+		uint32_t t = b->t1;
+		while (t < v->t1 && t < b->t1 + 2 && item_of(x, v, t) >= 0 &&
+		       (x->all.v[item_of(x, v, t)].cues & TRUCE__C_AUX))
+			t++;
+		while (t < v->t1 && t < b->t1 + 2 &&
+		       (tok_eq(x, t, "have") || tok_eq(x, t, "had") || tok_eq(x, t, "both")))
+			t++;
+		int j = t < v->t1 ? item_of(x, v, t) : -1;
+		if (j < 0 || !(x->all.v[j].cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)))
+			continue;
+		const char *o = strcmp(a->party, accused) == 0 ? b->party : a->party;
+		if (claimant[0] == '\0' || !same_side(x, claimant, o))
+			strcpy(out, o);
+		return;
+	}
+}
+
+/* "its June 13 surprise attack", "our strikes": a possessive of the
+ * speaker's own (the caller has found no accused) up to four words before
+ * the act at token t, with no party or punctuation between. */
+static int own_possessive(const ctx *x, const sview *v, uint32_t t)
+{
+	for (uint32_t p = t; p-- > v->t0 && p + 5 > t;) {
+		if (tok_eq(x, p, "its") || tok_eq(x, p, "our") || tok_eq(x, p, "their"))
+			return 1;
+		int j = item_of(x, v, p);
+		if ((x->doc->tok[p].flags & TRUCE__T_PUNCT) || (j >= 0 && x->all.v[j].party[0]))
+			return 0;
+	}
+	return 0;
+}
+
 /* Does the speaker report its own strike ("Hezbollah said it had fired
  * rockets", "our forces returned fire")? A party's report of what it did,
  * retaliation included, is no claim against the other side by itself. */
@@ -1327,6 +1330,8 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_ATTACK) && !(it->cues2 & TRUCE__C2_RETALIATE))
 			continue;
+		if (own_possessive(x, v, it->t0))
+			return 1;
 		/* the subject right before the verb, over "had", "has"; before
 		 * a retaliation, over "carried out a" and the like */
 		uint32_t p = it->t0, stop = (it->cues2 & TRUCE__C2_RETALIATE) ? 4 : 0;
@@ -1359,18 +1364,6 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 	return 0;
 }
 
-/* Is the subject of a violation the speaker's own side ("the government
- * failed to comply" said by the government's side)? */
-static int own_side_violates(const ctx *x, const sview *v, const char *claimant)
-{
-	for (size_t k = v->i0 + 1; k < v->i1; k++)
-		if ((x->all.v[k].cues & TRUCE__C_VIOLATE) && x->all.v[k - 1].party[0] &&
-		    x->all.v[k - 1].t1 + 2 >= x->all.v[k].t0 &&
-		    same_side(x, claimant, x->all.v[k - 1].party))
-			return 1;
-	return 0;
-}
-
 /* A speaker is found: whom it blames, and the claim (or the details kept
  * for the claimant's claim). */
 static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
@@ -1382,13 +1375,8 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 		register_names(x, v, &f->sp);
 		set_speaker(x, v, &f->sp);
 	}
-	if (call) {
-		/* "concerned about attacks which killed a woman in X": no claim,
-		 * but details of the claimant's own */
-		if (claimant[0] && (v->has & EVENT_CUES))
-			return add_pending(x, claimant, d);
+	if (call)
 		return 0;
-	}
 	if (!f->accuse_frame)
 		find_accused(x, v, claimant, f->sp.item, f->accused);
 	if (f->accused[0] == '\0' && claimant[0] && (v->has & (TRUCE__C_ATTACK | TRUCE__C_KILL)) &&
@@ -1406,8 +1394,11 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	fprintf(stderr, "   speaker kind %d %s accused %s\n", f->sp.kind, f->sp.code, f->accused);
 #endif
 	if (f->sp.kind == SP_GENERIC) {
-		if (f->accused[0] == '\0')
+		if (f->accused[0] == '\0') {
+			if (v->has & (TRUCE__C_KILL | TRUCE__C_WOUND))
+				continue_claim(x, v, d, 1);
 			return 0;
+		}
 		strcpy(claimant, opposite(x, f->accused));
 		if (claimant[0] == '\0')
 			return 0;
@@ -1423,31 +1414,22 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 		 * reassert control") */
 		if (!x->truce_ctx || !(has & (EVENT_CUES | TRUCE__C_TRUCE | TRUCE__C_ACCUSEPASS)))
 			return 0;
-		return add_claim(x, v, claimant, f->accused, d, f->conf);
+		char other[TRUCE_PARTY_MAX];
+		coordinated(x, v, f->accused, claimant, other);
+		int rc = add_claim(x, v, claimant, f->accused, d, f->conf);
+		if (rc == 0 && other[0])
+			rc = add_claim(x, v, claimant, other, d, f->conf);
+		return rc;
 	}
-	/* a violation that blames nobody, unless the speaker's own side is
-	 * who violated ("they say the government failed to comply") */
-	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && f->sp.kind != SP_GENERIC &&
-	    !own_side_violates(x, v, claimant))
+	/* "violations of the agreement" in an article about a truce */
+	int deal = 0;
+	for (size_t k = v->i0; k < v->i1 && x->truce_ctx; k++)
+		deal |= (x->all.v[k].cues2 & TRUCE__C2_DEAL) != 0;
+	if ((has & TRUCE__C_VIOLATE) && ((has & TRUCE__C_TRUCE) || deal) &&
+	    f->sp.kind != SP_GENERIC)
 		return add_claim(x, v, claimant, "", d, 0.5f);
 	if (has & (EVENT_CUES | TRUCE__C_NOCAS))
 		return add_pending(x, claimant, d);
-	return 0;
-}
-
-/* "The government denied responsibility and accused the rebels of ...":
- * an accusation joined to a denial by "and" is made all the same. */
-static int accuses_after_denial(const ctx *x, const sview *v)
-{
-	int denied = 0;
-	for (size_t k = v->i0; k < v->i1; k++) {
-		const truce__item *it = &x->all.v[k];
-		if (it->cues & TRUCE__C_DENY)
-			denied = 1;
-		else if (denied && (it->cues & TRUCE__C_ACCUSE) && it->t0 > v->t0 &&
-		         tok_eq(x, it->t0 - 1, "and"))
-			return 1;
-	}
 	return 0;
 }
 
@@ -1468,7 +1450,7 @@ static int analyze(ctx *x, sview *v)
 	    !(v->has & (TRUCE__C_TRUCE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)))
 		v->has &= ~TRUCE__C_VIOLATE;
 	uint32_t has = v->has;
-	if ((has & TRUCE__C_DENY) && !accuses_after_denial(x, v))
+	if (has & TRUCE__C_DENY)
 		return 0;
 	if (!(has & (EVENT_CUES | CLAIM_CUES | TRUCE__C_NOCAS)))
 		return 0;
@@ -1501,8 +1483,12 @@ static int analyze(ctx *x, sview *v)
 	}
 	if (f.sp.kind == SP_NONE)
 		frame_quote(x, v, &f);
-	if (f.sp.kind == SP_NONE)
-		return continue_claim(x, v, &d);
+	if (f.sp.kind == SP_NONE) {
+		if (x->nclaims == 0)
+			keep_lead(x, v, &d);
+		continue_claim(x, v, &d, 0);
+		return 0;
+	}
 	return conclude(x, v, &f, &d, call);
 }
 
@@ -1572,23 +1558,64 @@ static void find_voice(ctx *x)
  * before the reports about them): the day of claims that have none. */
 static long article_date(ctx *x)
 {
-	long best = 0;
+	long best = 0, act = 0; /* the earliest day, and of an act */
 	for (size_t s = 0; s < x->doc->nsent; s++) {
 		sview v = {.si = s};
 		v.i0 = x->first_item[s];
 		v.i1 = x->first_item[s + 1];
 		v.tg.v = x->all.v != NULL ? x->all.v + v.i0 : NULL;
 		v.tg.n = v.i1 - v.i0;
+		uint32_t has = 0;
+		for (size_t i = 0; v.tg.v != NULL && i < v.tg.n; i++)
+			has |= v.tg.v[i].cues;
 		truce__ymd d[8];
 		int n =
 		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);
 		for (int i = 0; i < n; i++) {
 			long dd = truce__days(d[i]);
-			if (!d[i].since && in_window(x, dd) && (best == 0 || dd < best))
+			if (!in_window(x, dd))
+				continue;
+			if (best == 0 || dd < best)
 				best = dd;
+			/* "residents heard blasts on Tuesday": a day of an act
+			 * wins over the days of talks and statements */
+			if ((has & EVENT_CUES) && !(has & TRUCE__C_BACKGROUND) && !d[i].stmt &&
+			    (act == 0 || dd < act))
+				act = dd;
 		}
 	}
-	return best;
+	return act ? act : best;
+}
+
+static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t i0, size_t i1);
+
+/* The place of the article's incident: the first place a sentence of an
+ * attack, a violation or a truce names ("" none): the place of claims that
+ * name none. */
+static void article_place(ctx *x, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	size_t end = x->first_place[0] ? (size_t)x->first_place_sent : x->doc->nsent;
+	for (size_t s = 0; s < end && out[0] == '\0'; s++) {
+		if (x->doc->sent[s].t1 - x->doc->sent[s].t0 > TRUCE__MAX_SENT_TOKENS ||
+		    (s < 64 && (x->place_seen >> s) & 1))
+			continue; /* read for a claim already */
+		sview v;
+		view_of(x, &v, s, x->doc->sent[s].t0, x->doc->sent[s].t1, x->first_item[s],
+		        x->first_item[s + 1]);
+		if (!(v.has & (EVENT_CUES | TRUCE__C_TRUCE)) || (v.has & TRUCE__C_BACKGROUND))
+			continue;
+		truce__place(x->r, x->a->text, x->doc, &v.tg, v.t0, v.t1, x->a->scope, out, outlen);
+	}
+	if (out[0] == '\0' && x->first_place[0])
+		snprintf(out, outlen, "%s", x->first_place);
+}
+
+/* Are both codes states (not a state and a group or authority it backs)? */
+static int two_states(const ctx *x, const char *a, const char *b)
+{
+	const truce__actor *p = truce__actor_find(x->r, a), *q = truce__actor_find(x->r, b);
+	return p != NULL && q != NULL && p->kind == TRUCE__K_STATE && q->kind == TRUCE__K_STATE;
 }
 
 static void finish(ctx *x)
@@ -1597,10 +1624,10 @@ static void finish(ctx *x)
 	 * the day of its first dated claim, else the earliest day it names */
 	size_t first = (size_t)-1;
 	for (size_t i = 0; i < x->nclaims; i++)
-		if (x->claims[i].date &&
+		if (claim_day(&x->claims[i]) &&
 		    (first == (size_t)-1 || x->claims[i].sent < x->claims[first].sent))
 			first = i;
-	x->default_date = first != (size_t)-1 ? x->claims[first].date : article_date(x);
+	x->default_date = first != (size_t)-1 ? claim_day(&x->claims[first]) : article_date(x);
 	if (x->default_date == 0 && x->pubd != 0)
 		x->default_date = x->pubd; /* news reports the day's events */
 	/* two sides blaming each other in one sentence speak of one clash: a
@@ -1618,22 +1645,36 @@ static void finish(ctx *x)
 				break;
 			}
 	}
+	/* the lead's figures go to the first claim against its agent */
+	size_t first_vs = (size_t)-1;
+	for (size_t i = 0; i < x->nclaims && x->has_lead; i++)
+		if (x->claims[i].c.accused[0] &&
+		    same_side(x, x->claims[i].c.accused, x->lead.claimant) &&
+		    (first_vs == (size_t)-1 || x->claims[i].sent < x->claims[first_vs].sent))
+			first_vs = i;
+	if (first_vs != (size_t)-1) {
+		details d = {x->lead.date, 1, "", x->lead.killed, x->lead.wounded, NULL};
+		merge(x, &x->claims[first_vs], &d);
+	}
 	for (size_t p = 0; p < x->npend; p++) {
 		for (size_t i = 0; i < x->nclaims; i++) {
 			acc *a = &x->claims[i];
-			if (x->pend[p].taken ||
-			    (x->pend[p].claimant[0] == '\0'
-			         ? strcmp(a->c.accused, x->pend[p].agent) != 0
-			         : strcmp(a->c.claimant, x->pend[p].claimant) != 0))
+			if (strcmp(a->c.claimant, x->pend[p].claimant) != 0)
 				continue;
-			sview pv;
-			details d = pending_details(x, &x->pend[p], &pv);
+			details d;
+			d.date = x->pend[p].date;
+			d.weak = PENDING_WEAK;
+			strcpy(d.place, x->pend[p].place);
+			d.killed = x->pend[p].killed;
+			d.wounded = x->pend[p].wounded;
+			d.place_of = NULL;
 			merge(x, a, &d);
 			break;
 		}
 	}
 	/* "Armenian forces" and "Karabakh troops" from one claimant: one
-	 * accusation of one side */
+	 * accusation of one side (a state and the forces it backs); two
+	 * states of one side (Syria and Russia) are two accused */
 	for (size_t i = 0; i < x->nclaims; i++) {
 		acc *a = &x->claims[i];
 		if (a->c.claimant[0] == '\0' || a->c.accused[0] == '\0')
@@ -1642,18 +1683,32 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (b->c.claimant[0] == '\0' || b->c.accused[0] == '\0' ||
 			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
-			    !same_side(x, a->c.accused, b->c.accused))
+			    !same_side(x, a->c.accused, b->c.accused) ||
+			    two_states(x, a->c.accused, b->c.accused))
 				continue;
-			details d = claim_details(b);
-			merge(x, a, &d);
+			/* the accused of the surer frame ("X accused the
+			 * coalition" over the side "traded accusations" implies) */
+			if (b->c.confidence > a->c.confidence) {
+				strcpy(a->c.accused, b->c.accused);
+				a->c.confidence = b->c.confidence;
+			}
+			absorb(x, a, b);
 			b->c.claimant[0] = '\0';
 		}
 	}
-	/* no sentence of the claim names a place finer than a region of the
-	 * conflict ("attacks in the Donetsk region"): the region is its place */
-	for (size_t i = 0; i < x->nclaims; i++)
-		if (x->claims[i].c.location[0] == '\0' && x->claims[i].region[0])
-			strcpy(x->claims[i].c.location, x->claims[i].region);
+	/* claims that name no place are about the article's incident */
+	char place[TRUCE_PLACE_MAX] = "";
+	int looked = 0;
+	for (size_t i = 0; i < x->nclaims; i++) {
+		acc *a = &x->claims[i];
+		if (a->c.claimant[0] == '\0' || a->c.location[0] != '\0')
+			continue;
+		if (!looked) {
+			article_place(x, place, sizeof(place));
+			looked = 1;
+		}
+		strcpy(a->c.location, place);
+	}
 	/* a claimant's blame-less report is part of its accusation */
 	for (size_t i = 0; i < x->nclaims; i++) {
 		acc *a = &x->claims[i];
@@ -1663,8 +1718,7 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (j != i && b->c.accused[0] &&
 			    strcmp(a->c.claimant, b->c.claimant) == 0) {
-				details d = claim_details(a);
-				merge(x, b, &d);
+				absorb(x, b, a);
 				a->c.claimant[0] = '\0'; /* dropped below */
 				break;
 			}
@@ -1689,9 +1743,7 @@ static int emit(ctx *x, truce_claims *out)
 			continue;
 		truce_claim *c = &v[o++];
 		*c = a->c;
-		long date = a->date ? a->date : x->default_date;
-		if (date && date < a->floor)
-			date = a->floor;
+		long date = claim_day(a) ? claim_day(a) : x->default_date;
 		if (date) {
 			truce__ymd y = truce__from_days(date);
 			snprintf(c->event_date, sizeof(c->event_date), "%04d-%02d-%02d", y.y, y.m,
@@ -1787,6 +1839,30 @@ static size_t second_clause(const ctx *x, const sview *v)
 	return (size_t)-1;
 }
 
+/* Does the text say the truce of item it ended ("since the ceasefire
+ * ended", "the truce expired on Tuesday", "the end of the truce")? Not "a
+ * ceasefire that ended the war", "a truce to end the fighting". */
+static int truce_ended(const ctx *x, const truce__item *it)
+{
+	uint32_t t = it->t1, n = (uint32_t)x->doc->ntok;
+	if (t < n && (tok_eq(x, t, "had") || tok_eq(x, t, "has") || tok_eq(x, t, "was")))
+		t++;
+	if (t < n && (tok_eq(x, t, "ended") || tok_eq(x, t, "expired") || tok_eq(x, t, "lapsed"))) {
+		t++;
+		if (t >= n || (x->doc->tok[t].flags & TRUCE__T_PUNCT) || x->doc->tok[t].nl ||
+		    tok_eq(x, t, "on") || tok_eq(x, t, "at") || tok_eq(x, t, "in") ||
+		    tok_eq(x, t, "last") || tok_eq(x, t, "early") || tok_eq(x, t, "late") ||
+		    tok_eq(x, t, "overnight") || tok_eq(x, t, "yesterday"))
+			return 1;
+	}
+	uint32_t p = it->t0;
+	if (p >= 2 && tok_eq(x, p - 1, "the"))
+		p--;
+	return p >= 2 && tok_eq(x, p - 1, "of") &&
+	       (tok_eq(x, p - 2, "end") || tok_eq(x, p - 2, "expiry") ||
+	        tok_eq(x, p - 2, "expiration"));
+}
+
 static int standing_truce(const truce_rules *r, int conflict, int year)
 {
 	if (conflict < 0)
@@ -1814,7 +1890,6 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	const truce__doc *doc = a->doc;
 	x.all = *a->items;
 	x.first_item = a->first_item;
-	pick_side_codes(&x);
 	x.item_at = malloc((TRUCE__MAX_SENT_TOKENS + 1) * sizeof(*x.item_at));
 	if (x.item_at == NULL)
 		rc = TRUCE_ENOMEM;
@@ -1825,10 +1900,14 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
 		uint32_t all = 0;
 		int broken = 0; /* a sentence that names a truce and its violation */
+		int ended = 0;  /* ... or says it ended */
 		for (size_t s = 0; s < doc->nsent; s++) {
 			uint32_t has = 0;
-			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++)
+			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++) {
 				has |= x.all.v[i].cues;
+				ended |= (x.all.v[i].cues & TRUCE__C_TRUCE) &&
+				         truce_ended(&x, &x.all.v[i]);
+			}
 			all |= has;
 			broken |= (has & TRUCE__C_TRUCE) && (has & TRUCE__C_VIOLATE);
 		}
@@ -1838,6 +1917,10 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		 * names no attack, death or wound, nor a truce broken, is about
 		 * another "truce" (of trade, of tariffs) */
 		if (!(all & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)) && !broken)
+			x.truce_ctx = 0;
+		/* "the first attack since the ceasefire ended": no truce was
+		 * in force, unless a violation of it is told */
+		if (ended && !broken)
 			x.truce_ctx = 0;
 		x.default_date = 0; /* set after the claims, see finish() */
 		find_voice(&x);
@@ -1866,8 +1949,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 			truce__ymd d[4];
 			int n = truce__dates(x.r, a->text, doc, &v.tg, a->pub, a->base_year, d, 4);
 			for (int i = 0; i < n; i++)
-				if (!d[i].quoted && !d[i].since &&
-				    in_window(&x, truce__days(d[i]))) {
+				if (!d[i].quoted && in_window(&x, truce__days(d[i]))) {
 					x.stmt_date = truce__days(d[i]);
 					x.stmt_sent = (long)s;
 					break;

@@ -66,27 +66,15 @@ static int scope_rank(const truce__scope *sc, int16_t c)
 	return -1;
 }
 
-/* What a vague word ("=state", "=group") stands for in the article: its
- * index in truce__scope.vague, or -1. */
-static int vague_slot(const char *code)
-{
-	if (code[0] != '=')
-		return -1;
-	return strcmp(code, "=state") == 0 ? 0 : strcmp(code, "=group") == 0 ? 1 : 2;
-}
-
 /* The reading of an alias for the article: one for its conflict first,
- * then a vague word's reading (see truce__scope: the conflict's armed
- * group tells more than a country's usual foe), then one for its
- * countries (the most named first), then the first that holds
- * everywhere. */
+ * then one for its countries (the most named first), then the first that
+ * holds everywhere. */
 static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
 	if (it->group)
-		return; /* its code is its own (see group_name) */
+		return; /* its code is its own (see group_name, bind_acronyms) */
 	it->party[0] = '\0';
 	it->blocker = 0;
-	it->vague = 0;
 	it->actor = -1;
 	if (it->lex == NULL || it->lex->nparty == 0 || it->noparty)
 		return;
@@ -94,15 +82,12 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 	int best_score = 0;
 	for (uint32_t k = 0; k < it->lex->nparty; k++) {
 		const truce__party_alt *a = &r->alts[it->lex->party0 + k];
-		int score = 0, slot = vague_slot(a->code);
+		int score = 0;
 		if (a->conflict >= 0)
 			score = sc != NULL && a->conflict == sc->conflict ? 100 : 0;
 		else if (a->country >= 0)
-			score = scope_rank(sc, a->country) >= 0
-			            ? 60 - 10 * scope_rank(sc, a->country)
-			            : 0;
-		else if (slot >= 0)
-			score = slot < 2 && sc != NULL && sc->vague[slot][0] ? 65 : 0;
+			score =
+			    scope_rank(sc, a->country) >= 0 ? 50 - scope_rank(sc, a->country) : 0;
 		else
 			score = 1;
 		if (score > best_score) {
@@ -114,10 +99,6 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 		return;
 	if (best->code[0] == '\0') {
 		it->blocker = 1;
-	} else if (vague_slot(best->code) >= 0) {
-		strcpy(it->party, sc->vague[vague_slot(best->code)]);
-		it->actor = sc->vague_actor[vague_slot(best->code)];
-		it->vague = 1;
 	} else {
 		strcpy(it->party, best->code);
 		it->actor = best->actor;
@@ -191,18 +172,7 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	int named = (tok[g->t0].flags & TRUCE__T_CAP) != 0;
 	if (g->party[0] || g->blocker || (g->lex != NULL && g->lex->nparty > 0 && named))
 		return;
-	/* a title word inside the name is part of it ("the Ambazonia Defence
-	 * Forces"): the name may start before such items */
-	uint32_t t = g->t0, lo = s0;
-	for (size_t q = out->n - 1; q-- > 0;) {
-		const truce__item *p = &out->v[q];
-		if (!(named && p->party[0] == '\0' && p->lex != NULL && p->lex->nparty == 0 &&
-		      (p->cues & ~(uint32_t)TRUCE__C_TITLE) == 0 && p->cues2 == 0 &&
-		      p->t1 == p->t0 + 1 && (tok[p->t0].flags & TRUCE__T_CAP))) {
-			lo = p->t1;
-			break;
-		}
-	}
+	uint32_t t = g->t0, lo = out->n > 1 ? out->v[out->n - 2].t1 : s0;
 	int words = 0;
 	while (t > lo && t > s0 && words < 5) {
 		const truce__tok *p = &tok[t - 1];
@@ -233,8 +203,8 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 		return;
 	if (!named && stop_word(text, &tok[g->t0 - 1]))
 		return;
-	while (t < g->t0 && (!(tok[t].flags & TRUCE__T_CAP) || stop_word(text, &tok[t])))
-		t++; /* "of", "'s" only inside the name; "The" before it */
+	while (t < g->t0 && !(tok[t].flags & TRUCE__T_CAP))
+		t++; /* "of", "'s" only inside the name */
 	if (t > lo && out->n > 1 && out->v[out->n - 2].t1 == t && out->v[out->n - 2].party[0])
 		return;
 	group_code(text, doc, t, g->t1, named, g->party);
@@ -243,68 +213,68 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	g->t0 = t;
 	g->group = 1;
 	g->actor = -1;
-	/* the title words it swallowed are no items of their own */
-	while (out->n > 1 && out->v[out->n - 2].t0 >= t) {
-		out->v[out->n - 2] = out->v[out->n - 1];
-		out->n--;
-	}
 }
 
-/* Is a truce word at token t1 the object of a verb that ends at t0, no
- * preposition of time between ("suspended zone enforcement after the
- * truce" suspends no truce)? */
-static int truce_object(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1)
+/* Is the act at token i negated ("did not fire", "never contemplated
+ * violating": a denial) or stopped ("halt its strikes")? The word before
+ * it, or one more before a verb in -ing or after a determiner; "has not
+ * stopped shelling" is no stop. */
+static int negated(const char *text, const truce__tok *tok, const truce__tagged *out, uint32_t t0,
+                   uint32_t i)
 {
-	static const char *const w[] = {"after", "before", "since", "during", "following", "until"};
-	for (uint32_t t = t0; t < t1; t++)
-		for (size_t k = 0; k < sizeof(w) / sizeof(w[0]); k++)
-			if (tok_is_word(text, &doc->tok[t], w[k]))
-				return 0;
+	if (out->n == 0)
+		return 0;
+	const truce__item *p = &out->v[out->n - 1];
+	if (!(p->cues2 & (TRUCE__C2_NEGATE | TRUCE__C2_STOP)) || p->t0 < t0)
+		return 0;
+	if (p->t1 != i && !(p->t1 + 1 == i && ((tok[i].end - tok[i].start > 4 &&
+	                                        strncmp(text + tok[i].end - 3, "ing", 3) == 0) ||
+	                                       stop_word(text, &tok[p->t1]))))
+		return 0;
+	if ((p->cues2 & TRUCE__C2_STOP) && out->n > 1 &&
+	    (out->v[out->n - 2].cues2 & TRUCE__C2_NEGATE) && out->v[out->n - 2].t1 + 1 >= p->t0)
+		return 0;
 	return 1;
 }
 
-/* What the words around a cue make of it, for the items [i0, n) of one
- * sentence: "broke" next to a truce word ("has broken the 1991
- * ceasefire") is a violation; an attack after "no" ("there had been no
- * government attacks") is none; a truce suspended where an attack is
- * told is an accusation. */
-static void cue_context(const char *text, const truce__doc *doc, truce__tagged *tg, size_t i0,
-                        uint32_t s0)
+/* ", a claim Armenia denied", ", which Moscow denies": a denial of the
+ * other side, told after the claim; the claim stands. */
+static int others_denial(const char *text, const truce__tok *tok, uint32_t t0, uint32_t i)
 {
-	uint32_t has = 0;
-	for (size_t i = i0; i < tg->n; i++)
-		has |= tg->v[i].cues;
-	for (size_t i = i0; i < tg->n; i++) {
-		truce__item *it = &tg->v[i];
-		/* "X suspended the ceasefire with Y after the group attacked" */
-		if ((it->cues2 & TRUCE__C2_SUSPEND) &&
-		    (has & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_VIOLATE)))
-			for (size_t j = i + 1; j < tg->n && tg->v[j].t0 <= it->t1 + 8; j++)
-				if ((tg->v[j].cues & TRUCE__C_TRUCE) &&
-				    truce_object(text, doc, it->t1, tg->v[j].t0)) {
-					it->cues |= TRUCE__C_ACCUSE;
-					break;
-				}
-		if (it->cues2 & TRUCE__C2_BREAK)
-			for (size_t j = i0; j < tg->n; j++)
-				if ((tg->v[j].cues & TRUCE__C_TRUCE) && tg->v[j].t0 <= it->t1 + 3 &&
-				    tg->v[j].t1 + 3 >= it->t0)
-					it->cues |= TRUCE__C_VIOLATE;
-		if (!(it->cues & TRUCE__C_ATTACK))
-			continue;
-		for (uint32_t t = it->t0; t > s0 && t + 3 > it->t0; t--)
-			if (tok_is_word(text, &doc->tok[t - 1], "no")) {
-				it->cues &= ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE);
-				break;
+	static const char *const w[] = {"claim",       "claims",     "accusation",
+	                                "accusations", "allegation", "allegations",
+	                                "charge",      "charges",    "which"};
+	for (uint32_t k = i; k-- > t0 && k + 5 > i;)
+		for (size_t j = 0; j < sizeof(w) / sizeof(w[0]); j++)
+			if (tok_is_word(text, &tok[k], w[j])) {
+				uint32_t c =
+				    k > t0 && tok_is_word(text, &tok[k - 1], "a") ? k - 1 : k;
+				return c > t0 && text[tok[c - 1].start] == ',';
 			}
-	}
+	return 0;
+}
+
+/* Is the one-word alias at token i the first name of someone else ("the
+ * foreign minister Abbas Araqchi" is no Abbas of the party file)? A title
+ * stands before it and a capitalized word no phrase starts with after
+ * it. Names from the datasets (states, capitals) are left alone. */
+static int other_person(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t blen,
+                        uint32_t t1, const truce__lex *e, const truce__tagged *out)
+{
+	if (blen != 1 || e->nparty == 0 || e->cap || i + 1 >= t1 || out->n == 0 ||
+	    !(out->v[out->n - 1].cues & TRUCE__C_TITLE) || out->v[out->n - 1].t1 != i)
+		return 0;
+	const truce__tok *a = &tok[i], *b = &tok[i + 1];
+	const uint8_t name = TRUCE__T_CAP | TRUCE__T_WORD;
+	return (a->flags & (name | TRUCE__T_UPPER)) == name &&
+	       (b->flags & (name | TRUCE__T_UPPER)) == name && b->nl == 0 &&
+	       b->end - b->start >= 3 && !truce__is_first(r, b->hash);
 }
 
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
                uint32_t t1, const truce__scope *scope, truce__tagged *out)
 {
 	const truce__tok *tok = doc->tok;
-	size_t n0 = out->n;
 	for (uint32_t i = t0; i < t1;) {
 		int maxl = truce__is_first(r, tok[i].hash);
 		const truce__lex *best = NULL;
@@ -338,6 +308,16 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.cues = best->cues;
 			it.cues2 = best->cues2;
 			it.num = best->num;
+			if ((it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) &&
+			    negated(text, tok, out, t0, i))
+				it.cues =
+				    (it.cues & ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) |
+				    (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE ? TRUCE__C_DENY
+				                                                 : 0);
+			if ((it.cues & TRUCE__C_DENY) && others_denial(text, tok, t0, i))
+				it.cues &= ~(uint32_t)TRUCE__C_DENY;
+			if (other_person(r, tok, i, blen, t1, best, out))
+				it.noparty = 1;
 			resolve_party(r, &it, scope);
 			if (push_item(out, &it) != 0)
 				return TRUCE_ENOMEM;
@@ -355,7 +335,6 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 		}
 		i++;
 	}
-	cue_context(text, doc, out, n0, t0);
 	return 0;
 }
 
@@ -494,8 +473,7 @@ static int conflict_in(const truce_rules *r, int conflict, int16_t c)
  * fights in one of the article's countries: a story about the United
  * States alone is no story of the Afghan war, one about Sri Lanka that
  * names India twice none of Kashmir's. */
-static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc,
-                          int *both)
+static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const truce__scope *sc)
 {
 	int votes[32] = {0}, best = -1, bv = 1;
 	uint8_t named[32] = {0}; /* bit 0: side A named, 1: side B, 2: a place */
@@ -530,7 +508,6 @@ static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const t
 			best = c;
 		}
 	}
-	*both = best >= 0 && (named[best] & 3) == 3;
 	return best;
 }
 
@@ -592,6 +569,17 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
 	/* one side named ("the army said Indian troops fired", under an
 	 * ISLAMABAD dateline): the other is the state of the article's next
 	 * country */
+	/* an armed group alone fights the state of its home country */
+	if (actor[0] >= 0 && actor[1] < 0 && r->actors[actor[0]].kind != TRUCE__K_STATE &&
+	    r->actors[actor[0]].home[0] >= 0) {
+		const truce__actor *a =
+		    truce__actor_find(r, r->countries[r->actors[actor[0]].home[0]].iso3);
+		if (a != NULL && a->kind == TRUCE__K_STATE) {
+			actor[1] = (int16_t)(a - r->actors);
+			strcpy(out->side[1][0], a->code);
+			out->nside[1] = 1;
+		}
+	}
 	if (actor[0] >= 0 && actor[1] < 0)
 		for (int i = 0; i < sc->ncountry; i++) {
 			const truce__country *c = &r->countries[sc->country[i]];
@@ -685,247 +673,148 @@ void truce__block_outlet(const truce_rules *r, const char *source, const truce__
 	truce__doc_free(&sd);
 }
 
-/* A phrase with no reading in the article may end in one that has: the
- * "Christian militia" of a story of the Central African Republic are its
- * "militia", whatever the phrase means in Lebanon. */
-static void resolve_suffix(const truce_rules *r, const truce__doc *doc, truce__item *it,
-                           const truce__scope *sc)
+/* The armed group of a war between a state and one ("myanmar": the
+ * Myanmar armed opposition), or -1. */
+static int group_side(const truce_rules *r, const truce__conflict *cf)
 {
-	const truce__lex *whole = it->lex;
-	for (uint32_t t0 = it->t0 + 1; t0 < it->t1; t0++) {
-		uint64_t h = 0;
-		for (uint32_t t = t0; t < it->t1; t++)
-			h = truce__seq_hash(h, doc->tok[t].hash);
-		const truce__lex *e = truce__lex_find(r, h);
-		if (e == NULL || e->ntok != it->t1 - t0 || e->nparty == 0)
-			continue;
-		it->lex = e;
-		resolve_party(r, it, sc);
-		if (it->party[0])
-			return;
+	int kind[2] = {TRUCE__K_NONE, TRUCE__K_NONE};
+	for (int s = 0; s < 2; s++) {
+		const truce__actor *a = cf->nside[s] ? truce__actor_find(r, cf->side[s][0]) : NULL;
+		kind[s] = a != NULL ? a->kind : TRUCE__K_NONE;
 	}
-	it->lex = whole;
-	resolve_party(r, it, sc);
+	for (int s = 0; s < 2; s++)
+		if (kind[1 - s] == TRUCE__K_STATE &&
+		    (kind[s] == TRUCE__K_GROUP || kind[s] == TRUCE__K_DEFACTO))
+			return s;
+	return -1;
 }
 
-/* How often the article names party code (outside brackets). */
-static int mentions_of(const truce_rules *r, const truce__tagged *tg, const char *code)
+/* "rebels", "insurgents", "armed groups" that no alias of the article's
+ * country or conflict names: the armed group of its war, where it is one
+ * of a state against a group. Not after a party's name ("Israeli
+ * militants" are no rebels of the other side). */
+static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf)
 {
-	const truce__actor *a = truce__actor_find(r, code);
-	int n = 0;
-	for (size_t i = 0; a != NULL && i < tg->n; i++)
-		n += !tg->v[i].in_paren && tg->v[i].actor == (int16_t)(a - r->actors);
-	return n;
-}
-
-/* What the vague words stand for in the article (see truce__scope): the
- * first armed group (or de facto authority) of its conflict's sides, and
- * the state of an armed group's country, where that state is no ally of it
- * (Congo against the M23; Lebanon is no foe of Hezbollah). */
-static void vague_readings(const truce_rules *r, const truce__tagged *tg, truce__scope *sc)
-{
-	const truce__conflict *k = &sc->cf;
-	sc->vague[0][0] = sc->vague[1][0] = '\0';
-	sc->vague_actor[0] = sc->vague_actor[1] = -1;
-	for (int s = 0; s < 2 && sc->vague[1][0] == '\0'; s++)
-		for (int i = 0; i < k->nside[s]; i++) {
-			const truce__actor *g = truce__actor_find(r, k->side[s][i]);
-			if (g == NULL || (g->kind != TRUCE__K_GROUP && g->kind != TRUCE__K_DEFACTO))
-				continue;
-			strcpy(sc->vague[1], g->code);
-			sc->vague_actor[1] = (int16_t)(g - r->actors);
-			/* a de facto state has a government and an army of its own */
-			for (int h = 0;
-			     g->kind == TRUCE__K_GROUP && h < TRUCE__MAX_HOME && g->home[h] >= 0;
-			     h++) {
-				const truce__country *c = &r->countries[g->home[h]];
-				const truce__actor *st = truce__actor_find(r, c->iso3);
-				if (!c->state || st == NULL)
-					continue;
-				if (truce__side_of(k, st->code) != (s == 0 ? 'A' : 'B')) {
-					strcpy(sc->vague[0], st->code);
-					sc->vague_actor[0] = (int16_t)(st - r->actors);
-				}
-				break;
-			}
-			break;
-		}
-	/* a group no file names ("the Karen National Union (KNU)") fights
-	 * the state of the article's first country */
-	for (size_t i = 0; i < tg->n && sc->vague[1][0] == '\0'; i++)
-		if (tg->v[i].group && !tg->v[i].in_paren) {
-			strcpy(sc->vague[1], tg->v[i].party);
-			const truce__actor *st =
-			    sc->ncountry > 0 && r->countries[sc->country[0]].state
-			        ? truce__actor_find(r, r->countries[sc->country[0]].iso3)
-			        : NULL;
-			if (st != NULL && sc->vague[0][0] == '\0') {
-				strcpy(sc->vague[0], st->code);
-				sc->vague_actor[0] = (int16_t)(st - r->actors);
-			}
-		}
-}
-
-/* Does item b stand for no party of its own ("army", "Defense Ministry",
- * a vague word, a word read per conflict): one a possessive before it
- * may own? */
-static int ownable(const truce__item *b)
-{
-	if (b->lex == NULL || b->group)
-		return 0;
-	if (b->party[0] == '\0')
-		return b->lex->nparty > 0 || (b->cues & (TRUCE__C_GENERIC | TRUCE__C_PRON));
-	return b->vague || b->lex->cond;
-}
-
-/* Is item b a vague word for the armed group ("rebels")? */
-static int group_word(const truce_rules *r, const truce__item *b)
-{
-	for (uint32_t k = 0; b->lex != NULL && k < b->lex->nparty; k++)
-		if (vague_slot(r->alts[b->lex->party0 + k].code) == 1)
-			return 1;
-	return 0;
-}
-
-/* "The LPR's militia said ... the militia added": a vague word after "the"
- * that a party other than a state owned earlier in the article ("X's
- * militia", "the X militia") is that party's again. */
-#define OWNED_MAX 8
-typedef struct owned_word {
-	const truce__lex *lex;
-	int16_t actor;
-} owned_word;
-
-static void owned_before(const truce_rules *r, const char *text, const truce__doc *doc,
-                         truce__item *b, const owned_word *seen, size_t nseen)
-{
-	if (nseen == 0 || b->in_paren || !ownable(b) || b->t0 == 0 ||
-	    !tok_is_word(text, &doc->tok[b->t0 - 1], "the"))
-		return;
-	for (size_t k = nseen; k-- > 0;)
-		if (seen[k].lex == b->lex && seen[k].actor >= 0) {
-			strcpy(b->party, r->actors[seen[k].actor].code);
-			b->actor = seen[k].actor;
-			b->vague = 0;
-			return;
-		}
-}
-
-/* Does a own b ("South Sudan's army", "the LPR militia")? Then b takes
- * a's party and 1 is returned; a place before another party only says
- * where ("Sudan's Rapid Support Forces": a loses its party). */
-static int own_next(const truce_rules *r, const truce__doc *doc, truce__item *a, truce__item *b)
-{
-	if (a->party[0] == '\0' || a->in_paren || b->in_paren || a->t1 >= doc->ntok)
-		return 0;
-	int poss = (doc->tok[a->t1].flags & TRUCE__T_POSS) && b->t0 == a->t1 + 1;
-	/* "the LPR militia": a name right before the word owns it too,
-	 * but a state owns no rebels ("Sudan rebels" fight it) */
-	int state = a->actor >= 0 && r->actors[a->actor].kind == TRUCE__K_STATE;
-	/* a state owns the words of a state ("army", "ministry"), no
-	 * rebels ("the Central African Republic's Muslim rebels") */
-	int statelike =
-	    b->party[0] == '\0' || (b->actor >= 0 && r->actors[b->actor].kind == TRUCE__K_STATE);
-	int own = ownable(b) && (!state || statelike) && !(state && group_word(r, b));
-	if (!poss && !(b->t0 == a->t1 && !state && own))
-		return 0;
-	if (own) {
-		strcpy(b->party, a->party);
-		b->actor = a->actor;
-		b->vague = 0;
-		return 1;
-	}
-	if (b->party[0] && strcmp(a->party, b->party) != 0 && a->lex != NULL &&
-	    a->lex->place_level) {
-		a->party[0] = '\0';
-		a->noparty = 1;
-	}
-	return 0;
-}
-
-/* Mentions that belong to another one: "South Sudan's army" is South
- * Sudan's, whatever "army" stands for elsewhere in the article; in "Sudan's
- * Rapid Support Forces" the state only says where (no party of its own);
- * "the Alliance Fleuve Congo (AFC/M23)" is the M23's: a name right before
- * a party's acronym in brackets is that party's. */
-static void own_mentions(const truce_rules *r, const char *text, const truce__doc *doc,
-                         truce__tagged *tg)
-{
-	owned_word seen[OWNED_MAX];
-	size_t nseen = 0;
-	for (size_t i = 0; i + 1 < tg->n; i++) {
-		truce__item *a = &tg->v[i], *b = &tg->v[i + 1];
-		if (!own_next(r, doc, a, b)) {
-			owned_before(r, text, doc, b, seen, nseen);
-			continue;
-		}
-		if (a->actor >= 0 && r->actors[a->actor].kind != TRUCE__K_STATE &&
-		    nseen < OWNED_MAX)
-			seen[nseen++] = (owned_word){b->lex, a->actor};
-	}
-	for (size_t j = 0; j < tg->n; j++) {
-		const truce__item *ac = &tg->v[j];
-		if (!ac->in_paren || ac->party[0] == '\0' || ac->t0 < 2 ||
-		    text[doc->tok[ac->t0 - 1].start] != '(' ||
-		    (j + 1 < tg->n && tg->v[j + 1].t0 == ac->t1 && tg->v[j + 1].in_paren) ||
-		    ac->t1 >= doc->ntok || text[doc->tok[ac->t1].start] != ')')
-			continue;
-		/* the name: capitalized words (and "of", "'s" between them) */
-		uint32_t t = ac->t0 - 1;
-		int words = 0;
-		while (t > 0 && words < 6) {
-			const truce__tok *p = &doc->tok[t - 1];
-			if ((p->flags & TRUCE__T_CAP) && (p->flags & TRUCE__T_WORD)) {
-				t--;
-				words++;
-			} else if (words > 0 && t > 1 && (doc->tok[t - 2].flags & TRUCE__T_CAP) &&
-			           ((p->flags & TRUCE__T_POSS) || tok_is_word(text, p, "of"))) {
-				t--;
-			} else {
-				break;
-			}
-		}
-		for (size_t i = j; i-- > 0 && tg->v[i].t0 >= t;) {
-			truce__item *it = &tg->v[i];
-			if (it->in_paren || it->lex == NULL || it->t1 > ac->t0 - 1)
-				continue;
-			if (it->party[0] || it->lex->place_level) {
-				strcpy(it->party, ac->party);
-				it->actor = ac->actor;
-				it->vague = 0;
-				it->noparty = 0;
-			}
-		}
-	}
-}
-
-/* "The republic's command said": a word for a de facto state that no
- * reading of the article fills ("=defacto" of parties.tsv) is the de facto
- * state named last before it. */
-static void republics(const truce_rules *r, truce__tagged *tg)
-{
-	int16_t last = -1;
+	int s = -1, looked = 0;
 	for (size_t i = 0; i < tg->n; i++) {
 		truce__item *it = &tg->v[i];
-		if (it->actor >= 0 && r->actors[it->actor].kind == TRUCE__K_DEFACTO) {
-			last = it->actor;
+		if (!(it->cues2 & TRUCE__C2_VAGUE) || it->party[0] || it->blocker || it->noparty ||
+		    it->group)
 			continue;
+		if (i > 0 && tg->v[i - 1].party[0] && tg->v[i - 1].t1 == it->t0)
+			continue;
+		if (!looked) {
+			s = group_side(r, cf);
+			looked = 1;
 		}
-		if (last < 0 || it->party[0] || it->blocker || it->lex == NULL || !it->lex->vague)
-			continue;
-		for (uint32_t k = 0; k < it->lex->nparty; k++)
-			if (vague_slot(r->alts[it->lex->party0 + k].code) == 2) {
-				strcpy(it->party, r->actors[last].code);
-				it->actor = last;
-				break;
-			}
+		if (s < 0)
+			return;
+		strcpy(it->party, cf->side[s][0]);
+		const truce__actor *a = truce__actor_find(r, it->party);
+		it->actor = -1;
+		if (a != NULL)
+			it->actor = (int16_t)(a - r->actors);
 	}
+}
+
+/* "the Sri Lanka Army (SLA)": in this article the acronym names that party,
+ * whatever it names elsewhere (the Sudan Liberation Army). */
+static void bind_acronyms(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i + 1 < tg->n; i++) {
+		const truce__item *p = &tg->v[i], *a = &tg->v[i + 1];
+		if (!p->party[0] || p->in_paren || !a->in_paren || a->lex == NULL ||
+		    a->t1 != a->t0 + 1 || a->t0 != p->t1 + 1 ||
+		    text[doc->tok[p->t1].start] != '(' ||
+		    !(doc->tok[a->t0].flags & TRUCE__T_UPPER) || strcmp(a->party, p->party) == 0)
+			continue;
+		uint64_t h = doc->tok[a->t0].hash;
+		for (size_t j = 0; j < tg->n; j++) {
+			truce__item *o = &tg->v[j];
+			if (o->lex == NULL || o->t1 != o->t0 + 1 || doc->tok[o->t0].hash != h)
+				continue;
+			strcpy(o->party, p->party);
+			o->actor = p->actor;
+			o->blocker = 0;
+			o->group = 1; /* its code is settled: no later reading */
+		}
+	}
+}
+
+/* "the Syrian High Negotiations Committee (SHNC)", "the Afghanistan Cricket
+ * Board (ACB)": a body named after a state, with an acronym, is no voice of
+ * that state; its forces and ministries ("Iraqi Security Forces (ISF)")
+ * are. */
+static void bodies_named_after_states(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!it->party[0] || it->in_paren || it->lex == NULL || !it->lex->cap)
+			continue;
+		uint32_t t = it->t1, next = i + 1 < tg->n ? tg->v[i + 1].t0 : (uint32_t)doc->ntok;
+		int words = 0;
+		while (t < next && t < doc->ntok && words < 5 &&
+		       (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_WORD | TRUCE__T_PAREN)) ==
+		           (TRUCE__T_CAP | TRUCE__T_WORD)) {
+			t++;
+			words++;
+		}
+		if (words == 0 || t + 2 >= next || t + 2 >= doc->ntok ||
+		    text[doc->tok[t].start] != '(' || !(doc->tok[t + 1].flags & TRUCE__T_UPPER) ||
+		    text[doc->tok[t + 2].start] != ')')
+			continue;
+		it->noparty = 1;
+		it->party[0] = '\0';
+		it->actor = -1;
+	}
+}
+
+/* A group no file names ("the National Salvation Front (NAS)") in a
+ * country whose armed opposition the party file names as one party
+ * (actors.tsv: armed-opposition) is that party. */
+static void opposition_groups(const truce_rules *r, truce__tagged *tg, const truce__scope *sc)
+{
+	const truce__actor *opp = NULL;
+	int looked = 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!it->group || it->actor >= 0)
+			continue;
+		for (int c = 0; c < sc->ncountry && !looked; c++)
+			for (int a = 0; a < r->nactors && opp == NULL; a++)
+				if (r->actors[a].catchall && r->actors[a].home[0] == sc->country[c])
+					opp = &r->actors[a];
+		looked = 1;
+		if (opp == NULL)
+			return;
+		strcpy(it->party, opp->code);
+		it->actor = (int16_t)(opp - r->actors);
+	}
+}
+
+/* The one actor every reading of an alias of two words or more names ("ELN
+ * guerrillas", read only in Colombia, is the ELN's wherever it is read; a
+ * short "AFP" may be a news agency), or -1. */
+static int16_t sole_actor(const truce_rules *r, const truce__lex *e)
+{
+	int16_t a = -1;
+	if (e->ntok < 2)
+		return -1;
+	for (uint32_t k = 0; k < e->nparty; k++) {
+		const truce__party_alt *alt = &r->alts[e->party0 + k];
+		if (alt->actor < 0 || (a >= 0 && alt->actor != a))
+			return -1;
+		a = alt->actor;
+	}
+	return a;
 }
 
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
 	memset(out, 0, sizeof(*out));
+	bind_acronyms(text, doc, tg);
+	bodies_named_after_states(text, doc, tg);
 	out->conflict = -1;
 	int counts[512];
 	country_votes vt = {.v = counts, .n = r->ncountries < 512 ? r->ncountries : 512};
@@ -949,31 +838,14 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			continue;
 		if (it->party[0])
 			vote_actor(r, &vt, it->actor, 2);
+		else if (it->lex->nparty > 0 && !it->blocker)
+			vote_actor(r, &vt, sole_actor(r, it->lex), 2); /* "ELN guerrillas" */
 		else
 			vote(&vt, it->lex->country, 2);
 	}
 	vote_places(r, doc, tg, &vt);
 	top_countries(&vt, out);
-	int both = 0;
-	out->conflict = rules_conflict(r, tg, out, &both);
-	if (out->conflict >= 0 && !both) {
-		/* named by a place, not by both its sides: the two parties
-		 * the article names most must both belong to it (a story of
-		 * South Sudan's war with Sudan that names Darfur is no story
-		 * of Sudan's army and the RSF) */
-		truce__conflict mk;
-		make_conflict(r, tg, out, &mk);
-		const truce__conflict *k = &r->conflicts[out->conflict];
-		if (mk.nside[0] && mk.nside[1]) {
-			int in0 = truce__side_of(k, mk.side[0][0]) != 0,
-			    in1 = truce__side_of(k, mk.side[1][0]) != 0;
-			int n0 = mentions_of(r, tg, mk.side[0][0]),
-			    n1 = mentions_of(r, tg, mk.side[1][0]);
-			/* one of them outside it, named twice or more */
-			if ((!in0 && n0 >= 2) || (!in1 && n1 >= 2))
-				out->conflict = -1;
-		}
-	}
+	out->conflict = rules_conflict(r, tg, out);
 	for (size_t i = 0; i < tg->n; i++)
 		if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
 			resolve_party(r, &tg->v[i], out);
@@ -981,18 +853,8 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
-	vague_readings(r, tg, out);
-	for (size_t i = 0; i < tg->n; i++) {
-		truce__item *it = &tg->v[i];
-		if (it->lex == NULL || !it->lex->cond)
-			continue;
-		if (it->lex->vague && (out->vague[0][0] || out->vague[1][0]))
-			resolve_party(r, it, out);
-		if (it->party[0] == '\0' && !it->blocker && it->t1 > it->t0 + 1)
-			resolve_suffix(r, doc, it, out);
-	}
-	own_mentions(r, text, doc, tg);
-	republics(r, tg);
+	vague_groups(r, tg, &out->cf);
+	opposition_groups(r, tg, out);
 }
 
 /* ---- dates ---- */
@@ -1029,74 +891,17 @@ static int in_quote_tg(const char *text, const truce__doc *doc, const truce__tag
 	return truce__in_quote(text, doc, s0, t);
 }
 
-/* Is there a violation or an attack word three words or fewer before the
- * truce item k ("violated the ceasefire"), or is k one itself? */
-static int broken_before(const truce__tagged *tg, size_t k)
+/* The year written after the month date of item i ("May 27, 2019"), or
+ * -1. */
+static int month_year(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t i)
 {
-	if (tg->v[k].cues & TRUCE__C_VIOLATE)
-		return 1;
-	for (size_t j = k; j-- > 0 && tg->v[j].t1 + 3 >= tg->v[k].t0;)
-		if (tg->v[j].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
-			return 1;
-	return 0;
-}
-
-/* "..., said M23 spokesman Bertrand Bisimwa Saturday": a day right after
- * the name that follows a reporting word (no mark, no event between) is
- * the day of the report too. */
-static int after_inverted_speaker(const char *text, const truce__doc *doc, const truce__tagged *tg,
-                                  const truce__item *it)
-{
-	uint32_t t = it->t0;
-	int names = 0;
-	while (t > 0 && names < 4 && (doc->tok[t - 1].flags & TRUCE__T_CAP) &&
-	       (doc->tok[t - 1].flags & TRUCE__T_WORD)) {
-		t--;
-		names++;
-	}
-	if (names == 0)
-		return 0;
-	for (size_t k = 0; k < tg->n && tg->v[k].t0 < t; k++) {
-		const truce__item *s = &tg->v[k];
-		if (!(s->cues & TRUCE__C_SAY) || (s->cues & TRUCE__C_AGREED) || s->party[0] ||
-		    s->t1 > t || t - s->t1 > 6)
-			continue; /* "a truce declared by X on Saturday" is the truce's day */
-		int clear = 1;
-		for (uint32_t u = s->t1; u < t && clear; u++)
-			clear =
-			    !(doc->tok[u].flags & TRUCE__T_PUNCT) || text[doc->tok[u].start] == '.';
-		for (size_t j = k + 1; j < tg->n && tg->v[j].t0 < t && clear; j++)
-			clear = !(tg->v[j].cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE |
-			                           TRUCE__C_KILL | TRUCE__C_WOUND | TRUCE__C_SAY));
-		if (clear)
-			return 1;
-	}
-	return 0;
-}
-
-/* Is the date item it the day of a report: a reporting word two words
- * or fewer before or after it, no mark between ("said on Friday", "Friday
- * said", "in a statement on Wednesday")? */
-static int report_day(const char *text, const truce__doc *doc, const truce__tagged *tg,
-                      const truce__item *it)
-{
-	for (size_t k = 0; k < tg->n; k++) {
-		const truce__item *s = &tg->v[k];
-		if (!(s->cues & (TRUCE__C_SAY | TRUCE__C_VOICE)) || s->party[0])
-			continue;
-		uint32_t a = s->t1 <= it->t0 ? s->t1 : it->t1, b = s->t1 <= it->t0 ? it->t0 : s->t0;
-		if (s->t0 < it->t1 && it->t0 < s->t1)
-			continue; /* overlapping: not a reporting word beside it */
-		if (b < a || b - a > 2)
-			continue;
-		int mark = 0;
-		for (uint32_t t = a; t < b; t++)
-			mark |=
-			    (doc->tok[t].flags & TRUCE__T_PUNCT) && text[doc->tok[t].start] != '.';
-		if (!mark)
-			return 1;
-	}
-	return after_inverted_speaker(text, doc, tg, it);
+	uint32_t after = tg->v[i].t1;
+	if (after < doc->ntok && text[doc->tok[after].start] == '.')
+		after++;
+	int year = -1;
+	for (uint32_t t = after + 1; t < after + 4 && t < doc->ntok && year < 0; t++)
+		year = num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
+	return year;
 }
 
 /* "Just hours after the signing of a ceasefire on October 14": the truce's
@@ -1129,36 +934,32 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL || it->lex->datekind == TRUCE__D_NONE)
 			continue;
-		/* "a truce signed on May 20": not the event's day; "since April
-		 * 15" neither, but no event of the sentence is before it (see
-		 * truce__ymd.since) */
-		int skip = 0, since = 0;
-		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 4 > it->t0;) {
-			if (tg->v[k].cues & TRUCE__C_AGREED)
+		/* "since April 15", "a truce signed on May 20": not the event's day */
+		int skip = 0;
+		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 4 > it->t0;)
+			if (tg->v[k].cues & (TRUCE__C_SINCE | TRUCE__C_AGREED))
 				skip = 1;
-			if (tg->v[k].cues & TRUCE__C_SINCE)
-				since = 1;
-		}
 		/* "the unilateral ceasefire last Dec. 16", "the truce of Nov. 21":
 		 * a month date soon after a truce word (with no violation between)
 		 * is the truce's */
-		for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0 && !since;) {
-			if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
-				break;
-			if (tg->v[k].cues & TRUCE__C_TRUCE) {
-				/* so is a weekday's right after it ("an Easter
-				 * ceasefire on Saturday"), unless the truce is the
-				 * object of a violation ("violated the truce on
-				 * Saturday") */
-				skip = it->lex->datekind == TRUCE__D_MONTH ||
-				       (tg->v[k].t1 + 2 >= it->t0 && !broken_before(tg, k));
-				break;
+		if (it->lex->datekind == TRUCE__D_MONTH)
+			for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0;) {
+				if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
+					break;
+				if (tg->v[k].cues & TRUCE__C_TRUCE) {
+					skip = 1;
+					break;
+				}
 			}
-		}
-
+		/* "the ceasefire announced on Thursday", "a truce declared
+		 * Monday": the day of the truce */
+		for (size_t k = i; k-- > 1 && tg->v[k].t1 + 3 > it->t0 && !skip;)
+			skip = (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
+			       (tg->v[k - 1].cues & TRUCE__C_TRUCE) &&
+			       tg->v[k - 1].t1 == tg->v[k].t0;
 		if (skip && !hours_after(text, doc, tg, i))
 			continue;
-		truce__ymd d = {0, 0, 0, 0, 0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			/* "Friday, August 8": the month date says which Friday */
@@ -1196,15 +997,22 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				day = num_at(tg, i > 3 ? i - 3 : 0, i, it->t0 - 1, 1, 31);
 			if (day < 0)
 				break;
-			int year = -1;
-			for (uint32_t t = after + 1; t < after + 4 && t < doc->ntok && year < 0;
-			     t++)
-				year =
-				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
+			int year = month_year(text, doc, tg, i);
+			/* "from December 23 until January 7, 2020": the year of
+			 * the range's end, one less for a later month */
+			for (size_t j = i + 1; year < 0 && j < tg->n && tg->v[j].t0 < it->t1 + 10;
+			     j++)
+				if (tg->v[j].lex != NULL &&
+				    tg->v[j].lex->datekind == TRUCE__D_MONTH) {
+					int y2 = month_year(text, doc, tg, j);
+					if (y2 > 0)
+						year =
+						    y2 - (it->lex->dateval > tg->v[j].lex->dateval);
+					break;
+				}
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
 			                it->lex->dateval,
 			                day,
-			                0,
 			                0,
 			                0,
 			                0};
@@ -1219,11 +1027,16 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 		default: break;
 		}
-		if (d.y) {
-			d.report = report_day(text, doc, tg, it);
-			d.since = since;
+		/* "said on Monday", "in a statement Sunday", "accused Y on
+		 * Friday of": the day of the statement, at most the day of what
+		 * it reports */
+		for (size_t k = i; d.y && k-- > 0 && tg->v[k].t1 + 2 >= it->t0;)
+			if (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_VOICE | TRUCE__C_ACCUSE)) {
+				d.stmt = 1;
+				break;
+			}
+		if (d.y)
 			out[n++] = d;
-		}
 	}
 	return n;
 }
@@ -1231,7 +1044,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
                             const truce__tagged *tg, const size_t *first)
 {
-	truce__ymd none = {0, 0, 0, 0, 0, 0, 0}, best = none, d[8];
+	truce__ymd none = {0, 0, 0, 0, 0, 0}, best = none, d[8];
 	best.rel = 1; /* told by the text, not published: see truce__article */
 	/* with no publication day and no year to lend, only dates that
 	 * carry their own year come back */
@@ -1246,7 +1059,7 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
 		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8);
 		for (int k = 0; k < n; k++)
-			if (d[k].y >= 1950 && !d[k].since &&
+			if (d[k].y >= 1950 &&
 			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
 				best = d[k];
 				best.rel = 1;
@@ -1257,24 +1070,13 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 
 /* ---- casualties ---- */
 
-static int is_number(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t k)
+static int is_number(const truce__doc *doc, const truce__tagged *tg, size_t k)
 {
 	const truce__item *it = &tg->v[k];
 	if (it->num < 0 || it->num > 100000)
 		return 0;
 	if (it->lex == NULL && it->num >= 1900 && it->num <= 2100)
 		return 0; /* a year */
-	/* "a" and "an" count one person ("a soldier was killed", "an
-	 * Armenian serviceman"), nothing else ("as a result") */
-	if (it->lex != NULL && it->t1 == it->t0 + 1 &&
-	    (tok_is_word(text, &doc->tok[it->t0], "a") ||
-	     tok_is_word(text, &doc->tok[it->t0], "an"))) {
-		int person = 0;
-		for (size_t j = k + 1; j < tg->n && tg->v[j].t0 <= it->t1 + 1; j++)
-			person |= (tg->v[j].cues & TRUCE__C_PERSON) != 0;
-		if (!person)
-			return 0;
-	}
 	/* a unit after it: "82 mm", "6 pm", "24 hours" */
 	if (k + 1 < tg->n && tg->v[k + 1].t0 == it->t1 && (tg->v[k + 1].cues & TRUCE__C_UNIT))
 		return 0;
@@ -1308,29 +1110,33 @@ static int stop_token(const char *text, const truce__tok *t)
 	return t->flags & TRUCE__T_PUNCT && (text[t->start] == ';' || text[t->start] == ':');
 }
 
-/* The count after a casualty verb: "killing two", "wounding another 14";
- * not across "and" or a mark ("40 killed and 50 wounded"). */
-static int forward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
-                         size_t ci)
+/* The count after a casualty verb: "killing two", "wounding another 14". */
+static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t ci)
 {
 	uint32_t limit = tg->v[ci].t1 + 4;
 	for (size_t k = ci + 1; k < tg->n && tg->v[k].t0 < limit; k++) {
 		const truce__item *it = &tg->v[k];
-		for (uint32_t t = tg->v[k - 1].t1; t < it->t0; t++)
-			if (tok_is_word(text, &doc->tok[t], "and") ||
-			    (doc->tok[t].flags & TRUCE__T_PUNCT))
-				return -1;
 		if (it->num == -2) {
 			limit = it->t1 + 4;
 			continue;
 		}
 		if (it->cues & (TRUCE__C_KILL | TRUCE__C_WOUND | TRUCE__C_AGENT | TRUCE__C_TARGET))
 			break; /* "wounded in a barrage": no count follows */
-		if (is_number(text, doc, tg, k))
+		if (is_number(doc, tg, k))
 			return it->num;
 		break;
 	}
 	return -1;
+}
+
+/* Is there a dash between spaces (" - ", not a hyphen) right before token
+ * t? The tokenizer drops dashes with the spaces. */
+static int dash_before(const char *text, const truce__doc *doc, uint32_t t)
+{
+	for (uint32_t b = doc->tok[t - 1].end; b + 2 < doc->tok[t].start + 1; b++)
+		if (text[b] == ' ' && text[b + 1] == '-' && text[b + 2] == ' ')
+			return 1;
+	return 0;
 }
 
 /* The count before a casualty word: "four of its troops were killed". The
@@ -1339,7 +1145,30 @@ static int forward_count(const char *text, const truce__doc *doc, const truce__t
 static int backward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
                           size_t ci, uint32_t s0)
 {
-	uint32_t from = tg->v[ci].t0 > s0 + 8 ? tg->v[ci].t0 - 8 : s0;
+	/* ", including two boys and two women,": a part of the count, whose
+	 * words do not count in the window either */
+	uint32_t cue = tg->v[ci].t0, inc0 = cue, inc1 = cue;
+	for (uint32_t t = cue; t-- > s0 && t + 16 > cue;)
+		if (tok_text_is(text, &doc->tok[t], "including")) {
+			inc0 = inc1 = t;
+			while (inc1 < cue && text[doc->tok[inc1].start] != ',')
+				inc1++;
+			break;
+		}
+	/* "Two monitors - one from each side - were injured": so are the
+	 * words between two dashes that close right before the verb */
+	for (uint32_t t = cue; inc0 == cue && t > s0 + 1 && t + 4 > cue; t--)
+		if (dash_before(text, doc, t)) {
+			for (uint32_t o = t - 1; o > s0 && o + 20 > t; o--)
+				if (dash_before(text, doc, o)) {
+					inc0 = o;
+					inc1 = t;
+					break;
+				}
+			break;
+		}
+	uint32_t span = 10 + (inc1 - inc0);
+	uint32_t from = cue > s0 + span ? cue - span : s0;
 	for (uint32_t t = tg->v[ci].t0; t > from; t--)
 		if (stop_token(text, &doc->tok[t - 1])) {
 			from = t;
@@ -1354,15 +1183,40 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			break;
 		if (it->cues & TRUCE__C_PERSON)
 			person = 1;
-		if (is_number(text, doc, tg, k))
+		if (it->t0 >= inc0 && it->t0 < inc1)
+			continue; /* "10 people, including 3 cricketers, were killed" */
+		/* "28 militant attacks, during which one soldier was killed" */
+		int acts = 0;
+		for (size_t j = k + 1; j < ci && tg->v[j].t0 <= it->t1 + 1; j++)
+			acts |= (tg->v[j].cues & TRUCE__C_ATTACK) != 0;
+		if (acts)
+			continue;
+		if (is_number(doc, tg, k))
 			found = it->num;
 	}
-	if (found < 0 && person &&
-	    ((ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
-	      tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was")) ||
-	     tok_text_is(text, &doc->tok[tg->v[ci].t0], "died")))
-		found = 1; /* "serviceman X was wounded", "the soldier, X, died" */
+	if (found < 0 && person && ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
+	    tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was"))
+		found = 1; /* "serviceman X was wounded" */
 	return found;
+}
+
+/* Is token t in a clause of an earlier event ("reported the incident a
+ * day after a 22-year-old was injured")? Not after a comma ("Hours after
+ * the truce began, two soldiers were killed"). */
+static int earlier_event(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t)
+{
+	static const char *const w[] = {"day", "days", "hour", "hours", "week", "weeks"};
+	for (uint32_t k = t; k-- > s0 + 1 && k + 8 > t;) {
+		if (stop_token(text, &doc->tok[k]) || text[doc->tok[k].start] == ',')
+			return 0;
+		if (!tok_text_is(text, &doc->tok[k], "after"))
+			continue;
+		for (size_t j = 0; j < sizeof(w) / sizeof(w[0]); j++)
+			if (tok_text_is(text, &doc->tok[k - 1], w[j]))
+				return 1;
+		return 0;
+	}
+	return 0;
 }
 
 void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,
@@ -1385,16 +1239,17 @@ void truce__casualties(const char *text, const truce__doc *doc, const truce__tag
 			continue;
 		if ((kill && *killed != TRUCE_NONE) || (wound && !kill && *wounded != TRUCE_NONE))
 			continue;
+		if (earlier_event(text, doc, s0, it->t0))
+			continue;
 		const truce__tok *last = &doc->tok[it->t1 - 1];
 		const truce__tok *head = &doc->tok[it->t0];
 		int after_aux =
 		    i > 0 && (tg->v[i - 1].cues & TRUCE__C_AUX) && tg->v[i - 1].t1 == it->t0;
 		int fwd_ok = tok_text_is(text, last, "of") || ends_with(text, head, "ing") ||
-		             ((ends_with(text, head, "ed") || tok_text_is(text, last, "lost")) &&
-		              !after_aux);
+		             (ends_with(text, head, "ed") && !after_aux);
 		int n = -1;
 		if (fwd_ok)
-			n = forward_count(text, doc, tg, i);
+			n = forward_count(doc, tg, i);
 		if (n < 0 && !ends_with(text, head, "ing"))
 			n = backward_count(text, doc, tg, i, s0);
 		if (n < 0)
@@ -1413,7 +1268,8 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 	truce__doc d = {0};
 	if (n == 0 || truce__tokenize(NULL, s, n, &d) != 0)
 		return 0;
-	int ok = d.ntok > 0;
+	/* "The area", "This sector": an article is no place */
+	int ok = d.ntok > 0 && !(d.ntok == 1 && stop_word(s, &d.tok[0]));
 	uint64_t h = 0;
 	for (size_t i = 0; i < d.ntok && ok; i++) {
 		h = truce__seq_hash(h, d.tok[i].hash);
@@ -1424,7 +1280,8 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 		if (e == NULL || e->place_level == TRUCE__PL_LOCAL)
 			continue;
 		if (e->nparty > 0 || e->datekind || e->place_level == TRUCE__PL_REGION ||
-		    (e->cues & ~(TRUCE__C_PERSON | TRUCE__C_TITLE)) || e->num >= 0)
+		    (e->cues & ~(TRUCE__C_PERSON | TRUCE__C_TITLE)) || e->num >= 0 ||
+		    (e->cues2 & TRUCE__C2_PEOPLE))
 			ok = 0;
 	}
 	const truce__lex *whole = truce__lex_find(r, h);
@@ -1447,27 +1304,14 @@ static int event_before(const truce__tagged *tg, uint32_t t)
 	return 0;
 }
 
-/* Is there an agreement word ("signed in X", "brokered in X") or a truce
- * that nothing breaks ("a ceasefire protocol in Doha") just before token
- * t? Such a place is where a truce was made, not broken. */
+/* Is there an agreement word ("signed in X", "brokered in X") just before
+ * token t? Such a place is where a truce was made, not broken. */
 static int agreed_before(const truce__doc *doc, const truce__tagged *tg, uint32_t t)
 {
 	(void)doc;
-	for (size_t k = 0; k < tg->n; k++) {
-		const truce__item *it = &tg->v[k];
-		if (it->t1 > t || it->t1 + 3 <= t)
-			continue;
-		if (it->cues & TRUCE__C_AGREED)
+	for (size_t k = 0; k < tg->n; k++)
+		if ((tg->v[k].cues & TRUCE__C_AGREED) && tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
 			return 1;
-		if ((it->cues & TRUCE__C_TRUCE) && !(it->cues & TRUCE__C_VIOLATE)) {
-			int broken = 0;
-			for (size_t j = 0; j < k; j++)
-				broken |= (tg->v[j].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK)) &&
-				          tg->v[j].t1 + 3 >= it->t0;
-			if (!broken)
-				return 1;
-		}
-	}
 	return 0;
 }
 
@@ -1495,16 +1339,13 @@ static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
 	return 0;
 }
 
-/* 1 if the word before token t is a compass word ("near southern
- * Tripoli"), else 0. */
-static uint32_t compass_before(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t)
+/* Does a reporting verb or a venue ("told reporters", "a news
+ * conference") end right before token t (a preposition)? */
+static int venue_before(const truce__tagged *tg, uint32_t t)
 {
-	static const char *const w[] = {"northern", "southern", "eastern", "western", "central",
-	                                "north",    "south",    "east",    "west"};
-	if (t <= s0 + 1)
-		return 0;
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (tok_is_word(text, &doc->tok[t - 1], w[i]))
+	for (size_t k = 0; k < tg->n; k++)
+		if (((tg->v[k].cues2 & TRUCE__C2_VENUE) || (tg->v[k].cues & TRUCE__C_SAY)) &&
+		    tg->v[k].t1 <= t && tg->v[k].t1 + 1 >= t)
 			return 1;
 	return 0;
 }
@@ -1529,58 +1370,31 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	if (in == NULL || truce__is_dateline(text, doc, t, t + (uint32_t)n))
 		return 99;
 	uint32_t e = t + (uint32_t)n;
-	/* "in X", "near X"; "from X" is where fire came from, a rank lower */
-	int before = t > s0 && locative_at(tg, t - 1, TRUCE__C_TARGET);
-	int from = t > s0 && !before && locative_at(tg, t - 1, TRUCE__C_AGENT);
+	int before = t > s0 && locative_at(tg, t - 1, TRUCE__C_TARGET | TRUCE__C_AGENT);
 	int after = e < doc->ntok && locative_at(tg, e, TRUCE__C_PLACENOUN);
 	/* a word of a person's name: "Vikram Misri said" */
-	if (!before && !after && !from &&
+	if (!before && !after &&
 	    ((t > s0 && (doc->tok[t - 1].flags & TRUCE__T_CAP) &&
 	      doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
 	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) &&
 	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
+		return 99;
+	/* "told reporters in Baghdad", "a news conference in Geneva": where
+	 * someone speaks */
+	if (before && t > s0 + 1 && venue_before(tg, t - 1))
 		return 99;
 	int prio = before || after ? 1 : 2;
 	prio += in->capital || in->size >= 6 || anywhere;
 	return prio - event_before(tg, t);
 }
 
-/* The first region of conflict c in the sentence after a preposition of
- * place ("attacks in the Donetsk region"), copied into out ("" none). */
-static void region_of(const char *text, const truce__doc *doc, const truce__tagged *tg, uint32_t t0,
-                      int c, char *out, size_t outlen)
-{
-	out[0] = '\0';
-	for (size_t i = 0; i < tg->n && c >= 0; i++) {
-		const truce__item *it = &tg->v[i];
-		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_REGION ||
-		    it->lex->place_conf != c || it->noparty || it->t0 <= t0 + 1)
-			continue;
-		uint32_t p = it->t0 - 1;
-		if (tok_is_word(text, &doc->tok[p], "the"))
-			p--;
-		if (!locative_at(tg, p, TRUCE__C_TARGET) || agreed_before(doc, tg, it->t0))
-			continue;
-		size_t a = doc->tok[it->t0].start, n = doc->tok[it->t1 - 1].end - a;
-		if (n < outlen) {
-			memcpy(out, text + a, n);
-			out[n] = '\0';
-		}
-		return;
-	}
-}
-
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
                   const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *sc,
-                  char *out, char *region, size_t outlen)
+                  char *out, size_t outlen)
 {
 	out[0] = '\0';
-	if (region != NULL)
-		region[0] = '\0';
 	if (t1 <= t0)
 		return;
-	if (region != NULL && sc != NULL)
-		region_of(text, doc, tg, t0, sc->conflict, region, outlen);
 	size_t best_at = (size_t)-1, best_len = 0;
 	int best_prio = 99;
 	int conflict = sc != NULL ? sc->conflict : -1;
@@ -1610,8 +1424,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		if (k < tg->n && tg->v[k].t0 <= t &&
 		    !(tg->v[k].t0 == t && tg->v[k].party[0] && tg->v[k].lex != NULL &&
 		      tg->v[k].lex->place_level && t > t0 &&
-		      (locative_at(tg, t - 1 - compass_before(text, doc, t0, t), TRUCE__C_TARGET) ||
-		       event_before(tg, t))))
+		      (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t))))
 			continue;
 		const truce__geo_ent *e = NULL;
 		int n = truce__geo_match(r, doc->tok, t, t1, &e);
@@ -1633,20 +1446,13 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 	 * the sentence, which the tags already tell: no noun, no search */
 	uint32_t has = 0;
 	int cap_after_prep = 0; /* "in Kaziba": a preposition, then a capital */
-	/* where a match can start: a few words before the first place noun
-	 * ("the Tawila locality"), at the first such preposition */
-	uint32_t noun_from = t1, prep_from = t1;
 	for (size_t i = 0; i < tg->n; i++) {
 		has |= tg->v[i].cues;
-		if ((tg->v[i].cues & TRUCE__C_PLACENOUN) && noun_from == t1)
-			noun_from = tg->v[i].t0 > t0 + 5 ? tg->v[i].t0 - 5 : t0;
 		if ((tg->v[i].cues & TRUCE__C_TARGET) && tg->v[i].t1 < t1) {
 			uint32_t n = tg->v[i].t1;
 			if (n + 1 < t1 && (doc->tok[n].flags & TRUCE__T_WORD) &&
 			    !(doc->tok[n].flags & TRUCE__T_CAP))
 				n++; /* "in the X", "near southern X" */
-			if ((doc->tok[n].flags & TRUCE__T_CAP) && !cap_after_prep)
-				prep_from = tg->v[i].t0;
 			cap_after_prep |= (doc->tok[n].flags & TRUCE__T_CAP) != 0;
 		}
 	}
@@ -1659,8 +1465,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			continue;
 		if (md == NULL && (md = pcre2_match_data_create(4, NULL)) == NULL)
 			return;
-		uint32_t ft = r->places[p].kind <= 1 ? noun_from : prep_from;
-		size_t from = ft < t1 ? doc->tok[ft].start : s0;
+		size_t from = s0;
 		for (int guard = 0; guard < 16 && from < s1; guard++) {
 			int rc = pcre2_match(r->places[p].code, (PCRE2_SPTR)text, s1, from,
 			                     PCRE2_NO_UTF_CHECK, md, NULL);
@@ -1671,8 +1476,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 				break;
 			size_t a = ov[2], b = ov[3];
 			from = ov[1];
-			while (b > a && text[b - 1] == '.')
-				b--; /* "the region of Sumy.": the sentence's stop */
+			if (b > a && text[b - 1] == '.')
+				b--; /* "the town of X." ends the sentence, not the name */
 			if (b <= a || b - a >= outlen)
 				continue;
 			if (!capture_ok(r, text + a, b - a) ||

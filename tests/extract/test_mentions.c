@@ -97,6 +97,26 @@ static void casualties(void **state)
 	    {"There were no casualties, the ministry said.", 0, 0},
 	    {"The strike left three dead and 12 injured.", 3, 12},
 	    {"Mortars of 82 mm were fired at 6 pm.", TRUCE_NONE, TRUCE_NONE},
+	    /* a part of the toll ("including 3") and a count of attacks are
+	     * no count of the dead */
+	    {"At least 10 people, including 3 Afghan cricketers, were killed.", 10, TRUCE_NONE},
+	    {"Ukraine reported 28 militant attacks, during which one soldier was killed.", 1,
+	     TRUCE_NONE},
+	    {"The attack resulted in the loss of one comrade.", 1, TRUCE_NONE},
+	    {"Five civilians, including two boys and two elderly women, were injured.", TRUCE_NONE,
+	     5},
+	    /* a casualty of an earlier event */
+	    {"The army reported the attack a day after a 22-year-old was injured.", TRUCE_NONE,
+	     TRUCE_NONE},
+	    {"Hours after the truce began, two soldiers were killed.", 2, TRUCE_NONE},
+	    {"He said there were three martyrs and several injured.", 3, TRUCE_NONE},
+	    /* the words between two dashes are an insertion */
+	    {"Two monitors - one from the army and one from the rebel side - were injured.",
+	     TRUCE_NONE, 2},
+	    /* a bare count as the subject of a casualty verb */
+	    {"Ten civilians were killed and twelve were injured, a doctor said.", 10, 12},
+	    {"One was killed and 6 were wounded in the ambush.", 1, 6},
+	    {"Rebels hit an army post, killing a soldier and injuring eight others.", 1, 8},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
@@ -114,62 +134,36 @@ static void casualties(void **state)
 static void dates(void **state)
 {
 	(void)state;
-	truce__ymd pub = {2021, 6, 10, 0, 0, 0, 0}; /* a Thursday */
+	truce__ymd pub = {2021, 6, 10, 0, 0, 0}; /* a Thursday */
 	static const struct {
 		const char *s;
 		truce__ymd want;
 	} cases[] = {
-	    {"The attack came on Tuesday.", {2021, 6, 8, 0, 0, 0, 0}},
-	    {"It happened on Thursday.", {2021, 6, 10, 0, 0, 0, 0}},
-	    {"Fighting broke out last night.", {2021, 6, 9, 0, 0, 0, 0}},
-	    {"The post was hit on June 2nd.", {2021, 6, 2, 0, 0, 0, 0}},
-	    {"The post was hit on 4 June.", {2021, 6, 4, 0, 0, 0, 0}},
-	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0, 0, 0}},
-	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0, 0, 0}},
-	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0, 0, 0}},
+	    {"The attack came on Tuesday.", {2021, 6, 8, 0, 0, 0}},
+	    {"It happened on Thursday.", {2021, 6, 10, 0, 0, 0}},
+	    {"Fighting broke out last night.", {2021, 6, 9, 0, 0, 0}},
+	    {"The post was hit on June 2nd.", {2021, 6, 2, 0, 0, 0}},
+	    {"The post was hit on 4 June.", {2021, 6, 4, 0, 0, 0}},
+	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0, 0}},
+	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0, 0}},
+	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0, 0}},
+	    /* the year of a range's end, one less for a later month */
+	    {"Fighting went on from December 23 to January 7, 2020.", {2019, 12, 23, 0, 0, 0}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
 		tag_text(cases[i].s, &t);
 		truce__ymd got[4];
 		int n = truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4);
-		/* a day after "since" is no event's (it bounds the event) */
-		int k = 0;
-		while (k < n && got[k].since)
-			k++;
-		assert_true(k < n);
-		assert_int_equal(got[k].y, cases[i].want.y);
-		assert_int_equal(got[k].m, cases[i].want.m);
-		assert_int_equal(got[k].d, cases[i].want.d);
-		assert_int_equal(got[0].since, strstr(cases[i].s, "since") != NULL);
-		untag(&t);
-	}
-	/* the day of a report ("said on Sunday") is told from an event's */
-	static const struct {
-		const char *s;
-		int report;
-	} reports[] = {
-	    {"Armenia said on Sunday that shelling hit Tavush.", 1},
-	    {"On Sunday Armenia said shelling hit Tavush.", 1},
-	    {"On Sunday shelling hit Tavush, Armenia said.", 0},
-	    {"Shelling hit Tavush on Sunday, the Armenian army said.", 0},
-	    {"In a statement on Sunday, the ministry blamed Baku.", 1},
-	    {"The ministry blamed Baku, said Stepanyan Sunday.", 1},
-	};
-	for (size_t i = 0; i < sizeof(reports) / sizeof(reports[0]); i++) {
-		tagged_text t;
-		tag_text(reports[i].s, &t);
-		truce__ymd got[4];
-		int n = truce__dates(test_rules, reports[i].s, &t.doc, &t.tg, pub, 2021, got, 4);
-		assert_int_equal(n, 1);
-		if (got[0].report != reports[i].report)
-			fprintf(stderr, "case: %s\n", reports[i].s);
-		assert_int_equal(got[0].report, reports[i].report);
+		assert_true(n >= 1);
+		assert_int_equal(got[0].y, cases[i].want.y);
+		assert_int_equal(got[0].m, cases[i].want.m);
+		assert_int_equal(got[0].d, cases[i].want.d);
 		untag(&t);
 	}
 	truce__ymd d;
 	assert_int_equal(truce__parse_ymd("2020-02-29", &d), 0);
-	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0, 0, 0, 0}), 1);
+	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0, 0, 0}), 1);
 	assert_int_not_equal(truce__parse_ymd("2020-2-29", &d), 0);
 }
 
@@ -184,13 +178,16 @@ static void places(void **state)
 	    {"Shots were fired in the Kerran sector, officials said.", "Kerran"},
 	    {"Fighting in Nagorno-Karabakh resumed.", ""},
 	    {"The rebels attacked near Kaziba on Tuesday.", "Kaziba"},
+	    /* a people or a faith before a place noun is no place */
+	    {"Rockets fell on Alawite villages near the coast.", ""},
+	    {"Gunmen attacked Christian areas of the town of Kerbala.", "Kerbala"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
 		tag_text(cases[i].s, &t);
 		char out[TRUCE_PLACE_MAX];
 		truce__place(test_rules, cases[i].s, &t.doc, &t.tg, 0, (uint32_t)t.doc.ntok,
-		             &t.scope, out, NULL, sizeof(out));
+		             &t.scope, out, sizeof(out));
 		assert_string_equal(out, cases[i].want);
 		untag(&t);
 	}
