@@ -25,7 +25,7 @@ bin=$(cd "$bin" && pwd)
 command -v valgrind >/dev/null || { echo "skip: valgrind is not installed (TRUCE_WITH_VALGRIND=1 tools/install-deps)"; exit 77; }
 scripts=("$@")
 [ ${#scripts[@]} -gt 0 ] || scripts=(daemon pipeline badinput badinput2 storage storage_full load config web_metrics
-  feed/basic feed/dedup feed/misbehave feed/dropdir)
+  feed/basic feed/dedup feed/misbehave feed/tls feed/dropdir)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/truce-vg.XXXXXX")
 trap 'rm -rf "$work"' EXIT

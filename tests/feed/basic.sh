@@ -152,8 +152,17 @@ echo "$BASE/gen/hup?items=2" >>"$T/feeds.conf"
 kill -HUP "$FEED_PID"
 wait_articles 25 60
 grep -q "SIGHUP: 10 feeds" "$T/feed.log" || fail "SIGHUP not logged"
+# A feed taken out of the list is no longer polled, and --status says so.
+grep -v "f/atom.xml" "$T/feeds.conf" >"$T/feeds.conf.new"
+mv "$T/feeds.conf.new" "$T/feeds.conf"
+kill -HUP "$FEED_PID"
+for _ in $(seq 600); do grep -q "SIGHUP: 9 feeds" "$T/feed.log" && break; sleep 0.1; done
+grep -q "SIGHUP: 9 feeds" "$T/feed.log" || fail "second SIGHUP not logged"
 stop_feed
-pass "SIGHUP re-reads feeds.conf: the new feed is polled and its items stored"
+"$TRUCE" feed --status --state "$T/state" | grep "f/atom.xml" | grep -q "not in the feed lists any more" ||
+  fail "--status of a feed taken out: $("$TRUCE" feed --status --state "$T/state" | grep atom)"
+[ "$(feed_status_json "$BASE/f/atom.xml" listed)" = False ] || fail "--status --json listed"
+pass "SIGHUP re-reads feeds.conf: a new feed is polled and its items stored; one taken out is shown as such"
 
 # A second collector on the same state is refused.
 start_feed

@@ -10,8 +10,9 @@
 
 FEEDS=20 MAX=150 RATE=0.1
 SECS=${TRUCE_FEED_CHAOS_SECONDS:-20}
-RANDOM=${TRUCE_FEED_CHAOS_SEED:-$$}
-echo "seed $RANDOM"
+seed=${TRUCE_FEED_CHAOS_SEED:-$$}
+RANDOM=$seed
+echo "seed $seed (TRUCE_FEED_CHAOS_SEED=$seed replays this kill schedule)"
 start_server
 start_daemon
 for i in $(seq "$FEEDS"); do

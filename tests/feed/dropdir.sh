@@ -40,7 +40,9 @@ for i in range(n):
 EOF2
 WRITER=$!
 BG_PIDS+=("$WRITER")
-RANDOM=${TRUCE_DROP_SEED:-$$}
+seed=${TRUCE_DROP_SEED:-$$}
+RANDOM=$seed
+echo "seed $seed (TRUCE_DROP_SEED=$seed replays this kill schedule)"
 kills=0
 while kill -0 "$WRITER" 2>/dev/null; do
   sleep "0.$((RANDOM % 8 + 2))"

@@ -10,7 +10,8 @@ SERVER_PID=""
 FEEDCMD=$TRUCE
 [ -x "$TRUCE_BIN/truce-vg" ] && FEEDCMD=$TRUCE_BIN/truce-vg
 
-# start_server: the test server on an ephemeral port of 127.0.0.1, serving
+# start_server: the test server on an ephemeral port of 127.0.0.1 (HTTPS
+# with SERVER_SCHEME=https and SERVER_ARGS="--tls-cert C --tls-key K"), serving
 # $T/www (the fixtures are copied there; tests add their own files).
 # Sets PORT, BASE (http://127.0.0.1:PORT) and SERVER_PID; the log of every
 # request and connection is $T/server.log.
@@ -19,7 +20,7 @@ start_server() {
   cp "$FEED_DATA"/* "$T/www/"
   rm -f "$T/port"
   python3 "$TRUCE_SOURCE_DIR/tests/feed/feedserver.py" --root "$T/www" \
-    --port-file "$T/port" --log "$T/server.log" 2>>"$T/server.err" &
+    --port-file "$T/port" --log "$T/server.log" ${SERVER_ARGS:-} 2>>"$T/server.err" &
   SERVER_PID=$!
   BG_PIDS+=("$SERVER_PID")
   for _ in $(seq 100); do
@@ -28,7 +29,7 @@ start_server() {
   done
   [ -s "$T/port" ] || fail "the test server did not start: $(cat "$T/server.err")"
   PORT=$(cat "$T/port")
-  BASE=http://127.0.0.1:$PORT
+  BASE=${SERVER_SCHEME:-http}://127.0.0.1:$PORT
 }
 
 # feed_once [args...]: one `truce feed --once` on $T/feeds.conf and $T/state,

@@ -5,7 +5,9 @@ Serves feeds the tests write, and misbehaves on purpose, on 127.0.0.1 only
 (nothing of the tests reaches the internet). HTTP/1.1 with keep-alive, one
 thread per connection.
 
-    feedserver.py --root DIR --port-file FILE [--log FILE]
+    feedserver.py --root DIR --port-file FILE [--log FILE] [--tls-cert PEM --tls-key PEM]
+
+With --tls-cert it speaks HTTPS only (the tests' own self-signed certificate).
 
 Paths:
   /f/NAME                  DIR/NAME, with an ETag and a Last-Modified; a
@@ -42,6 +44,7 @@ import gzip
 import hashlib
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -284,8 +287,15 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     a = ap.parse_args()
     srv = Server(("127.0.0.1", a.port), Handler)
+    if a.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls_cert, a.tls_key)
+        # the handshake in the connection's thread, not in accept()
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
     srv.state = State(a.root, a.log)
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:

@@ -244,7 +244,8 @@ static void test_state(void **state)
 	r.sent = 7;
 	assert_int_equal(feed_state_put_feed(st, &r), 0);
 	uint8_t key[TRUCE_HASH_LEN] = {1}, ckey[TRUCE_HASH_LEN] = {2}, got[TRUCE_HASH_LEN];
-	assert_int_equal(feed_state_item_put(st, key, FEED_ITEM_SEND, 0), 0);
+	feed_item_rec ir = {.state = FEED_ITEM_SEND, .day = 19000};
+	assert_int_equal(feed_state_item_put(st, key, &ir), 0);
 	assert_int_equal(feed_state_url_put(st, ckey, key), 0);
 	const uint8_t frame[] = "packed article";
 	feed_outbox_rec ob = {.state = FEED_ITEM_PAGE,
@@ -258,15 +259,16 @@ static void test_state(void **state)
 
 	/* a turn that is not committed leaves nothing behind */
 	uint8_t other[TRUCE_HASH_LEN] = {3};
-	assert_int_equal(feed_state_item_put(st, other, FEED_ITEM_ACKED, 5), 0);
+	feed_item_rec acked = {.state = FEED_ITEM_ACKED, .day = 19000, .seq = 5};
+	assert_int_equal(feed_state_item_put(st, other, &acked), 0);
 	feed_state_close(st);
 
 	assert_int_equal(feed_state_open(dir, 0, &st, err, sizeof(err)), 0);
-	int s;
-	uint64_t seq;
-	assert_int_equal(feed_state_item_get(st, other, &s, &seq), TRUCE_ENOTFOUND);
-	assert_int_equal(feed_state_item_get(st, key, &s, &seq), 0);
-	assert_int_equal(s, FEED_ITEM_SEND);
+	feed_item_rec got_ir;
+	assert_int_equal(feed_state_item_get(st, other, &got_ir), TRUCE_ENOTFOUND);
+	assert_int_equal(feed_state_item_get(st, key, &got_ir), 0);
+	assert_int_equal(got_ir.state, FEED_ITEM_SEND);
+	assert_int_equal(got_ir.day, 19000);
 	assert_int_equal(feed_state_url_get(st, ckey, got), 0);
 	assert_memory_equal(got, key, TRUCE_HASH_LEN);
 	feed_outbox_rec back;
@@ -291,12 +293,13 @@ static void test_state(void **state)
 	assert_int_equal(nf, 1);
 	assert_int_equal(no, 1);
 	/* acked: the outbox forgets it, the item remembers its seq */
-	assert_int_equal(feed_state_item_put(st, key, FEED_ITEM_ACKED, 42), 0);
+	ir = (feed_item_rec){.state = FEED_ITEM_ACKED, .day = 19001, .seq = 42};
+	assert_int_equal(feed_state_item_put(st, key, &ir), 0);
 	assert_int_equal(feed_state_outbox_del(st, key), 0);
 	assert_int_equal(feed_state_commit(st), 0);
-	assert_int_equal(feed_state_item_get(st, key, &s, &seq), 0);
-	assert_int_equal(s, FEED_ITEM_ACKED);
-	assert_int_equal(seq, 42);
+	assert_int_equal(feed_state_item_get(st, key, &got_ir), 0);
+	assert_int_equal(got_ir.state, FEED_ITEM_ACKED);
+	assert_int_equal(got_ir.seq, 42);
 	assert_int_equal(feed_state_outbox_get(st, key, &back), TRUCE_ENOTFOUND);
 	feed_state_commit(st);
 
@@ -313,12 +316,57 @@ static void test_state(void **state)
 	feed_rec_clear(&r);
 }
 
+/* Forgetting: only items done with and not seen since the cutoff go, with
+ * their content keys; items still in the outbox stay whatever their age. */
+static void test_prune(void **state)
+{
+	(void)state;
+	char dir[128], err[256] = "";
+	snprintf(dir, sizeof(dir), "%s/prune", tmpdir);
+	feed_state *st = NULL;
+	assert_int_equal(feed_state_open(dir, 0, &st, err, sizeof(err)), 0);
+	const struct {
+		int state;
+		uint32_t day;
+		int gone;
+	} items[] = {
+	    {FEED_ITEM_ACKED, 100, 1}, {FEED_ITEM_REJECTED, 100, 1}, {FEED_ITEM_SAME, 100, 1},
+	    {FEED_ITEM_SEND, 100, 0},  {FEED_ITEM_PAGE, 100, 0},     {FEED_ITEM_ACKED, 200, 0},
+	    {FEED_ITEM_ACKED, 199, 1},
+	};
+	size_t n = sizeof(items) / sizeof(items[0]);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t key[TRUCE_HASH_LEN] = {(uint8_t)(i + 1)},
+		        ckey[TRUCE_HASH_LEN] = {0, (uint8_t)i};
+		feed_item_rec r = {.state = items[i].state, .day = items[i].day, .seq = i};
+		assert_int_equal(feed_state_item_put(st, key, &r), 0);
+		assert_int_equal(feed_state_url_put(st, ckey, key), 0);
+	}
+	assert_int_equal(feed_state_commit(st), 0);
+	uint64_t ni = 0, nu = 0;
+	assert_int_equal(feed_state_prune(st, 200, &ni, &nu), 0);
+	assert_int_equal(feed_state_commit(st), 0);
+	assert_int_equal(ni, 4);
+	assert_int_equal(nu, 4);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t key[TRUCE_HASH_LEN] = {(uint8_t)(i + 1)},
+		        ckey[TRUCE_HASH_LEN] = {0, (uint8_t)i};
+		uint8_t back[TRUCE_HASH_LEN];
+		feed_item_rec r;
+		int want = items[i].gone ? TRUCE_ENOTFOUND : 0;
+		assert_int_equal(feed_state_item_get(st, key, &r), want);
+		assert_int_equal(feed_state_url_get(st, ckey, back), want);
+	}
+	feed_state_commit(st);
+	feed_state_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_durations), cmocka_unit_test(test_conf),
 	    cmocka_unit_test(test_opml),      cmocka_unit_test(test_sched),
-	    cmocka_unit_test(test_state),
+	    cmocka_unit_test(test_state),     cmocka_unit_test(test_prune),
 	};
 	return cmocka_run_group_tests(tests, make_tmp, drop_tmp);
 }

@@ -61,6 +61,9 @@ static void feed_usage(FILE *f)
 	       "  --collector-id ID     recorded with each article (truce-feed)\n"
 	       "  --window N            most articles unacknowledged at once (64)\n"
 	       "  --ack-timeout MS      first re-send timeout; doubles up to 30 s (2000)\n"
+	       "  --forget D            forget items gone from their feeds for D (30d): one\n"
+	       "                        that comes back after that is sent again (truced\n"
+	       "                        acks it DUPLICATE)\n"
 	       "  --once                poll every feed once, send what is new, exit (0 when\n"
 	       "                        every article was acked)\n"
 	       "  --status              one line per feed of DIR: last poll, result, next poll,\n"
@@ -101,6 +104,11 @@ static int take_duration_opt(int c, const char *arg, feed_cmd *fc)
 	case 'C': fc->o.lim.ceiling_ms = ms; break;
 	case 'd': fc->o.http.host_delay_ms = ms; break;
 	case 'T': fc->o.http.timeout_ms = ms; break;
+	case 'G':
+		if (ms < 86400 * INT64_C(1000))
+			return cli_usage_error("feed", "--forget wants a day or more");
+		fc->o.forget_days = (uint32_t)(ms / (86400 * INT64_C(1000)));
+		break;
 	default: fc->o.http.connect_timeout_ms = ms; break;
 	}
 	return 0;
@@ -143,6 +151,7 @@ static int parse_feed_args(int argc, char **argv, feed_cmd *fc)
 	    {"collector-id", required_argument, NULL, 'I'},
 	    {"window", required_argument, NULL, 'w'},
 	    {"ack-timeout", required_argument, NULL, 'a'},
+	    {"forget", required_argument, NULL, 'G'},
 	    {"once", no_argument, NULL, '1'},
 	    {"status", no_argument, NULL, 's'},
 	    {"json", no_argument, NULL, 'J'},
@@ -183,6 +192,7 @@ static int parse_feed_args(int argc, char **argv, feed_cmd *fc)
 		case 'C':
 		case 'd':
 		case 'T':
+		case 'G':
 		case 'K': rc = take_duration_opt(c, optarg, fc); break;
 		case 'p':
 		case 'P':
@@ -303,7 +313,8 @@ int cmd_feed(int argc, char **argv)
 	                              .connect_timeout_ms = 15000,
 	                              .timeout_ms = 60000},
 	                     .max_feed_size = 16u << 20,
-	                     .max_page_size = TRUCE_DEFAULT_MAX_BODY},
+	                     .max_page_size = TRUCE_DEFAULT_MAX_BODY,
+	                     .forget_days = 30},
 	               .log = {.level = CLI_LOG_INFO}};
 	fc.o.log = &fc.log;
 	int rc = parse_feed_args(argc, argv, &fc);

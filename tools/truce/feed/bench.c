@@ -187,6 +187,7 @@ int cmd_bench_feed(int argc, char **argv)
 	                        .timeout_ms = 60000},
 	               .max_feed_size = 16u << 20,
 	               .max_page_size = 8u << 20,
+	               .forget_days = 30,
 	               .once = 1,
 	               .log = &log};
 	feed_conf_list l = {0};

@@ -29,6 +29,7 @@
 #include "truce/date.h"
 
 #define PAGE_ATTEMPTS 5 /* then the feed's own text is sent instead */
+#define PRUNE_EVERY_MS (INT64_C(24) * 3600 * 1000)
 
 /* One feed being followed. */
 typedef struct feed_src {
@@ -69,8 +70,15 @@ struct feed_collector {
 	page_job **pages;
 	size_t npages, cappages;
 	feed_stats stats;
-	int failed; /* a state write failed: the turn is lost */
+	int64_t pruned_ms; /* when items were last forgotten (0: not yet) */
+	int failed;        /* a state write failed: the turn is lost */
 };
+
+/* Days since 1970-01-01 now: when an item was last seen. */
+static uint32_t today(void)
+{
+	return (uint32_t)(truce_now_us() / (86400 * INT64_C(1000000)));
+}
 
 /* --- small lists ------------------------------------------------------------ */
 
@@ -203,6 +211,13 @@ int feed_collector_configure(feed_collector *c, const feed_conf_list *l)
 		if (c->o.once)
 			f->due_ms = truce_mono_ms();
 	}
+	for (size_t i = 0; i < c->nfeeds; i++) { /* for --status */
+		feed_src *f = c->feeds[i];
+		if (f->rec.unlisted == f->configured) {
+			f->rec.unlisted = !f->configured;
+			f->dirty = 1;
+		}
+	}
 	return 0;
 }
 
@@ -300,8 +315,10 @@ static void on_ack(void *ctx, void *tag, const truce_send_item *it)
 				f->rec.pending--;
 			f->dirty = 1;
 		}
-		rc = feed_state_item_put(c->st, key, ok ? FEED_ITEM_ACKED : FEED_ITEM_REJECTED,
-		                         ok ? it->seq : 0);
+		feed_item_rec ir = {.state = ok ? FEED_ITEM_ACKED : FEED_ITEM_REJECTED,
+		                    .day = today(),
+		                    .seq = ok ? it->seq : 0};
+		rc = feed_state_item_put(c->st, key, &ir);
 		if (rc == 0)
 			rc = feed_state_outbox_del(c->st, key);
 	} else if (rc == TRUCE_ENOTFOUND) {
@@ -328,11 +345,15 @@ static int take_item(feed_collector *c, feed_src *f, const feed_doc *d, const fe
 {
 	uint8_t key[TRUCE_HASH_LEN], ckey[TRUCE_HASH_LEN], first[TRUCE_HASH_LEN];
 	feed_item_key(f->conf.url, it, key);
-	int state;
-	uint64_t seq;
-	int rc = feed_state_item_get(c->st, key, &state, &seq);
+	feed_item_rec ir;
+	int rc = feed_state_item_get(c->st, key, &ir);
+	if (rc == 0 && ir.day < today()) { /* seen again today: not to be forgotten */
+		ir.day = today();
+		rc = feed_state_item_put(c->st, key, &ir);
+	}
 	if (rc != TRUCE_ENOTFOUND)
-		return rc == 0 ? 0 : rc;
+		return rc;
+	ir = (feed_item_rec){.state = FEED_ITEM_REJECTED, .day = today()};
 	f->rec.items++;
 	c->stats.items_new++;
 	feed_article_opts ao = {.source = source_of(f, d), .collector_id = c->o.collector_id};
@@ -343,7 +364,7 @@ static int take_item(feed_collector *c, feed_src *f, const feed_doc *d, const fe
 		f->rec.rejected++;
 		cli_logf(c->o.log, CLI_LOG_DEBUG, "feed", "%s: an item with no text or title",
 		         f->conf.url);
-		return feed_state_item_put(c->st, key, FEED_ITEM_REJECTED, 0) == 0 ? 1 : TRUCE_EIO;
+		return feed_state_item_put(c->st, key, &ir) == 0 ? 1 : TRUCE_EIO;
 	}
 	if (rc != 0)
 		return rc;
@@ -352,7 +373,8 @@ static int take_item(feed_collector *c, feed_src *f, const feed_doc *d, const fe
 		free(frame);
 		f->rec.same++;
 		c->stats.same++;
-		rc = feed_state_item_put(c->st, key, FEED_ITEM_SAME, 0);
+		ir.state = FEED_ITEM_SAME;
+		rc = feed_state_item_put(c->st, key, &ir);
 		return rc == 0 ? 1 : rc;
 	}
 	int page = f->conf.fetch_page && it->link != NULL &&
@@ -364,8 +386,9 @@ static int take_item(feed_collector *c, feed_src *f, const feed_doc *d, const fe
 	rc = rc == TRUCE_ENOTFOUND ? feed_state_url_put(c->st, ckey, key) : rc;
 	if (rc == 0)
 		rc = feed_state_outbox_put(c->st, key, &ob);
+	ir.state = ob.state;
 	if (rc == 0)
-		rc = feed_state_item_put(c->st, key, ob.state, 0);
+		rc = feed_state_item_put(c->st, key, &ir);
 	free(frame);
 	if (rc == 0)
 		rc = page ? add_page_job(c, key, it->link, f, truce_mono_ms())
@@ -593,7 +616,8 @@ static void handle_page(feed_collector *c, feed_http_res *res)
 	free(feed_url);
 	if (rc == 0 && (rc = feed_state_outbox_get(c->st, j->key, &r)) == 0 &&
 	    r.state == FEED_ITEM_SEND) {
-		rc = feed_state_item_put(c->st, j->key, FEED_ITEM_SEND, 0);
+		feed_item_rec ir = {.state = FEED_ITEM_SEND, .day = today()};
+		rc = feed_state_item_put(c->st, j->key, &ir);
 		if (rc == 0)
 			rc = keys_push(&c->ready, j->key);
 		drop_page_job(c, j);
@@ -666,6 +690,23 @@ static void fill_sender(feed_collector *c)
 	}
 }
 
+/* Once a day (and at the start): items gone from their feeds for
+ * --forget days are forgotten, so the state does not grow for ever. */
+static void forget_old(feed_collector *c)
+{
+	uint64_t items = 0, urls = 0;
+	uint32_t now = today();
+	c->pruned_ms = truce_mono_ms();
+	if (now <= c->o.forget_days)
+		return;
+	int rc = feed_state_prune(c->st, now - c->o.forget_days, &items, &urls);
+	fail(c, rc);
+	if (rc == 0 && items + urls > 0)
+		cli_logf(c->o.log, CLI_LOG_INFO, "feed",
+		         "forgot %llu items not seen in their feeds for %u days (%llu URLs)",
+		         (unsigned long long)items, c->o.forget_days, (unsigned long long)urls);
+}
+
 static int write_dirty(feed_collector *c)
 {
 	for (size_t i = 0; i < c->nfeeds; i++) {
@@ -706,6 +747,9 @@ int feed_collector_turn(feed_collector *c, int wake_fd, int max_wait_ms)
 	}
 	if (cli_outbox_pump(c->out, 0) != 0)
 		cli_logf(c->o.log, CLI_LOG_WARN, "feed", "cannot renew the socket to truced");
+	if (!c->failed && c->o.forget_days > 0 &&
+	    (c->pruned_ms == 0 || truce_mono_ms() - c->pruned_ms >= PRUNE_EVERY_MS))
+		forget_old(c);
 	if (!c->failed)
 		fail(c, write_dirty(c));
 	if (!c->failed)

@@ -96,7 +96,9 @@ typedef struct feed_rec {
 	int64_t last_poll_us, next_poll_us, last_new_us; /* wall clock */
 	int64_t interval_ms;                             /* the adaptive interval */
 	uint32_t errors;                                 /* consecutive failed polls */
+
 	uint64_t polls, items, sent, pending, same, rejected;
+	int unlisted; /* no longer in the feed lists (its outbox is still sent) */
 } feed_rec;
 
 void feed_rec_clear(feed_rec *r);
@@ -143,9 +145,26 @@ int feed_state_put_feed(feed_state *s, const feed_rec *r);
 /* Every feed record, in URL order (one read transaction). */
 int feed_state_feeds(feed_state *s, int (*fn)(void *ctx, const feed_rec *r), void *ctx);
 
-int feed_state_item_get(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int *state,
-                        uint64_t *seq);
-int feed_state_item_put(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int state, uint64_t seq);
+/* What became of one item, and the last day (days since 1970-01-01) a poll
+ * saw it in its feed. */
+typedef struct feed_item_rec {
+	int state; /* enum feed_item_state */
+	uint32_t day;
+	uint64_t seq; /* the article's seq, when acked */
+} feed_item_rec;
+
+int feed_state_item_get(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], feed_item_rec *out);
+int feed_state_item_put(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], const feed_item_rec *r);
+
+/*
+ * Forgets the items that are done (acked, rejected, or the same as
+ * another's) and that no poll has seen since before day, and the content
+ * keys of the items forgotten; counts into *items and *urls. An item still
+ * listed by its feed is seen at every poll, so only those that left their
+ * feed go; one that came back would be sent again, and truced would ack it
+ * DUPLICATE.
+ */
+int feed_state_prune(feed_state *s, uint32_t before_day, uint64_t *items, uint64_t *urls);
 
 /* Which item first had a content key (the cross-feed dedup). */
 int feed_state_url_get(feed_state *s, const uint8_t ckey[TRUCE_HASH_LEN],
@@ -276,7 +295,8 @@ typedef struct feed_opts {
 	feed_limits lim;        /* interval floor and ceiling, unless a feed sets its own */
 	feed_http_opts http;
 	size_t max_feed_size, max_page_size; /* response caps */
-	int once; /* poll every feed once now, send it all, then feed_collector_done */
+	uint32_t forget_days; /* items gone from their feeds this long are forgotten */
+	int once;             /* poll every feed once now, send it all, then feed_collector_done */
 	const cli_log *log;
 } feed_opts;
 

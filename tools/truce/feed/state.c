@@ -4,8 +4,9 @@
  *
  *   feeds   feed URL -> the feed's record, as JSON (readable with mdb_dump,
  *           and new fields need no migration)
- *   items   item key (feed_item_key) -> state byte, 7 zero bytes, BE u64
- *           article seq: what became of every item ever seen
+ *   items   item key (feed_item_key) -> state byte, 3 zero bytes, BE u32
+ *           day last seen, BE u64 article seq: what became of every item
+ *           seen in the last --forget days
  *   urls    content key -> item key of the first item with that key, so the
  *           same story in two feeds is sent once
  *   outbox  item key -> state, attempts, next page try, the feed's URL and
@@ -296,7 +297,8 @@ static json_t *rec_json(const feed_rec *r)
 	            {"sent", (json_int_t)r->sent},
 	            {"pending", (json_int_t)r->pending},
 	            {"same", (json_int_t)r->same},
-	            {"rejected", (json_int_t)r->rejected}};
+	            {"rejected", (json_int_t)r->rejected},
+	            {"unlisted", r->unlisted}};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
 		json_object_set_new(o, nums[i].k, json_integer(nums[i].v));
 	return o;
@@ -328,6 +330,7 @@ static int rec_of_json(const char *url, size_t url_len, const char *buf, size_t 
 	for (size_t i = 0; i < sizeof(ukeys) / sizeof(ukeys[0]); i++)
 		*u64[i] = (uint64_t)json_integer_value(json_object_get(o, ukeys[i]));
 	r->errors = (uint32_t)json_integer_value(json_object_get(o, "errors"));
+	r->unlisted = json_integer_value(json_object_get(o, "unlisted")) != 0;
 	json_decref(o);
 	if (rc != 0)
 		feed_rec_clear(r);
@@ -403,7 +406,7 @@ int feed_state_feeds(feed_state *s, int (*fn)(void *ctx, const feed_rec *r), voi
 
 /* --- items and urls ------------------------------------------------------- */
 
-int feed_state_item_get(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int *state, uint64_t *seq)
+int feed_state_item_get(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], feed_item_rec *out)
 {
 	MDB_val v;
 	int rc = get(s, DB_ITEMS, key, TRUCE_HASH_LEN, &v);
@@ -411,16 +414,19 @@ int feed_state_item_get(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int *s
 		return rc;
 	if (v.mv_size != ITEM_VAL_LEN)
 		return TRUCE_ECORRUPT;
-	*state = ((const uint8_t *)v.mv_data)[0];
-	*seq = get_be((const uint8_t *)v.mv_data + 8, 8);
+	const uint8_t *p = v.mv_data;
+	out->state = p[0];
+	out->day = (uint32_t)get_be(p + 4, 4);
+	out->seq = get_be(p + 8, 8);
 	return 0;
 }
 
-int feed_state_item_put(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], int state, uint64_t seq)
+int feed_state_item_put(feed_state *s, const uint8_t key[TRUCE_HASH_LEN], const feed_item_rec *r)
 {
 	uint8_t v[ITEM_VAL_LEN] = {0};
-	v[0] = (uint8_t)state;
-	put_be(v + 8, seq, 8);
+	v[0] = (uint8_t)r->state;
+	put_be(v + 4, r->day, 4);
+	put_be(v + 8, r->seq, 8);
 	return put(s, DB_ITEMS, key, TRUCE_HASH_LEN, v, sizeof(v));
 }
 
@@ -441,6 +447,73 @@ int feed_state_url_put(feed_state *s, const uint8_t ckey[TRUCE_HASH_LEN],
                        const uint8_t item_key[TRUCE_HASH_LEN])
 {
 	return put(s, DB_URLS, ckey, TRUCE_HASH_LEN, item_key, TRUCE_HASH_LEN);
+}
+
+/* --- forgetting -------------------------------------------------------------- */
+
+typedef struct prune_run {
+	feed_state *s;
+	MDB_cursor *c;
+	uint32_t before;
+	uint64_t n;
+} prune_run;
+
+/* Deletes the cursor's entry in place when it is an item done with and
+ * not seen since before. */
+static int prune_item(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	prune_run *p = ctx;
+	const uint8_t *b = v->mv_data;
+	(void)k;
+	if (v->mv_size != ITEM_VAL_LEN || b[0] < FEED_ITEM_ACKED || get_be(b + 4, 4) >= p->before)
+		return 0;
+	p->n++;
+	return lmdb_err(mdb_cursor_del(p->c, 0));
+}
+
+/* Deletes the content key when its item was forgotten. */
+static int prune_url(void *ctx, const MDB_val *k, const MDB_val *v)
+{
+	prune_run *p = ctx;
+	MDB_val key = {v->mv_size, v->mv_data}, item;
+	(void)k;
+	int rc = mdb_get(p->s->txn, p->s->dbi[DB_ITEMS], &key, &item);
+	if (rc != MDB_NOTFOUND)
+		return lmdb_err(rc);
+	p->n++;
+	return lmdb_err(mdb_cursor_del(p->c, 0));
+}
+
+/* walk() with the cursor handed to fn, for deletions in place. */
+static int walk_del(feed_state *s, int db, int (*fn)(void *ctx, const MDB_val *k, const MDB_val *v),
+                    prune_run *p)
+{
+	MDB_txn *t;
+	int rc = txn(s, &t);
+	if (rc == 0)
+		rc = lmdb_err(mdb_cursor_open(t, s->dbi[db], &p->c));
+	MDB_val k, v;
+	for (int op = MDB_FIRST; rc == 0; op = MDB_NEXT) {
+		int e = mdb_cursor_get(p->c, &k, &v, op);
+		if (e == MDB_NOTFOUND)
+			break;
+		rc = e != 0 ? lmdb_err(e) : fn(p, &k, &v);
+	}
+	mdb_cursor_close(p->c);
+	p->c = NULL;
+	return rc;
+}
+
+int feed_state_prune(feed_state *s, uint32_t before_day, uint64_t *items, uint64_t *urls)
+{
+	prune_run p = {.s = s, .before = before_day};
+	int rc = walk_del(s, DB_ITEMS, prune_item, &p);
+	*items = p.n;
+	p.n = 0;
+	if (rc == 0)
+		rc = walk_del(s, DB_URLS, prune_url, &p);
+	*urls = p.n;
+	return rc;
 }
 
 /* --- the outbox ------------------------------------------------------------ */

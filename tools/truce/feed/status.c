@@ -95,6 +95,7 @@ static int one_feed(void *ctx, const feed_rec *r)
 	if (run->json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "feed", json_string(r->url));
+		json_object_set_new(o, "listed", json_boolean(!r->unlisted));
 		if (r->title != NULL)
 			json_object_set_new(o, "title", json_string(r->title));
 		time_field(o, "last_poll", r->last_poll_us);
@@ -129,7 +130,9 @@ static int one_feed(void *ctx, const feed_rec *r)
 	int n = snprintf(row, sizeof(row), "%-10s %-10s %6u %6llu %6llu %7llu %5llu  %s", last,
 	                 next, r->errors, (unsigned long long)r->items, (unsigned long long)r->sent,
 	                 (unsigned long long)r->pending, (unsigned long long)r->same,
-	                 r->last_result ? r->last_result : "not polled yet");
+	                 r->unlisted      ? "not in the feed lists any more"
+	                 : r->last_result ? r->last_result
+	                                  : "not polled yet");
 	return n < 0 ? TRUCE_EIO : keep_row(run, r->url, row);
 }
 
