@@ -33,7 +33,8 @@ Paths:
   /redirect/NAME           301 to /f/NAME
 
 The log (--log) gets one JSON object per line: {"ev": "open"|"close",
-"conns": open connections} for connections, and {"ev": "req", "path",
+"conns": open connections} for connections, and {"ev": "req", "t0" (when
+the request came), "t" (when it was answered), "path",
 "status", "inm" (If-None-Match), "ims" (If-Modified-Since), "ae"
 (Accept-Encoding), "ua", "conns", "inflight"} for requests, so a test can
 prove conditional GETs and count connections at once.
@@ -211,13 +212,15 @@ class Handler(BaseHTTPRequestHandler):
             inflight = st.inflight
         self.status = 0
         self.ce = None
+        t0 = time.time()
         try:
             self.route()
         finally:
             with st.lock:
                 st.inflight -= 1
                 conns = st.conns
-            st.write({"ev": "req", "t": time.time(), "path": self.path, "status": self.status,
+            st.write({"ev": "req", "t0": t0, "t": time.time(), "path": self.path,
+                      "status": self.status,
                       "inm": self.headers.get("If-None-Match"),
                       "ims": self.headers.get("If-Modified-Since"),
                       "ae": self.headers.get("Accept-Encoding"),
