@@ -7,9 +7,14 @@
  * so items can be handed out in any order: each thread (the pool's and,
  * once it has committed, the caller's) takes the next index from a shared
  * counter until the batch is done. truced_parse_start returns at once;
+ * truced_parse_extend hands over items appended to the batch meanwhile;
  * truced_parse_finish joins in and returns when every item is done, so
  * commit only ever sees a batch parsed whole. The pool is idle between a
  * finish and the next start, which is when SIGHUP may swap the rules.
+ *
+ * A worker counts itself busy only once it has taken the batch, under the
+ * lock: finish waits for the workers at work, never for one that has not
+ * woken yet (which then finds no batch and goes back to sleep).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,17 +26,18 @@ struct truced_parse_pool {
 	pthread_t *threads;
 	int n_threads;
 	pthread_mutex_t mu;
-	pthread_cond_t work; /* a new batch, or stop */
-	pthread_cond_t idle; /* a worker finished its share */
-	uint64_t generation; /* bumped per batch */
-	int busy;            /* workers still on the current batch */
+	pthread_cond_t work; /* items to take, or stop */
+	pthread_cond_t idle; /* the last busy worker is done */
+	uint64_t generation; /* bumped when items are handed out */
+	int busy;            /* workers inside drain() */
 	int stop;
-	/* The current batch; valid from start to finish. */
+	/* The batch being parsed, from start to finish; NULL otherwise. */
 	truced_batch *batch;
 	const truce_rules *rules;
 	const truce_limits *lim;
 	const truced_log *lg;
-	atomic_size_t next;
+	atomic_size_t next;  /* the next item to take */
+	atomic_size_t count; /* items handed out so far */
 };
 
 static void item_parse(const truce_rules *rules, truced_item *it, const truced_log *lg)
@@ -47,18 +53,22 @@ static void item_parse(const truce_rules *rules, truced_item *it, const truced_l
 		            a->id != NULL ? a->id : "(no id)", truce_strerror(rc));
 }
 
-/* Takes items off the shared counter until none is left. */
-static void drain(truced_parse_pool *p)
+/* Takes items off the shared counter until none is left. An index is
+ * taken only below the count handed out (which only grows), so items
+ * appended by an extend are taken once, by whoever comes first. */
+static void drain(truced_parse_pool *p, truced_batch *b)
 {
-	truced_batch *b = p->batch;
+	size_t i = atomic_load(&p->next);
 	for (;;) {
-		size_t i = atomic_fetch_add(&p->next, 1);
-		if (i >= b->n)
+		if (i >= atomic_load_explicit(&p->count, memory_order_acquire))
 			return;
+		if (!atomic_compare_exchange_weak(&p->next, &i, i + 1))
+			continue; /* another thread took i; i is now the next one */
 		truced_item *it = &b->items[i];
 		truced_ingest_validate(it, p->lim, p->lg);
 		if (!it->rejected)
 			item_parse(p->rules, it, p->lg);
+		i = atomic_load(&p->next);
 	}
 }
 
@@ -73,8 +83,12 @@ static void *worker(void *arg)
 		if (p->stop)
 			break;
 		seen = p->generation;
+		truced_batch *b = p->batch;
+		if (b == NULL)
+			continue; /* woke after the batch was finished */
+		p->busy++;
 		pthread_mutex_unlock(&p->mu);
-		drain(p);
+		drain(p, b);
 		pthread_mutex_lock(&p->mu);
 		if (--p->busy == 0)
 			pthread_cond_signal(&p->idle);
@@ -122,31 +136,45 @@ void truced_parse_pool_free(truced_parse_pool *p)
 	free(p);
 }
 
-void truced_parse_start(truced_parse_pool *p, const truce_rules *rules, const truce_limits *lim,
-                        truced_batch *b, const truced_log *lg)
+/* Publishes the batch's items so far and wakes the workers for them. */
+static void hand_out(truced_parse_pool *p)
 {
-	p->batch = b;
-	p->rules = rules;
-	p->lim = lim;
-	p->lg = lg;
-	atomic_store(&p->next, 0);
+	atomic_store_explicit(&p->count, p->batch->n, memory_order_release);
 	if (p->n_threads == 0)
 		return; /* the caller does it all in truced_parse_finish */
 	pthread_mutex_lock(&p->mu);
-	p->busy = p->n_threads;
 	p->generation++;
 	pthread_cond_broadcast(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }
 
+void truced_parse_start(truced_parse_pool *p, const truce_rules *rules, const truce_limits *lim,
+                        truced_batch *b, const truced_log *lg)
+{
+	pthread_mutex_lock(&p->mu);
+	/* Nothing to take until hand_out says how much: a worker that wakes
+	 * between here and there finds the count at 0. */
+	atomic_store(&p->count, 0);
+	atomic_store(&p->next, 0);
+	p->batch = b;
+	p->rules = rules;
+	p->lim = lim;
+	p->lg = lg;
+	pthread_mutex_unlock(&p->mu);
+	hand_out(p);
+}
+
+void truced_parse_extend(truced_parse_pool *p)
+{
+	hand_out(p);
+}
+
 void truced_parse_finish(truced_parse_pool *p)
 {
-	drain(p);
-	if (p->n_threads > 0) {
-		pthread_mutex_lock(&p->mu);
-		while (p->busy > 0)
-			pthread_cond_wait(&p->idle, &p->mu);
-		pthread_mutex_unlock(&p->mu);
-	}
-	p->batch = NULL;
+	drain(p, p->batch);
+	pthread_mutex_lock(&p->mu);
+	p->batch = NULL; /* a worker not yet awake finds nothing to do */
+	while (p->busy > 0)
+		pthread_cond_wait(&p->idle, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 }

@@ -134,6 +134,8 @@ void truced_parse_pool_free(truced_parse_pool *p);
  * caller until truced_parse_finish. */
 void truced_parse_start(truced_parse_pool *p, const truce_rules *rules, const truce_limits *lim,
                         truced_batch *b, const truced_log *lg);
+/* Hands the pool the items appended to the batch since start. */
+void truced_parse_extend(truced_parse_pool *p);
 /* Takes part in the batch started last; returns when all of it is done. */
 void truced_parse_finish(truced_parse_pool *p);
 
@@ -241,8 +243,9 @@ void truced_pipeline_free(truced_pipeline *pl);
 /*
  * One turn: receives what waits on the ingest socket (when readable) and
  * starts parsing it, commits, acks and publishes the batch parsed in the
- * turn before, then finishes the new batch's parse. Returns 1 while a
- * parsed batch waits for the next turn (poll without waiting), else 0.
+ * turn before, then adds to the new batch what arrived during that commit
+ * (while it has room) and finishes its parse. Returns 1 while a parsed batch
+ * waits for the next turn (poll without waiting), else 0.
  */
 int truced_pipeline_turn(truced_pipeline *pl, const truced_pipe_env *env, int readable);
 /* Commits the parsed batch still waiting, if any: before the rules change

@@ -193,6 +193,17 @@ rc=0
 msg=$(check_diff "$T/diff.out") || fail "reparse --diff is not the oracle's difference"
 pass "'$alias' out of $file: --reparse --diff reports exactly the affected claims ($msg), exit 1"
 
+# On any number of threads the output is the same, byte for byte: articles
+# are extracted out of order but compared and printed in order.
+for th in 1 3; do
+  rc=0
+  "$TRUCE" replay --data "$D" --reparse --rules "$T/rules" --diff --json --threads "$th" \
+    >"$T/diff_t$th.out" 2>/dev/null || rc=$?
+  [ "$rc" = 1 ] && cmp -s "$T/diff.out" "$T/diff_t$th.out" \
+    || fail "--reparse --threads $th printed otherwise than the default (exit $rc)"
+done
+pass "--reparse --threads 1 and 3 print exactly what the default prints"
+
 last=$(tstat articles); mid=$((last / 2))
 rc=0
 "$TRUCE" replay --data "$D" --reparse --rules "$T/rules" --diff --json --from "$mid" --to "$last" \

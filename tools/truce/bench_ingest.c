@@ -11,6 +11,10 @@
  * alerts. Run it at full speed (--rate 0) for throughput and at a fixed
  * rate (e.g. --rate 1000) for latency under a steady load.
  *
+ * With --clients C the articles go out over C DEALER connections (article
+ * i on connection i mod C), each keeping its own window of unacked
+ * articles, as C collectors would: truced sees C peers.
+ *
  * The alert (claim.new or claim.corroborated) is matched to its article
  * through the claim's article_id, the generated id "bench-<run>-<index>".
  * Generated articles are published a week apart, cycling through --days
@@ -41,6 +45,7 @@
 #define DEFAULT_PUB "tcp://127.0.0.1:7702"
 #define BENCH_TAIL_MS 5000   /* wait this long after the last ack for alerts */
 #define BENCH_STALL_MS 30000 /* no ack for this long: the daemon is gone */
+#define BENCH_MAX_CLIENTS 64
 
 typedef struct bench_opts {
 	const char *ingest;
@@ -52,6 +57,7 @@ typedef struct bench_opts {
 	uint64_t rate; /* articles/s; 0 = as fast as the window allows */
 	uint64_t window;
 	uint64_t days;
+	uint64_t clients; /* DEALER connections, each with its own window */
 	int json;
 	cli_key_args keys;
 } bench_opts;
@@ -77,7 +83,9 @@ typedef struct bench_run {
 	char tag[32];
 	bench_rec *recs;
 	uint64_t acked, alerted, rejected;
-	uint64_t bytes; /* article body bytes sent */
+	uint64_t bytes;     /* article body bytes sent */
+	uint64_t *sent_by;  /* per client: articles sent */
+	uint64_t *acked_by; /* per client: articles acked */
 } bench_run;
 
 /* Filler text in the register of a news article, so extraction does real
@@ -240,6 +248,7 @@ static void bench_on_ack(bench_run *r, void *dealer)
 				r->recs[i].ack_us = truce_mono_us();
 				r->recs[i].status = ack->status;
 				r->acked++;
+				r->acked_by[i % r->o->clients]++;
 				r->rejected += ack->status == TRUCE__V1__ACK_STATUS__ACK_REJECTED;
 			}
 		}
@@ -319,11 +328,11 @@ static void bench_report(const bench_run *r, int64_t elapsed_us)
 		       "\"mb_per_s\":%.2f,\"ack_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 		       "\"max\":%.3f},\"alert_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 		       "\"max\":%.3f},\"rate\":%" PRIu64 ",\"size\":%" PRIu64 ",\"window\":%" PRIu64
-		       ",\"text\":\"%s\"}\n",
+		       ",\"text\":\"%s\",\"clients\":%" PRIu64 "}\n",
 		       r->o->n, r->acked, r->rejected, r->alerted, secs, aps, mbs, ack[0], ack[1],
 		       ack[2], ack[3], alert[0], alert[1], alert[2], alert[3], r->o->rate,
 		       r->o->realistic ? r->bytes / r->o->n : r->o->size, r->o->window,
-		       r->o->realistic ? "realistic" : "generated");
+		       r->o->realistic ? "realistic" : "generated", r->o->clients);
 		return;
 	}
 	printf("articles   %" PRIu64 " sent, %" PRIu64 " acked (%" PRIu64 " rejected), %" PRIu64
@@ -332,6 +341,8 @@ static void bench_report(const bench_run *r, int64_t elapsed_us)
 	printf("text       %s, %.0f bytes an article on average\n",
 	       r->o->realistic ? "realistic (sample articles in turn)" : "generated",
 	       (double)r->bytes / (double)r->o->n);
+	printf("clients    %" PRIu64 ", each with a window of %" PRIu64 "\n", r->o->clients,
+	       r->o->window);
 	printf("throughput %.0f articles/s, %.2f MB/s of article text, %.3f s\n", aps, mbs, secs);
 	printf("ack        p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms\n", ack[0], ack[1],
 	       ack[2], ack[3]);
@@ -341,7 +352,7 @@ static void bench_report(const bench_run *r, int64_t elapsed_us)
 
 /* The send/receive loop: keeps at most `window` articles unacked, paces
  * sends at `rate` when set, and waits a little for the last alerts. */
-static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us)
+static int bench_loop(bench_run *r, void **dealers, void *sub, int64_t *elapsed_us)
 {
 	const bench_opts *o = r->o;
 	uint64_t next = 0, seen_acks = 0;
@@ -358,19 +369,28 @@ static int bench_loop(bench_run *r, void *dealer, void *sub, int64_t *elapsed_us
 		int64_t now = truce_mono_us();
 		int paced =
 		    o->rate == 0 || (double)(now - start) >= (double)next * 1e6 / (double)o->rate;
-		while (next < o->n && next - r->acked < o->window && paced) {
-			int rc = bench_send(r, dealer, next++);
+		/* Article next goes out on connection next mod C, when that
+		 * connection's window has room: in order, as C collectors
+		 * sending in turn would. */
+		uint64_t c = next % o->clients;
+		while (next < o->n && r->sent_by[c] - r->acked_by[c] < o->window && paced) {
+			int rc = bench_send(r, dealers[c], next++);
 			if (rc != 0)
 				return rc;
+			r->sent_by[c]++;
+			c = next % o->clients;
 			paced = o->rate == 0 || (double)(truce_mono_us() - start) >=
 			                            (double)next * 1e6 / (double)o->rate;
 		}
-		zmq_pollitem_t pi[2] = {{.socket = dealer, .events = ZMQ_POLLIN},
-		                        {.socket = sub, .events = ZMQ_POLLIN}};
+		zmq_pollitem_t pi[BENCH_MAX_CLIENTS + 1];
+		for (uint64_t k = 0; k < o->clients; k++)
+			pi[k] = (zmq_pollitem_t){.socket = dealers[k], .events = ZMQ_POLLIN};
+		pi[o->clients] = (zmq_pollitem_t){.socket = sub, .events = ZMQ_POLLIN};
 		long tmo = next < o->n && o->rate != 0 ? 1 : 100;
-		if (zmq_poll(pi, 2, tmo) < 0 && errno == EINTR)
+		if (zmq_poll(pi, (int)o->clients + 1, tmo) < 0 && errno == EINTR)
 			return TRUCE_EINTR;
-		bench_on_ack(r, dealer);
+		for (uint64_t k = 0; k < o->clients; k++)
+			bench_on_ack(r, dealers[k]);
 		bench_on_alert(r, sub);
 		if (r->acked == o->n && done_at == 0) {
 			done_at = truce_mono_us();
@@ -400,7 +420,8 @@ static void bench_usage(FILE *f)
 	        "                   to extract as what collectors send\n"
 	        "  --jsonl FILE     with --realistic: these articles (corpus JSON Lines)\n"
 	        "  --rate R         articles per second (default 0 = as fast as acks allow)\n"
-	        "  --window W       most unacked articles at once (default 2000)\n"
+	        "  --window W       most unacked articles at once, per client (default 2000)\n"
+	        "  --clients C      send over C connections, as C collectors (default 1)\n"
 	        "  --days D         distinct event days the articles cycle through, a week\n"
 	        "                   apart (default 2000; N/D claims per incident)\n"
 	        "  --json           one JSON object instead of the table\n" CLI_KEY_USAGE
@@ -418,6 +439,7 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 	    {"rate", required_argument, NULL, 'r'},
 	    {"window", required_argument, NULL, 'w'},
 	    {"days", required_argument, NULL, 'd'},
+	    {"clients", required_argument, NULL, 'C'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"realistic", no_argument, NULL, 'R'},
 	    {"jsonl", required_argument, NULL, 'J'},
@@ -443,6 +465,7 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 		case 'r': num = &o->rate; break;
 		case 'w': num = &o->window; break;
 		case 'd': num = &o->days; break;
+		case 'C': num = &o->clients; break;
 		default: return cli_usage_error("bench ingest", "unknown option");
 		}
 		if (num != NULL && truce_parse_u64(optarg, num) != 0)
@@ -451,9 +474,10 @@ static int bench_args(int argc, char **argv, bench_opts *o)
 	if (optind < argc)
 		return cli_usage_error("bench ingest", "unexpected argument '%s'", argv[optind]);
 	if (o->n == 0 || o->window == 0 || o->days == 0 || o->days > 10000 || o->size < 200 ||
-	    o->size > (1u << 20))
+	    o->size > (1u << 20) || o->clients == 0 || o->clients > BENCH_MAX_CLIENTS)
 		return cli_usage_error("bench ingest", "--articles and --window must be > 0, "
-		                                       "--days 1..10000, --size 200..1048576");
+		                                       "--days 1..10000, --size 200..1048576, "
+		                                       "--clients 1..64");
 	return 0;
 }
 
@@ -464,7 +488,8 @@ int cmd_bench_ingest(int argc, char **argv)
 	                .n = 20000,
 	                .size = 3000,
 	                .window = 2000,
-	                .days = 2000};
+	                .days = 2000,
+	                .clients = 1};
 	int rc = bench_args(argc, argv, &o);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
@@ -480,16 +505,22 @@ int cmd_bench_ingest(int argc, char **argv)
 	snprintf(r.tag, sizeof(r.tag), "%llx%x", (unsigned long long)truce_now_us(),
 	         (unsigned)getpid());
 	r.recs = calloc(o.n, sizeof(*r.recs));
+	r.sent_by = calloc(o.clients, sizeof(*r.sent_by));
+	r.acked_by = calloc(o.clients, sizeof(*r.acked_by));
 	void *ctx = zmq_ctx_new();
-	void *dealer = zmq_socket(ctx, ZMQ_DEALER), *sub = zmq_socket(ctx, ZMQ_SUB);
+	void *dealers[BENCH_MAX_CLIENTS] = {NULL}, *sub = zmq_socket(ctx, ZMQ_SUB);
 	int linger = 0, hwm = 1000000;
-	zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof(linger));
+	int ok = r.recs != NULL && r.sent_by != NULL && r.acked_by != NULL;
+	for (uint64_t k = 0; ok && k < o.clients; k++) {
+		dealers[k] = zmq_socket(ctx, ZMQ_DEALER);
+		zmq_setsockopt(dealers[k], ZMQ_LINGER, &linger, sizeof(linger));
+		ok = truce_client_curve_setup(dealers[k], &keys) == 0 &&
+		     zmq_connect(dealers[k], o.ingest) == 0;
+	}
 	zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof(linger));
 	zmq_setsockopt(sub, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 	zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "claim.", strlen("claim."));
-	int ok = r.recs != NULL && truce_client_curve_setup(dealer, &keys) == 0 &&
-	         truce_client_curve_setup(sub, &keys) == 0 && zmq_connect(dealer, o.ingest) == 0 &&
-	         zmq_connect(sub, o.pub) == 0;
+	ok = ok && truce_client_curve_setup(sub, &keys) == 0 && zmq_connect(sub, o.pub) == 0;
 	truce_client_keys_clear(&keys);
 	int64_t elapsed = 0;
 	if (!ok) {
@@ -497,16 +528,20 @@ int cmd_bench_ingest(int argc, char **argv)
 		rc = CLI_EXIT_IO;
 	} else {
 		usleep(200000); /* let the SUB join before the first alert */
-		rc = bench_loop(&r, dealer, sub, &elapsed);
+		rc = bench_loop(&r, dealers, sub, &elapsed);
 		if (rc != 0)
 			fprintf(stderr, "truce bench ingest: %s\n", truce_strerror(rc));
 		bench_report(&r, elapsed);
 		rc = rc == 0 && r.acked == o.n && r.rejected == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	}
-	zmq_close(dealer);
+	for (uint64_t k = 0; k < o.clients; k++)
+		if (dealers[k] != NULL)
+			zmq_close(dealers[k]);
 	zmq_close(sub);
 	zmq_ctx_term(ctx);
 	free(r.recs);
+	free(r.sent_by);
+	free(r.acked_by);
 	samples_free(&r);
 	return rc;
 }
