@@ -3,7 +3,7 @@
 # (RSS 2.0, Atom, JSON Feed, RSS 1.0 with namespaces, RSS 0.90, 0.91 and
 # 0.92), items without GUID, relative links, HTML in descriptions,
 # windows-1251 with a true and a lying declaration, a charset header that
-# lies, ISO 8601 in pubDate, gzip, an aggregator whose items name their
+# lies, ISO 8601 in pubDate, gzip and deflate, an aggregator whose items name their
 # outlets; the publisher's hints (<ttl>, Cache-Control max-age, sy: in Atom)
 # lengthening the interval up to the ceiling; then a second poll that is all
 # 304 (the server's log shows the conditional GETs) and still honours <ttl>,
@@ -30,6 +30,7 @@ $BASE/f/cp1251.xml?ct=application/xml
 $BASE/f/cp1251-lying.xml?ct=application/xml
 $BASE/f/utf8-says-1251.xml?ct=text/xml;charset=koi8-r
 $BASE/gen/gz?items=3&gzip=1        source=Gzipped
+$BASE/gen/df?items=2&deflate=1     source=Deflated
 # before RSS 2.0; an aggregator whose entries name their outlets
 $BASE/f/rss090.xml?maxage=5400     ceiling=3h
 $BASE/f/rss091.xml
@@ -39,8 +40,8 @@ EOF
 feed_once
 [ "$FEED_RC" = 0 ] || fail "truce feed --once exit $FEED_RC: $(tail -5 "$T/feed.log")"
 n=$(count_articles)
-[ "$n" = 31 ] || fail "stored $n articles, want 31: $(tail -12 "$T/feed.log")"
-pass "first poll: 13 feeds, 31 articles stored"
+[ "$n" = 33 ] || fail "stored $n articles, want 33: $(tail -12 "$T/feed.log")"
+pass "first poll: 14 feeds, 33 articles stored"
 
 articles >"$T/articles.jsonl"
 python3 - "$T/articles.jsonl" <<'EOF' || fail "stored articles are not what the feeds said"
@@ -82,6 +83,8 @@ for tag in ("true", "lying", "utf8"):
     assert "нарушили режим прекращения огня" in e["body"], (tag, e)
 g = [x for u, x in arts.items() if u and "/page/gz/" in u]
 assert len(g) == 3 and all(x["source"] == "Gzipped" for x in g), g
+g = [x for u, x in arts.items() if u and "/page/df/" in u]
+assert len(g) == 2 and all(x["source"] == "Deflated" for x in g), g
 # RSS 0.91 (ISO-8859-1, no dates), 0.92 (an item of a description only), 0.90
 f = get("http://rss091.example/2022/08/03/tavush.html")
 assert f["source"] == "Border Monitor 0.91" and "communiqué said" in f["body"], f
@@ -134,25 +137,28 @@ requests /gen/gz | python3 -c "import json,sys
 o=json.loads(sys.stdin.readline())
 assert o['ce']=='gzip' and 'gzip' in o['ae'], o
 assert 'truce' in o['ua'] and '$ver' in o['ua'], o" || fail "gzip or User-Agent: $(requests /gen/gz)"
-pass "gzip accepted and served; the User-Agent names truce $ver"
+requests /gen/df | python3 -c "import json,sys
+o=json.loads(sys.stdin.readline())
+assert o['ce']=='deflate' and 'deflate' in o['ae'], o" || fail "deflate: $(requests /gen/df)"
+pass "gzip and deflate accepted and served; the User-Agent names truce $ver"
 
 # The second poll: every feed answers 304 to a conditional GET.
 before=$(wc -l <"$T/server.log")
 feed_once
 [ "$FEED_RC" = 0 ] || fail "second --once exit $FEED_RC"
-[ "$(count_articles)" = 31 ] || fail "the second poll stored more"
+[ "$(count_articles)" = 33 ] || fail "the second poll stored more"
 tail -n +"$((before + 1))" "$T/server.log" | python3 -c "import json,sys
 reqs=[json.loads(l) for l in sys.stdin if '\"req\"' in l]
-assert len(reqs)==13, reqs
+assert len(reqs)==14, reqs
 for r in reqs:
     assert r['status']==304 and r['inm'] and r['ims'], r" || fail "second poll not all 304: $(tail -n +"$((before + 1))" "$T/server.log")"
-[ "$(grep -c "304 not modified" "$T/feed.log")" = 13 ] || fail "not one 304 log line per feed"
+[ "$(grep -c "304 not modified" "$T/feed.log")" = 14 ] || fail "not one 304 log line per feed"
 expect_next "$BASE/f/rss2.xml" 1800 # the <ttl> of the last 200 still holds
 expect_next "$BASE/f/planet.xml" 3600
-pass "second poll: 13 conditional GETs (If-None-Match and If-Modified-Since), 13 times 304, nothing sent; <ttl> and sy: still honoured"
+pass "second poll: 14 conditional GETs (If-None-Match and If-Modified-Since), 14 times 304, nothing sent; <ttl> and sy: still honoured"
 
 st=$("$TRUCE" feed --status --state "$T/state")
-[ "$(wc -l <<<"$st")" = 14 ] || fail "--status: $st"
+[ "$(wc -l <<<"$st")" = 15 ] || fail "--status: $st"
 head -1 <<<"$st" | grep -q "FEED.*LAST POLL.*NEXT POLL.*ERRORS.*ITEMS.*SENT.*PENDING.*SAME.*RESULT" || fail "--status header: $st"
 grep "f/rss2.xml" <<<"$st" | grep -q "304 not modified" || fail "--status rss2: $st"
 [ "$(feed_status_json "$BASE/f/rss2.xml" sent)" = 4 ] || fail "--status --json sent"
@@ -198,14 +204,14 @@ pass "feeds.conf errors name their line and exit 2"
 start_feed --log-level debug
 echo "$BASE/gen/hup?items=2" >>"$T/feeds.conf"
 kill -HUP "$FEED_PID"
-wait_articles 33 60
-grep -q "SIGHUP: 14 feeds" "$T/feed.log" || fail "SIGHUP not logged"
+wait_articles 35 60
+grep -q "SIGHUP: 15 feeds" "$T/feed.log" || fail "SIGHUP not logged"
 # A feed taken out of the list is no longer polled, and --status says so.
 grep -v "f/atom.xml" "$T/feeds.conf" >"$T/feeds.conf.new"
 mv "$T/feeds.conf.new" "$T/feeds.conf"
 kill -HUP "$FEED_PID"
-for _ in $(seq 600); do grep -q "SIGHUP: 13 feeds" "$T/feed.log" && break; sleep 0.1; done
-grep -q "SIGHUP: 13 feeds" "$T/feed.log" || fail "second SIGHUP not logged"
+for _ in $(seq 600); do grep -q "SIGHUP: 14 feeds" "$T/feed.log" && break; sleep 0.1; done
+grep -q "SIGHUP: 14 feeds" "$T/feed.log" || fail "second SIGHUP not logged"
 stop_feed
 "$TRUCE" feed --status --state "$T/state" | grep "f/atom.xml" | grep -q "not in the feed lists any more" ||
   fail "--status of a feed taken out: $("$TRUCE" feed --status --state "$T/state" | grep atom)"

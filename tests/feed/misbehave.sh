@@ -2,7 +2,8 @@
 # truce feed against a server that misbehaves on purpose: 429 and 503 with
 # Retry-After, 500s then recovery, a redirect loop, a slow server (timeout),
 # a host that never completes the TCP handshake (connect timeout), a 50 MB
-# response (cap; with and without Content-Length), truncated XML, an HTML
+# response (cap after decompression; with and without Content-Length, and
+# gzipped to a few hundred kB), truncated XML, an HTML
 # page instead of a feed, a 301. Each gives a per-feed error with
 # its reason, is retried with backoff and never given up, and the good
 # feeds' items all arrive.
@@ -44,6 +45,7 @@ $BASE/loop/0
 $BASE/slow/6/jsonfeed.json
 $BASE/huge/50
 $BASE/huge/50?cl=1
+$BASE/huge/50?gzip=1
 $BASE/f/truncated.xml
 $BASE/f/page.html
 $BASE/redirect/iso8601.xml
@@ -96,9 +98,12 @@ grep -q "Failed to connect .* after 1[0-9][0-9][0-9] ms: Timeout was reached" <<
   fail "the connect timeout: $err"
 errors_logged /huge/50 "the response is over the 16777216-byte cap"
 errors_logged "/huge/50?cl=1" "the response is over the 16777216-byte cap"
+errors_logged "/huge/50?gzip=1" "the response is over the 16777216-byte cap"
+[ "$(requests "/huge/50?gzip=1" | head -1 | python3 -c "import json,sys; print(json.load(sys.stdin)['ce'])")" = gzip ] ||
+  fail "the gzip bomb was not served gzipped"
 errors_logged /f/truncated.xml "truncated XML: the document ends before </rss>"
 errors_logged /f/page.html "an HTML page, not a feed"
-pass "redirect loop, timeout (2 s), connect timeout (1 s: $err), 50 MB (chunked and with a length), truncated XML, HTML: an error each, with its reason"
+pass "redirect loop, timeout (2 s), connect timeout (1 s: $err), 50 MB (chunked, with a length, and a gzip bomb of 50 MB inflated), truncated XML, HTML: an error each, with its reason"
 
 # Never given up, backing off: the redirect loop was tried again and again,
 # further apart each time (up to the 4 s ceiling), one log line per poll.
@@ -117,5 +122,5 @@ pass "a broken feed is retried with growing gaps up to the ceiling, one log line
 if [ "$FEEDCMD" = "$TRUCE" ] && [[ "$(ldd "$TRUCE")" != *libasan* ]]; then
   [ "$hwm" -lt 120000 ] || fail "truce feed peaked at $hwm kB with 50 MB responses"
 fi
-pass "peak memory of truce feed with two 50 MB responses: $hwm kB"
+pass "peak memory of truce feed with three 50 MB responses: $hwm kB"
 stop_daemon
