@@ -21,6 +21,7 @@ start_web
 # A second truce web that wants a token, for the page's token prompt.
 head -c 32 /dev/urandom | base64 >"$T/token"
 chmod 600 "$T/token"
+: >"$T/web2.out" # before the reads below: the background job opens it when it runs
 "$TRUCE" web --connect-query "$QRY" --connect-pub "$PUB" --listen 127.0.0.1:0 \
   --token-file "$T/token" >"$T/web2.out" 2>>"$T/web.log" &
 BG_PIDS+=($!)

@@ -158,6 +158,13 @@ check(sum(sum(d["accused"].values()) for d in nkr) ==
 # --- errors, methods, headers, the page
 error("/api/nothing", 404)
 error("/nothing", 404)
+# DNS rebinding: a page of another name pointed at 127.0.0.1 is refused.
+for host in ("evil.example", "evil.example:7780", "127.0.0.1.evil.example", "[::2]:80"):
+    status, body = get_json(BASE + "/api/stats", headers={"Host": host})
+    check(status == 403 and "loopback" in body["error"], "Host %s: %d %r" % (host, status, body))
+for host in ("localhost", "LOCALHOST:7780", "127.0.0.1", "127.1.2.3:9", "[::1]:7780"):
+    status, body = get_json(BASE + "/api/stats", headers={"Host": host})
+    check(status == 200, "Host %s: %d" % (host, status))
 error("/api/stats", 405, method="POST")
 error("/api/stats", 405, method="DELETE")
 for path in ("/", "/app.js", "/api/stats", "/api/nothing", "/metrics"):

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """A webhook receiver that misbehaves on purpose, for the webhook test.
 
-    hook_receiver.py DIR [--fail N] [--down S] [--delay S]
+    hook_receiver.py DIR [--fail N] [--down S] [--delay S] [--hold FILE]
 
 Listens on a free loopback port (written to DIR/port). The first N POSTs get
 HTTP 500; then it stops listening for S seconds (connections are refused),
 then listens on the same port again and answers 200, each after --delay
-seconds. Every request is logged to DIR/requests.jsonl: the headers that
-carry the event seq, the seq inside the JSON body, and the status given.
+seconds. With --hold, every POST is held unanswered until FILE exists (its
+arrival logged at once, as {"arrived": seq}): a receiver that hangs. Every
+answered request is logged to DIR/requests.jsonl: the headers that carry
+the event seq, the seq inside the JSON body, and the status given.
 Runs until killed.
 """
 import argparse
@@ -21,6 +23,7 @@ ap.add_argument("dir")
 ap.add_argument("--fail", type=int, default=3)
 ap.add_argument("--down", type=float, default=3)
 ap.add_argument("--delay", type=float, default=0)
+ap.add_argument("--hold")
 args = ap.parse_args()
 
 log = open(os.path.join(args.dir, "requests.jsonl"), "a", buffering=1)
@@ -30,6 +33,11 @@ state = {"requests": 0, "go_down": False}
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if args.hold:
+            log.write(json.dumps({"arrived": self.headers.get("X-Truce-Seq"),
+                                  "t": time.time()}) + "\n")
+            while not os.path.exists(args.hold):
+                time.sleep(0.05)
         state["requests"] += 1
         failing = state["requests"] <= args.fail
         status = 500 if failing else 200

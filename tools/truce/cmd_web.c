@@ -281,6 +281,7 @@ static int parts_open(const web_opts *o, const truce_client_keys *keys, const ch
 		rc = web_api_new(&p->api);
 	web_server_opts so = {.addr = (const struct sockaddr *)addr,
 	                      .token = token,
+	                      .loopback_hosts_only = is_loopback(addr),
 	                      .qp = p->qp,
 	                      .hub = p->hub,
 	                      .api = p->api,

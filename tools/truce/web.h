@@ -80,6 +80,8 @@ typedef struct web_api web_api; /* web_api.c: the timeline's running aggregate *
 typedef struct web_server_opts {
 	const struct sockaddr *addr; /* where to listen */
 	const char *token;           /* required of every data request; NULL = none */
+	int loopback_hosts_only;     /* refuse a Host header that names no loopback
+	                                address (DNS rebinding) */
 	web_qpool *qp;
 	web_hub *hub;
 	web_api *api;

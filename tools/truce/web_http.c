@@ -10,9 +10,11 @@
  * that mode; plain requests are short. The connection limit bounds the
  * threads.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -221,6 +223,41 @@ static int authorized(const web_server *ws, struct MHD_Connection *c)
 	return token_matches(ws, MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "truce_token"));
 }
 
+/* --- the Host header ----------------------------------------------------- */
+
+/*
+ * A server on a loopback address answers only to a Host that is one: a web
+ * page elsewhere could otherwise point its own name at 127.0.0.1 (DNS
+ * rebinding) and read the API from a browser on this machine, with no token
+ * to stop it. A request without Host (HTTP/1.0) comes from no such page.
+ */
+static int host_is_loopback(const char *host)
+{
+	char name[256];
+	const char *end;
+	if (host == NULL)
+		return 1;
+	if (host[0] == '[') {
+		end = strchr(host, ']');
+		if (end == NULL || (size_t)(end - host - 1) >= sizeof(name))
+			return 0;
+		memcpy(name, host + 1, (size_t)(end - host - 1));
+		name[end - host - 1] = '\0';
+		struct in6_addr a6;
+		return inet_pton(AF_INET6, name, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+	}
+	end = strchr(host, ':');
+	size_t n = end != NULL ? (size_t)(end - host) : strlen(host);
+	if (n >= sizeof(name))
+		return 0;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	struct in_addr a4;
+	if (inet_pton(AF_INET, name, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return strcasecmp(name, "localhost") == 0;
+}
+
 /* --- routing ----------------------------------------------------------- */
 
 typedef struct topic_list {
@@ -280,6 +317,12 @@ static enum MHD_Result serve_events(const web_request *r)
 static enum MHD_Result route(const web_server *ws, const web_request *r)
 {
 	enum MHD_Result ret;
+	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Host");
+	if (ws->o.loopback_hosts_only && !host_is_loopback(host))
+		return web_reply_error(r, MHD_HTTP_FORBIDDEN,
+		                       "Host '%.100s' is not a loopback address: this server "
+		                       "answers only to localhost, 127.0.0.0/8 and [::1]",
+		                       host);
 	if (serve_asset(r, &ret))
 		return ret;
 	if (!authorized(ws, r->conn)) {
