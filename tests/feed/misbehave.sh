@@ -37,6 +37,11 @@ EOF2
 BG_PIDS+=("$!")
 for _ in $(seq 100); do [ -s "$T/blackhole.port" ] && break; sleep 0.1; done
 BLACKHOLE=http://127.0.0.1:$(cat "$T/blackhole.port")/feed.xml
+# The gzip bomb: not under valgrind, where inflating 16 MiB at every retry
+# keeps the one-threaded loop busy for seconds and skews the backoff timing
+# checked below (the ASan and plain builds run it).
+BOMB=""
+[ "$FEEDCMD" = "$TRUCE" ] && BOMB="$BASE/huge/50?gzip=1"
 cat >"$T/feeds.conf" <<EOF
 $BASE/status/429/rss2.xml?retry=3
 $BASE/status/503/rss1.xml?retry=2
@@ -45,7 +50,7 @@ $BASE/loop/0
 $BASE/slow/6/jsonfeed.json
 $BASE/huge/50
 $BASE/huge/50?cl=1
-$BASE/huge/50?gzip=1
+$BOMB
 $BASE/f/truncated.xml
 $BASE/f/page.html
 $BASE/redirect/iso8601.xml
@@ -98,12 +103,14 @@ grep -q "Failed to connect .* after 1[0-9][0-9][0-9] ms: Timeout was reached" <<
   fail "the connect timeout: $err"
 errors_logged /huge/50 "the response is over the 16777216-byte cap"
 errors_logged "/huge/50?cl=1" "the response is over the 16777216-byte cap"
-errors_logged "/huge/50?gzip=1" "the response is over the 16777216-byte cap"
-[ "$(requests "/huge/50?gzip=1" | head -1 | python3 -c "import json,sys; print(json.load(sys.stdin)['ce'])")" = gzip ] ||
-  fail "the gzip bomb was not served gzipped"
+if [ -n "$BOMB" ]; then
+  errors_logged "/huge/50?gzip=1" "the response is over the 16777216-byte cap"
+  [ "$(requests "/huge/50?gzip=1" | head -1 | python3 -c "import json,sys; print(json.load(sys.stdin)['ce'])")" = gzip ] ||
+    fail "the gzip bomb was not served gzipped"
+fi
 errors_logged /f/truncated.xml "truncated XML: the document ends before </rss>"
 errors_logged /f/page.html "an HTML page, not a feed"
-pass "redirect loop, timeout (2 s), connect timeout (1 s: $err), 50 MB (chunked, with a length, and a gzip bomb of 50 MB inflated), truncated XML, HTML: an error each, with its reason"
+pass "redirect loop, timeout (2 s), connect timeout (1 s: $err), 50 MB (chunked, with a length${BOMB:+, and a gzip bomb of 50 MB inflated}), truncated XML, HTML: an error each, with its reason"
 
 # Never given up, backing off: the redirect loop was tried again and again,
 # further apart each time (up to the 4 s ceiling), one log line per poll.
@@ -122,5 +129,5 @@ pass "a broken feed is retried with growing gaps up to the ceiling, one log line
 if [ "$FEEDCMD" = "$TRUCE" ] && [[ "$(ldd "$TRUCE")" != *libasan* ]]; then
   [ "$hwm" -lt 120000 ] || fail "truce feed peaked at $hwm kB with 50 MB responses"
 fi
-pass "peak memory of truce feed with three 50 MB responses: $hwm kB"
+pass "peak memory of truce feed with 50 MB responses: $hwm kB"
 stop_daemon
