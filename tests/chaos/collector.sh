@@ -29,7 +29,7 @@ pass "collect started 2 s before truced: all 300 STORED, exit 0"
 
 # --- 2: killed mid-run, resumed with --state ---------------------------------
 base=$(tstat articles)
-"$TRUCE" collect --connect "$IN" --jsonl "$T/arts.0.jsonl" --window 16 --state "$T/state" --json \
+"$TRUCE" collect --connect "$IN" --jsonl "$T/arts.0.jsonl" --window 2 --state "$T/state" --json \
   >"$T/run1.json" 2>"$T/run1.err" &
 C=$!
 for _ in $(seq 600); do
