@@ -60,7 +60,7 @@ static int latest_year(const char *s, size_t len)
  * at a line break: bylines and date lines stand there. */
 static truce__ymd head_date(const truce_rules *r, const char *s, size_t len)
 {
-	truce__ymd none = {0, 0, 0, 0, 0}, d = none;
+	truce__ymd none = {0, 0, 0, 0, 0, 0}, d = none;
 	size_t n = len < 800 ? len : 800;
 	while (n < len && n > 0 && s[n - 1] != '\n')
 		n--;

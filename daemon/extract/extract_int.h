@@ -68,6 +68,17 @@ enum {
 	TRUCE__C2_GROUP = 1u << 1,
 	TRUCE__C2_RETALIATE = 1u << 2,
 	TRUCE__C2_NOMINAL = 1u << 3,
+	TRUCE__C2_TELL = 1u << 5, /* "told Y": Y is spoken to, never the speaker */
+	TRUCE__C2_NEGATE = 1u << 4,
+	TRUCE__C2_VAGUE = 1u << 7, /* "rebels": the armed group of the article's war */
+	TRUCE__C2_STOP = 1u << 6,
+	TRUCE__C2_DEAL = 1u << 8,
+	TRUCE__C2_VENUE = 1u << 9,
+	TRUCE__C2_PEOPLE = 1u << 10, /* "Druze": a people, never a place ("Druze villages") */
+	/* "told reporters in X": X is where one speaks */   /* "the agreement": a truce where the
+	                                                        article has one */
+	/* "halt its strikes": the act after it is no act */ /* "not", "never": the act after it did
+	                                                        not happen */
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -89,6 +100,7 @@ enum {
 typedef struct truce__actor {
 	char code[TRUCE_PARTY_MAX];
 	uint8_t kind;
+	uint8_t catchall;              /* stands for the armed groups of its home no entry names */
 	int16_t home[TRUCE__MAX_HOME]; /* country indexes; -1 = none */
 } truce__actor;
 
@@ -364,6 +376,7 @@ typedef struct truce__ymd {
 	int y, m, d; /* y == 0: none */
 	int quoted;  /* a relative day ("today") inside a quotation */
 	int rel;     /* a day told relative to publication ("overnight") */
+	int stmt;    /* the day of a statement ("said on Monday"), not of an act */
 } truce__ymd;
 
 /* Days since 1970-01-01 and back (truce/date.h does the arithmetic). */
@@ -374,7 +387,7 @@ static inline long truce__days(truce__ymd d)
 
 static inline truce__ymd truce__from_days(long n)
 {
-	truce__ymd r = {0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0};
 	truce_civil_from_days(n, &r.y, &r.m, &r.d);
 	return r;
 }
@@ -382,7 +395,7 @@ static inline truce__ymd truce__from_days(long n)
 /* A publication date "YYYY-MM-DD" (out zeroed when s is none). */
 static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 {
-	truce__ymd r = {0, 0, 0, 0, 0};
+	truce__ymd r = {0, 0, 0, 0, 0, 0};
 	*out = r;
 	if (truce_date_parse(s, &r.y, &r.m, &r.d) != 0 || r.y > 2200)
 		return TRUCE_EINVAL;

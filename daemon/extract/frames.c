@@ -13,6 +13,8 @@
  *                     reporting verb is the claimant; a pronoun or an unnamed
  *                     official is resolved through the last speaker or the
  *                     side opposite the accused
+ *   frame_participle  "A ordered strikes, accusing B of ...": with no
+ *                     reporting verb, the main clause's subject accuses
  *   frame_quote       a quoted sentence after a speaker continues that
  *                     speaker; a statement's own voice speaks otherwise
  *   continue_claim    no speaker: details continue the previous claim
@@ -37,10 +39,20 @@
 
 #define MAX_NAMES 64
 #define DATE_WINDOW 30 /* days before publication an event may lie */
+#ifndef PENDING_WEAK
+#define PENDING_WEAK 1
+#endif
+
+/* Cues that report an event, and cues that make a sentence a claim. */
+#define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
+#define CLAIM_CUES                                                                                 \
+	(TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE | TRUCE__C_ACCORDING)
 
 typedef struct acc {
 	truce_claim c;
-	long date; /* days; 0 = none */
+	long date;  /* days; 0 = none: the first day of an act its sentences name */
+	long wdate; /* the earliest day of its statements or of sentences that
+	             * only continue it */
 	int sent;
 	int mutual_sent; /* the "blamed each other" sentence that made it, or -1 */
 } acc;
@@ -68,6 +80,11 @@ typedef struct ctx {
 	size_t nclaims, cap_claims;
 	pending *pend;
 	size_t npend, cap_pend;
+	/* a lead that tells the act before anyone claims it ("Rebels attacked
+	 * on Monday, killing a soldier."): its figures, kept for the first
+	 * claim against its agent */
+	pending lead;
+	int has_lead;
 	name_ent names[MAX_NAMES];
 	int nnames;
 	char speaker[TRUCE_PARTY_MAX];
@@ -83,6 +100,11 @@ typedef struct ctx {
 	long default_date;
 	long stmt_date; /* the day a statement was issued ("in a statement on Wednesday") */
 	long stmt_sent;
+	/* places read for claims (article_place needs not read them again):
+	 * sentences (the first 64) and the first place found */
+	uint64_t place_seen;
+	char first_place[TRUCE_PLACE_MAX];
+	long first_place_sent;
 } ctx;
 
 /* The view of one sentence: items [i0, i1) of all, tokens [t0, t1). */
@@ -94,6 +116,7 @@ struct sview {
 	truce__tagged tg; /* non-owning */
 	uint32_t has;
 	long date; /* the sentence's date, once computed */
+	int date_stmt;
 	int date_done;
 };
 
@@ -116,9 +139,9 @@ static size_t tok_len(const ctx *x, uint32_t t)
 	return x->doc->tok[t].end - x->doc->tok[t].start;
 }
 
-static int tok_eq(const ctx *x, uint32_t t, const char *w)
+/* Is token t the lower-case word w of n bytes (any case in the text)? */
+static int tok_eq_n(const ctx *x, uint32_t t, const char *w, size_t n)
 {
-	size_t n = strlen(w);
 	if (tok_len(x, t) != n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -131,9 +154,28 @@ static int tok_eq(const ctx *x, uint32_t t, const char *w)
 	return 1;
 }
 
+/* tok_eq(x, t, "word"): the length of a literal is known when compiling */
+#define tok_eq(x, t, w) tok_eq_n((x), (t), ("" w), sizeof(w) - 1)
+
 static int item_of(const ctx *x, const sview *v, uint32_t t)
 {
 	return x->item_at[t - v->t0];
+}
+
+/* A compass word before a place ("northern", "south-eastern"). */
+static int compass(const ctx *x, uint32_t t)
+{
+	static const char *const w[] = {
+	    "northern",     "southern",     "eastern",      "western",      "central",
+	    "northeastern", "northwestern", "southeastern", "southwestern", "north",
+	    "south",        "east",         "west"};
+	size_t n = tok_len(x, t);
+	if (n < 4 || n > 12 || (x->doc->tok[t].flags & TRUCE__T_PUNCT))
+		return 0;
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (tok_eq_n(x, t, w[i], strlen(w[i])))
+			return 1;
+	return 0;
 }
 
 /* A party mention that counts: not in parentheses, not a place ("the
@@ -154,6 +196,9 @@ static int is_party(const ctx *x, const sview *v, size_t k)
 	/* "in Nagorno-Karabakh": a place-capable party name after "in" */
 	if (it->lex && it->lex->place_level && it->t0 > v->t0) {
 		uint32_t p = it->t0 - 1;
+		/* "in northern Syria", "in the south of" */
+		if (p > v->t0 && compass(x, p))
+			p--;
 		if (tok_eq(x, p, "the") && p > v->t0)
 			p--;
 		if (tok_eq(x, p, "in") || tok_eq(x, p, "near"))
@@ -267,13 +312,83 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 	       !(x->all.v[k].cues & TRUCE__C_PLACENOUN);
 }
 
+/* Are tokens [t, end) a person's name: one to four capitalized words of no
+ * phrase? */
+static int names_to(const ctx *x, const sview *v, uint32_t t, uint32_t end)
+{
+	if (end <= t || end - t > 4)
+		return 0;
+	for (; t < end; t++)
+		if (item_of(x, v, t) >= 0 || !(x->doc->tok[t].flags & TRUCE__T_CAP) ||
+		    (x->doc->tok[t].flags & TRUCE__T_PUNCT))
+			return 0;
+	return 1;
+}
+
+/* The party whose noun phrase holds the mention k after "for", "of" or
+ * "to": "the UN special envoy for Syria" is the UN's, "a spokesman for the
+ * army" (no party before) the army's. */
+static size_t head_party(const ctx *x, const sview *v, size_t k)
+{
+	uint32_t p = x->all.v[k].t0;
+	if (p > v->t0 && tok_eq(x, p - 1, "the"))
+		p--;
+	if (p <= v->t0 ||
+	    !(tok_eq(x, p - 1, "for") || tok_eq(x, p - 1, "of") || tok_eq(x, p - 1, "to")))
+		return k;
+	for (uint32_t t = p - 1; t-- > v->t0 && t + 6 > p;) {
+		if (x->doc->tok[t].flags & TRUCE__T_PUNCT)
+			break;
+		int j = item_of(x, v, t);
+		if (j >= 0 && is_party(x, v, (size_t)j) && !after_prep(x, v, &x->all.v[j]))
+			return (size_t)j;
+	}
+	return k;
+}
+
+/* Is the mention it written or spoken to ("in a letter to the head of
+ * Y", "in a message to Y") inside an insertion after a comma? *comma is
+ * where the insertion starts. */
+static int addressee(const ctx *x, const sview *v, const truce__item *it, uint32_t *comma)
+{
+	uint32_t p = it->t0, to = 0;
+	for (int steps = 0; p > v->t0 && steps < 6 && !to; steps++) {
+		p--;
+		if (tok_eq(x, p, "to"))
+			to = p;
+		else if (x->doc->tok[p].flags & TRUCE__T_PUNCT)
+			return 0;
+	}
+	if (!to || (to > v->t0 && item_of(x, v, to - 1) >= 0 &&
+	            item_of(x, v, to - 1) == item_of(x, v, to)))
+		return 0; /* "according to" */
+	for (uint32_t t = to; t-- > v->t0 && t + 20 > to;) {
+		if (tok_s(x, t)[0] == ';')
+			return 0;
+		if (tok_s(x, t)[0] == ',') {
+			*comma = t;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* The subject of a reporting or accusing cue at item ci. */
 static speaker subject_of(ctx *x, const sview *v, size_t ci)
 {
 	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
 	uint32_t cue = x->all.v[ci].t0;
 	int generic = 0;
-	uint32_t lo = cue > v->t0 + 10 ? cue - 10 : v->t0;
+	/* ten words back; a person's name and brackets ("the Syrian High
+	 * Negotiations Committee (SHNC) Riyad Hijab said") count as none */
+	uint32_t lo = cue;
+	for (int words = 0; lo > v->t0 && words < 10 && cue - lo < 20; lo--) {
+		const truce__tok *p = &x->doc->tok[lo - 1];
+		if (!(p->flags & TRUCE__T_PAREN) &&
+		    !(item_of(x, v, lo - 1) < 0 && (p->flags & TRUCE__T_CAP) &&
+		      !(p->flags & TRUCE__T_PUNCT)))
+			words++;
+	}
 	for (uint32_t t = cue; t-- > lo;) {
 		int k = item_of(x, v, t);
 		if (k >= 0) {
@@ -281,14 +396,26 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			if ((size_t)k != ci && (it->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) &&
 			    it->party[0] == '\0')
 				break;
+			/* "X, in a letter to the head of Y, said": Y is written
+			 * to; the speaker stands before the comma */
+			uint32_t comma = 0;
+			if (is_party(x, v, (size_t)k) && addressee(x, v, it, &comma)) {
+				t = comma;
+				lo = comma > v->t0 + 10 ? comma - 10 : v->t0;
+				continue;
+			}
 			if (is_party(x, v, (size_t)k) && !after_prep(x, v, it)) {
+				/* "the UN envoy for Syria said": the head speaks */
+				size_t head = head_party(x, v, (size_t)k);
 				sp.kind = SP_EXPLICIT;
-				strcpy(sp.code, it->party);
-				sp.item = (size_t)k;
+				strcpy(sp.code, x->all.v[head].party);
+				sp.item = head;
 				return sp;
 			}
-			if (it->blocker)
-				return sp; /* an outlet or NGO speaks: no party */
+			/* an outlet or NGO speaks: no party; a medium after a
+			 * preposition ("in a Twitter statement") does not */
+			if (it->blocker && !after_prep(x, v, it))
+				return sp;
 			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
 				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
 					sp.kind = SP_PRON;
@@ -299,6 +426,10 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 					return sp; /* "it said" with nobody before */
 			}
 			if (it->cues & TRUCE__C_GENERIC)
+				generic = 1;
+			/* "Major General Zaw Min Tun said": an official whom no
+			 * file ties to a party */
+			if ((it->cues & TRUCE__C_TITLE) && names_to(x, v, it->t1, cue))
 				generic = 1;
 			if (it->t0 < t)
 				t = it->t0; /* skip the phrase */
@@ -316,10 +447,17 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			break;
 		if (x->doc->tok[t].flags & TRUCE__T_PUNCT && tok_s(x, t)[0] == ';')
 			break;
+		/* "..., hospital officials said": an unnamed speaker's party
+		 * stands next to it ("the Israeli army spokesman"), not before
+		 * a comma */
+		if (generic && (x->doc->tok[t].flags & TRUCE__T_PUNCT) && tok_s(x, t)[0] == ',')
+			break;
 	}
 	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
 	 * the region's separatist president" */
 	uint32_t after = generic ? v->t1 : x->all.v[ci].t1;
+	if (x->all.v[ci].cues2 & TRUCE__C2_TELL)
+		after = v->t1; /* "X tells Y": Y is spoken to */
 	if (after < v->t1 && item_of(x, v, after) >= 0 &&
 	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
 		after = v->t1; /* "recorded by X": X acted, it does not speak */
@@ -339,6 +477,11 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 				return sp;
 			}
 			if (it->cues & TRUCE__C_GENERIC)
+				generic = 1;
+			/* "..., said Lieutenant Colonel Sai Oo" */
+			if ((it->cues & TRUCE__C_TITLE) && t <= x->all.v[ci].t1 + 2 &&
+			    it->t1 < v->t1 && item_of(x, v, it->t1) < 0 &&
+			    (x->doc->tok[it->t1].flags & TRUCE__T_CAP))
 				generic = 1;
 			if (it->cues &
 			    (TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
@@ -374,11 +517,25 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		if (pk < 0 || x->all.v[pk].cues == 0) {
 			if (tok_eq(x, p, "the") || tok_eq(x, p, "a") || tok_eq(x, p, "an"))
 				continue;
+			/* "a ceasefire with X", "clashes with X": a partner or
+			 * a foe, not the one who acted */
+			if (tok_eq(x, p, "with"))
+				return score;
 			if (pk < 0)
 				break;
 		}
 		const truce__item *pi = &x->all.v[pk];
 		if (pi->cues & TRUCE__C_AGENT) {
+			/* "a ceasefire announced by X", "quoted by X": X speaks or
+			 * made the truce, it did not attack */
+			if (pk > 0 && (x->all.v[pk - 1].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
+			    x->all.v[pk - 1].t1 == pi->t0)
+				break;
+			/* "fire from X" is X's; "seized territory from X" is not */
+			if (tok_eq(x, pi->t0, "from") &&
+			    !(pk > 0 && (x->all.v[pk - 1].cues & EVENT_CUES) &&
+			      x->all.v[pk - 1].t1 + 2 >= pi->t0))
+				break;
 			score += 3;
 			break;
 		}
@@ -389,8 +546,15 @@ static int agent_score(const ctx *x, const sview *v, size_t k)
 		break;
 	}
 	/* an act after it: "B fired", "B's shelling", "B violated" */
-	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < it->t1 + 10; j++) {
+	/* ten words, not counting numbers ("a group of about 30 and another
+	 * of around 50 attacked") */
+	uint32_t limit = it->t1 + 10;
+	for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 < limit; j++) {
 		const truce__item *o = &x->all.v[j];
+		if (o->cues == 0 && o->party[0] == '\0' && (o->num >= 0 || o->num == -2)) {
+			limit += o->t1 - o->t0 + 1;
+			continue;
+		}
 		if (o->cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
 			break;
 		if ((o->party[0] && !o->in_paren) || (o->cues & TRUCE__C_AGENT))
@@ -483,13 +647,14 @@ static int in_window(const ctx *x, long d)
 	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after;
 }
 
-/* The earliest date of the sentence inside the window; 0 none. */
-static long sentence_date(ctx *x, const sview *v, int *stale)
+/* The earliest date of the sentence inside the window; 0 none. A day of
+ * an act wins over the day of a statement (*stmt set: only such a day). */
+static long sentence_date(ctx *x, const sview *v, int *stale, int *stmt)
 {
 	truce__ymd d[8];
 	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
 	long best = 0;
-	int old = 0, best_rel = 1;
+	int old = 0, best_rel = 1, best_stmt = 1;
 	for (int i = 0; i < n; i++) {
 		long dd = truce__days(d[i]);
 		/* "today" quoted from a statement of two days ago is that day */
@@ -502,13 +667,19 @@ static long sentence_date(ctx *x, const sview *v, int *stale)
 		/* a day the sentence names ("overnight into Saturday", "late
 		 * on Friday", "early Sunday") wins over one told relative to
 		 * the publication; among equals, the earliest */
-		if (best == 0 || (best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)) {
+		int better = best == 0 || (best_stmt && !d[i].stmt) ||
+		             (best_stmt == d[i].stmt &&
+		              ((best_rel && !d[i].rel) || (best_rel == d[i].rel && dd < best)));
+		if (better) {
 			best = dd;
 			best_rel = d[i].rel;
+			best_stmt = d[i].stmt;
 		}
 	}
 	if (stale != NULL)
 		*stale = n > 0 && old == n && x->pubd != 0 && best == 0;
+	if (stmt != NULL)
+		*stmt = best != 0 && best_stmt;
 	return best;
 }
 
@@ -517,7 +688,7 @@ static int background(ctx *x, sview *v)
 	if (v->has & TRUCE__C_BACKGROUND)
 		return 1;
 	int stale = 0;
-	v->date = sentence_date(x, v, &stale); /* kept for sentence_details */
+	v->date = sentence_date(x, v, &stale, &v->date_stmt); /* kept for sentence_details */
 	v->date_done = 1;
 	if (stale)
 		return 1;
@@ -532,11 +703,16 @@ static int background(ctx *x, sview *v)
 		if (it->t0 > v->t0 &&
 		    (tok_eq(x, it->t0 - 1, "since") || tok_eq(x, it->t0 - 1, "of")))
 			continue;
-		int truce_after = 0;
+		/* "a 1974 agreement signed", "the accord of 1974": the year of
+		 * a truce, not of history */
+		int truce_near = 0;
 		for (size_t j = k + 1; j < v->i1 && x->all.v[j].t0 <= it->t1 + 3; j++)
-			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE))
-				truce_after = 1;
-		if (!truce_after)
+			if (x->all.v[j].cues & (TRUCE__C_TRUCE | TRUCE__C_VOICE | TRUCE__C_AGREED))
+				truce_near = 1;
+		for (size_t j = k; j-- > v->i0 && x->all.v[j].t1 + 2 >= it->t0;)
+			if (x->all.v[j].cues & TRUCE__C_TRUCE)
+				truce_near = 1;
+		if (!truce_near)
 			return 1;
 	}
 	return 0;
@@ -569,6 +745,8 @@ static acc *claim_get(ctx *x, const char *claimant, const char *accused, int sen
 
 typedef struct details {
 	long date;
+	int weak; /* the day of a statement, or of a sentence that continues a
+	           * claim: it counts after a day of the act */
 	char place[TRUCE_PLACE_MAX];
 	int killed, wounded;
 	const struct sview *place_of; /* the sentence whose place is not read yet */
@@ -576,7 +754,9 @@ typedef struct details {
 
 static void sentence_details(ctx *x, const sview *v, details *d)
 {
-	d->date = v->date_done ? v->date : sentence_date(x, v, NULL);
+	int stmt = 0;
+	d->date = v->date_done ? v->date : sentence_date(x, v, NULL, &stmt);
+	d->weak = v->date_done ? v->date_stmt : stmt;
 	d->place[0] = '\0';
 	d->place_of = v; /* looked up only where a claim needs it: patterns cost */
 	truce__casualties(x->a->text, x->doc, &v->tg, &d->killed, &d->wounded);
@@ -594,13 +774,29 @@ static void need_place(ctx *x, details *d)
 	truce__place(x->r, x->a->text, x->doc, &v->tg, v->t0, v->t1, x->a->scope, d->place,
 	             sizeof(d->place));
 	d->place_of = NULL;
+	/* remember it for article_place: a whole sentence's place */
+	const truce__sent *s = &x->doc->sent[v->si];
+	if (v->t0 == s->t0 && v->t1 == s->t1 && v->si < 64) {
+		x->place_seen |= (uint64_t)1 << v->si;
+		if (d->place[0] &&
+		    (x->first_place[0] == '\0' || (long)v->si < x->first_place_sent)) {
+			strcpy(x->first_place, d->place);
+			x->first_place_sent = (long)v->si;
+		}
+	}
 }
 
 static void merge(ctx *x, acc *a, details *d)
 {
 	if (a->c.location[0] == '\0')
 		need_place(x, d);
-	if (d->date && (a->date == 0 || d->date < a->date))
+	/* the day of a claim is the first day of an act its own sentences
+	 * name (the lead tells the incident; later days are often of
+	 * others); else the earliest of its statements' days and of the
+	 * sentences that continue it */
+	if (d->weak && d->date && (a->wdate == 0 || d->date < a->wdate))
+		a->wdate = d->date;
+	else if (!d->weak && d->date && a->date == 0)
 		a->date = d->date;
 	if (a->c.location[0] == '\0' && d->place[0])
 		strcpy(a->c.location, d->place);
@@ -608,6 +804,22 @@ static void merge(ctx *x, acc *a, details *d)
 		a->c.killed = d->killed;
 	if (a->c.wounded == TRUCE_NONE && d->wounded != TRUCE_NONE)
 		a->c.wounded = d->wounded;
+}
+
+/* The day of a claim by its own sentences (0: none). */
+static long claim_day(const acc *a)
+{
+	return a->date ? a->date : a->wdate;
+}
+
+/* Claim b's details into a (one accusation found twice). */
+static void absorb(ctx *x, acc *a, const acc *b)
+{
+	details d = {b->date, 0, "", b->c.killed, b->c.wounded, NULL};
+	strcpy(d.place, b->c.location);
+	merge(x, a, &d);
+	if (b->wdate && (a->wdate == 0 || b->wdate < a->wdate))
+		a->wdate = b->wdate;
 }
 
 static int add_claim(ctx *x, const sview *v, const char *claimant, const char *accused, details *d,
@@ -636,6 +848,7 @@ static int add_pending(ctx *x, const char *claimant, details *d)
 	 * order; a claimant without one yet gets them at the end */
 	for (size_t i = 0; i < x->nclaims; i++)
 		if (strcmp(x->claims[i].c.claimant, claimant) == 0 && x->claims[i].c.accused[0]) {
+			d->weak = PENDING_WEAK;
 			merge(x, &x->claims[i], d);
 			return 0;
 		}
@@ -659,6 +872,26 @@ static int add_pending(ctx *x, const char *claimant, details *d)
 	p->killed = d->killed;
 	p->wounded = d->wounded;
 	return 0;
+}
+
+/* Of the two sides p1 and p2 of a mutual accusation at item ci, the one
+ * that is the subject of a reporting verb after it ("with Baku saying
+ * two soldiers were killed"): p1, p2 or NULL. */
+static const char *figures_teller(const ctx *x, const sview *v, size_t ci, const char *p1,
+                                  const char *p2)
+{
+	if (!(v->has & (TRUCE__C_KILL | TRUCE__C_WOUND)))
+		return NULL;
+	for (size_t k = ci + 1; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (!is_party(x, v, k) || !(b->cues & TRUCE__C_SAY) || b->t0 != a->t1)
+			continue;
+		if (same_side(x, a->party, p1))
+			return p1;
+		if (same_side(x, a->party, p2))
+			return p2;
+	}
+	return NULL;
 }
 
 /* "A and B blamed each other": the two parties, named or by side. */
@@ -687,11 +920,17 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 	}
 	if (!p1[0] || !p2[0])
 		return 0;
-	int rc = add_claim(x, v, p1, p2, d, 0.7f);
+	/* "..., with Baku saying one of its soldiers was killed": the figures
+	 * told after one side's reporting verb are that side's alone */
+	details od = *d;
+	const char *teller = figures_teller(x, v, ci, p1, p2);
+	if (teller != NULL)
+		od.killed = od.wounded = TRUCE_NONE;
+	int rc = add_claim(x, v, p1, p2, teller == NULL || teller == p1 ? d : &od, 0.7f);
 	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
 		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	if (rc == 0)
-		rc = add_claim(x, v, p2, p1, d, 0.7f);
+		rc = add_claim(x, v, p2, p1, teller == NULL || teller == p2 ? d : &od, 0.7f);
 	if (rc == 0 && x->claims[x->prev_claim].mutual_sent < 0)
 		x->claims[x->prev_claim].mutual_sent = (int)v->si;
 	return rc;
@@ -740,11 +979,6 @@ typedef struct frame {
 	int nominal;       /* "Indian allegations of ...": the accuser does not speak */
 	size_t participle; /* ", accusing X of ...": the cue's item, or (size_t)-1 */
 } frame;
-
-/* Cues that report an event, and cues that make a sentence a claim. */
-#define EVENT_CUES (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)
-#define CLAIM_CUES                                                                                 \
-	(TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_ACCUSEPASS | TRUCE__C_TRADE | TRUCE__C_ACCORDING)
 
 /* trade/mutual: the item of "traded accusations" or of "each other" next
  * to an accusation, or (size_t)-1. */
@@ -886,10 +1120,18 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		if (k > v->i0 && (x->all.v[k - 1].cues & TRUCE__C_TRUCE) &&
 		    x->all.v[k - 1].t1 == it->t0)
 			continue; /* "a cease-fire announced on ...": no speaker */
+		/* "X declared a Christmas ceasefire": X makes a truce, it
+		 * reports nothing */
+		if (k + 2 < v->i1 && (x->all.v[k + 1].num == 1 && x->all.v[k + 1].t0 == it->t1) &&
+		    ((x->all.v[k + 2].cues & TRUCE__C_TRUCE) && x->all.v[k + 2].t0 <= it->t1 + 3))
+			continue;
 		/* "...a ceasefire between A and B, announced today," the
 		 * spokesperson said: a verb inside the quotation is what is
 		 * said, its speaker is outside */
 		if (quote_opened_before(x, v, it->t0))
+			continue;
+		/* "reports of incursions", "claims of": a noun, no speaker */
+		if (it->t1 < v->t1 && tok_eq(x, it->t1, "of"))
 			continue;
 		/* an unnamed speaker may be named by a later verb: "the press
 		 * service quoted X as saying" */
@@ -900,9 +1142,25 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 	}
 }
 
+/* participle: "X ordered strikes on Y, accusing Y of violating the truce"
+ * with no reporting verb: the subject of the main clause accuses. */
+static void frame_participle(ctx *x, const sview *v, frame *f)
+{
+	if (f->sp.kind != SP_NONE || f->participle == (size_t)-1)
+		return;
+	for (size_t k = v->i0; k < f->participle; k++)
+		if (is_party(x, v, k) && !after_prep(x, v, &x->all.v[k])) {
+			f->sp.kind = SP_EXPLICIT;
+			strcpy(f->sp.code, x->all.v[k].party);
+			f->sp.item = k;
+			f->conf = 0.7f;
+			return;
+		}
+}
+
 typedef void (*frame_fn)(ctx *x, const sview *v, frame *f);
 static const frame_fn speaker_frames[] = {frame_accusepass, frame_accuse, frame_according,
-                                          frame_say};
+                                          frame_say, frame_participle};
 
 /* quote: a quote right after its speaker, or a statement's own voice. */
 static void frame_quote(ctx *x, const sview *v, frame *f)
@@ -918,22 +1176,50 @@ static void frame_quote(ctx *x, const sview *v, frame *f)
 }
 
 /* No speaker: the sentence's details may continue the previous sentence's
- * claim ("Two soldiers were wounded.") unless it blames someone else. */
-static void continue_claim(ctx *x, const sview *v, details *d)
+ * claim ("Two soldiers were wounded.") unless it blames someone else. So
+ * may the figures of a source of no side that blames nobody ("ten were
+ * killed, according to a hospital official"): neutral is set then. */
+static void continue_claim(ctx *x, const sview *v, details *d, int neutral)
 {
 	if (x->prev_claim_sent < (long)v->si - 2 || x->nclaims == 0)
 		return;
 	/* a claim of its own stops it; words inside a quotation do not */
-	for (size_t k = v->i0; k < v->i1; k++)
+	for (size_t k = v->i0; k < v->i1 && !neutral; k++)
 		if ((x->all.v[k].cues & CLAIM_CUES) && !quote_opened_before(x, v, x->all.v[k].t0))
 			return;
 	acc *a = &x->claims[x->prev_claim];
 	char ag[TRUCE_PARTY_MAX];
 	find_accused(x, v, a->c.claimant, (size_t)-1, ag);
 	if (ag[0] == '\0' || strcmp(ag, a->c.accused) == 0) {
+		d->weak = 1;
 		merge(x, a, d);
 		x->prev_claim_sent = (long)v->si;
 	}
+}
+
+/* The lead before any claim: the act's figures and agent, for the first
+ * claim against that agent (see the lead in ctx). Only the first such
+ * sentence and only where it gives a figure. */
+static void keep_lead(ctx *x, const sview *v, const details *d)
+{
+	if (x->has_lead || x->agent[0] == '\0' || !(v->has & TRUCE__C_ATTACK) ||
+	    (d->killed == TRUCE_NONE && d->wounded == TRUCE_NONE))
+		return;
+	/* "clashes left 30 Azerbaijani and Armenian soldiers dead": figures
+	 * of both sides are no one attacker's */
+	for (size_t k = v->i0; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (is_party(x, v, k) && is_party(x, v, k + 1) && b->t0 == a->t1 + 1 &&
+		    (tok_eq(x, a->t1, "and") || tok_s(x, a->t1)[0] == ',') &&
+		    !same_side(x, a->party, b->party))
+			return;
+	}
+	x->has_lead = 1;
+	strcpy(x->lead.claimant, x->agent); /* here: the one who acted */
+	x->lead.date = d->date;
+	x->lead.place[0] = '\0';
+	x->lead.killed = d->killed;
+	x->lead.wounded = d->wounded;
 }
 
 /* "X said it struck Y targets, accusing the group of violating the truce":
@@ -975,6 +1261,56 @@ static void inherit_accused(const ctx *x, const sview *v, const char *claimant, 
 		}
 }
 
+/* "Israel, Iran have violated", "both Israel and Iran violated": the party
+ * joined to the accused by "and" or a comma right before an act is
+ * accused too; "" none. */
+static void coordinated(const ctx *x, const sview *v, const char *accused, const char *claimant,
+                        char *out)
+{
+	out[0] = '\0';
+	for (size_t k = v->i0; k + 1 < v->i1; k++) {
+		const truce__item *a = &x->all.v[k], *b = &x->all.v[k + 1];
+		if (!is_party(x, v, k) || !is_party(x, v, k + 1) ||
+		    strcmp(a->party, b->party) == 0 ||
+		    (strcmp(a->party, accused) != 0 && strcmp(b->party, accused) != 0))
+			continue;
+		uint32_t gap = b->t0 - a->t1;
+		if (!((gap == 1 && (tok_eq(x, a->t1, "and") || tok_s(x, a->t1)[0] == ',')) ||
+		      (gap == 2 && tok_s(x, a->t1)[0] == ',' && tok_eq(x, a->t1 + 1, "and"))))
+			continue;
+		/* an act right after the pair, over "have", "had" */
+		uint32_t t = b->t1;
+		while (t < v->t1 && t < b->t1 + 2 && item_of(x, v, t) >= 0 &&
+		       (x->all.v[item_of(x, v, t)].cues & TRUCE__C_AUX))
+			t++;
+		while (t < v->t1 && t < b->t1 + 2 &&
+		       (tok_eq(x, t, "have") || tok_eq(x, t, "had") || tok_eq(x, t, "both")))
+			t++;
+		int j = t < v->t1 ? item_of(x, v, t) : -1;
+		if (j < 0 || !(x->all.v[j].cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)))
+			continue;
+		const char *o = strcmp(a->party, accused) == 0 ? b->party : a->party;
+		if (claimant[0] == '\0' || !same_side(x, claimant, o))
+			strcpy(out, o);
+		return;
+	}
+}
+
+/* "its June 13 surprise attack", "our strikes": a possessive of the
+ * speaker's own (the caller has found no accused) up to four words before
+ * the act at token t, with no party or punctuation between. */
+static int own_possessive(const ctx *x, const sview *v, uint32_t t)
+{
+	for (uint32_t p = t; p-- > v->t0 && p + 5 > t;) {
+		if (tok_eq(x, p, "its") || tok_eq(x, p, "our") || tok_eq(x, p, "their"))
+			return 1;
+		int j = item_of(x, v, p);
+		if ((x->doc->tok[p].flags & TRUCE__T_PUNCT) || (j >= 0 && x->all.v[j].party[0]))
+			return 0;
+	}
+	return 0;
+}
+
 /* Does the speaker report its own strike ("Hezbollah said it had fired
  * rockets", "our forces returned fire")? A party's report of what it did,
  * retaliation included, is no claim against the other side by itself. */
@@ -986,6 +1322,8 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 		const truce__item *it = &x->all.v[k];
 		if (!(it->cues & TRUCE__C_ATTACK) && !(it->cues2 & TRUCE__C2_RETALIATE))
 			continue;
+		if (own_possessive(x, v, it->t0))
+			return 1;
 		/* the subject right before the verb, over "had", "has"; before
 		 * a retaliation, over "carried out a" and the like */
 		uint32_t p = it->t0, stop = (it->cues2 & TRUCE__C2_RETALIATE) ? 4 : 0;
@@ -1048,8 +1386,11 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 	fprintf(stderr, "   speaker kind %d %s accused %s\n", f->sp.kind, f->sp.code, f->accused);
 #endif
 	if (f->sp.kind == SP_GENERIC) {
-		if (f->accused[0] == '\0')
+		if (f->accused[0] == '\0') {
+			if (v->has & (TRUCE__C_KILL | TRUCE__C_WOUND))
+				continue_claim(x, v, d, 1);
 			return 0;
+		}
 		strcpy(claimant, opposite(x, f->accused));
 		if (claimant[0] == '\0')
 			return 0;
@@ -1065,9 +1406,19 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 		 * reassert control") */
 		if (!x->truce_ctx || !(has & (EVENT_CUES | TRUCE__C_TRUCE | TRUCE__C_ACCUSEPASS)))
 			return 0;
-		return add_claim(x, v, claimant, f->accused, d, f->conf);
+		char other[TRUCE_PARTY_MAX];
+		coordinated(x, v, f->accused, claimant, other);
+		int rc = add_claim(x, v, claimant, f->accused, d, f->conf);
+		if (rc == 0 && other[0])
+			rc = add_claim(x, v, claimant, other, d, f->conf);
+		return rc;
 	}
-	if ((has & TRUCE__C_VIOLATE) && (has & TRUCE__C_TRUCE) && f->sp.kind != SP_GENERIC)
+	/* "violations of the agreement" in an article about a truce */
+	int deal = 0;
+	for (size_t k = v->i0; k < v->i1 && x->truce_ctx; k++)
+		deal |= (x->all.v[k].cues2 & TRUCE__C2_DEAL) != 0;
+	if ((has & TRUCE__C_VIOLATE) && ((has & TRUCE__C_TRUCE) || deal) &&
+	    f->sp.kind != SP_GENERIC)
 		return add_claim(x, v, claimant, "", d, 0.5f);
 	if (has & (EVENT_CUES | TRUCE__C_NOCAS))
 		return add_pending(x, claimant, d);
@@ -1125,7 +1476,9 @@ static int analyze(ctx *x, sview *v)
 	if (f.sp.kind == SP_NONE)
 		frame_quote(x, v, &f);
 	if (f.sp.kind == SP_NONE) {
-		continue_claim(x, v, &d);
+		if (x->nclaims == 0)
+			keep_lead(x, v, &d);
+		continue_claim(x, v, &d, 0);
 		return 0;
 	}
 	return conclude(x, v, &f, &d, call);
@@ -1197,23 +1550,64 @@ static void find_voice(ctx *x)
  * before the reports about them): the day of claims that have none. */
 static long article_date(ctx *x)
 {
-	long best = 0;
+	long best = 0, act = 0; /* the earliest day, and of an act */
 	for (size_t s = 0; s < x->doc->nsent; s++) {
 		sview v = {.si = s};
 		v.i0 = x->first_item[s];
 		v.i1 = x->first_item[s + 1];
 		v.tg.v = x->all.v != NULL ? x->all.v + v.i0 : NULL;
 		v.tg.n = v.i1 - v.i0;
+		uint32_t has = 0;
+		for (size_t i = 0; v.tg.v != NULL && i < v.tg.n; i++)
+			has |= v.tg.v[i].cues;
 		truce__ymd d[8];
 		int n =
 		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);
 		for (int i = 0; i < n; i++) {
 			long dd = truce__days(d[i]);
-			if (in_window(x, dd) && (best == 0 || dd < best))
+			if (!in_window(x, dd))
+				continue;
+			if (best == 0 || dd < best)
 				best = dd;
+			/* "residents heard blasts on Tuesday": a day of an act
+			 * wins over the days of talks and statements */
+			if ((has & EVENT_CUES) && !(has & TRUCE__C_BACKGROUND) && !d[i].stmt &&
+			    (act == 0 || dd < act))
+				act = dd;
 		}
 	}
-	return best;
+	return act ? act : best;
+}
+
+static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t i0, size_t i1);
+
+/* The place of the article's incident: the first place a sentence of an
+ * attack, a violation or a truce names ("" none): the place of claims that
+ * name none. */
+static void article_place(ctx *x, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	size_t end = x->first_place[0] ? (size_t)x->first_place_sent : x->doc->nsent;
+	for (size_t s = 0; s < end && out[0] == '\0'; s++) {
+		if (x->doc->sent[s].t1 - x->doc->sent[s].t0 > TRUCE__MAX_SENT_TOKENS ||
+		    (s < 64 && (x->place_seen >> s) & 1))
+			continue; /* read for a claim already */
+		sview v;
+		view_of(x, &v, s, x->doc->sent[s].t0, x->doc->sent[s].t1, x->first_item[s],
+		        x->first_item[s + 1]);
+		if (!(v.has & (EVENT_CUES | TRUCE__C_TRUCE)) || (v.has & TRUCE__C_BACKGROUND))
+			continue;
+		truce__place(x->r, x->a->text, x->doc, &v.tg, v.t0, v.t1, x->a->scope, out, outlen);
+	}
+	if (out[0] == '\0' && x->first_place[0])
+		snprintf(out, outlen, "%s", x->first_place);
+}
+
+/* Are both codes states (not a state and a group or authority it backs)? */
+static int two_states(const ctx *x, const char *a, const char *b)
+{
+	const truce__actor *p = truce__actor_find(x->r, a), *q = truce__actor_find(x->r, b);
+	return p != NULL && q != NULL && p->kind == TRUCE__K_STATE && q->kind == TRUCE__K_STATE;
 }
 
 static void finish(ctx *x)
@@ -1222,10 +1616,10 @@ static void finish(ctx *x)
 	 * the day of its first dated claim, else the earliest day it names */
 	size_t first = (size_t)-1;
 	for (size_t i = 0; i < x->nclaims; i++)
-		if (x->claims[i].date &&
+		if (claim_day(&x->claims[i]) &&
 		    (first == (size_t)-1 || x->claims[i].sent < x->claims[first].sent))
 			first = i;
-	x->default_date = first != (size_t)-1 ? x->claims[first].date : article_date(x);
+	x->default_date = first != (size_t)-1 ? claim_day(&x->claims[first]) : article_date(x);
 	if (x->default_date == 0 && x->pubd != 0)
 		x->default_date = x->pubd; /* news reports the day's events */
 	/* two sides blaming each other in one sentence speak of one clash: a
@@ -1243,6 +1637,17 @@ static void finish(ctx *x)
 				break;
 			}
 	}
+	/* the lead's figures go to the first claim against its agent */
+	size_t first_vs = (size_t)-1;
+	for (size_t i = 0; i < x->nclaims && x->has_lead; i++)
+		if (x->claims[i].c.accused[0] &&
+		    same_side(x, x->claims[i].c.accused, x->lead.claimant) &&
+		    (first_vs == (size_t)-1 || x->claims[i].sent < x->claims[first_vs].sent))
+			first_vs = i;
+	if (first_vs != (size_t)-1) {
+		details d = {x->lead.date, 1, "", x->lead.killed, x->lead.wounded, NULL};
+		merge(x, &x->claims[first_vs], &d);
+	}
 	for (size_t p = 0; p < x->npend; p++) {
 		for (size_t i = 0; i < x->nclaims; i++) {
 			acc *a = &x->claims[i];
@@ -1250,6 +1655,7 @@ static void finish(ctx *x)
 				continue;
 			details d;
 			d.date = x->pend[p].date;
+			d.weak = PENDING_WEAK;
 			strcpy(d.place, x->pend[p].place);
 			d.killed = x->pend[p].killed;
 			d.wounded = x->pend[p].wounded;
@@ -1259,7 +1665,8 @@ static void finish(ctx *x)
 		}
 	}
 	/* "Armenian forces" and "Karabakh troops" from one claimant: one
-	 * accusation of one side */
+	 * accusation of one side (a state and the forces it backs); two
+	 * states of one side (Syria and Russia) are two accused */
 	for (size_t i = 0; i < x->nclaims; i++) {
 		acc *a = &x->claims[i];
 		if (a->c.claimant[0] == '\0' || a->c.accused[0] == '\0')
@@ -1268,13 +1675,31 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (b->c.claimant[0] == '\0' || b->c.accused[0] == '\0' ||
 			    strcmp(a->c.claimant, b->c.claimant) != 0 ||
-			    !same_side(x, a->c.accused, b->c.accused))
+			    !same_side(x, a->c.accused, b->c.accused) ||
+			    two_states(x, a->c.accused, b->c.accused))
 				continue;
-			details d = {b->date, "", b->c.killed, b->c.wounded, NULL};
-			strcpy(d.place, b->c.location);
-			merge(x, a, &d);
+			/* the accused of the surer frame ("X accused the
+			 * coalition" over the side "traded accusations" implies) */
+			if (b->c.confidence > a->c.confidence) {
+				strcpy(a->c.accused, b->c.accused);
+				a->c.confidence = b->c.confidence;
+			}
+			absorb(x, a, b);
 			b->c.claimant[0] = '\0';
 		}
+	}
+	/* claims that name no place are about the article's incident */
+	char place[TRUCE_PLACE_MAX] = "";
+	int looked = 0;
+	for (size_t i = 0; i < x->nclaims; i++) {
+		acc *a = &x->claims[i];
+		if (a->c.claimant[0] == '\0' || a->c.location[0] != '\0')
+			continue;
+		if (!looked) {
+			article_place(x, place, sizeof(place));
+			looked = 1;
+		}
+		strcpy(a->c.location, place);
 	}
 	/* a claimant's blame-less report is part of its accusation */
 	for (size_t i = 0; i < x->nclaims; i++) {
@@ -1285,9 +1710,7 @@ static void finish(ctx *x)
 			acc *b = &x->claims[j];
 			if (j != i && b->c.accused[0] &&
 			    strcmp(a->c.claimant, b->c.claimant) == 0) {
-				details d = {a->date, "", a->c.killed, a->c.wounded, NULL};
-				strcpy(d.place, a->c.location);
-				merge(x, b, &d);
+				absorb(x, b, a);
 				a->c.claimant[0] = '\0'; /* dropped below */
 				break;
 			}
@@ -1312,7 +1735,7 @@ static int emit(ctx *x, truce_claims *out)
 			continue;
 		truce_claim *c = &v[o++];
 		*c = a->c;
-		long date = a->date ? a->date : x->default_date;
+		long date = claim_day(a) ? claim_day(a) : x->default_date;
 		if (date) {
 			truce__ymd y = truce__from_days(date);
 			snprintf(c->event_date, sizeof(c->event_date), "%04d-%02d-%02d", y.y, y.m,
@@ -1408,6 +1831,30 @@ static size_t second_clause(const ctx *x, const sview *v)
 	return (size_t)-1;
 }
 
+/* Does the text say the truce of item it ended ("since the ceasefire
+ * ended", "the truce expired on Tuesday", "the end of the truce")? Not "a
+ * ceasefire that ended the war", "a truce to end the fighting". */
+static int truce_ended(const ctx *x, const truce__item *it)
+{
+	uint32_t t = it->t1, n = (uint32_t)x->doc->ntok;
+	if (t < n && (tok_eq(x, t, "had") || tok_eq(x, t, "has") || tok_eq(x, t, "was")))
+		t++;
+	if (t < n && (tok_eq(x, t, "ended") || tok_eq(x, t, "expired") || tok_eq(x, t, "lapsed"))) {
+		t++;
+		if (t >= n || (x->doc->tok[t].flags & TRUCE__T_PUNCT) || x->doc->tok[t].nl ||
+		    tok_eq(x, t, "on") || tok_eq(x, t, "at") || tok_eq(x, t, "in") ||
+		    tok_eq(x, t, "last") || tok_eq(x, t, "early") || tok_eq(x, t, "late") ||
+		    tok_eq(x, t, "overnight") || tok_eq(x, t, "yesterday"))
+			return 1;
+	}
+	uint32_t p = it->t0;
+	if (p >= 2 && tok_eq(x, p - 1, "the"))
+		p--;
+	return p >= 2 && tok_eq(x, p - 1, "of") &&
+	       (tok_eq(x, p - 2, "end") || tok_eq(x, p - 2, "expiry") ||
+	        tok_eq(x, p - 2, "expiration"));
+}
+
 static int standing_truce(const truce_rules *r, int conflict, int year)
 {
 	if (conflict < 0)
@@ -1445,10 +1892,14 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
 		uint32_t all = 0;
 		int broken = 0; /* a sentence that names a truce and its violation */
+		int ended = 0;  /* ... or says it ended */
 		for (size_t s = 0; s < doc->nsent; s++) {
 			uint32_t has = 0;
-			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++)
+			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++) {
 				has |= x.all.v[i].cues;
+				ended |= (x.all.v[i].cues & TRUCE__C_TRUCE) &&
+				         truce_ended(&x, &x.all.v[i]);
+			}
 			all |= has;
 			broken |= (has & TRUCE__C_TRUCE) && (has & TRUCE__C_VIOLATE);
 		}
@@ -1458,6 +1909,10 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		 * names no attack, death or wound, nor a truce broken, is about
 		 * another "truce" (of trade, of tariffs) */
 		if (!(all & (TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND)) && !broken)
+			x.truce_ctx = 0;
+		/* "the first attack since the ceasefire ended": no truce was
+		 * in force, unless a violation of it is told */
+		if (ended && !broken)
 			x.truce_ctx = 0;
 		x.default_date = 0; /* set after the claims, see finish() */
 		find_voice(&x);

@@ -72,7 +72,7 @@ static int scope_rank(const truce__scope *sc, int16_t c)
 static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
 {
 	if (it->group)
-		return; /* its code is its own (see group_name) */
+		return; /* its code is its own (see group_name, bind_acronyms) */
 	it->party[0] = '\0';
 	it->blocker = 0;
 	it->actor = -1;
@@ -215,6 +215,62 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 	g->actor = -1;
 }
 
+/* Is the act at token i negated ("did not fire", "never contemplated
+ * violating": a denial) or stopped ("halt its strikes")? The word before
+ * it, or one more before a verb in -ing or after a determiner; "has not
+ * stopped shelling" is no stop. */
+static int negated(const char *text, const truce__tok *tok, const truce__tagged *out, uint32_t t0,
+                   uint32_t i)
+{
+	if (out->n == 0)
+		return 0;
+	const truce__item *p = &out->v[out->n - 1];
+	if (!(p->cues2 & (TRUCE__C2_NEGATE | TRUCE__C2_STOP)) || p->t0 < t0)
+		return 0;
+	if (p->t1 != i && !(p->t1 + 1 == i && ((tok[i].end - tok[i].start > 4 &&
+	                                        strncmp(text + tok[i].end - 3, "ing", 3) == 0) ||
+	                                       stop_word(text, &tok[p->t1]))))
+		return 0;
+	if ((p->cues2 & TRUCE__C2_STOP) && out->n > 1 &&
+	    (out->v[out->n - 2].cues2 & TRUCE__C2_NEGATE) && out->v[out->n - 2].t1 + 1 >= p->t0)
+		return 0;
+	return 1;
+}
+
+/* ", a claim Armenia denied", ", which Moscow denies": a denial of the
+ * other side, told after the claim; the claim stands. */
+static int others_denial(const char *text, const truce__tok *tok, uint32_t t0, uint32_t i)
+{
+	static const char *const w[] = {"claim",       "claims",     "accusation",
+	                                "accusations", "allegation", "allegations",
+	                                "charge",      "charges",    "which"};
+	for (uint32_t k = i; k-- > t0 && k + 5 > i;)
+		for (size_t j = 0; j < sizeof(w) / sizeof(w[0]); j++)
+			if (tok_is_word(text, &tok[k], w[j])) {
+				uint32_t c =
+				    k > t0 && tok_is_word(text, &tok[k - 1], "a") ? k - 1 : k;
+				return c > t0 && text[tok[c - 1].start] == ',';
+			}
+	return 0;
+}
+
+/* Is the one-word alias at token i the first name of someone else ("the
+ * foreign minister Abbas Araqchi" is no Abbas of the party file)? A title
+ * stands before it and a capitalized word no phrase starts with after
+ * it. Names from the datasets (states, capitals) are left alone. */
+static int other_person(const truce_rules *r, const truce__tok *tok, uint32_t i, uint32_t blen,
+                        uint32_t t1, const truce__lex *e, const truce__tagged *out)
+{
+	if (blen != 1 || e->nparty == 0 || e->cap || i + 1 >= t1 || out->n == 0 ||
+	    !(out->v[out->n - 1].cues & TRUCE__C_TITLE) || out->v[out->n - 1].t1 != i)
+		return 0;
+	const truce__tok *a = &tok[i], *b = &tok[i + 1];
+	const uint8_t name = TRUCE__T_CAP | TRUCE__T_WORD;
+	return (a->flags & (name | TRUCE__T_UPPER)) == name &&
+	       (b->flags & (name | TRUCE__T_UPPER)) == name && b->nl == 0 &&
+	       b->end - b->start >= 3 && !truce__is_first(r, b->hash);
+}
+
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
                uint32_t t1, const truce__scope *scope, truce__tagged *out)
 {
@@ -252,6 +308,16 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.cues = best->cues;
 			it.cues2 = best->cues2;
 			it.num = best->num;
+			if ((it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) &&
+			    negated(text, tok, out, t0, i))
+				it.cues =
+				    (it.cues & ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) |
+				    (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE ? TRUCE__C_DENY
+				                                                 : 0);
+			if ((it.cues & TRUCE__C_DENY) && others_denial(text, tok, t0, i))
+				it.cues &= ~(uint32_t)TRUCE__C_DENY;
+			if (other_person(r, tok, i, blen, t1, best, out))
+				it.noparty = 1;
 			resolve_party(r, &it, scope);
 			if (push_item(out, &it) != 0)
 				return TRUCE_ENOMEM;
@@ -503,6 +569,17 @@ static void make_conflict(const truce_rules *r, const truce__tagged *tg, const t
 	/* one side named ("the army said Indian troops fired", under an
 	 * ISLAMABAD dateline): the other is the state of the article's next
 	 * country */
+	/* an armed group alone fights the state of its home country */
+	if (actor[0] >= 0 && actor[1] < 0 && r->actors[actor[0]].kind != TRUCE__K_STATE &&
+	    r->actors[actor[0]].home[0] >= 0) {
+		const truce__actor *a =
+		    truce__actor_find(r, r->countries[r->actors[actor[0]].home[0]].iso3);
+		if (a != NULL && a->kind == TRUCE__K_STATE) {
+			actor[1] = (int16_t)(a - r->actors);
+			strcpy(out->side[1][0], a->code);
+			out->nside[1] = 1;
+		}
+	}
 	if (actor[0] >= 0 && actor[1] < 0)
 		for (int i = 0; i < sc->ncountry; i++) {
 			const truce__country *c = &r->countries[sc->country[i]];
@@ -596,10 +673,148 @@ void truce__block_outlet(const truce_rules *r, const char *source, const truce__
 	truce__doc_free(&sd);
 }
 
+/* The armed group of a war between a state and one ("myanmar": the
+ * Myanmar armed opposition), or -1. */
+static int group_side(const truce_rules *r, const truce__conflict *cf)
+{
+	int kind[2] = {TRUCE__K_NONE, TRUCE__K_NONE};
+	for (int s = 0; s < 2; s++) {
+		const truce__actor *a = cf->nside[s] ? truce__actor_find(r, cf->side[s][0]) : NULL;
+		kind[s] = a != NULL ? a->kind : TRUCE__K_NONE;
+	}
+	for (int s = 0; s < 2; s++)
+		if (kind[1 - s] == TRUCE__K_STATE &&
+		    (kind[s] == TRUCE__K_GROUP || kind[s] == TRUCE__K_DEFACTO))
+			return s;
+	return -1;
+}
+
+/* "rebels", "insurgents", "armed groups" that no alias of the article's
+ * country or conflict names: the armed group of its war, where it is one
+ * of a state against a group. Not after a party's name ("Israeli
+ * militants" are no rebels of the other side). */
+static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf)
+{
+	int s = -1, looked = 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!(it->cues2 & TRUCE__C2_VAGUE) || it->party[0] || it->blocker || it->noparty ||
+		    it->group)
+			continue;
+		if (i > 0 && tg->v[i - 1].party[0] && tg->v[i - 1].t1 == it->t0)
+			continue;
+		if (!looked) {
+			s = group_side(r, cf);
+			looked = 1;
+		}
+		if (s < 0)
+			return;
+		strcpy(it->party, cf->side[s][0]);
+		const truce__actor *a = truce__actor_find(r, it->party);
+		it->actor = -1;
+		if (a != NULL)
+			it->actor = (int16_t)(a - r->actors);
+	}
+}
+
+/* "the Sri Lanka Army (SLA)": in this article the acronym names that party,
+ * whatever it names elsewhere (the Sudan Liberation Army). */
+static void bind_acronyms(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i + 1 < tg->n; i++) {
+		const truce__item *p = &tg->v[i], *a = &tg->v[i + 1];
+		if (!p->party[0] || p->in_paren || !a->in_paren || a->lex == NULL ||
+		    a->t1 != a->t0 + 1 || a->t0 != p->t1 + 1 ||
+		    text[doc->tok[p->t1].start] != '(' ||
+		    !(doc->tok[a->t0].flags & TRUCE__T_UPPER) || strcmp(a->party, p->party) == 0)
+			continue;
+		uint64_t h = doc->tok[a->t0].hash;
+		for (size_t j = 0; j < tg->n; j++) {
+			truce__item *o = &tg->v[j];
+			if (o->lex == NULL || o->t1 != o->t0 + 1 || doc->tok[o->t0].hash != h)
+				continue;
+			strcpy(o->party, p->party);
+			o->actor = p->actor;
+			o->blocker = 0;
+			o->group = 1; /* its code is settled: no later reading */
+		}
+	}
+}
+
+/* "the Syrian High Negotiations Committee (SHNC)", "the Afghanistan Cricket
+ * Board (ACB)": a body named after a state, with an acronym, is no voice of
+ * that state; its forces and ministries ("Iraqi Security Forces (ISF)")
+ * are. */
+static void bodies_named_after_states(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!it->party[0] || it->in_paren || it->lex == NULL || !it->lex->cap)
+			continue;
+		uint32_t t = it->t1, next = i + 1 < tg->n ? tg->v[i + 1].t0 : (uint32_t)doc->ntok;
+		int words = 0;
+		while (t < next && t < doc->ntok && words < 5 &&
+		       (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_WORD | TRUCE__T_PAREN)) ==
+		           (TRUCE__T_CAP | TRUCE__T_WORD)) {
+			t++;
+			words++;
+		}
+		if (words == 0 || t + 2 >= next || t + 2 >= doc->ntok ||
+		    text[doc->tok[t].start] != '(' || !(doc->tok[t + 1].flags & TRUCE__T_UPPER) ||
+		    text[doc->tok[t + 2].start] != ')')
+			continue;
+		it->noparty = 1;
+		it->party[0] = '\0';
+		it->actor = -1;
+	}
+}
+
+/* A group no file names ("the National Salvation Front (NAS)") in a
+ * country whose armed opposition the party file names as one party
+ * (actors.tsv: armed-opposition) is that party. */
+static void opposition_groups(const truce_rules *r, truce__tagged *tg, const truce__scope *sc)
+{
+	const truce__actor *opp = NULL;
+	int looked = 0;
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!it->group || it->actor >= 0)
+			continue;
+		for (int c = 0; c < sc->ncountry && !looked; c++)
+			for (int a = 0; a < r->nactors && opp == NULL; a++)
+				if (r->actors[a].catchall && r->actors[a].home[0] == sc->country[c])
+					opp = &r->actors[a];
+		looked = 1;
+		if (opp == NULL)
+			return;
+		strcpy(it->party, opp->code);
+		it->actor = (int16_t)(opp - r->actors);
+	}
+}
+
+/* The one actor every reading of an alias of two words or more names ("ELN
+ * guerrillas", read only in Colombia, is the ELN's wherever it is read; a
+ * short "AFP" may be a news agency), or -1. */
+static int16_t sole_actor(const truce_rules *r, const truce__lex *e)
+{
+	int16_t a = -1;
+	if (e->ntok < 2)
+		return -1;
+	for (uint32_t k = 0; k < e->nparty; k++) {
+		const truce__party_alt *alt = &r->alts[e->party0 + k];
+		if (alt->actor < 0 || (a >= 0 && alt->actor != a))
+			return -1;
+		a = alt->actor;
+	}
+	return a;
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
 	memset(out, 0, sizeof(*out));
+	bind_acronyms(text, doc, tg);
+	bodies_named_after_states(text, doc, tg);
 	out->conflict = -1;
 	int counts[512];
 	country_votes vt = {.v = counts, .n = r->ncountries < 512 ? r->ncountries : 512};
@@ -623,6 +838,8 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			continue;
 		if (it->party[0])
 			vote_actor(r, &vt, it->actor, 2);
+		else if (it->lex->nparty > 0 && !it->blocker)
+			vote_actor(r, &vt, sole_actor(r, it->lex), 2); /* "ELN guerrillas" */
 		else
 			vote(&vt, it->lex->country, 2);
 	}
@@ -636,6 +853,8 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
+	vague_groups(r, tg, &out->cf);
+	opposition_groups(r, tg, out);
 }
 
 /* ---- dates ---- */
@@ -672,6 +891,19 @@ static int in_quote_tg(const char *text, const truce__doc *doc, const truce__tag
 	return truce__in_quote(text, doc, s0, t);
 }
 
+/* The year written after the month date of item i ("May 27, 2019"), or
+ * -1. */
+static int month_year(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t i)
+{
+	uint32_t after = tg->v[i].t1;
+	if (after < doc->ntok && text[doc->tok[after].start] == '.')
+		after++;
+	int year = -1;
+	for (uint32_t t = after + 1; t < after + 4 && t < doc->ntok && year < 0; t++)
+		year = num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
+	return year;
+}
+
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
 {
@@ -700,9 +932,15 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 					break;
 				}
 			}
+		/* "the ceasefire announced on Thursday", "a truce declared
+		 * Monday": the day of the truce */
+		for (size_t k = i; k-- > 1 && tg->v[k].t1 + 3 > it->t0 && !skip;)
+			skip = (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
+			       (tg->v[k - 1].cues & TRUCE__C_TRUCE) &&
+			       tg->v[k - 1].t1 == tg->v[k].t0;
 		if (skip)
 			continue;
-		truce__ymd d = {0, 0, 0, 0, 0};
+		truce__ymd d = {0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
 		case TRUCE__D_WEEKDAY:
 			if (pub.y) {
@@ -728,13 +966,25 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				day = num_at(tg, i > 3 ? i - 3 : 0, i, it->t0 - 1, 1, 31);
 			if (day < 0)
 				break;
-			int year = -1;
-			for (uint32_t t = after + 1; t < after + 4 && t < doc->ntok && year < 0;
-			     t++)
-				year =
-				    num_at(tg, i + 1, tg->n < i + 6 ? tg->n : i + 6, t, 1900, 2200);
+			int year = month_year(text, doc, tg, i);
+			/* "from December 23 until January 7, 2020": the year of
+			 * the range's end, one less for a later month */
+			for (size_t j = i + 1; year < 0 && j < tg->n && tg->v[j].t0 < it->t1 + 10;
+			     j++)
+				if (tg->v[j].lex != NULL &&
+				    tg->v[j].lex->datekind == TRUCE__D_MONTH) {
+					int y2 = month_year(text, doc, tg, j);
+					if (y2 > 0)
+						year =
+						    y2 - (it->lex->dateval > tg->v[j].lex->dateval);
+					break;
+				}
 			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
-			                it->lex->dateval, day, 0, 0};
+			                it->lex->dateval,
+			                day,
+			                0,
+			                0,
+			                0};
 			if (c.y == 0)
 				break;
 			if (year < 0 && pub.y && !pub.rel && truce__days(c) > pubd + 2)
@@ -746,6 +996,14 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 		default: break;
 		}
+		/* "said on Monday", "in a statement Sunday", "accused Y on
+		 * Friday of": the day of the statement, at most the day of what
+		 * it reports */
+		for (size_t k = i; d.y && k-- > 0 && tg->v[k].t1 + 2 >= it->t0;)
+			if (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_VOICE | TRUCE__C_ACCUSE)) {
+				d.stmt = 1;
+				break;
+			}
 		if (d.y)
 			out[n++] = d;
 	}
@@ -755,7 +1013,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
                             const truce__tagged *tg, const size_t *first)
 {
-	truce__ymd none = {0, 0, 0, 0, 0}, best = none, d[8];
+	truce__ymd none = {0, 0, 0, 0, 0, 0}, best = none, d[8];
 	best.rel = 1; /* told by the text, not published: see truce__article */
 	/* with no publication day and no year to lend, only dates that
 	 * carry their own year come back */
@@ -840,13 +1098,46 @@ static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t 
 	return -1;
 }
 
+/* Is there a dash between spaces (" - ", not a hyphen) right before token
+ * t? The tokenizer drops dashes with the spaces. */
+static int dash_before(const char *text, const truce__doc *doc, uint32_t t)
+{
+	for (uint32_t b = doc->tok[t - 1].end; b + 2 < doc->tok[t].start + 1; b++)
+		if (text[b] == ' ' && text[b + 1] == '-' && text[b + 2] == ' ')
+			return 1;
+	return 0;
+}
+
 /* The count before a casualty word: "four of its troops were killed". The
  * window ends at another casualty word or a clause mark; the earliest count
  * in it is the subject's ("Four civilians, including three ..."). */
 static int backward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
                           size_t ci, uint32_t s0)
 {
-	uint32_t from = tg->v[ci].t0 > s0 + 8 ? tg->v[ci].t0 - 8 : s0;
+	/* ", including two boys and two women,": a part of the count, whose
+	 * words do not count in the window either */
+	uint32_t cue = tg->v[ci].t0, inc0 = cue, inc1 = cue;
+	for (uint32_t t = cue; t-- > s0 && t + 16 > cue;)
+		if (tok_text_is(text, &doc->tok[t], "including")) {
+			inc0 = inc1 = t;
+			while (inc1 < cue && text[doc->tok[inc1].start] != ',')
+				inc1++;
+			break;
+		}
+	/* "Two monitors - one from each side - were injured": so are the
+	 * words between two dashes that close right before the verb */
+	for (uint32_t t = cue; inc0 == cue && t > s0 + 1 && t + 4 > cue; t--)
+		if (dash_before(text, doc, t)) {
+			for (uint32_t o = t - 1; o > s0 && o + 20 > t; o--)
+				if (dash_before(text, doc, o)) {
+					inc0 = o;
+					inc1 = t;
+					break;
+				}
+			break;
+		}
+	uint32_t span = 10 + (inc1 - inc0);
+	uint32_t from = cue > s0 + span ? cue - span : s0;
 	for (uint32_t t = tg->v[ci].t0; t > from; t--)
 		if (stop_token(text, &doc->tok[t - 1])) {
 			from = t;
@@ -861,6 +1152,14 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			break;
 		if (it->cues & TRUCE__C_PERSON)
 			person = 1;
+		if (it->t0 >= inc0 && it->t0 < inc1)
+			continue; /* "10 people, including 3 cricketers, were killed" */
+		/* "28 militant attacks, during which one soldier was killed" */
+		int acts = 0;
+		for (size_t j = k + 1; j < ci && tg->v[j].t0 <= it->t1 + 1; j++)
+			acts |= (tg->v[j].cues & TRUCE__C_ATTACK) != 0;
+		if (acts)
+			continue;
 		if (is_number(doc, tg, k))
 			found = it->num;
 	}
@@ -868,6 +1167,25 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 	    tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was"))
 		found = 1; /* "serviceman X was wounded" */
 	return found;
+}
+
+/* Is token t in a clause of an earlier event ("reported the incident a
+ * day after a 22-year-old was injured")? Not after a comma ("Hours after
+ * the truce began, two soldiers were killed"). */
+static int earlier_event(const char *text, const truce__doc *doc, uint32_t s0, uint32_t t)
+{
+	static const char *const w[] = {"day", "days", "hour", "hours", "week", "weeks"};
+	for (uint32_t k = t; k-- > s0 + 1 && k + 8 > t;) {
+		if (stop_token(text, &doc->tok[k]) || text[doc->tok[k].start] == ',')
+			return 0;
+		if (!tok_text_is(text, &doc->tok[k], "after"))
+			continue;
+		for (size_t j = 0; j < sizeof(w) / sizeof(w[0]); j++)
+			if (tok_text_is(text, &doc->tok[k - 1], w[j]))
+				return 1;
+		return 0;
+	}
+	return 0;
 }
 
 void truce__casualties(const char *text, const truce__doc *doc, const truce__tagged *tg,
@@ -889,6 +1207,8 @@ void truce__casualties(const char *text, const truce__doc *doc, const truce__tag
 		if (!kill && !wound)
 			continue;
 		if ((kill && *killed != TRUCE_NONE) || (wound && !kill && *wounded != TRUCE_NONE))
+			continue;
+		if (earlier_event(text, doc, s0, it->t0))
 			continue;
 		const truce__tok *last = &doc->tok[it->t1 - 1];
 		const truce__tok *head = &doc->tok[it->t0];
@@ -917,7 +1237,8 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 	truce__doc d = {0};
 	if (n == 0 || truce__tokenize(NULL, s, n, &d) != 0)
 		return 0;
-	int ok = d.ntok > 0;
+	/* "The area", "This sector": an article is no place */
+	int ok = d.ntok > 0 && !(d.ntok == 1 && stop_word(s, &d.tok[0]));
 	uint64_t h = 0;
 	for (size_t i = 0; i < d.ntok && ok; i++) {
 		h = truce__seq_hash(h, d.tok[i].hash);
@@ -928,7 +1249,8 @@ static int capture_ok(const truce_rules *r, const char *s, size_t n)
 		if (e == NULL || e->place_level == TRUCE__PL_LOCAL)
 			continue;
 		if (e->nparty > 0 || e->datekind || e->place_level == TRUCE__PL_REGION ||
-		    (e->cues & ~(TRUCE__C_PERSON | TRUCE__C_TITLE)) || e->num >= 0)
+		    (e->cues & ~(TRUCE__C_PERSON | TRUCE__C_TITLE)) || e->num >= 0 ||
+		    (e->cues2 & TRUCE__C2_PEOPLE))
 			ok = 0;
 	}
 	const truce__lex *whole = truce__lex_find(r, h);
@@ -986,6 +1308,17 @@ static int locative_at(const truce__tagged *tg, uint32_t t, uint32_t cues)
 	return 0;
 }
 
+/* Does a reporting verb or a venue ("told reporters", "a news
+ * conference") end right before token t (a preposition)? */
+static int venue_before(const truce__tagged *tg, uint32_t t)
+{
+	for (size_t k = 0; k < tg->n; k++)
+		if (((tg->v[k].cues2 & TRUCE__C2_VENUE) || (tg->v[k].cues & TRUCE__C_SAY)) &&
+		    tg->v[k].t1 <= t && tg->v[k].t1 + 1 >= t)
+			return 1;
+	return 0;
+}
+
 /* A place of the gazetteer in the article's countries. Its priority: 1
  * after "in", "near" or before a place noun, 2 otherwise, one more for a
  * capital or a city of a million (the most specific place wins), one less
@@ -1014,6 +1347,10 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	      doc->tok[t - 1].end + 1 >= doc->tok[t].start) ||
 	     (e < doc->ntok && (doc->tok[e].flags & TRUCE__T_CAP) &&
 	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
+		return 99;
+	/* "told reporters in Baghdad", "a news conference in Geneva": where
+	 * someone speaks */
+	if (before && t > s0 + 1 && venue_before(tg, t - 1))
 		return 99;
 	int prio = before || after ? 1 : 2;
 	prio += in->capital || in->size >= 6 || anywhere;
@@ -1108,6 +1445,8 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 				break;
 			size_t a = ov[2], b = ov[3];
 			from = ov[1];
+			if (b > a && text[b - 1] == '.')
+				b--; /* "the town of X." ends the sentence, not the name */
 			if (b <= a || b - a >= outlen)
 				continue;
 			if (!capture_ok(r, text + a, b - a) ||

@@ -72,6 +72,13 @@ static const struct {
     {"outlet", TRUCE__C2_OUTLET, 2},
     {"group", TRUCE__C2_GROUP, 2},
     {"nominal", TRUCE__C2_NOMINAL, 2},
+    {"negate", TRUCE__C2_NEGATE, 2},
+    {"tell", TRUCE__C2_TELL, 2},
+    {"stop", TRUCE__C2_STOP, 2},
+    {"vague", TRUCE__C2_VAGUE, 2},
+    {"deal", TRUCE__C2_DEAL, 2},
+    {"venue", TRUCE__C2_VENUE, 2},
+    {"people", TRUCE__C2_PEOPLE, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */
@@ -421,8 +428,8 @@ static int load_countries(loader *L, char *line)
 /* A non-state party: its kind, the countries it fights in, its names. */
 static int load_actors(loader *L, char *line)
 {
-	static const char *const kinds[] = {"",          "state",   "de-facto", "armed-group",
-	                                    "coalition", "observer"};
+	static const char *const kinds[] = {
+	    "", "state", "de-facto", "armed-group", "coalition", "observer", "armed-opposition"};
 	char *f[4];
 	int nf = fields(line, f, 4);
 	if (nf < 3)
@@ -434,8 +441,14 @@ static int load_actors(loader *L, char *line)
 		if (strcmp(f[1], kinds[k]) == 0)
 			kind = k;
 	if (kind == 0)
-		return fail(L, "kind must be state, de-facto, armed-group, coalition or observer",
-		            f[1]);
+		return fail(
+		    L,
+		    "kind must be state, de-facto, armed-group, armed-opposition, coalition "
+		    "or observer",
+		    f[1]);
+	int catchall = kind == 6;
+	if (catchall)
+		kind = TRUCE__K_GROUP;
 	int16_t home[TRUCE__MAX_HOME] = {-1, -1, -1};
 	int nh = 0;
 	char *save = NULL;
@@ -450,6 +463,12 @@ static int load_actors(loader *L, char *line)
 		home[nh++] = (int16_t)ci;
 	}
 	int rc = push_actor(L, f[0], kind, home);
+	if (rc == 0) /* push_actor leaves it last or where its state was */
+		for (int i = L->r->nactors; i-- > 0;)
+			if (strcmp(L->r->actors[i].code, f[0]) == 0) {
+				L->r->actors[i].catchall = (uint8_t)catchall;
+				break;
+			}
 	if (rc != 0 || nf < 4)
 		return rc;
 	raw_phrase t = blank();

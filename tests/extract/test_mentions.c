@@ -97,6 +97,26 @@ static void casualties(void **state)
 	    {"There were no casualties, the ministry said.", 0, 0},
 	    {"The strike left three dead and 12 injured.", 3, 12},
 	    {"Mortars of 82 mm were fired at 6 pm.", TRUCE_NONE, TRUCE_NONE},
+	    /* a part of the toll ("including 3") and a count of attacks are
+	     * no count of the dead */
+	    {"At least 10 people, including 3 Afghan cricketers, were killed.", 10, TRUCE_NONE},
+	    {"Ukraine reported 28 militant attacks, during which one soldier was killed.", 1,
+	     TRUCE_NONE},
+	    {"The attack resulted in the loss of one comrade.", 1, TRUCE_NONE},
+	    {"Five civilians, including two boys and two elderly women, were injured.", TRUCE_NONE,
+	     5},
+	    /* a casualty of an earlier event */
+	    {"The army reported the attack a day after a 22-year-old was injured.", TRUCE_NONE,
+	     TRUCE_NONE},
+	    {"Hours after the truce began, two soldiers were killed.", 2, TRUCE_NONE},
+	    {"He said there were three martyrs and several injured.", 3, TRUCE_NONE},
+	    /* the words between two dashes are an insertion */
+	    {"Two monitors - one from the army and one from the rebel side - were injured.",
+	     TRUCE_NONE, 2},
+	    /* a bare count as the subject of a casualty verb */
+	    {"Ten civilians were killed and twelve were injured, a doctor said.", 10, 12},
+	    {"One was killed and 6 were wounded in the ambush.", 1, 6},
+	    {"Rebels hit an army post, killing a soldier and injuring eight others.", 1, 8},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
@@ -114,19 +134,21 @@ static void casualties(void **state)
 static void dates(void **state)
 {
 	(void)state;
-	truce__ymd pub = {2021, 6, 10, 0, 0}; /* a Thursday */
+	truce__ymd pub = {2021, 6, 10, 0, 0, 0}; /* a Thursday */
 	static const struct {
 		const char *s;
 		truce__ymd want;
 	} cases[] = {
-	    {"The attack came on Tuesday.", {2021, 6, 8, 0, 0}},
-	    {"It happened on Thursday.", {2021, 6, 10, 0, 0}},
-	    {"Fighting broke out last night.", {2021, 6, 9, 0, 0}},
-	    {"The post was hit on June 2nd.", {2021, 6, 2, 0, 0}},
-	    {"The post was hit on 4 June.", {2021, 6, 4, 0, 0}},
-	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0}},
-	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0}},
-	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0}},
+	    {"The attack came on Tuesday.", {2021, 6, 8, 0, 0, 0}},
+	    {"It happened on Thursday.", {2021, 6, 10, 0, 0, 0}},
+	    {"Fighting broke out last night.", {2021, 6, 9, 0, 0, 0}},
+	    {"The post was hit on June 2nd.", {2021, 6, 2, 0, 0, 0}},
+	    {"The post was hit on 4 June.", {2021, 6, 4, 0, 0, 0}},
+	    {"Shots were fired on Dec. 30 near the line.", {2020, 12, 30, 0, 0, 0}},
+	    {"On May 27, 2019 the truce broke.", {2019, 5, 27, 0, 0, 0}},
+	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0, 0}},
+	    /* the year of a range's end, one less for a later month */
+	    {"Fighting went on from December 23 to January 7, 2020.", {2019, 12, 23, 0, 0, 0}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
@@ -141,7 +163,7 @@ static void dates(void **state)
 	}
 	truce__ymd d;
 	assert_int_equal(truce__parse_ymd("2020-02-29", &d), 0);
-	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0, 0}), 1);
+	assert_int_equal(truce__days(d) - truce__days((truce__ymd){2020, 2, 28, 0, 0, 0}), 1);
 	assert_int_not_equal(truce__parse_ymd("2020-2-29", &d), 0);
 }
 
@@ -156,6 +178,9 @@ static void places(void **state)
 	    {"Shots were fired in the Kerran sector, officials said.", "Kerran"},
 	    {"Fighting in Nagorno-Karabakh resumed.", ""},
 	    {"The rebels attacked near Kaziba on Tuesday.", "Kaziba"},
+	    /* a people or a faith before a place noun is no place */
+	    {"Rockets fell on Alawite villages near the coast.", ""},
+	    {"Gunmen attacked Christian areas of the town of Kerbala.", "Kerbala"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;

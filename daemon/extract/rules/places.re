@@ -10,5 +10,5 @@
 # of priority 2 only where a "target" cue (in, near, at ...) is followed by a
 # capitalized word, perhaps after one lower-case word ("near southern X").
 1	\b(?:village|villages|town|towns|city|cities|settlement|settlements|township|district|districts|area|areas|sector|region|direction|outskirts|section|locality|hamlet)s? of (?:the )?([A-Z][\w\x80-\xff'.-]+(?: (?:[A-Z][\w\x80-\xff'-]+|al|el|de)){0,3})
-1	\b((?:[A-Z][\w\x80-\xff'-]+ ){0,2}[A-Z][\w\x80-\xff'-]+)(?: [a-z]+)? (?:village|villages|district|sector|sub-sector|township|area|areas|province|governorate|direction|directions|front|town|raion|rayon|oblast|region|valley|gorge|checkpoint|crossing|camp|heights|reservoir)\b
+1	\b((?:[A-Z][\w\x80-\xff'-]+ ){0,2}[A-Z][\w\x80-\xff'-]+)(?: [a-z]+)? (?:[Vv]illages?|[Dd]istrict|[Ss]ectors?|[Ss]ub-sector|[Tt]ownship|[Aa]reas?|[Pp]rovince|[Gg]overnorate|[Dd]irections?|front|[Tt]own|[Rr]aion|[Rr]ayon|[Oo]blast|[Rr]egion|[Vv]alley|[Gg]orge|[Cc]heckpoint|[Cc]rossing|[Cc]amp|[Hh]eights|reservoir)\b
 2	\b(?:in|near|around|at|outside|into|on|towards?) (?:the )?(?:(?:northern|southern|eastern|western|central|northeastern|northwestern|southeastern|southwestern) )?([A-Z][\w\x80-\xff'-]+(?: [A-Z][\w\x80-\xff'-]+){0,2})
