@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # truce feed against the local test server and a real truced: every format
-# (RSS 2.0, Atom, JSON Feed, RSS 1.0 with namespaces), items without GUID,
-# relative links, HTML in descriptions, windows-1251 with a true and a lying
-# declaration, a charset header that lies, ISO 8601 in pubDate, gzip; then a
-# second poll that is all 304 (the server's log shows the conditional GETs),
+# (RSS 2.0, Atom, JSON Feed, RSS 1.0 with namespaces, RSS 0.90, 0.91 and
+# 0.92), items without GUID, relative links, HTML in descriptions,
+# windows-1251 with a true and a lying declaration, a charset header that
+# lies, ISO 8601 in pubDate, gzip and deflate, an aggregator whose items name their
+# outlets; the publisher's hints (<ttl>, Cache-Control max-age, sy: in Atom)
+# lengthening the interval up to the ceiling; then a second poll that is all
+# 304 (the server's log shows the conditional GETs) and still honours <ttl>,
 # --status, OPML import, SIGHUP, feeds.conf errors.
 . "$(dirname "$0")/feedlib.sh"
 
@@ -17,7 +20,7 @@ start_server
 start_daemon
 cat >"$T/feeds.conf" <<EOF
 # the formats
-$BASE/f/rss2.xml   source="Caucasus Wire"
+$BASE/f/rss2.xml   source="Caucasus Wire"  ceiling=2h
 $BASE/f/atom.xml
 $BASE/f/jsonfeed.json
 $BASE/f/rss1.xml?ct=application/rdf%2Bxml
@@ -27,12 +30,18 @@ $BASE/f/cp1251.xml?ct=application/xml
 $BASE/f/cp1251-lying.xml?ct=application/xml
 $BASE/f/utf8-says-1251.xml?ct=text/xml;charset=koi8-r
 $BASE/gen/gz?items=3&gzip=1        source=Gzipped
+$BASE/gen/df?items=2&deflate=1     source=Deflated
+# before RSS 2.0; an aggregator whose entries name their outlets
+$BASE/f/rss090.xml?maxage=5400     ceiling=3h
+$BASE/f/rss091.xml
+$BASE/f/rss092.xml
+$BASE/f/planet.xml                 ceiling=3h
 EOF
 feed_once
 [ "$FEED_RC" = 0 ] || fail "truce feed --once exit $FEED_RC: $(tail -5 "$T/feed.log")"
 n=$(count_articles)
-[ "$n" = 23 ] || fail "stored $n articles, want 23: $(tail -12 "$T/feed.log")"
-pass "first poll: 9 feeds, 23 articles stored"
+[ "$n" = 33 ] || fail "stored $n articles, want 33: $(tail -12 "$T/feed.log")"
+pass "first poll: 14 feeds, 33 articles stored"
 
 articles >"$T/articles.jsonl"
 python3 - "$T/articles.jsonl" <<'EOF' || fail "stored articles are not what the feeds said"
@@ -41,7 +50,7 @@ arts = {}
 for line in open(sys.argv[1]):
     a = json.loads(line)
     assert a["collector_id"] == "truce-feed", a["collector_id"]
-    arts[a["article"]["url"]] = a["article"]
+    arts[a["article"].get("url")] = a["article"]
 
 def get(url):
     assert url in arts, "missing %s (have %s)" % (url, sorted(arts))
@@ -72,10 +81,50 @@ for tag in ("true", "lying", "utf8"):
     e = get("https://ru.example/%s/1" % tag)
     assert e["title"] == title and e["source"] == "Новости Кавказа", (tag, e)
     assert "нарушили режим прекращения огня" in e["body"], (tag, e)
-g = [x for u, x in arts.items() if "/page/gz/" in u]
+g = [x for u, x in arts.items() if u and "/page/gz/" in u]
 assert len(g) == 3 and all(x["source"] == "Gzipped" for x in g), g
+g = [x for u, x in arts.items() if u and "/page/df/" in u]
+assert len(g) == 2 and all(x["source"] == "Deflated" for x in g), g
+# RSS 0.91 (ISO-8859-1, no dates), 0.92 (an item of a description only), 0.90
+f = get("http://rss091.example/2022/08/03/tavush.html")
+assert f["source"] == "Border Monitor 0.91" and "communiqué said" in f["body"], f
+assert not f.get("published") and f["id"] == f["url"], f
+get("http://rss091.example/2022/08/02/talks.html")
+get("http://rss090.example/news/1")
+assert get("http://rss090.example/news/2")["body"] == "Observers visit the border"
+bare = [x for x in arts.values() if "this description is all of it" in x["body"]]
+assert len(bare) == 1 and bare[0]["source"] == "Regional Digest", bare
+# an aggregator's items carry their outlet as the source, else the feed's title
+h = get("http://outlet-a.example/news/sotk")
+assert h["source"] == "Outlet A Daily" and h["content_type"] == "html", h
+assert get("https://outlet-b.example/2022/08/03/shelling")["source"] == "Outlet B"
+assert get("https://planet.example/notes/1")["source"] == "Ceasefire Planet"
 EOF
-pass "articles: urls absolute, ids, sources, days as written, HTML kept, Cyrillic read from true and lying charsets"
+pass "articles: urls absolute, ids, sources (the item's outlet in an aggregator), days as written, HTML kept, Cyrillic read from true and lying charsets, Latin-1 of RSS 0.91"
+
+# next_in URL: seconds from the feed's last poll to its next (--status --json).
+next_in() {
+  "$TRUCE" feed --status --json --state "$T/state" | python3 -c "import json,sys
+from datetime import datetime
+for l in sys.stdin:
+    o=json.loads(l)
+    if o['feed']=='$1':
+        t=lambda k: datetime.fromisoformat(o[k].replace('Z','+00:00')).timestamp()
+        print(round(t('next_poll')-t('last_poll')))"
+}
+# expect_next URL SECONDS: the next poll is that far from the last, or up to
+# a tenth more (a hint is a lower bound; the spread goes above it).
+expect_next() {
+  local got
+  got=$(next_in "$1")
+  [ "$got" -ge "$2" ] && [ "$got" -le $(($2 + $2 / 10)) ] || fail "$1: next poll in $got s, want $2 s (+10 %)"
+}
+expect_next "$BASE/f/rss2.xml" 1800           # <ttl>30</ttl>, under its ceiling=2h
+expect_next "$BASE/f/rss090.xml?maxage=5400" 5400 # Cache-Control: max-age=5400
+expect_next "$BASE/f/planet.xml" 3600         # sy:updatePeriod hourly, in Atom
+[ "$(next_in "$BASE/f/rss1.xml?ct=application/rdf%2Bxml")" -le 10 ] ||
+  fail "rss1's sy: hint of 6 h not cut to the 10 s ceiling: $(next_in "$BASE/f/rss1.xml?ct=application/rdf%2Bxml")"
+pass "the publisher's hints lengthen the interval: <ttl> 30 min, max-age 90 min, sy: hourly in Atom; cut to the ceiling"
 
 grep -q "cp1251-lying.xml.*declared UTF-8 by the XML declaration but is not: read as WINDOWS-1251" "$T/feed.log" ||
   fail "the lying declaration is not in the log"
@@ -88,23 +137,28 @@ requests /gen/gz | python3 -c "import json,sys
 o=json.loads(sys.stdin.readline())
 assert o['ce']=='gzip' and 'gzip' in o['ae'], o
 assert 'truce' in o['ua'] and '$ver' in o['ua'], o" || fail "gzip or User-Agent: $(requests /gen/gz)"
-pass "gzip accepted and served; the User-Agent names truce $ver"
+requests /gen/df | python3 -c "import json,sys
+o=json.loads(sys.stdin.readline())
+assert o['ce']=='deflate' and 'deflate' in o['ae'], o" || fail "deflate: $(requests /gen/df)"
+pass "gzip and deflate accepted and served; the User-Agent names truce $ver"
 
 # The second poll: every feed answers 304 to a conditional GET.
 before=$(wc -l <"$T/server.log")
 feed_once
 [ "$FEED_RC" = 0 ] || fail "second --once exit $FEED_RC"
-[ "$(count_articles)" = 23 ] || fail "the second poll stored more"
+[ "$(count_articles)" = 33 ] || fail "the second poll stored more"
 tail -n +"$((before + 1))" "$T/server.log" | python3 -c "import json,sys
 reqs=[json.loads(l) for l in sys.stdin if '\"req\"' in l]
-assert len(reqs)==9, reqs
+assert len(reqs)==14, reqs
 for r in reqs:
     assert r['status']==304 and r['inm'] and r['ims'], r" || fail "second poll not all 304: $(tail -n +"$((before + 1))" "$T/server.log")"
-[ "$(grep -c "304 not modified" "$T/feed.log")" = 9 ] || fail "not one 304 log line per feed"
-pass "second poll: 9 conditional GETs (If-None-Match and If-Modified-Since), 9 times 304, nothing sent"
+[ "$(grep -c "304 not modified" "$T/feed.log")" = 14 ] || fail "not one 304 log line per feed"
+expect_next "$BASE/f/rss2.xml" 1800 # the <ttl> of the last 200 still holds
+expect_next "$BASE/f/planet.xml" 3600
+pass "second poll: 14 conditional GETs (If-None-Match and If-Modified-Since), 14 times 304, nothing sent; <ttl> and sy: still honoured"
 
 st=$("$TRUCE" feed --status --state "$T/state")
-[ "$(wc -l <<<"$st")" = 10 ] || fail "--status: $st"
+[ "$(wc -l <<<"$st")" = 15 ] || fail "--status: $st"
 head -1 <<<"$st" | grep -q "FEED.*LAST POLL.*NEXT POLL.*ERRORS.*ITEMS.*SENT.*PENDING.*SAME.*RESULT" || fail "--status header: $st"
 grep "f/rss2.xml" <<<"$st" | grep -q "304 not modified" || fail "--status rss2: $st"
 [ "$(feed_status_json "$BASE/f/rss2.xml" sent)" = 4 ] || fail "--status --json sent"
@@ -150,14 +204,14 @@ pass "feeds.conf errors name their line and exit 2"
 start_feed --log-level debug
 echo "$BASE/gen/hup?items=2" >>"$T/feeds.conf"
 kill -HUP "$FEED_PID"
-wait_articles 25 60
-grep -q "SIGHUP: 10 feeds" "$T/feed.log" || fail "SIGHUP not logged"
+wait_articles 35 60
+grep -q "SIGHUP: 15 feeds" "$T/feed.log" || fail "SIGHUP not logged"
 # A feed taken out of the list is no longer polled, and --status says so.
 grep -v "f/atom.xml" "$T/feeds.conf" >"$T/feeds.conf.new"
 mv "$T/feeds.conf.new" "$T/feeds.conf"
 kill -HUP "$FEED_PID"
-for _ in $(seq 600); do grep -q "SIGHUP: 9 feeds" "$T/feed.log" && break; sleep 0.1; done
-grep -q "SIGHUP: 9 feeds" "$T/feed.log" || fail "second SIGHUP not logged"
+for _ in $(seq 600); do grep -q "SIGHUP: 14 feeds" "$T/feed.log" && break; sleep 0.1; done
+grep -q "SIGHUP: 14 feeds" "$T/feed.log" || fail "second SIGHUP not logged"
 stop_feed
 "$TRUCE" feed --status --state "$T/state" | grep "f/atom.xml" | grep -q "not in the feed lists any more" ||
   fail "--status of a feed taken out: $("$TRUCE" feed --status --state "$T/state" | grep atom)"

@@ -12,8 +12,9 @@ With --tls-cert it speaks HTTPS only (the tests' own self-signed certificate).
 Paths:
   /f/NAME                  DIR/NAME, with an ETag and a Last-Modified; a
                            conditional GET that matches gets 304. Query:
-                           ct=TYPE (Content-Type), gzip=1 (gzip when the
-                           client accepts it), nocache=1 (no validators),
+                           ct=TYPE (Content-Type), gzip=1 or deflate=1
+                           (compressed when the client accepts it),
+                           nocache=1 (no validators),
                            maxage=S (Cache-Control), truncate=N (first N bytes)
   /fail/N/NAME             the first N requests of this path get 500, then /f/NAME
   /status/CODE/NAME        the first request gets CODE (retry=S: with Retry-After
@@ -21,7 +22,8 @@ Paths:
   /loop/N                  302 to /loop/N+1, forever
   /slow/S/NAME             sleeps S seconds, then /f/NAME
   /huge/MB                 MB megabytes of feed, chunked, no Content-Length
-                           (cl=1: with a Content-Length)
+                           (cl=1: with a Content-Length; gzip=1: gzipped
+                           whole, a few hundred kB on the wire)
   /gen/ID                  a generated RSS feed of items=N items (default 20)
                            numbered from start=K, each linking /page/ID/k; its
                            ETag depends only on the query, so a re-poll gets 304
@@ -33,7 +35,8 @@ Paths:
   /redirect/NAME           301 to /f/NAME
 
 The log (--log) gets one JSON object per line: {"ev": "open"|"close",
-"conns": open connections} for connections, and {"ev": "req", "path",
+"conns": open connections} for connections, and {"ev": "req", "t0" (when
+the request came), "t" (when it was answered), "path",
 "status", "inm" (If-None-Match), "ims" (If-Modified-Since), "ae"
 (Accept-Encoding), "ua", "conns", "inflight"} for requests, so a test can
 prove conditional GETs and count connections at once.
@@ -48,6 +51,7 @@ import ssl
 import sys
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -70,6 +74,7 @@ class State:
         self.conns = 0
         self.inflight = 0
         self.counts = {}
+        self.bombs = {}
         self.start = time.time()
 
     def write(self, obj):
@@ -128,10 +133,15 @@ class Handler(BaseHTTPRequestHandler):
     def send_body(self, status, body, ctype="text/plain", headers=None, q=None):
         headers = dict(headers or {})
         q = q or {}
-        if q.get("gzip") == "1" and "gzip" in self.headers.get("Accept-Encoding", ""):
+        accept = self.headers.get("Accept-Encoding", "")
+        if q.get("gzip") == "1" and "gzip" in accept:
             body = gzip.compress(body)
             headers["Content-Encoding"] = "gzip"
             self.ce = "gzip"
+        elif q.get("deflate") == "1" and "deflate" in accept:
+            body = zlib.compress(body)  # HTTP's "deflate" is the zlib format
+            headers["Content-Encoding"] = "deflate"
+            self.ce = "deflate"
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -148,7 +158,8 @@ class Handler(BaseHTTPRequestHandler):
         if "maxage" in q:
             headers["Cache-Control"] = "max-age=%s" % q["maxage"]
         if q.get("nocache") != "1":
-            etag = '"%s"' % hashlib.sha1(body + q.get("gzip", "").encode()).hexdigest()[:16]
+            enc = (q.get("gzip", "") + q.get("deflate", "")).encode()
+            etag = '"%s"' % hashlib.sha1(body + enc).hexdigest()[:16]
             lm = email.utils.formatdate(mtime, usegmt=True)
             headers["ETag"] = etag
             headers["Last-Modified"] = lm
@@ -181,6 +192,26 @@ class Handler(BaseHTTPRequestHandler):
         head = b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>huge</title>\n'
         item = (b"<item><title>x</title><link>http://h.example/x</link><description>"
                 + b"y" * 900 + b"</description></item>\n")
+        if q.get("gzip") == "1":  # a gzip bomb: small on the wire, MB megabytes inflated
+            st = self.server.state
+            with st.lock:
+                if mb not in st.bombs:
+                    z = zlib.compressobj(1, zlib.DEFLATED, 31)
+                    raw = head + item * ((total - len(head)) // len(item) + 1)
+                    st.bombs[mb] = z.compress(raw[:total]) + z.flush()
+                bomb = st.bombs[mb]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(bomb)))
+            self.end_headers()
+            self.status = 200
+            self.ce = "gzip"
+            try:
+                self.wfile.write(bomb)
+            except OSError:
+                self.close_connection = True
+            return
         self.send_response(200)
         self.send_header("Content-Type", "application/rss+xml")
         if q.get("cl") == "1":
@@ -211,13 +242,15 @@ class Handler(BaseHTTPRequestHandler):
             inflight = st.inflight
         self.status = 0
         self.ce = None
+        t0 = time.time()
         try:
             self.route()
         finally:
             with st.lock:
                 st.inflight -= 1
                 conns = st.conns
-            st.write({"ev": "req", "t": time.time(), "path": self.path, "status": self.status,
+            st.write({"ev": "req", "t0": t0, "t": time.time(), "path": self.path,
+                      "status": self.status,
                       "inm": self.headers.get("If-None-Match"),
                       "ims": self.headers.get("If-Modified-Since"),
                       "ae": self.headers.get("Accept-Encoding"),

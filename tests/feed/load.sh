@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 200 feeds of 20 items on one host with --per-host 2: the server never has
 # more than 2 connections (nor requests) open at once, and all 4,000
-# articles arrive.
+# articles arrive. Then --host-delay: requests to one host start that far
+# apart.
 . "$(dirname "$0")/feedlib.sh"
 
 FEEDS=${TRUCE_FEED_LOAD_FEEDS:-200}
@@ -32,4 +33,20 @@ assert len(paths) == int(sys.argv[2]) and set(paths.values()) == {1}, "each feed
 print("at most %d connections and %d requests at once" % (conns, inflight))
 EOF2
 pass "$FEEDS feeds x $ITEMS items on one host, --per-host 2: $n articles in $(python3 -c "print('%.1f' % ($t1 - $t0))") s, never more than 2 connections"
+
+# --host-delay: two requests to one host start at least that far apart,
+# even with room for more at once (the server logs when each arrived).
+for i in $(seq 6); do echo "$BASE/gen/D$i?items=2"; done >"$T/delay.conf"
+rc=0
+timeout 120 "$FEEDCMD" feed --feeds "$T/delay.conf" --state "$T/delay-state" --connect "$IN" \
+  --once --floor 1s --ceiling 10s --timeout 5s --per-host 2 --host-delay 500ms 2>>"$T/feed.log" || rc=$?
+[ "$rc" = 0 ] || fail "truce feed --host-delay 500ms exit $rc: $(tail -3 "$T/feed.log")"
+[ "$(count_articles)" = $((want + 12)) ] || fail "stored $(count_articles), want $((want + 12))"
+gaps=$(requests /gen/D | python3 -c "import json,sys
+t=sorted(json.loads(l)['t0'] for l in sys.stdin)
+assert len(t)==6, t
+print(' '.join('%.2f' % (b-a) for a,b in zip(t,t[1:])))")
+python3 -c "import sys; g=[float(x) for x in sys.argv[1:]]; sys.exit(0 if min(g) >= 0.45 else 1)" $gaps ||
+  fail "--host-delay 500ms: requests started $gaps s apart"
+pass "--host-delay 500ms: 6 feeds on one host, their requests started $gaps s apart"
 stop_daemon

@@ -1,7 +1,8 @@
 /*
  * test_feed_parse.c - unit tests of the feed parsers (tools/truce/feed/
  * feedparse.h) on the fixtures in tests/feed/data/, which the HTTP test
- * server also serves: RSS 2.0, Atom, JSON Feed, RSS 1.0, windows-1251 with
+ * server also serves: RSS 2.0, Atom, JSON Feed, RSS 1.0, RSS 0.90, 0.91 and
+ * 0.92, an aggregator's items naming their outlets, windows-1251 with
  * a true and a lying declaration, a charset header that wins, ISO dates in
  * pubDate, relative links, HTML in descriptions, and the documents that
  * are not feeds (HTML, truncated XML, JSON of another kind).
@@ -327,6 +328,64 @@ static void test_dates(void **state)
 		assert_int_equal(us, 42); /* untouched */
 	}
 }
+/* The RSS of before 2.0: 0.91 (Netscape's DTD, not fetched; ISO-8859-1),
+ * 0.92 (items with no title and no link; <source> naming the outlet) and
+ * 0.90 (RDF in Netscape's namespace; items of a title and a link). */
+static void test_rss09x(void **state)
+{
+	(void)state;
+	feed_doc *d = parse_file("rss091.xml", "application/rss+xml", "http://rss091.example/rss");
+	assert_int_equal(d->kind, FEED_RSS);
+	assert_string_equal(d->title, "Border Monitor 0.91");
+	assert_int_equal(d->n_items, 2);
+	assert_null(d->items[0].id); /* known by its link */
+	assert_string_equal(d->items[0].link, "http://rss091.example/2022/08/03/tavush.html");
+	assert_string_equal(d->items[0].title, "Gunfire reported overnight near Tavush");
+	assert_non_null(
+	    strstr(d->items[0].text, "ministry's communiqu\xc3\xa9 said")); /* Latin-1 */
+	assert_false(d->items[0].text_html);
+	assert_string_equal(d->items[0].day, ""); /* 0.91 items have no date */
+	assert_null(d->items[0].source);
+	feed_doc_free(d);
+
+	d = parse_file("rss092.xml", NULL, "http://digest.example/rss");
+	assert_int_equal(d->kind, FEED_RSS);
+	assert_int_equal(d->n_items, 2);
+	assert_string_equal(d->items[0].source, "Outlet A Daily");
+	assert_true(d->items[0].text_html);
+	assert_non_null(strstr(d->items[0].text, "<b>Sotk</b>"));
+	assert_null(d->items[1].title);
+	assert_null(d->items[1].link);
+	assert_non_null(strstr(d->items[1].text, "this description is all of it"));
+	feed_doc_free(d);
+
+	d = parse_file("rss090.xml", NULL, "http://rss090.example/rss");
+	assert_int_equal(d->kind, FEED_RDF);
+	assert_string_equal(d->title, "Old Netscape Channel");
+	assert_string_equal(d->link, "http://rss090.example/");
+	assert_int_equal(d->n_items, 2);
+	assert_string_equal(d->items[1].title, "Observers visit the border");
+	assert_string_equal(d->items[1].link, "http://rss090.example/news/2");
+	assert_null(d->items[1].text);
+	feed_doc_free(d);
+}
+
+/* An aggregator in Atom: its entries name the feeds they came from, and
+ * sy: hints work in Atom as in RSS. */
+static void test_atom_aggregator(void **state)
+{
+	(void)state;
+	feed_doc *d =
+	    parse_file("planet.xml", "application/atom+xml", "https://planet.example/atom");
+	assert_int_equal(d->kind, FEED_ATOM);
+	assert_int_equal(d->hint_s, 3600); /* sy:updatePeriod hourly, once */
+	assert_int_equal(d->n_items, 2);
+	assert_string_equal(d->items[0].source, "Outlet B");
+	assert_string_equal(d->items[0].title, "Ministry reports shelling of border positions");
+	assert_string_equal(d->items[0].day, "2022-08-03");
+	assert_null(d->items[1].source);
+	feed_doc_free(d);
+}
 
 int main(void)
 {
@@ -335,6 +394,8 @@ int main(void)
 	    cmocka_unit_test(test_atom),
 	    cmocka_unit_test(test_jsonfeed),
 	    cmocka_unit_test(test_rss1),
+	    cmocka_unit_test(test_rss09x),
+	    cmocka_unit_test(test_atom_aggregator),
 	    cmocka_unit_test(test_charsets),
 	    cmocka_unit_test(test_iso_pubdate),
 	    cmocka_unit_test(test_not_feeds),

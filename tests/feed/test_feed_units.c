@@ -189,7 +189,11 @@ static void test_sched(void **state)
 	/* jitter: +-10 %, never past the ceiling; hints raise, up to the ceiling */
 	assert_int_equal(feed_sched_ok(600000, 0, &lim, 0), 540000);
 	assert_in_range(feed_sched_ok(600000, 0, &lim, UINT32_MAX), 659000, 660000);
-	assert_int_equal(feed_sched_ok(600000, 1800000, &lim, 0), 1620000);
+	/* a hint is a lower bound: never polled sooner, the spread goes above */
+	assert_int_equal(feed_sched_ok(600000, 1800000, &lim, 0), 1800000);
+	assert_in_range(feed_sched_ok(600000, 1800000, &lim, UINT32_MAX), 1979000, 1980000);
+	assert_int_equal(feed_sched_ok(600000, 100000, &lim, 0), 540000); /* below: no effect */
+	assert_int_equal(feed_sched_ok(600000, 86400000, &lim, 0), 3600000);
 	assert_int_equal(feed_sched_ok(600000, 86400000, &lim, UINT32_MAX), 3600000);
 	/* errors: the floor doubled per failure, full jitter in the upper half */
 	for (uint32_t e = 1; e <= 40; e++) {
@@ -242,6 +246,7 @@ static void test_state(void **state)
 	r.next_poll_us = 1234567;
 	r.errors = 3;
 	r.sent = 7;
+	r.hint_s = 1800;
 	assert_int_equal(feed_state_put_feed(st, &r), 0);
 	uint8_t key[TRUCE_HASH_LEN] = {1}, ckey[TRUCE_HASH_LEN] = {2}, got[TRUCE_HASH_LEN];
 	feed_item_rec ir = {.state = FEED_ITEM_SEND, .day = 19000};
@@ -285,6 +290,7 @@ static void test_state(void **state)
 	assert_int_equal(r2.next_poll_us, 1234567);
 	assert_int_equal(r2.errors, 3);
 	assert_int_equal(r2.sent, 7);
+	assert_int_equal(r2.hint_s, 1800); /* a 304 honours the last 200's <ttl> */
 	assert_null(r2.title);
 	feed_rec_clear(&r2);
 	int nf = 0, no = 0;

@@ -34,11 +34,14 @@ static void check_item(const feed_item *it)
 	check_string(it->title);
 	check_string(it->text);
 	check_string(it->author);
+	check_string(it->source);
 	if (it->day[0] != '\0' && truce_date_check(it->day) != 0)
 		abort();
 	uint8_t key[TRUCE_HASH_LEN], ckey[TRUCE_HASH_LEN];
 	feed_item_key("http://fuzz.example/feed", it, key);
-	const feed_article_opts o = {.source = "fuzz", .collector_id = "fuzz_feed"};
+	/* the item's own source, as the collector sends it when feeds.conf names none */
+	const feed_article_opts o = {.source = it->source != NULL ? it->source : "fuzz",
+	                             .collector_id = "fuzz_feed"};
 	uint8_t *frame;
 	size_t len;
 	if (feed_item_pack(it, &o, &frame, &len, ckey) != 0)

@@ -12,7 +12,7 @@ start_daemon
 "$TRUCE" bench ingest --connect "$IN" --publish "$PUB" -n 400 --clients 4 --window 8 \
   --days 5 --json >"$T/c4.json" 2>"$T/c4.err" &
 BENCH=$!
-BG_PIDS+=($BENCH)
+BG_PIDS+=("$BENCH")
 conns=0
 for _ in $(seq 100); do
   conns=$(ss -xH state connected | grep -c "$T/ingest.sock" || true)

@@ -330,10 +330,15 @@ static void on_ack(void *ctx, void *tag, const truce_send_item *it)
 
 /* --- polls ------------------------------------------------------------------------ */
 
-static const char *source_of(const feed_src *f, const feed_doc *d)
+/* An article's source: the name feeds.conf gives the feed, else the outlet
+ * the item names as its origin (an aggregator's items come from many),
+ * else the feed's own title. */
+static const char *source_of(const feed_src *f, const feed_doc *d, const feed_item *it)
 {
 	if (f->conf.source != NULL)
 		return f->conf.source;
+	if (it != NULL && it->source != NULL && strlen(it->source) <= TRUCE_MAX_FIELD)
+		return it->source;
 	if (d != NULL && d->title != NULL)
 		return d->title;
 	return f->rec.title;
@@ -356,7 +361,7 @@ static int take_item(feed_collector *c, feed_src *f, const feed_doc *d, const fe
 	ir = (feed_item_rec){.state = FEED_ITEM_REJECTED, .day = today()};
 	f->rec.items++;
 	c->stats.items_new++;
-	feed_article_opts ao = {.source = source_of(f, d), .collector_id = c->o.collector_id};
+	feed_article_opts ao = {.source = source_of(f, d, it), .collector_id = c->o.collector_id};
 	uint8_t *frame;
 	size_t len;
 	rc = feed_item_pack(it, &ao, &frame, &len, ckey);
@@ -453,7 +458,8 @@ static void handle_feed(feed_collector *c, feed_http_res *res)
 	}
 	if (res->status == 304) {
 		c->stats.not_modified++;
-		poll_done(c, f, res, NULL, 0, 0, res->max_age_s * 1000, "");
+		int64_t hint = f->rec.hint_s > res->max_age_s ? f->rec.hint_s : res->max_age_s;
+		poll_done(c, f, res, NULL, 0, 0, hint * 1000, "");
 		return;
 	}
 	if (res->status != 200) {
@@ -484,6 +490,7 @@ static void handle_feed(feed_collector *c, feed_http_res *res)
 	feed_set_str(&f->rec.last_modified, res->last_modified);
 	if (d->title != NULL)
 		feed_set_str(&f->rec.title, d->title);
+	f->rec.hint_s = d->hint_s;
 	int64_t hint = d->hint_s > res->max_age_s ? d->hint_s : res->max_age_s;
 	poll_done(c, f, res, NULL, d->n_items, n_new, hint * 1000, d->note);
 	feed_doc_free(d);

@@ -95,7 +95,10 @@ typedef struct feed_rec {
 	char *last_error;           /* the last error, NULL when none since */
 	int64_t last_poll_us, next_poll_us, last_new_us; /* wall clock */
 	int64_t interval_ms;                             /* the adaptive interval */
-	uint32_t errors;                                 /* consecutive failed polls */
+	/* The document's own hint (RSS <ttl>, sy:), kept from the last 200 so
+	 * that the 304s after it honour it too. */
+	int64_t hint_s;
+	uint32_t errors; /* consecutive failed polls */
 
 	uint64_t polls, items, sent, pending, same, rejected;
 	int unlisted; /* no longer in the feed lists (its outbox is still sent) */

@@ -37,6 +37,8 @@ typedef struct feed_item {
 	char *text;     /* content:encoded / content, else description / summary */
 	int text_html;  /* text is HTML (escaped or CDATA markup, xhtml, content_html) */
 	char *author;   /* author / dc:creator / author name */
+	char *source;   /* the outlet an aggregator names as the item's origin (RSS
+	                 * <source>, Atom <source><title>); NULL when none */
 	char day[11];   /* publication day as the feed wrote it, YYYY-MM-DD; "" unknown */
 	int64_t pub_us; /* the same instant in UTC, microseconds; 0 unknown */
 } feed_item;
@@ -46,7 +48,7 @@ typedef struct feed_doc {
 	char *title; /* the feed's own title, NULL when none */
 	char *link;  /* the site it belongs to */
 	/* The publisher's hint of how often to look, in seconds (RSS <ttl>,
-	 * sy:updatePeriod / sy:updateFrequency); 0 when none. */
+	 * sy:updatePeriod / sy:updateFrequency, in RSS and in Atom); 0 when none. */
 	int64_t hint_s;
 	feed_item *items;
 	size_t n_items, items_cap;

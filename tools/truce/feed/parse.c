@@ -117,6 +117,7 @@ void feed_item_clear(feed_item *it)
 	free(it->title);
 	free(it->text);
 	free(it->author);
+	free(it->source);
 }
 
 void feed_doc_free(feed_doc *d)
@@ -356,6 +357,8 @@ static void rss_item(xmlDoc *doc, xmlNode *item, const char *site, feed_item *it
 			dcdate = c;
 		} else if (is_rss(c, "author") || is_mod(c, NS_DC, "creator")) {
 			keep_first(&it->author, elem_line(c));
+		} else if (is_rss(c, "source")) { /* <source url="its feed">Its outlet</source> */
+			keep_first(&it->source, elem_line(c));
 		}
 	}
 	/* RDF items name themselves in rdf:about. */
@@ -397,17 +400,15 @@ static long elem_long(xmlNode *n)
 	return x;
 }
 
-/* Channel-level fields: title, link, and the publisher's polling hints. */
-static void rss_channel(xmlDoc *doc, xmlNode *channel, feed_doc *d)
+/* The publisher's polling hint among the children of a channel or an Atom
+ * feed, in seconds: RSS <ttl> (minutes), or sy:updatePeriod divided by
+ * sy:updateFrequency, whichever is longer; 0 when none. */
+static int64_t poll_hint(xmlNode *parent)
 {
 	int64_t ttl = 0, period = 0;
 	long freq = 1;
-	for (xmlNode *c = channel->children; c != NULL; c = c->next) {
-		if (is_rss(c, "title"))
-			keep_first(&d->title, elem_line(c));
-		else if (is_rss(c, "link"))
-			keep_first(&d->link, elem_url(doc, c, NULL, NULL));
-		else if (is_rss(c, "ttl"))
+	for (xmlNode *c = parent->children; c != NULL; c = c->next) {
+		if (is_rss(c, "ttl"))
 			ttl = (int64_t)elem_long(c) * 60;
 		else if (is_mod(c, NS_SY, "updatePeriod"))
 			period = sy_period(c);
@@ -415,7 +416,19 @@ static void rss_channel(xmlDoc *doc, xmlNode *channel, feed_doc *d)
 			freq = elem_long(c);
 	}
 	int64_t sy = freq > 0 ? period / freq : period;
-	d->hint_s = ttl > sy ? ttl : sy;
+	return ttl > sy ? ttl : sy;
+}
+
+/* Channel-level fields: title, link, and the publisher's polling hint. */
+static void rss_channel(xmlDoc *doc, xmlNode *channel, feed_doc *d)
+{
+	for (xmlNode *c = channel->children; c != NULL; c = c->next) {
+		if (is_rss(c, "title"))
+			keep_first(&d->title, elem_line(c));
+		else if (is_rss(c, "link"))
+			keep_first(&d->link, elem_url(doc, c, NULL, NULL));
+	}
+	d->hint_s = poll_hint(channel);
 }
 
 static int add_rss_items(xmlDoc *doc, xmlNode *parent, feed_doc *d)
@@ -496,6 +509,10 @@ static void atom_entry(xmlDoc *doc, xmlNode *entry, feed_item *it)
 			for (xmlNode *a = c->children; a != NULL; a = a->next)
 				if (is_atom(a, "name"))
 					keep_first(&it->author, elem_line(a));
+		} else if (is_atom(c, "source")) { /* the feed an aggregator took it from */
+			for (xmlNode *a = c->children; a != NULL; a = a->next)
+				if (is_atom(a, "title"))
+					keep_first(&it->source, elem_line(a));
 		}
 	}
 	finish_item(it, any_link, content, content_html, summary, summary_html, published, updated);
@@ -515,6 +532,7 @@ static int read_atom(xmlDoc *doc, xmlNode *root, feed_doc *d)
 			atom_entry(doc, c, it);
 		}
 	}
+	d->hint_s = poll_hint(root); /* sy: serves Atom feeds too */
 	return 0;
 }
 
@@ -656,6 +674,7 @@ static void drop_empty_items(feed_doc *d)
 		utf8_fix(it->title);
 		utf8_fix(it->text);
 		utf8_fix(it->author);
+		utf8_fix(it->source);
 		if (it->id == NULL && it->link == NULL && it->title == NULL && it->text == NULL) {
 			feed_item_clear(it);
 			continue;

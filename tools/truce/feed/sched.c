@@ -35,11 +35,14 @@ int64_t feed_sched_adapt(int64_t interval_ms, size_t new_items, int first_poll,
 int64_t feed_sched_ok(int64_t interval_ms, int64_t hint_ms, const feed_limits *lim, uint32_t rnd)
 {
 	int64_t wait = clamp(interval_ms, lim);
-	if (hint_ms > wait)
-		wait = hint_ms < lim->ceiling_ms ? hint_ms : lim->ceiling_ms;
 	/* +-10 %: rnd / 2^32 in [0, 1) mapped to [-0.1, 0.1) of the wait */
 	int64_t spread = wait / 5;
 	wait = wait - wait / 10 + (int64_t)(((uint64_t)rnd * (uint64_t)spread) >> 32);
+	if (hint_ms > wait) {
+		/* A hint is a lower bound ("not before"): the spread goes above it. */
+		int64_t h = hint_ms < lim->ceiling_ms ? hint_ms : lim->ceiling_ms;
+		wait = h + (int64_t)(((uint64_t)rnd * (uint64_t)(h / 10)) >> 32);
+	}
 	return wait < lim->ceiling_ms ? wait : lim->ceiling_ms;
 }
 

@@ -291,6 +291,7 @@ static json_t *rec_json(const feed_rec *r)
 	            {"next_poll_us", r->next_poll_us},
 	            {"last_new_us", r->last_new_us},
 	            {"interval_ms", r->interval_ms},
+	            {"hint_s", r->hint_s},
 	            {"errors", r->errors},
 	            {"polls", (json_int_t)r->polls},
 	            {"items", (json_int_t)r->items},
@@ -321,8 +322,10 @@ static int rec_of_json(const char *url, size_t url_len, const char *buf, size_t 
 		if (json_is_string(v))
 			rc = feed_set_str(strs[i], json_string_value(v));
 	}
-	int64_t *i64[] = {&r->last_poll_us, &r->next_poll_us, &r->last_new_us, &r->interval_ms};
-	const char *ikeys[] = {"last_poll_us", "next_poll_us", "last_new_us", "interval_ms"};
+	int64_t *i64[] = {&r->last_poll_us, &r->next_poll_us, &r->last_new_us, &r->interval_ms,
+	                  &r->hint_s};
+	const char *ikeys[] = {"last_poll_us", "next_poll_us", "last_new_us", "interval_ms",
+	                       "hint_s"};
 	for (size_t i = 0; i < sizeof(ikeys) / sizeof(ikeys[0]); i++)
 		*i64[i] = (int64_t)json_integer_value(json_object_get(o, ikeys[i]));
 	uint64_t *u64[] = {&r->polls, &r->items, &r->sent, &r->pending, &r->same, &r->rejected};

@@ -103,6 +103,7 @@ static int one_feed(void *ctx, const feed_rec *r)
 		                    r->last_result ? json_string(r->last_result) : json_null());
 		time_field(o, "next_poll", r->next_poll_us);
 		json_object_set_new(o, "interval_s", json_integer(r->interval_ms / 1000));
+		json_object_set_new(o, "hint_s", json_integer(r->hint_s));
 		json_object_set_new(o, "errors", json_integer(r->errors));
 		json_object_set_new(o, "last_error",
 		                    r->last_error ? json_string(r->last_error) : json_null());
