@@ -15,6 +15,17 @@
  * assignment is deterministic. Matching sees a candidate through
  * truced_candidate: its summary and the two facts that need a lookup.
  *
+ * A claim without an event date is about a day its article does not give:
+ * on or before its publication day, or failing that before its receipt.
+ * It joins an incident near that day (a wider window) and takes the
+ * incident's days: it never widens them, nor indexes the incident on a day
+ * it only guessed. A claim dated by its receipt alone also looks at the
+ * incidents most recently reported (the newest ones, RECENT_INCIDENTS at
+ * most, updated within WINDOW_UNDATED days of its receipt): outlets report
+ * a clash in a burst, so the incident of its conflict that the last reports
+ * went to is the one it most likely tells of; among equal scores the most
+ * recently updated wins, then the newest.
+ *
  * Keeping the books (incident_new, incident_add_claim): the claim goes into
  * the incident's member lists and its aggregate is updated in place
  * (core/incidents.c), so a claim costs the same whatever the incident's
@@ -32,22 +43,34 @@
 #include "truce/records.h"
 #include "incident.h"
 
-#define WINDOW_DATED 2     /* days either side of a claim's event date */
-#define WINDOW_UNDATED 3   /* when only the publication or receipt day is known */
-#define WINDOW_ARTICLE 31  /* days apart that claims of one article may be */
-#define MAX_CANDIDATES 256 /* bounded work per claim */
+#define WINDOW_DATED 2      /* days either side of a claim's event date */
+#define WINDOW_UNDATED 3    /* when only the publication or receipt day is known */
+#define WINDOW_ARTICLE 31   /* days apart that claims of one article may be */
+#define MAX_CANDIDATES 256  /* bounded work per claim */
+#define RECENT_INCIDENTS 64 /* newest incidents a claim dated by receipt sees */
+#define US_PER_DAY (86400LL * 1000000)
 
-/* The day a claim is about, and how sure we are of it. */
-static long claim_day(const Truce__V1__Claim *c, int64_t now, int *window)
+/* How a claim's day was found, surest first. */
+enum claim_dating { DATED_EVENT, DATED_PUBLISHED, DATED_RECEIPT };
+
+/* Days either side of the claim's day that an incident may be. */
+static int claim_window(enum claim_dating how)
+{
+	return how == DATED_EVENT ? WINDOW_DATED : WINDOW_UNDATED;
+}
+
+/* The day a claim is about, and how it was found. */
+static long claim_day(const Truce__V1__Claim *c, int64_t now, enum claim_dating *how)
 {
 	long day;
-	*window = WINDOW_DATED;
+	*how = DATED_EVENT;
 	if (c->event_date != NULL && truce_date_day(c->event_date, &day) == 0)
 		return day;
-	*window = WINDOW_UNDATED;
+	*how = DATED_PUBLISHED;
 	if (c->published != NULL && truce_date_day(c->published, &day) == 0)
 		return day;
-	return (long)(now / 1000000 / 86400);
+	*how = DATED_RECEIPT;
+	return (long)(now / US_PER_DAY);
 }
 
 static const char *claim_conflict(const Truce__V1__Claim *c)
@@ -86,6 +109,43 @@ static int collect_id(void *ctx, uint64_t id)
 	return 0;
 }
 
+/* What matching knows of the claim: its day, how that was found, and the
+ * receipt time. */
+typedef struct truced_probe {
+	const Truce__V1__Claim *c;
+	long day;
+	enum claim_dating how;
+	int64_t now;
+} truced_probe;
+
+/* The newest incidents, for a claim dated by its receipt alone. */
+static int collect_recent(truce_txn *t, candidates *cs)
+{
+	uint64_t last;
+	int rc = truce_txn_last(t, TRUCE_DB_INCIDENTS, &last);
+	for (uint64_t id = last; rc == 0 && id > 0 && last - id < RECENT_INCIDENTS; id--)
+		collect_id(cs, id);
+	return rc;
+}
+
+/* Days between the claim and the incident: its date window, or for a claim
+ * dated by receipt the time since the incident was last reported, if that
+ * is nearer and within WINDOW_UNDATED. */
+static long days_apart(const Truce__V1__IncidentSummary *inc, const truced_probe *p)
+{
+	long first, last, dist = LONG_MAX;
+	if (truce_date_day(inc->date_first, &first) == 0 &&
+	    truce_date_day(inc->date_last, &last) == 0)
+		dist = p->day < first ? first - p->day : p->day > last ? p->day - last : 0;
+	if (p->how == DATED_RECEIPT && inc->has_updated_us) {
+		long since =
+		    inc->updated_us >= p->now ? 0 : (long)((p->now - inc->updated_us) / US_PER_DAY);
+		if (since <= WINDOW_UNDATED && since < dist)
+			dist = since;
+	}
+	return dist;
+}
+
 /* What matching knows of a candidate incident. */
 typedef struct truced_candidate {
 	const Truce__V1__IncidentSummary *sum;
@@ -98,21 +158,19 @@ typedef struct truced_candidate {
  * still beats opening a new incident. */
 #define NO_FIT INT_MIN
 
-static int fit_score(const truced_candidate *cand, const Truce__V1__Claim *c, long day)
+static int fit_score(const truced_candidate *cand, const truced_probe *p)
 {
 	const Truce__V1__IncidentSummary *inc = cand->sum;
+	const Truce__V1__Claim *c = p->c;
 	int same_article = cand->same_article;
 	int has_claimant = has_str(inc->parties, inc->n_parties, c->claimant);
 	int has_accused = c->accused != NULL && has_str(inc->parties, inc->n_parties, c->accused);
 	if (!same_article && !has_claimant && !has_accused)
 		return NO_FIT;
-	long first, last, dist = 0;
-	if (truce_date_day(inc->date_first, &first) == 0 &&
-	    truce_date_day(inc->date_last, &last) == 0)
-		dist = day < first ? first - day : day > last ? day - last : 0;
-	/* Index candidates are within a few days by construction; this bounds
-	 * the candidates that come from the claim's own article. */
-	if (dist > WINDOW_ARTICLE)
+	long dist = days_apart(inc, p);
+	/* Index candidates are within the window by construction; this bounds
+	 * the recent ones and those of the claim's own article. */
+	if (dist > (same_article ? WINDOW_ARTICLE : claim_window(p->how)))
 		return NO_FIT;
 	int score =
 	    8 * same_article + 4 * (has_claimant && has_accused) + 2 * has_accused + has_claimant;
@@ -123,9 +181,9 @@ static int fit_score(const truced_candidate *cand, const Truce__V1__Claim *c, lo
 
 /* The candidate's facts that need a lookup, then its score. */
 static int candidate_score(truce_txn *t, const truced_article_incidents *art,
-                           const Truce__V1__IncidentSummary *sum, const Truce__V1__Claim *c,
-                           long day, int *score)
+                           const Truce__V1__IncidentSummary *sum, const truced_probe *p, int *score)
 {
+	const Truce__V1__Claim *c = p->c;
 	truced_candidate cand = {.sum = sum, .same_article = has_u64(art->ids, art->n, sum->id)};
 	if (c->location != NULL && sum->place_count > 0) {
 		int rc = truce_txn_incident_set_has(t, sum->id, TRUCE_ISET_PLACE, c->location);
@@ -133,21 +191,40 @@ static int candidate_score(truce_txn *t, const truced_article_incidents *art,
 			return rc;
 		cand.has_place = rc;
 	}
-	*score = fit_score(&cand, c, day);
+	*score = fit_score(&cand, p);
 	return 0;
 }
 
-static int find_incident(truce_txn *t, const truced_article_incidents *art,
-                         const Truce__V1__Claim *c, long day, int window,
+/* Whether inc, scoring s, beats the best so far: the higher score; on a
+ * tie the oldest incident, or for a claim dated by receipt the one most
+ * recently reported (then the newest: claims committed together share one
+ * time). */
+static int better(const truced_probe *p, const Truce__V1__IncidentSummary *inc, int s,
+                  const Truce__V1__IncidentSummary *best, int best_score)
+{
+	if (s != best_score || best == NULL)
+		return s > best_score;
+	if (p->how != DATED_RECEIPT)
+		return inc->id < best->id;
+	if (inc->updated_us != best->updated_us)
+		return inc->updated_us > best->updated_us;
+	return inc->id > best->id;
+}
+
+static int find_incident(truce_txn *t, const truced_article_incidents *art, const truced_probe *p,
                          Truce__V1__IncidentSummary **out)
 {
+	const Truce__V1__Claim *c = p->c;
+	int window = claim_window(p->how);
 	char from[11], to[11];
-	truce_date_format(day - window, from);
-	truce_date_format(day + window, to);
+	truce_date_format(p->day - window, from);
+	truce_date_format(p->day + window, to);
 	candidates cs = {.n = 0};
 	int rc = truce_txn_incident_index_scan(t, claim_conflict(c), from, to, collect_id, &cs);
 	for (size_t i = 0; rc == 0 && i < art->n; i++)
 		collect_id(&cs, art->ids[i]);
+	if (rc == 0 && p->how == DATED_RECEIPT)
+		rc = collect_recent(t, &cs);
 	Truce__V1__IncidentSummary *best = NULL;
 	int best_score = NO_FIT;
 	for (size_t i = 0; rc == 0 && i < cs.n; i++) {
@@ -160,9 +237,8 @@ static int find_incident(truce_txn *t, const truced_article_incidents *art,
 		int s = NO_FIT;
 		/* The article's other claims may be of another conflict. */
 		if (inc->conflict != NULL && strcmp(inc->conflict, claim_conflict(c)) == 0)
-			rc = candidate_score(t, art, inc, c, day, &s);
-		if (rc == 0 && s != NO_FIT &&
-		    (s > best_score || (s == best_score && best != NULL && inc->id < best->id))) {
+			rc = candidate_score(t, art, inc, p, &s);
+		if (rc == 0 && s != NO_FIT && better(p, inc, s, best, best_score)) {
 			if (best != NULL)
 				truce__v1__incident_summary__free_unpacked(best, NULL);
 			best = inc;
@@ -266,13 +342,14 @@ static int name_add(truce_txn *t, Truce__V1__IncidentSummary *inc, enum truce_in
 
 /*
  * Adds the claim to the incident: its member lists and, in place, its
- * aggregate. *changed tells whether an incident.update is due (a new source
- * or place, or figures); *corroborated whether another article reported the
- * claim's pair first.
+ * aggregate; with sets_day its day widens the incident's dates. *changed
+ * tells whether an incident.update is due (a new source or place, or
+ * figures); *corroborated whether another article reported the claim's pair
+ * first.
  */
 static int incident_add_claim(truce_txn *t, Truce__V1__IncidentSummary *inc,
                               const truced_article_incidents *art, const Truce__V1__Claim *c,
-                              long day, int *changed, int *corroborated)
+                              long day, int sets_day, int *changed, int *corroborated)
 {
 	char label[40];
 	uint64_t first = 0;
@@ -296,8 +373,8 @@ static int incident_add_claim(truce_txn *t, Truce__V1__IncidentSummary *inc,
 	if (pair < 0)
 		return pair;
 	int fig = figures_add(inc, c);
-	rc = set_date(&inc->date_first, day, 0);
-	if (rc == 0)
+	rc = sets_day ? set_date(&inc->date_first, day, 0) : 0;
+	if (rc == 0 && sets_day)
 		rc = set_date(&inc->date_last, day, 1);
 	*changed = src > 0 || place > 0 || fig;
 	*corroborated = pair == 0 && first != c->article_seq;
@@ -388,9 +465,9 @@ static int emit_events(const Truce__V1__Claim *c, const packed *claim, const pac
 }
 
 /* Stores the claim and the incident (each packed once, the bytes kept for
- * the events) and indexes the incident on the claim's day. */
+ * the events) and, with sets_day, indexes the incident on the claim's day. */
 static int store_claim(truce_txn *t, Truce__V1__Claim *c, Truce__V1__IncidentSummary *inc,
-                       int is_new, long day, packed *claim, packed *summary)
+                       int is_new, long day, int sets_day, packed *claim, packed *summary)
 {
 	char d[11];
 	c->has_incident_id = 1;
@@ -404,7 +481,7 @@ static int store_claim(truce_txn *t, Truce__V1__Claim *c, Truce__V1__IncidentSum
 		rc = truce_txn_incident_summary_put_packed(t, inc->id, summary->data, summary->len,
 		                                           is_new);
 	truce_date_format(day, d);
-	if (rc == 0) /* a day already indexed for the incident is not an error */
+	if (rc == 0 && sets_day) /* a day already indexed is not an error */
 		rc = truce_txn_incident_index_add(t, inc->conflict, d, inc->id);
 	return rc;
 }
@@ -412,11 +489,14 @@ static int store_claim(truce_txn *t, Truce__V1__Claim *c, Truce__V1__IncidentSum
 int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V1__Claim *c,
                            int64_t now, truced_event_fn fn, void *ctx)
 {
-	int window;
-	long day = claim_day(c, now, &window);
+	truced_probe p = {.c = c, .now = now};
+	p.day = claim_day(c, now, &p.how);
 	Truce__V1__IncidentSummary *inc = NULL;
-	int rc = find_incident(t, art, c, day, window, &inc);
+	int rc = find_incident(t, art, &p, &inc);
 	int is_new = rc == 0 && inc == NULL;
+	/* A claim without an event date takes the days of the incident it joins. */
+	int sets_day = is_new || p.how == DATED_EVENT;
+	long day = p.day;
 	if (is_new) {
 		uint64_t last;
 		rc = truce_txn_last(t, TRUCE_DB_INCIDENTS, &last);
@@ -425,12 +505,12 @@ int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V
 	}
 	int changed = 0, corroborated = 0;
 	if (rc == 0)
-		rc = incident_add_claim(t, inc, art, c, day, &changed, &corroborated);
+		rc = incident_add_claim(t, inc, art, c, day, sets_day, &changed, &corroborated);
 	packed claim = {.data = NULL}, summary = {.data = NULL};
 	if (rc == 0) {
 		inc->has_updated_us = 1;
 		inc->updated_us = now;
-		rc = store_claim(t, c, inc, is_new, day, &claim, &summary);
+		rc = store_claim(t, c, inc, is_new, day, sets_day, &claim, &summary);
 	}
 	if (rc == 0)
 		rc = emit_events(c, &claim, &summary, is_new, changed, corroborated, fn, ctx);

@@ -2,9 +2,9 @@
 # Incidents across outlets (issue 4): the three August 2022 seed articles
 # (Moscow Times, and two others on the Lachin clash) become one incident with
 # three sources and the 8-14 wounded range; seeds 4 and 5 are incidents of
-# their own. Then, where ../shared/corpus is present, the whole corpus goes
+# their own. Then, where ../shared/corpus is present, seeds + dev + dev2 go
 # through the daemon and `truce export --scoring` is scored for incident
-# pairs: F1 must stay at or above TRUCE_MIN_INCIDENT_F1 (default 0.90).
+# pairs: F1 must stay at or above TRUCE_MIN_INCIDENT_F1 (default below).
 . "$(dirname "$0")/lib.sh"
 
 start_daemon
@@ -33,26 +33,15 @@ PY
 pass "seeds 1-3: one incident, three sources, wounded 8-14; seeds 4 and 5 apart"
 stop_daemon
 
-CORPUS=$TRUCE_SHARED/corpus
-if [ ! -f "$CORPUS/dev.jsonl" ]; then
-  echo "SKIP corpus part: $CORPUS/dev.jsonl not found (../shared is not beside the checkout)"
+# The corpus part: seeds + dev + dev2 through a real truced, scored for
+# incident pairs by tools/score-incidents (which prints seeds + dev, dev2 and
+# all; the floor applies to all). Measured when the floor was set: all
+# 0.955 (seeds + dev 0.985, dev2 0.873); the floor is that minus 0.03.
+rc=0
+"$TRUCE_SOURCE_DIR/tools/score-incidents" --min-f1 "${TRUCE_MIN_INCIDENT_F1:-0.92}" || rc=$?
+if [ "$rc" -eq 77 ]; then
+  echo "SKIP corpus part: no ../shared/corpus beside the checkout (the seed part above passed)"
   exit 0
 fi
-rm -rf "$T/data"
-start_daemon
-cat "$CORPUS/seeds.jsonl" "$CORPUS/dev.jsonl" >"$T/corpus.jsonl"
-cat "$CORPUS/seeds.gold.jsonl" "$CORPUS/dev.gold.jsonl" >"$T/corpus.gold.jsonl"
-"$TRUCE" collect --connect "$IN" --jsonl "$T/corpus.jsonl" --quiet || fail "collect corpus"
-"$TRUCE" export --connect "$QRY" --scoring >"$T/scoring.jsonl" || fail "export --scoring"
-python3 "$TRUCE_SHARED/eval/score.py" "$T/corpus.gold.jsonl" "$T/scoring.jsonl" --json \
-  >"$T/score.json" || fail "scorer failed"
-python3 - "$T/score.json" "${TRUCE_MIN_INCIDENT_F1:-0.90}" <<'PY' || fail "incident F1 under the floor"
-import json, sys
-s = json.load(open(sys.argv[1]))
-inc = s.get("incidents")
-assert inc, "the scorer reports no incident pairs: no incident ids in the export?"
-print(f"through the daemon: claims F1={s['claims']['f1']:.3f}; incident pairs "
-      f"P={inc['precision']:.3f} R={inc['recall']:.3f} F1={inc['f1']:.3f}")
-assert inc["f1"] >= float(sys.argv[2]), f"incident pair F1 {inc['f1']} < {sys.argv[2]}"
-PY
+[ "$rc" -eq 0 ] || fail "incident pair F1 over seeds + dev + dev2 under the floor (or the run failed)"
 pass "corpus through the daemon: incident pair F1 at or above the floor"

@@ -288,12 +288,14 @@ static void test_undated_claim_wider_window(void **state)
 	bad.published = "2022-08-05";
 	assert_int_equal(assign_in(f, "received", &bad), 3);
 
+	/* They take the incident's day, never widen it: their own day is only
+	 * a bound (the clash was on or before it). */
 	Truce__V1__Incident *inc = incident_get(f, 2);
 	assert_string_equal(inc->date_first, "2022-08-03");
-	assert_string_equal(inc->date_last, "2022-08-06");
+	assert_string_equal(inc->date_last, "2022-08-03");
 	truce__v1__incident__free_unpacked(inc, NULL);
 	inc = incident_get(f, 3);
-	assert_string_equal(inc->date_last, "2022-08-06");
+	assert_string_equal(inc->date_last, "2022-08-03");
 	assert_int_equal(inc->n_claim_ids, 3);
 	truce__v1__incident__free_unpacked(inc, NULL);
 
@@ -305,6 +307,93 @@ static void test_undated_claim_wider_window(void **state)
 	inc = incident_get(f, 5);
 	assert_string_equal(inc->key, "published-2022-08-10");
 	truce__v1__incident__free_unpacked(inc, NULL);
+}
+
+/* A claim with neither an event date nor a publication date is placed by
+ * its receipt: it joins the incident of its conflict that was last reported,
+ * within WINDOW_UNDATED days of its receipt, whatever that incident's own
+ * days (outlets report a clash in a burst, and a late report of an old
+ * clash is still about it). It takes that incident's days, and does not
+ * index it on its receipt day. */
+static void test_receipt_dated_joins_last_reported(void **state)
+{
+	fixture *f = *state;
+	int64_t receipt = f->now;
+	/* Reported two days and one day before the receipt: clashes of 2019
+	 * and of 2020, both between ARM and AZE. */
+	f->now = receipt - 2 * 86400LL * 1000000;
+	Truce__V1__Claim a = claim_of(1, "A", "ARM", "AZE", "2019-12-23");
+	a.location = "Lachin";
+	assert_int_equal(assign(f, &a), 1);
+	f->now = receipt - 86400LL * 1000000;
+	Truce__V1__Claim b = claim_of(2, "B", "AZE", "ARM", "2020-07-12");
+	b.location = "Tovuz";
+	assert_int_equal(assign(f, &b), 2);
+	f->now = receipt;
+	/* An undated article, received now: the last reported clash. */
+	Truce__V1__Claim c = claim_of(3, "C", "ARM", "AZE", NULL);
+	assert_int_equal(assign(f, &c), 2);
+	Truce__V1__Incident *inc = incident_get(f, 2);
+	assert_string_equal(inc->key, "karabakh-2020-07-12");
+	assert_string_equal(inc->date_first, "2020-07-12");
+	assert_string_equal(inc->date_last, "2020-07-12");
+	assert_int_equal(inc->n_claim_ids, 2);
+	truce__v1__incident__free_unpacked(inc, NULL);
+	/* A place in common weighs more than a day between the reports. */
+	Truce__V1__Claim d = claim_of(4, "D", "ARM", "AZE", NULL);
+	d.location = "Lachin";
+	assert_int_equal(assign(f, &d), 1);
+	/* No party in common: its own incident, keyed by its receipt day. */
+	Truce__V1__Claim e = claim_of(5, "E", "RUS", "TUR", NULL);
+	assert_int_equal(assign(f, &e), 3);
+	inc = incident_get(f, 3);
+	assert_string_equal(inc->key, "karabakh-2022-08-06");
+	truce__v1__incident__free_unpacked(inc, NULL);
+	/* A claim dated on the receipt day did not find 2020's clash there:
+	 * the undated claims did not index it on a day they only guessed. */
+	Truce__V1__Claim g = claim_of(6, "G", "ARM", "AZE", "2022-08-06");
+	assert_int_equal(assign(f, &g), 4);
+	/* A claim with a publication day is placed by it, not by receipt:
+	 * nothing of 2022-07 in karabakh. */
+	Truce__V1__Claim h = claim_of(7, "H", "AZE", "ARM", NULL);
+	h.published = "2022-07-01";
+	assert_int_equal(assign(f, &h), 5);
+}
+
+/* Among incidents reported last, the latest report wins, then the newest
+ * incident (claims committed together share one time); one reported more
+ * than WINDOW_UNDATED days before the receipt is too old. */
+static void test_receipt_dated_latest_report(void **state)
+{
+	fixture *f = *state;
+	int64_t receipt = f->now, day = 86400LL * 1000000;
+	f->now = receipt - 5 * day;
+	Truce__V1__Claim a = claim_of(1, "A", "ARM", "AZE", "2020-01-10");
+	assert_int_equal(assign_in(f, "old", &a), 1);
+	f->now = receipt;
+	Truce__V1__Claim b = claim_of(2, "B", "ARM", "AZE", NULL);
+	assert_int_equal(assign_in(f, "old", &b), 2); /* four days too old: its own */
+
+	f->now = receipt - 2 * day;
+	Truce__V1__Claim c = claim_of(3, "C", "ARM", "AZE", "2020-05-01");
+	assert_int_equal(assign_in(f, "late", &c), 3);
+	Truce__V1__Claim d = claim_of(4, "D", "ARM", "AZE", "2021-05-01");
+	assert_int_equal(assign_in(f, "late", &d), 4);
+	f->now = receipt - day;
+	/* A later report of the older clash (2020) makes it the latest. */
+	Truce__V1__Claim e = claim_of(5, "E", "AZE", "ARM", "2020-05-01");
+	assert_int_equal(assign_in(f, "late", &e), 3);
+	f->now = receipt;
+	Truce__V1__Claim g = claim_of(6, "G", "ARM", "AZE", NULL);
+	assert_int_equal(assign_in(f, "late", &g), 3);
+
+	/* Reported at the same time: the newest incident. */
+	Truce__V1__Claim h = claim_of(7, "H", "ARM", "AZE", "2020-05-01");
+	assert_int_equal(assign_in(f, "same", &h), 5);
+	Truce__V1__Claim i = claim_of(8, "I", "ARM", "AZE", "2021-05-01");
+	assert_int_equal(assign_in(f, "same", &i), 6);
+	Truce__V1__Claim j = claim_of(9, "J", "AZE", "ARM", NULL);
+	assert_int_equal(assign_in(f, "same", &j), 6);
 }
 
 /* The claims of one article join one incident within a month, even when
@@ -809,6 +898,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_conflict_and_date_window, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_undated_claim_wider_window, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_receipt_dated_joins_last_reported, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_receipt_dated_latest_report, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_article_claims_stay_together, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_corroboration_and_figures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_range_of_one_source, setup, teardown),
