@@ -12,8 +12,9 @@
 # so a memory error or a definite leak makes truced exit 99 on SIGTERM (the
 # scripts expect 0 and fail), and every valgrind log is scanned at the end,
 # which also catches errors in daemons the scripts SIGKILL. TRUCE_BIN also
-# has truce-vg, truce under the same memcheck, with which the feed scripts
-# run the long-running clients (`truce feed`, `truce collect --watch`). Suppressions:
+# has truce-vg, truce under the same memcheck, with which the feed and web
+# scripts run the long-running clients (`truce feed`, `truce collect
+# --watch`, `truce web`, `truce watch --post`). Suppressions:
 # tests/valgrind.supp (PCRE2 JIT only). Exit 0 when all
 # scripts passed and no log reports an error; 77 when valgrind is missing.
 set -euo pipefail
@@ -25,7 +26,7 @@ bin=$(cd "$bin" && pwd)
 command -v valgrind >/dev/null || { echo "skip: valgrind is not installed (TRUCE_WITH_VALGRIND=1 tools/install-deps)"; exit 77; }
 scripts=("$@")
 [ ${#scripts[@]} -gt 0 ] || scripts=(daemon pipeline badinput badinput2 storage storage_full load config web_metrics
-  feed/basic feed/dedup feed/misbehave feed/tls feed/dropdir)
+  web_api web_sse webhook feed/basic feed/dedup feed/misbehave feed/tls feed/dropdir)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/truce-vg.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -18,7 +18,8 @@ Paths:
                            maxage=S (Cache-Control), truncate=N (first N bytes)
   /fail/N/NAME             the first N requests of this path get 500, then /f/NAME
   /status/CODE/NAME        the first request gets CODE (retry=S: with Retry-After
-                           S; times=N: the first N), then /f/NAME
+                           S; retrydate=S: with Retry-After the date S seconds
+                           ahead; times=N: the first N), then /f/NAME
   /loop/N                  302 to /loop/N+1, forever
   /slow/S/NAME             sleeps S seconds, then /f/NAME
   /huge/MB                 MB megabytes of feed, chunked, no Content-Length
@@ -274,6 +275,9 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == "status" and len(parts) == 3:
             if st.bump(self.path) <= int(q.get("times", "1")):
                 hdr = {"Retry-After": q["retry"]} if "retry" in q else {}
+                if "retrydate" in q:  # Retry-After as an HTTP date, S seconds ahead
+                    hdr["Retry-After"] = email.utils.formatdate(
+                        time.time() + float(q["retrydate"]), usegmt=True)
                 self.send_body(int(parts[1]), b"slow down\n", headers=hdr)
             else:
                 self.serve_file(parts[2], q)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # truce feed against a server that misbehaves on purpose: 429 and 503 with
-# Retry-After, 500s then recovery, a redirect loop, a slow server (timeout),
+# Retry-After (seconds, and a date), 500s then recovery, a redirect loop, a slow server (timeout),
 # a host that never completes the TCP handshake (connect timeout), a 50 MB
 # response (cap after decompression; with and without Content-Length, and
 # gzipped to a few hundred kB), truncated XML, an HTML
@@ -45,6 +45,7 @@ BOMB=""
 cat >"$T/feeds.conf" <<EOF
 $BASE/status/429/rss2.xml?retry=3
 $BASE/status/503/rss1.xml?retry=2
+$BASE/status/503/rss1.xml?retrydate=4
 $BASE/fail/3/atom.xml
 $BASE/loop/0
 $BASE/slow/6/jsonfeed.json
@@ -74,11 +75,14 @@ print('%.2f' % (t[1]-t[0]) if len(t)>1 else -1)"
 }
 g=$(gap /status/429/rss2.xml)
 python3 -c "import sys; sys.exit(0 if $g >= 2.95 else 1)" || fail "429 Retry-After: 3 s not honoured (gap $g s)"
-g5=$(gap /status/503/rss1.xml)
+g5=$(gap "/status/503/rss1.xml?retry=")
 python3 -c "import sys; sys.exit(0 if $g5 >= 1.95 else 1)" || fail "503 Retry-After: 2 s not honoured (gap $g5 s)"
+# a date 4 s ahead, written to the second: the next request 3 to 4 s later
+gd=$(gap "/status/503/rss1.xml?retrydate=")
+python3 -c "import sys; sys.exit(0 if 2.95 <= $gd <= 5.5 else 1)" || fail "503 Retry-After as a date: gap $gd s"
 grep -qF "status/429/rss2.xml?retry=3: HTTP 429 Too Many Requests (1 in a row, Retry-After honoured)" "$T/feed.log" ||
   fail "429 not logged: $(grep 429 "$T/feed.log")"
-pass "429 and 503 with Retry-After: the next request came ${g} s and ${g5} s later"
+pass "429 and 503 with Retry-After: the next request came ${g} s and ${g5} s later (${gd} s for a date 4 s ahead)"
 
 requests /fail/3/atom.xml | python3 -c "import json,sys
 st=[json.loads(l)['status'] for l in sys.stdin]

@@ -14,6 +14,16 @@ PUB=ipc://$T/pub.sock
 QRY=ipc://$T/query.sock
 DAEMON_PID=""
 BG_PIDS=()
+# The long-running truce commands of the web tests (truce web, truce watch
+# --post): under memcheck when tests/valgrind.sh provides truce-vg, and then
+# at normal priority, since truce web's default SCHED_IDLE under memcheck on
+# a busy machine may hardly run at all.
+TRUCE_LONG=$TRUCE
+WEB_PRIORITY=()
+if [ -x "$TRUCE_BIN/truce-vg" ]; then
+  TRUCE_LONG=$TRUCE_BIN/truce-vg
+  WEB_PRIORITY=(--priority normal)
+fi
 
 cleanup() {
   for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -100,11 +110,12 @@ count_status() {
 # WEB_PID. Its log is $T/web.log.
 start_web() {
   : >"$T/web.out"
-  "$TRUCE" web --connect-query "$QRY" --connect-pub "$PUB" --listen 127.0.0.1:0 "$@" \
+  "$TRUCE_LONG" web --connect-query "$QRY" --connect-pub "$PUB" --listen 127.0.0.1:0 \
+    "${WEB_PRIORITY[@]}" "$@" \
     >"$T/web.out" 2>>"$T/web.log" &
   WEB_PID=$!
   BG_PIDS+=("$WEB_PID")
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     WEB=$(sed -n 's|^truce web: serving \(http://[^/]*\)/.*|\1|p' "$T/web.out")
     [ -n "$WEB" ] && return 0
     kill -0 "$WEB_PID" 2>/dev/null || fail "truce web exited at start: $(cat "$T/web.log")"
