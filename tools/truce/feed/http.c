@@ -9,7 +9,7 @@
  * headers. What it lacks is a queue per host with a minimum delay between
  * two requests to one server, so requests wait here, one FIFO per host
  * name, and start only when the host has fewer than per_host transfers
- * running and its last one started at least host_delay ago. libcurl's own
+ * running and its last one was sent at least host_delay ago. libcurl's own
  * CURLMOPT_MAX_HOST_CONNECTIONS is set to the same number, so idle
  * connections it keeps for reuse never add up to more either. A request's
  * timeouts count from its start, not from its wait in the queue.
@@ -333,6 +333,25 @@ static int header_line(struct curl_slist **list, const char *name, const char *v
 	return 0;
 }
 
+/* libcurl calls this right before it sends a request, once connected: a
+ * host's delay counts from there, since a new connection can take a while
+ * after the handle was added (measured: the first of six requests reached
+ * the server 60 ms after it was added, so the next came only 0.44 s after
+ * it at --host-delay 500ms). */
+static int on_prereq(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+                     int local_port)
+{
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	(void)local_port;
+	http_xfer *x = clientp;
+	int64_t now = truce_mono_ms();
+	if (now > x->host->last_start_ms)
+		x->host->last_start_ms = now;
+	return CURL_PREREQFUNC_OK;
+}
+
 static int start(feed_http *h, http_xfer *x, int64_t now)
 {
 	CURL *e = curl_easy_init();
@@ -362,6 +381,8 @@ static int start(feed_http *h, http_xfer *x, int64_t now)
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
