@@ -95,9 +95,14 @@ good_after() {
   echo "$out" | grep -q '"STORED"' || fail "$1: the next good article was not stored: $out"
 }
 
-# tstat NAME: one field of `truce stats --json`
+# tstat NAME: one field of `truce stats --json`. The query socket is served
+# between ingest batches, and a CI machine running 50 subscriber processes
+# on 2 cores can keep it busy well past stats' 5 s default: the tests read
+# counts, they do not time the query path (tools/bench does), so wait long.
 tstat() {
-  "$TRUCE" stats --connect "$QRY" --json | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+  local out
+  out=$("$TRUCE" stats --connect "$QRY" --json --timeout 60000) || fail "truce stats: no answer in 60 s"
+  python3 -c "import json,sys; print(json.loads(sys.argv[1])['$1'])" "$out"
 }
 
 # count_status FILE STATUS: lines of a collect --json report with that status
