@@ -924,6 +924,45 @@ static int hours_after(const char *text, const truce__doc *doc, const truce__tag
 	return 0;
 }
 
+/* "The ceasefire, which Ukraine rejected, began yesterday": a day right
+ * after a start or end verb (within three words) whose sentence named a
+ * truce before it, and no act, is the truce's day. After an act ("accused
+ * Y of violating a truce which began Thursday") it stays: the breach
+ * reported is of the truce's first day as often as not. */
+static int truce_begins(const truce__tagged *tg, size_t i)
+{
+	size_t b = i;
+	while (b-- > 0 && tg->v[b].t1 + 4 > tg->v[i].t0) {
+		if (!(tg->v[b].cues2 & TRUCE__C2_BEGIN))
+			continue;
+		int truce = 0;
+		for (size_t k = b; k-- > 0;) {
+			if (tg->v[k].cues &
+			    (TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND))
+				return 0;
+			truce |= (tg->v[k].cues & TRUCE__C_TRUCE) != 0;
+		}
+		return truce;
+	}
+	return 0;
+}
+
+/* "Kyiv on Sunday accused Moscow", "the army on Friday said": a reporting
+ * verb right after the day (and the numbers of a month date) makes it the
+ * day of the statement. */
+static int report_follows(const truce__tagged *tg, size_t i)
+{
+	uint32_t end = tg->v[i].t1;
+	for (size_t k = i + 1; k < tg->n && tg->v[k].t0 <= end + 1; k++) {
+		if (tg->v[k].lex == NULL) {
+			end = tg->v[k].t1; /* the day and year of "December 10, 2024" */
+			continue;
+		}
+		return (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE)) != 0;
+	}
+	return 0;
+}
+
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
 {
@@ -957,6 +996,8 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			skip = (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_AGREED)) &&
 			       (tg->v[k - 1].cues & TRUCE__C_TRUCE) &&
 			       tg->v[k - 1].t1 == tg->v[k].t0;
+		if (!skip)
+			skip = truce_begins(tg, i);
 		if (skip && !hours_after(text, doc, tg, i))
 			continue;
 		truce__ymd d = {0, 0, 0, 0, 0, 0};
@@ -1028,13 +1069,15 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		default: break;
 		}
 		/* "said on Monday", "in a statement Sunday", "accused Y on
-		 * Friday of": the day of the statement, at most the day of what
-		 * it reports */
+		 * Friday of", "X on Tuesday accused Y": the day of the statement,
+		 * at most the day of what it reports */
 		for (size_t k = i; d.y && k-- > 0 && tg->v[k].t1 + 2 >= it->t0;)
 			if (tg->v[k].cues & (TRUCE__C_SAY | TRUCE__C_VOICE | TRUCE__C_ACCUSE)) {
 				d.stmt = 1;
 				break;
 			}
+		if (d.y && !d.stmt)
+			d.stmt = report_follows(tg, i);
 		if (d.y)
 			out[n++] = d;
 	}
@@ -1194,9 +1237,11 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 		if (is_number(doc, tg, k))
 			found = it->num;
 	}
-	if (found < 0 && person && ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
-	    tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was"))
-		found = 1; /* "serviceman X was wounded" */
+	if (found < 0 && person &&
+	    ((ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
+	      tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was")) ||
+	     tok_text_is(text, &doc->tok[tg->v[ci].t0], "died")))
+		found = 1; /* "serviceman X was wounded", "the soldier, X, died" */
 	return found;
 }
 

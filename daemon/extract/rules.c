@@ -79,6 +79,7 @@ static const struct {
     {"deal", TRUCE__C2_DEAL, 2},
     {"venue", TRUCE__C2_VENUE, 2},
     {"people", TRUCE__C2_PEOPLE, 2},
+    {"begin", TRUCE__C2_BEGIN, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */

@@ -117,6 +117,14 @@ static void casualties(void **state)
 	    {"Ten civilians were killed and twelve were injured, a doctor said.", 10, 12},
 	    {"One was killed and 6 were wounded in the ambush.", 1, 6},
 	    {"Rebels hit an army post, killing a soldier and injuring eight others.", 1, 8},
+	    /* one person named as the subject of "died" */
+	    {"The soldier, Ivan Petrov, died at the outpost after the shelling.", 1, TRUCE_NONE},
+	    /* wounds "incompatible with life" are a death */
+	    {"One villager sustained injuries that are incompatible with life.", 1, TRUCE_NONE},
+	    {"A guard sustained injuries incompatible with life, the army said.", 1, TRUCE_NONE},
+	    /* "without causing human or material damage": nobody was hurt */
+	    {"Rebels fired shots along the line without causing human or material damage.", 0, 0},
+	    {"The drones hit a depot without causing any casualties.", 0, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
@@ -167,6 +175,44 @@ static void dates(void **state)
 	assert_int_not_equal(truce__parse_ymd("2020-2-29", &d), 0);
 }
 
+/* The day of a statement ("X on Tuesday accused Y") is flagged as such;
+ * the day a truce began or expired is no incident's, unless an act was
+ * told before it ("violating a truce which began on Tuesday"). */
+static void statement_and_truce_days(void **state)
+{
+	(void)state;
+	truce__ymd pub = {2021, 6, 10, 0, 0, 0}; /* a Thursday */
+	static const struct {
+		const char *s;
+		int d, stmt; /* the first day in June that comes back, 0: none */
+	} cases[] = {
+	    {"The rebels on Tuesday accused the army of shelling the village.", 8, 1},
+	    {"The ministry on June 7 said troops had fired on the post.", 7, 1},
+	    {"Troops shelled the village on Tuesday, the ministry said.", 8, 0},
+	    {"The ceasefire, which the rebels rejected, began on Tuesday, but shelling went on "
+	     "today.",
+	     10, 0},
+	    {"The truce expired at midnight on Tuesday.", 0, 0},
+	    {"Rebels accused the army of violating a truce which began on Tuesday.", 8, 0},
+	    {"Fighting started on Tuesday near the border.", 8, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tagged_text t;
+		tag_text(cases[i].s, &t);
+		truce__ymd got[4];
+		int n = truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4);
+		if (cases[i].d == 0) {
+			assert_int_equal(n, 0);
+		} else {
+			assert_true(n >= 1);
+			assert_int_equal(got[0].m, 6);
+			assert_int_equal(got[0].d, cases[i].d);
+			assert_int_equal(got[0].stmt, cases[i].stmt);
+		}
+		untag(&t);
+	}
+}
+
 static void places(void **state)
 {
 	(void)state;
@@ -200,6 +246,7 @@ int main(void)
 	    cmocka_unit_test(blockers_hide_party_words),
 	    cmocka_unit_test(casualties),
 	    cmocka_unit_test(dates),
+	    cmocka_unit_test(statement_and_truce_days),
 	    cmocka_unit_test(places),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
