@@ -1153,12 +1153,18 @@ static int stop_token(const char *text, const truce__tok *t)
 	return t->flags & TRUCE__T_PUNCT && (text[t->start] == ';' || text[t->start] == ':');
 }
 
-/* The count after a casualty verb: "killing two", "wounding another 14". */
-static int forward_count(const truce__doc *doc, const truce__tagged *tg, size_t ci)
+/* The count after a casualty verb: "killing two", "wounding another 14";
+ * not one after "and" or a comma ("40 killed and 50 wounded": 50 is the
+ * next word's). */
+static int forward_count(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                         size_t ci)
 {
 	uint32_t limit = tg->v[ci].t1 + 4;
 	for (size_t k = ci + 1; k < tg->n && tg->v[k].t0 < limit; k++) {
 		const truce__item *it = &tg->v[k];
+		for (uint32_t t = tg->v[ci].t1; t < it->t0; t++)
+			if (text[doc->tok[t].start] == ',' || tok_text_is(text, &doc->tok[t], "and"))
+				return -1;
 		if (it->num == -2) {
 			limit = it->t1 + 4;
 			continue;
@@ -1217,7 +1223,10 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			from = t;
 			break;
 		}
-	int found = -1, person = 0;
+	/* counts joined by "and" add up ("two soldiers and a civilian"), and
+	 * so does one person named before "and a villager" */
+	int found = -1, person = 0, and_before = 0, one_before = 0;
+	size_t num_k = 0; /* the item of the last count taken */
 	for (size_t k = ci; k-- > 0;) {
 		const truce__item *it = &tg->v[k];
 		if (it->t0 < from)
@@ -1226,6 +1235,9 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			break;
 		if (it->cues & TRUCE__C_PERSON)
 			person = 1;
+		/* the person right before "and <count>" (names untagged) */
+		if (found >= 0 && k + 1 == num_k && (it->cues & (TRUCE__C_PERSON | TRUCE__C_TITLE)))
+			one_before = 1;
 		if (it->t0 >= inc0 && it->t0 < inc1)
 			continue; /* "10 people, including 3 cricketers, were killed" */
 		/* "28 militant attacks, during which one soldier was killed" */
@@ -1234,9 +1246,15 @@ static int backward_count(const char *text, const truce__doc *doc, const truce__
 			acts |= (tg->v[j].cues & TRUCE__C_ATTACK) != 0;
 		if (acts)
 			continue;
-		if (is_number(doc, tg, k))
-			found = it->num;
+		if (!is_number(doc, tg, k))
+			continue;
+		found = and_before && found >= 0 ? found + it->num : it->num;
+		and_before = it->t0 > s0 && tok_text_is(text, &doc->tok[it->t0 - 1], "and");
+		one_before = 0;
+		num_k = k;
 	}
+	if (found >= 0 && and_before && one_before)
+		found++; /* "the district governor, X, and a villager were killed" */
 	if (found < 0 && person &&
 	    ((ci > 0 && (tg->v[ci - 1].cues & TRUCE__C_AUX) &&
 	      tok_text_is(text, &doc->tok[tg->v[ci - 1].t0], "was")) ||
@@ -1294,7 +1312,7 @@ void truce__casualties(const char *text, const truce__doc *doc, const truce__tag
 		             (ends_with(text, head, "ed") && !after_aux);
 		int n = -1;
 		if (fwd_ok)
-			n = forward_count(doc, tg, i);
+			n = forward_count(text, doc, tg, i);
 		if (n < 0 && !ends_with(text, head, "ing"))
 			n = backward_count(text, doc, tg, i, s0);
 		if (n < 0)

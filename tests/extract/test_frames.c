@@ -50,6 +50,23 @@ static void cumulative_toll_is_background(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->killed, TRUCE_NONE);
 	truce_claims_free(&c);
+	/* totals "so far", of "days of clashes", "amounted to": no incident's */
+	static const char *const totals[] = {
+	    "Armenia accused Azerbaijan on Sunday of violating the ceasefire, after fighting "
+	    "that killed at least 38 people in five days of clashes.",
+	    "Armenia accused Azerbaijan on Sunday of violating the ceasefire; 17 soldiers have "
+	    "been killed so far.",
+	    "Armenia accused Azerbaijan on Sunday of violating the ceasefire. Its losses "
+	    "amounted to 40 killed and 50 wounded.",
+	};
+	for (size_t i = 0; i < sizeof(totals) / sizeof(totals[0]); i++) {
+		c = extract_text(PUB, totals[i]);
+		x = find_claim(&c, "ARM", "AZE");
+		assert_non_null(x);
+		assert_int_equal(x->killed, TRUCE_NONE);
+		assert_int_equal(x->wounded, TRUCE_NONE);
+		truce_claims_free(&c);
+	}
 }
 
 static void report_said_after(void **state)

@@ -122,6 +122,13 @@ static void casualties(void **state)
 	    /* wounds "incompatible with life" are a death */
 	    {"One villager sustained injuries that are incompatible with life.", 1, TRUCE_NONE},
 	    {"A guard sustained injuries incompatible with life, the army said.", 1, TRUCE_NONE},
+	    /* counts joined by "and" add up, one named person too */
+	    {"Two soldiers and a civilian were killed in the shelling.", 3, TRUCE_NONE},
+	    {"The district governor, Ivan Petrov, and a villager were killed by mortar fire.", 2,
+	     TRUCE_NONE},
+	    {"Three policemen were dead and two wounded.", 3, 2},
+	    /* a count after "and" is the next casualty word's */
+	    {"Their losses amounted to 40 killed and 50 wounded.", 40, 50},
 	    /* "without causing human or material damage": nobody was hurt */
 	    {"Rebels fired shots along the line without causing human or material damage.", 0, 0},
 	    {"The drones hit a depot without causing any casualties.", 0, 0},
@@ -193,6 +200,7 @@ static void statement_and_truce_days(void **state)
 	     "today.",
 	     10, 0},
 	    {"The truce expired at midnight on Tuesday.", 0, 0},
+	    {"Both sides agreed that a ceasefire would start at midnight on Tuesday.", 0, 0},
 	    {"Rebels accused the army of violating a truce which began on Tuesday.", 8, 0},
 	    {"Fighting started on Tuesday near the border.", 8, 0},
 	};
