@@ -947,6 +947,23 @@ static int truce_begins(const truce__tagged *tg, size_t i)
 	return 0;
 }
 
+/* "Putin's declaration of an Easter ceasefire on Saturday", "signed a
+ * truce on May 20": a day right after a truce word that an agreement word
+ * comes shortly before is the truce's day ("violated the truce on May 20"
+ * stays the act's). */
+static int truce_made(const truce__tagged *tg, size_t i)
+{
+	size_t w = i; /* the truce word, before "on" */
+	while (w > 0 && tg->v[w - 1].cues == TRUCE__C_TARGET)
+		w--;
+	if (w-- == 0 || !(tg->v[w].cues & TRUCE__C_TRUCE) || tg->v[w].t1 + 2 < tg->v[i].t0)
+		return 0;
+	for (size_t k = w; k-- > 0 && tg->v[k].t1 + 4 > tg->v[w].t0;)
+		if (tg->v[k].cues & TRUCE__C_AGREED)
+			return 1;
+	return 0;
+}
+
 /* "Kyiv on Sunday accused Moscow", "the army on Friday said": a reporting
  * verb right after the day (and the numbers of a month date) makes it the
  * day of the statement. */
@@ -997,7 +1014,7 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			       (tg->v[k - 1].cues & TRUCE__C_TRUCE) &&
 			       tg->v[k - 1].t1 == tg->v[k].t0;
 		if (!skip)
-			skip = truce_begins(tg, i);
+			skip = truce_begins(tg, i) || truce_made(tg, i);
 		if (skip && !hours_after(text, doc, tg, i))
 			continue;
 		truce__ymd d = {0, 0, 0, 0, 0, 0};

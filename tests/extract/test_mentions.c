@@ -201,6 +201,10 @@ static void statement_and_truce_days(void **state)
 	     10, 0},
 	    {"The truce expired at midnight on Tuesday.", 0, 0},
 	    {"Both sides agreed that a ceasefire would start at midnight on Tuesday.", 0, 0},
+	    /* the day a truce was declared or signed, unlike one it was broken */
+	    {"Despite the declaration of an Easter ceasefire on Tuesday, shelling went on today.",
+	     10, 0},
+	    {"The rebels violated the ceasefire on Tuesday near the border.", 8, 0},
 	    {"Rebels accused the army of violating a truce which began on Tuesday.", 8, 0},
 	    {"Fighting started on Tuesday near the border.", 8, 0},
 	};
