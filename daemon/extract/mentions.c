@@ -1180,7 +1180,8 @@ static int forward_count(const char *text, const truce__doc *doc, const truce__t
 	for (size_t k = ci + 1; k < tg->n && tg->v[k].t0 < limit; k++) {
 		const truce__item *it = &tg->v[k];
 		for (uint32_t t = tg->v[ci].t1; t < it->t0; t++)
-			if (text[doc->tok[t].start] == ',' || tok_text_is(text, &doc->tok[t], "and"))
+			if (text[doc->tok[t].start] == ',' ||
+			    tok_text_is(text, &doc->tok[t], "and"))
 				return -1;
 		if (it->num == -2) {
 			limit = it->t1 + 4;
