@@ -1207,10 +1207,22 @@ static void continue_claim(ctx *x, const sview *v, details *d, int neutral)
 
 /* The lead before any claim: the act's figures and agent, for the first
  * claim against that agent (see the lead in ctx). Only the first such
- * sentence and only where it gives a figure. */
+ * sentence and only where it gives a figure. An act that names no party
+ * before its figures, right after one that named its agent ("The Houthis
+ * attacked the area. The attack resulted in the death of 10 soldiers.") is
+ * that agent's. */
 static void keep_lead(ctx *x, const sview *v, const details *d)
 {
-	if (x->has_lead || x->agent[0] == '\0' || !(v->has & TRUCE__C_ATTACK) ||
+	const char *agent = x->agent;
+	for (size_t k = v->i0; k < v->i1 && agent[0] == '\0'; k++) {
+		if (x->all.v[k].cues & (TRUCE__C_KILL | TRUCE__C_WOUND))
+			break; /* parties named after the figures are no agents */
+		if (is_party(x, v, k))
+			return;
+	}
+	if (agent[0] == '\0')
+		agent = x->prev_agent;
+	if (x->has_lead || agent[0] == '\0' || !(v->has & TRUCE__C_ATTACK) ||
 	    (d->killed == TRUCE_NONE && d->wounded == TRUCE_NONE))
 		return;
 	/* "clashes left 30 Azerbaijani and Armenian soldiers dead": figures
@@ -1223,7 +1235,7 @@ static void keep_lead(ctx *x, const sview *v, const details *d)
 			return;
 	}
 	x->has_lead = 1;
-	strcpy(x->lead.claimant, x->agent); /* here: the one who acted */
+	strcpy(x->lead.claimant, agent); /* here: the one who acted */
 	x->lead.date = d->date;
 	x->lead.place[0] = '\0';
 	x->lead.killed = d->killed;
@@ -1395,6 +1407,8 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 #endif
 	if (f->sp.kind == SP_GENERIC) {
 		if (f->accused[0] == '\0') {
+			if (x->nclaims == 0)
+				keep_lead(x, v, d);
 			if (v->has & (TRUCE__C_KILL | TRUCE__C_WOUND))
 				continue_claim(x, v, d, 1);
 			return 0;

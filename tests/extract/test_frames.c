@@ -1019,6 +1019,27 @@ static void figures_of_the_lead(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->killed, TRUCE_NONE);
 	truce_claims_free(&c);
+	/* the figures of "the attack" are those of the act named just before,
+	 * whatever parties the sentence names after them */
+	c = extract_text(PUB, "Azerbaijani troops attacked a border post on Sunday.\n\n"
+	                      "The attack resulted in the death of two soldiers and the wounding "
+	                      "of five others, as the United Nations called for calm.\n\n"
+	                      "The Armenian defence ministry accused Azerbaijan of breaking the "
+	                      "ceasefire.");
+	x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 2);
+	assert_int_equal(x->wounded, 5);
+	truce_claims_free(&c);
+	/* an act of another party in between takes it away */
+	c = extract_text(PUB, "Azerbaijani troops attacked a border post on Sunday.\n\n"
+	                      "Armenian fire on the post resulted in the death of two soldiers.\n\n"
+	                      "The Armenian defence ministry accused Azerbaijan of breaking the "
+	                      "ceasefire.");
+	x = find_claim(&c, "ARM", "AZE");
+	assert_non_null(x);
+	assert_int_equal(x->killed, TRUCE_NONE);
+	truce_claims_free(&c);
 }
 
 /* The speaker's own act ("its May 30 attack") is no accusation and its
