@@ -216,14 +216,21 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 }
 
 /* Is the act at token i negated ("did not fire", "never contemplated
- * violating": a denial) or stopped ("halt its strikes")? The word before
- * it, or one more before a verb in -ing or after a determiner; "has not
- * stopped shelling" is no stop. */
+ * violating", "no attacks": a denial, 2) or stopped ("halt its strikes",
+ * 1)? The word before it, or one more before a verb in -ing or after a
+ * determiner; "has not stopped shelling" is no stop. 0: neither. */
 static int negated(const char *text, const truce__tok *tok, const truce__tagged *out, uint32_t t0,
                    uint32_t i)
 {
 	if (out->n == 0)
 		return 0;
+	/* "there had been no attacks", "no government attacks": "no" before
+	 * the act, or before the one word or party that qualifies it */
+	if (i > t0 && tok_is_word(text, &tok[i - 1], "no"))
+		return 2;
+	if (i > t0 + 1 && tok_is_word(text, &tok[i - 2], "no") &&
+	    (tok[i - 1].flags & TRUCE__T_WORD) && !(tok[i - 1].flags & TRUCE__T_NUM))
+		return 2;
 	const truce__item *p = &out->v[out->n - 1];
 	if (!(p->cues2 & (TRUCE__C2_NEGATE | TRUCE__C2_STOP)) || p->t0 < t0)
 		return 0;
@@ -234,7 +241,7 @@ static int negated(const char *text, const truce__tok *tok, const truce__tagged 
 	if ((p->cues2 & TRUCE__C2_STOP) && out->n > 1 &&
 	    (out->v[out->n - 2].cues2 & TRUCE__C2_NEGATE) && out->v[out->n - 2].t1 + 1 >= p->t0)
 		return 0;
-	return 1;
+	return p->cues2 & TRUCE__C2_NEGATE ? 2 : 1;
 }
 
 /* ", a claim Armenia denied", ", which Moscow denies": a denial of the
@@ -308,12 +315,13 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.cues = best->cues;
 			it.cues2 = best->cues2;
 			it.num = best->num;
-			if ((it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) &&
-			    negated(text, tok, out, t0, i))
+			int neg = (it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE))
+			              ? negated(text, tok, out, t0, i)
+			              : 0;
+			if (neg)
 				it.cues =
 				    (it.cues & ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) |
-				    (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE ? TRUCE__C_DENY
-				                                                 : 0);
+				    (neg == 2 ? TRUCE__C_DENY : 0);
 			if ((it.cues & TRUCE__C_DENY) && others_denial(text, tok, t0, i))
 				it.cues &= ~(uint32_t)TRUCE__C_DENY;
 			if (other_person(r, tok, i, blen, t1, best, out))
