@@ -697,17 +697,27 @@ static int group_side(const truce_rules *r, const truce__conflict *cf)
 	return -1;
 }
 
+/* Does an item of tg name party code? */
+static int named(const truce__tagged *tg, const char *code)
+{
+	for (size_t i = 0; i < tg->n; i++)
+		if (strcmp(tg->v[i].party, code) == 0)
+			return 1;
+	return 0;
+}
+
 /* "rebels", "insurgents", "armed groups" that no alias of the article's
  * country or conflict names: the armed group of its war, where it is one
- * of a state against a group. Not after a party's name ("Israeli
+ * of a state against a group; "the government", "the army", "government
+ * forces": the state of that war. Not after a party's name ("Israeli
  * militants" are no rebels of the other side). */
 static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf)
 {
 	int s = -1, looked = 0;
 	for (size_t i = 0; i < tg->n; i++) {
 		truce__item *it = &tg->v[i];
-		if (!(it->cues2 & TRUCE__C2_VAGUE) || it->party[0] || it->blocker || it->noparty ||
-		    it->group)
+		if (!(it->cues2 & (TRUCE__C2_VAGUE | TRUCE__C2_STATE)) || it->party[0] ||
+		    it->blocker || it->noparty || it->group)
 			continue;
 		if (i > 0 && tg->v[i - 1].party[0] && tg->v[i - 1].t1 == it->t0)
 			continue;
@@ -717,7 +727,12 @@ static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__c
 		}
 		if (s < 0)
 			return;
-		strcpy(it->party, cf->side[s][0]);
+		/* "the government", "the army" are the state's, where the article
+		 * names that state (an Israel-Iran story is no Iraqi war's) */
+		int side = it->cues2 & TRUCE__C2_STATE ? 1 - s : s;
+		if (side != s && !named(tg, cf->side[side][0]))
+			continue;
+		strcpy(it->party, cf->side[side][0]);
 		const truce__actor *a = truce__actor_find(r, it->party);
 		it->actor = -1;
 		if (a != NULL)

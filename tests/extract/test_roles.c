@@ -213,6 +213,27 @@ static void no_attacks_is_a_denial(void **state)
 	truce_claims_free(&c);
 }
 
+/* "the government", "government forces", "the army" in a war between a
+ * state and an armed group are that state's, where the article names it,
+ * with no line of the party file for that country; an article about
+ * another war keeps them unread. */
+static void the_state_of_a_state_group_war(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text("2017-01-05",
+	                              "Fighting flared in South Sudan's Upper Nile state on "
+	                              "Monday.\n\nThe SPLM-IO said that government forces attacked "
+	                              "its positions near Nasir in violation of the ceasefire.");
+	assert_non_null(find_claim(&c, "SSDOPP", "SSD"));
+	truce_claims_free(&c);
+	c = extract_text("2017-01-05",
+	                 "South Sudan's opposition SPLM-IO said on Monday that the army "
+	                 "attacked its positions near Nasir in violation of the "
+	                 "ceasefire.");
+	assert_non_null(find_claim(&c, "SSDOPP", "SSD"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +248,7 @@ int main(void)
 	    cmocka_unit_test(coalitions_of_another_war),
 	    cmocka_unit_test(source_after_of),
 	    cmocka_unit_test(no_attacks_is_a_denial),
+	    cmocka_unit_test(the_state_of_a_state_group_war),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
