@@ -124,7 +124,12 @@ assert len(t)>=4, t
 gaps=[b-a for a,b in zip(t,t[1:])]
 assert gaps[2] > gaps[0], gaps
 assert max(gaps) < 4.5, gaps" || fail "backoff of the redirect loop: $(requests /loop/0 | wc -l) requests"
-[ "$(grep -c "/loop/0: Maximum" "$T/feed.log")" = "$(requests /loop/0 | wc -l)" ] || fail "not one log line per poll"
+# The poll in flight when stop_feed came (its request seen by the server, its
+# redirects cut short) logs nothing: at most one request more than lines.
+logged=$(grep -c "/loop/0: " "$T/feed.log" || true)
+polled=$(requests /loop/0 | wc -l)
+[ "$logged" -ge 3 ] && [ "$polled" -ge "$logged" ] && [ "$polled" -le $((logged + 1)) ] ||
+  fail "not one log line per poll: $logged lines for $polled polls"
 pass "a broken feed is retried with growing gaps up to the ceiling, one log line per poll"
 
 # The 50 MB responses never sat in memory whole (the cap is 16 MiB; under
