@@ -698,7 +698,7 @@ static int group_side(const truce_rules *r, const truce__conflict *cf)
 }
 
 /* Does an item of tg name party code? */
-static int named(const truce__tagged *tg, const char *code)
+static int names_party(const truce__tagged *tg, const char *code)
 {
 	for (size_t i = 0; i < tg->n; i++)
 		if (strcmp(tg->v[i].party, code) == 0)
@@ -730,7 +730,7 @@ static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__c
 		/* "the government", "the army" are the state's, where the article
 		 * names that state (an Israel-Iran story is no Iraqi war's) */
 		int side = it->cues2 & TRUCE__C2_STATE ? 1 - s : s;
-		if (side != s && !named(tg, cf->side[side][0]))
+		if (side != s && !names_party(tg, cf->side[side][0]))
 			continue;
 		strcpy(it->party, cf->side[side][0]);
 		const truce__actor *a = truce__actor_find(r, it->party);
