@@ -44,6 +44,13 @@ static inline int put(outbuf *o, char c, uint32_t off)
 	return 0;
 }
 
+/* A printable ASCII byte other than the blank: one compare, as the fold
+ * loop asks it of nearly every byte. */
+static inline int plain_ascii(unsigned char b)
+{
+	return (unsigned char)(b - 0x21) < 0x5E;
+}
+
 /* What a code point becomes: 0 = copy, else an ASCII replacement string
  * ("" = drop). Typography only; letters are never changed. */
 static const char *fold(utf8proc_int32_t cp)
@@ -123,7 +130,7 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 	}
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
-		if (b > ' ' && b < 0x7F) {
+		if (plain_ascii(b)) {
 			/* plain ASCII: the common case, copied without decoding */
 			if (newlines > 0 || (pending_space && !at_start)) {
 				int nls = newlines > 2 ? 2 : newlines;
@@ -141,14 +148,13 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			 * 16 bytes, and folding never grows the text) */
 			size_t j = i;
 			for (;;) {
-				while (j < len && (unsigned char)s[j] > ' ' &&
-				       (unsigned char)s[j] < 0x7F)
+				while (j < len && plain_ascii((unsigned char)s[j]))
 					j++;
 				/* a single space between two such runs is copied as
 				 * it is, with its own offset, as the blank handling
 				 * below would: one copy a line, not one a word */
-				if (j + 1 < len && s[j] == ' ' && (unsigned char)s[j + 1] > ' ' &&
-				    (unsigned char)s[j + 1] < 0x7F) {
+				if (j + 1 < len && s[j] == ' ' &&
+				    plain_ascii((unsigned char)s[j + 1])) {
 					j++;
 					continue;
 				}
@@ -161,8 +167,11 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			} else {
 				memcpy(o->s + o->len, s + i, j - i);
 				uint32_t *m = o->map + o->len;
-				for (size_t k = 0; k < j - i; k++)
-					m[k] = exact ? (uint32_t)(i + k) : 0;
+				if (exact)
+					for (size_t k = 0; k < j - i; k++)
+						m[k] = (uint32_t)(i + k);
+				else
+					memset(m, 0, (j - i) * sizeof(*m));
 				o->len += j - i;
 				i = j;
 			}
