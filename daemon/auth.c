@@ -117,16 +117,8 @@ static int allow_load(const char *dir, const truced_log *lg, allow_list *out)
 			rc = TRUCE_ETOOBIG;
 			break;
 		}
-		if (l.n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			allow_entry *v = realloc(l.v, ncap * sizeof(*v));
-			if (v == NULL) {
-				rc = TRUCE_ENOMEM;
-				break;
-			}
-			l.v = v;
-			cap = ncap;
-		}
+		if ((rc = truce_grow(&l.v, &cap, l.n, sizeof(*l.v), 16)) != 0)
+			break;
 		allow_entry *ae = &l.v[l.n++];
 		zmq_z85_decode(ae->key, z85); /* checked by truce_keys_load_public */
 		snprintf(ae->name, sizeof(ae->name), "%.*s", (int)(strlen(e->d_name) - 4),

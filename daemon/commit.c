@@ -57,14 +57,8 @@ static int outbox_room(truced_outbox *o, size_t n)
 /* Queues ev for PUB: its topic and the Event packed as published. */
 static int outbox_push(truced_outbox *o, const Truce__V1__EventWire *ev)
 {
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 64;
-		truced_outbound *v = realloc(o->v, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		o->v = v;
-		o->cap = cap;
-	}
+	if (truce_grow(&o->v, &o->cap, o->n, sizeof(*o->v), 64) != 0)
+		return TRUCE_ENOMEM;
 	size_t tl = strlen(ev->topic), dl = truce__v1__event_wire__get_packed_size(ev);
 	if (outbox_room(o, tl + dl) != 0)
 		return TRUCE_ENOMEM;

@@ -1,11 +1,13 @@
 /*
- * common.c - error strings, error sentences and number parsing shared by
- * every module.
+ * common.c - error strings, error sentences, number parsing and array
+ * growth shared by every module.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "truce/truce.h"
 
@@ -55,4 +57,24 @@ void truce__errf(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
+}
+
+int truce_grow(void *arrp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	if (n < *cap)
+		return 0;
+	size_t ncap = *cap ? *cap * 2 : first;
+	if (ncap <= n || ncap > SIZE_MAX / elem)
+		return TRUCE_ENOMEM;
+	/* arrp points at a T *: read and written through memcpy, so that no
+	 * T * object is accessed as a void * (strict aliasing). */
+	void *old;
+	memcpy(&old, arrp, sizeof(old));
+	void *nv = realloc(old, ncap * elem);
+	if (nv == NULL)
+		return TRUCE_ENOMEM;
+	memcpy(arrp, &nv, sizeof(nv)); /* the caller's pointer now owns nv */
+	*cap = ncap;
+	// cppcheck-suppress memleak ; nv is stored in *arrp above
+	return 0;
 }

@@ -32,22 +32,6 @@
 #define MEMBER_NAME_HASH 16
 #define KIND_PAIR 'r'
 
-static void put_be64(uint8_t b[8], uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		b[i] = (uint8_t)(v & 0xff);
-		v >>= 8;
-	}
-}
-
-static uint64_t get_be64(const uint8_t b[8])
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | b[i];
-	return v;
-}
-
 const char *truce_claim_source_label(const Truce__V1__Claim *c, char *buf, size_t len)
 {
 	if (c->source != NULL && c->source[0] != '\0')
@@ -72,7 +56,7 @@ static uint8_t fold_byte(uint8_t c, int fold)
 static size_t member_key(uint8_t key[MEMBER_KEY_MAX], uint64_t id, int kind, const uint8_t *name,
                          size_t len, int fold)
 {
-	put_be64(key, id);
+	truce_put_be64(key, id);
 	key[8] = (uint8_t)kind;
 	uint8_t *p = key + 9;
 	size_t keep = len <= MEMBER_NAME_KEEP + MEMBER_NAME_HASH ? len : MEMBER_NAME_KEEP;
@@ -143,7 +127,7 @@ int truce_txn_incident_set_add(truce_txn *t, uint64_t id, enum truce_incident_se
 {
 	uint8_t key[MEMBER_KEY_MAX], val[8];
 	size_t kl = set_key(key, id, set, name);
-	put_be64(val, claim_id);
+	truce_put_be64(val, claim_id);
 	int rc = truce_txn_kput(t, TRUCE_DB_INCIDENT_MEMBERS, key, kl, val, sizeof(val), 1, NULL);
 	return rc == TRUCE_EEXIST ? 0 : rc == 0 ? 1 : rc;
 }
@@ -163,8 +147,8 @@ int truce_txn_incident_pair_add(truce_txn *t, uint64_t id, const Truce__V1__Clai
 {
 	uint8_t key[MEMBER_KEY_MAX], val[16];
 	size_t kl = pair_key(key, id, c);
-	put_be64(val, c->article_seq);
-	put_be64(val + 8, c->id);
+	truce_put_be64(val, c->article_seq);
+	truce_put_be64(val + 8, c->id);
 	truce_bytes old;
 	int rc = truce_txn_kput(t, TRUCE_DB_INCIDENT_MEMBERS, key, kl, val, sizeof(val), 1, &old);
 	if (rc == 0)
@@ -173,7 +157,7 @@ int truce_txn_incident_pair_add(truce_txn *t, uint64_t id, const Truce__V1__Clai
 		return rc;
 	if (old.len != sizeof(val))
 		return TRUCE_ECORRUPT;
-	*first_article = get_be64(old.data);
+	*first_article = truce_get_be64(old.data);
 	return 0;
 }
 
@@ -193,7 +177,7 @@ static int member_first_claim(truce_txn *t, const uint8_t *key, size_t kl, size_
 		return rc;
 	if (v.len != off + 8)
 		return TRUCE_ECORRUPT;
-	*claim_id = get_be64(v.data + off);
+	*claim_id = truce_get_be64(v.data + off);
 	return 0;
 }
 

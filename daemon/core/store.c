@@ -110,22 +110,6 @@ static int store_err(int rc)
 	}
 }
 
-static void put_be64(uint8_t b[8], uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		b[i] = (uint8_t)(v & 0xff);
-		v >>= 8;
-	}
-}
-
-static uint64_t get_be64(const uint8_t b[8])
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | b[i];
-	return v;
-}
-
 /* ------------------------------------------------------------------ open */
 
 /*
@@ -229,7 +213,7 @@ static int meta_init(truce_store *s, MDB_txn *txn)
 	MDB_val k = {strlen("schema"), (void *)"schema"}, v = {strlen(name), name};
 	int rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &k, &v, 0);
 	uint8_t from[8];
-	put_be64(from, 1);
+	truce_put_be64(from, 1);
 	MDB_val fk = {strlen("chain_blake2b_from"), (void *)"chain_blake2b_from"},
 	        fv = {sizeof(from), from};
 	if (rc == 0)
@@ -437,7 +421,7 @@ int truce_txn_set_schema(truce_txn *t)
 		rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
 	if (rc == 0 && from == TRUCE_SEQ_MAX) {
 		uint8_t b[8];
-		put_be64(b, last + 1);
+		truce_put_be64(b, last + 1);
 		rc = truce_txn_meta_put(t, "chain_blake2b_from", b, sizeof(b));
 	}
 	if (rc == 0)
@@ -683,7 +667,7 @@ int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq)
 		return store_err(rc);
 	if (k.mv_size != 8)
 		return TRUCE_ECORRUPT;
-	*seq = get_be64(k.mv_data);
+	*seq = truce_get_be64(k.mv_data);
 	return 0;
 }
 
@@ -735,7 +719,7 @@ int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val
 	if (!t->s->has_db[db])
 		return TRUCE_ENOTFOUND;
 	uint8_t kb[8];
-	put_be64(kb, seq);
+	truce_put_be64(kb, seq);
 	MDB_val k = {sizeof(kb), kb}, v;
 	int rc = mdb_get(t->txn, dbi_of(t, db), &k, &v);
 	if (rc != 0)
@@ -749,7 +733,7 @@ static int txn_put_flags(truce_txn *t, enum truce_db db, uint64_t seq, const voi
                          unsigned flags)
 {
 	uint8_t kb[8];
-	put_be64(kb, seq);
+	truce_put_be64(kb, seq);
 	MDB_val k = {sizeof(kb), kb}, v = {len, (void *)data};
 	int rc = mdb_put(t->txn, dbi_of(t, db), &k, &v, flags);
 	/* MDB_APPEND refuses a key that is not past the last one. */
@@ -770,6 +754,23 @@ int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data
 
 /* Ends a cursor scan: the callback's non-zero return wins, running off the
  * end (MDB_NOTFOUND) is success, any other LMDB code an error. */
+/* Opens a cursor on db and places it at the u64 key (op: MDB_SET_KEY or
+ * MDB_SET_RANGE); kb is the caller's key buffer that k points at. Returns
+ * the positioning's LMDB code with *out set, or a store error with *out
+ * NULL when the cursor could not be opened. */
+static int cursor_at(truce_txn *t, enum truce_db db, uint64_t key, uint8_t kb[8], MDB_val *k,
+                     MDB_val *v, MDB_cursor_op op, MDB_cursor **out)
+{
+	*out = NULL;
+	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), out);
+	if (rc != 0) {
+		*out = NULL;
+		return store_err(rc);
+	}
+	truce_put_be64(kb, key);
+	return mdb_cursor_get(*out, k, v, op);
+}
+
 static int scan_end(MDB_cursor *c, int ret, int rc)
 {
 	mdb_cursor_close(c);
@@ -806,8 +807,8 @@ int truce_txn_kput(truce_txn *t, enum truce_db db, const void *key, size_t klen,
 int truce_txn_dup_add(truce_txn *t, enum truce_db db, uint64_t key, uint64_t v)
 {
 	uint8_t kb[8], vb[8];
-	put_be64(kb, key);
-	put_be64(vb, v);
+	truce_put_be64(kb, key);
+	truce_put_be64(vb, v);
 	MDB_val k = {sizeof(kb), kb}, val = {sizeof(vb), vb};
 	int rc = mdb_put(t->txn, dbi_of(t, db), &k, &val, MDB_NODUPDATA);
 	return rc == MDB_KEYEXIST ? 0 : store_err(rc);
@@ -817,21 +818,19 @@ int truce_txn_dup_scan(truce_txn *t, enum truce_db db, uint64_t key, truce_id_fn
 {
 	if (!t->s->has_db[db])
 		return 0;
-	MDB_cursor *c;
-	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
-	if (rc != 0)
-		return store_err(rc);
 	uint8_t kb[8];
-	put_be64(kb, key);
 	MDB_val k = {sizeof(kb), kb}, v;
+	MDB_cursor *c;
+	int rc = cursor_at(t, db, key, kb, &k, &v, MDB_SET_KEY, &c);
+	if (c == NULL)
+		return rc;
 	int ret = 0;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY); rc == 0;
-	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
+	for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT_DUP)) {
 		if (v.mv_size != 8) {
 			ret = TRUCE_ECORRUPT;
 			break;
 		}
-		ret = fn(ctx, get_be64(v.mv_data));
+		ret = fn(ctx, truce_get_be64(v.mv_data));
 		if (ret != 0)
 			break;
 	}
@@ -843,21 +842,19 @@ int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, t
 {
 	if (from > to || !t->s->has_db[db])
 		return 0;
-	MDB_cursor *c;
-	int rc = mdb_cursor_open(t->txn, dbi_of(t, db), &c);
-	if (rc != 0)
-		return store_err(rc);
 	uint8_t kb[8];
-	put_be64(kb, from);
 	MDB_val k = {sizeof(kb), kb}, v;
+	MDB_cursor *c;
+	int rc = cursor_at(t, db, from, kb, &k, &v, MDB_SET_RANGE, &c);
+	if (c == NULL)
+		return rc;
 	int ret = 0;
-	for (rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+	for (; rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != 8) {
 			ret = TRUCE_ECORRUPT;
 			break;
 		}
-		uint64_t seq = get_be64(k.mv_data);
+		uint64_t seq = truce_get_be64(k.mv_data);
 		if (seq > to)
 			break;
 		ret = fn(ctx, seq, (truce_bytes){v.mv_data, v.mv_size});
@@ -877,7 +874,7 @@ int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint
 		return store_err(rc);
 	if (v.mv_size != 8)
 		return TRUCE_ECORRUPT;
-	*seq = get_be64(v.mv_data);
+	*seq = truce_get_be64(v.mv_data);
 	return 0;
 }
 
@@ -896,7 +893,7 @@ static int meta_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t 
 	if (v.len != STORE_HEAD_LEN)
 		return TRUCE_ECORRUPT;
 	memcpy(head, v.data, TRUCE_HASH_LEN);
-	*seq = get_be64(v.data + TRUCE_HASH_LEN);
+	*seq = truce_get_be64(v.data + TRUCE_HASH_LEN);
 	return 0;
 }
 
@@ -912,7 +909,7 @@ static int meta_blake2b_from(truce_txn *t, uint64_t *seq)
 		return rc;
 	if (v.len != 8)
 		return TRUCE_ECORRUPT;
-	*seq = get_be64(v.data);
+	*seq = truce_get_be64(v.data);
 	return 0;
 }
 
@@ -942,7 +939,7 @@ static int chain_flush(truce_txn *t)
 		return 0;
 	uint8_t head[STORE_HEAD_LEN];
 	memcpy(head, c->head, TRUCE_HASH_LEN);
-	put_be64(head + TRUCE_HASH_LEN, c->seq);
+	truce_put_be64(head + TRUCE_HASH_LEN, c->seq);
 	int rc = truce_txn_meta_put(t, "chain_head", head, sizeof(head));
 	if (rc == 0)
 		c->dirty = 0;
@@ -1007,7 +1004,7 @@ static int stored_put(truce_txn *t, uint64_t seq, const void *record, size_t len
 	sa.has_hash_alg = alg != TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
 	sa.hash_alg = (Truce__V1__ChainHash)alg;
 	uint8_t kb[8];
-	put_be64(kb, seq);
+	truce_put_be64(kb, seq);
 	MDB_val k = {sizeof(kb), kb}, v = {truce__v1__stored_article__get_packed_size(&sa), NULL};
 	int rc = mdb_put(t->txn, dbi_of(t, TRUCE_DB_ARTICLES), &k, &v, MDB_APPEND | MDB_RESERVE);
 	if (rc == MDB_KEYEXIST)
@@ -1031,14 +1028,14 @@ int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE
 	/* Dedup and index in one lookup: a present key is left alone and
 	 * LMDB hands back its seq. */
 	uint8_t sb[8];
-	put_be64(sb, seq);
+	truce_put_be64(sb, seq);
 	truce_bytes old = {NULL, 0};
 	rc = truce_txn_kput(t, TRUCE_DB_ARTICLE_KEYS, key, TRUCE_HASH_LEN, sb, sizeof(sb), 1, &old);
 	if (rc == TRUCE_EEXIST) {
 		if (old.len != 8)
 			return TRUCE_ECORRUPT;
 		if (existing != NULL)
-			*existing = get_be64(old.data);
+			*existing = truce_get_be64(old.data);
 		return TRUCE_EEXIST;
 	}
 	if (rc != 0)
@@ -1079,7 +1076,7 @@ int truce_txn_incident_index_add(truce_txn *t, const char *conflict, const char 
 	if (kl == 0)
 		return TRUCE_EINVAL;
 	uint8_t vb[8];
-	put_be64(vb, id);
+	truce_put_be64(vb, id);
 	MDB_val k = {kl, kb}, v = {sizeof(vb), vb};
 	int rc = mdb_put(t->txn, dbi_of(t, TRUCE_DB_INCIDENT_INDEX), &k, &v, MDB_NODUPDATA);
 	return rc == MDB_KEYEXIST ? 0 : store_err(rc); /* already indexed */
@@ -1118,7 +1115,7 @@ int truce_txn_incident_index_scan(truce_txn *t, const char *conflict, const char
 			ret = TRUCE_ECORRUPT;
 			break;
 		}
-		ret = fn(ctx, get_be64(v.mv_data));
+		ret = fn(ctx, truce_get_be64(v.mv_data));
 		if (ret != 0)
 			break;
 	}

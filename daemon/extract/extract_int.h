@@ -371,6 +371,13 @@ typedef struct truce__scope {
 int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, uint32_t t0,
                uint32_t t1, const truce__scope *scope, truce__tagged *out);
 
+/* The group of side s (0 = A, 1 = B) of cf, no state and other than
+ * code, that the article's items tg name by name more than any other
+ * group of that side ("the separatists" of an article that names the
+ * Donetsk republic), or NULL where none or a tie. */
+const char *truce__named_group(const truce_rules *r, const truce__tagged *tg,
+                               const truce__conflict *cf, int s, const char *code);
+
 /* Is the place at tokens [t0, t1) a dateline ("SRINAGAR, India (AFP) -",
  * "Khartoum:"): where the reporter is, not where anything happened? */
 int truce__is_dateline(const char *text, const truce__doc *doc, uint32_t t0, uint32_t t1);

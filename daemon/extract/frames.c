@@ -220,15 +220,30 @@ static int same_side(const ctx *x, const char *a, const char *b)
 	return (sa == 'A' || sa == 'B') && sa == sb;
 }
 
-/* The first code of the side opposite code, or "" */
+/* Side s's party for an unnamed one: the first code of the side, or, where
+ * that is a group (the "Donbas separatists"), the group of the side the
+ * article names most (the Donetsk republic). */
+static const char *side_party(const ctx *x, int s)
+{
+	const truce__conflict *k = &x->a->scope->cf;
+	const truce__actor *a = truce__actor_find(x->r, k->side[s][0]);
+	if (a != NULL && a->kind != TRUCE__K_STATE) {
+		const char *q = truce__named_group(x->r, &x->all, k, s, k->side[s][0]);
+		if (q != NULL)
+			return q;
+	}
+	return k->side[s][0];
+}
+
+/* The party of the side opposite code (side_party), or "" */
 static const char *opposite(const ctx *x, const char *code)
 {
 	const truce__conflict *k = &x->a->scope->cf;
 	int s = truce__side_of(k, code);
 	if (s == 'A' && k->nside[1] > 0)
-		return k->side[1][0];
+		return side_party(x, 1);
 	if (s == 'B' && k->nside[0] > 0)
-		return k->side[0][0];
+		return side_party(x, 0);
 	return "";
 }
 
@@ -601,13 +616,100 @@ static int own_side_hit(const ctx *x, const sview *v, const char *claimant)
 	return 0;
 }
 
+/* Is the last token of item it one of words ("agreement", "accord")? */
+static int item_ends_with_deal(const ctx *x, const truce__item *it)
+{
+	uint32_t t = it->t1 - 1;
+	return tok_eq(x, t, "agreement") || tok_eq(x, t, "agreements") || tok_eq(x, t, "accord") ||
+	       tok_eq(x, t, "accords") || tok_eq(x, t, "deal") || tok_eq(x, t, "talks");
+}
+
+/* "the Doha ceasefire agreement", "the Minsk agreements", "Doha Agreement":
+ * a place or party written before a deal names where it was made, not one
+ * who acted ("Russian ceasefire violations" still acts). */
+static int names_a_deal(const ctx *x, const sview *v, size_t k)
+{
+	const truce__item *it = &x->all.v[k];
+	if (k + 1 >= v->i1 || x->all.v[k + 1].t0 != it->t1)
+		return 0;
+	const truce__item *n = &x->all.v[k + 1];
+	if (n->party[0])
+		return 0;
+	if (n->cues2 & TRUCE__C2_DEAL)
+		return 1;
+	if (!(n->cues & TRUCE__C_TRUCE))
+		return 0;
+	if (item_ends_with_deal(x, n))
+		return 1;
+	return k + 2 < v->i1 && x->all.v[k + 2].t0 == n->t1 && !x->all.v[k + 2].party[0] &&
+	       (x->all.v[k + 2].cues2 & TRUCE__C2_DEAL);
+}
+
+/* Does token t start with the lower-case letters p? */
+static int tok_starts(const ctx *x, uint32_t t, const char *p)
+{
+	size_t n = strlen(p);
+	if (tok_len(x, t) < n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = tok_s(x, t)[i];
+		if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != p[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Is the call o one that takes an addressee: "called on", "calls upon",
+ * "urged", "appealed to"? ("should", "expressed concern" do not.) */
+static int call_to_someone(const ctx *x, const truce__item *o)
+{
+	uint32_t last = o->t1 - 1;
+	return tok_eq(x, last, "on") || tok_eq(x, last, "upon") || tok_starts(x, o->t0, "urg") ||
+	       tok_starts(x, o->t0, "appeal");
+}
+
+/* "called on the African Union, Qatar and the United States to act",
+ * "urged Washington to ...": a party asked to act, found after such a call
+ * with no act, claim or truce word between. */
+static int called_on(const ctx *x, const sview *v, size_t k)
+{
+	for (size_t j = k; j-- > v->i0 && x->all.v[j].t1 + 12 > x->all.v[k].t0;) {
+		const truce__item *o = &x->all.v[j];
+		if (o->cues & TRUCE__C_CALL)
+			return call_to_someone(x, o);
+		if (o->cues & (EVENT_CUES | CLAIM_CUES | TRUCE__C_TRUCE))
+			return 0;
+	}
+	return 0;
+}
+
+/* May the party mention k be blamed? Observers (UN, OSCE, AU, monitoring
+ * missions) watch a truce and never break it; a venue that names a deal
+ * acts in nothing; a party called on to act is blamed only where it
+ * fights in the conflict (mediators and guarantors are called on, not
+ * accused). */
+static int accusable(const ctx *x, const sview *v, size_t k)
+{
+	const truce__item *it = &x->all.v[k];
+	if (it->actor >= 0 && it->actor < x->r->nactors &&
+	    x->r->actors[it->actor].kind == TRUCE__K_OBSERVER)
+		return 0;
+	if (names_a_deal(x, v, k))
+		return 0;
+	if (called_on(x, v, k)) {
+		int s = truce__side_of(&x->a->scope->cf, it->party);
+		return s == 'A' || s == 'B';
+	}
+	return 1;
+}
+
 /* The accused of a claim by claimant in v, or "" */
 static void find_accused(ctx *x, const sview *v, const char *claimant, size_t own, char *out)
 {
 	int best = 1; /* a bare mention is not enough: something must show agency */
 	out[0] = '\0';
 	for (size_t k = v->i0; k < v->i1; k++) {
-		if (k == own || !is_party(x, v, k))
+		if (k == own || !is_party(x, v, k) || !accusable(x, v, k))
 			continue;
 		const char *code = x->all.v[k].party;
 		if (claimant[0] && same_side(x, claimant, code))
@@ -628,7 +730,7 @@ static void accused_after(ctx *x, const sview *v, size_t ci, const char *claiman
 {
 	out[0] = '\0';
 	for (size_t k = ci + 1; k < v->i1; k++) {
-		if (!is_party(x, v, k))
+		if (!is_party(x, v, k) || !accusable(x, v, k))
 			continue;
 		if (claimant[0] && same_side(x, claimant, x->all.v[k].party))
 			continue;
@@ -894,6 +996,28 @@ static const char *figures_teller(const ctx *x, const sview *v, size_t ci, const
 	return NULL;
 }
 
+/* The member of side s the article names most ("both sides" of an article
+ * about Russia's war in Ukraine are Russia and Ukraine, not the Donbas
+ * separatists that head the side); the first code on a tie. */
+static const char *most_named_member(const ctx *x, int s)
+{
+	const truce__conflict *k = &x->a->scope->cf;
+	const char *best = side_party(x, s);
+	int best_n = 0;
+	for (size_t i = 0; i < x->all.n; i++)
+		best_n += strcmp(x->all.v[i].party, best) == 0 && !x->all.v[i].in_paren;
+	for (int m = 0; m < k->nside[s]; m++) {
+		int n = 0;
+		for (size_t i = 0; i < x->all.n; i++)
+			n += strcmp(x->all.v[i].party, k->side[s][m]) == 0 && !x->all.v[i].in_paren;
+		if (n > best_n) {
+			best = k->side[s][m];
+			best_n = n;
+		}
+	}
+	return best;
+}
+
 /* "A and B blamed each other": the two parties, named or by side. */
 static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 {
@@ -914,8 +1038,8 @@ static int mutual(ctx *x, const sview *v, size_t ci, details *d)
 	if (!p1[0]) {
 		const truce__conflict *k = &x->a->scope->cf;
 		if (k->nside[0] && k->nside[1]) {
-			strcpy(p1, k->side[0][0]);
-			strcpy(p2, k->side[1][0]);
+			strcpy(p1, most_named_member(x, 0));
+			strcpy(p2, most_named_member(x, 1));
 		}
 	}
 	if (!p1[0] || !p2[0])

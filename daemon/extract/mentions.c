@@ -769,6 +769,115 @@ static void bodies_named_after_states(const char *text, const truce__doc *doc, t
 	}
 }
 
+const char *truce__named_group(const truce_rules *r, const truce__tagged *tg,
+                               const truce__conflict *cf, int s, const char *code)
+{
+	const char *best = NULL;
+	int best_n = 0, tie = 0;
+	for (int m = 0; m < cf->nside[s]; m++) {
+		const char *q = cf->side[s][m];
+		const truce__actor *a = truce__actor_find(r, q);
+		if (strcmp(q, code) == 0 || a == NULL || a->kind == TRUCE__K_STATE)
+			continue;
+		int n = 0;
+		for (size_t i = 0; i < tg->n; i++)
+			n += tg->v[i].lex != NULL && !tg->v[i].lex->cond && !tg->v[i].noparty &&
+			     strcmp(tg->v[i].party, q) == 0;
+		if (n > best_n) {
+			best = q;
+			best_n = n;
+			tie = 0;
+		} else if (n == best_n && n > 0) {
+			tie = 1;
+		}
+	}
+	return tie ? NULL : best;
+}
+
+/* "the separatists", "the militia" read per conflict stand for one of its
+ * groups: where the article names one group of that side by name (the
+ * Donetsk republic, not the Luhansk one), the vague word is that group. */
+static void vague_to_named(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf)
+{
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (it->lex == NULL || !(it->lex->cond || (it->cues2 & TRUCE__C2_VAGUE)) ||
+		    !it->party[0] || it->noparty || it->group)
+			continue;
+		int s = truce__side_of(cf, it->party);
+		const truce__actor *a = truce__actor_find(r, it->party);
+		if ((s != 'A' && s != 'B') || a == NULL || a->kind == TRUCE__K_STATE)
+			continue;
+		const char *q = truce__named_group(r, tg, cf, s == 'A' ? 0 : 1, it->party);
+		if (q == NULL)
+			continue;
+		const truce__actor *qa = truce__actor_find(r, q);
+		strcpy(it->party, q);
+		it->actor = (int16_t)(qa - r->actors);
+	}
+}
+
+/* "the Luhansk People's Republic's militia", "Hamas's militants": a vague
+ * word (one read per conflict or country, or "rebels") after the possessive
+ * of a party that is no state is that party's. */
+static void possessed_vague(const truce_rules *r, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 1; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		const truce__item *p = &tg->v[i - 1];
+		if (it->lex == NULL || !(it->lex->cond || (it->cues2 & TRUCE__C2_VAGUE)) ||
+		    it->noparty || it->blocker || !p->party[0] || p->in_paren || p->noparty ||
+		    p->t1 + 1 != it->t0 || !(doc->tok[p->t1].flags & TRUCE__T_POSS))
+			continue;
+		/* "Mozambique's rebels" are the state's foes, not the state */
+		if (p->actor < 0 || p->actor >= r->nactors ||
+		    r->actors[p->actor].kind == TRUCE__K_STATE)
+			continue;
+		strcpy(it->party, p->party);
+		it->actor = p->actor;
+		it->group = 1; /* its code is settled: no later reading */
+	}
+}
+
+/* "the Alliance Fleuve Congo (AFC/M23)", "the Pan-African Congo Front
+ * (PACF)": a state's name at the end of a longer capitalized name whose
+ * acronym follows in brackets is a word of that name: the mention is the
+ * bracketed party, not the state. */
+static void states_inside_names(const char *text, const truce__doc *doc, truce__tagged *tg)
+{
+	for (size_t i = 0; i + 1 < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (!it->party[0] || it->in_paren || it->lex == NULL || it->t0 < 2 ||
+		    !(doc->tok[it->t0].flags & TRUCE__T_CAP))
+			continue;
+		const truce__tok *b = &doc->tok[it->t0 - 1];
+		if ((b->flags & (TRUCE__T_CAP | TRUCE__T_WORD | TRUCE__T_PAREN | TRUCE__T_UPPER)) !=
+		        (TRUCE__T_CAP | TRUCE__T_WORD) ||
+		    stop_word(text, b) ||
+		    (i > 0 && tg->v[i - 1].t1 == it->t0 &&
+		     (tg->v[i - 1].party[0] || tg->v[i - 1].cues != 0)))
+			continue;
+		/* the word before is no sentence's first */
+		const truce__tok *bb = &doc->tok[it->t0 - 2];
+		if (b->nl > 0 || (bb->flags & TRUCE__T_PUNCT))
+			continue;
+		uint32_t t = it->t1;
+		while (t < doc->ntok && t < it->t1 + 3 &&
+		       (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_WORD | TRUCE__T_PAREN)) ==
+		           (TRUCE__T_CAP | TRUCE__T_WORD))
+			t++;
+		if (t + 1 >= doc->ntok || text[doc->tok[t].start] != '(')
+			continue;
+		const truce__item *a = &tg->v[i + 1];
+		if (!a->in_paren || a->t0 != t + 1 || !a->party[0] ||
+		    strcmp(a->party, it->party) == 0)
+			continue;
+		strcpy(it->party, a->party);
+		it->actor = a->actor;
+		it->group = 1; /* its code is settled: no later reading */
+	}
+}
+
 /* A group no file names ("the National Salvation Front (NAS)") in a
  * country whose armed opposition the party file names as one party
  * (actors.tsv: armed-opposition) is that party. */
@@ -809,12 +918,34 @@ static int16_t sole_actor(const truce_rules *r, const truce__lex *e)
 	return a;
 }
 
+/* Does the phrase of item it hold a name ("ELN guerrillas", "the Zionist
+ * enemy")? Words such as "Occupation forces" at the start of a sentence are
+ * capitalized without naming anyone: a phrase of common words read only in
+ * one conflict must not vote for that conflict's country by itself. */
+static int names_in(const char *text, const truce__doc *doc, const truce__item *it)
+{
+	for (uint32_t t = it->t0; t < it->t1; t++) {
+		const truce__tok *k = &doc->tok[t];
+		if (k->flags & TRUCE__T_UPPER)
+			return 1;
+		if (!(k->flags & TRUCE__T_CAP))
+			continue;
+		if (t > it->t0 ||
+		    (t > 0 && k->nl == 0 && !(doc->tok[t - 1].flags & TRUCE__T_PUNCT)))
+			return 1;
+		if (t > 0 && k->nl == 0 && text[doc->tok[t - 1].start] == ',')
+			return 1;
+	}
+	return 0;
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
 	memset(out, 0, sizeof(*out));
 	bind_acronyms(text, doc, tg);
 	bodies_named_after_states(text, doc, tg);
+	states_inside_names(text, doc, tg);
 	out->conflict = -1;
 	int counts[512];
 	country_votes vt = {.v = counts, .n = r->ncountries < 512 ? r->ncountries : 512};
@@ -838,7 +969,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			continue;
 		if (it->party[0])
 			vote_actor(r, &vt, it->actor, 2);
-		else if (it->lex->nparty > 0 && !it->blocker)
+		else if (it->lex->nparty > 0 && !it->blocker && names_in(text, doc, it))
 			vote_actor(r, &vt, sole_actor(r, it->lex), 2); /* "ELN guerrillas" */
 		else
 			vote(&vt, it->lex->country, 2);
@@ -849,11 +980,13 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 	for (size_t i = 0; i < tg->n; i++)
 		if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
 			resolve_party(r, &tg->v[i], out);
+	possessed_vague(r, doc, tg);
 	if (out->conflict >= 0)
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
 	vague_groups(r, tg, &out->cf);
+	vague_to_named(r, tg, &out->cf);
 	opposition_groups(r, tg, out);
 }
 

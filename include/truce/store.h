@@ -110,6 +110,24 @@ void truce_txn_abort(truce_txn *t);
 /* The store a transaction belongs to. */
 truce_store *truce_txn_store(truce_txn *t);
 
+/* The store's u64 key and value encoding: big-endian, so that LMDB's
+ * bytewise order is numeric order. */
+static inline void truce_put_be64(uint8_t b[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		b[i] = (uint8_t)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static inline uint64_t truce_get_be64(const uint8_t b[8])
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | b[i];
+	return v;
+}
+
 /* Highest key of a u64-keyed db, 0 when empty. */
 int truce_txn_last(truce_txn *t, enum truce_db db, uint64_t *seq);
 /* Number of entries. */

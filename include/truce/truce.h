@@ -42,6 +42,12 @@ const char *truce_strerror(int err);
  * *out; TRUCE_EINVAL on anything else or overflow, *out untouched. */
 int truce_parse_u64(const char *s, uint64_t *out);
 
+/* Makes room for element n of the growable array *arrp (a T ** passed as
+ * void *) of *cap elements of elem bytes: when n == *cap the array doubles
+ * (first elements when it is empty). TRUCE_ENOMEM on failure or overflow,
+ * with the array and *cap as they were. */
+int truce_grow(void *arrp, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* Internal to the core library: formats a sentence for the user into buf,
  * which may be NULL (then nothing happens). */
 __attribute__((format(printf, 3, 4))) void truce__errf(char *buf, size_t len, const char *fmt, ...);

@@ -46,7 +46,11 @@ gaps=$(requests /gen/D | python3 -c "import json,sys
 t=sorted(json.loads(l)['t0'] for l in sys.stdin)
 assert len(t)==6, t
 print(' '.join('%.2f' % (b-a) for a,b in zip(t,t[1:])))")
-python3 -c "import sys; g=[float(x) for x in sys.argv[1:]]; sys.exit(0 if min(g) >= 0.45 else 1)" $gaps ||
+# Arrival times at the server: on a loaded machine one request can sit in
+# the server's accept queue while the next does not, shortening one gap by
+# what the first waited. Without the delay the gaps are ~0 (--per-host 2
+# sends two at once), so 0.3 s still tells that truce feed kept them apart.
+python3 -c "import sys; g=[float(x) for x in sys.argv[1:]]; sys.exit(0 if min(g) >= 0.3 else 1)" $gaps ||
   fail "--host-delay 500ms: requests started $gaps s apart"
 pass "--host-delay 500ms: 6 feeds on one host, their requests started $gaps s apart"
 stop_daemon

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "truce/truce.h"
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
@@ -57,13 +59,8 @@ static int run_dir(const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **v = realloc(names, cap * sizeof(*v));
-			if (v == NULL)
-				break;
-			names = v;
-		}
+		if (truce_grow(&names, &cap, n, sizeof(*names), 64) != 0)
+			break;
 		size_t len = strlen(dir) + strlen(e->d_name) + 2;
 		names[n] = malloc(len);
 		snprintf(names[n], len, "%s/%s", dir, e->d_name);

@@ -79,14 +79,8 @@ static int insert(truce_collect_state *s, const uint8_t key[TRUCE_HASH_LEN], uin
 	size_t *slot = slot_of(s, key);
 	if (*slot != 0)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 512;
-		state_rec *v = realloc(s->recs, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		s->recs = v;
-		s->cap = cap;
-	}
+	if (truce_grow(&s->recs, &s->cap, s->n, sizeof(*s->recs), 512) != 0)
+		return TRUCE_ENOMEM;
 	memcpy(s->recs[s->n].key, key, TRUCE_HASH_LEN);
 	s->recs[s->n].seq = seq;
 	s->n++;

@@ -79,14 +79,8 @@ void truce_sender_free(truce_sender *s)
 
 int truce_sender_add(truce_sender *s, const uint8_t *frame, size_t len, size_t *index)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		send_slot *v = realloc(s->v, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (truce_grow(&s->v, &s->cap, s->n, sizeof(*s->v), 256) != 0)
+		return TRUCE_ENOMEM;
 	send_slot *sl = &s->v[s->n];
 	memset(sl, 0, sizeof(*sl));
 	sl->frame = malloc(len > 0 ? len : 1);

@@ -615,15 +615,9 @@ int truce_source_cursor_take(truce_source_cursor *c, uint64_t seq, void ***v, si
 			protobuf_c_message_free_unpacked(m, NULL);
 			continue;
 		}
-		if (c->ncur == c->capcur) {
-			size_t cap = c->capcur ? c->capcur * 2 : 16;
-			void **nv = realloc(c->cur, cap * sizeof(*nv));
-			if (nv == NULL) {
-				protobuf_c_message_free_unpacked(m, NULL);
-				return TRUCE_ENOMEM;
-			}
-			c->cur = nv;
-			c->capcur = cap;
+		if (truce_grow(&c->cur, &c->capcur, c->ncur, sizeof(*c->cur), 16) != 0) {
+			protobuf_c_message_free_unpacked(m, NULL);
+			return TRUCE_ENOMEM;
 		}
 		c->cur[c->ncur++] = m;
 	}

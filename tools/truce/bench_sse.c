@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -183,6 +184,17 @@ static int finished(const sse_opts *o, const sse_client *cl, int64_t start_ms)
 	       now - start_ms >= (int64_t)o->max_s * 1000;
 }
 
+/* The CPU time (user + system) this process has used: the clients' own
+ * cost, which on one machine competes with what they measure. */
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static int report(const sse_opts *o, const sse_client *cl, double secs)
 {
 	uint64_t max_last = 0, min_last = UINT64_MAX, bad = 0, events = 0, bytes = 0, short_ = 0;
@@ -196,12 +208,13 @@ static int report(const sse_opts *o, const sse_client *cl, double secs)
 	for (uint64_t i = 0; i < o->clients; i++)
 		short_ +=
 		    cl[i].last != max_last || cl[i].bad != 0 || cl[i].events != max_last - o->since;
+	double cpu = cpu_seconds();
 	json_t *j =
-	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "clients", (json_int_t)o->clients,
-	              "last_seq", (json_int_t)max_last, "events_delivered", (json_int_t)events,
-	              "clients_incomplete", (json_int_t)short_, "out_of_order", (json_int_t)bad,
-	              "bytes", (json_int_t)bytes, "seconds", secs, "events_per_s",
-	              secs > 0 ? (double)events / secs : 0.0);
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f}", "clients",
+	              (json_int_t)o->clients, "last_seq", (json_int_t)max_last, "events_delivered",
+	              (json_int_t)events, "clients_incomplete", (json_int_t)short_, "out_of_order",
+	              (json_int_t)bad, "bytes", (json_int_t)bytes, "seconds", secs, "events_per_s",
+	              secs > 0 ? (double)events / secs : 0.0, "cpu_seconds", cpu);
 	if (o->json) {
 		char *s = json_dumps(j, JSON_COMPACT);
 		if (s != NULL)
@@ -218,6 +231,7 @@ static int report(const sse_opts *o, const sse_client *cl, double secs)
 		printf("delivered          %llu events, %.1f MB in %.1f s (%.0f events/s)\n",
 		       (unsigned long long)events, (double)bytes / 1e6, secs,
 		       secs > 0 ? (double)events / secs : 0.0);
+		printf("client CPU         %.2f s (user + system)\n", cpu);
 	}
 	json_decref(j);
 	return short_ == 0 && max_last > o->since ? CLI_EXIT_OK : CLI_EXIT_FAIL;

@@ -34,14 +34,8 @@ typedef struct bench_set {
 static int keep_article(void *vctx, const cli_input_article *a)
 {
 	bench_set *set = vctx;
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 64;
-		Truce__V1__Article **v = realloc(set->v, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		set->v = v;
-		set->cap = cap;
-	}
+	if (truce_grow(&set->v, &set->cap, set->n, sizeof(*set->v), 64) != 0)
+		return TRUCE_ENOMEM;
 	Truce__V1__Article art;
 	uint8_t *frame;
 	size_t len;

@@ -62,14 +62,8 @@ typedef struct collect_run {
 static int add_article(void *vctx, const cli_input_article *a)
 {
 	collect_run *run = vctx;
-	if (run->n == run->cap) {
-		size_t cap = run->cap ? run->cap * 2 : 256;
-		out_article *v = realloc(run->v, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		run->v = v;
-		run->cap = cap;
-	}
+	if (truce_grow(&run->v, &run->cap, run->n, sizeof(*run->v), 256) != 0)
+		return TRUCE_ENOMEM;
 	Truce__V1__Article art;
 	cli_input_to_wire(a, run->o->force_html, run->o->collector_id, &art);
 	uint8_t key[TRUCE_HASH_LEN];

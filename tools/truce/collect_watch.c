@@ -110,13 +110,8 @@ static void scan(watch_run *w)
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **v = realloc(names, cap * sizeof(*v));
-			if (v == NULL)
-				break;
-			names = v;
-		}
+		if (truce_grow(&names, &cap, n, sizeof(*names), 64) != 0)
+			break;
 		if ((names[n] = strdup(e->d_name)) != NULL)
 			n++;
 	}

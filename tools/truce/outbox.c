@@ -114,14 +114,8 @@ void cli_outbox_close(cli_outbox *ob)
 int cli_outbox_add(cli_outbox *ob, const uint8_t *frame, size_t len, void *tag)
 {
 	size_t n = truce_sender_count(ob->snd);
-	if (n == ob->cap) {
-		size_t cap = ob->cap ? ob->cap * 2 : 256;
-		void **v = realloc(ob->tags, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		ob->tags = v;
-		ob->cap = cap;
-	}
+	if (truce_grow(&ob->tags, &ob->cap, n, sizeof(*ob->tags), 256) != 0)
+		return TRUCE_ENOMEM;
 	int rc = truce_sender_add(ob->snd, frame, len, NULL);
 	if (rc == 0)
 		ob->tags[n] = tag;

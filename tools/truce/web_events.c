@@ -3,20 +3,29 @@
  * the never-miss promise of `truce watch`.
  *
  * One subscriber (the client library's truce_sub: catch-up, gap fill) runs
- * on the hub's thread and puts every event, rendered once as an SSE frame
- * ("id: <seq>", "data: <JSON>"), into a ring of recent events. Each stream
- * keeps its own cursor (the last seq it handled) and copies frames after
- * it out of the ring; a stream whose cursor lies before the ring (a client
- * resuming from an old Last-Event-ID, or ?since=0) first reads what it
- * missed from truced's query socket in bounded chunks, then joins the ring.
- * The ring holds a contiguous run of seqs, so a cursor moves by one seq at
- * a time whichever source it reads: no event is skipped or sent twice.
+ * on the hub's thread. It takes events in batches and renders each batch
+ * once into a chunk: one buffer of SSE frames ("id: <seq>", "data: <JSON>")
+ * with the seq, offset and topic of each, shared read-only and refcounted
+ * by every stream that sends it. The ring of recent events is a run of such
+ * chunks. Each stream keeps its own cursor (the last seq it handled); an
+ * unfiltered stream sends a chunk's bytes from the event after its cursor
+ * straight into libmicrohttpd's buffer, a filtered one copies the frames
+ * its topics want. The lock is held only to find and reference a chunk,
+ * never while bytes are copied, so hundreds of streams woken by one batch
+ * do not queue behind each other.
+ *
+ * A stream whose cursor lies before the ring (a client resuming from an
+ * old Last-Event-ID, or ?since=0) first reads what it missed from truced's
+ * query socket in bounded chunks, then joins the ring. The ring holds a
+ * contiguous run of seqs, so a cursor moves by one seq at a time whichever
+ * source it reads: no event is skipped or sent twice.
  *
  * truced sees one subscriber however many browsers are open, and a slow
  * browser holds up only its own stream (it falls behind the ring and reads
  * from the query socket when it comes back).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,55 +35,46 @@
 #include "web.h"
 
 #define HUB_WAIT_MS 500     /* truce_sub_next slice: how often stop is noticed */
-#define HUB_BATCH 1024      /* events taken before the streams are woken */
-#define HUB_BATCH_MS 5      /* ...or this long after the first of them */
+#define HUB_BATCH 1024      /* events in one chunk, at most */
+#define HUB_BATCH_MS 5      /* ...or taken this long after the first of them */
 #define STREAM_WAIT_MS 1000 /* a stream's wait for the next event */
 #define CATCHUP_CHUNK 200   /* events per query while a stream catches up */
-#define STREAM_FILL 65536   /* bytes a stream gathers before sending */
+#define STREAM_FILL 65536   /* bytes a filtered stream gathers before sending */
 #define SSE_RETRY_MS 2000
 
-typedef struct hub_event {
-	uint64_t seq;
-	char *topic;
-	char *frame; /* "id: N\ndata: {...}\n\n" */
-	size_t len;
-} hub_event;
+/* A batch of events rendered once: frames of seqs first .. first + n - 1
+ * back to back in buf, frame i at buf[off[i] .. off[i + 1]). Immutable once
+ * in the ring; freed when the ring and the last stream let go of it. */
+typedef struct hub_chunk {
+	atomic_uint refs;
+	uint64_t first;
+	size_t n, cap;
+	char *buf;
+	size_t len, buf_cap;
+	size_t *off;  /* n + 1 */
+	char **topic; /* n */
+} hub_chunk;
 
 struct web_hub {
 	pthread_mutex_t mu;
-	pthread_cond_t cv; /* a new event, or stop */
+	pthread_cond_t cv; /* a new chunk, or stop */
 	pthread_t thread;
 	int started;
 	int stop;
 	truce_sub *sub;
 	web_qpool *qp;
 	int keepalive_ms;
+	size_t batch; /* events per chunk, at most */
 
-	/* The ring: seqs first .. first + n - 1, contiguous. */
-	hub_event *ring;
-	size_t cap, head, n, bytes, max_bytes;
-	uint64_t first; /* with n == 0: the seq the next event will have */
+	/* The ring: chunks of seqs first .. first + events - 1, contiguous. */
+	hub_chunk **ring;
+	size_t cap, head, n; /* chunks */
+	size_t events, max_events, bytes, max_bytes;
+	uint64_t first; /* with events == 0: the seq the next event will have */
 	uint64_t clients;
 };
 
-/* --- frames ------------------------------------------------------------ */
-
-/* The SSE frame of one event; NULL when out of memory. */
-static char *render_frame(const Truce__V1__Event *ev, size_t *len)
-{
-	json_t *j = truce_json_event(ev);
-	char *data = j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	if (data == NULL)
-		return NULL;
-	size_t need = strlen(data) + 48;
-	char *f = malloc(need);
-	if (f != NULL)
-		*len = (size_t)snprintf(f, need, "id: %llu\ndata: %s\n\n",
-		                        (unsigned long long)ev->seq, data);
-	free(data);
-	return f;
-}
+/* --- frames and chunks ---------------------------------------------------- */
 
 static int topic_match(const char *const *topics, size_t n, const char *topic)
 {
@@ -86,22 +86,104 @@ static int topic_match(const char *const *topics, size_t n, const char *topic)
 	return 0;
 }
 
+static void chunk_unref(hub_chunk *c)
+{
+	if (c == NULL || atomic_fetch_sub(&c->refs, 1) != 1)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		free(c->topic[i]);
+	free(c->topic);
+	free(c->off);
+	free(c->buf);
+	free(c);
+}
+
+static hub_chunk *chunk_new(size_t cap)
+{
+	hub_chunk *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	atomic_init(&c->refs, 1);
+	c->cap = cap;
+	c->off = calloc(cap + 1, sizeof(*c->off));
+	c->topic = calloc(cap, sizeof(*c->topic));
+	if (c->off == NULL || c->topic == NULL) {
+		chunk_unref(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Appends bytes to a chunk's buffer (jansson's dump callback, too). */
+static int chunk_write(const char *data, size_t size, void *arg)
+{
+	hub_chunk *c = arg;
+	if (c->len + size > c->buf_cap) {
+		size_t cap = c->buf_cap ? c->buf_cap : 16384;
+		while (cap < c->len + size)
+			cap *= 2;
+		char *b = realloc(c->buf, cap);
+		if (b == NULL)
+			return -1;
+		c->buf = b;
+		c->buf_cap = cap;
+	}
+	memcpy(c->buf + c->len, data, size);
+	c->len += size;
+	return 0;
+}
+
+/* Writes the SSE frame of ev, "id: N\ndata: <JSON>\n\n", through write
+ * (jansson's dump callback: the JSON is never held as a string of its own). */
+static int frame_write(const Truce__V1__Event *ev, json_dump_callback_t write, void *arg)
+{
+	char id[40];
+	int n = snprintf(id, sizeof(id), "id: %llu\ndata: ", (unsigned long long)ev->seq);
+	json_t *j = truce_json_event(ev);
+	int rc = j != NULL && write(id, (size_t)n, arg) == 0 &&
+	                 json_dump_callback(j, write, arg, JSON_COMPACT) == 0 &&
+	                 write("\n\n", 2, arg) == 0
+	             ? 0
+	             : TRUCE_ENOMEM;
+	json_decref(j);
+	return rc;
+}
+
+/* Appends the frame of ev to c; on failure (out of memory) c is left as it
+ * was. */
+static int chunk_add(hub_chunk *c, const Truce__V1__Event *ev)
+{
+	size_t len0 = c->len;
+	char *topic = strdup(ev->topic != NULL ? ev->topic : "");
+	if (topic == NULL || frame_write(ev, chunk_write, c) != 0) {
+		free(topic);
+		c->len = len0;
+		return TRUCE_ENOMEM;
+	}
+	if (c->n == 0)
+		c->first = ev->seq;
+	c->topic[c->n] = topic;
+	c->n++;
+	c->off[c->n] = c->len;
+	return 0;
+}
+
 /* --- the hub ----------------------------------------------------------- */
 
-static hub_event *ring_at(web_hub *h, size_t i)
+static hub_chunk *ring_at(const web_hub *h, size_t i)
 {
-	return &h->ring[(h->head + i) % h->cap];
+	return h->ring[(h->head + i) % h->cap];
 }
 
 static void ring_drop_oldest(web_hub *h)
 {
-	hub_event *e = ring_at(h, 0);
-	h->bytes -= e->len;
-	free(e->topic);
-	free(e->frame);
+	hub_chunk *c = ring_at(h, 0);
+	h->bytes -= c->len;
+	h->events -= c->n;
+	h->first += c->n;
 	h->head = (h->head + 1) % h->cap;
 	h->n--;
-	h->first++;
+	chunk_unref(c);
 }
 
 static void ring_clear(web_hub *h, uint64_t next)
@@ -111,49 +193,58 @@ static void ring_clear(web_hub *h, uint64_t next)
 	h->first = next;
 }
 
-/* Appends one event (taking topic and frame); called with mu held. */
-static void ring_push(web_hub *h, uint64_t seq, char *topic, char *frame, size_t len)
+/* Appends a chunk (taking its reference); called with mu held. The newest
+ * chunk stays even when it alone is over the bounds. */
+static void ring_push(web_hub *h, hub_chunk *c)
 {
-	if (seq != h->first + h->n)
+	if (c->first != h->first + h->events)
 		/* Not the next seq: only a truced whose store was replaced
-		 * does that. Start the ring over there. */
-		ring_clear(h, seq);
-	while (h->n > 0 && (h->n == h->cap || h->bytes + len > h->max_bytes))
+		 * does that, or an event left out for want of memory. Start
+		 * the ring over there. */
+		ring_clear(h, c->first);
+	while (h->n > 0 && (h->n == h->cap || h->events + c->n > h->max_events ||
+	                    h->bytes + c->len > h->max_bytes))
 		ring_drop_oldest(h);
-	hub_event *e = ring_at(h, h->n);
-	e->seq = seq;
-	e->topic = topic;
-	e->frame = frame;
-	e->len = len;
-	h->bytes += len;
+	h->ring[(h->head + h->n) % h->cap] = c;
 	h->n++;
+	h->events += c->n;
+	h->bytes += c->len;
 }
 
-/* Renders ev into the ring (and frees it). Out of memory, the event is
- * left out and the ring starts over at the next one: streams read this one
- * from the query socket. */
-static void hub_take(web_hub *h, Truce__V1__Event *ev)
+/* The chunk that holds seq (first <= seq < first + events); mu held. */
+static hub_chunk *ring_find(const web_hub *h, uint64_t seq)
 {
-	size_t len = 0;
-	char *frame = render_frame(ev, &len);
-	char *topic = strdup(ev->topic != NULL ? ev->topic : "");
-	uint64_t seq = ev->seq;
-	truce__v1__event__free_unpacked(ev, NULL);
-	if (frame == NULL || topic == NULL) {
-		free(frame);
-		free(topic);
+	size_t lo = 0, hi = h->n - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		if (ring_at(h, mid)->first <= seq)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return ring_at(h, lo);
+}
+
+/* Puts a chunk into the ring and wakes the streams; drops an empty one. */
+static void hub_publish(web_hub *h, hub_chunk *c)
+{
+	if (c->n == 0) {
+		chunk_unref(c);
 		return;
 	}
 	pthread_mutex_lock(&h->mu);
-	ring_push(h, seq, topic, frame, len);
+	ring_push(h, c);
+	pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);
 }
 
 /*
  * The hub's thread: events from the subscriber into the ring. A burst is
- * taken in batches (what is queued, up to HUB_BATCH events or HUB_BATCH_MS)
- * and the streams are woken once per batch: with hundreds of streams, a
- * wake-up per event would cost more than the events.
+ * taken in batches (what is queued, up to h->batch events or HUB_BATCH_MS),
+ * each rendered into one chunk, and the streams are woken once per chunk:
+ * with hundreds of streams, a wake-up per event would cost more than the
+ * events. An event that cannot be rendered (out of memory) ends its chunk
+ * and is left out; the streams read it from the query socket.
  */
 static void *hub_main(void *arg)
 {
@@ -164,9 +255,10 @@ static void *hub_main(void *arg)
 		pthread_mutex_unlock(&h->mu);
 		if (stop)
 			return NULL;
+		hub_chunk *c = chunk_new(h->batch);
 		int rc = 0, taken = 0;
 		int64_t started = 0;
-		while (taken < HUB_BATCH) {
+		while (c != NULL && c->n < c->cap) {
 			Truce__V1__Event *ev;
 			/* The first event is waited for; the rest only if queued. */
 			rc = truce_sub_next(h->sub, taken == 0 ? HUB_WAIT_MS : 1, &ev);
@@ -174,16 +266,23 @@ static void *hub_main(void *arg)
 				break;
 			if (taken++ == 0)
 				started = truce_mono_ms();
-			hub_take(h, ev);
+			if ((c->n > 0 && ev->seq != c->first + c->n) || chunk_add(c, ev) != 0) {
+				hub_publish(h, c);
+				c = chunk_new(h->batch);
+				if (c != NULL && chunk_add(c, ev) != 0) {
+					chunk_unref(c);
+					c = chunk_new(h->batch);
+				}
+			}
+			truce__v1__event__free_unpacked(ev, NULL);
 			if (truce_mono_ms() - started >= HUB_BATCH_MS)
 				break;
 		}
-		if (taken > 0) {
-			pthread_mutex_lock(&h->mu);
-			pthread_cond_broadcast(&h->cv);
-			pthread_mutex_unlock(&h->mu);
-		} else if (rc != TRUCE_ETIMEDOUT) {
-			/* The query socket refused a backfill: try again soon. */
+		if (c != NULL)
+			hub_publish(h, c);
+		if (taken == 0 && rc != TRUCE_ETIMEDOUT) {
+			/* The query socket refused a backfill (or no memory):
+			 * try again soon. */
 			struct timespec ts = {0, HUB_WAIT_MS * 1000000L};
 			nanosleep(&ts, NULL);
 		}
@@ -215,7 +314,10 @@ int web_hub_start(const web_hub_opts *o, web_hub **out)
 	pthread_cond_init(&h->cv, NULL);
 	h->qp = o->qp;
 	h->keepalive_ms = o->keepalive_ms;
-	h->cap = o->max_events > 0 ? o->max_events : 1;
+	/* A chunk holds at least one event, so max_events chunks at most. */
+	h->max_events = o->max_events > 0 ? o->max_events : 1;
+	h->cap = h->max_events;
+	h->batch = h->max_events < HUB_BATCH ? h->max_events : HUB_BATCH;
 	h->max_bytes = o->max_bytes;
 	h->ring = calloc(h->cap, sizeof(*h->ring));
 	/* The ring starts at what truced has now: older events are one
@@ -272,9 +374,9 @@ void web_hub_counts(web_hub *h, uint64_t *clients, uint64_t *buffered, uint64_t 
 	if (clients != NULL)
 		*clients = h->clients;
 	if (buffered != NULL)
-		*buffered = h->n;
+		*buffered = h->events;
 	if (last != NULL)
-		*last = h->first + h->n - 1;
+		*last = h->first + h->events - 1;
 	pthread_mutex_unlock(&h->mu);
 }
 
@@ -282,11 +384,18 @@ void web_hub_counts(web_hub *h, uint64_t *clients, uint64_t *buffered, uint64_t 
 
 typedef struct sse_stream {
 	web_hub *h;
-	uint64_t cursor; /* the last seq handled (sent or filtered out) */
+	uint64_t cursor; /* the last seq handled (sent, taken or filtered out) */
 	char **topics;
 	size_t n_topics;
-	char *buf; /* gathered bytes not yet sent: buf[off .. len) */
+	/* What to send next: the stream's own bytes buf[off .. len) (the
+	 * hello, keepalives, frames copied for a filter or read from the
+	 * query socket), else the shared chunk's bytes out[0 .. out_len). */
+	char *buf;
 	size_t len, off, cap;
+	hub_chunk *chunk; /* referenced; events from index next not yet taken */
+	size_t next;
+	const char *out;
+	size_t out_len;
 	int64_t last_sent_ms;
 } sse_stream;
 
@@ -309,22 +418,33 @@ static int stream_append(sse_stream *s, const char *data, size_t n)
 	return 0;
 }
 
-/* Copies the ring's frames after the cursor; called with mu held. Returns
- * 1 when the cursor is before the ring (the query socket has those). */
-static int take_from_ring(sse_stream *s)
+/* Takes the next bytes of the stream's chunk: all of the rest of it for a
+ * stream without a filter (sent from the chunk itself), else the frames its
+ * topics want, copied, up to STREAM_FILL. TRUCE_ENOMEM when a copy fails. */
+static int take_from_chunk(sse_stream *s)
 {
-	web_hub *h = s->h;
-	if (s->cursor + 1 < h->first)
-		return 1;
-	uint64_t i = s->cursor + 1 - h->first;
-	for (; i < h->n && s->len < STREAM_FILL; i++) {
-		const hub_event *e = ring_at(h, (size_t)i);
-		if (topic_match((const char *const *)s->topics, s->n_topics, e->topic) &&
-		    stream_append(s, e->frame, e->len) != 0)
-			break;
-		s->cursor = e->seq;
+	const hub_chunk *c = s->chunk;
+	if (s->n_topics == 0) {
+		s->out = c->buf + c->off[s->next];
+		s->out_len = c->len - c->off[s->next];
+		s->next = c->n;
+		s->cursor = c->first + c->n - 1;
+		return 0;
+	}
+	for (; s->next < c->n && s->len < STREAM_FILL; s->next++) {
+		if (topic_match((const char *const *)s->topics, s->n_topics, c->topic[s->next]) &&
+		    stream_append(s, c->buf + c->off[s->next],
+		                  c->off[s->next + 1] - c->off[s->next]) != 0)
+			return TRUCE_ENOMEM;
+		s->cursor = c->first + s->next;
 	}
 	return 0;
+}
+
+/* jansson's dump callback onto the stream's own bytes. */
+static int stream_write(const char *data, size_t n, void *arg)
+{
+	return stream_append(arg, data, n) == 0 ? 0 : -1;
 }
 
 /* Reads what the ring no longer (or not yet) holds from the query socket:
@@ -346,12 +466,12 @@ static int take_from_store(sse_stream *s)
 			break; /* never skip: the next chunk starts at the cursor */
 		if (topic_match((const char *const *)s->topics, s->n_topics,
 		                ev->topic != NULL ? ev->topic : "")) {
-			size_t len;
-			char *f = render_frame(ev, &len);
-			rc = f != NULL ? stream_append(s, f, len) : TRUCE_ENOMEM;
-			free(f);
-			if (rc != 0)
+			size_t len0 = s->len;
+			rc = frame_write(ev, stream_write, s);
+			if (rc != 0) {
+				s->len = len0;
 				break;
+			}
 		}
 		s->cursor = ev->seq;
 	}
@@ -372,49 +492,81 @@ static void deadline_in(struct timespec *ts, int ms)
 	}
 }
 
+/* References the ring's chunk holding the event after the cursor, or
+ * waits a while for one; called with mu held. Returns 1 when the cursor
+ * is before the ring (the query socket has those events). */
+static int take_from_ring(sse_stream *s)
+{
+	web_hub *h = s->h;
+	uint64_t want = s->cursor + 1;
+	if (want < h->first)
+		return 1;
+	if (want < h->first + h->events) {
+		s->chunk = ring_find(h, want);
+		atomic_fetch_add(&s->chunk->refs, 1);
+		s->next = (size_t)(want - s->chunk->first);
+		return 0;
+	}
+	struct timespec ts;
+	deadline_in(&ts, STREAM_WAIT_MS);
+	pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+	return 0;
+}
+
 /* Gathers the next bytes to send: frames, or a keepalive comment after a
- * quiet spell. Returns -1 when the hub stops. */
+ * quiet spell. Returns -1 when the hub stops, or out of memory (the
+ * client reconnects with Last-Event-ID). */
 static int stream_fill(sse_stream *s)
 {
 	web_hub *h = s->h;
-	while (s->len == s->off) {
+	while (s->len == s->off && s->out_len == 0) {
 		s->len = s->off = 0;
+		if (s->chunk != NULL && s->next < s->chunk->n) {
+			if (take_from_chunk(s) != 0)
+				return -1;
+			continue;
+		}
+		chunk_unref(s->chunk);
+		s->chunk = NULL;
 		pthread_mutex_lock(&h->mu);
 		if (h->stop) {
 			pthread_mutex_unlock(&h->mu);
 			return -1;
 		}
 		int behind = take_from_ring(s);
-		if (!behind && s->len == 0) {
-			struct timespec ts;
-			deadline_in(&ts, STREAM_WAIT_MS);
-			if (s->cursor + 1 >= h->first + h->n)
-				pthread_cond_timedwait(&h->cv, &h->mu, &ts);
-		}
 		pthread_mutex_unlock(&h->mu);
 		if (behind && take_from_store(s) != 0) {
 			/* truced is away: wait a little, keep the stream. */
 			struct timespec ts = {0, STREAM_WAIT_MS * 1000000L};
 			nanosleep(&ts, NULL);
 		}
-		if (s->len == 0 && truce_mono_ms() - s->last_sent_ms >= h->keepalive_ms &&
+		if (s->chunk == NULL && s->len == 0 &&
+		    truce_mono_ms() - s->last_sent_ms >= h->keepalive_ms &&
 		    stream_append(s, ": keepalive\n\n", 13) != 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* libmicrohttpd's content reader: copies the next bytes into its buffer,
+ * from which it sends them (the one copy a byte makes in the web side). */
 static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
 {
 	sse_stream *s = cls;
 	(void)pos;
 	if (stream_fill(s) != 0)
 		return MHD_CONTENT_READER_END_OF_STREAM;
-	size_t n = s->len - s->off;
-	if (n > max)
-		n = max;
-	memcpy(out, s->buf + s->off, n);
-	s->off += n;
+	size_t n;
+	if (s->len > s->off) {
+		n = s->len - s->off < max ? s->len - s->off : max;
+		memcpy(out, s->buf + s->off, n);
+		s->off += n;
+	} else {
+		n = s->out_len < max ? s->out_len : max;
+		memcpy(out, s->out, n);
+		s->out += n;
+		s->out_len -= n;
+	}
 	s->last_sent_ms = truce_mono_ms();
 	return (ssize_t)n;
 }
@@ -425,6 +577,7 @@ static void sse_free(void *cls)
 	pthread_mutex_lock(&s->h->mu);
 	s->h->clients--;
 	pthread_mutex_unlock(&s->h->mu);
+	chunk_unref(s->chunk);
 	for (size_t i = 0; i < s->n_topics; i++)
 		free(s->topics[i]);
 	free(s->topics);

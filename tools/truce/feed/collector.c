@@ -88,14 +88,8 @@ static int keys_push(key_list *l, const uint8_t key[TRUCE_HASH_LEN])
 		memmove(l->v, l->v + l->head, l->n * sizeof(*l->v));
 		l->head = 0;
 	}
-	if (l->head + l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		void *v = realloc(l->v, cap * sizeof(*l->v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (truce_grow(&l->v, &l->cap, l->head + l->n, sizeof(*l->v), 256) != 0)
+		return TRUCE_ENOMEM;
 	memcpy(l->v[l->head + l->n], key, TRUCE_HASH_LEN);
 	l->n++;
 	return 0;
@@ -147,14 +141,8 @@ static void src_free(feed_src *f)
  * table is left unsorted: the caller sorts. */
 static feed_src *add_feed(feed_collector *c, const char *url, const feed_rec *r)
 {
-	if (c->nfeeds == c->capfeeds) {
-		size_t cap = c->capfeeds ? c->capfeeds * 2 : 64;
-		feed_src **v = realloc(c->feeds, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		c->feeds = v;
-		c->capfeeds = cap;
-	}
+	if (truce_grow(&c->feeds, &c->capfeeds, c->nfeeds, sizeof(*c->feeds), 64) != 0)
+		return NULL;
 	feed_src *f = calloc(1, sizeof(*f));
 	if (f == NULL || (f->conf.url = strdup(url)) == NULL) {
 		free(f);
@@ -235,14 +223,8 @@ void feed_collector_poll_all(feed_collector *c)
 static int add_page_job(feed_collector *c, const uint8_t key[TRUCE_HASH_LEN], const char *url,
                         feed_src *f, int64_t due_ms)
 {
-	if (c->npages == c->cappages) {
-		size_t cap = c->cappages ? c->cappages * 2 : 64;
-		page_job **v = realloc(c->pages, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		c->pages = v;
-		c->cappages = cap;
-	}
+	if (truce_grow(&c->pages, &c->cappages, c->npages, sizeof(*c->pages), 64) != 0)
+		return TRUCE_ENOMEM;
 	page_job *j = calloc(1, sizeof(*j));
 	if (j == NULL || (j->url = strdup(url)) == NULL) {
 		free(j);

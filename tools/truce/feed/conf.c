@@ -132,14 +132,8 @@ static int add_feed(feed_conf_list *l, const char *url, const char *where, feed_
 			return TRUCE_EINVAL;
 		}
 	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		feed_conf *v = realloc(l->v, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (truce_grow(&l->v, &l->cap, l->n, sizeof(*l->v), 64) != 0)
+		return TRUCE_ENOMEM;
 	feed_conf *c = &l->v[l->n];
 	memset(c, 0, sizeof(*c));
 	if ((c->url = strdup(url)) == NULL)

@@ -272,15 +272,10 @@ int feed_http_submit(feed_http *h, const feed_http_req *r)
 		return TRUCE_ENOMEM;
 	}
 	if (!host->waiting) {
-		if (h->nwaiting == h->capwaiting) {
-			size_t cap = h->capwaiting ? h->capwaiting * 2 : 64;
-			http_host **v = realloc(h->waiting, cap * sizeof(*v));
-			if (v == NULL) {
-				xfer_free(x);
-				return TRUCE_ENOMEM;
-			}
-			h->waiting = v;
-			h->capwaiting = cap;
+		if (truce_grow(&h->waiting, &h->capwaiting, h->nwaiting, sizeof(*h->waiting), 64) !=
+		    0) {
+			xfer_free(x);
+			return TRUCE_ENOMEM;
 		}
 		h->waiting[h->nwaiting++] = host;
 		host->waiting = 1;

@@ -97,14 +97,8 @@ char *feed_resolve_url(const char *link, const char *base)
 
 feed_item *feed_doc_add_item(feed_doc *d)
 {
-	if (d->n_items == d->items_cap) {
-		size_t cap = d->items_cap ? d->items_cap * 2 : 16;
-		feed_item *v = realloc(d->items, cap * sizeof(*v));
-		if (v == NULL)
-			return NULL;
-		d->items = v;
-		d->items_cap = cap;
-	}
+	if (truce_grow(&d->items, &d->items_cap, d->n_items, sizeof(*d->items), 16) != 0)
+		return NULL;
 	feed_item *it = &d->items[d->n_items++];
 	memset(it, 0, sizeof(*it));
 	return it;

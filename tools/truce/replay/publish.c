@@ -94,14 +94,8 @@ static int publish_article(void *vctx, const truce_source_article *a)
 		ctx->undecodable++;
 		return 0;
 	}
-	if (ctx->n == ctx->cap) {
-		size_t cap = ctx->cap ? ctx->cap * 2 : 256;
-		uint64_t *v = realloc(ctx->seqs, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		ctx->seqs = v;
-		ctx->cap = cap;
-	}
+	if (truce_grow(&ctx->seqs, &ctx->cap, ctx->n, sizeof(*ctx->seqs), 256) != 0)
+		return TRUCE_ENOMEM;
 	int64_t now = truce_mono_ms();
 	if (ctx->n == 0) {
 		ctx->t0_ms = now;
