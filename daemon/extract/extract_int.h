@@ -75,6 +75,8 @@ enum {
 	TRUCE__C2_DEAL = 1u << 8,
 	TRUCE__C2_VENUE = 1u << 9,
 	TRUCE__C2_PEOPLE = 1u << 10, /* "Druze": a people, never a place ("Druze villages") */
+	TRUCE__C2_STATE =
+	    1u << 11, /* "the government", "the army": the state of the article's war */
 	/* "told reporters in X": X is where one speaks */   /* "the agreement": a truce where the
 	                                                        article has one */
 	/* "halt its strikes": the act after it is no act */ /* "not", "never": the act after it did

@@ -1192,6 +1192,19 @@ static void frame_according(ctx *x, const sview *v, frame *f)
 				f->sp.item = (size_t)j;
 				break;
 			}
+			/* "according to the report of X", "the statement of X's
+			 * ministry": the party after "of" is the source */
+			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) &&
+			    x->all.v[j].t1 + 1 < v->t1 && tok_eq(x, x->all.v[j].t1, "of")) {
+				uint32_t o = x->all.v[j].t1 + 1;
+				if (o + 1 < v->t1 && tok_eq(x, o, "the"))
+					o++;
+				int q = item_of(x, v, o);
+				if (q >= 0 && is_party(x, v, (size_t)q)) {
+					t = o - 1;
+					continue;
+				}
+			}
 			if (j >= 0 && (x->all.v[j].cues & TRUCE__C_PRON) && x->speaker[0]) {
 				f->sp.kind = SP_PRON;
 				strcpy(f->sp.code, x->speaker);

@@ -216,14 +216,21 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 }
 
 /* Is the act at token i negated ("did not fire", "never contemplated
- * violating": a denial) or stopped ("halt its strikes")? The word before
- * it, or one more before a verb in -ing or after a determiner; "has not
- * stopped shelling" is no stop. */
+ * violating", "no attacks": a denial, 2) or stopped ("halt its strikes",
+ * 1)? The word before it, or one more before a verb in -ing or after a
+ * determiner; "has not stopped shelling" is no stop. 0: neither. */
 static int negated(const char *text, const truce__tok *tok, const truce__tagged *out, uint32_t t0,
                    uint32_t i)
 {
 	if (out->n == 0)
 		return 0;
+	/* "there had been no attacks", "no government attacks": "no" before
+	 * the act, or before the one word or party that qualifies it */
+	if (i > t0 && tok_is_word(text, &tok[i - 1], "no"))
+		return 2;
+	if (i > t0 + 1 && tok_is_word(text, &tok[i - 2], "no") &&
+	    (tok[i - 1].flags & TRUCE__T_WORD) && !(tok[i - 1].flags & TRUCE__T_NUM))
+		return 2;
 	const truce__item *p = &out->v[out->n - 1];
 	if (!(p->cues2 & (TRUCE__C2_NEGATE | TRUCE__C2_STOP)) || p->t0 < t0)
 		return 0;
@@ -234,7 +241,7 @@ static int negated(const char *text, const truce__tok *tok, const truce__tagged 
 	if ((p->cues2 & TRUCE__C2_STOP) && out->n > 1 &&
 	    (out->v[out->n - 2].cues2 & TRUCE__C2_NEGATE) && out->v[out->n - 2].t1 + 1 >= p->t0)
 		return 0;
-	return 1;
+	return p->cues2 & TRUCE__C2_NEGATE ? 2 : 1;
 }
 
 /* ", a claim Armenia denied", ", which Moscow denies": a denial of the
@@ -308,12 +315,13 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 			it.cues = best->cues;
 			it.cues2 = best->cues2;
 			it.num = best->num;
-			if ((it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) &&
-			    negated(text, tok, out, t0, i))
+			int neg = (it.cues & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE))
+			              ? negated(text, tok, out, t0, i)
+			              : 0;
+			if (neg)
 				it.cues =
 				    (it.cues & ~(uint32_t)(TRUCE__C_ATTACK | TRUCE__C_VIOLATE)) |
-				    (out->v[out->n - 1].cues2 & TRUCE__C2_NEGATE ? TRUCE__C_DENY
-				                                                 : 0);
+				    (neg == 2 ? TRUCE__C_DENY : 0);
 			if ((it.cues & TRUCE__C_DENY) && others_denial(text, tok, t0, i))
 				it.cues &= ~(uint32_t)TRUCE__C_DENY;
 			if (other_person(r, tok, i, blen, t1, best, out))
@@ -689,17 +697,27 @@ static int group_side(const truce_rules *r, const truce__conflict *cf)
 	return -1;
 }
 
+/* Does an item of tg name party code? */
+static int names_party(const truce__tagged *tg, const char *code)
+{
+	for (size_t i = 0; i < tg->n; i++)
+		if (strcmp(tg->v[i].party, code) == 0)
+			return 1;
+	return 0;
+}
+
 /* "rebels", "insurgents", "armed groups" that no alias of the article's
  * country or conflict names: the armed group of its war, where it is one
- * of a state against a group. Not after a party's name ("Israeli
+ * of a state against a group; "the government", "the army", "government
+ * forces": the state of that war. Not after a party's name ("Israeli
  * militants" are no rebels of the other side). */
 static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf)
 {
 	int s = -1, looked = 0;
 	for (size_t i = 0; i < tg->n; i++) {
 		truce__item *it = &tg->v[i];
-		if (!(it->cues2 & TRUCE__C2_VAGUE) || it->party[0] || it->blocker || it->noparty ||
-		    it->group)
+		if (!(it->cues2 & (TRUCE__C2_VAGUE | TRUCE__C2_STATE)) || it->party[0] ||
+		    it->blocker || it->noparty || it->group)
 			continue;
 		if (i > 0 && tg->v[i - 1].party[0] && tg->v[i - 1].t1 == it->t0)
 			continue;
@@ -709,7 +727,12 @@ static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__c
 		}
 		if (s < 0)
 			return;
-		strcpy(it->party, cf->side[s][0]);
+		/* "the government", "the army" are the state's, where the article
+		 * names that state (an Israel-Iran story is no Iraqi war's) */
+		int side = it->cues2 & TRUCE__C2_STATE ? 1 - s : s;
+		if (side != s && !names_party(tg, cf->side[side][0]))
+			continue;
+		strcpy(it->party, cf->side[side][0]);
 		const truce__actor *a = truce__actor_find(r, it->party);
 		it->actor = -1;
 		if (a != NULL)

@@ -76,6 +76,7 @@ static const struct {
     {"tell", TRUCE__C2_TELL, 2},
     {"stop", TRUCE__C2_STOP, 2},
     {"vague", TRUCE__C2_VAGUE, 2},
+    {"state", TRUCE__C2_STATE, 2},
     {"deal", TRUCE__C2_DEAL, 2},
     {"venue", TRUCE__C2_VENUE, 2},
     {"people", TRUCE__C2_PEOPLE, 2},

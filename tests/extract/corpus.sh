@@ -22,9 +22,9 @@ for f in "${files[@]}"; do
 done
 "$TRUCE_BIN/truce" extract -q --jsonl "$tmp/all.jsonl" >"$tmp/sys.jsonl" || exit 1
 # claim F1 measured when this floor was set, minus 0.02: seeds + dev + dev2
-# 0.932 (issue 10a: role rules), seeds + dev alone 0.981
+# 0.937 (issue 10a: role rules), seeds + dev alone 0.981
 floor=0.96
-[ ${#files[@]} -eq 3 ] && floor=0.91
+[ ${#files[@]} -eq 3 ] && floor=0.915
 python3 "$score" "$tmp/all.gold.jsonl" "$tmp/sys.jsonl" --min-f1 "$floor" || exit 1
 # the negatives: articles that hold no claim (0 of 84 when set; at most 2)
 if [ -f "$corpus/negatives.jsonl" ]; then

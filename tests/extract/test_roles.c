@@ -3,8 +3,9 @@
  * parties (observers, mediators called on to act, the venue of a deal) out
  * of the accused's place, that read a state's name inside a group's long
  * name as a word of that name, and that pick the right member of a side
- * (a republic for "the separatists", a group's own "militia"). Sentences
- * written for the tests.
+ * (a republic for "the separatists", a group's own "militia"), and the
+ * source after "according to the statement of"; "no attacks" denies.
+ * Sentences written for the tests.
  */
 #include "helpers.h"
 
@@ -181,6 +182,58 @@ static void coalitions_of_another_war(void **state)
 	truce_claims_free(&c);
 }
 
+/* "According to the statement of X, ...": the source is the party after
+ * "of", not the speaker of the paragraph before. */
+static void source_after_of(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text(
+	    "2021-06-10", "Ukraine's army said the front line in Donbas was calm on Sunday.\n\n"
+	                  "According to the statement of the Luhansk People's Republic, Ukrainian "
+	                  "forces shelled Stakhanov on Monday in violation of the truce.");
+	assert_non_null(find_claim(&c, "LPR", "UKR"));
+	assert_null(find_claim(&c, "UKR", ""));
+	truce_claims_free(&c);
+}
+
+/* "there were no attacks by X", "no government attacks": "no" before an
+ * act denies it; "no fewer than 12 attacks" still counts them. */
+static void no_attacks_is_a_denial(void **state)
+{
+	(void)state;
+	truce_claims c =
+	    extract_text("2017-01-05", "Kabul said there were no attacks by the Taliban "
+	                               "on Tuesday, the second day of the ceasefire.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+	c = extract_text("2017-01-05",
+	                 "Kabul said the Taliban carried out no fewer than 12 attacks "
+	                 "on Tuesday in violation of the ceasefire.");
+	assert_non_null(find_claim(&c, "AFG", "TALIBAN"));
+	truce_claims_free(&c);
+}
+
+/* "the government", "government forces", "the army" in a war between a
+ * state and an armed group are that state's, where the article names it,
+ * with no line of the party file for that country; an article about
+ * another war keeps them unread. */
+static void the_state_of_a_state_group_war(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text("2017-01-05",
+	                              "Fighting flared in South Sudan's Upper Nile state on "
+	                              "Monday.\n\nThe SPLM-IO said that government forces attacked "
+	                              "its positions near Nasir in violation of the ceasefire.");
+	assert_non_null(find_claim(&c, "SSDOPP", "SSD"));
+	truce_claims_free(&c);
+	c = extract_text("2017-01-05",
+	                 "South Sudan's opposition SPLM-IO said on Monday that the army "
+	                 "attacked its positions near Nasir in violation of the "
+	                 "ceasefire.");
+	assert_non_null(find_claim(&c, "SSDOPP", "SSD"));
+	truce_claims_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +246,9 @@ int main(void)
 	    cmocka_unit_test(vague_words_do_not_choose_the_country),
 	    cmocka_unit_test(both_sides_are_the_ones_named),
 	    cmocka_unit_test(coalitions_of_another_war),
+	    cmocka_unit_test(source_after_of),
+	    cmocka_unit_test(no_attacks_is_a_denial),
+	    cmocka_unit_test(the_state_of_a_state_group_war),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
