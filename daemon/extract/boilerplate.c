@@ -24,11 +24,28 @@ typedef struct line_info {
 	uint64_t hash;
 } line_info;
 
-/* A byte of a word: a letter, a digit, any byte of a multi-byte character.
- * Branch-free: this runs over every byte of every article. */
-static inline int word_byte(unsigned char c)
+/* No test below asks whether a line has more words than this: a line of
+ * 25 words is prose, whatever follows. */
+#define WORDS_ENOUGH 25
+
+/* The words of a line, up to WORDS_ENOUGH: bytes of a word after a byte of
+ * none. A table and no branch, because this runs over every byte of every
+ * article; the count stops once it is enough, so a long paragraph is read
+ * only to its 25th word. */
+static int count_words(const unsigned char *s, size_t n)
 {
-	return ((unsigned)((c | 0x20) - 'a') < 26u) | (c >= 0x80) | ((unsigned)(c - '0') < 10u);
+	unsigned words = 0, prev = 0;
+	for (size_t i = 0; i < n;) {
+		size_t end = n - i > 64 ? i + 64 : n;
+		for (; i < end; i++) {
+			unsigned w = truce__bytekind[s[i]] & TRUCE__BK_WORD;
+			words += w & ~prev;
+			prev = w;
+		}
+		if (words >= WORDS_ENOUGH)
+			return WORDS_ENOUGH;
+	}
+	return (int)words;
 }
 
 static int ends_clause(const char *s, size_t n)
@@ -55,7 +72,7 @@ static int match_kind(const truce_rules *r, const char *s, size_t n, int words, 
                       pcre2_match_data *md)
 {
 	/* a sentence of a dozen words or more that ends like one is prose */
-	int prose = words >= 25 || (words >= 12 && ends_clause(s, n));
+	int prose = words >= WORDS_ENOUGH || (words >= 12 && ends_clause(s, n));
 	for (int i = 0; i < r->nbp; i++) {
 		int k = r->bp[i].kind;
 		if ((k == TRUCE__BP_SHORT && words >= 12) || (k == TRUCE__BP_LINE && prose) ||
@@ -98,28 +115,20 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		pcre2_match_data_free(md);
 		return TRUCE_ENOMEM;
 	}
-	/* lines and their word counts in one pass */
-	size_t n = 0, start = 0;
-	int words = 0, in_word = 0;
-	for (size_t i = 0; i <= in->len; i++) {
-		unsigned char c = i < in->len ? (unsigned char)in->s[i] : '\n';
-		if (c != '\n') {
-			int wc = word_byte(c);
-			if (wc && !in_word)
-				words++;
-			in_word = wc;
-			continue;
-		}
-		if (i > start) {
+	/* lines (memchr finds their ends) and their word counts */
+	size_t n = 0;
+	for (size_t start = 0; start <= in->len;) {
+		const char *nl = memchr(in->s + start, '\n', in->len - start);
+		size_t end = nl != NULL ? (size_t)(nl - in->s) : in->len;
+		if (end > start) {
 			line_info *l = &v[n++];
 			l->start = start;
-			l->end = i;
-			l->words = words;
+			l->end = end;
+			l->words = count_words((const unsigned char *)in->s + start, end - start);
 			/* only short lines are compared for repetition */
-			l->hash = l->words < 10 ? truce__tok_hash(in->s + start, i - start) : 0;
+			l->hash = l->words < 10 ? truce__tok_hash(in->s + start, end - start) : 0;
 		}
-		start = i + 1;
-		words = in_word = 0;
+		start = end + 1;
 	}
 	size_t tail_from = n;
 	int in_list = 0; /* after a "Related posts" marker higher up the page */

@@ -37,19 +37,25 @@ static int background_year(const char *s, size_t len, size_t i)
  * publication date ("on December 2" in a text that mentions 2025). */
 static int latest_year(const char *s, size_t len)
 {
+	/* a year is a run of exactly four digits: walk the runs, not every
+	 * position of the text */
 	int best = 0;
-	for (size_t i = 0; i + 4 <= len; i++) {
-		if (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')
+	size_t i = 0;
+	while (i < len) {
+		if ((unsigned)(s[i] - '0') >= 10u) {
+			i++;
 			continue;
-		if (!(s[i] == '1' || s[i] == '2'))
-			continue;
-		int y = 0, k = 0;
-		for (; k < 4 && s[i + k] >= '0' && s[i + k] <= '9'; k++)
-			y = y * 10 + (s[i + k] - '0');
-		if (k != 4 || (i + 4 < len && s[i + 4] >= '0' && s[i + 4] <= '9'))
-			continue;
-		if (y >= 1990 && y <= 2100 && y > best && !background_year(s, len, i))
-			best = y;
+		}
+		size_t j = i;
+		while (j < len && (unsigned)(s[j] - '0') < 10u)
+			j++;
+		if (j - i == 4 && (s[i] == '1' || s[i] == '2')) {
+			int y = (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 +
+			        (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+			if (y >= 1990 && y <= 2100 && y > best && !background_year(s, len, i))
+				best = y;
+		}
+		i = j;
 	}
 	return best;
 }

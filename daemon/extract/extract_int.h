@@ -242,7 +242,20 @@ extern const size_t truce__nbuiltin_rules;
 
 /* Hash of one token's lower-cased bytes, and of a token sequence. */
 uint64_t truce__tok_hash(const char *s, size_t n);
-uint64_t truce__seq_hash(uint64_t h, uint64_t tok);
+/* inline: the lexicon and gazetteer lookups extend it token by token */
+static inline uint64_t truce__seq_hash(uint64_t h, uint64_t tok)
+{
+	h ^= tok + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h ? h : 1;
+}
+
+/* What the tokenizer knows of a byte (sentence.c), for every stage that
+ * walks every byte: 0 for no word byte, else TRUCE__BK_WORD (ASCII letters
+ * and digits, every byte of a multi-byte UTF-8 character), with
+ * TRUCE__BK_LOWER or TRUCE__BK_UPPER for ASCII letters. */
+enum { TRUCE__BK_WORD = 1, TRUCE__BK_LOWER = 2, TRUCE__BK_UPPER = 4 };
+extern const unsigned char truce__bytekind[256];
+
 const truce__lex *truce__lex_find(const truce_rules *r, uint64_t key);
 /* 0 if no phrase is or starts with the token sequence of key. */
 int truce__lex_maybe(const truce_rules *r, uint64_t key);

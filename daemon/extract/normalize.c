@@ -44,6 +44,85 @@ static inline int put(outbuf *o, char c, uint32_t off)
 	return 0;
 }
 
+/* A printable ASCII byte other than the blank: one compare, as the fold
+ * loop asks it of nearly every byte. */
+static inline int plain_ascii(unsigned char b)
+{
+	return (unsigned char)(b - 0x21) < 0x5E;
+}
+
+/* m[k] = base + k for k < n: four at a time, as a run is often a paragraph
+ * long. */
+static void fill_offsets(uint32_t *m, uint32_t base, size_t n)
+{
+	size_t k = 0;
+	for (; k + 4 <= n; k += 4) {
+		uint32_t b = base + (uint32_t)k;
+		m[k] = b;
+		m[k + 1] = b + 1;
+		m[k + 2] = b + 2;
+		m[k + 3] = b + 3;
+	}
+	for (; k < n; k++)
+		m[k] = base + (uint32_t)k;
+}
+
+/* A byte from 0x20 to 0x7E in each of the 8 bytes of x? The tests
+ * "hasless" and "hasmore" of Bit Twiddling Hacks, exact as yes/no. */
+static inline int all_printable8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t below = (x - ones * 0x20) & ~x & high; /* a byte < 0x20 */
+	uint64_t above = ((x + ones) | x) & high;       /* a byte > 0x7E */
+	return (below | above) == 0;
+}
+
+/* 0x80 in each byte of x that is a space, 0 in the others (exact). */
+static inline uint64_t space_bytes(uint64_t x)
+{
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
+	uint64_t t = x ^ 0x2020202020202020ull;
+	return ~(((t & low7) + low7) | t | low7);
+}
+
+/*
+ * The end of the run from j (s[j - 1] a plain byte of it, or j its first)
+ * that fold_text copies as it is: plain bytes, and single spaces between
+ * them. A run stops at a space not followed by a plain byte, and at any
+ * other byte. Prose is such runs a paragraph long, so they are read 8
+ * bytes at a time while the 8 can hold no end: all 0x20-0x7E, no double
+ * space, and a space last only if the byte after it is plain.
+ */
+static size_t plain_run_end(const char *s, size_t j, size_t len)
+{
+	while (j + 8 <= len) {
+		uint64_t x;
+		memcpy(&x, s + j, 8);
+		uint64_t sp = space_bytes(x);
+		if (!all_printable8(x) || (sp & (sp >> 8)) != 0)
+			break; /* the run ends in these 8 bytes */
+		if ((sp >> 56) == 0) {
+			j += 8;
+			continue;
+		}
+		if (j + 8 >= len || !plain_ascii((unsigned char)s[j + 8]))
+			return j + 7; /* a space last, and no plain byte after it */
+		j += 9;
+	}
+	for (;;) {
+		while (j < len && plain_ascii((unsigned char)s[j]))
+			j++;
+		/* a single space between two such runs is copied as it is, with
+		 * its own offset, as the blank handling of fold_text would: one
+		 * copy a line, not one a word */
+		if (j + 1 < len && s[j] == ' ' && plain_ascii((unsigned char)s[j + 1])) {
+			j++;
+			continue;
+		}
+		return j;
+	}
+}
+
 /* What a code point becomes: 0 = copy, else an ASCII replacement string
  * ("" = drop). Typography only; letters are never changed. */
 static const char *fold(utf8proc_int32_t cp)
@@ -123,7 +202,7 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 	}
 	while (i < len) {
 		unsigned char b = (unsigned char)s[i];
-		if (b > ' ' && b < 0x7F) {
+		if (plain_ascii(b)) {
 			/* plain ASCII: the common case, copied without decoding */
 			if (newlines > 0 || (pending_space && !at_start)) {
 				int nls = newlines > 2 ? 2 : newlines;
@@ -139,21 +218,7 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			at_start = 0;
 			/* the whole run of such bytes at once (the buffer holds len +
 			 * 16 bytes, and folding never grows the text) */
-			size_t j = i;
-			for (;;) {
-				while (j < len && (unsigned char)s[j] > ' ' &&
-				       (unsigned char)s[j] < 0x7F)
-					j++;
-				/* a single space between two such runs is copied as
-				 * it is, with its own offset, as the blank handling
-				 * below would: one copy a line, not one a word */
-				if (j + 1 < len && s[j] == ' ' && (unsigned char)s[j + 1] > ' ' &&
-				    (unsigned char)s[j + 1] < 0x7F) {
-					j++;
-					continue;
-				}
-				break;
-			}
+			size_t j = plain_run_end(s, i, len);
 			if (o->len + (j - i) + 1 >= o->cap) {
 				for (; i < j; i++)
 					if (put(o, s[i], exact ? (uint32_t)i : 0) != 0)
@@ -161,8 +226,10 @@ static int fold_text(const char *s, size_t len, int exact, outbuf *o)
 			} else {
 				memcpy(o->s + o->len, s + i, j - i);
 				uint32_t *m = o->map + o->len;
-				for (size_t k = 0; k < j - i; k++)
-					m[k] = exact ? (uint32_t)(i + k) : 0;
+				if (exact)
+					fill_offsets(m, (uint32_t)i, j - i);
+				else
+					memset(m, 0, (j - i) * sizeof(*m));
 				o->len += j - i;
 				i = j;
 			}

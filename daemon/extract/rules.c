@@ -100,7 +100,7 @@ typedef struct loader {
 	size_t errlen;
 	const char *file;
 	int line;
-	char *bp_src[3]; /* boilerplate patterns per kind, joined by "|" */
+	char *bp_src[6]; /* boilerplate patterns per kind and anchoring (bp_slot), joined by "|" */
 	truce__doc doc;  /* the tokenizer's buffers, reused for every phrase */
 	int geo_country; /* the country of the last geonames.tsv line */
 	char geo_cc[3];
@@ -755,6 +755,17 @@ static int push_re(truce__regex **v, const int *n)
 	return 0;
 }
 
+/* Where a boilerplate pattern is joined: per kind, the patterns anchored
+ * at the line's start apart from the others. A pattern all of whose
+ * alternatives start with "^" is tried at one position of a line, not at
+ * each; joined with unanchored ones it would be tried at every position.
+ * A line matches a kind when either of its two patterns does, so the
+ * split changes no result. */
+static int bp_slot(int kind, int anchored)
+{
+	return kind * 2 + (anchored ? 0 : 1);
+}
+
 static int load_boilerplate(loader *L, char *line)
 {
 	char *f[2];
@@ -776,26 +787,28 @@ static int load_boilerplate(loader *L, char *line)
 	if (rc != 0)
 		return rc;
 	pcre2_code_free(one.code);
-	size_t add = strlen(f[1]) + 8, have = L->bp_src[kind] ? strlen(L->bp_src[kind]) : 0;
-	char *src = realloc(L->bp_src[kind], have + add);
+	int slot = bp_slot(kind, f[1][0] == '^');
+	size_t add = strlen(f[1]) + 8, have = L->bp_src[slot] ? strlen(L->bp_src[slot]) : 0;
+	char *src = realloc(L->bp_src[slot], have + add);
 	if (src == NULL)
 		return TRUCE_ENOMEM;
 	snprintf(src + have, add, "%s(?:%s)", have ? "|" : "", f[1]);
-	L->bp_src[kind] = src;
+	L->bp_src[slot] = src;
 	return 0;
 }
 
 static int build_boilerplate(loader *L)
 {
 	truce_rules *r = L->r;
-	for (int kind = 0; kind < 3; kind++) {
-		if (L->bp_src[kind] == NULL)
+	for (int slot = 0; slot < 6; slot++) {
+		int kind = slot / 2;
+		if (L->bp_src[slot] == NULL)
 			continue;
 		if (push_re(&r->bp, &r->nbp) != 0)
 			return TRUCE_ENOMEM;
 		L->file = "boilerplate.tsv";
 		L->line = 0;
-		int rc = compile_re(L, L->bp_src[kind], PCRE2_CASELESS, &r->bp[r->nbp], kind);
+		int rc = compile_re(L, L->bp_src[slot], PCRE2_CASELESS, &r->bp[r->nbp], kind);
 		if (rc != 0)
 			return rc;
 		r->nbp++;
@@ -1304,7 +1317,7 @@ static int load(const char *dir, truce_rules **out, char *errbuf, size_t errlen)
 		rc = build_boilerplate(&L);
 	free(L.raw);
 	truce__doc_free(&L.doc);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 6; k++)
 		free(L.bp_src[k]);
 	if (rc != 0) {
 		truce_rules_free(r);

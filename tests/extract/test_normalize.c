@@ -102,13 +102,48 @@ static void empty_and_too_big(void **state)
 	assert_int_equal(truce__normalize("x", (size_t)TRUCE__MAX_BODY + 1, 0, &t), TRUCE_ETOOBIG);
 }
 
+/* Runs of plain ASCII are read 8 bytes at a time (plain_run_end): a
+ * blank, a line break or a non-ASCII character at any offset of an 8-byte
+ * step still folds as it would byte by byte, and every output byte maps
+ * to the body byte it came from. */
+static void blanks_at_every_offset(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *ins, *out;
+	} cases[] = {
+	    {"  ", " "},  {" ", " "},     {"   \n", "\n"}, {" \n ", "\n"}, {"\xC3\xA9", "\xC3\xA9"},
+	    {"\t ", " "}, {" \x7F", " "},
+	};
+	const char *word = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t wl = strlen(word);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (size_t p = 1; p < wl; p++) {
+			char in[128], want[128];
+			snprintf(in, sizeof(in), "%.*s%s%s", (int)p, word, cases[c].ins, word + p);
+			snprintf(want, sizeof(want), "%.*s%s%s", (int)p, word, cases[c].out,
+			         word + p);
+			truce__text t;
+			assert_int_equal(truce__normalize(in, strlen(in), 0, &t), 0);
+			assert_string_equal(t.s, want);
+			for (size_t k = 0; k < t.len; k++) {
+				assert_true(t.map[k] < strlen(in));
+				if (t.s[k] != '\n' &&
+				    t.s[k] != ' ') /* a blank maps to the first of its run */
+					assert_int_equal(in[t.map[k]], t.s[k]);
+			}
+			truce__text_free(&t);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(folds_typography),     cmocka_unit_test(keeps_offsets),
 	    cmocka_unit_test(rejects_invalid_utf8), cmocka_unit_test(controls_become_blanks),
 	    cmocka_unit_test(html_to_text),         cmocka_unit_test(deep_html_is_bounded),
-	    cmocka_unit_test(empty_and_too_big),
+	    cmocka_unit_test(empty_and_too_big),    cmocka_unit_test(blanks_at_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,9 @@ BG_PIDS=()
 # a busy machine may hardly run at all.
 TRUCE_LONG=$TRUCE
 WEB_PRIORITY=()
+UNDER_VALGRIND=0 # 1: truced runs some 50 times slower; scale waits by it
 if [ -x "$TRUCE_BIN/truce-vg" ]; then
+  UNDER_VALGRIND=1
   TRUCE_LONG=$TRUCE_BIN/truce-vg
   WEB_PRIORITY=(--priority normal)
 fi
