@@ -93,6 +93,7 @@ typedef struct ctx {
 	size_t prev_claim;
 	char voice[TRUCE_PARTY_MAX];
 	char title_accused[TRUCE_PARTY_MAX]; /* "X accuses Y ...", "Y breaks truce" */
+	uint32_t title_has;                  /* the cues of the headline */
 	char prev_agent[TRUCE_PARTY_MAX];    /* who acts in the sentence before */
 	char agent[TRUCE_PARTY_MAX];         /* ... and in this one */
 	int truce_ctx;
@@ -767,6 +768,20 @@ static void accused_after(ctx *x, const sview *v, size_t ci, const char *claiman
 			continue;
 		strcpy(out, x->all.v[k].party);
 		return;
+	}
+	/* "accused Turkish-backed militias of": an armed group that no
+	 * dictionary names, right after the verb, is of the other side */
+	for (size_t k = ci + 1; claimant[0] && k < v->i1 && x->all.v[k].t0 <= x->all.v[ci].t1 + 3;
+	     k++) {
+		const truce__item *o = &x->all.v[k];
+		if (o->party[0])
+			return;
+		if (o->cues2 & TRUCE__C2_GROUP) {
+			strcpy(out, opposite(x, claimant));
+			return;
+		}
+		if (o->cues)
+			return;
 	}
 }
 
@@ -1721,6 +1736,7 @@ static void find_voice(ctx *x)
 		int voice = 0, parties = 0;
 		char code[TRUCE_PARTY_MAX] = "";
 		for (size_t i = 0; i < tg.n; i++) {
+			x->title_has |= tg.v[i].cues;
 			if (tg.v[i].cues & TRUCE__C_VOICE)
 				voice = 1;
 			if (tg.v[i].cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
@@ -2110,9 +2126,12 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		 * article's conflict has a standing truce that year
 		 * (conflicts.tsv) */
 		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
-		uint32_t all = 0;
-		int broken = 0; /* a sentence that names a truce and its violation */
-		int ended = 0;  /* ... or says it ended */
+		find_voice(&x);
+		/* the headline counts as a sentence ("X accuses Y of truce
+		 * breach" over a body that names no truce) */
+		uint32_t all = x.title_has;
+		int broken = (x.title_has & TRUCE__C_TRUCE) && (x.title_has & TRUCE__C_VIOLATE);
+		int ended = 0; /* ... or says it ended */
 		for (size_t s = 0; s < doc->nsent; s++) {
 			uint32_t has = 0;
 			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++) {
@@ -2135,7 +2154,6 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		if (ended && !broken)
 			x.truce_ctx = 0;
 		x.default_date = 0; /* set after the claims, see finish() */
-		find_voice(&x);
 	}
 	for (size_t s = 0; s < doc->nsent && rc == 0; s++) {
 		sview v;

@@ -160,6 +160,28 @@ static void group_code(const char *text, const truce__doc *doc, uint32_t t0, uin
 	out[o] = '\0';
 }
 
+/* "a spokesman for the Karen National Union", "the leader of the X Front":
+ * a name that an official speaks for is a party's, brackets or none. The
+ * name starts at token t; the item before the group word's is the
+ * official. */
+static int spokesman_of(const char *text, const truce__doc *doc, const truce__tagged *out,
+                        uint32_t t)
+{
+	if (out->n < 2)
+		return 0;
+	const truce__item *o = &out->v[out->n - 2];
+	if (!(o->cues & (TRUCE__C_GENERIC | TRUCE__C_TITLE)) || o->party[0])
+		return 0;
+	uint32_t k = o->t1;
+	if (k >= t ||
+	    !(tok_is_word(text, &doc->tok[k], "for") || tok_is_word(text, &doc->tok[k], "of")))
+		return 0;
+	k++;
+	if (k < t && tok_is_word(text, &doc->tok[k], "the"))
+		k++;
+	return k == t;
+}
+
 /* "the Karen National Union", "the X Front", "X rebels": an armed group no
  * file names is still a party. The last item of out is the group word; a
  * name of capitalized words before it ("of", "the", "'s" inside), that no
@@ -199,7 +221,8 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 		return;
 	if (named &&
 	    !(g->t1 + 2 < doc->ntok && text[tok[g->t1].start] == '(' &&
-	      (tok[g->t1 + 1].flags & TRUCE__T_UPPER) && text[tok[g->t1 + 2].start] == ')'))
+	      (tok[g->t1 + 1].flags & TRUCE__T_UPPER) && text[tok[g->t1 + 2].start] == ')') &&
+	    !spokesman_of(text, doc, out, t))
 		return;
 	if (!named && stop_word(text, &tok[g->t0 - 1]))
 		return;

@@ -1134,6 +1134,33 @@ static void days_of_speakers_truces_and_own_acts(void **state)
 	            "M23", "COD", "2021-06-09");
 }
 
+static void groups_no_file_names_and_headlines(void **state)
+{
+	(void)state;
+	/* an armed group no dictionary names, accused right after the verb,
+	 * is of the other side */
+	expect_claim("The Libyan National Army accused Turkish-backed militias of violating the "
+	             "ceasefire near Sirte on Tuesday.",
+	             "LNA", "LBY");
+	/* a name an official speaks for is a party, brackets or none */
+	expect_claim("\"They shelled our positions twice during the night,\" said a spokesman "
+	             "for the Karen National Union.\n\nThe group accused the Myanmar army of "
+	             "breaking the truce.",
+	             "MMROPP", "MMR");
+	/* a headline that names the truce and its breach is the truce of a
+	 * body that names none */
+	truce_claims c = extract_titled(PUB, "Sudanese army accuses RSF of truce breach",
+	                                "The Sudanese army said the Rapid Support Forces "
+	                                "attacked its positions in El Fasher on Saturday.");
+	assert_non_null(find_claim(&c, "SDN", "RSF"));
+	truce_claims_free(&c);
+	c = extract_titled(PUB, "Sudanese army and RSF fight for El Fasher",
+	                   "The Sudanese army said the Rapid Support Forces attacked its "
+	                   "positions in El Fasher on Saturday.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+}
+
 static void hours_after_a_truce(void **state)
 {
 	(void)state;
@@ -1211,6 +1238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(accusation),
 	    cmocka_unit_test(days_of_speakers_truces_and_own_acts),
+	    cmocka_unit_test(groups_no_file_names_and_headlines),
 	    cmocka_unit_test(report_said_after),
 	    cmocka_unit_test(cumulative_toll_is_background),
 	    cmocka_unit_test(passive_by),
