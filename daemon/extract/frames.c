@@ -501,8 +501,10 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			}
 			/* an outlet or NGO speaks: no party; a medium after a
 			 * preposition ("in a Twitter statement") does not */
-			if (it->blocker && !after_prep(x, v, it))
+			if (it->blocker && !after_prep(x, v, it)) {
+				sp.item = (size_t)k; /* no party: see neutral_source */
 				return sp;
+			}
 			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
 				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
 					sp.kind = SP_PRON;
@@ -1644,7 +1646,7 @@ static int analyze(ctx *x, sview *v)
 	/* who acts here, for the sentence after (see inherit_accused) */
 	strcpy(x->prev_agent, x->agent);
 	x->agent[0] = '\0';
-	if (v->has & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE))
+	if (v->has & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL))
 		find_accused(x, v, "", (size_t)-1, x->agent);
 	/* "violated the trade deal", "violated Estonian airspace": no truce
 	 * is broken where nothing else says so */
@@ -1688,7 +1690,10 @@ static int analyze(ctx *x, sview *v)
 	if (f.sp.kind == SP_NONE) {
 		if (x->nclaims == 0)
 			keep_lead(x, v, &d);
-		continue_claim(x, v, &d, 0);
+		/* "At least 15 civilians were killed, medics said": a source of
+		 * no side tells the figures of the claim before */
+		int neutral = f.sp.item != (size_t)-1 && x->all.v[f.sp.item].blocker;
+		continue_claim(x, v, &d, neutral);
 		return 0;
 	}
 	return conclude(x, v, &f, &d, call);

@@ -985,6 +985,18 @@ static int names_in(const char *text, const truce__doc *doc, const truce__item *
 	return 0;
 }
 
+/* "a ceasefire agreed in Luanda", "the deal signed in Doha": the place
+ * where a deal was made is no side of the war and no vote for its
+ * country. */
+static int deal_venue(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t i)
+{
+	uint32_t t = tg->v[i].t0;
+	if (i < 2 || t < 2 || !tok_is_word(text, &doc->tok[t - 1], "in"))
+		return 0;
+	const truce__item *in = &tg->v[i - 1], *verb = &tg->v[i - 2];
+	return in->t0 == t - 1 && verb->t1 == t - 1 && (verb->cues & TRUCE__C_AGREED);
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -1011,7 +1023,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			it->party[0] = '\0';
 			continue;
 		}
-		if (it->in_paren)
+		if (it->in_paren || deal_venue(text, doc, tg, i))
 			continue;
 		if (it->party[0])
 			vote_actor(r, &vt, it->actor, 2);

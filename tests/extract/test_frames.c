@@ -1147,6 +1147,26 @@ static void groups_no_file_names_and_headlines(void **state)
 	             "for the Karen National Union.\n\nThe group accused the Myanmar army of "
 	             "breaking the truce.",
 	             "MMROPP", "MMR");
+	/* "the killing was a violation": the agent of the killing told just
+	 * before is accused */
+	expect_claim("Palestinian officials said Israeli troops shot dead a member of Islamic "
+	             "Jihad in Jenin on Sunday.\n\nIslamic Jihad said the killing was a "
+	             "violation of the truce.",
+	             "PIJ", "ISR");
+	/* the city where a deal was agreed is no side of the war: the rebels
+	 * are the Congolese war's */
+	expect_claim("Rebels of the March 23 Movement attacked army positions in Kibumba on "
+	             "Monday despite a ceasefire agreed in Luanda, the Congolese army said.",
+	             "COD", "M23");
+	/* a source of no side tells the figures of the claim before */
+	truce_claims c0 = extract_text(PUB, "The Sudanese army accused the Rapid Support Forces "
+	                                    "of violating the truce by shelling Omdurman on "
+	                                    "Saturday.\n\nAt least 15 civilians were killed, "
+	                                    "medics said.");
+	const truce_claim *x = find_claim(&c0, "SDN", "RSF");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 15);
+	truce_claims_free(&c0);
 	/* a headline that names the truce and its breach is the truce of a
 	 * body that names none */
 	truce_claims c = extract_titled(PUB, "Sudanese army accuses RSF of truce breach",
