@@ -740,10 +740,19 @@ static int compile_re(loader *L, const char *pat, uint32_t opts, truce__regex *o
 		snprintf(msg, sizeof(msg), "%s at offset %zu", (char *)buf, (size_t)erroff);
 		return fail(L, "bad pattern", msg);
 	}
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	/* without JIT (a build or CPU PCRE2 cannot JIT for) the interpreter
+	 * matches */
+	out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	out->code = code;
 	out->kind = kind;
 	return 0;
+}
+
+int truce__re_match(const truce__regex *re, const char *s, size_t n, size_t from, void *md)
+{
+	if (re->jit)
+		return pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, from, 0, md, NULL);
+	return pcre2_match(re->code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, md, NULL);
 }
 
 static int push_re(truce__regex **v, const int *n)
