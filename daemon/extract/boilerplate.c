@@ -58,7 +58,11 @@ static int count_words(const unsigned char *s, size_t n)
 			uint64_t x;
 			memcpy(&x, s + i, 8);
 			uint64_t w = word_bytes8(x);
-			words += (unsigned)__builtin_popcountll(w & ~((w << 8) | carry));
+			/* the start flags (bit 7 of a byte each) summed by a
+			 * multiply into the top byte: no popcount instruction is
+			 * assumed of the target */
+			uint64_t starts = (w & ~((w << 8) | carry)) >> 7;
+			words += (unsigned)((starts * 0x0101010101010101ull) >> 56);
 			carry = w >> 56;
 		}
 		if (words >= WORDS_ENOUGH)
