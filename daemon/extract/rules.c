@@ -937,9 +937,9 @@ const truce__actor *truce__actor_find(const truce_rules *r, const char *code)
 {
 	if (code == NULL || *code == '\0' || r->nactors == 0)
 		return NULL;
-	/* the comparison reads the code only: fill nothing else (a memset and
-	 * a snprintf cost more than the search) */
-	truce__actor key;
+	/* the comparison reads the code only (a snprintf of it cost more than
+	 * the search) */
+	truce__actor key = {.kind = 0};
 	size_t n = strnlen(code, sizeof(key.code) - 1);
 	memcpy(key.code, code, n);
 	key.code[n] = '\0';
