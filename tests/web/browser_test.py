@@ -75,6 +75,15 @@ with Browser(1280, 1400) as b:
     if page.eval("document.getElementById('status').textContent") != "live":
         fail("the event stream is not live: %r" % page.eval("document.getElementById('status').textContent"))
     print("ok: the page lists incidents 3, 2, 1 with figures, claims, evidence; %d timeline bars; live" % bars)
+    # The browser's EventSource asks for gzip and gets the compressed stream
+    # (Network.responseReceived shows the headers as received).
+    sse = [ev["params"]["response"] for ev in page.collect()
+           if ev.get("method") == "Network.responseReceived"
+           and "/api/events" in ev["params"]["response"]["url"]]
+    enc = [{k.lower(): v for k, v in r["headers"].items()}.get("content-encoding") for r in sse]
+    if not enc or enc[0] != "gzip":
+        fail("the page's event stream came with Content-Encoding %r" % enc)
+    print("ok: the page's EventSource reads /api/events with Content-Encoding: gzip")
 
     page.eval("window.__loaded_once = 42")
     open(os.path.join(DIR, "phase1"), "w").close()

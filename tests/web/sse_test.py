@@ -3,12 +3,13 @@
 
     sse_test.py BASE_URL DIR
 
-Three streams from seq 0 on a store of the seeds: A stays connected and
+Four streams from seq 0 on a store of the seeds: A stays connected and
 reconnects by itself with Last-Event-ID when the stream drops (as
-EventSource does); B reads up to event 10 and leaves; C asks for two topics
-only. The test writes DIR/phase1 and waits for DIR/phase2, while the shell
+EventSource does); G does the same with Accept-Encoding: gzip (as browsers
+do), and must get the very same events as A; B reads up to event 10 and
+leaves; C asks for two topics only, with gzip. The test writes DIR/phase1 and waits for DIR/phase2, while the shell
 restarts truced and collects more articles; then B comes back with
-Last-Event-ID: 10. Every stream must end with exactly the events it should
+Last-Event-ID: 10, with gzip. Every stream must end with exactly the events it should
 have, in seq order, once each. The web side runs with a tiny ring
 (--buffer-events 8), so the older events come through the query socket
 and the newer ones from the ring.
@@ -32,9 +33,10 @@ def fail(msg):
 class Reader(threading.Thread):
     """Reads a stream, reconnecting with Last-Event-ID until stopped."""
 
-    def __init__(self, query):
+    def __init__(self, query, gzip=False):
         super().__init__(daemon=True)
         self.query = query
+        self.gzip = gzip
         self.got = []  # (seq, event)
         self.connects = 0
         self.stop = False
@@ -43,9 +45,11 @@ class Reader(threading.Thread):
         while not self.stop:
             last = self.got[-1][0] if self.got else None
             try:
-                with SSE(BASE + "/api/events?" + self.query, last_event_id=last) as s:
+                with SSE(BASE + "/api/events?" + self.query, last_event_id=last,
+                         gzip=self.gzip) as s:
                     if s.status != 200:
                         fail("stream %s: HTTP %d" % (self.query, s.status))
+                    check_encoding(s, self.gzip)
                     if s.headers.get("Content-Type", "").split(";")[0] != "text/event-stream":
                         fail("stream content type %r" % s.headers.get("Content-Type"))
                     self.connects += 1
@@ -58,6 +62,15 @@ class Reader(threading.Thread):
                             return
             except OSError:
                 time.sleep(0.2)  # the web side is away: try again
+
+
+def check_encoding(s, gzip):
+    """gzip when asked for, identity otherwise; Vary says it depends."""
+    if s.gzip != gzip:
+        fail("asked %s, got Content-Encoding %r" % ("gzip" if gzip else "identity",
+                                                   s.headers.get("Content-Encoding")))
+    if s.headers.get("Vary") != "Accept-Encoding":
+        fail("stream without Vary: Accept-Encoding")
 
 
 def check_run(name, seqs, want):
@@ -75,8 +88,10 @@ if E1 < 20:
     fail("the seeds made only %d events" % E1)
 
 a = Reader("since=0")
-c = Reader("since=0&topic=incident.new.&topic=claim.corroborated.")
+g = Reader("since=0", gzip=True)
+c = Reader("since=0&topic=incident.new.&topic=claim.corroborated.", gzip=True)
 a.start()
+g.start()
 c.start()
 
 # B: up to event 10, then away.
@@ -91,7 +106,7 @@ check_run("B before it left", b_first, list(range(1, 11)))
 if not wait_until(lambda: len(a.got) >= E1, 30):
     fail("A has %d of %d events before the restart" % (len(a.got), E1))
 open(os.path.join(DIR, "phase1"), "w").close()
-print("ok: three streams from seq 0; A has 1..%d; truced restarts now" % E1)
+print("ok: four streams from seq 0; A has 1..%d; truced restarts now" % E1)
 
 if not wait_until(lambda: os.path.exists(os.path.join(DIR, "phase2")), 120):
     fail("the shell did not restart truced")
@@ -102,7 +117,8 @@ if E2 <= E1:
 
 # B comes back as a browser would: Last-Event-ID of the last event it saw.
 b_second = []
-with SSE(BASE + "/api/events", last_event_id=10) as s:
+with SSE(BASE + "/api/events", last_event_id=10, gzip=True) as s:
+    check_encoding(s, True)
     for seq, data in s.events(timeout=5):
         b_second.append(seq)
         if seq == E2:
@@ -117,6 +133,15 @@ check_run("A across the restart", [s for s, _ in a.got], list(range(1, E2 + 1)))
 print("ok: A read on across the truced restart (%d connection(s), keepalives between): 1..%d once each"
       % (a.connects, E2))
 
+if not wait_until(lambda: g.got and g.got[-1][0] >= E2, 30):
+    fail("G (gzip) stalled at %s of %d" % (g.got[-1][0] if g.got else None, E2))
+g.stop = True
+check_run("G (gzip) across the restart", [s for s, _ in g.got], list(range(1, E2 + 1)))
+if [ev for _, ev in g.got] != [ev for _, ev in a.got]:
+    fail("G (gzip) and A (identity) got different events")
+print("ok: G with Content-Encoding: gzip got the same %d events as A, in order, once each"
+      % len(g.got))
+
 want_c = [s for s, ev in a.got
           if ev["topic"].startswith("incident.new.") or ev["topic"].startswith("claim.corroborated.")]
 if not want_c:
@@ -124,7 +149,7 @@ if not want_c:
 wait_until(lambda: c.got and c.got[-1][0] >= want_c[-1], 30)
 c.stop = True
 check_run("C (two topics)", [s for s, _ in c.got], want_c)
-print("ok: C with topic=incident.new.&topic=claim.corroborated.: its %d events, no other"
+print("ok: C (gzip) with topic=incident.new.&topic=claim.corroborated.: its %d events, no other"
       % len(want_c))
 
 # ?since past the end waits; a bad Last-Event-ID is a 400.

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 
 
 def get(url, headers=None, method="GET", data=None, timeout=30):
@@ -33,20 +34,39 @@ def get_json(url, headers=None, method="GET"):
 
 class SSE:
     """A Server-Sent Events stream read with http.client; events() yields
-    (id, data) for each event (comments and retry: lines are skipped)."""
+    (id, data) for each event (comments and retry: lines are skipped).
+    gzip=True asks for Content-Encoding: gzip (as browsers do) and, when
+    the answer has it, inflates the stream as it comes."""
 
-    def __init__(self, url, last_event_id=None, headers=None):
+    def __init__(self, url, last_event_id=None, headers=None, gzip=False):
         u = urllib.parse.urlsplit(url)
         self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
         h = dict(headers or {})
         h["Accept"] = "text/event-stream"
+        if gzip:
+            h["Accept-Encoding"] = "gzip, deflate, br"
         if last_event_id is not None:
             h["Last-Event-ID"] = str(last_event_id)
         self.conn.request("GET", u.path + ("?" + u.query if u.query else ""), headers=h)
         self.resp = self.conn.getresponse()
         self.status = self.resp.status
         self.headers = self.resp.headers
+        self.gzip = self.headers.get("Content-Encoding") == "gzip"
+        self.inflate = zlib.decompressobj(wbits=31) if self.gzip else None
+        self.pending = b""
         self.comments = 0
+
+    def _readline(self):
+        """One line (b"" at the end of the stream), inflated if gzip."""
+        if not self.gzip:
+            return self.resp.readline()
+        while b"\n" not in self.pending:
+            raw = self.resp.read1(65536)
+            if not raw:
+                return b""
+            self.pending += self.inflate.decompress(raw)
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line + b"\n"
 
     def events(self, timeout=30):
         """Events until timeout seconds pass with none."""
@@ -54,7 +74,7 @@ class SSE:
         ev_id, data = None, []
         while True:
             try:
-                line = self.resp.readline()
+                line = self._readline()
             except (TimeoutError, OSError):
                 return
             if not line:

@@ -90,6 +90,7 @@ typedef struct sse_opts {
 	uint64_t max_s;
 	const char *token;
 	int json;
+	int identity; /* no Accept-Encoding: gzip */
 } sse_opts;
 
 static void sse_usage(FILE *f)
@@ -105,6 +106,8 @@ static void sse_usage(FILE *f)
 	           "  --idle S         ...or once no event came for S seconds (default 10)\n"
 	           "  --max S          give up after S seconds (default 600)\n"
 	           "  --token T        send Authorization: Bearer T\n"
+	           "  --identity       ask for the stream uncompressed (default: gzip, as\n"
+	           "                   browsers ask)\n"
 	           "  --json           one JSON object instead of the table\n"
 	           "Exit 0 when every stream got every event from --since to the last one seen.\n");
 }
@@ -112,11 +115,17 @@ static void sse_usage(FILE *f)
 static int parse_sse_args(int argc, char **argv, sse_opts *o)
 {
 	static const struct option opts[] = {
-	    {"url", required_argument, NULL, 'u'},   {"clients", required_argument, NULL, 'c'},
-	    {"since", required_argument, NULL, 's'}, {"until", required_argument, NULL, 'U'},
-	    {"idle", required_argument, NULL, 'i'},  {"max", required_argument, NULL, 'm'},
-	    {"token", required_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	    {"url", required_argument, NULL, 'u'},
+	    {"clients", required_argument, NULL, 'c'},
+	    {"since", required_argument, NULL, 's'},
+	    {"until", required_argument, NULL, 'U'},
+	    {"idle", required_argument, NULL, 'i'},
+	    {"max", required_argument, NULL, 'm'},
+	    {"token", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"identity", no_argument, NULL, 'I'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	optind = 1;
@@ -136,6 +145,7 @@ static int parse_sse_args(int argc, char **argv, sse_opts *o)
 		case 'u': o->url = optarg; break;
 		case 't': o->token = optarg; break;
 		case 'j': o->json = 1; break;
+		case 'I': o->identity = 1; break;
 		case 'h': sse_usage(stdout); return -1;
 		default: return cli_usage_error("bench sse", "unknown option");
 		}
@@ -163,6 +173,9 @@ static int add_clients(const sse_opts *o, CURLM *m, sse_client *cl, struct curl_
 		curl_easy_setopt(c->h, CURLOPT_WRITEDATA, c);
 		curl_easy_setopt(c->h, CURLOPT_PRIVATE, c);
 		curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
+		/* libcurl inflates; on_data sees the SSE text either way. */
+		if (!o->identity)
+			curl_easy_setopt(c->h, CURLOPT_ACCEPT_ENCODING, "gzip");
 		curl_multi_add_handle(m, c->h);
 	}
 	return 0;
@@ -198,7 +211,12 @@ static double cpu_seconds(void)
 static int report(const sse_opts *o, const sse_client *cl, double secs)
 {
 	uint64_t max_last = 0, min_last = UINT64_MAX, bad = 0, events = 0, bytes = 0, short_ = 0;
+	uint64_t wire = 0; /* body bytes as sent: compressed, with gzip */
 	for (uint64_t i = 0; i < o->clients; i++) {
+		curl_off_t got = 0;
+		if (cl[i].h != NULL &&
+		    curl_easy_getinfo(cl[i].h, CURLINFO_SIZE_DOWNLOAD_T, &got) == CURLE_OK)
+			wire += (uint64_t)got;
 		max_last = cl[i].last > max_last ? cl[i].last : max_last;
 		min_last = cl[i].last < min_last ? cl[i].last : min_last;
 		bad += cl[i].bad;
@@ -210,11 +228,12 @@ static int report(const sse_opts *o, const sse_client *cl, double secs)
 		    cl[i].last != max_last || cl[i].bad != 0 || cl[i].events != max_last - o->since;
 	double cpu = cpu_seconds();
 	json_t *j =
-	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f}", "clients",
+	    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:f, s:f, s:f}", "clients",
 	              (json_int_t)o->clients, "last_seq", (json_int_t)max_last, "events_delivered",
 	              (json_int_t)events, "clients_incomplete", (json_int_t)short_, "out_of_order",
-	              (json_int_t)bad, "bytes", (json_int_t)bytes, "seconds", secs, "events_per_s",
-	              secs > 0 ? (double)events / secs : 0.0, "cpu_seconds", cpu);
+	              (json_int_t)bad, "bytes", (json_int_t)bytes, "wire_bytes", (json_int_t)wire,
+	              "encoding", o->identity ? "identity" : "gzip", "seconds", secs,
+	              "events_per_s", secs > 0 ? (double)events / secs : 0.0, "cpu_seconds", cpu);
 	if (o->json) {
 		char *s = json_dumps(j, JSON_COMPACT);
 		if (s != NULL)
@@ -231,6 +250,8 @@ static int report(const sse_opts *o, const sse_client *cl, double secs)
 		printf("delivered          %llu events, %.1f MB in %.1f s (%.0f events/s)\n",
 		       (unsigned long long)events, (double)bytes / 1e6, secs,
 		       secs > 0 ? (double)events / secs : 0.0);
+		printf("on the wire        %.1f MB (%s)\n", (double)wire / 1e6,
+		       o->identity ? "identity" : "gzip");
 		printf("client CPU         %.2f s (user + system)\n", cpu);
 	}
 	json_decref(j);

@@ -10,6 +10,7 @@
  *                  /api/timeline: JSON read through truced's query socket
  *   web_events.c   /api/events: Server-Sent Events from one truce_sub (the
  *                  hub) through a ring of recent events to every client
+ *   web_gzip.c     ...compressed once for every client that accepts gzip
  *   web_metrics.c  /metrics: truced's METRICS in the Prometheus text format
  *   web/           the dashboard (HTML, CSS, JavaScript), compiled in
  *
@@ -68,9 +69,10 @@ void web_hub_free(web_hub *h);
 void web_hub_counts(web_hub *h, uint64_t *clients, uint64_t *buffered, uint64_t *last);
 
 /* A stream of the events after `after` whose topic starts with one of the
- * prefixes (none = all), as an MHD response. NULL when out of memory. */
+ * prefixes (none = all), as an MHD response; gzip: its body is a gzip
+ * stream (Content-Encoding: gzip, web_gzip.c). NULL when out of memory. */
 struct MHD_Response *web_sse_response(web_hub *h, uint64_t after, const char *const *topics,
-                                      size_t n_topics);
+                                      size_t n_topics, int gzip);
 
 /* --- web_http.c ----------------------------------------------------------- */
 

@@ -23,6 +23,12 @@
  * truced sees one subscriber however many browsers are open, and a slow
  * browser holds up only its own stream (it falls behind the ring and reads
  * from the query socket when it comes back).
+ *
+ * A client that accepts gzip (browsers do) gets the stream compressed
+ * (web_gzip.c): the first stream that reaches a chunk compresses it once,
+ * and every other sends the same compressed bytes. JSON events shrink
+ * several-fold, and so does the kernel's work of copying them into
+ * hundreds of sockets, which is most of what a crowd of streams costs.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,9 +36,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <zlib.h>
+
 #include "truce/date.h"
 #include "truce/json.h"
 #include "web.h"
+#include "web_gzip.h"
 
 #define HUB_WAIT_MS 500     /* truce_sub_next slice: how often stop is noticed */
 #define HUB_BATCH 1024      /* events in one chunk, at most */
@@ -53,6 +62,13 @@ typedef struct hub_chunk {
 	size_t len, buf_cap;
 	size_t *off;  /* n + 1 */
 	char **topic; /* n */
+	/* buf[0 .. len) as one piece of deflate data (web_deflate_piece) and
+	 * its CRC-32: made by the first gzip stream that wants it. */
+	pthread_mutex_t gz_mu;
+	int gz_done;
+	unsigned char *gz;
+	size_t gz_len, gz_cap;
+	uint32_t crc;
 } hub_chunk;
 
 struct web_hub {
@@ -95,6 +111,8 @@ static void chunk_unref(hub_chunk *c)
 	free(c->topic);
 	free(c->off);
 	free(c->buf);
+	free(c->gz);
+	pthread_mutex_destroy(&c->gz_mu);
 	free(c);
 }
 
@@ -104,6 +122,7 @@ static hub_chunk *chunk_new(size_t cap)
 	if (c == NULL)
 		return NULL;
 	atomic_init(&c->refs, 1);
+	pthread_mutex_init(&c->gz_mu, NULL);
 	c->cap = cap;
 	c->off = calloc(cap + 1, sizeof(*c->off));
 	c->topic = calloc(cap, sizeof(*c->topic));
@@ -166,6 +185,21 @@ static int chunk_add(hub_chunk *c, const Truce__V1__Event *ev)
 	c->n++;
 	c->off[c->n] = c->len;
 	return 0;
+}
+
+/* Compresses the chunk's frames once, for every gzip stream; the others
+ * wait for the first. */
+static int chunk_gz(hub_chunk *c)
+{
+	pthread_mutex_lock(&c->gz_mu);
+	int rc = 0;
+	if (!c->gz_done) {
+		rc = web_deflate_piece(c->buf, c->len, &c->gz, &c->gz_len, &c->gz_cap);
+		c->crc = (uint32_t)crc32(0, (const Bytef *)c->buf, (uInt)c->len);
+		c->gz_done = rc == 0;
+	}
+	pthread_mutex_unlock(&c->gz_mu);
+	return rc;
 }
 
 /* --- the hub ----------------------------------------------------------- */
@@ -389,9 +423,16 @@ typedef struct sse_stream {
 	size_t n_topics;
 	/* What to send next: the stream's own bytes buf[off .. len) (the
 	 * hello, keepalives, frames copied for a filter or read from the
-	 * query socket), else the shared chunk's bytes out[0 .. out_len). */
+	 * query socket), else the shared chunk's bytes out[0 .. out_len). A
+	 * gzip stream gathers its own bytes in buf and sends them compressed
+	 * from z[zoff .. zlen); crc and isize are of what it compressed. */
 	char *buf;
 	size_t len, off, cap;
+	int gzip, ended;
+	unsigned char *z;
+	size_t zlen, zoff, zcap;
+	uint32_t crc;
+	uint64_t isize;
 	hub_chunk *chunk; /* referenced; events from index next not yet taken */
 	size_t next;
 	const char *out;
@@ -423,8 +464,20 @@ static int stream_append(sse_stream *s, const char *data, size_t n)
  * topics want, copied, up to STREAM_FILL. TRUCE_ENOMEM when a copy fails. */
 static int take_from_chunk(sse_stream *s)
 {
-	const hub_chunk *c = s->chunk;
-	if (s->n_topics == 0) {
+	hub_chunk *c = s->chunk;
+	if (s->n_topics == 0 && s->gzip && s->next == 0) {
+		/* The whole chunk: its compressed piece, shared. */
+		if (chunk_gz(c) != 0)
+			return TRUCE_ENOMEM;
+		s->out = (const char *)c->gz;
+		s->out_len = c->gz_len;
+		s->crc = (uint32_t)crc32_combine(s->crc, c->crc, (z_off_t)c->len);
+		s->isize += c->len;
+		s->next = c->n;
+		s->cursor = c->first + c->n - 1;
+		return 0;
+	}
+	if (s->n_topics == 0 && !s->gzip) {
 		s->out = c->buf + c->off[s->next];
 		s->out_len = c->len - c->off[s->next];
 		s->next = c->n;
@@ -439,6 +492,22 @@ static int take_from_chunk(sse_stream *s)
 		s->cursor = c->first + s->next;
 	}
 	return 0;
+}
+
+/* A gzip stream's own bytes buf[0 .. len) become a piece of its own. */
+static int stream_deflate_own(sse_stream *s)
+{
+	if (web_deflate_piece(s->buf, s->len, &s->z, &s->zlen, &s->zcap) != 0)
+		return TRUCE_ENOMEM;
+	s->crc = (uint32_t)crc32(s->crc, (const Bytef *)s->buf, (uInt)s->len);
+	s->isize += s->len;
+	s->len = s->off = 0;
+	return 0;
+}
+
+static int stream_pending(const sse_stream *s)
+{
+	return s->len > s->off || s->zlen > s->zoff || s->out_len > 0;
 }
 
 /* jansson's dump callback onto the stream's own bytes. */
@@ -519,30 +588,33 @@ static int take_from_ring(sse_stream *s)
 static int stream_fill(sse_stream *s)
 {
 	web_hub *h = s->h;
-	while (s->len == s->off && s->out_len == 0) {
+	while (!stream_pending(s)) {
 		s->len = s->off = 0;
+		s->zlen = s->zoff = 0;
 		if (s->chunk != NULL && s->next < s->chunk->n) {
 			if (take_from_chunk(s) != 0)
 				return -1;
-			continue;
-		}
-		chunk_unref(s->chunk);
-		s->chunk = NULL;
-		pthread_mutex_lock(&h->mu);
-		if (h->stop) {
+		} else {
+			chunk_unref(s->chunk);
+			s->chunk = NULL;
+			pthread_mutex_lock(&h->mu);
+			if (h->stop) {
+				pthread_mutex_unlock(&h->mu);
+				return -1;
+			}
+			int behind = take_from_ring(s);
 			pthread_mutex_unlock(&h->mu);
-			return -1;
+			if (behind && take_from_store(s) != 0) {
+				/* truced is away: wait a little, keep the stream. */
+				struct timespec ts = {0, STREAM_WAIT_MS * 1000000L};
+				nanosleep(&ts, NULL);
+			}
+			if (s->chunk == NULL && s->len == 0 &&
+			    truce_mono_ms() - s->last_sent_ms >= h->keepalive_ms &&
+			    stream_append(s, ": keepalive\n\n", 13) != 0)
+				return -1;
 		}
-		int behind = take_from_ring(s);
-		pthread_mutex_unlock(&h->mu);
-		if (behind && take_from_store(s) != 0) {
-			/* truced is away: wait a little, keep the stream. */
-			struct timespec ts = {0, STREAM_WAIT_MS * 1000000L};
-			nanosleep(&ts, NULL);
-		}
-		if (s->chunk == NULL && s->len == 0 &&
-		    truce_mono_ms() - s->last_sent_ms >= h->keepalive_ms &&
-		    stream_append(s, ": keepalive\n\n", 13) != 0)
+		if (s->gzip && s->len > 0 && stream_deflate_own(s) != 0)
 			return -1;
 	}
 	return 0;
@@ -554,10 +626,22 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
 {
 	sse_stream *s = cls;
 	(void)pos;
-	if (stream_fill(s) != 0)
+	if (!s->ended && stream_fill(s) != 0) {
+		/* A gzip stream ends its member first (what was gathered and
+		 * not compressed is dropped: the client resumes before it). */
+		s->len = s->off = s->zlen = s->zoff = s->out_len = 0;
+		if (!s->gzip || web_gzip_end(s->crc, s->isize, &s->z, &s->zlen, &s->zcap) != 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		s->ended = 1;
+	}
+	if (s->ended && s->zlen == s->zoff)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	size_t n;
-	if (s->len > s->off) {
+	if (s->zlen > s->zoff) {
+		n = s->zlen - s->zoff < max ? s->zlen - s->zoff : max;
+		memcpy(out, s->z + s->zoff, n);
+		s->zoff += n;
+	} else if (s->len > s->off) {
 		n = s->len - s->off < max ? s->len - s->off : max;
 		memcpy(out, s->buf + s->off, n);
 		s->off += n;
@@ -582,11 +666,12 @@ static void sse_free(void *cls)
 		free(s->topics[i]);
 	free(s->topics);
 	free(s->buf);
+	free(s->z);
 	free(s);
 }
 
 struct MHD_Response *web_sse_response(web_hub *h, uint64_t after, const char *const *topics,
-                                      size_t n_topics)
+                                      size_t n_topics, int gzip)
 {
 	sse_stream *s = calloc(1, sizeof(*s));
 	if (s == NULL)
@@ -604,7 +689,9 @@ struct MHD_Response *web_sse_response(web_hub *h, uint64_t after, const char *co
 	/* The first bytes tell EventSource how soon to reconnect. */
 	char hello[32];
 	int n = snprintf(hello, sizeof(hello), "retry: %d\n\n", SSE_RETRY_MS);
-	ok = ok && stream_append(s, hello, (size_t)n) == 0;
+	s->gzip = gzip;
+	ok = ok && (!gzip || web_gzip_begin(&s->z, &s->zlen, &s->zcap) == 0) &&
+	     stream_append(s, hello, (size_t)n) == 0 && (!gzip || stream_deflate_own(s) == 0);
 	pthread_mutex_lock(&h->mu);
 	h->clients++;
 	pthread_mutex_unlock(&h->mu);

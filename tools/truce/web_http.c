@@ -281,8 +281,34 @@ static enum MHD_Result take_topic(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
+/* Whether an Accept-Encoding header lists gzip with a weight above zero
+ * ("gzip, deflate, br"; "gzip;q=0" refuses it). */
+static int accepts_gzip(const char *ae)
+{
+	while (ae != NULL && *ae != '\0') {
+		ae += strspn(ae, " \t,");
+		size_t name = strcspn(ae, " \t;,");
+		size_t item = strcspn(ae, ",");
+		if (name == 4 && strncasecmp(ae, "gzip", 4) == 0) {
+			const char *q = ae + name;
+			q += strspn(q, " \t;");
+			if (item <= (size_t)(q - ae) || strncasecmp(q, "q=", 2) != 0)
+				return 1;
+			/* q=0, q=0.0, q=0.00, q=0.000 refuse; any other weight takes. */
+			q += 2;
+			size_t zeros =
+			    q[0] == '0' ? 1 + (q[1] == '.' ? 1 + strspn(q + 2, "0") : 0) : 0;
+			return zeros == 0 ||
+			       (q[zeros] != '\0' && q[zeros] != ',' && q[zeros] != ' ' &&
+			        q[zeros] != '\t' && q[zeros] != ';');
+		}
+		ae += item;
+	}
+	return 0;
+}
+
 /* /api/events: from Last-Event-ID (what a reconnecting EventSource sends),
- * else ?since=N, else from now on. */
+ * else ?since=N, else from now on; gzip when the client accepts it. */
 static enum MHD_Result serve_events(const web_request *r)
 {
 	static const char *const known[] = {"since", "topic", NULL};
@@ -307,10 +333,15 @@ static enum MHD_Result serve_events(const web_request *r)
 		if (got == 0)
 			web_hub_counts(r->hub, NULL, NULL, &after);
 	}
-	struct MHD_Response *resp = web_sse_response(r->hub, after, t.v, t.n);
+	int gzip = accepts_gzip(
+	    MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	struct MHD_Response *resp = web_sse_response(r->hub, after, t.v, t.n, gzip);
 	if (resp == NULL)
 		return MHD_NO;
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (gzip)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	return web_reply(r, MHD_HTTP_OK, resp, "text/event-stream; charset=utf-8");
 }
 
