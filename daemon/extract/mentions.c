@@ -303,6 +303,10 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 				blen = k + 1;
 			}
 		}
+		if (best == NULL && !(tok[i].flags & TRUCE__T_NUM)) {
+			i++; /* no item: most tokens end here, before an item is made */
+			continue;
+		}
 		truce__item it;
 		memset(&it, 0, sizeof(it));
 		it.num = -1;
