@@ -31,10 +31,12 @@ const unsigned char truce__bytekind[256] = {
 /* Each byte in lower case (ASCII capitals gain 32, every other byte stays):
  * the hash of a word takes one load a byte instead of three operations. */
 #define LC(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
-#define LC8(b) LC(b), LC(b + 1), LC(b + 2), LC(b + 3), LC(b + 4), LC(b + 5), LC(b + 6), LC(b + 7)
+#define LC8(b)                                                                                     \
+	LC(b), LC((b) + 1), LC((b) + 2), LC((b) + 3), LC((b) + 4), LC((b) + 5), LC((b) + 6),       \
+	    LC((b) + 7)
 #define LC64(b)                                                                                    \
-	LC8(b), LC8(b + 8), LC8(b + 16), LC8(b + 24), LC8(b + 32), LC8(b + 40), LC8(b + 48),       \
-	    LC8(b + 56)
+	LC8(b), LC8((b) + 8), LC8((b) + 16), LC8((b) + 24), LC8((b) + 32), LC8((b) + 40),          \
+	    LC8((b) + 48), LC8((b) + 56)
 static const unsigned char lower_byte[256] = {LC64(0), LC64(64), LC64(128), LC64(192)};
 #undef LC64
 #undef LC8
