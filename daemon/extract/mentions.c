@@ -1639,6 +1639,20 @@ static int agreed_before(const truce__doc *doc, const truce__tagged *tg, uint32_
 	for (size_t k = 0; k < tg->n; k++)
 		if ((tg->v[k].cues & TRUCE__C_AGREED) && tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
 			return 1;
+	/* "the signing of a ceasefire protocol in Doha", "was signed on
+	 * Monday, October 14, in Doha": a deal made in it, no act between */
+	const uint32_t acts = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND;
+	size_t k = 0;
+	while (k < tg->n && tg->v[k].t1 <= t)
+		k++;
+	if (k == 0 || !(tg->v[k - 1].cues & TRUCE__C_TARGET) || tg->v[k - 1].t1 != t)
+		return 0; /* "in", right before the place */
+	for (size_t j = k - 1; j-- > 0 && tg->v[j].t1 + 10 > t;) {
+		if (tg->v[j].cues & acts)
+			return 0;
+		if (tg->v[j].cues & TRUCE__C_AGREED)
+			return 1;
+	}
 	return 0;
 }
 

@@ -1193,6 +1193,14 @@ static void groups_no_file_names_and_headlines(void **state)
 		assert_string_not_equal(cv.v[i].claimant, "ZAF");
 	}
 	truce_claims_free(&cv);
+	/* nor is it the incident's place */
+	truce_claims cd = extract_text(PUB, "M23 accused Congolese forces of bombing villages "
+	                                    "just hours after the signing of a ceasefire "
+	                                    "protocol in Doha on Monday.");
+	const truce_claim *xd = find_claim(&cd, "M23", "COD");
+	assert_non_null(xd);
+	assert_string_not_equal(xd->location, "Doha");
+	truce_claims_free(&cd);
 	/* a source of no side tells the figures of the claim before */
 	truce_claims c0 = extract_text(PUB, "The Sudanese army accused the Rapid Support Forces "
 	                                    "of violating the truce by shelling Omdurman on "
