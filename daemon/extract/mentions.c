@@ -878,14 +878,21 @@ static void possessed_vague(const truce_rules *r, const truce__doc *doc, truce__
 	for (size_t i = 1; i < tg->n; i++) {
 		truce__item *it = &tg->v[i];
 		const truce__item *p = &tg->v[i - 1];
-		if (it->lex == NULL || !(it->lex->cond || (it->cues2 & TRUCE__C2_VAGUE)) ||
+		if (it->lex == NULL ||
+		    !(it->lex->cond || (it->cues2 & (TRUCE__C2_VAGUE | TRUCE__C2_STATE))) ||
 		    it->noparty || it->blocker || !p->party[0] || p->in_paren || p->noparty ||
 		    p->t1 + 1 != it->t0 || !(doc->tok[p->t1].flags & TRUCE__T_POSS))
 			continue;
-		/* "Mozambique's rebels" are the state's foes, not the state */
-		if (p->actor < 0 || p->actor >= r->nactors ||
-		    r->actors[p->actor].kind == TRUCE__K_STATE)
+		/* "Mozambique's rebels" are the state's foes, not the state;
+		 * "South Sudan's army" is the state's */
+		if (p->actor < 0 || p->actor >= r->nactors)
 			continue;
+		if (r->actors[p->actor].kind == TRUCE__K_STATE) {
+			if (!(it->cues2 & TRUCE__C2_STATE))
+				continue;
+		} else if (!(it->lex->cond || (it->cues2 & TRUCE__C2_VAGUE))) {
+			continue;
+		}
 		strcpy(it->party, p->party);
 		it->actor = p->actor;
 		it->group = 1; /* its code is settled: no later reading */

@@ -1134,6 +1134,12 @@ static void days_of_speakers_truces_and_own_acts(void **state)
 	            "violation of the ceasefire near the border with Uganda, said M23 spokesman "
 	            "Lawrence Kanyuka on Wednesday.\n\nHe said the shelling was on Tuesday.",
 	            "M23", "COD", "2021-06-08");
+	/* "X, a spokesman for South Sudan's army, said Sudanese warplanes had
+	 * ...": the appositive speaks (the state's army is the state's), the
+	 * words after "said" are what is said */
+	expect_claim("Philip Aguer, a spokesman for South Sudan's army, said Sudanese warplanes "
+	             "had dropped 27 bombs on Kiir Adem in violation of the ceasefire.",
+	             "SSD", "SDN");
 	truce_claims c = extract_text(PUB, "Five civilians were killed when Congolese troops "
 	                                   "shelled a rebel camp in violation of the ceasefire "
 	                                   "near the border with Uganda, said M23 spokesman "
