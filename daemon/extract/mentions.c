@@ -1226,7 +1226,11 @@ static int dates_of(const char *text, const truce__doc *doc, const truce__tagged
 				if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
 					break;
 				if (tg->v[k].cues & TRUCE__C_TRUCE) {
-					skip = 1;
+					/* "violated the ceasefire on June 7": the
+					 * truce is the object of the act, the day
+					 * the act's */
+					skip = !(k > 0 && (tg->v[k - 1].cues & TRUCE__C_VIOLATE) &&
+					         tg->v[k - 1].t1 + 2 >= tg->v[k].t0);
 					break;
 				}
 			}

@@ -211,6 +211,10 @@ static void statement_and_truce_days(void **state)
 	    {"Despite the declaration of an Easter ceasefire on Tuesday, shelling went on today.",
 	     10, 0},
 	    {"The rebels violated the ceasefire on Tuesday near the border.", 8, 0},
+	    /* a month date after the truce a violation names is the act's */
+	    {"The rebels violated the ceasefire on June 7 near the border.", 7, 0},
+	    {"Troops violated the ceasefire on the night of June 8 to 9.", 8, 0},
+	    {"Troops shelled the village two days ago.", 8, 0},
 	    {"Rebels accused the army of violating a truce which began on Tuesday.", 8, 0},
 	    {"Fighting started on Tuesday near the border.", 8, 0},
 	};
