@@ -1222,6 +1222,9 @@ static void groups_no_file_names_and_headlines(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->killed, 15);
 	truce_claims_free(&c0);
+	expect_claim("Ukraine's army said on Thursday that Russian-backed forces had shelled "
+	             "Avdiivka 12 times since the truce began at midnight on Tuesday.",
+	             "UKR", "DBS");
 	/* "junta", "regime forces", "resistance forces" name Myanmar's or
 	 * Syria's sides only in an article about that country */
 	expect_claim("Mozambique's defence ministry said Renamo's military junta attacked a bus "
