@@ -93,10 +93,12 @@ typedef struct ctx {
 	size_t prev_claim;
 	char voice[TRUCE_PARTY_MAX];
 	char title_accused[TRUCE_PARTY_MAX]; /* "X accuses Y ...", "Y breaks truce" */
+	uint32_t title_has;                  /* the cues of the headline */
 	char prev_agent[TRUCE_PARTY_MAX];    /* who acts in the sentence before */
 	char agent[TRUCE_PARTY_MAX];         /* ... and in this one */
 	int truce_ctx;
 	long pubd;
+	long floor; /* no act before it: the earliest day a truce was made on */
 	long default_date;
 	long stmt_date; /* the day a statement was issued ("in a statement on Wednesday") */
 	long stmt_sent;
@@ -299,10 +301,10 @@ static void register_names(ctx *x, const sview *v, const speaker *sp)
 	}
 }
 
-/* Is the mention it the object of "by", "from", "on", "at" ...? Words of
- * the same noun phrase before it ("the Russian armed formations") are
- * skipped. */
-static int after_prep(const ctx *x, const sview *v, const truce__item *it)
+/* The preposition whose object the mention it is ("by", "from", "on",
+ * "at" ...): its item, or -1. Words of the same noun phrase before it
+ * ("the Russian armed formations") are skipped. */
+static int prep_of(const ctx *x, const sview *v, const truce__item *it)
 {
 	uint32_t p = it->t0;
 	for (int steps = 0; p > v->t0 && steps < 4; steps++) {
@@ -321,10 +323,18 @@ static int after_prep(const ctx *x, const sview *v, const truce__item *it)
 		break;
 	}
 	if (p == v->t0)
-		return 0;
+		return -1;
 	int k = item_of(x, v, p - 1);
-	return k >= 0 && (x->all.v[k].cues & (TRUCE__C_AGENT | TRUCE__C_TARGET)) &&
-	       !(x->all.v[k].cues & TRUCE__C_PLACENOUN);
+	if (k >= 0 && (x->all.v[k].cues & (TRUCE__C_AGENT | TRUCE__C_TARGET)) &&
+	    !(x->all.v[k].cues & TRUCE__C_PLACENOUN))
+		return k;
+	return -1;
+}
+
+/* Is the mention it the object of a preposition? */
+static int after_prep(const ctx *x, const sview *v, const truce__item *it)
+{
+	return prep_of(x, v, it) >= 0;
 }
 
 /* Are tokens [t, end) a person's name: one to four capitalized words of no
@@ -388,12 +398,74 @@ static int addressee(const ctx *x, const sview *v, const truce__item *it, uint32
 	return 0;
 }
 
+/* The inverted subject after the verb of saying at item ci ("..., said
+ * army spokesperson X", "said David Babayan, spokesman for ..."): 1 and
+ * *sp set where one is found; *generic set where an unnamed official
+ * speaks. */
+static int subject_after(ctx *x, const sview *v, size_t ci, int *generic, speaker *sp)
+{
+	uint32_t after = *generic ? v->t1 : x->all.v[ci].t1;
+	if (x->all.v[ci].cues2 & TRUCE__C2_TELL)
+		after = v->t1; /* "X tells Y": Y is spoken to */
+	if (after < v->t1 && item_of(x, v, after) >= 0 &&
+	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
+		after = v->t1; /* "recorded by X": X acted, it does not speak */
+	for (uint32_t t = after; t < v->t1 && t < x->all.v[ci].t1 + 10; t++) {
+		int k = item_of(x, v, t);
+		if (k >= 0) {
+			const truce__item *it = &x->all.v[k];
+			if (is_party(x, v, (size_t)k)) {
+				if (t > x->all.v[ci].t1 + 1 && !*generic &&
+				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_CAP) &&
+				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_PUNCT) &&
+				    !(it->cues & TRUCE__C_GENERIC))
+					break; /* "said Azerbaijan's forces ...": an object */
+				sp->kind = SP_EXPLICIT;
+				strcpy(sp->code, it->party);
+				sp->item = (size_t)k;
+				return 1;
+			}
+			if (it->cues & TRUCE__C_GENERIC)
+				*generic = 1;
+			/* "..., said Lieutenant Colonel Sai Oo" */
+			if ((it->cues & TRUCE__C_TITLE) && t <= x->all.v[ci].t1 + 2 &&
+			    it->t1 < v->t1 && item_of(x, v, it->t1) < 0 &&
+			    (x->doc->tok[it->t1].flags & TRUCE__T_CAP))
+				*generic = 1;
+			if (it->cues &
+			    (TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
+				break;
+			continue;
+		}
+		const char *n = name_lookup(x, t);
+		if (n != NULL) {
+			sp->kind = SP_NAME;
+			strcpy(sp->code, n);
+			return 1;
+		}
+		if (!(x->doc->tok[t].flags & TRUCE__T_CAP) &&
+		    !(x->doc->tok[t].flags & TRUCE__T_PUNCT) && t == x->all.v[ci].t1)
+			break; /* "said that ...": no inverted subject */
+	}
+	return 0;
+}
+
 /* The subject of a reporting or accusing cue at item ci. */
 static speaker subject_of(ctx *x, const sview *v, size_t ci)
 {
 	speaker sp = {SP_NONE, "", (size_t)-1, x->all.v[ci].t0};
 	uint32_t cue = x->all.v[ci].t0;
 	int generic = 0;
+	/* "..., near the border with Uganda, said M23 spokesman X": right
+	 * after a comma the verb's subject follows it, and what stands before
+	 * the comma is what is said */
+	if (cue > v->t0 + 1 && (x->doc->tok[cue - 1].flags & TRUCE__T_PUNCT) &&
+	    tok_s(x, cue - 1)[0] == ',') {
+		int g = 0;
+		speaker inv = sp;
+		if (subject_after(x, v, ci, &g, &inv))
+			return inv;
+	}
 	/* ten words back; a person's name and brackets ("the Syrian High
 	 * Negotiations Committee (SHNC) Riyad Hijab said") count as none */
 	uint32_t lo = cue;
@@ -429,8 +501,10 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 			}
 			/* an outlet or NGO speaks: no party; a medium after a
 			 * preposition ("in a Twitter statement") does not */
-			if (it->blocker && !after_prep(x, v, it))
+			if (it->blocker && !after_prep(x, v, it)) {
+				sp.item = (size_t)k; /* no party: see neutral_source */
 				return sp;
+			}
 			if ((it->cues & TRUCE__C_PRON) && cue - t <= 4 && !generic) {
 				if (x->speaker[0] && v->si - (size_t)x->speaker_sent <= 6) {
 					sp.kind = SP_PRON;
@@ -468,51 +542,8 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 		if (generic && (x->doc->tok[t].flags & TRUCE__T_PUNCT) && tok_s(x, t)[0] == ',')
 			break;
 	}
-	/* "..., said army spokesperson X" / "said David Babayan, spokesman for
-	 * the region's separatist president" */
-	uint32_t after = generic ? v->t1 : x->all.v[ci].t1;
-	if (x->all.v[ci].cues2 & TRUCE__C2_TELL)
-		after = v->t1; /* "X tells Y": Y is spoken to */
-	if (after < v->t1 && item_of(x, v, after) >= 0 &&
-	    (x->all.v[item_of(x, v, after)].cues & TRUCE__C_AGENT))
-		after = v->t1; /* "recorded by X": X acted, it does not speak */
-	for (uint32_t t = after; t < v->t1 && t < x->all.v[ci].t1 + 10; t++) {
-		int k = item_of(x, v, t);
-		if (k >= 0) {
-			const truce__item *it = &x->all.v[k];
-			if (is_party(x, v, (size_t)k)) {
-				if (t > x->all.v[ci].t1 + 1 && !generic &&
-				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_CAP) &&
-				    !(x->doc->tok[x->all.v[ci].t1].flags & TRUCE__T_PUNCT) &&
-				    !(it->cues & TRUCE__C_GENERIC))
-					break; /* "said Azerbaijan's forces ...": an object */
-				sp.kind = SP_EXPLICIT;
-				strcpy(sp.code, it->party);
-				sp.item = (size_t)k;
-				return sp;
-			}
-			if (it->cues & TRUCE__C_GENERIC)
-				generic = 1;
-			/* "..., said Lieutenant Colonel Sai Oo" */
-			if ((it->cues & TRUCE__C_TITLE) && t <= x->all.v[ci].t1 + 2 &&
-			    it->t1 < v->t1 && item_of(x, v, it->t1) < 0 &&
-			    (x->doc->tok[it->t1].flags & TRUCE__T_CAP))
-				generic = 1;
-			if (it->cues &
-			    (TRUCE__C_SAY | TRUCE__C_ACCUSE | TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
-				break;
-			continue;
-		}
-		const char *n = name_lookup(x, t);
-		if (n != NULL) {
-			sp.kind = SP_NAME;
-			strcpy(sp.code, n);
-			return sp;
-		}
-		if (!(x->doc->tok[t].flags & TRUCE__T_CAP) &&
-		    !(x->doc->tok[t].flags & TRUCE__T_PUNCT) && t == x->all.v[ci].t1)
-			break; /* "said that ...": no inverted subject */
-	}
+	if (subject_after(x, v, ci, &generic, &sp))
+		return sp;
 	if (generic)
 		sp.kind = SP_GENERIC;
 	return sp;
@@ -609,8 +640,11 @@ static int own_side_hit(const ctx *x, const sview *v, const char *claimant)
 				return 1;
 			continue;
 		}
-		if (it->party[0] && !it->in_paren && same_side(x, claimant, it->party) &&
-		    after_prep(x, v, it))
+		/* "fire on X", "attacks against X"; not "captured by X" */
+		int prep = it->party[0] && !it->in_paren && same_side(x, claimant, it->party)
+		               ? prep_of(x, v, it)
+		               : -1;
+		if (prep >= 0 && !tok_eq(x, x->all.v[prep].t0, "by"))
 			return 1;
 	}
 	return 0;
@@ -737,6 +771,20 @@ static void accused_after(ctx *x, const sview *v, size_t ci, const char *claiman
 		strcpy(out, x->all.v[k].party);
 		return;
 	}
+	/* "accused Turkish-backed militias of": an armed group that no
+	 * dictionary names, right after the verb, is of the other side */
+	for (size_t k = ci + 1; claimant[0] && k < v->i1 && x->all.v[k].t0 <= x->all.v[ci].t1 + 3;
+	     k++) {
+		const truce__item *o = &x->all.v[k];
+		if (o->party[0])
+			return;
+		if (o->cues2 & TRUCE__C2_GROUP) {
+			strcpy(out, opposite(x, claimant));
+			return;
+		}
+		if (o->cues)
+			return;
+	}
 }
 
 static int in_window(const ctx *x, long d)
@@ -746,7 +794,7 @@ static int in_window(const ctx *x, long d)
 	/* a day taken from the text (no publication date) may be before
 	 * or after the events */
 	long after = x->a->pub.rel ? DATE_WINDOW : 2;
-	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after;
+	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after && d >= x->floor;
 }
 
 /* The earliest date of the sentence inside the window; 0 none. A day of
@@ -1477,6 +1525,11 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 		return 0;
 	for (size_t k = v->i0; k < v->i1; k++) {
 		const truce__item *it = &x->all.v[k];
+		/* "the town had been captured by AFC/M23", said by M23: the
+		 * agent of the passive is the speaker's own side */
+		if (tok_eq(x, it->t0, "by") && k + 1 < v->i1 && x->all.v[k + 1].t0 == it->t1 &&
+		    x->all.v[k + 1].party[0] && same_side(x, claimant, x->all.v[k + 1].party))
+			return 1;
 		if (!(it->cues & TRUCE__C_ATTACK) && !(it->cues2 & TRUCE__C2_RETALIATE))
 			continue;
 		if (own_possessive(x, v, it->t0))
@@ -1593,7 +1646,7 @@ static int analyze(ctx *x, sview *v)
 	/* who acts here, for the sentence after (see inherit_accused) */
 	strcpy(x->prev_agent, x->agent);
 	x->agent[0] = '\0';
-	if (v->has & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE))
+	if (v->has & (TRUCE__C_ATTACK | TRUCE__C_VIOLATE | TRUCE__C_KILL))
 		find_accused(x, v, "", (size_t)-1, x->agent);
 	/* "violated the trade deal", "violated Estonian airspace": no truce
 	 * is broken where nothing else says so */
@@ -1637,7 +1690,10 @@ static int analyze(ctx *x, sview *v)
 	if (f.sp.kind == SP_NONE) {
 		if (x->nclaims == 0)
 			keep_lead(x, v, &d);
-		continue_claim(x, v, &d, 0);
+		/* "At least 15 civilians were killed, medics said": a source of
+		 * no side tells the figures of the claim before */
+		int neutral = f.sp.item != (size_t)-1 && x->all.v[f.sp.item].blocker;
+		continue_claim(x, v, &d, neutral);
 		return 0;
 	}
 	return conclude(x, v, &f, &d, call);
@@ -1685,6 +1741,7 @@ static void find_voice(ctx *x)
 		int voice = 0, parties = 0;
 		char code[TRUCE_PARTY_MAX] = "";
 		for (size_t i = 0; i < tg.n; i++) {
+			x->title_has |= tg.v[i].cues;
 			if (tg.v[i].cues & TRUCE__C_VOICE)
 				voice = 1;
 			if (tg.v[i].cues & (TRUCE__C_SAY | TRUCE__C_ACCUSE))
@@ -1705,17 +1762,25 @@ static void find_voice(ctx *x)
 	truce__doc_free(&d);
 }
 
+/* A view of sentence s's items alone (dates and cues only: no clause). */
+static void sentence_items(const ctx *x, sview *v, size_t s)
+{
+	memset(v, 0, sizeof(*v));
+	v->si = s;
+	v->i0 = x->first_item[s];
+	v->i1 = x->first_item[s + 1];
+	v->tg.v = x->all.v != NULL ? x->all.v + v->i0 : NULL;
+	v->tg.n = v->i1 - v->i0;
+}
+
 /* The earliest date the article names inside the window (events come
  * before the reports about them): the day of claims that have none. */
 static long article_date(ctx *x)
 {
 	long best = 0, act = 0; /* the earliest day, and of an act */
 	for (size_t s = 0; s < x->doc->nsent; s++) {
-		sview v = {.si = s};
-		v.i0 = x->first_item[s];
-		v.i1 = x->first_item[s + 1];
-		v.tg.v = x->all.v != NULL ? x->all.v + v.i0 : NULL;
-		v.tg.n = v.i1 - v.i0;
+		sview v;
+		sentence_items(x, &v, s);
 		uint32_t has = 0;
 		for (size_t i = 0; v.tg.v != NULL && i < v.tg.n; i++)
 			has |= v.tg.v[i].cues;
@@ -2027,6 +2092,22 @@ static int standing_truce(const truce_rules *r, int conflict, int year)
 	return 0;
 }
 
+/* No violation of a truce comes before the truce: "the ceasefire in effect
+ * since December 24" puts "the fighting of December 18" in the
+ * background. The floor is the earliest day the article says a truce was
+ * made or began (inside the window). */
+static void truce_floor(ctx *x)
+{
+	for (size_t s = 0; s < x->doc->nsent; s++) {
+		sview v;
+		sentence_items(x, &v, s);
+		long t =
+		    truce__truce_day(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year);
+		if (t && in_window(x, t) && (x->floor == 0 || t < x->floor))
+			x->floor = t;
+	}
+}
+
 int truce__frames(const truce__article *a, truce_claims *out)
 {
 	ctx x;
@@ -2041,6 +2122,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	const truce__doc *doc = a->doc;
 	x.all = *a->items;
 	x.first_item = a->first_item;
+	truce_floor(&x);
 	x.item_at = malloc((TRUCE__MAX_SENT_TOKENS + 1) * sizeof(*x.item_at));
 	if (x.item_at == NULL)
 		rc = TRUCE_ENOMEM;
@@ -2049,9 +2131,12 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		 * article's conflict has a standing truce that year
 		 * (conflicts.tsv) */
 		x.truce_ctx = standing_truce(x.r, a->conflict, a->pub.y ? a->pub.y : a->base_year);
-		uint32_t all = 0;
-		int broken = 0; /* a sentence that names a truce and its violation */
-		int ended = 0;  /* ... or says it ended */
+		find_voice(&x);
+		/* the headline counts as a sentence ("X accuses Y of truce
+		 * breach" over a body that names no truce) */
+		uint32_t all = x.title_has;
+		int broken = (x.title_has & TRUCE__C_TRUCE) && (x.title_has & TRUCE__C_VIOLATE);
+		int ended = 0; /* ... or says it ended */
 		for (size_t s = 0; s < doc->nsent; s++) {
 			uint32_t has = 0;
 			for (size_t i = x.first_item[s]; i < x.first_item[s + 1]; i++) {
@@ -2074,7 +2159,6 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		if (ended && !broken)
 			x.truce_ctx = 0;
 		x.default_date = 0; /* set after the claims, see finish() */
-		find_voice(&x);
 	}
 	for (size_t s = 0; s < doc->nsent && rc == 0; s++) {
 		sview v;

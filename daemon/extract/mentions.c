@@ -160,6 +160,28 @@ static void group_code(const char *text, const truce__doc *doc, uint32_t t0, uin
 	out[o] = '\0';
 }
 
+/* "a spokesman for the Karen National Union", "the leader of the X Front":
+ * a name that an official speaks for is a party's, brackets or none. The
+ * name starts at token t; the item before the group word's is the
+ * official. */
+static int spokesman_of(const char *text, const truce__doc *doc, const truce__tagged *out,
+                        uint32_t t)
+{
+	if (out->n < 2)
+		return 0;
+	const truce__item *o = &out->v[out->n - 2];
+	if (!(o->cues & (TRUCE__C_GENERIC | TRUCE__C_TITLE)) || o->party[0])
+		return 0;
+	uint32_t k = o->t1;
+	if (k >= t ||
+	    !(tok_is_word(text, &doc->tok[k], "for") || tok_is_word(text, &doc->tok[k], "of")))
+		return 0;
+	k++;
+	if (k < t && tok_is_word(text, &doc->tok[k], "the"))
+		k++;
+	return k == t;
+}
+
 /* "the Karen National Union", "the X Front", "X rebels": an armed group no
  * file names is still a party. The last item of out is the group word; a
  * name of capitalized words before it ("of", "the", "'s" inside), that no
@@ -199,7 +221,8 @@ static void group_name(const char *text, const truce__doc *doc, uint32_t s0, tru
 		return;
 	if (named &&
 	    !(g->t1 + 2 < doc->ntok && text[tok[g->t1].start] == '(' &&
-	      (tok[g->t1 + 1].flags & TRUCE__T_UPPER) && text[tok[g->t1 + 2].start] == ')'))
+	      (tok[g->t1 + 1].flags & TRUCE__T_UPPER) && text[tok[g->t1 + 2].start] == ')') &&
+	    !spokesman_of(text, doc, out, t))
 		return;
 	if (!named && stop_word(text, &tok[g->t0 - 1]))
 		return;
@@ -962,6 +985,18 @@ static int names_in(const char *text, const truce__doc *doc, const truce__item *
 	return 0;
 }
 
+/* "a ceasefire agreed in Luanda", "the deal signed in Doha": the place
+ * where a deal was made is no side of the war and no vote for its
+ * country. */
+static int deal_venue(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t i)
+{
+	uint32_t t = tg->v[i].t0;
+	if (i < 2 || t < 2 || !tok_is_word(text, &doc->tok[t - 1], "in"))
+		return 0;
+	const truce__item *in = &tg->v[i - 1], *verb = &tg->v[i - 2];
+	return in->t0 == t - 1 && verb->t1 == t - 1 && (verb->cues & TRUCE__C_AGREED);
+}
+
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -988,7 +1023,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			it->party[0] = '\0';
 			continue;
 		}
-		if (it->in_paren)
+		if (it->in_paren || deal_venue(text, doc, tg, i))
 			continue;
 		if (it->party[0])
 			vote_actor(r, &vt, it->actor, 2);
@@ -1136,10 +1171,28 @@ static int report_follows(const truce__tagged *tg, size_t i)
 	return 0;
 }
 
-int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
-                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
+/* "..., said M23 spokesman Bertrand Bisimwa Saturday", "said Col. X
+ * Friday": a day after the inverted subject of a verb of saying (a party,
+ * a title or an official right after the verb; no act, violation or truce
+ * between) is the day of the statement. */
+static int said_by_before(const truce__tagged *tg, size_t i)
 {
-	(void)r;
+	const uint32_t acts = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND |
+	                      TRUCE__C_TRUCE | TRUCE__C_ACCUSE;
+	for (size_t k = i; k-- > 0 && tg->v[k].t1 + 8 >= tg->v[i].t0;) {
+		if (tg->v[k].cues & acts)
+			return 0;
+		if ((tg->v[k].cues & TRUCE__C_SAY) && tg->v[k].party[0] == '\0')
+			return k + 1 < i && tg->v[k + 1].t0 == tg->v[k].t1 &&
+			       (tg->v[k + 1].party[0] != '\0' ||
+			        (tg->v[k + 1].cues & (TRUCE__C_TITLE | TRUCE__C_GENERIC)));
+	}
+	return 0;
+}
+
+static int dates_of(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                    truce__ymd pub, int base_year, truce__ymd *out, int max, long *truce_min)
+{
 	int n = 0;
 	long pubd = pub.y ? truce__days(pub) : 0;
 	for (size_t i = 0; i < tg->n && n < max; i++) {
@@ -1171,7 +1224,8 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 			       tg->v[k - 1].t1 == tg->v[k].t0;
 		if (!skip)
 			skip = truce_begins(tg, i) || truce_made(tg, i);
-		if (skip && !hours_after(text, doc, tg, i))
+		skip = skip && !hours_after(text, doc, tg, i);
+		if (skip && truce_min == NULL)
 			continue;
 		truce__ymd d = {0, 0, 0, 0, 0, 0};
 		switch (it->lex->datekind) {
@@ -1241,6 +1295,18 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 		default: break;
 		}
+		if (skip) {
+			/* the day a truce was made or began, where the sentence
+			 * names a truce; a month date only: "today" and "Friday"
+			 * count from a publication day that may be the next */
+			int truce = 0;
+			for (size_t k = 0; k < tg->n; k++)
+				truce |= (tg->v[k].cues & TRUCE__C_TRUCE) != 0;
+			long dd = d.y && it->lex->datekind == TRUCE__D_MONTH ? truce__days(d) : 0;
+			if (truce && dd && (*truce_min == 0 || dd < *truce_min))
+				*truce_min = dd;
+			continue;
+		}
 		/* "said on Monday", "in a statement Sunday", "accused Y on
 		 * Friday of", "X on Tuesday accused Y": the day of the statement,
 		 * at most the day of what it reports */
@@ -1250,11 +1316,28 @@ int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
 				break;
 			}
 		if (d.y && !d.stmt)
-			d.stmt = report_follows(tg, i);
+			d.stmt = report_follows(tg, i) || said_by_before(tg, i);
 		if (d.y)
 			out[n++] = d;
 	}
 	return n;
+}
+
+int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
+                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
+{
+	(void)r;
+	return dates_of(text, doc, tg, pub, base_year, out, max, NULL);
+}
+
+long truce__truce_day(const truce_rules *r, const char *text, const truce__doc *doc,
+                      const truce__tagged *tg, truce__ymd pub, int base_year)
+{
+	(void)r;
+	truce__ymd d[8];
+	long day = 0;
+	dates_of(text, doc, tg, pub, base_year, d, 8, &day);
+	return day;
 }
 
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,

@@ -1091,6 +1091,96 @@ static void expect_claim(const char *text, const char *claimant, const char *acc
 
 /* A truce's day is no incident's day, unless the attack came within hours
  * of it ("hours after the signing of a ceasefire on June 7"). */
+/* The claim claimant -> accused of text (published on PUB) has day date. */
+static void expect_date(const char *text, const char *claimant, const char *accused,
+                        const char *date)
+{
+	truce_claims c = extract_text(PUB, text);
+	const truce_claim *x = find_claim(&c, claimant, accused);
+	if (x == NULL || strcmp(x->event_date, date) != 0) {
+		fprintf(stderr, "want %s -> %s on %s in: %s\n", claimant, accused, date, text);
+		print_claims(&c);
+	}
+	assert_non_null(x);
+	assert_string_equal(x->event_date, date);
+	truce_claims_free(&c);
+}
+
+static void days_of_speakers_truces_and_own_acts(void **state)
+{
+	(void)state;
+	/* no violation of a truce comes before the truce was made */
+	expect_date("Ukrainian troops violated the ceasefire that has been in effect since "
+	            "midnight June 8, the DPR said.\n\nHeavy fighting broke out on June 3 near "
+	            "Horlivka as Ukrainian forces attacked DPR positions.",
+	            "DPR", "UKR", "2021-06-10");
+	/* "..., said X spokesman Y on Wednesday": X speaks (not the state named
+	 * before the comma), on the day of the statement; the act's day comes
+	 * from the sentence after */
+	expect_date("Five civilians were killed when Congolese troops shelled a rebel camp in "
+	            "violation of the ceasefire near the border with Uganda, said M23 spokesman "
+	            "Lawrence Kanyuka on Wednesday.\n\nHe said the shelling was on Tuesday.",
+	            "M23", "COD", "2021-06-08");
+	truce_claims c = extract_text(PUB, "Five civilians were killed when Congolese troops "
+	                                   "shelled a rebel camp in violation of the ceasefire "
+	                                   "near the border with Uganda, said M23 spokesman "
+	                                   "Lawrence Kanyuka.");
+	assert_null(find_claim(&c, "UGA", "COD"));
+	truce_claims_free(&c);
+	/* "had been captured by M23", told by M23: its own act, no claim */
+	expect_date("M23 accused Congolese forces of shelling Masisi in violation of the "
+	            "ceasefire, the group said on Wednesday.\n\nThe town of Kitchanga had been "
+	            "captured by M23 on June 1, the group said.",
+	            "M23", "COD", "2021-06-09");
+}
+
+static void groups_no_file_names_and_headlines(void **state)
+{
+	(void)state;
+	/* an armed group no dictionary names, accused right after the verb,
+	 * is of the other side */
+	expect_claim("The Libyan National Army accused Turkish-backed militias of violating the "
+	             "ceasefire near Sirte on Tuesday.",
+	             "LNA", "LBY");
+	/* a name an official speaks for is a party, brackets or none */
+	expect_claim("\"They shelled our positions twice during the night,\" said a spokesman "
+	             "for the Karen National Union.\n\nThe group accused the Myanmar army of "
+	             "breaking the truce.",
+	             "MMROPP", "MMR");
+	/* "the killing was a violation": the agent of the killing told just
+	 * before is accused */
+	expect_claim("Palestinian officials said Israeli troops shot dead a member of Islamic "
+	             "Jihad in Jenin on Sunday.\n\nIslamic Jihad said the killing was a "
+	             "violation of the truce.",
+	             "PIJ", "ISR");
+	/* the city where a deal was agreed is no side of the war: the rebels
+	 * are the Congolese war's */
+	expect_claim("Rebels of the March 23 Movement attacked army positions in Kibumba on "
+	             "Monday despite a ceasefire agreed in Luanda, the Congolese army said.",
+	             "COD", "M23");
+	/* a source of no side tells the figures of the claim before */
+	truce_claims c0 = extract_text(PUB, "The Sudanese army accused the Rapid Support Forces "
+	                                    "of violating the truce by shelling Omdurman on "
+	                                    "Saturday.\n\nAt least 15 civilians were killed, "
+	                                    "medics said.");
+	const truce_claim *x = find_claim(&c0, "SDN", "RSF");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 15);
+	truce_claims_free(&c0);
+	/* a headline that names the truce and its breach is the truce of a
+	 * body that names none */
+	truce_claims c = extract_titled(PUB, "Sudanese army accuses RSF of truce breach",
+	                                "The Sudanese army said the Rapid Support Forces "
+	                                "attacked its positions in El Fasher on Saturday.");
+	assert_non_null(find_claim(&c, "SDN", "RSF"));
+	truce_claims_free(&c);
+	c = extract_titled(PUB, "Sudanese army and RSF fight for El Fasher",
+	                   "The Sudanese army said the Rapid Support Forces attacked its "
+	                   "positions in El Fasher on Saturday.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+}
+
 static void hours_after_a_truce(void **state)
 {
 	(void)state;
@@ -1167,6 +1257,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(accusation),
+	    cmocka_unit_test(days_of_speakers_truces_and_own_acts),
+	    cmocka_unit_test(groups_no_file_names_and_headlines),
 	    cmocka_unit_test(report_said_after),
 	    cmocka_unit_test(cumulative_toll_is_background),
 	    cmocka_unit_test(passive_by),
