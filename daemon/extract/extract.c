@@ -32,6 +32,17 @@ static int background_year(const char *s, size_t len, size_t i)
 	return 0;
 }
 
+/* Is a byte of x an ASCII digit? Each byte's low seven bits plus a
+ * constant carry into bit 7 at '0' and past '9', and no sum reaches the
+ * next byte; bytes >= 0x80 are no digits. Exact as yes/no. */
+static inline int has_digit8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t low7 = x & (0x7f * ones);
+	uint64_t ge0 = low7 + (0x80 - '0') * ones, gt9 = low7 + (0x80 - '9' - 1) * ones;
+	return (ge0 & ~gt9 & ~x & (0x80 * ones)) != 0;
+}
+
 /* The latest year the text names outside history (before boilerplate is
  * dropped: bylines and captions carry dates), for articles without a
  * publication date ("on December 2" in a text that mentions 2025). */
@@ -43,7 +54,11 @@ static int latest_year(const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		if ((unsigned)(s[i] - '0') >= 10u) {
-			i++;
+			/* prose is mostly digitless: eight bytes a step */
+			uint64_t x = 0;
+			if (i + 8 <= len)
+				memcpy(&x, s + i, 8);
+			i += i + 8 <= len && !has_digit8(x) ? 8 : 1;
 			continue;
 		}
 		size_t j = i;

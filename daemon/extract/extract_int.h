@@ -158,7 +158,14 @@ typedef struct truce__conflict {
 typedef struct truce__regex {
 	void *code; /* pcre2_code_8 */
 	int kind;   /* boilerplate kind or place priority */
+	int jit;    /* JIT-compiled: truce__re_match takes PCRE2's fast path */
 } truce__regex;
+
+/* pcre2_match of re on s[0, n) from offset from into md (a
+ * pcre2_match_data_8), through pcre2_jit_match where the pattern was
+ * JIT-compiled (the same result without the per-call checks, which cost as
+ * much as a short search); PCRE2's return code. */
+int truce__re_match(const truce__regex *re, const char *s, size_t n, size_t from, void *md);
 
 enum { TRUCE__BP_LINE, TRUCE__BP_TAIL, TRUCE__BP_SHORT };
 

@@ -326,6 +326,10 @@ int truce__tag(const truce_rules *r, const char *text, const truce__doc *doc, ui
 				blen = k + 1;
 			}
 		}
+		if (best == NULL && !(tok[i].flags & TRUCE__T_NUM)) {
+			i++; /* no item: most tokens end here, before an item is made */
+			continue;
+		}
 		truce__item it;
 		memset(&it, 0, sizeof(it));
 		it.num = -1;
@@ -522,10 +526,13 @@ static int rules_conflict(const truce_rules *r, const truce__tagged *tg, const t
 			const truce__party_alt *a = &r->alts[it->lex->party0 + k];
 			if (a->conflict >= 0 || strcmp(a->code, it->party) != 0)
 				continue;
-			for (int c = 0; c < 32 && c < r->nconflicts; c++) {
-				votes[c] += (int)((a->sides >> c) & 1u);
-				if ((a->sides >> c) & 1u)
-					named[c] |= (a->sides_a >> c) & 1u ? 1 : 2;
+			/* the conflicts it is a side of: the set bits only */
+			uint32_t m =
+			    r->nconflicts < 32 ? a->sides & ((1u << r->nconflicts) - 1u) : a->sides;
+			for (; m != 0; m &= m - 1) {
+				int c = __builtin_ctz(m);
+				votes[c]++;
+				named[c] |= (a->sides_a >> c) & 1u ? 1 : 2;
 			}
 			break;
 		}
@@ -1787,8 +1794,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			return;
 		size_t from = s0;
 		for (int guard = 0; guard < 16 && from < s1; guard++) {
-			int rc = pcre2_match(r->places[p].code, (PCRE2_SPTR)text, s1, from,
-			                     PCRE2_NO_UTF_CHECK, md, NULL);
+			int rc = truce__re_match(&r->places[p], text, s1, from, md);
 			if (rc < 2)
 				break;
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);

@@ -740,10 +740,19 @@ static int compile_re(loader *L, const char *pat, uint32_t opts, truce__regex *o
 		snprintf(msg, sizeof(msg), "%s at offset %zu", (char *)buf, (size_t)erroff);
 		return fail(L, "bad pattern", msg);
 	}
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+	/* without JIT (a build or CPU PCRE2 cannot JIT for) the interpreter
+	 * matches */
+	out->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	out->code = code;
 	out->kind = kind;
 	return 0;
+}
+
+int truce__re_match(const truce__regex *re, const char *s, size_t n, size_t from, void *md)
+{
+	if (re->jit)
+		return pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, from, 0, md, NULL);
+	return pcre2_match(re->code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, md, NULL);
 }
 
 static int push_re(truce__regex **v, const int *n)
@@ -928,9 +937,12 @@ const truce__actor *truce__actor_find(const truce_rules *r, const char *code)
 {
 	if (code == NULL || *code == '\0' || r->nactors == 0)
 		return NULL;
-	truce__actor key;
-	memset(&key, 0, sizeof(key));
-	snprintf(key.code, sizeof(key.code), "%s", code);
+	/* the comparison reads the code only (a snprintf of it cost more than
+	 * the search) */
+	truce__actor key = {.kind = 0};
+	size_t n = strnlen(code, sizeof(key.code) - 1);
+	memcpy(key.code, code, n);
+	key.code[n] = '\0';
 	return bsearch(&key, r->actors, (size_t)r->nactors, sizeof(*r->actors), cmp_actor);
 }
 

@@ -159,12 +159,40 @@ static void test_pb_next(void **state)
 	assert_ptr_equal(p, group);
 }
 
+/* The UTF-8 check reads ASCII eight bytes at a time: a bad byte (a lone
+ * continuation byte, a truncated sequence) is found and its offset told
+ * exactly wherever it falls in or after those blocks, and valid multi-byte
+ * characters anywhere pass. */
+static void test_utf8_offsets(void **state)
+{
+	(void)state;
+	uint8_t buf[64];
+	for (size_t at = 0; at + 2 < sizeof(buf); at++) {
+		for (size_t len = at + 2; len <= sizeof(buf); len += 7) {
+			memset(buf, 'a', sizeof(buf));
+			buf[at] = 0xC3; /* "é" */
+			buf[at + 1] = 0xA9;
+			size_t bad = 12345;
+			assert_int_equal(truce_utf8_check(buf, len, &bad), 0);
+			assert_int_equal(bad, 12345);
+			buf[at] = 0x80; /* a continuation byte alone */
+			assert_int_equal(truce_utf8_check(buf, len, &bad), TRUCE_EUTF8);
+			assert_int_equal(bad, at);
+		}
+		memset(buf, 'a', sizeof(buf));
+		buf[at] = 0xE2; /* the first byte of three, then ASCII */
+		size_t bad = 0;
+		assert_int_equal(truce_utf8_check(buf, sizeof(buf), &bad), TRUCE_EUTF8);
+		assert_int_equal(bad, at);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_article), cmocka_unit_test(test_rejections),
 	    cmocka_unit_test(test_garbage),       cmocka_unit_test(test_content_key),
-	    cmocka_unit_test(test_pb_next),
+	    cmocka_unit_test(test_pb_next),       cmocka_unit_test(test_utf8_offsets),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }
