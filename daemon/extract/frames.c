@@ -398,6 +398,24 @@ static int addressee(const ctx *x, const sview *v, const truce__item *it, uint32
 	return 0;
 }
 
+/* The party that opens the sentence ("Lebanon's Hezbollah fired ...": the
+ * last of a chain of possessives), or (size_t)-1. */
+static size_t opening_party(const ctx *x, const sview *v)
+{
+	size_t k = v->i0;
+	while (k < v->i1 && x->all.v[k].t0 <= v->t0 + 1 && !x->all.v[k].party[0])
+		k++; /* "The", "A" */
+	if (k >= v->i1 || !x->all.v[k].party[0] || x->all.v[k].in_paren ||
+	    x->all.v[k].t0 > v->t0 + 1)
+		return (size_t)-1;
+	while (k + 1 < v->i1 && x->all.v[k + 1].party[0] && x->all.v[k].t1 < v->t1 &&
+	       ((x->doc->tok[x->all.v[k].t1 - 1].flags & TRUCE__T_POSS) ||
+	        (x->doc->tok[x->all.v[k].t1].flags & TRUCE__T_POSS)) &&
+	       x->all.v[k + 1].t0 <= x->all.v[k].t1 + 1)
+		k++;
+	return k;
+}
+
 /* "a deal signed in Pretoria and Nairobi", "a truce agreed in Luanda": a
  * place where a deal was made neither speaks nor acts. */
 static int made_in(const ctx *x, const sview *v, size_t k)
@@ -531,8 +549,17 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 					strcpy(sp.code, x->speaker);
 					return sp;
 				}
-				if (!(it->cues & TRUCE__C_GENERIC))
+				if (!(it->cues & TRUCE__C_GENERIC)) {
+					/* "Hezbollah fired ..., the group said": the
+					 * party that opens the sentence */
+					size_t k0 = opening_party(x, v);
+					if (k0 != (size_t)-1 && x->all.v[k0].t1 <= it->t0) {
+						sp.kind = SP_EXPLICIT;
+						strcpy(sp.code, x->all.v[k0].party);
+						sp.item = k0;
+					}
 					return sp; /* "it said" with nobody before */
+				}
 			}
 			if (it->cues & TRUCE__C_GENERIC)
 				generic = 1;
