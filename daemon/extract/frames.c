@@ -435,6 +435,19 @@ static int made_in(const ctx *x, const sview *v, size_t k)
 	return j >= 0 && (x->all.v[j].cues & TRUCE__C_AGREED);
 }
 
+/* Does an act or another report follow the verb of saying at item ci
+ * ("..., said Sudanese warplanes had dropped bombs": what follows is what
+ * is said, not who says it)? */
+static int act_after(const ctx *x, const sview *v, size_t ci)
+{
+	const uint32_t acts = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND |
+	                      TRUCE__C_SAY | TRUCE__C_ACCUSE;
+	for (size_t k = ci + 1; k < v->i1; k++)
+		if (x->all.v[k].cues & acts)
+			return 1;
+	return 0;
+}
+
 /* The inverted subject after the verb of saying at item ci ("..., said
  * army spokesperson X", "said David Babayan, spokesman for ..."): 1 and
  * *sp set where one is found; *generic set where an unnamed official
@@ -500,7 +513,7 @@ static speaker subject_of(ctx *x, const sview *v, size_t ci)
 	    tok_s(x, cue - 1)[0] == ',') {
 		int g = 0;
 		speaker inv = sp;
-		if (subject_after(x, v, ci, &g, &inv))
+		if (subject_after(x, v, ci, &g, &inv) && !act_after(x, v, ci))
 			return inv;
 	}
 	/* ten words back; a person's name and brackets ("the Syrian High

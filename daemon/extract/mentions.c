@@ -878,14 +878,21 @@ static void possessed_vague(const truce_rules *r, const truce__doc *doc, truce__
 	for (size_t i = 1; i < tg->n; i++) {
 		truce__item *it = &tg->v[i];
 		const truce__item *p = &tg->v[i - 1];
-		if (it->lex == NULL || !(it->lex->cond || (it->cues2 & TRUCE__C2_VAGUE)) ||
+		if (it->lex == NULL ||
+		    !(it->lex->cond || (it->cues2 & (TRUCE__C2_VAGUE | TRUCE__C2_STATE))) ||
 		    it->noparty || it->blocker || !p->party[0] || p->in_paren || p->noparty ||
 		    p->t1 + 1 != it->t0 || !(doc->tok[p->t1].flags & TRUCE__T_POSS))
 			continue;
-		/* "Mozambique's rebels" are the state's foes, not the state */
-		if (p->actor < 0 || p->actor >= r->nactors ||
-		    r->actors[p->actor].kind == TRUCE__K_STATE)
+		/* "Mozambique's rebels" are the state's foes, not the state;
+		 * "South Sudan's army" is the state's */
+		if (p->actor < 0 || p->actor >= r->nactors)
 			continue;
+		if (r->actors[p->actor].kind == TRUCE__K_STATE) {
+			if (!(it->cues2 & TRUCE__C2_STATE))
+				continue;
+		} else if (!(it->lex->cond || (it->cues2 & TRUCE__C2_VAGUE))) {
+			continue;
+		}
 		strcpy(it->party, p->party);
 		it->actor = p->actor;
 		it->group = 1; /* its code is settled: no later reading */
@@ -1639,6 +1646,20 @@ static int agreed_before(const truce__doc *doc, const truce__tagged *tg, uint32_
 	for (size_t k = 0; k < tg->n; k++)
 		if ((tg->v[k].cues & TRUCE__C_AGREED) && tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
 			return 1;
+	/* "the signing of a ceasefire protocol in Doha", "was signed on
+	 * Monday, October 14, in Doha": a deal made in it, no act between */
+	const uint32_t acts = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND;
+	size_t k = 0;
+	while (k < tg->n && tg->v[k].t1 <= t)
+		k++;
+	if (k == 0 || !(tg->v[k - 1].cues & TRUCE__C_TARGET) || tg->v[k - 1].t1 != t)
+		return 0; /* "in", right before the place */
+	for (size_t j = k - 1; j-- > 0 && tg->v[j].t1 + 10 > t;) {
+		if (tg->v[j].cues & acts)
+			return 0;
+		if (tg->v[j].cues & TRUCE__C_AGREED)
+			return 1;
+	}
 	return 0;
 }
 

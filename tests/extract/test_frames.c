@@ -1134,6 +1134,12 @@ static void days_of_speakers_truces_and_own_acts(void **state)
 	            "violation of the ceasefire near the border with Uganda, said M23 spokesman "
 	            "Lawrence Kanyuka on Wednesday.\n\nHe said the shelling was on Tuesday.",
 	            "M23", "COD", "2021-06-08");
+	/* "X, a spokesman for South Sudan's army, said Sudanese warplanes had
+	 * ...": the appositive speaks (the state's army is the state's), the
+	 * words after "said" are what is said */
+	expect_claim("Philip Aguer, a spokesman for South Sudan's army, said Sudanese warplanes "
+	             "had dropped 27 bombs on Kiir Adem in violation of the ceasefire.",
+	             "SSD", "SDN");
 	truce_claims c = extract_text(PUB, "Five civilians were killed when Congolese troops "
 	                                   "shelled a rebel camp in violation of the ceasefire "
 	                                   "near the border with Uganda, said M23 spokesman "
@@ -1193,6 +1199,14 @@ static void groups_no_file_names_and_headlines(void **state)
 		assert_string_not_equal(cv.v[i].claimant, "ZAF");
 	}
 	truce_claims_free(&cv);
+	/* nor is it the incident's place */
+	truce_claims cd = extract_text(PUB, "M23 accused Congolese forces of bombing villages "
+	                                    "just hours after the signing of a ceasefire "
+	                                    "protocol in Doha on Monday.");
+	const truce_claim *xd = find_claim(&cd, "M23", "COD");
+	assert_non_null(xd);
+	assert_string_not_equal(xd->location, "Doha");
+	truce_claims_free(&cd);
 	/* a source of no side tells the figures of the claim before */
 	truce_claims c0 = extract_text(PUB, "The Sudanese army accused the Rapid Support Forces "
 	                                    "of violating the truce by shelling Omdurman on "
