@@ -2153,6 +2153,10 @@ static int truce_ended(const ctx *x, const truce__item *it)
 			return 1;
 	}
 	uint32_t p = it->t0;
+	/* "no ceasefire is in place", "fighting without a truce" */
+	uint32_t q = p >= 2 && tok_eq(x, p - 1, "a") ? p - 1 : p;
+	if (q >= 1 && (tok_eq(x, q - 1, "no") || tok_eq(x, q - 1, "without")))
+		return 1;
 	if (p >= 2 && tok_eq(x, p - 1, "the"))
 		p--;
 	return p >= 2 && tok_eq(x, p - 1, "of") &&

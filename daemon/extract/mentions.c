@@ -1423,6 +1423,49 @@ static int stop_token(const char *text, const truce__tok *t)
 	return t->flags & TRUCE__T_PUNCT && (text[t->start] == ';' || text[t->start] == ':');
 }
 
+/* Is token t a word for people ("a civilian", "soldiers"): an item of the
+ * person words (singulars), or a plain lower-case plural that is no item
+ * ("soldiers", "sons", "children"; not "a separate airstrike")? *k walks
+ * the items up to t. */
+static int people_word(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t *k,
+                       uint32_t t)
+{
+	while (*k < tg->n && tg->v[*k].t1 <= t)
+		(*k)++;
+	if (*k < tg->n && tg->v[*k].t0 <= t)
+		return (tg->v[*k].cues & TRUCE__C_PERSON) != 0;
+	if (t >= doc->ntok || !(doc->tok[t].flags & TRUCE__T_WORD) ||
+	    (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_NUM)))
+		return 0;
+	return ends_with(text, &doc->tok[t], "s") || tok_text_is(text, &doc->tok[t], "children") ||
+	       tok_text_is(text, &doc->tok[t], "men") || tok_text_is(text, &doc->tok[t], "women");
+}
+
+/* "killing two soldiers and a civilian", "killed a woman and her two
+ * children": the count of people joined by "and" to the count at item k
+ * (0: none). Both counts must be of people. */
+static int and_more(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t k)
+{
+	static const char *const poss[] = {"her", "his", "their", "its"};
+	size_t j = k + 1;
+	uint32_t t = tg->v[k].t1;
+	if (!people_word(text, doc, tg, &j, t) || t + 1 >= doc->ntok ||
+	    !tok_text_is(text, &doc->tok[t + 1], "and"))
+		return 0;
+	t += 2;
+	for (size_t w = 0; t < doc->ntok && w < sizeof(poss) / sizeof(poss[0]); w++)
+		if (tok_text_is(text, &doc->tok[t], poss[w])) {
+			t++;
+			break;
+		}
+	while (j < tg->n && tg->v[j].t0 < t)
+		j++;
+	if (j >= tg->n || tg->v[j].t0 != t || !is_number(doc, tg, j))
+		return 0;
+	int n = tg->v[j].num;
+	size_t w = j + 1;
+	return people_word(text, doc, tg, &w, tg->v[j].t1) ? n : 0;
+}
 /* The count after a casualty verb: "killing two", "wounding another 14";
  * not one after "and" or a comma ("40 killed and 50 wounded": 50 is the
  * next word's). */
@@ -1443,7 +1486,7 @@ static int forward_count(const char *text, const truce__doc *doc, const truce__t
 		if (it->cues & (TRUCE__C_KILL | TRUCE__C_WOUND | TRUCE__C_AGENT | TRUCE__C_TARGET))
 			break; /* "wounded in a barrage": no count follows */
 		if (is_number(doc, tg, k))
-			return it->num;
+			return it->num + and_more(text, doc, tg, k);
 		break;
 	}
 	return -1;

@@ -1018,6 +1018,12 @@ static void a_truce_that_ended(void **state)
 	                      "the ceasefire that ended the war.");
 	assert_non_null(find_claim(&c, "ARM", "AZE"));
 	truce_claims_free(&c);
+	/* a truce that is not there */
+	c = extract_text(PUB,
+	                 "Nigerian troops repelled an attack by Boko Haram fighters on a base "
+	                 "in Borno state on Tuesday, the army said. No ceasefire is in place.");
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
 }
 
 /* Figures of a source of no side that blames nobody ("according to a
@@ -1216,6 +1222,11 @@ static void groups_no_file_names_and_headlines(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->killed, 15);
 	truce_claims_free(&c0);
+	/* "junta", "regime forces", "resistance forces" name Myanmar's or
+	 * Syria's sides only in an article about that country */
+	expect_claim("Mozambique's defence ministry said Renamo's military junta attacked a bus "
+	             "in Sofala province on Sunday, breaking the peace accord.",
+	             "MOZ", "RENAMO");
 	/* a headline that names the truce and its breach is the truce of a
 	 * body that names none */
 	truce_claims c = extract_titled(PUB, "Sudanese army accuses RSF of truce breach",

@@ -90,6 +90,12 @@ static void casualties(void **state)
 		int killed, wounded;
 	} cases[] = {
 	    {"Shelling killed two soldiers and wounded another 14, the army said.", 2, 14},
+	    /* counts of people joined by "and" add up; a count of another
+	     * thing does not */
+	    {"The strike on Tuesday killed a woman and her two children.", 3, TRUCE_NONE},
+	    {"Shelling killed two soldiers and a civilian near the post.", 3, TRUCE_NONE},
+	    {"An airstrike reportedly killed two people and a separate strike damaged a plant.", 2,
+	     TRUCE_NONE},
 	    {"At least four civilians, including two children, were killed.", 4, TRUCE_NONE},
 	    {"Seven fighters were killed and ten wounded in the raid.", 7, 10},
 	    {"A soldier was killed by sniper fire.", 1, TRUCE_NONE},
