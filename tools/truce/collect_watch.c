@@ -12,7 +12,9 @@
  * killed at any moment sends the files still in DIR again when it starts,
  * and truced acks what it had already stored as DUPLICATE (moved to sent/
  * like the rest). Names starting with '.' or ending in .tmp, .part or '~'
- * are work in progress and left alone: write there, then rename.
+ * are work in progress and left alone: write there, then rename. A file
+ * still open for writing (found by the scan while being written in place)
+ * waits for its IN_CLOSE_WRITE.
  *
  * Files are read only while the send window has room, so a backlog of any
  * size waits on disk, not in memory.
@@ -23,6 +25,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,13 +240,32 @@ static int add_article(void *vctx, const cli_input_article *a)
 	return e;
 }
 
+/* Whether some process still has name open for writing. The scan finds
+ * files whatever their state, so a file being written in place when the
+ * watcher starts is found half written (often empty: open(O_TRUNC) came,
+ * the write did not); read then, half of it would be stored, or it would
+ * be rejected as empty and moved to failed/ before its writer closed it.
+ * Such a file gets its IN_CLOSE_WRITE later and is read then. A read lease
+ * is refused with EAGAIN exactly when the file is open for writing (Linux
+ * fcntl(2)); where no lease can be had (another owner, a filesystem
+ * without leases) the file is taken as complete, as before. */
+static int being_written(const watch_run *w, const char *name)
+{
+	int fd = openat(w->dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* the read says why */
+	int busy = fcntl(fd, F_SETLEASE, F_RDLCK) != 0 && errno == EAGAIN;
+	close(fd); /* releases the lease, if it was granted */
+	return busy;
+}
+
 /* Reads the next known file that is not read yet, while there is room. */
 static void read_files(watch_run *w)
 {
 	watch_file *f = w->files;
 	while (f != NULL && cli_outbox_room(w->out) > 0) {
 		watch_file *next = f->next;
-		if (f->read) {
+		if (f->read || being_written(w, f->name)) {
 			f = next;
 			continue;
 		}
@@ -471,6 +493,10 @@ int cli_collect_watch(int argc, char **argv)
 	truce_client_keys_clear(&keys);
 	if (rc == 0) {
 		int wake = cli_signals_install();
+		/* A writer opening a file in the instant being_written() holds its
+		 * lease makes the kernel send SIGIO, which would end the process. */
+		struct sigaction ign = {.sa_handler = SIG_IGN};
+		sigaction(SIGIO, &ign, NULL);
 		scan(&w); /* after the watch: a file is either found here or gets an event */
 		size_t waiting = 0;
 		for (const watch_file *f = w.files; f != NULL; f = f->next)

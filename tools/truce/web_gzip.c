@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* next_in as const: the input is only read. */
+#define ZLIB_CONST
 #include <zlib.h>
 
 #include "truce/truce.h"
@@ -55,7 +57,7 @@ int web_deflate_piece(const void *in, size_t n, unsigned char **buf, size_t *len
 		return TRUCE_ENOMEM;
 	size_t len0 = *len;
 	int rc = 0;
-	z.next_in = (Bytef *)(uintptr_t)in; /* zlib's next_in is not const */
+	z.next_in = in;
 	z.avail_in = 0;
 	size_t left = n;
 	for (;;) {
