@@ -68,20 +68,16 @@ enum {
 	TRUCE__C2_GROUP = 1u << 1,
 	TRUCE__C2_RETALIATE = 1u << 2,
 	TRUCE__C2_NOMINAL = 1u << 3,
-	TRUCE__C2_TELL = 1u << 5, /* "told Y": Y is spoken to, never the speaker */
-	TRUCE__C2_NEGATE = 1u << 4,
-	TRUCE__C2_VAGUE = 1u << 7, /* "rebels": the armed group of the article's war */
-	TRUCE__C2_STOP = 1u << 6,
-	TRUCE__C2_DEAL = 1u << 8,
-	TRUCE__C2_VENUE = 1u << 9,
+	TRUCE__C2_NEGATE = 1u << 4,  /* "not", "never": the act after it did not happen */
+	TRUCE__C2_TELL = 1u << 5,    /* "told Y": Y is spoken to, never the speaker */
+	TRUCE__C2_STOP = 1u << 6,    /* "halt its strikes": the act after it is no act */
+	TRUCE__C2_VAGUE = 1u << 7,   /* "rebels": the armed group of the article's war */
+	TRUCE__C2_DEAL = 1u << 8,    /* "the agreement": a truce where the article has one */
+	TRUCE__C2_VENUE = 1u << 9,   /* "told reporters in X": X is where one speaks */
 	TRUCE__C2_PEOPLE = 1u << 10, /* "Druze": a people, never a place ("Druze villages") */
-	TRUCE__C2_STATE =
-	    1u << 11, /* "the government", "the army": the state of the article's war */
-	TRUCE__C2_BEGIN = 1u << 12, /* "began", "expired": a truce's day follows */
-	/* "told reporters in X": X is where one speaks */   /* "the agreement": a truce where the
-	                                                        article has one */
-	/* "halt its strikes": the act after it is no act */ /* "not", "never": the act after it did
-	                                                        not happen */
+	TRUCE__C2_STATE = 1u << 11,  /* "the army": the state of the article's war */
+	TRUCE__C2_BEGIN = 1u << 12,  /* "began", "expired": a truce's day follows */
+	TRUCE__C2_PLURAL = 1u << 13, /* "children", "men": people, plural without -s */
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };

@@ -1428,21 +1428,20 @@ static int stop_token(const char *text, const truce__tok *t)
 }
 
 /* Is token t a word for people ("a civilian", "soldiers"): an item of the
- * person words (singulars), or a plain lower-case plural that is no item
- * ("soldiers", "sons", "children"; not "a separate airstrike")? *k walks
- * the items up to t. */
+ * person words (singulars) or of the plurals without -s ("children"), or a
+ * plain lower-case plural that is no item ("soldiers", "sons"; not "a
+ * separate airstrike")? *k walks the items up to t. */
 static int people_word(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t *k,
                        uint32_t t)
 {
 	while (*k < tg->n && tg->v[*k].t1 <= t)
 		(*k)++;
 	if (*k < tg->n && tg->v[*k].t0 <= t)
-		return (tg->v[*k].cues & TRUCE__C_PERSON) != 0;
+		return (tg->v[*k].cues & TRUCE__C_PERSON) || (tg->v[*k].cues2 & TRUCE__C2_PLURAL);
 	if (t >= doc->ntok || !(doc->tok[t].flags & TRUCE__T_WORD) ||
 	    (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_NUM)))
 		return 0;
-	return ends_with(text, &doc->tok[t], "s") || tok_text_is(text, &doc->tok[t], "children") ||
-	       tok_text_is(text, &doc->tok[t], "men") || tok_text_is(text, &doc->tok[t], "women");
+	return ends_with(text, &doc->tok[t], "s");
 }
 
 /* "killing two soldiers and a civilian", "killed a woman and her two

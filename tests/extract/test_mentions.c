@@ -94,6 +94,8 @@ static void casualties(void **state)
 	     * thing does not */
 	    {"The strike on Tuesday killed a woman and her two children.", 3, TRUCE_NONE},
 	    {"Shelling killed two soldiers and a civilian near the post.", 3, TRUCE_NONE},
+	    {"The raid killed three soldiers and two policemen.", 5, TRUCE_NONE},
+	    {"The shelling killed two soldiers and four people in a market.", 6, TRUCE_NONE},
 	    {"An airstrike reportedly killed two people and a separate strike damaged a plant.", 2,
 	     TRUCE_NONE},
 	    {"At least four civilians, including two children, were killed.", 4, TRUCE_NONE},
