@@ -431,16 +431,15 @@ static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 
 /*
  * The dates a sentence names, resolved against pub (y = 0: unknown) and
- * base_year (used when pub is unknown). Writes up to max dates.
+ * base_year (used when pub is unknown). Writes up to max dates. Where
+ * truce_day is not NULL it gets the earliest day on which the sentence says
+ * a truce was made or began ("a ceasefire in effect since midnight December
+ * 24th", "the truce signed on May 20"), as days since 1970 (0: none): a
+ * violation of that truce cannot come before it.
  */
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
-                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max);
-/* The earliest day on which the sentence says a truce was made or began
- * ("a ceasefire in effect since midnight December 24th", "the truce signed
- * on May 20"), as days since 1970 (0: none). A violation of that truce
- * cannot come before it. */
-long truce__truce_day(const truce_rules *r, const char *text, const truce__doc *doc,
-                      const truce__tagged *tg, truce__ymd pub, int base_year);
+                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max,
+                 long *truce_day);
 /* The latest full date (day, month and year) the text names: the day of an
  * article that has no publication date (y = 0: none). first[s] is the
  * first item of sentence s. */

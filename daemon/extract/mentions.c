@@ -1342,20 +1342,13 @@ static int dates_of(const char *text, const truce__doc *doc, const truce__tagged
 }
 
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
-                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
+                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max,
+                 long *truce_day)
 {
 	(void)r;
-	return dates_of(text, doc, tg, pub, base_year, out, max, NULL);
-}
-
-long truce__truce_day(const truce_rules *r, const char *text, const truce__doc *doc,
-                      const truce__tagged *tg, truce__ymd pub, int base_year)
-{
-	(void)r;
-	truce__ymd d[8];
-	long day = 0;
-	dates_of(text, doc, tg, pub, base_year, d, 8, &day);
-	return day;
+	if (truce_day != NULL)
+		*truce_day = 0;
+	return dates_of(text, doc, tg, pub, base_year, out, max, truce_day);
 }
 
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
@@ -1374,7 +1367,7 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 		if (first[s + 1] == first[s])
 			continue; /* no items (tg->v may be NULL) */
 		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
-		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8);
+		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8, NULL);
 		for (int k = 0; k < n; k++)
 			if (d[k].y >= 1950 &&
 			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
