@@ -437,6 +437,15 @@ static inline int truce__parse_ymd(const char *s, truce__ymd *out)
  * 24th", "the truce signed on May 20"), as days since 1970 (0: none): a
  * violation of that truce cannot come before it.
  */
+/* Is the place at token t where a deal was made ("a ceasefire agreed in
+ * Luanda", "the deal signed in Pretoria and Nairobi", "the signing of a
+ * ceasefire protocol in Doha")? Such a place is no side of the war, no vote
+ * for the article's country, no speaker or actor, and no place of an
+ * incident: the scope, the frames and the places ask this one test. */
+int truce__deal_venue(const char *text, const truce__doc *doc, const truce__tagged *tg, uint32_t t);
+/* The same test for the place that item i of tg names. */
+int truce__deal_venue_item(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                           size_t i);
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
                  const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max,
                  long *truce_day);

@@ -429,19 +429,7 @@ static size_t opening_party(const ctx *x, const sview *v)
  * place where a deal was made neither speaks nor acts. */
 static int made_in(const ctx *x, const sview *v, size_t k)
 {
-	uint32_t t = x->all.v[k].t0;
-	for (int steps = 0; steps < 4 && t > v->t0 + 1; steps++) {
-		if (!tok_eq(x, t - 1, "and") && tok_s(x, t - 1)[0] != ',')
-			break;
-		int j = item_of(x, v, t - 2);
-		if (j < 0 || !x->all.v[j].party[0])
-			return 0;
-		t = x->all.v[j].t0; /* "in Pretoria and Nairobi" */
-	}
-	if (t < v->t0 + 2 || !tok_eq(x, t - 1, "in"))
-		return 0;
-	int j = item_of(x, v, t - 2);
-	return j >= 0 && (x->all.v[j].cues & TRUCE__C_AGREED);
+	return truce__deal_venue_item(x->a->text, x->doc, &v->tg, k - v->i0);
 }
 
 /* Does an act or another report follow the verb of saying at item ci
