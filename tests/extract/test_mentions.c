@@ -177,7 +177,8 @@ static void dates(void **state)
 		tagged_text t;
 		tag_text(cases[i].s, &t);
 		truce__ymd got[4];
-		int n = truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4, NULL);
+		int n =
+		    truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4, NULL);
 		assert_true(n >= 1);
 		assert_int_equal(got[0].y, cases[i].want.y);
 		assert_int_equal(got[0].m, cases[i].want.m);
@@ -224,7 +225,8 @@ static void statement_and_truce_days(void **state)
 		tagged_text t;
 		tag_text(cases[i].s, &t);
 		truce__ymd got[4];
-		int n = truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4, NULL);
+		int n =
+		    truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4, NULL);
 		if (cases[i].d == 0) {
 			assert_int_equal(n, 0);
 		} else {
