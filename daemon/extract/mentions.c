@@ -1850,6 +1850,16 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	return prio - event_before(tg, t);
 }
 
+/* Can party item it be named by its seat: a party that is no state (a
+ * state's seat that names it, "Khartoum", is a place of the rules; "the
+ * White House" is no town)? */
+static int seat_of(const truce_rules *r, const truce__item *it)
+{
+	return it->actor >= 0 && it->actor < r->nactors &&
+	       r->actors[it->actor].kind != TRUCE__K_STATE &&
+	       r->actors[it->actor].kind != TRUCE__K_OBSERVER;
+}
+
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
                   const truce__tagged *tg, uint32_t t0, uint32_t t1, const truce__scope *sc,
                   char *out, size_t outlen)
@@ -1877,20 +1887,23 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 	}
 	/* places of the gazetteer, in the words no phrase of the rules covers
-	 * but for a capital that names its state ("shelled Khartoum") after a
-	 * preposition of place */
+	 * but for a party's name that is a town of the gazetteer too, after a
+	 * preposition of place or an act: a capital that names its state
+	 * ("shelled Khartoum"), the seat of a de facto authority ("an attack
+	 * on Knin") */
 	size_t k = 0;
 	for (uint32_t t = t0; t < t1 && sc != NULL; t++) {
 		while (k < tg->n && tg->v[k].t1 <= t)
 			k++;
-		if (k < tg->n && tg->v[k].t0 <= t &&
-		    !(tg->v[k].t0 == t && tg->v[k].party[0] && tg->v[k].lex != NULL &&
-		      tg->v[k].lex->place_level && t > t0 &&
-		      (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t))))
+		int party_town = k < tg->n && tg->v[k].t0 == t && tg->v[k].party[0] &&
+		                 tg->v[k].lex != NULL && t > t0 &&
+		                 (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t));
+		if (k < tg->n && tg->v[k].t0 <= t && !party_town)
 			continue;
 		const truce__geo_ent *e = NULL;
 		int n = truce__geo_match(r, doc->tok, t, t1, &e);
-		if (n == 0)
+		if (n == 0 || (party_town && !tg->v[k].lex->place_level &&
+		               (t + (uint32_t)n != tg->v[k].t1 || !seat_of(r, &tg->v[k]))))
 			continue;
 		int prio = geo_prio(r, text, doc, tg, t0, t, n, e, sc);
 		size_t at = doc->tok[t].start;

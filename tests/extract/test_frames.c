@@ -1326,6 +1326,20 @@ static void deal_named_after_a_place(void **state)
 	truce_claims_free(&c);
 }
 
+/* The seat of a party that is no state, after an act or a preposition of
+ * place, is a place ("an attack on Knin"). */
+static void seat_of_a_party_is_a_place(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text("1995-08-02",
+	                              "The rebel Serbs of the Krajina accused the Croatian army of "
+	                              "breaking the cease-fire with an artillery attack on Knin.");
+	const truce_claim *x = find_claim(&c, "KRAJINA", "HRV");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Knin");
+	truce_claims_free(&c);
+}
+
 /* "X fired ..., the group said" with nobody named before: the party that
  * opens the sentence speaks, and the violation it answers is a claim */
 static void the_group_said_of_the_opening_party(void **state)
@@ -1421,6 +1435,7 @@ int main(void)
 	    cmocka_unit_test(groups_no_file_names_and_headlines),
 	    cmocka_unit_test(conflicts_no_corpus_article_covers),
 	    cmocka_unit_test(deal_named_after_a_place),
+	    cmocka_unit_test(seat_of_a_party_is_a_place),
 	    cmocka_unit_test(the_group_said_of_the_opening_party),
 	    cmocka_unit_test(report_said_after),
 	    cmocka_unit_test(cumulative_toll_is_background),
