@@ -1842,8 +1842,10 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 		return 99;
 	/* "told reporters in Baghdad", "a news conference in Geneva": where
 	 * someone speaks; "the Lusaka peace accord", "the Minsk agreements":
-	 * the name of a deal */
-	if ((before && t > s0 + 1 && venue_before(tg, t - 1)) || deal_named_at(tg, e))
+	 * a deal named after a city outside the war's country, where it was
+	 * made ("the Idlib ceasefire" is Idlib's) */
+	if ((before && t > s0 + 1 && venue_before(tg, t - 1)) ||
+	    (deal_named_at(tg, e) && scope_rank(sc, in->country) != 0))
 		return 99;
 	int prio = before || after ? 1 : 2;
 	prio += in->capital || in->size >= 6 || anywhere;
