@@ -359,11 +359,13 @@ static size_t other_number(const char *a, size_t n, char *out, size_t cap)
 		return n;
 	}
 	if (strncmp(e - 3, "ies", 3) == 0) {
-		memcpy(out + n - 3, "y", 1);
+		out[n - 3] = 'y'; /* militaries -> military */
 		return n - 2;
 	}
 	if (e[-1] == 'y' && !strchr("aeiou", e[-2])) {
-		memcpy(out + n - 1, "ies", 3);
+		out[n - 1] = 'i'; /* military -> militaries */
+		out[n] = 'e';
+		out[n + 1] = 's';
 		return n + 2;
 	}
 	if (e[-1] == 's')
