@@ -103,6 +103,7 @@ static int has_u64(const uint64_t *v, size_t n, uint64_t x)
 
 void truced_incident_cache_clear(truced_incident_cache *cache)
 {
+	cache->has_last = 0;
 	for (size_t i = 0; cache->n > 0 && i < TRUCED_INCIDENT_CACHE; i++)
 		if (cache->ids[i] != 0) {
 			truce__v1__incident_summary__free_unpacked(cache->sums[i], NULL);
@@ -152,6 +153,22 @@ static int cache_get(truce_txn *t, truced_incident_cache *cache, uint64_t id,
 	return 0;
 }
 
+/* The newest incident's id (0 when there is none), read once a
+ * transaction: incident_new advances it. */
+static int cache_last(truce_txn *t, truced_incident_cache *cache, uint64_t *last)
+{
+	if (!cache->has_last) {
+		uint64_t id = 0;
+		int rc = truce_txn_last(t, TRUCE_DB_INCIDENTS, &id);
+		if (rc != 0)
+			return rc;
+		cache->last_id = id;
+		cache->has_last = 1;
+	}
+	*last = cache->last_id;
+	return 0;
+}
+
 /* --- matching ------------------------------------------------------------- */
 
 typedef struct candidates {
@@ -177,10 +194,10 @@ typedef struct truced_probe {
 } truced_probe;
 
 /* The newest incidents, for a claim dated by its receipt alone. */
-static int collect_recent(truce_txn *t, candidates *cs)
+static int collect_recent(truce_txn *t, truced_incident_cache *cache, candidates *cs)
 {
-	uint64_t last;
-	int rc = truce_txn_last(t, TRUCE_DB_INCIDENTS, &last);
+	uint64_t last = 0;
+	int rc = cache_last(t, cache, &last);
 	for (uint64_t id = last; rc == 0 && id > 0 && last - id < RECENT_INCIDENTS; id--)
 		collect_id(cs, id);
 	return rc;
@@ -283,7 +300,7 @@ static int find_incident(truce_txn *t, truced_incident_cache *cache,
 	for (size_t i = 0; rc == 0 && i < art->n; i++)
 		collect_id(&cs, art->ids[i]);
 	if (rc == 0 && p->how == DATED_RECEIPT)
-		rc = collect_recent(t, &cs);
+		rc = collect_recent(t, cache, &cs);
 	Truce__V1__IncidentSummary *best = NULL;
 	int best_score = NO_FIT;
 	for (size_t i = 0; rc == 0 && i < cs.n; i++) {
@@ -442,7 +459,14 @@ static int incident_new(Truce__V1__IncidentSummary **out, uint64_t id, const Tru
 	truce__v1__incident_summary__init(inc);
 	char d[11], key[80];
 	truce_date_format(day, d);
-	snprintf(key, sizeof(key), "%s-%s", claim_conflict(c), d);
+	/* "<conflict>-<day>" cut at 79 bytes (as snprintf cut it) */
+	size_t n = strnlen(claim_conflict(c), sizeof(key) - 1);
+	memcpy(key, claim_conflict(c), n);
+	if (n < sizeof(key) - 1)
+		key[n++] = '-';
+	size_t dl = sizeof(key) - 1 - n < 10 ? sizeof(key) - 1 - n : 10;
+	memcpy(key + n, d, dl);
+	key[n + dl] = '\0';
 	inc->has_id = inc->has_created_us = 1;
 	inc->id = id;
 	inc->created_us = now;
@@ -553,12 +577,14 @@ int truced_incident_assign(truce_txn *t, truced_incident_cache *cache,
 	int sets_day = is_new || p.how == DATED_EVENT;
 	long day = p.day;
 	if (is_new) {
-		uint64_t last;
-		rc = truce_txn_last(t, TRUCE_DB_INCIDENTS, &last);
+		uint64_t last = 0;
+		rc = cache_last(t, cache, &last);
 		if (rc == 0)
 			rc = incident_new(&inc, last + 1, c, day, now);
-		if (inc != NULL)
+		if (inc != NULL) {
 			cache_put(cache, inc); /* the cache owns it, made whole or not */
+			cache->last_id = inc->id;
+		}
 	}
 	int changed = 0, corroborated = 0;
 	if (rc == 0)

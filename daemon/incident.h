@@ -38,6 +38,8 @@ typedef struct truced_incident_cache {
 	uint64_t ids[TRUCED_INCIDENT_CACHE]; /* 0: free (incident ids start at 1) */
 	Truce__V1__IncidentSummary *sums[TRUCED_INCIDENT_CACHE];
 	size_t n;
+	uint64_t last_id; /* the newest incident's id, once read */
+	int has_last;
 } truced_incident_cache;
 
 void truced_incident_cache_clear(truced_incident_cache *cache);

@@ -853,6 +853,30 @@ static void test_pair_member_key(void **state)
 	assert_int_equal(truce_txn_kget(f->t, TRUCE_DB_INCIDENT_MEMBERS, key, 14 + 64, &v), 0);
 }
 
+/* An incident's key is "<conflict>-<day>", cut at 79 bytes; a new incident
+ * after the first takes the next id. */
+static void test_incident_key(void **state)
+{
+	fixture *f = *state;
+	Truce__V1__Claim a = claim_of(1, "A", "ARM", "AZE", "2022-08-03");
+	assert_int_equal(assign(f, &a), 1);
+	char longname[76];
+	memset(longname, 'c', 75);
+	longname[75] = '\0';
+	Truce__V1__Claim b = claim_of(2, "B", "ARM", "AZE", "2022-08-03");
+	assert_int_equal(assign_in(f, longname, &b), 2);
+	const char *want[] = {"karabakh-2022-08-03", NULL};
+	char cut[80]; /* 75 c, then "-202": 79 bytes */
+	memcpy(cut, longname, 75);
+	memcpy(cut + 75, "-202", 5);
+	want[1] = cut;
+	for (uint64_t id = 1; id <= 2; id++) {
+		Truce__V1__Incident *inc = incident_get(f, id);
+		assert_string_equal(inc->key, want[id - 1]);
+		truce__v1__incident__free_unpacked(inc, NULL);
+	}
+}
+
 /* The stored aggregate and a claim's events at one incident's size n. */
 typedef struct incident_sizes {
 	size_t summary;      /* the incidents db record */
@@ -951,6 +975,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_corrupt_candidate_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_corrupt_member_emits_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pair_member_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_incident_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_big_incident_stays_small, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("incident", tests, NULL, NULL);
