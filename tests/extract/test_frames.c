@@ -1305,6 +1305,20 @@ static void conflicts_no_corpus_article_covers(void **state)
 	}
 }
 
+/* "X denied the attack, and accused Y of ...": the denial is no claim, the
+ * accusation after it is X's, said or not. */
+static void denial_then_accusation(void **state)
+{
+	(void)state;
+	expect_claim("Hamas denied firing the rockets, and accused Israel of violating the "
+	             "ceasefire by striking Gaza City on Monday.",
+	             "HAMAS", "ISR");
+	expect_claim("Hamas denied firing the rockets, and a spokesman accused Israel of "
+	             "violating the ceasefire by striking Gaza City on Monday.",
+	             "HAMAS", "ISR");
+	expect_no_claim(PUB, "Hamas denied firing the rockets at Israel after the ceasefire.");
+}
+
 /* A place that names a deal ("the Lusaka peace accord", "the Minsk
  * agreements") is no place of the incident. */
 static void deal_named_after_a_place(void **state)
@@ -1435,6 +1449,7 @@ int main(void)
 	    cmocka_unit_test(groups_no_file_names_and_headlines),
 	    cmocka_unit_test(conflicts_no_corpus_article_covers),
 	    cmocka_unit_test(deal_named_after_a_place),
+	    cmocka_unit_test(denial_then_accusation),
 	    cmocka_unit_test(seat_of_a_party_is_a_place),
 	    cmocka_unit_test(the_group_said_of_the_opening_party),
 	    cmocka_unit_test(report_said_after),
