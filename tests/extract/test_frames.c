@@ -1285,6 +1285,17 @@ static void conflicts_no_corpus_article_covers(void **state)
 	     "Ivorian rebels accused the army on Saturday of breaking the ceasefire by bombing "
 	     "Bouake.",
 	     "CIVREB", "CIV", "2004-11-06"},
+	    /* "since the ceasefire" names the truce */
+	    {"2001-09-10", "",
+	     "Macedonian police said two officers were wounded when ethnic Albanian rebels fired "
+	     "on a checkpoint near Kumanovo, the first attack since the ceasefire.",
+	     "MKD", "NLA", "2001-09-10"},
+	    /* a capital that names a deal ("the Abuja ceasefire") is no
+	     * party of the war */
+	    {"2000-11-15", "",
+	     "The RUF accused pro-government militias of breaking the Abuja ceasefire by "
+	     "attacking its positions in Kono district.",
+	     "RUF", "SLE", "2000-11-15"},
 	    /* "rebels" right after a group's name are that group's */
 	    {"2002-12-12", "",
 	     "Burundi's army said FDD rebels attacked a village overnight despite the ceasefire, "
