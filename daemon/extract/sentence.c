@@ -113,7 +113,8 @@ static int joins_word(const char *s, size_t len, size_t i, size_t j)
 
 /* Bytes between tokens: blanks, control bytes and hyphens ("\n" is
  * counted apart). */
-#define SK(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '-' || ((c) < 0x20 && (c) != '\n'))
+#define SK(c)                                                                                      \
+	((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '-' || ((c) < 0x20 && (c) != '\n'))
 #define SK8(b)                                                                                     \
 	SK(b), SK((b) + 1), SK((b) + 2), SK((b) + 3), SK((b) + 4), SK((b) + 5), SK((b) + 6),       \
 	    SK((b) + 7)
