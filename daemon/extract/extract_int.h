@@ -155,10 +155,23 @@ typedef struct truce__conflict {
 	int nhome;
 } truce__conflict;
 
+#define TRUCE__RE_LEADS 32    /* words of a pattern's leading alternation */
+#define TRUCE__RE_LEAD_MAX 16 /* bytes of one, with its NUL */
+
 typedef struct truce__regex {
 	void *code; /* pcre2_code_8 */
 	int kind;   /* boilerplate kind or place priority */
 	int jit;    /* JIT-compiled: truce__re_match takes PCRE2's fast path */
+	/* A place pattern that starts "\b(?:in|near|...)" (a word boundary,
+	 * then one of some lower-case words) can only match where one of
+	 * those words starts a word: nlead > 0, the words in lead, and the
+	 * pattern compiled anchored too, for truce__re_search. */
+	void *anchored; /* pcre2_code_8 or NULL */
+	int anchored_jit;
+	int nlead;
+	char lead[TRUCE__RE_LEADS][TRUCE__RE_LEAD_MAX];
+	uint8_t lead_len[TRUCE__RE_LEADS];
+	uint32_t lead_by_first[256]; /* bit i: lead[i] starts with the byte */
 } truce__regex;
 
 /* pcre2_match of re on s[0, n) from offset from into md (a
@@ -166,6 +179,11 @@ typedef struct truce__regex {
  * JIT-compiled (the same result without the per-call checks, which cost as
  * much as a short search); PCRE2's return code. */
 int truce__re_match(const truce__regex *re, const char *s, size_t n, size_t from, void *md);
+
+/* The same leftmost match as truce__re_match. A pattern with leading words
+ * (nlead > 0) is matched anchored at each place one of them starts a
+ * word, not tried at every byte: the same match, far fewer tries. */
+int truce__re_search(const truce__regex *re, const char *s, size_t n, size_t from, void *md);
 
 enum { TRUCE__BP_LINE, TRUCE__BP_TAIL, TRUCE__BP_SHORT };
 

@@ -1,7 +1,9 @@
 /*
  * test_rules.c - the rule data: the built-in set, a directory replacing
  * files by name, errors that name file and line, the version string, the
- * bundled seed articles against their gold, and threads sharing one set.
+ * bundled seed articles against their gold, threads sharing one set, and
+ * place patterns searched at their leading words finding what PCRE2's own
+ * search finds.
  */
 #include "helpers.h"
 
@@ -11,6 +13,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "extract_int.h"
 
@@ -248,6 +253,57 @@ static void threads_share_rules(void **state)
 	}
 }
 
+/* The match of re on s from each offset, by truce__re_search and by PCRE2's
+ * own unanchored search (truce__re_match): the same code, start, end and
+ * capture. */
+static void same_search(const truce__regex *re, const char *s)
+{
+	size_t n = strlen(s);
+	pcre2_match_data *a = pcre2_match_data_create(4, NULL),
+	                 *b = pcre2_match_data_create(4, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t from = 0; from <= n; from++) {
+		int ra = truce__re_search(re, s, n, from, a),
+		    rb = truce__re_match(re, s, n, from, b);
+		assert_int_equal(ra, rb);
+		const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(a),
+		                 *ob = pcre2_get_ovector_pointer(b);
+		for (int k = 0; k < 2 * (rb > 0 ? rb : 0); k++)
+			assert_int_equal(oa[k], ob[k]);
+	}
+	pcre2_match_data_free(a);
+	pcre2_match_data_free(b);
+}
+
+static void place_patterns_search_at_leading_words(void **state)
+{
+	(void)state;
+	/* where a match may start inside a word for PCRE2 ("\b" after a UTF-8
+	 * byte or an apostrophe, never after "_"), at the subject's end, in
+	 * capitals, and the optional last letter of "towards?" */
+	static const char *const subjects[] = {
+	    "Shelling in Kaziba and near Goris, towards Stepanakert, outside Lachin.",
+	    "the villages of Talish and the town of Martakert; the outskirts of the Aleppo",
+	    "La\xc3\xa7in Kaziba, Ta'in Goris, foo_in Goris, xin Goris, 2in Goris",
+	    "into Raion toward Aleppo around Idlib at the Donetsk front on Monday",
+	    "In Kaziba. Near Goris. Villages of Talish. district of Martuni",
+	    "clashes in",
+	    "cities ofX town of",
+	    "in",
+	    "",
+	};
+	int fast = 0;
+	for (int p = 0; p < test_rules->nplaces; p++) {
+		const truce__regex *re = &test_rules->places[p];
+		fast += re->anchored != NULL;
+		for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+			same_search(re, subjects[i]);
+	}
+	/* the patterns "X of Y" and "in/near/at Y" of places.re take the path */
+	assert_true(fast >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +313,7 @@ int main(void)
 	    cmocka_unit_test(errors_name_file_and_line),
 	    cmocka_unit_test(seeds_match_gold),
 	    cmocka_unit_test(threads_share_rules),
+	    cmocka_unit_test(place_patterns_search_at_leading_words),
 	};
 	return cmocka_run_group_tests(tests, dir_setup, dir_teardown);
 }
