@@ -108,7 +108,7 @@ static int match_kind(const truce_rules *r, const char *s, size_t n, int words, 
 		if ((k == TRUCE__BP_SHORT && words >= 12) || (k == TRUCE__BP_LINE && prose) ||
 		    (k == TRUCE__BP_TAIL && words >= 12) || (k != TRUCE__BP_TAIL && tail_only))
 			continue;
-		if (truce__re_match(&r->bp[i], s, n, 0, md) >= 0)
+		if (truce__re_search(&r->bp[i], s, n, 0, md) >= 0)
 			return 1 + k;
 	}
 	return 0;

@@ -749,102 +749,6 @@ static int compile_re(loader *L, const char *pat, uint32_t opts, truce__regex *o
 	return 0;
 }
 
-int truce__re_match(const truce__regex *re, const char *s, size_t n, size_t from, void *md)
-{
-	if (re->jit)
-		return pcre2_jit_match(re->code, (PCRE2_SPTR)s, n, from, 0, md, NULL);
-	return pcre2_match(re->code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, md, NULL);
-}
-
-/* The bytes of \w (PCRE2's default tables, no UCP: ASCII letters, digits
- * and "_"), by table: the scan below asks it of the byte before each
- * candidate. */
-#define RW(c)                                                                                      \
-	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || \
-	 (c) == '_')
-#define RW8(b)                                                                                     \
-	RW(b), RW((b) + 1), RW((b) + 2), RW((b) + 3), RW((b) + 4), RW((b) + 5), RW((b) + 6),       \
-	    RW((b) + 7)
-#define RW64(b)                                                                                    \
-	RW8(b), RW8((b) + 8), RW8((b) + 16), RW8((b) + 24), RW8((b) + 32), RW8((b) + 40),          \
-	    RW8((b) + 48), RW8((b) + 56)
-static const unsigned char re_word[256] = {RW64(0), RW64(64)};
-#undef RW64
-#undef RW8
-#undef RW
-
-/* Does a word of re's leading alternation start at s[p] (its first byte is
- * one, checked by the caller), at a word boundary and ending before n? The
- * two are what "\b(?:w1|w2...)" asks of where a match starts. */
-static int lead_at(const truce__regex *re, const char *s, size_t n, size_t p, uint32_t words)
-{
-	if (p > 0 && re_word[(unsigned char)s[p - 1]])
-		return 0;
-	for (; words != 0; words &= words - 1) {
-		int i = __builtin_ctz(words);
-		if (re->lead_len[i] <= n - p && memcmp(s + p, re->lead[i], re->lead_len[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-int truce__re_search(const truce__regex *re, const char *s, size_t n, size_t from, void *md)
-{
-	if (re->anchored == NULL)
-		return truce__re_match(re, s, n, from, md);
-	/* a leftmost match starts at the first place the anchored pattern
-	 * matches, and only places where a leading word starts can be one:
-	 * a byte's look-up skips the rest, where PCRE2 would try the whole
-	 * alternation ("in", "near", ... at each "i", "n", "a" ...) */
-	for (size_t p = from; p < n; p++) {
-		uint32_t words = re->lead_by_first[(unsigned char)s[p]];
-		if (words == 0 || !lead_at(re, s, n, p, words))
-			continue;
-		int rc = re->anchored_jit
-		             ? pcre2_jit_match(re->anchored, (PCRE2_SPTR)s, n, p, 0, md, NULL)
-		             : pcre2_match(re->anchored, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK,
-		                           md, NULL);
-		if (rc != PCRE2_ERROR_NOMATCH)
-			return rc;
-	}
-	return PCRE2_ERROR_NOMATCH;
-}
-
-/* The words of a pattern that starts "\b(?:w1|w2|...)", each of lower-case
- * letters, perhaps with its last one optional ("towards?": "toward"), into
- * re->lead; nlead stays 0 for any other start (the pattern is then tried
- * at every byte). */
-static void lead_words(const char *pat, truce__regex *re)
-{
-	static const char head[] = "\\b(?:";
-	if (strncmp(pat, head, sizeof(head) - 1) != 0)
-		return;
-	const char *p = pat + sizeof(head) - 1;
-	int n = 0;
-	for (;;) {
-		size_t len = 0;
-		while (p[len] >= 'a' && p[len] <= 'z')
-			len++;
-		size_t keep = p[len] == '?' ? len - (len > 0) : len;
-		if (keep == 0 || len >= TRUCE__RE_LEAD_MAX || n == TRUCE__RE_LEADS)
-			return;
-		memcpy(re->lead[n], p, keep);
-		re->lead[n][keep] = '\0';
-		n++;
-		p += len + (p[len] == '?');
-		if (*p == ')')
-			break;
-		if (*p != '|')
-			return;
-		p++;
-	}
-	re->nlead = n;
-	for (int i = 0; i < n; i++) {
-		re->lead_len[i] = (uint8_t)strlen(re->lead[i]);
-		re->lead_by_first[(unsigned char)re->lead[i][0]] |= (uint32_t)1 << i;
-	}
-}
-
 static int push_re(truce__regex **v, const int *n)
 {
 	truce__regex *nv = realloc(*v, (size_t)(*n + 1) * sizeof(**v));
@@ -887,7 +791,7 @@ static int load_boilerplate(loader *L, char *line)
 			return TRUCE_ENOMEM;
 		}
 		r->bp[r->nbp++] = one;
-		return 0;
+		return truce__re_leads(&r->bp[r->nbp - 1], f[1], PCRE2_CASELESS);
 	}
 	pcre2_code_free(one.code);
 	size_t add = strlen(f[1]) + 8, have = L->bp_src[kind] ? strlen(L->bp_src[kind]) : 0;
@@ -946,16 +850,7 @@ static int load_place_re(loader *L, char *line)
 	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &groups);
 	if (groups < 1)
 		return fail(L, "pattern needs a capture group", NULL);
-	lead_words(f[1], re);
-	if (re->nlead > 0) {
-		truce__regex anchored;
-		rc = compile_re(L, f[1], PCRE2_ANCHORED, &anchored, (int)prio);
-		if (rc != 0)
-			return rc;
-		re->anchored = anchored.code;
-		re->anchored_jit = anchored.jit;
-	}
-	return 0;
+	return truce__re_leads(re, f[1], 0);
 }
 
 typedef int (*line_fn)(loader *L, char *line);
@@ -1476,8 +1371,10 @@ void truce_rules_free(truce_rules *r)
 {
 	if (r == NULL)
 		return;
-	for (int i = 0; i < r->nbp; i++)
+	for (int i = 0; i < r->nbp; i++) {
 		pcre2_code_free(r->bp[i].code);
+		pcre2_code_free(r->bp[i].anchored);
+	}
 	for (int i = 0; i < r->nplaces; i++) {
 		pcre2_code_free(r->places[i].code);
 		pcre2_code_free(r->places[i].anchored);

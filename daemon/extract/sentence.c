@@ -31,15 +31,7 @@ const unsigned char truce__bytekind[256] = {
 /* Each byte in lower case (ASCII capitals gain 32, every other byte stays):
  * the hash of a word takes one load a byte instead of three operations. */
 #define LC(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
-#define LC8(b)                                                                                     \
-	LC(b), LC((b) + 1), LC((b) + 2), LC((b) + 3), LC((b) + 4), LC((b) + 5), LC((b) + 6),       \
-	    LC((b) + 7)
-#define LC64(b)                                                                                    \
-	LC8(b), LC8((b) + 8), LC8((b) + 16), LC8((b) + 24), LC8((b) + 32), LC8((b) + 40),          \
-	    LC8((b) + 48), LC8((b) + 56)
-static const unsigned char lower_byte[256] = {LC64(0), LC64(64), LC64(128), LC64(192)};
-#undef LC64
-#undef LC8
+static const unsigned char lower_byte[256] = TRUCE__BYTE_TABLE(LC);
 #undef LC
 
 static inline int is_wordbyte(unsigned char c)
@@ -115,15 +107,7 @@ static int joins_word(const char *s, size_t len, size_t i, size_t j)
  * counted apart). */
 #define SK(c)                                                                                      \
 	((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '-' || ((c) < 0x20 && (c) != '\n'))
-#define SK8(b)                                                                                     \
-	SK(b), SK((b) + 1), SK((b) + 2), SK((b) + 3), SK((b) + 4), SK((b) + 5), SK((b) + 6),       \
-	    SK((b) + 7)
-#define SK64(b)                                                                                    \
-	SK8(b), SK8((b) + 8), SK8((b) + 16), SK8((b) + 24), SK8((b) + 32), SK8((b) + 40),          \
-	    SK8((b) + 48), SK8((b) + 56)
-static const unsigned char skip_byte[256] = {SK64(0), SK64(64)};
-#undef SK64
-#undef SK8
+static const unsigned char skip_byte[256] = TRUCE__BYTE_TABLE(SK);
 #undef SK
 
 /* The word that starts at s[i] (a word byte) into *t: its end, its flags
@@ -256,15 +240,7 @@ static int ends_sentence(const truce_rules *r, const char *s, const truce__doc *
 #define SS(c)                                                                                      \
 	(((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || (c) == '"' || (c) == '\'' ||  \
 	 (c) == '(' || (c) == '[' || (c) >= 0x80)
-#define SS8(b)                                                                                     \
-	SS(b), SS((b) + 1), SS((b) + 2), SS((b) + 3), SS((b) + 4), SS((b) + 5), SS((b) + 6),       \
-	    SS((b) + 7)
-#define SS64(b)                                                                                    \
-	SS8(b), SS8((b) + 8), SS8((b) + 16), SS8((b) + 24), SS8((b) + 32), SS8((b) + 40),          \
-	    SS8((b) + 48), SS8((b) + 56)
-static const unsigned char starts_byte[256] = {SS64(0), SS64(64), SS64(128), SS64(192)};
-#undef SS64
-#undef SS8
+static const unsigned char starts_byte[256] = TRUCE__BYTE_TABLE(SS);
 #undef SS
 
 static int starts_sentence(const char *s, const truce__tok *t)

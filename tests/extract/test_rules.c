@@ -2,8 +2,7 @@
  * test_rules.c - the rule data: the built-in set, a directory replacing
  * files by name, errors that name file and line, the version string, the
  * bundled seed articles against their gold, threads sharing one set, and
- * place patterns searched at their leading words finding what PCRE2's own
- * search finds.
+ * patterns searched at their leads finding what PCRE2's own search finds.
  */
 #include "helpers.h"
 
@@ -276,32 +275,65 @@ static void same_search(const truce__regex *re, const char *s)
 	pcre2_match_data_free(b);
 }
 
-static void place_patterns_search_at_leading_words(void **state)
+static void patterns_search_at_their_leads(void **state)
 {
 	(void)state;
 	/* where a match may start inside a word for PCRE2 ("\b" after a UTF-8
 	 * byte or an apostrophe, never after "_"), at the subject's end, in
-	 * capitals, and the optional last letter of "towards?" */
+	 * capitals, the optional last letter of "towards?", and marks that
+	 * start a lead ("/ TASS" after a word) */
 	static const char *const subjects[] = {
 	    "Shelling in Kaziba and near Goris, towards Stepanakert, outside Lachin.",
 	    "the villages of Talish and the town of Martakert; the outskirts of the Aleppo",
 	    "La\xc3\xa7in Kaziba, Ta'in Goris, foo_in Goris, xin Goris, 2in Goris",
 	    "into Raion toward Aleppo around Idlib at the Donetsk front on Monday",
 	    "In Kaziba. Near Goris. Villages of Talish. district of Martuni",
+	    "Photo by AFP / TASS",
+	    "Photo/TASS; SHARE12TWEET; Click Here To Subscribe Now; (c) 2024 Reuters/",
+	    "please support us, Thank you for reading! Download the Daily app; xdonate",
+	    "Getty Images credit: Reuters/ Remind me later; newsletter_ cookies cookie",
+	    "go to(Goris) x1 Kaziba .at Lachin aat Stepanakert, xat Goris",
 	    "clashes in",
 	    "cities ofX town of",
 	    "in",
 	    "",
 	};
-	int fast = 0;
-	for (int p = 0; p < test_rules->nplaces; p++) {
-		const truce__regex *re = &test_rules->places[p];
-		fast += re->anchored != NULL;
+	const truce__regex *sets[] = {test_rules->places, test_rules->bp};
+	int counts[] = {test_rules->nplaces, test_rules->nbp}, fast[2] = {0, 0};
+	for (int set = 0; set < 2; set++)
+		for (int p = 0; p < counts[set]; p++) {
+			const truce__regex *re = &sets[set][p];
+			fast[set] += re->anchored != NULL;
+			for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+				same_search(re, subjects[i]);
+		}
+	/* "X of Y" and "in/near/at Y" of places.re take the path, and the
+	 * "\b(?:...)" lines of boilerplate.tsv */
+	assert_true(fast[0] >= 2);
+	assert_true(fast[1] >= 2);
+
+	/* shapes whose leads are not what they seem: an optional group, a
+	 * branch of the whole pattern, a lead behind a quantifier, classes,
+	 * escapes and nested groups; each searched as PCRE2 searches it */
+	write_file("places.re", "2\t\\b(?:in|on)?( [A-Z]\\w+)\n"
+	                        "2\t\\b(?:in|at) ([A-Z]\\w+)|(Goris)\n"
+	                        "2\t\\b(?:i*n|a+t|(?:ne)ar) ([A-Z]\\w+)\n"
+	                        "2\t\\b(?:[Ii]n|\\.at|to\\(|x\\d) ?([A-Z]\\w+)\n"
+	                        "2\t\\b(?:of|La) ([A-Z][\\w\\x80-\\xff]+)\n"
+	                        "2\t\\b(?:\\.at|to\\(|x\\d|a+t) ?([A-Z]\\w+)\n");
+	truce_rules *r = NULL;
+	char err[256];
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), 0);
+	assert_int_equal(r->nplaces, 6);
+	for (int p = 0; p < r->nplaces; p++)
 		for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
-			same_search(re, subjects[i]);
-	}
-	/* the patterns "X of Y" and "in/near/at Y" of places.re take the path */
-	assert_true(fast >= 2);
+			same_search(&r->places[p], subjects[i]);
+	assert_null(r->places[0].anchored);
+	assert_null(r->places[1].anchored);
+	assert_non_null(r->places[4].anchored);
+	assert_non_null(r->places[5].anchored);
+	truce_rules_free(r);
+	remove_files();
 }
 
 int main(void)
@@ -313,7 +345,7 @@ int main(void)
 	    cmocka_unit_test(errors_name_file_and_line),
 	    cmocka_unit_test(seeds_match_gold),
 	    cmocka_unit_test(threads_share_rules),
-	    cmocka_unit_test(place_patterns_search_at_leading_words),
+	    cmocka_unit_test(patterns_search_at_their_leads),
 	};
 	return cmocka_run_group_tests(tests, dir_setup, dir_teardown);
 }
