@@ -69,20 +69,16 @@ enum {
 	TRUCE__C2_GROUP = 1u << 1,
 	TRUCE__C2_RETALIATE = 1u << 2,
 	TRUCE__C2_NOMINAL = 1u << 3,
-	TRUCE__C2_TELL = 1u << 5, /* "told Y": Y is spoken to, never the speaker */
-	TRUCE__C2_NEGATE = 1u << 4,
-	TRUCE__C2_VAGUE = 1u << 7, /* "rebels": the armed group of the article's war */
-	TRUCE__C2_STOP = 1u << 6,
-	TRUCE__C2_DEAL = 1u << 8,
-	TRUCE__C2_VENUE = 1u << 9,
+	TRUCE__C2_NEGATE = 1u << 4,  /* "not", "never": the act after it did not happen */
+	TRUCE__C2_TELL = 1u << 5,    /* "told Y": Y is spoken to, never the speaker */
+	TRUCE__C2_STOP = 1u << 6,    /* "halt its strikes": the act after it is no act */
+	TRUCE__C2_VAGUE = 1u << 7,   /* "rebels": the armed group of the article's war */
+	TRUCE__C2_DEAL = 1u << 8,    /* "the agreement": a truce where the article has one */
+	TRUCE__C2_VENUE = 1u << 9,   /* "told reporters in X": X is where one speaks */
 	TRUCE__C2_PEOPLE = 1u << 10, /* "Druze": a people, never a place ("Druze villages") */
-	TRUCE__C2_STATE =
-	    1u << 11, /* "the government", "the army": the state of the article's war */
-	TRUCE__C2_BEGIN = 1u << 12, /* "began", "expired": a truce's day follows */
-	/* "told reporters in X": X is where one speaks */   /* "the agreement": a truce where the
-	                                                        article has one */
-	/* "halt its strikes": the act after it is no act */ /* "not", "never": the act after it did
-	                                                        not happen */
+	TRUCE__C2_STATE = 1u << 11,  /* "the army": the state of the article's war */
+	TRUCE__C2_BEGIN = 1u << 12,  /* "began", "expired": a truce's day follows */
+	TRUCE__C2_PLURAL = 1u << 13, /* "children", "men": people, plural without -s */
 };
 
 enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
@@ -472,16 +468,24 @@ static inline int truce__parse_ymd(const char *s, truce__ymd *out)
 
 /*
  * The dates a sentence names, resolved against pub (y = 0: unknown) and
- * base_year (used when pub is unknown). Writes up to max dates.
+ * base_year (used when pub is unknown). Writes up to max dates. Where
+ * truce_day is not NULL it gets the earliest day on which the sentence says
+ * a truce was made or began ("a ceasefire in effect since midnight December
+ * 24th", "the truce signed on May 20"), as days since 1970 (0: none): a
+ * violation of that truce cannot come before it.
  */
+/* Is the place at token t where a deal was made ("a ceasefire agreed in
+ * Luanda", "the deal signed in Pretoria and Nairobi", "the signing of a
+ * ceasefire protocol in Doha")? Such a place is no side of the war, no vote
+ * for the article's country, no speaker or actor, and no place of an
+ * incident: the scope, the frames and the places ask this one test. */
+int truce__deal_venue(const char *text, const truce__doc *doc, const truce__tagged *tg, uint32_t t);
+/* The same test for the place that item i of tg names. */
+int truce__deal_venue_item(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                           size_t i);
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
-                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max);
-/* The earliest day on which the sentence says a truce was made or began
- * ("a ceasefire in effect since midnight December 24th", "the truce signed
- * on May 20"), as days since 1970 (0: none). A violation of that truce
- * cannot come before it. */
-long truce__truce_day(const truce_rules *r, const char *text, const truce__doc *doc,
-                      const truce__tagged *tg, truce__ymd pub, int base_year);
+                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max,
+                 long *truce_day);
 /* The latest full date (day, month and year) the text names: the day of an
  * article that has no publication date (y = 0: none). first[s] is the
  * first item of sentence s. */

@@ -69,6 +69,14 @@ typedef struct name_ent {
 	char code[TRUCE_PARTY_MAX];
 } name_ent;
 
+/* The dates of one whole sentence, read once an article: the truce floor,
+ * the article's date, the statement days and the sentences' own dates all
+ * use them. */
+typedef struct sent_dates {
+	truce__ymd d[8];
+	int n;
+} sent_dates;
+
 typedef struct ctx {
 	const truce__article *a;
 	const truce_rules *r;
@@ -98,7 +106,8 @@ typedef struct ctx {
 	char agent[TRUCE_PARTY_MAX];         /* ... and in this one */
 	int truce_ctx;
 	long pubd;
-	long floor; /* no act before it: the earliest day a truce was made on */
+	long floor;        /* no act before it: the earliest day a truce was made on */
+	sent_dates *dates; /* per sentence, read once (read_dates) */
 	long default_date;
 	long stmt_date; /* the day a statement was issued ("in a statement on Wednesday") */
 	long stmt_sent;
@@ -420,19 +429,7 @@ static size_t opening_party(const ctx *x, const sview *v)
  * place where a deal was made neither speaks nor acts. */
 static int made_in(const ctx *x, const sview *v, size_t k)
 {
-	uint32_t t = x->all.v[k].t0;
-	for (int steps = 0; steps < 4 && t > v->t0 + 1; steps++) {
-		if (!tok_eq(x, t - 1, "and") && tok_s(x, t - 1)[0] != ',')
-			break;
-		int j = item_of(x, v, t - 2);
-		if (j < 0 || !x->all.v[j].party[0])
-			return 0;
-		t = x->all.v[j].t0; /* "in Pretoria and Nairobi" */
-	}
-	if (t < v->t0 + 2 || !tok_eq(x, t - 1, "in"))
-		return 0;
-	int j = item_of(x, v, t - 2);
-	return j >= 0 && (x->all.v[j].cues & TRUCE__C_AGREED);
+	return truce__deal_venue_item(x->a->text, x->doc, &v->tg, k - v->i0);
 }
 
 /* Does an act or another report follow the verb of saying at item ci
@@ -857,12 +854,26 @@ static int in_window(const ctx *x, long d)
 	return d >= x->pubd - DATE_WINDOW && d <= x->pubd + after && d >= x->floor;
 }
 
+/* The dates of view v: those read for its sentence where it is the whole
+ * sentence, else read into own. */
+static int view_dates(const ctx *x, const sview *v, truce__ymd own[8], const truce__ymd **d)
+{
+	if (v->i0 == x->first_item[v->si] && v->i1 == x->first_item[v->si + 1]) {
+		*d = x->dates[v->si].d;
+		return x->dates[v->si].n;
+	}
+	*d = own;
+	return truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, own, 8,
+	                    NULL);
+}
+
 /* The earliest date of the sentence inside the window; 0 none. A day of
  * an act wins over the day of a statement (*stmt set: only such a day). */
 static long sentence_date(ctx *x, const sview *v, int *stale, int *stmt)
 {
-	truce__ymd d[8];
-	int n = truce__dates(x->r, x->a->text, x->doc, &v->tg, x->a->pub, x->a->base_year, d, 8);
+	truce__ymd own[8];
+	const truce__ymd *d;
+	int n = view_dates(x, v, own, &d);
 	long best = 0;
 	int old = 0, best_rel = 1, best_stmt = 1;
 	for (int i = 0; i < n; i++) {
@@ -1865,10 +1876,8 @@ static long article_date(ctx *x)
 		uint32_t has = 0;
 		for (size_t i = 0; v.tg.v != NULL && i < v.tg.n; i++)
 			has |= v.tg.v[i].cues;
-		truce__ymd d[8];
-		int n =
-		    truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year, d, 8);
-		for (int i = 0; i < n; i++) {
+		const truce__ymd *d = x->dates[s].d;
+		for (int i = 0; i < x->dates[s].n; i++) {
 			long dd = truce__days(d[i]);
 			if (!in_window(x, dd))
 				continue;
@@ -2177,20 +2186,26 @@ static int standing_truce(const truce_rules *r, int conflict, int year)
 	return 0;
 }
 
-/* No violation of a truce comes before the truce: "the ceasefire in effect
- * since December 24" puts "the fighting of December 18" in the
+/* Reads the dates of each sentence, and the floor of the article's days:
+ * no violation of a truce comes before the truce, so "the ceasefire in
+ * effect since December 24" puts "the fighting of December 18" in the
  * background. The floor is the earliest day the article says a truce was
  * made or began (inside the window). */
-static void truce_floor(ctx *x)
+static int read_dates(ctx *x)
 {
+	x->dates = calloc(x->doc->nsent + 1, sizeof(*x->dates));
+	if (x->dates == NULL)
+		return TRUCE_ENOMEM;
 	for (size_t s = 0; s < x->doc->nsent; s++) {
 		sview v;
 		sentence_items(x, &v, s);
-		long t =
-		    truce__truce_day(x->r, x->a->text, x->doc, &v.tg, x->a->pub, x->a->base_year);
+		long t;
+		x->dates[s].n = truce__dates(x->r, x->a->text, x->doc, &v.tg, x->a->pub,
+		                             x->a->base_year, x->dates[s].d, 8, &t);
 		if (t && in_window(x, t) && (x->floor == 0 || t < x->floor))
 			x->floor = t;
 	}
+	return 0;
 }
 
 int truce__frames(const truce__article *a, truce_claims *out)
@@ -2207,9 +2222,9 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	const truce__doc *doc = a->doc;
 	x.all = *a->items;
 	x.first_item = a->first_item;
-	truce_floor(&x);
+	rc = read_dates(&x);
 	x.item_at = malloc((TRUCE__MAX_SENT_TOKENS + 1) * sizeof(*x.item_at));
-	if (x.item_at == NULL)
+	if (rc == 0 && x.item_at == NULL)
 		rc = TRUCE_ENOMEM;
 	if (rc == 0) {
 		/* a truce is in force where the text names one, or where the
@@ -2266,8 +2281,9 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		}
 		if ((v.has & TRUCE__C_VOICE) && x.pubd) {
 			/* remember the day of a statement for the quotes from it */
-			truce__ymd d[4];
-			int n = truce__dates(x.r, a->text, doc, &v.tg, a->pub, a->base_year, d, 4);
+			truce__ymd own[8];
+			const truce__ymd *d;
+			int n = view_dates(&x, &v, own, &d);
 			for (int i = 0; i < n; i++)
 				if (!d[i].quoted && in_window(&x, truce__days(d[i]))) {
 					x.stmt_date = truce__days(d[i]);
@@ -2282,6 +2298,7 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		rc = emit(&x, out);
 	}
 	free(x.item_at);
+	free(x.dates);
 	free(x.claims);
 	free(x.pend);
 	return rc;

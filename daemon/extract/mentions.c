@@ -999,18 +999,6 @@ static int names_in(const char *text, const truce__doc *doc, const truce__item *
 	return 0;
 }
 
-/* "a ceasefire agreed in Luanda", "the deal signed in Doha": the place
- * where a deal was made is no side of the war and no vote for its
- * country. */
-static int deal_venue(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t i)
-{
-	uint32_t t = tg->v[i].t0;
-	if (i < 2 || t < 2 || !tok_is_word(text, &doc->tok[t - 1], "in"))
-		return 0;
-	const truce__item *in = &tg->v[i - 1], *verb = &tg->v[i - 2];
-	return in->t0 == t - 1 && verb->t1 == t - 1 && (verb->cues & TRUCE__C_AGREED);
-}
-
 void truce__detect_scope(const truce_rules *r, const char *text, const truce__doc *doc,
                          truce__tagged *tg, truce__scope *out)
 {
@@ -1037,14 +1025,21 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			it->party[0] = '\0';
 			continue;
 		}
-		if (it->in_paren || deal_venue(text, doc, tg, i))
+		if (it->in_paren)
 			continue;
+		/* the actor or country the item votes for; a deal's venue votes
+		 * for none (asked last: few items vote) */
+		int16_t actor = -1, country = -1;
 		if (it->party[0])
-			vote_actor(r, &vt, it->actor, 2);
+			actor = it->actor;
 		else if (it->lex->nparty > 0 && !it->blocker && names_in(text, doc, it))
-			vote_actor(r, &vt, sole_actor(r, it->lex), 2); /* "ELN guerrillas" */
+			actor = sole_actor(r, it->lex); /* "ELN guerrillas" */
 		else
-			vote(&vt, it->lex->country, 2);
+			country = it->lex->country;
+		if ((actor < 0 && country < 0) || truce__deal_venue_item(text, doc, tg, i))
+			continue;
+		vote_actor(r, &vt, actor, 2);
+		vote(&vt, country, 2);
 	}
 	vote_places(r, doc, tg, &vt);
 	top_countries(&vt, out);
@@ -1342,20 +1337,13 @@ static int dates_of(const char *text, const truce__doc *doc, const truce__tagged
 }
 
 int truce__dates(const truce_rules *r, const char *text, const truce__doc *doc,
-                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max)
+                 const truce__tagged *tg, truce__ymd pub, int base_year, truce__ymd *out, int max,
+                 long *truce_day)
 {
 	(void)r;
-	return dates_of(text, doc, tg, pub, base_year, out, max, NULL);
-}
-
-long truce__truce_day(const truce_rules *r, const char *text, const truce__doc *doc,
-                      const truce__tagged *tg, truce__ymd pub, int base_year)
-{
-	(void)r;
-	truce__ymd d[8];
-	long day = 0;
-	dates_of(text, doc, tg, pub, base_year, d, 8, &day);
-	return day;
+	if (truce_day != NULL)
+		*truce_day = 0;
+	return dates_of(text, doc, tg, pub, base_year, out, max, truce_day);
 }
 
 truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce__doc *doc,
@@ -1374,7 +1362,7 @@ truce__ymd truce__text_date(const truce_rules *r, const char *text, const truce_
 		if (first[s + 1] == first[s])
 			continue; /* no items (tg->v may be NULL) */
 		truce__tagged sent = {tg->v + first[s], first[s + 1] - first[s], 0};
-		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8);
+		int n = truce__dates(r, text, doc, &sent, none, 0, d, 8, NULL);
 		for (int k = 0; k < n; k++)
 			if (d[k].y >= 1950 &&
 			    (best.y == 0 || truce__days(d[k]) > truce__days(best))) {
@@ -1428,21 +1416,20 @@ static int stop_token(const char *text, const truce__tok *t)
 }
 
 /* Is token t a word for people ("a civilian", "soldiers"): an item of the
- * person words (singulars), or a plain lower-case plural that is no item
- * ("soldiers", "sons", "children"; not "a separate airstrike")? *k walks
- * the items up to t. */
+ * person words (singulars) or of the plurals without -s ("children"), or a
+ * plain lower-case plural that is no item ("soldiers", "sons"; not "a
+ * separate airstrike")? *k walks the items up to t. */
 static int people_word(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t *k,
                        uint32_t t)
 {
 	while (*k < tg->n && tg->v[*k].t1 <= t)
 		(*k)++;
 	if (*k < tg->n && tg->v[*k].t0 <= t)
-		return (tg->v[*k].cues & TRUCE__C_PERSON) != 0;
+		return (tg->v[*k].cues & TRUCE__C_PERSON) || (tg->v[*k].cues2 & TRUCE__C2_PLURAL);
 	if (t >= doc->ntok || !(doc->tok[t].flags & TRUCE__T_WORD) ||
 	    (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_NUM)))
 		return 0;
-	return ends_with(text, &doc->tok[t], "s") || tok_text_is(text, &doc->tok[t], "children") ||
-	       tok_text_is(text, &doc->tok[t], "men") || tok_text_is(text, &doc->tok[t], "women");
+	return ends_with(text, &doc->tok[t], "s");
 }
 
 /* "killing two soldiers and a civilian", "killed a woman and her two
@@ -1685,29 +1672,77 @@ static int event_before(const truce__tagged *tg, uint32_t t)
 	return 0;
 }
 
-/* Is there an agreement word ("signed in X", "brokered in X") just before
- * token t? Such a place is where a truce was made, not broken. */
-static int agreed_before(const truce__doc *doc, const truce__tagged *tg, uint32_t t)
+/* The first item of tg that ends after token t (binary search: items are
+ * in text order and do not overlap). */
+static size_t items_to(const truce__tagged *tg, uint32_t t)
 {
-	(void)doc;
-	for (size_t k = 0; k < tg->n; k++)
-		if ((tg->v[k].cues & TRUCE__C_AGREED) && tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
+	size_t lo = 0, hi = tg->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (tg->v[mid].t1 <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int sentence_end(const char *text, const truce__tok *t)
+{
+	return (t->flags & TRUCE__T_PUNCT) &&
+	       (text[t->start] == '.' || text[t->start] == '?' || text[t->start] == '!');
+}
+
+/* truce__deal_venue, where k is the first item of tg that ends after t. */
+static int venue_from(const char *text, const truce__doc *doc, const truce__tagged *tg, uint32_t t,
+                      size_t k)
+{
+	/* "in Pretoria and Nairobi", "in Doha, Qatar": back to the first
+	 * place of the list */
+	for (int steps = 0; steps < 4 && k > 0 && t >= 2; steps++) {
+		const truce__tok *sep = &doc->tok[t - 1];
+		const truce__item *prev = &tg->v[k - 1];
+		if (!(tok_is_word(text, sep, "and") ||
+		      (sep->flags & TRUCE__T_PUNCT && text[sep->start] == ',')) ||
+		    prev->t1 != t - 1 || !(prev->party[0] || (prev->lex && prev->lex->place_level)))
+			break;
+		t = prev->t0;
+		k--;
+	}
+	/* "a ceasefire agreed in Luanda", "brokered by Qatar in Doha" */
+	for (size_t j = k; j-- > 0 && tg->v[j].t1 + 3 > t;)
+		if (tg->v[j].cues & TRUCE__C_AGREED)
 			return 1;
 	/* "the signing of a ceasefire protocol in Doha", "was signed on
-	 * Monday, October 14, in Doha": a deal made in it, no act between */
-	const uint32_t acts = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND;
-	size_t k = 0;
-	while (k < tg->n && tg->v[k].t1 <= t)
-		k++;
+	 * Monday, October 14, in Doha": "in" right before the place, and a
+	 * deal made earlier in the sentence with no act between */
 	if (k == 0 || !(tg->v[k - 1].cues & TRUCE__C_TARGET) || tg->v[k - 1].t1 != t)
-		return 0; /* "in", right before the place */
-	for (size_t j = k - 1; j-- > 0 && tg->v[j].t1 + 10 > t;) {
+		return 0;
+	const uint32_t acts = TRUCE__C_VIOLATE | TRUCE__C_ATTACK | TRUCE__C_KILL | TRUCE__C_WOUND;
+	uint32_t stop = t > 10 ? t - 10 : 0;
+	for (uint32_t u = t; u-- > stop;)
+		if (sentence_end(text, &doc->tok[u])) {
+			stop = u;
+			break;
+		}
+	for (size_t j = k - 1; j-- > 0 && tg->v[j].t0 > stop;) {
 		if (tg->v[j].cues & acts)
 			return 0;
 		if (tg->v[j].cues & TRUCE__C_AGREED)
 			return 1;
 	}
 	return 0;
+}
+
+int truce__deal_venue(const char *text, const truce__doc *doc, const truce__tagged *tg, uint32_t t)
+{
+	return venue_from(text, doc, tg, t, items_to(tg, t));
+}
+
+int truce__deal_venue_item(const char *text, const truce__doc *doc, const truce__tagged *tg,
+                           size_t i)
+{
+	return venue_from(text, doc, tg, tg->v[i].t0, i);
 }
 
 /* The token that starts at byte a (or the first after it). */
@@ -1798,7 +1833,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		const truce__item *it = &tg->v[i];
 		if (it->lex == NULL || it->lex->place_level != TRUCE__PL_LOCAL || it->noparty)
 			continue;
-		if (agreed_before(doc, tg, it->t0))
+		if (truce__deal_venue(text, doc, tg, it->t0))
 			continue;
 		int prio = it->lex->place_conf == conflict || it->lex->place_conf < 0 ? 1 : 2;
 		prio -= event_before(tg, it->t0);
@@ -1827,7 +1862,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			continue;
 		int prio = geo_prio(r, text, doc, tg, t0, t, n, e, sc);
 		size_t at = doc->tok[t].start;
-		if (prio < 99 && !agreed_before(doc, tg, t) &&
+		if (prio < 99 && !truce__deal_venue(text, doc, tg, t) &&
 		    (prio < best_prio || (prio == best_prio && at < best_at))) {
 			best_prio = prio;
 			best_at = at;
@@ -1875,7 +1910,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			if (b <= a || b - a >= outlen)
 				continue;
 			if (!capture_ok(r, text + a, b - a) ||
-			    agreed_before(doc, tg, tok_at(doc, a)))
+			    truce__deal_venue(text, doc, tg, tok_at(doc, a)))
 				continue;
 			int prio = r->places[p].kind - event_before(tg, tok_at(doc, a));
 			if (prio < best_prio || (prio == best_prio && a < best_at)) {

@@ -81,6 +81,7 @@ static const struct {
     {"venue", TRUCE__C2_VENUE, 2},
     {"people", TRUCE__C2_PEOPLE, 2},
     {"begin", TRUCE__C2_BEGIN, 2},
+    {"plural", TRUCE__C2_PLURAL, 2},
 };
 
 /* A phrase as read, before phrases with the same key are merged. */

@@ -35,6 +35,18 @@ static void expect_date(const char *text, const char *claimant, const char *accu
 	truce_claims_free(&c);
 }
 
+/* text (published on pub) holds no claim. */
+static void expect_no_claim(const char *pub, const char *text)
+{
+	truce_claims c = extract_text(pub, text);
+	if (c.n != 0) {
+		fprintf(stderr, "want no claim in: %s\n", text);
+		print_claims(&c);
+	}
+	assert_int_equal(c.n, 0);
+	truce_claims_free(&c);
+}
+
 static void accusation(void **state)
 {
 	(void)state;
@@ -237,15 +249,8 @@ static void no_claims(void **state)
 	    "Israel and Hamas agreed to a ceasefire on Sunday after weeks of fighting that killed "
 	    "hundreds, mediators said.",
 	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		truce_claims c = extract_text(PUB, texts[i]);
-		if (c.n != 0) {
-			fprintf(stderr, "text %zu:\n", i);
-			print_claims(&c);
-		}
-		assert_int_equal(c.n, 0);
-		truce_claims_free(&c);
-	}
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		expect_no_claim(PUB, texts[i]);
 }
 
 static void standing_truce_by_year(void **state)
@@ -259,10 +264,8 @@ static void standing_truce_by_year(void **state)
 	assert_non_null(find_claim(&c, "ARM", "AZE"));
 	truce_claims_free(&c);
 	/* a war report of a year without a truce is no violation claim */
-	c = extract_text("2023-10-20", "Russian forces shelled the city of Kherson overnight, "
-	                               "killing two people, Ukraine's military said.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
+	expect_no_claim("2023-10-20", "Russian forces shelled the city of Kherson overnight, "
+	                              "killing two people, Ukraine's military said.");
 }
 
 static void mirror_claims_share_a_place(void **state)
@@ -375,13 +378,8 @@ static void not_a_war_truce(void **state)
 	    "The senator accused China of breaching the truce on tariffs; the United States "
 	    "will respond, she said.",
 	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		truce_claims c = extract_text(PUB, texts[i]);
-		if (c.n != 0)
-			print_claims(&c);
-		assert_int_equal(c.n, 0);
-		truce_claims_free(&c);
-	}
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		expect_no_claim(PUB, texts[i]);
 }
 
 /* "in X" is a place, "the Ministry of Defense of X" and "the leadership
@@ -477,11 +475,9 @@ static void observers_and_self_reports(void **state)
 	                      "on Monday in violation of the truce.");
 	assert_non_null(find_claim(&c, "UN", "ETH"));
 	truce_claims_free(&c);
-	c = extract_text(PUB, "The Azerbaijani army said it had carried out a retaliatory "
-	                      "operation against Armenian positions on Monday after the "
-	                      "ceasefire was violated.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
+	expect_no_claim(PUB, "The Azerbaijani army said it had carried out a retaliatory "
+	                     "operation against Armenian positions on Monday after the "
+	                     "ceasefire was violated.");
 	c = extract_text(PUB, "Azerbaijani troops shelled Armenian positions on Monday in breach "
 	                      "of the ceasefire, AFP reported.");
 	assert_null(find_claim(&c, "PHL", "AZE"));
@@ -568,10 +564,8 @@ static void participles_and_unnamed_ministries(void **state)
 	assert_non_null(x);
 	assert_int_equal(x->killed, 3);
 	truce_claims_free(&c);
-	c = extract_text(PUB, "A war monitor said minutes before the ceasefire that Syrian forces "
-	                      "were still shelling rebel areas in Idlib.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
+	expect_no_claim(PUB, "A war monitor said minutes before the ceasefire that Syrian forces "
+	                     "were still shelling rebel areas in Idlib.");
 }
 
 /* Two reports in one sentence, one claim each. */
@@ -630,27 +624,17 @@ static void dictionary_conflicts(void **state)
 static void negated_and_stopped_acts(void **state)
 {
 	(void)state;
-	truce_claims c = extract_text(PUB, "Iran said on Tuesday that it did not fire any missiles "
-	                                   "at Israel after the ceasefire.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
-	c = extract_text(PUB, "\"Pakistan has never violated the ceasefire,\" the information "
-	                      "minister said.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
-	c = extract_text(PUB, "Iran's foreign minister said Iran would halt its strikes provided "
-	                      "Israel stopped attacking once the ceasefire began.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
+	expect_no_claim(PUB, "Iran said on Tuesday that it did not fire any missiles "
+	                     "at Israel after the ceasefire.");
+	expect_no_claim(PUB, "\"Pakistan has never violated the ceasefire,\" the information "
+	                     "minister said.");
+	expect_no_claim(PUB, "Iran's foreign minister said Iran would halt its strikes provided "
+	                     "Israel stopped attacking once the ceasefire began.");
 	/* planned or threatened is not done; attempted is */
-	c = extract_text(PUB, "Armenia warned that Azerbaijan was preparing to violate the "
-	                      "ceasefire and said it would respond to any provocation.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
-	c = extract_text(PUB, "The rebels threatened to attack army posts if the truce talks "
-	                      "failed, the Ukrainian army said.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
+	expect_no_claim(PUB, "Armenia warned that Azerbaijan was preparing to violate the "
+	                     "ceasefire and said it would respond to any provocation.");
+	expect_no_claim(PUB, "The rebels threatened to attack army posts if the truce talks "
+	                     "failed, the Ukrainian army said.");
 	expect_claim("Armenia said Azerbaijani troops attempted to violate the ceasefire near "
 	             "Tavush on Tuesday.",
 	             "ARM", "AZE");
@@ -721,10 +705,8 @@ static void speakers_that_are_no_party(void **state)
 	                      "Tuesday despite the truce.");
 	assert_null(find_claim(&c, "PSE", "ISR"));
 	truce_claims_free(&c);
-	c = extract_text(PUB, "Israeli shelling killed 30 Palestinians despite the truce, "
-	                      "hospital officials said.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
+	expect_no_claim(PUB, "Israeli shelling killed 30 Palestinians despite the truce, "
+	                     "hospital officials said.");
 	c = extract_text(PUB, "Iran's foreign minister Abbas Araqchi said Israel had violated the "
 	                      "ceasefire.");
 	assert_non_null(find_claim(&c, "IRN", "ISR"));
@@ -789,13 +771,12 @@ static void kurds_and_turkey(void **state)
 static void from_and_with(void **state)
 {
 	(void)state;
-	truce_claims c = extract_text(
-	    PUB, "An alliance of ethnic armed groups said on Monday that it had agreed to a "
-	         "ceasefire with the junta following clashes in which its fighters seized "
-	         "territory from the military.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
-	c = extract_text(PUB, "The Cambodian government says a temple was damaged by artillery "
+	expect_no_claim(PUB,
+	                "An alliance of ethnic armed groups said on Monday that it had agreed to a "
+	                "ceasefire with the junta following clashes in which its fighters seized "
+	                "territory from the military.");
+	truce_claims c =
+	    extract_text(PUB, "The Cambodian government says a temple was damaged by artillery "
 	                      "fire from the Thai army despite the truce.");
 	assert_non_null(find_claim(&c, "KHM", "THA"));
 	truce_claims_free(&c);
@@ -1008,22 +989,18 @@ static void groups_of_an_armed_opposition(void **state)
 static void a_truce_that_ended(void **state)
 {
 	(void)state;
-	truce_claims c = extract_text(
+	expect_no_claim(
 	    PUB, "At least seven Afghan soldiers were killed on Thursday in an attack officials "
 	         "blamed on the Taliban, the first deadly assault since a three-day ceasefire "
 	         "ended.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
-	c = extract_text(PUB, "Armenia accused Azerbaijan of shelling Goris on Monday in breach of "
+	truce_claims c =
+	    extract_text(PUB, "Armenia accused Azerbaijan of shelling Goris on Monday in breach of "
 	                      "the ceasefire that ended the war.");
 	assert_non_null(find_claim(&c, "ARM", "AZE"));
 	truce_claims_free(&c);
 	/* a truce that is not there */
-	c = extract_text(PUB,
-	                 "Nigerian troops repelled an attack by Boko Haram fighters on a base "
-	                 "in Borno state on Tuesday, the army said. No ceasefire is in place.");
-	assert_int_equal(c.n, 0);
-	truce_claims_free(&c);
+	expect_no_claim(PUB, "Nigerian troops repelled an attack by Boko Haram fighters on a base "
+	                     "in Borno state on Tuesday, the army said. No ceasefire is in place.");
 }
 
 /* Figures of a source of no side that blames nobody ("according to a

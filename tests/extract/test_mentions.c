@@ -94,6 +94,8 @@ static void casualties(void **state)
 	     * thing does not */
 	    {"The strike on Tuesday killed a woman and her two children.", 3, TRUCE_NONE},
 	    {"Shelling killed two soldiers and a civilian near the post.", 3, TRUCE_NONE},
+	    {"The raid killed three soldiers and two policemen.", 5, TRUCE_NONE},
+	    {"The shelling killed two soldiers and four people in a market.", 6, TRUCE_NONE},
 	    {"An airstrike reportedly killed two people and a separate strike damaged a plant.", 2,
 	     TRUCE_NONE},
 	    {"At least four civilians, including two children, were killed.", 4, TRUCE_NONE},
@@ -175,7 +177,8 @@ static void dates(void **state)
 		tagged_text t;
 		tag_text(cases[i].s, &t);
 		truce__ymd got[4];
-		int n = truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4);
+		int n =
+		    truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4, NULL);
 		assert_true(n >= 1);
 		assert_int_equal(got[0].y, cases[i].want.y);
 		assert_int_equal(got[0].m, cases[i].want.m);
@@ -222,7 +225,8 @@ static void statement_and_truce_days(void **state)
 		tagged_text t;
 		tag_text(cases[i].s, &t);
 		truce__ymd got[4];
-		int n = truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4);
+		int n =
+		    truce__dates(test_rules, cases[i].s, &t.doc, &t.tg, pub, 2021, got, 4, NULL);
 		if (cases[i].d == 0) {
 			assert_int_equal(n, 0);
 		} else {
