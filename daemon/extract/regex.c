@@ -29,7 +29,7 @@ int truce__re_match(const truce__regex *re, const char *s, size_t n, size_t from
 /* The bytes of \w (PCRE2's default tables, no UCP: ASCII letters, digits
  * and "_"), by table: the search asks it at each candidate. */
 #define RW(c)                                                                                      \
-	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') ||  \
+	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || \
 	 (c) == '_')
 static const unsigned char re_word[256] = TRUCE__BYTE_TABLE(RW);
 #undef RW
@@ -76,8 +76,8 @@ int truce__re_search(const truce__regex *re, const char *s, size_t n, size_t fro
 			continue;
 		int rc = re->anchored_jit
 		             ? pcre2_jit_match(re->anchored, (PCRE2_SPTR)s, n, p, 0, md, NULL)
-		             : pcre2_match(re->anchored, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK, md,
-		                           NULL);
+		             : pcre2_match(re->anchored, (PCRE2_SPTR)s, n, p, PCRE2_NO_UTF_CHECK,
+		                           md, NULL);
 		if (rc != PCRE2_ERROR_NOMATCH)
 			return rc;
 	}
@@ -203,8 +203,8 @@ static void read_leads(const char *pat, int caseless, truce__regex *re)
 	int n = 0;
 	for (;;) {
 		size_t len;
-		if (n == TRUCE__RE_LEADS || (p = branch_lead(p, re->lead[n], &len, caseless)) == NULL ||
-		    len == 0)
+		if (n == TRUCE__RE_LEADS ||
+		    (p = branch_lead(p, re->lead[n], &len, caseless)) == NULL || len == 0)
 			return;
 		re->lead_len[n++] = (uint8_t)len;
 		if (*p++ == ')')
