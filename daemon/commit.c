@@ -16,6 +16,7 @@
 
 #include "truce/date.h"
 #include "truce/records.h"
+#include "truce/wire.h"
 #include "incident.h"
 #include "truced.h"
 
@@ -34,8 +35,9 @@ typedef struct commit_run {
 	uint64_t last_article;
 	uint64_t last_quarantine;
 	truced_counters delta;
-	uint8_t *scratch; /* an article record being built */
+	uint8_t *scratch; /* an article record's own fields, before its frame */
 	size_t scratch_cap;
+	truced_incident_cache incidents; /* this transaction's */
 } commit_run;
 
 /* Room for n more bytes at the end of the outbox's buffer. */
@@ -170,31 +172,24 @@ static int commit_claim(commit_run *run, const truced_item *it, truced_article_i
 	c.extractor_version = (char *)run->version;
 	/* Incident assignment stores the claim (with its incident id) and
 	 * emits the claim and incident events. */
-	int rc = truced_incident_assign(run->t, art, &c, run->now, commit_event, run);
+	int rc =
+	    truced_incident_assign(run->t, &run->incidents, art, &c, run->now, commit_event, run);
 	run->delta.claims++;
 	return rc;
-}
-
-static size_t varint(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
 }
 
 #define RECORD_ARTICLE_TAG 0x2a /* ArticleRecord field 5, length-delimited */
 
 /*
- * The ArticleRecord of a new article, built around the Article frame exactly
- * as the collector sent it: fields 1-4 and 6 packed by protobuf-c, then
- * field 5 holding the frame's bytes (protobuf reads fields in any order).
- * Nothing of the article is decoded and encoded again on its way to disk.
+ * The ArticleRecord of a new article is built around the Article frame
+ * exactly as the collector sent it: fields 1-4 and 6 packed by protobuf-c
+ * into the run's scratch, then field 5's tag and length, then the frame's
+ * bytes (protobuf reads fields in any order). The store lays the two parts
+ * end to end straight into the record's place: nothing of the article is
+ * decoded and encoded again, or copied but once, on its way to disk.
  */
-static int record_build(commit_run *run, const truced_item *it, uint64_t seq, size_t *len)
+static int record_head(commit_run *run, const truced_item *it, uint64_t seq, size_t frame,
+                       size_t *len)
 {
 	Truce__V1__ArticleRecord rec = TRUCE__V1__ARTICLE_RECORD__INIT;
 	rec.has_seq = rec.has_received_us = rec.has_content_key = 1;
@@ -204,9 +199,7 @@ static int record_build(commit_run *run, const truced_item *it, uint64_t seq, si
 	rec.content_key.data = (uint8_t *)it->key;
 	rec.content_key.len = TRUCE_HASH_LEN;
 	rec.peer_key = it->peer_key[0] != '\0' ? (char *)it->peer_key : NULL;
-	size_t head = truce__v1__article_record__get_packed_size(&rec);
-	size_t frame = zmq_msg_size((zmq_msg_t *)&it->payload);
-	size_t need = head + 1 + 10 + frame;
+	size_t need = truce__v1__article_record__get_packed_size(&rec) + 1 + 10;
 	if (need > run->scratch_cap) {
 		uint8_t *b = realloc(run->scratch, need);
 		if (b == NULL)
@@ -217,20 +210,21 @@ static int record_build(commit_run *run, const truced_item *it, uint64_t seq, si
 	uint8_t *p = run->scratch;
 	size_t n = truce__v1__article_record__pack(&rec, p);
 	p[n++] = RECORD_ARTICLE_TAG;
-	n += varint(p + n, frame);
-	memcpy(p + n, zmq_msg_data((zmq_msg_t *)&it->payload), frame);
-	*len = n + frame;
+	n += truce_pb_put_varint(p + n, frame);
+	*len = n;
 	return 0;
 }
 
 static int commit_article(commit_run *run, truced_item *it)
 {
 	uint64_t seq = run->last_article + 1, existing = 0;
-	size_t len;
-	int rc = record_build(run, it, seq, &len);
+	zmq_msg_t *payload = &it->payload;
+	truce_bytes parts[2] = {{NULL, 0}, {zmq_msg_data(payload), zmq_msg_size(payload)}};
+	int rc = record_head(run, it, seq, parts[1].len, &parts[0].len);
+	parts[0].data = run->scratch;
 	if (rc == 0)
-		rc = truce_txn_article_append(run->t, seq, it->key, run->scratch, len, NULL,
-		                              &existing);
+		rc =
+		    truce_txn_article_append_parts(run->t, seq, it->key, parts, 2, NULL, &existing);
 	if (rc == TRUCE_EEXIST) {
 		it->status = TRUCE__V1__ACK_STATUS__ACK_DUPLICATE;
 		it->article_seq = existing;
@@ -274,6 +268,7 @@ static int commit_once(truce_store *st, const char *version, truced_batch *b, tr
 		rc = it->rejected ? commit_reject(&run, it) : commit_article(&run, it);
 	}
 	free(run.scratch);
+	truced_incident_cache_clear(&run.incidents);
 	if (rc != 0) {
 		truce_txn_abort(run.t);
 		return rc;

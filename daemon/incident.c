@@ -94,6 +94,64 @@ static int has_u64(const uint64_t *v, size_t n, uint64_t x)
 	return 0;
 }
 
+/* --- the transaction's decoded summaries ------------------------------------ */
+
+/* Past this many entries the cache starts afresh, at the start of an
+ * assignment (never while one holds entries): an assignment adds at most
+ * MAX_CANDIDATES + 1, so the table stays under three quarters full. */
+#define CACHE_REFILL (TRUCED_INCIDENT_CACHE / 2)
+
+void truced_incident_cache_clear(truced_incident_cache *cache)
+{
+	for (size_t i = 0; cache->n > 0 && i < TRUCED_INCIDENT_CACHE; i++)
+		if (cache->ids[i] != 0) {
+			truce__v1__incident_summary__free_unpacked(cache->sums[i], NULL);
+			cache->ids[i] = 0;
+			cache->sums[i] = NULL;
+			cache->n--;
+		}
+}
+
+/* The slot of id: where it is, or the free slot where it would go. */
+static size_t cache_slot(const truced_incident_cache *cache, uint64_t id)
+{
+	size_t i = (size_t)(id * 0x9e3779b97f4a7c15ull >> 32) & (TRUCED_INCIDENT_CACHE - 1);
+	while (cache->ids[i] != 0 && cache->ids[i] != id)
+		i = (i + 1) & (TRUCED_INCIDENT_CACHE - 1);
+	return i;
+}
+
+static void cache_put(truced_incident_cache *cache, Truce__V1__IncidentSummary *sum)
+{
+	size_t i = cache_slot(cache, sum->id);
+	cache->ids[i] = sum->id;
+	cache->sums[i] = sum;
+	cache->n++;
+}
+
+/* The summary of incident id, decoded once a transaction; owned by the
+ * cache. */
+static int cache_get(truce_txn *t, truced_incident_cache *cache, uint64_t id,
+                     Truce__V1__IncidentSummary **out)
+{
+	size_t i = cache_slot(cache, id);
+	if (cache->ids[i] == id) {
+		*out = cache->sums[i];
+		return 0;
+	}
+	Truce__V1__IncidentSummary *sum;
+	int rc = truce_txn_incident_summary(t, id, &sum);
+	if (rc != 0)
+		return rc;
+	if (sum->id != id) { /* a record under another id's key */
+		truce__v1__incident_summary__free_unpacked(sum, NULL);
+		return TRUCE_ECORRUPT;
+	}
+	cache_put(cache, sum);
+	*out = sum;
+	return 0;
+}
+
 /* --- matching ------------------------------------------------------------- */
 
 typedef struct candidates {
@@ -211,7 +269,8 @@ static int better(const truced_probe *p, const Truce__V1__IncidentSummary *inc, 
 	return inc->id > best->id;
 }
 
-static int find_incident(truce_txn *t, const truced_article_incidents *art, const truced_probe *p,
+static int find_incident(truce_txn *t, truced_incident_cache *cache,
+                         const truced_article_incidents *art, const truced_probe *p,
                          Truce__V1__IncidentSummary **out)
 {
 	const Truce__V1__Claim *c = p->c;
@@ -229,7 +288,7 @@ static int find_incident(truce_txn *t, const truced_article_incidents *art, cons
 	int best_score = NO_FIT;
 	for (size_t i = 0; rc == 0 && i < cs.n; i++) {
 		Truce__V1__IncidentSummary *inc;
-		rc = truce_txn_incident_summary(t, cs.ids[i], &inc);
+		rc = cache_get(t, cache, cs.ids[i], &inc);
 		if (rc == TRUCE_ENOTFOUND)
 			rc = TRUCE_ECORRUPT; /* indexed or joined, yet gone */
 		if (rc != 0)
@@ -239,19 +298,12 @@ static int find_incident(truce_txn *t, const truced_article_incidents *art, cons
 		if (inc->conflict != NULL && strcmp(inc->conflict, claim_conflict(c)) == 0)
 			rc = candidate_score(t, art, inc, p, &s);
 		if (rc == 0 && s != NO_FIT && better(p, inc, s, best, best_score)) {
-			if (best != NULL)
-				truce__v1__incident_summary__free_unpacked(best, NULL);
 			best = inc;
 			best_score = s;
-		} else {
-			truce__v1__incident_summary__free_unpacked(inc, NULL);
 		}
 	}
-	if (rc != 0) {
-		if (best != NULL)
-			truce__v1__incident_summary__free_unpacked(best, NULL);
+	if (rc != 0)
 		return rc;
-	}
 	*out = best;
 	return 0;
 }
@@ -486,13 +538,16 @@ static int store_claim(truce_txn *t, Truce__V1__Claim *c, Truce__V1__IncidentSum
 	return rc;
 }
 
-int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V1__Claim *c,
-                           int64_t now, truced_event_fn fn, void *ctx)
+int truced_incident_assign(truce_txn *t, truced_incident_cache *cache,
+                           truced_article_incidents *art, Truce__V1__Claim *c, int64_t now,
+                           truced_event_fn fn, void *ctx)
 {
+	if (cache->n >= CACHE_REFILL)
+		truced_incident_cache_clear(cache);
 	truced_probe p = {.c = c, .now = now};
 	p.day = claim_day(c, now, &p.how);
 	Truce__V1__IncidentSummary *inc = NULL;
-	int rc = find_incident(t, art, &p, &inc);
+	int rc = find_incident(t, cache, art, &p, &inc);
 	int is_new = rc == 0 && inc == NULL;
 	/* A claim without an event date takes the days of the incident it joins. */
 	int sets_day = is_new || p.how == DATED_EVENT;
@@ -502,6 +557,8 @@ int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V
 		rc = truce_txn_last(t, TRUCE_DB_INCIDENTS, &last);
 		if (rc == 0)
 			rc = incident_new(&inc, last + 1, c, day, now);
+		if (inc != NULL)
+			cache_put(cache, inc); /* the cache owns it, made whole or not */
 	}
 	int changed = 0, corroborated = 0;
 	if (rc == 0)
@@ -518,7 +575,5 @@ int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V
 		art->ids[art->n++] = inc->id;
 	packed_free(&claim);
 	packed_free(&summary);
-	if (inc != NULL)
-		truce__v1__incident_summary__free_unpacked(inc, NULL);
 	return rc;
 }

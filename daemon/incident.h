@@ -23,13 +23,34 @@ typedef struct truced_article_incidents {
 } truced_article_incidents;
 
 /*
+ * The incident summaries one write transaction has decoded, by id: a claim
+ * compares the incidents near its day, and the claims of a batch mostly
+ * go to a few incidents, so each is decoded once a transaction instead of
+ * once a candidate. An entry is the incident as stored (assignment updates
+ * both together). It holds only for the transaction it was filled in:
+ * zero it before the first claim of a transaction, and
+ * truced_incident_cache_clear it when the transaction ends (committed or
+ * aborted). Only truced_incident_assign may write incidents meanwhile.
+ */
+#define TRUCED_INCIDENT_CACHE 1024 /* slots, a power of two */
+
+typedef struct truced_incident_cache {
+	uint64_t ids[TRUCED_INCIDENT_CACHE]; /* 0: free (incident ids start at 1) */
+	Truce__V1__IncidentSummary *sums[TRUCED_INCIDENT_CACHE];
+	size_t n;
+} truced_incident_cache;
+
+void truced_incident_cache_clear(truced_incident_cache *cache);
+
+/*
  * Attaches claim c (id and article_seq set) to the best-fitting incident of
  * its conflict, or opens a new one; stores the claim with its incident id,
  * updates the incident in place, and emits the events. Deterministic: the
  * same claims in the same order give the same incidents. The cost does not
  * depend on the incident's size.
  */
-int truced_incident_assign(truce_txn *t, truced_article_incidents *art, Truce__V1__Claim *c,
-                           int64_t now, truced_event_fn emit, void *ctx);
+int truced_incident_assign(truce_txn *t, truced_incident_cache *cache,
+                           truced_article_incidents *art, Truce__V1__Claim *c, int64_t now,
+                           truced_event_fn emit, void *ctx);
 
 #endif

@@ -80,14 +80,25 @@ static size_t set_key(uint8_t key[MEMBER_KEY_MAX], uint64_t id, enum truce_incid
 	return member_key(key, id, (int)set, (const uint8_t *)name, strlen(name), 1);
 }
 
-/* A pair's name: claimant NUL, then 'a' and the accused, or 'n' for none. */
+/* s, cut at n bytes, at dst; its length there. */
+static size_t put_upto(char *dst, const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	memcpy(dst, s, len);
+	return len;
+}
+
+/* A pair's name: claimant NUL, then 'a' and the accused, or 'n' for none;
+ * each name cut at 64 bytes. */
 static size_t pair_key(uint8_t key[MEMBER_KEY_MAX], uint64_t id, const Truce__V1__Claim *c)
 {
-	char name[2 * 64 + 3];
-	const char *claimant = c->claimant != NULL ? c->claimant : "";
-	int n = snprintf(name, sizeof(name), "%.64s%c%c%.64s", claimant, '\0',
-	                 c->accused != NULL ? 'a' : 'n', c->accused != NULL ? c->accused : "");
-	return member_key(key, id, KIND_PAIR, (const uint8_t *)name, (size_t)n, 0);
+	char name[2 * 64 + 2];
+	size_t n = c->claimant != NULL ? put_upto(name, c->claimant, 64) : 0;
+	name[n++] = '\0';
+	name[n++] = c->accused != NULL ? 'a' : 'n';
+	if (c->accused != NULL)
+		n += put_upto(name + n, c->accused, 64);
+	return member_key(key, id, KIND_PAIR, (const uint8_t *)name, n, 0);
 }
 
 /* --- writing --------------------------------------------------------------- */

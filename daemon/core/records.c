@@ -16,20 +16,13 @@
 #include "truce/records.h"
 #include "truce/wire.h"
 
-#define PACK_STACK 1024 /* most records pack into this much stack */
-
 int truce__txn_put_msg(truce_txn *t, enum truce_db db, uint64_t key, const ProtobufCMessage *m,
                        int append)
 {
-	uint8_t stack[PACK_STACK];
-	size_t n = protobuf_c_message_get_packed_size(m);
-	uint8_t *buf = n <= sizeof(stack) ? stack : malloc(n);
-	if (buf == NULL)
-		return TRUCE_ENOMEM;
-	protobuf_c_message_pack(m, buf);
-	int rc = append ? truce_txn_append(t, db, key, buf, n) : truce_txn_put(t, db, key, buf, n);
-	if (buf != stack)
-		free(buf);
+	uint8_t *buf;
+	int rc = truce_txn_reserve(t, db, key, protobuf_c_message_get_packed_size(m), append, &buf);
+	if (rc == 0)
+		protobuf_c_message_pack(m, buf);
 	return rc;
 }
 

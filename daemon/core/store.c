@@ -752,6 +752,20 @@ int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data
 	return txn_put_flags(t, db, seq, data, len, 0);
 }
 
+int truce_txn_reserve(truce_txn *t, enum truce_db db, uint64_t seq, size_t len, int append,
+                      uint8_t **out)
+{
+	uint8_t kb[8];
+	truce_put_be64(kb, seq);
+	MDB_val k = {sizeof(kb), kb}, v = {len, NULL};
+	int rc = mdb_put(t->txn, dbi_of(t, db), &k, &v, MDB_RESERVE | (append ? MDB_APPEND : 0));
+	if (rc != 0)
+		/* MDB_APPEND refuses a key that is not past the last one. */
+		return rc == MDB_KEYEXIST && append ? TRUCE_EINVAL : store_err(rc);
+	*out = v.mv_data;
+	return 0;
+}
+
 /* Ends a cursor scan: the callback's non-zero return wins, running off the
  * end (MDB_NOTFOUND) is success, any other LMDB code an error. */
 /* Opens a cursor on db and places it at the u64 key (op: MDB_SET_KEY or
@@ -987,37 +1001,60 @@ int truce_chain_hash(int alg, const uint8_t prev[TRUCE_HASH_LEN], const void *re
 	return TRUCE_EINVAL;
 }
 
-/* Packs StoredArticle {record, prev_hash, hash, hash_alg} straight into the
- * space LMDB reserves for it under seq: the record is copied once. */
-static int stored_put(truce_txn *t, uint64_t seq, const void *record, size_t len, int alg,
-                      const uint8_t prev[TRUCE_HASH_LEN], const uint8_t hash[TRUCE_HASH_LEN])
+/* StoredArticle's fields as protobuf writes them: tag bytes. */
+#define SA_RECORD 0x0a   /* field 1, length-delimited */
+#define SA_PREV 0x12     /* field 2, length-delimited */
+#define SA_HASH 0x1a     /* field 3, length-delimited */
+#define SA_HASH_ALG 0x20 /* field 4, varint */
+
+/*
+ * Writes StoredArticle {record, prev_hash, hash, hash_alg} straight into the
+ * space LMDB reserves for it under seq, the record's parts copied once,
+ * and hashes the record where it lies: the bytes are what
+ * truce__v1__stored_article__pack writes for the same message (fields in
+ * number order; hash_alg absent for SHA-256, as in schema 1 records), which
+ * test_store's test_article_parts checks.
+ */
+static int stored_put(truce_txn *t, uint64_t seq, const truce_bytes *parts, size_t n_parts, int alg,
+                      chain_state *c, uint8_t hash[TRUCE_HASH_LEN])
 {
-	Truce__V1__StoredArticle sa = TRUCE__V1__STORED_ARTICLE__INIT;
-	sa.has_record = sa.has_prev_hash = sa.has_hash = 1;
-	sa.record.data = (uint8_t *)record;
-	sa.record.len = len;
-	sa.prev_hash.data = (uint8_t *)prev;
-	sa.prev_hash.len = TRUCE_HASH_LEN;
-	sa.hash.data = (uint8_t *)hash;
-	sa.hash.len = TRUCE_HASH_LEN;
-	/* Schema 1 records carry no algorithm: SHA-256 is the default. */
-	sa.has_hash_alg = alg != TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
-	sa.hash_alg = (Truce__V1__ChainHash)alg;
-	uint8_t kb[8];
-	truce_put_be64(kb, seq);
-	MDB_val k = {sizeof(kb), kb}, v = {truce__v1__stored_article__get_packed_size(&sa), NULL};
-	int rc = mdb_put(t->txn, dbi_of(t, TRUCE_DB_ARTICLES), &k, &v, MDB_APPEND | MDB_RESERVE);
-	if (rc == MDB_KEYEXIST)
-		return TRUCE_EINVAL; /* not past the last key */
-	if (rc != 0)
-		return store_err(rc);
-	truce__v1__stored_article__pack(&sa, v.mv_data);
+	size_t len = 0;
+	for (size_t i = 0; i < n_parts; i++)
+		len += parts[i].len;
+	int has_alg = alg != TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	size_t total = 1 + truce_pb_varint_len(len) + len + 2 * (size_t)(2 + TRUCE_HASH_LEN) +
+	               (has_alg ? 1 + truce_pb_varint_len((uint64_t)alg) : 0);
+	uint8_t *p = NULL;
+	int rc = truce_txn_reserve(t, TRUCE_DB_ARTICLES, seq, total, 1, &p);
+	if (rc != 0 || p == NULL)
+		return rc != 0 ? rc : TRUCE_EIO;
+	*p++ = SA_RECORD;
+	p += truce_pb_put_varint(p, len);
+	const uint8_t *record = p;
+	for (size_t i = 0; i < n_parts; i++) {
+		if (parts[i].len > 0)
+			memcpy(p, parts[i].data, parts[i].len);
+		p += parts[i].len;
+	}
+	truce_chain_hash(alg, c->head, record, len, hash);
+	*p++ = SA_PREV;
+	*p++ = TRUCE_HASH_LEN;
+	memcpy(p, c->head, TRUCE_HASH_LEN);
+	p += TRUCE_HASH_LEN;
+	*p++ = SA_HASH;
+	*p++ = TRUCE_HASH_LEN;
+	memcpy(p, hash, TRUCE_HASH_LEN);
+	p += TRUCE_HASH_LEN;
+	if (has_alg) {
+		*p++ = SA_HASH_ALG;
+		truce_pb_put_varint(p, (uint64_t)alg);
+	}
 	return 0;
 }
 
-int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
-                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN],
-                             uint64_t *existing)
+int truce_txn_article_append_parts(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
+                                   const truce_bytes *parts, size_t n_parts,
+                                   uint8_t hash_out[TRUCE_HASH_LEN], uint64_t *existing)
 {
 	int rc = chain_load(t);
 	if (rc != 0)
@@ -1043,8 +1080,7 @@ int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE
 	int alg = seq >= c->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
 	                                 : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
 	uint8_t hash[TRUCE_HASH_LEN];
-	truce_chain_hash(alg, c->head, record, len, hash);
-	rc = stored_put(t, seq, record, len, alg, c->head, hash);
+	rc = stored_put(t, seq, parts, n_parts, alg, c, hash);
 	if (rc != 0)
 		return rc;
 	memcpy(c->head, hash, TRUCE_HASH_LEN);
@@ -1053,6 +1089,14 @@ int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE
 	if (hash_out != NULL)
 		memcpy(hash_out, hash, TRUCE_HASH_LEN);
 	return 0;
+}
+
+int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
+                             const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN],
+                             uint64_t *existing)
+{
+	truce_bytes part = {record, len};
+	return truce_txn_article_append_parts(t, seq, key, &part, 1, hash_out, existing);
 }
 
 /* --------------------------------------------------------- incident index */

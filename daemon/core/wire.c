@@ -150,6 +150,27 @@ static int pb_varint(const uint8_t **p, const uint8_t *end, int max, uint64_t *v
 	return -1;
 }
 
+size_t truce_pb_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+size_t truce_pb_varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
 int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f)
 {
 	const uint8_t *q = *p;

@@ -736,12 +736,26 @@ static int names_party(const truce__tagged *tg, const char *code)
 	return 0;
 }
 
+/* Is state the home of party code ("the FDD" of Burundi)? */
+static int home_of(const truce_rules *r, const char *code, const char *state)
+{
+	const truce__actor *a = truce__actor_find(r, code), *st = truce__actor_find(r, state);
+	if (a == NULL || st == NULL || st->kind != TRUCE__K_STATE)
+		return 0;
+	for (int i = 0; i < TRUCE__MAX_HOME; i++)
+		if (a->home[i] >= 0 && strcmp(r->countries[a->home[i]].iso3, state) == 0)
+			return 1;
+	return 0;
+}
+
 /* "rebels", "insurgents", "armed groups" that no alias of the article's
- * country or conflict names: the armed group of its war, where it is one
+ * country or conflict names (made: cf is no conflict of the file, but one
+ * made of the parties the article names): the armed group of its war, where it is one
  * of a state against a group; "the government", "the army", "government
  * forces": the state of that war. Not after a party's name ("Israeli
  * militants" are no rebels of the other side). */
-static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf)
+static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf,
+                         int made)
 {
 	int s = -1, looked = 0;
 	for (size_t i = 0; i < tg->n; i++) {
@@ -758,9 +772,13 @@ static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__c
 		if (s < 0)
 			return;
 		/* "the government", "the army" are the state's, where the article
-		 * names that state (an Israel-Iran story is no Iraqi war's) */
+		 * names that state (an Israel-Iran story is no Iraqi war's) or,
+		 * in a war no file lists, made of the one group the article
+		 * names, that group's home state ("Ivorian rebels accused the
+		 * army") */
 		int side = it->cues2 & TRUCE__C2_STATE ? 1 - s : s;
-		if (side != s && !names_party(tg, cf->side[side][0]))
+		if (side != s && !names_party(tg, cf->side[side][0]) &&
+		    !(made && home_of(r, cf->side[s][0], cf->side[side][0])))
 			continue;
 		strcpy(it->party, cf->side[side][0]);
 		const truce__actor *a = truce__actor_find(r, it->party);
@@ -870,9 +888,10 @@ static void vague_to_named(const truce_rules *r, truce__tagged *tg, const truce_
 	}
 }
 
-/* "the Luhansk People's Republic's militia", "Hamas's militants": a vague
- * word (one read per conflict or country, or "rebels") after the possessive
- * of a party that is no state is that party's. */
+/* "the Luhansk People's Republic's militia", "Hamas's militants", "FDD
+ * rebels": a vague word (one read per conflict or country, or "rebels")
+ * after the possessive of a party that is no state, or right after its
+ * name, is that party's. */
 static void possessed_vague(const truce_rules *r, const truce__doc *doc, truce__tagged *tg)
 {
 	for (size_t i = 1; i < tg->n; i++) {
@@ -880,15 +899,17 @@ static void possessed_vague(const truce_rules *r, const truce__doc *doc, truce__
 		const truce__item *p = &tg->v[i - 1];
 		if (it->lex == NULL ||
 		    !(it->lex->cond || (it->cues2 & (TRUCE__C2_VAGUE | TRUCE__C2_STATE))) ||
-		    it->noparty || it->blocker || !p->party[0] || p->in_paren || p->noparty ||
-		    p->t1 + 1 != it->t0 || !(doc->tok[p->t1].flags & TRUCE__T_POSS))
+		    it->noparty || it->blocker || !p->party[0] || p->in_paren || p->noparty)
+			continue;
+		int poss = p->t1 + 1 == it->t0 && (doc->tok[p->t1].flags & TRUCE__T_POSS);
+		if (!poss && p->t1 != it->t0)
 			continue;
 		/* "Mozambique's rebels" are the state's foes, not the state;
 		 * "South Sudan's army" is the state's */
 		if (p->actor < 0 || p->actor >= r->nactors)
 			continue;
 		if (r->actors[p->actor].kind == TRUCE__K_STATE) {
-			if (!(it->cues2 & TRUCE__C2_STATE))
+			if (!poss || !(it->cues2 & TRUCE__C2_STATE))
 				continue;
 		} else if (!(it->lex->cond || (it->cues2 & TRUCE__C2_VAGUE))) {
 			continue;
@@ -1052,7 +1073,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
-	vague_groups(r, tg, &out->cf);
+	vague_groups(r, tg, &out->cf, out->conflict < 0);
 	vague_to_named(r, tg, &out->cf);
 	opposition_groups(r, tg, out);
 }
@@ -1784,6 +1805,16 @@ static int venue_before(const truce__tagged *tg, uint32_t t)
  * after "in", "near" or before a place noun, 2 otherwise, one more for a
  * capital or a city of a million (the most specific place wins), one less
  * right after an attack word. 99: not a place here. */
+/* Does a truce or deal word start at token t ("... peace accord")? */
+static int deal_named_at(const truce__tagged *tg, uint32_t t)
+{
+	for (size_t k = 0; k < tg->n && tg->v[k].t0 <= t; k++)
+		if (tg->v[k].t0 == t &&
+		    ((tg->v[k].cues & TRUCE__C_TRUCE) || (tg->v[k].cues2 & TRUCE__C2_DEAL)))
+			return 1;
+	return 0;
+}
+
 static int geo_prio(const truce_rules *r, const char *text, const truce__doc *doc,
                     const truce__tagged *tg, uint32_t s0, uint32_t t, int n,
                     const truce__geo_ent *ent, const truce__scope *sc)
@@ -1810,12 +1841,25 @@ static int geo_prio(const truce_rules *r, const char *text, const truce__doc *do
 	      !(doc->tok[e].flags & TRUCE__T_PUNCT))))
 		return 99;
 	/* "told reporters in Baghdad", "a news conference in Geneva": where
-	 * someone speaks */
-	if (before && t > s0 + 1 && venue_before(tg, t - 1))
+	 * someone speaks; "the Lusaka peace accord", "the Minsk agreements":
+	 * a deal named after a city outside the war's country, where it was
+	 * made ("the Idlib ceasefire" is Idlib's) */
+	if ((before && t > s0 + 1 && venue_before(tg, t - 1)) ||
+	    (deal_named_at(tg, e) && scope_rank(sc, in->country) != 0))
 		return 99;
 	int prio = before || after ? 1 : 2;
 	prio += in->capital || in->size >= 6 || anywhere;
 	return prio - event_before(tg, t);
+}
+
+/* Can party item it be named by its seat: a party that is no state (a
+ * state's seat that names it, "Khartoum", is a place of the rules; "the
+ * White House" is no town)? */
+static int seat_of(const truce_rules *r, const truce__item *it)
+{
+	return it->actor >= 0 && it->actor < r->nactors &&
+	       r->actors[it->actor].kind != TRUCE__K_STATE &&
+	       r->actors[it->actor].kind != TRUCE__K_OBSERVER;
 }
 
 void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
@@ -1845,20 +1889,23 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 		}
 	}
 	/* places of the gazetteer, in the words no phrase of the rules covers
-	 * but for a capital that names its state ("shelled Khartoum") after a
-	 * preposition of place */
+	 * but for a party's name that is a town of the gazetteer too, after a
+	 * preposition of place or an act: a capital that names its state
+	 * ("shelled Khartoum"), the seat of a de facto authority ("an attack
+	 * on Knin") */
 	size_t k = 0;
 	for (uint32_t t = t0; t < t1 && sc != NULL; t++) {
 		while (k < tg->n && tg->v[k].t1 <= t)
 			k++;
-		if (k < tg->n && tg->v[k].t0 <= t &&
-		    !(tg->v[k].t0 == t && tg->v[k].party[0] && tg->v[k].lex != NULL &&
-		      tg->v[k].lex->place_level && t > t0 &&
-		      (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t))))
+		int party_town = k < tg->n && tg->v[k].t0 == t && tg->v[k].party[0] &&
+		                 tg->v[k].lex != NULL && t > t0 &&
+		                 (locative_at(tg, t - 1, TRUCE__C_TARGET) || event_before(tg, t));
+		if (k < tg->n && tg->v[k].t0 <= t && !party_town)
 			continue;
 		const truce__geo_ent *e = NULL;
 		int n = truce__geo_match(r, doc->tok, t, t1, &e);
-		if (n == 0)
+		if (n == 0 || (party_town && !tg->v[k].lex->place_level &&
+		               (t + (uint32_t)n != tg->v[k].t1 || !seat_of(r, &tg->v[k]))))
 			continue;
 		int prio = geo_prio(r, text, doc, tg, t0, t, n, e, sc);
 		size_t at = doc->tok[t].start;

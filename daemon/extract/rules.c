@@ -333,6 +333,69 @@ static int country_index(const truce_rules *r, const char *code, int iso2)
 	return -1;
 }
 
+/* The other number of an alias's last word, where that word is a common
+ * noun in lower case ("Bosnian Croat militia" -> "militias", "Chechen
+ * fighters" -> "fighter", "gunmen" -> "gunman"): written into out, 0 if
+ * the alias has none. Articles write either number of a group's words;
+ * the file lists the one its compilers met. */
+static size_t other_number(const char *a, size_t n, char *out, size_t cap)
+{
+	size_t w = n;
+	while (w > 0 && a[w - 1] >= 'a' && a[w - 1] <= 'z')
+		w--;
+	size_t wl = n - w;
+	/* a phrase of two words or more: one word alone ("rebels") is no
+	 * party's own name */
+	if (wl < 4 || w == 0 || a[w - 1] != ' ' || n + 3 > cap)
+		return 0;
+	memcpy(out, a, n);
+	const char *e = a + n;
+	if (strncmp(e - 3, "men", 3) == 0) {
+		out[n - 2] = 'a'; /* gunmen -> gunman */
+		return n;
+	}
+	if (strncmp(e - 3, "man", 3) == 0) {
+		out[n - 2] = 'e';
+		return n;
+	}
+	if (strncmp(e - 3, "ies", 3) == 0) {
+		out[n - 3] = 'y'; /* militaries -> military */
+		return n - 2;
+	}
+	if (e[-1] == 'y' && !strchr("aeiou", e[-2])) {
+		out[n - 1] = 'i'; /* military -> militaries */
+		out[n] = 'e';
+		out[n + 1] = 's';
+		return n + 2;
+	}
+	if (e[-1] == 's')
+		return strchr("su", e[-2]) != NULL || strncmp(e - 2, "is", 2) == 0 ? 0 : n - 1;
+	out[n] = 's';
+	return n + 1;
+}
+
+/* Adds the aliases of list and the other number of each (see
+ * other_number): a reading the file does not write loses to every one it
+ * writes. */
+static int add_aliases(loader *L, const char *list, size_t n, const raw_phrase *tmpl)
+{
+	int rc = add_list(L, list, n, tmpl);
+	for (size_t s = 0, i = 0; rc == 0 && i <= n; i++) {
+		if (i < n && list[i] != '|')
+			continue;
+		char buf[128];
+		size_t m = other_number(list + s, i - s, buf, sizeof(buf));
+		s = i + 1;
+		if (m == 0)
+			continue;
+		size_t at = L->nraw;
+		rc = add_raw(L, buf, m, tmpl);
+		if (rc == 0 && L->nraw > at)
+			L->raw[at].seq |= 1u << 31;
+	}
+	return rc;
+}
+
 static int load_parties(loader *L, char *line)
 {
 	char *f[3];
@@ -353,6 +416,11 @@ static int load_parties(loader *L, char *line)
 	} else {
 		rc = conflict_arg(L, f[1], &t.alt.conflict);
 	}
+	/* the other number only of a party's own names, read in every
+	 * article: a word read per conflict or country ("rebels") and a
+	 * phrase that hides words ("-") are listed as meant */
+	if (rc == 0 && t.alt.code[0] && t.cond[0] == '\0' && t.alt.conflict < 0)
+		return add_aliases(L, f[2], strlen(f[2]), &t);
 	return rc ? rc : add_list(L, f[2], strlen(f[2]), &t);
 }
 

@@ -145,6 +145,12 @@ int truce_txn_get(truce_txn *t, enum truce_db db, uint64_t seq, truce_bytes *val
 int truce_txn_append(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len);
 /* Inserts or replaces. */
 int truce_txn_put(truce_txn *t, enum truce_db db, uint64_t seq, const void *data, size_t len);
+/* Makes room for a value of len bytes under seq (appended past the last key
+ * when append, else inserted or replaced) and points *out at it, for the
+ * caller to fill before its next operation on the transaction: a record
+ * packed in place is not copied again. Not for the DUPSORT dbs. */
+int truce_txn_reserve(truce_txn *t, enum truce_db db, uint64_t seq, size_t len, int append,
+                      uint8_t **out);
 
 typedef int (*truce_id_fn)(void *ctx, uint64_t id);
 
@@ -186,6 +192,13 @@ int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint
 int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
                              const void *record, size_t len, uint8_t hash_out[TRUCE_HASH_LEN],
                              uint64_t *existing);
+
+/* The same with the record given in pieces, stored as their concatenation:
+ * truced passes the ArticleRecord's own fields and the collector's frame,
+ * so the frame is copied once, straight into the store. */
+int truce_txn_article_append_parts(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
+                                   const truce_bytes *parts, size_t n_parts,
+                                   uint8_t hash_out[TRUCE_HASH_LEN], uint64_t *existing);
 
 /* The chain head: the hash of the last article and its seq (zeros and 0 on
  * an empty log). */

@@ -63,6 +63,13 @@ typedef struct truce_pb_field {
  */
 int truce_pb_next(const uint8_t **p, const uint8_t *end, truce_pb_field *f);
 
+/* Writes v as a protobuf varint at p (room for 10 bytes); its length. For
+ * code that lays out a message around bytes it will not copy twice. */
+size_t truce_pb_put_varint(uint8_t *p, uint64_t v);
+
+/* The length of v as a protobuf varint, 1 to 10. */
+size_t truce_pb_varint_len(uint64_t v);
+
 /* An event type's name, the first two parts of its topics: "claim.new",
  * "claim.corroborated", "incident.new", "incident.update". */
 const char *truce_event_type_name(Truce__V1__EventType t);

@@ -1279,6 +1279,17 @@ static void conflicts_no_corpus_article_covers(void **state)
 	     "YEREVAN, Armenia (AP) - Armenia's defence ministry said Azerbaijani forces fired on "
 	     "Armenian positions in the Tavush region overnight in violation of the ceasefire.",
 	     "ARM", "AZE", "2017-08-15"},
+	    /* "the army" of a war no file lists: the home state of the one
+	     * group named */
+	    {"2004-11-06", "",
+	     "Ivorian rebels accused the army on Saturday of breaking the ceasefire by bombing "
+	     "Bouake.",
+	     "CIVREB", "CIV", "2004-11-06"},
+	    /* "rebels" right after a group's name are that group's */
+	    {"2002-12-12", "",
+	     "Burundi's army said FDD rebels attacked a village overnight despite the ceasefire, "
+	     "killing four civilians.",
+	     "BDI", "FDD", "2002-12-11"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		truce_claims c = extract_titled(cases[i].pub, cases[i].title, cases[i].body);
@@ -1292,6 +1303,55 @@ static void conflicts_no_corpus_article_covers(void **state)
 		assert_string_equal(x->event_date, cases[i].date);
 		truce_claims_free(&c);
 	}
+}
+
+/* "X denied the attack, and accused Y of ...": the denial is no claim, the
+ * accusation after it is X's, said or not. */
+static void denial_then_accusation(void **state)
+{
+	(void)state;
+	expect_claim("Hamas denied firing the rockets, and accused Israel of violating the "
+	             "ceasefire by striking Gaza City on Monday.",
+	             "HAMAS", "ISR");
+	expect_claim("Hamas denied firing the rockets, and a spokesman accused Israel of "
+	             "violating the ceasefire by striking Gaza City on Monday.",
+	             "HAMAS", "ISR");
+	expect_no_claim(PUB, "Hamas denied firing the rockets at Israel after the ceasefire.");
+}
+
+/* A place that names a deal ("the Lusaka peace accord", "the Minsk
+ * agreements") is no place of the incident. */
+static void deal_named_after_a_place(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text("1995-05-03", "UNITA accused the Angolan army of attacking "
+	                                            "its positions on Tuesday in violation of the "
+	                                            "Lusaka peace accord.");
+	const truce_claim *x = find_claim(&c, "UNITA", "AGO");
+	assert_non_null(x);
+	assert_string_equal(x->location, "");
+	truce_claims_free(&c);
+	c = extract_text("1995-05-03", "UNITA accused the Angolan army of attacking its positions "
+	                               "near Huambo on Tuesday in violation of the Lusaka peace "
+	                               "accord.");
+	x = find_claim(&c, "UNITA", "AGO");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Huambo");
+	truce_claims_free(&c);
+}
+
+/* The seat of a party that is no state, after an act or a preposition of
+ * place, is a place ("an attack on Knin"). */
+static void seat_of_a_party_is_a_place(void **state)
+{
+	(void)state;
+	truce_claims c = extract_text("1995-08-02",
+	                              "The rebel Serbs of the Krajina accused the Croatian army of "
+	                              "breaking the cease-fire with an artillery attack on Knin.");
+	const truce_claim *x = find_claim(&c, "KRAJINA", "HRV");
+	assert_non_null(x);
+	assert_string_equal(x->location, "Knin");
+	truce_claims_free(&c);
 }
 
 /* "X fired ..., the group said" with nobody named before: the party that
@@ -1388,6 +1448,9 @@ int main(void)
 	    cmocka_unit_test(days_of_speakers_truces_and_own_acts),
 	    cmocka_unit_test(groups_no_file_names_and_headlines),
 	    cmocka_unit_test(conflicts_no_corpus_article_covers),
+	    cmocka_unit_test(deal_named_after_a_place),
+	    cmocka_unit_test(denial_then_accusation),
+	    cmocka_unit_test(seat_of_a_party_is_a_place),
 	    cmocka_unit_test(the_group_said_of_the_opening_party),
 	    cmocka_unit_test(report_said_after),
 	    cmocka_unit_test(cumulative_toll_is_background),

@@ -68,6 +68,22 @@ static void parties_by_conflict(void **state)
 	untag(&t);
 }
 
+/* A party's own name of two words or more is read in either number: the
+ * file lists "Bosnian Croat militia" and "Chechen fighters", articles also
+ * write "Bosnian Croat militias" and "a Chechen fighter". */
+static void names_in_either_number(void **state)
+{
+	(void)state;
+	const char *s = "Bosnian Croat militias shelled Vitez; a Chechen fighter was seen near "
+	                "Russian force positions.";
+	tagged_text t;
+	tag_text(s, &t);
+	assert_string_equal(party_at(s, &t, "Bosnian Croat militias"), "HVO");
+	assert_string_equal(party_at(s, &t, "Chechen fighter"), "ICHKERIA");
+	assert_string_equal(party_at(s, &t, "Russian force"), "RUS");
+	untag(&t);
+}
+
 static void blockers_hide_party_words(void **state)
 {
 	(void)state;
@@ -253,6 +269,9 @@ static void places(void **state)
 	    /* a people or a faith before a place noun is no place */
 	    {"Rockets fell on Alawite villages near the coast.", ""},
 	    {"Gunmen attacked Christian areas of the town of Kerbala.", "Kerbala"},
+	    /* a lower-case Arabic article starts the name */
+	    {"Artillery shelled the town of al-Qaryatain on Monday.", "al-Qaryatain"},
+	    {"Clashes broke out near el-Geneina overnight.", "el-Geneina"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
@@ -269,6 +288,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parties_by_conflict),
+	    cmocka_unit_test(names_in_either_number),
 	    cmocka_unit_test(blockers_hide_party_words),
 	    cmocka_unit_test(casualties),
 	    cmocka_unit_test(dates),

@@ -1,9 +1,10 @@
 /*
  * test_store.c - unit tests of the LMDB store (daemon/core/store.c): append and
  * ordering, dedup by content key, the article hash chain (BLAKE2b-256 in a
- * new store, SHA-256 before an upgrade), quarantine, reopen after close, the
- * writer lock, read-only access, schemas (an older one read-only or for an
- * upgrade, a newer one never), the incident index, and map growth.
+ * new store, SHA-256 before an upgrade; a record given in pieces), quarantine,
+ * reopen after close, the writer lock, read-only access, schemas (an older
+ * one read-only or for an upgrade, a newer one never), the incident index,
+ * and map growth.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -385,6 +386,76 @@ static int record_alg(truce_txn *t, uint64_t seq)
 	return alg;
 }
 
+/* The stored bytes of seq are what protobuf-c packs for the message they
+ * decode to: the store lays the record out by hand, byte for byte as
+ * before, so older readers and --verify see the same records. */
+static void assert_packed_as_protobuf_c(truce_txn *t, uint64_t seq)
+{
+	truce_bytes v;
+	assert_int_equal(truce_txn_get(t, TRUCE_DB_ARTICLES, seq, &v), 0);
+	Truce__V1__StoredArticle *sa = truce__v1__stored_article__unpack(NULL, v.len, v.data);
+	assert_non_null(sa);
+	size_t n = truce__v1__stored_article__get_packed_size(sa);
+	assert_int_equal(n, v.len);
+	uint8_t *buf = malloc(n);
+	assert_non_null(buf);
+	truce__v1__stored_article__pack(sa, buf);
+	assert_memory_equal(buf, v.data, n);
+	free(buf);
+	truce__v1__stored_article__free_unpacked(sa, NULL);
+}
+
+/* A record given in pieces is stored as their concatenation, chained as
+ * one: pieces of 0, 1, 200 and 20,000 bytes (length varints of one to
+ * three bytes), then a record in one piece after it. */
+static void test_article_parts(void **state)
+{
+	fixture *f = *state;
+	static uint8_t big[20000];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7);
+	const truce_bytes cases[][2] = {
+	    {{(const uint8_t *)"", 0}, {(const uint8_t *)"x", 1}},
+	    {{(const uint8_t *)"head", 4}, {big, 200}},
+	    {{big, 100}, {big + 100, sizeof(big) - 100}},
+	};
+	truce_txn *t;
+	uint8_t key[TRUCE_HASH_LEN], hash[TRUCE_HASH_LEN], prev[TRUCE_HASH_LEN] = {0};
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		size_t len = cases[c][0].len + cases[c][1].len;
+		uint8_t *whole = malloc(len);
+		assert_non_null(whole);
+		memcpy(whole, cases[c][0].data, cases[c][0].len);
+		memcpy(whole + cases[c][0].len, cases[c][1].data, cases[c][1].len);
+		crypto_hash_sha256(key, whole, len);
+		assert_int_equal(
+		    truce_txn_article_append_parts(t, c + 1, key, cases[c], 2, hash, NULL), 0);
+		uint8_t want[TRUCE_HASH_LEN];
+		assert_int_equal(truce_chain_hash(TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256, prev,
+		                                  whole, len, want),
+		                 0);
+		assert_memory_equal(hash, want, TRUCE_HASH_LEN);
+		memcpy(prev, hash, TRUCE_HASH_LEN);
+		truce_bytes v;
+		assert_int_equal(truce_txn_get(t, TRUCE_DB_ARTICLES, c + 1, &v), 0);
+		Truce__V1__StoredArticle *sa =
+		    truce__v1__stored_article__unpack(NULL, v.len, v.data);
+		assert_non_null(sa);
+		assert_int_equal(sa->record.len, len);
+		assert_memory_equal(sa->record.data, whole, len);
+		truce__v1__stored_article__free_unpacked(sa, NULL);
+		assert_packed_as_protobuf_c(t, c + 1);
+		free(whole);
+	}
+	assert_int_equal(truce_txn_commit(t), 0);
+	assert_int_equal(append_one(f->st, 4, "in one piece"), 0);
+	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
+	assert_int_equal(record_alg(t, 4), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
+	assert_packed_as_protobuf_c(t, 4);
+	truce_txn_abort(t);
+}
+
 /* A schema 1 log (SHA-256 throughout) upgraded goes on with BLAKE2b after
  * its last article; its records keep their function. */
 static void test_upgrade_switches_the_chain_hash(void **state)
@@ -414,6 +485,8 @@ static void test_upgrade_switches_the_chain_hash(void **state)
 	assert_int_equal(record_alg(t, 1), TRUCE__V1__CHAIN_HASH__CHAIN_SHA256);
 	assert_int_equal(record_alg(t, 2), TRUCE__V1__CHAIN_HASH__CHAIN_SHA256);
 	assert_int_equal(record_alg(t, 3), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
+	for (uint64_t seq = 1; seq <= 3; seq++) /* with and without hash_alg */
+		assert_packed_as_protobuf_c(t, seq);
 	truce_txn_abort(t);
 	/* An unknown function is no hash. */
 	uint8_t h[TRUCE_HASH_LEN];
@@ -519,6 +592,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_schemas, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_upgrade_switches_the_chain_hash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hash_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_article_parts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aborted_txn_leaves_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_quarantine_and_scan_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),

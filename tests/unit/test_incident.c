@@ -32,6 +32,8 @@ typedef struct fixture {
 	char dir[SCRATCH_LEN];
 	truce_store *st;
 	truce_txn *t;
+	truced_incident_cache cache; /* of the transaction t */
+	int uncached;                /* every claim decodes its candidates from the store */
 	int64_t now;
 	uint64_t last_claim;
 	truced_article_incidents art; /* of the article of the last claim */
@@ -59,6 +61,7 @@ static void fixture_open(fixture *f)
 
 static void fixture_close(fixture *f)
 {
+	truced_incident_cache_clear(&f->cache);
 	if (f->t != NULL)
 		truce_txn_abort(f->t);
 	truce_store_close(f->st);
@@ -164,8 +167,11 @@ static uint64_t assign(fixture *f, Truce__V1__Claim *c)
 {
 	c->has_id = 1;
 	c->id = ++f->last_claim;
-	assert_int_equal(truced_incident_assign(f->t, article_of(f, c), c, f->now, record_event, f),
-	                 0);
+	if (f->uncached)
+		truced_incident_cache_clear(&f->cache);
+	assert_int_equal(
+	    truced_incident_assign(f->t, &f->cache, article_of(f, c), c, f->now, record_event, f),
+	    0);
 	assert_true(c->has_incident_id);
 	return c->incident_id;
 }
@@ -716,11 +722,14 @@ static int same_records(truce_txn *t1, truce_txn *t2, enum truce_db db)
 }
 
 /* The same claims in the same order give the same incidents, byte for
- * byte, and the same events. */
+ * byte, and the same events; whether the transaction's decoded summaries
+ * are kept from claim to claim (as in a commit) or each claim decodes
+ * them from the store afresh. */
 static void test_deterministic(void **state)
 {
 	fixture *f = *state, g;
 	fixture_open(&g);
+	g.uncached = 1;
 	assign_story(f);
 	assign_story(&g);
 	assert_true(count_of(f, TRUCE_DB_INCIDENTS) >= 2);
@@ -746,10 +755,11 @@ static void test_emit_failure(void **state)
 	a.has_id = 1;
 	a.id = 1;
 	assert_int_equal(
-	    truced_incident_assign(f->t, article_of(f, &a), &a, f->now, record_event, f),
+	    truced_incident_assign(f->t, &f->cache, article_of(f, &a), &a, f->now, record_event, f),
 	    TRUCE_ENOSPC);
 	assert_int_equal(f->n_ev, 1);
 	assert_int_equal(f->ev[0].type, TRUCE__V1__EVENT_TYPE__EVENT_INCIDENT_NEW);
+	truced_incident_cache_clear(&f->cache);
 	truce_txn_abort(f->t);
 	assert_int_equal(truce_txn_begin(f->st, 0, &f->t), 0);
 	assert_int_equal(count_of(f, TRUCE_DB_CLAIMS), 0);
@@ -778,7 +788,7 @@ static void test_corrupt_candidate_writes_nothing(void **state)
 	b.has_id = 1;
 	b.id = 2;
 	assert_int_equal(
-	    truced_incident_assign(f->t, article_of(f, &b), &b, f->now, record_event, f),
+	    truced_incident_assign(f->t, &f->cache, article_of(f, &b), &b, f->now, record_event, f),
 	    TRUCE_ECORRUPT);
 	assert_false(b.has_incident_id);
 	assert_int_equal(f->n_ev, events);
@@ -807,12 +817,40 @@ static void test_corrupt_member_emits_nothing(void **state)
 	b.has_id = 1;
 	b.id = 2;
 	assert_int_equal(
-	    truced_incident_assign(f->t, article_of(f, &b), &b, f->now, record_event, f),
+	    truced_incident_assign(f->t, &f->cache, article_of(f, &b), &b, f->now, record_event, f),
 	    TRUCE_ECORRUPT);
 	assert_false(b.has_incident_id);
 	assert_int_equal(f->n_ev, events);
 	truce_bytes v;
 	assert_int_equal(truce_txn_get(f->t, TRUCE_DB_CLAIMS, 2, &v), TRUCE_ENOTFOUND);
+}
+
+/* A pair's member key, as stores have it: incident id | 'r' | claimant cut
+ * at 64 bytes | NUL | 'n' (no accused), or 'a' and the accused cut at 64. */
+static void test_pair_member_key(void **state)
+{
+	fixture *f = *state;
+	char longname[71];
+	memset(longname, 'X', 70);
+	longname[70] = '\0';
+	Truce__V1__Claim a = claim_of(1, "A", longname, NULL, "2022-08-03");
+	uint64_t id = assign(f, &a);
+	Truce__V1__Claim b = claim_of(2, "B", "ARM", longname, "2022-08-03");
+	assert_int_equal(assign(f, &b), id);
+	uint8_t key[9 + 64 + 2 + 64];
+	memset(key, 0, 8);
+	key[7] = (uint8_t)id;
+	key[8] = 'r';
+	memset(key + 9, 'X', 64);
+	key[9 + 64] = '\0';
+	key[9 + 65] = 'n';
+	truce_bytes v;
+	assert_int_equal(truce_txn_kget(f->t, TRUCE_DB_INCIDENT_MEMBERS, key, 9 + 66, &v), 0);
+	memcpy(key + 9, "ARM", 3);
+	key[12] = '\0';
+	key[13] = 'a';
+	memset(key + 14, 'X', 64);
+	assert_int_equal(truce_txn_kget(f->t, TRUCE_DB_INCIDENT_MEMBERS, key, 14 + 64, &v), 0);
 }
 
 /* The stored aggregate and a claim's events at one incident's size n. */
@@ -912,6 +950,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_emit_failure, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_corrupt_candidate_writes_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_corrupt_member_emits_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pair_member_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_big_incident_stays_small, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("incident", tests, NULL, NULL);
