@@ -1955,7 +1955,7 @@ void truce__place(const truce_rules *r, const char *text, const truce__doc *doc,
 			return;
 		size_t from = s0;
 		for (int guard = 0; guard < 16 && from < s1; guard++) {
-			int rc = truce__re_match(&r->places[p], text, s1, from, md);
+			int rc = truce__re_search(&r->places[p], text, s1, from, md);
 			if (rc < 2)
 				break;
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
