@@ -108,7 +108,7 @@ static int match_kind(const truce_rules *r, const char *s, size_t n, int words, 
 		if ((k == TRUCE__BP_SHORT && words >= 12) || (k == TRUCE__BP_LINE && prose) ||
 		    (k == TRUCE__BP_TAIL && words >= 12) || (k != TRUCE__BP_TAIL && tail_only))
 			continue;
-		if (truce__re_match(&r->bp[i], s, n, 0, md) >= 0)
+		if (truce__re_search(&r->bp[i], s, n, 0, md) >= 0)
 			return 1 + k;
 	}
 	return 0;
@@ -169,8 +169,12 @@ int truce__main_text(const truce_rules *r, const truce__text *in, truce__text *o
 		int cheap = (l->words < 4 && !(l->words >= 2 && ends_clause(ls, ll))) ||
 		            (bulleted(ls, ll) && l->words < 12);
 		int kind = match_kind(r, ls, ll, l->words, cheap, md);
-		if (kind == 1 + TRUCE__BP_TAIL && i >= n / 2 && i < tail_from)
+		if (kind == 1 + TRUCE__BP_TAIL && i >= n / 2) {
+			/* nothing from here on is kept: no line below needs
+			 * judging (its patterns are the costly part) */
 			tail_from = i;
+			break;
+		}
 		/* the same marker in the first half heads a block of links: its
 		 * short unpunctuated lines go, up to the first line of prose */
 		if (in_list && (l->words >= 15 || ends_clause(ls, ll)))

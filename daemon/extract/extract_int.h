@@ -8,6 +8,7 @@
  *   mentions.c     sentence -> tagged parties, places, numbers, dates, cues
  *   frames.c       tagged sentences -> merged violation claims
  *   rules.c        the data files above all of it (gazetteers, cues)
+ *   regex.c        matching the data's patterns (boilerplate, places)
  * Nothing here holds global mutable state: the rules are read-only after
  * load, and each extraction owns its buffers.
  */
@@ -151,10 +152,24 @@ typedef struct truce__conflict {
 	int nhome;
 } truce__conflict;
 
+#define TRUCE__RE_LEADS 32    /* words of a pattern's leading alternation */
+#define TRUCE__RE_LEAD_MAX 16 /* bytes of one, with its NUL */
+
 typedef struct truce__regex {
 	void *code; /* pcre2_code_8 */
 	int kind;   /* boilerplate kind or place priority */
 	int jit;    /* JIT-compiled: truce__re_match takes PCRE2's fast path */
+	/* A pattern that starts "\b(?:in|near|...)" can only match where one
+	 * of its branches' literal starts (its leads) follows a word
+	 * boundary: nlead > 0, the leads (lower case if lead_caseless), and
+	 * the pattern compiled anchored too, for truce__re_search (regex.c). */
+	void *anchored; /* pcre2_code_8 or NULL */
+	int anchored_jit;
+	int nlead;
+	int lead_caseless;
+	char lead[TRUCE__RE_LEADS][TRUCE__RE_LEAD_MAX];
+	uint8_t lead_len[TRUCE__RE_LEADS];
+	uint32_t lead_by_first[256]; /* bit i: lead[i] starts with the byte */
 } truce__regex;
 
 /* pcre2_match of re on s[0, n) from offset from into md (a
@@ -162,6 +177,14 @@ typedef struct truce__regex {
  * JIT-compiled (the same result without the per-call checks, which cost as
  * much as a short search); PCRE2's return code. */
 int truce__re_match(const truce__regex *re, const char *s, size_t n, size_t from, void *md);
+
+/* The same leftmost match as truce__re_match. A pattern with leads
+ * (nlead > 0) is matched anchored at each place one of them starts after a
+ * word boundary, not tried at every byte: the same match, fewer tries. */
+int truce__re_search(const truce__regex *re, const char *s, size_t n, size_t from, void *md);
+/* Reads the leads of re, compiled from pat with opts, and compiles its
+ * anchored copy where it has some; 0 or TRUCE_ENOMEM. */
+int truce__re_leads(truce__regex *re, const char *pat, uint32_t opts);
 
 enum { TRUCE__BP_LINE, TRUCE__BP_TAIL, TRUCE__BP_SHORT };
 
@@ -258,6 +281,20 @@ static inline uint64_t truce__seq_hash(uint64_t h, uint64_t tok)
  * TRUCE__BK_LOWER or TRUCE__BK_UPPER for ASCII letters. */
 enum { TRUCE__BK_WORD = 1, TRUCE__BK_LOWER = 2, TRUCE__BK_UPPER = 4 };
 extern const unsigned char truce__bytekind[256];
+
+/* The initializer of a 256-entry byte table whose entry c is F(c): the hot
+ * loops ask a table one load a byte instead of a chain of comparisons. */
+#define TRUCE__BYTES8(F, b)                                                                        \
+	F(b), F((b) + 1), F((b) + 2), F((b) + 3), F((b) + 4), F((b) + 5), F((b) + 6), F((b) + 7)
+#define TRUCE__BYTES64(F, b)                                                                       \
+	TRUCE__BYTES8(F, b), TRUCE__BYTES8(F, (b) + 8), TRUCE__BYTES8(F, (b) + 16),                \
+	    TRUCE__BYTES8(F, (b) + 24), TRUCE__BYTES8(F, (b) + 32), TRUCE__BYTES8(F, (b) + 40),    \
+	    TRUCE__BYTES8(F, (b) + 48), TRUCE__BYTES8(F, (b) + 56)
+#define TRUCE__BYTE_TABLE(F)                                                                       \
+	{                                                                                          \
+		TRUCE__BYTES64(F, 0), TRUCE__BYTES64(F, 64), TRUCE__BYTES64(F, 128),               \
+		    TRUCE__BYTES64(F, 192)                                                         \
+	}
 
 const truce__lex *truce__lex_find(const truce_rules *r, uint64_t key);
 /* 0 if no phrase is or starts with the token sequence of key. */

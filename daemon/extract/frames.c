@@ -129,6 +129,9 @@ struct sview {
 	long date; /* the sentence's date, once computed */
 	int date_stmt;
 	int date_done;
+	/* the subject of the clause before, for a clause that leaves its own
+	 * unsaid ("X denied the attack, and accused Y of ...") */
+	char subject[TRUCE_PARTY_MAX];
 };
 
 typedef enum { SP_NONE, SP_EXPLICIT, SP_NAME, SP_PRON, SP_GENERIC } sp_kind;
@@ -1300,6 +1303,13 @@ static void frame_accuse(ctx *x, const sview *v, frame *f)
 			continue;
 		}
 		f->sp = subject_of(x, v, k);
+		/* no subject of its own before the verb: the clause before's */
+		if (v->subject[0] &&
+		    (f->sp.kind == SP_NONE || f->sp.kind == SP_GENERIC ||
+		     (f->sp.item != (size_t)-1 && x->all.v[f->sp.item].t0 > it->t0))) {
+			f->sp.kind = SP_PRON;
+			strcpy(f->sp.code, v->subject);
+		}
 		if (f->sp.kind == SP_NONE)
 			continue;
 		accused_after(x, v, k, f->sp.kind == SP_GENERIC ? "" : f->sp.code, f->accused);
@@ -2098,22 +2108,22 @@ static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t
 	}
 }
 
-/* The first token of the clause whose first item is split: after the ";"
- * or at the "while" before it. */
-static uint32_t clause_start(const ctx *x, const sview *v, size_t split)
+/* Is there an accusing word among items k... that start before token end? */
+static int accuse_within(const ctx *x, const sview *v, size_t k, uint32_t end)
 {
-	uint32_t t = x->all.v[split].t0;
-	while (t > v->t0 && !(tok_s(x, t - 1)[0] == ';' || tok_eq(x, t - 1, "while") ||
-	                      tok_eq(x, t - 1, "whereas")))
-		t--;
-	return t > v->t0 ? t - (tok_s(x, t - 1)[0] != ';') : x->all.v[split].t0;
+	for (; k < v->i1 && x->all.v[k].t0 < end; k++)
+		if (x->all.v[k].cues & TRUCE__C_ACCUSE)
+			return 1;
+	return 0;
 }
 
 /* "X accused Y of violating the truce, while Y said X fired first"; "...;
- * Y said ...": the first item of a second clause (after "; " or ", while"
- * or ", whereas") where both clauses report (a reporting or accusing
- * word) and name a party; (size_t)-1 where there is one clause. */
-static size_t second_clause(const ctx *x, const sview *v)
+ * Y said ..."; "X denied the attack, and accused Y of ...": the first item
+ * of a second clause (after "; " or ", while" or ", whereas" where both
+ * clauses report, a reporting or accusing word, and name a party; or after
+ * "and" where a denial is followed by an accusation), with the clause's
+ * first token in *from; (size_t)-1 where there is one clause. */
+static size_t second_clause(const ctx *x, const sview *v, uint32_t *from)
 {
 	const uint32_t report = TRUCE__C_SAY | TRUCE__C_ACCUSE;
 	if ((v->has & report) == 0)
@@ -2122,7 +2132,8 @@ static size_t second_clause(const ctx *x, const sview *v)
 		int semi = tok_s(x, t)[0] == ';';
 		int whil =
 		    (tok_eq(x, t, "while") || tok_eq(x, t, "whereas")) && tok_s(x, t - 1)[0] == ',';
-		if (!semi && !whil)
+		int conj = (v->has & TRUCE__C_DENY) && tok_eq(x, t, "and");
+		if (!semi && !whil && !conj)
 			continue;
 		size_t k = v->i0;
 		while (k < v->i1 && x->all.v[k].t0 <= t)
@@ -2139,7 +2150,13 @@ static size_t second_clause(const ctx *x, const sview *v)
 				pb |= it->party[0] != '\0';
 			}
 		}
-		if ((a & report) && (b & report) && pa && pb && k < v->i1)
+		*from = semi ? t + 1 : t;
+		if (k < v->i1 && (a & report) && (b & report) && pa && pb)
+			return k;
+		/* "..., and accused", "..., and a spokesman accused": the
+		 * denier's own accusation, whose speaker may go unsaid */
+		if (conj && k < v->i1 && (a & TRUCE__C_DENY) && pa && !(b & TRUCE__C_DENY) &&
+		    accuse_within(x, v, k, t + 5))
 			return k;
 	}
 	return (size_t)-1;
@@ -2267,15 +2284,18 @@ int truce__frames(const truce__article *a, truce_claims *out)
 		view_of(&x, &v, s, doc->sent[s].t0, doc->sent[s].t1, x.first_item[s],
 		        x.first_item[s + 1]);
 		/* two reports in one sentence are read one clause at a time */
-		size_t split = second_clause(&x, &v);
+		uint32_t from = v.t0;
+		size_t split = second_clause(&x, &v, &from);
 		if (split != (size_t)-1) {
 			sview w;
-			view_of(&x, &w, s, v.t0,
-			        x.all.v[split].t0 > v.t0 ? clause_start(&x, &v, split) : v.t0, v.i0,
+			view_of(&x, &w, s, v.t0, x.all.v[split].t0 > v.t0 ? from : v.t0, v.i0,
 			        split);
 			rc = analyze(&x, &w);
-			view_of(&x, &v, s, clause_start(&x, &v, split), doc->sent[s].t1, split,
-			        x.first_item[s + 1]);
+			size_t k0 = opening_party(&x, &w);
+			int denied = (w.has & TRUCE__C_DENY) != 0;
+			view_of(&x, &v, s, from, doc->sent[s].t1, split, x.first_item[s + 1]);
+			if (denied && k0 != (size_t)-1)
+				strcpy(v.subject, x.all.v[k0].party);
 			if (rc != 0)
 				break;
 		}

@@ -31,15 +31,7 @@ const unsigned char truce__bytekind[256] = {
 /* Each byte in lower case (ASCII capitals gain 32, every other byte stays):
  * the hash of a word takes one load a byte instead of three operations. */
 #define LC(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
-#define LC8(b)                                                                                     \
-	LC(b), LC((b) + 1), LC((b) + 2), LC((b) + 3), LC((b) + 4), LC((b) + 5), LC((b) + 6),       \
-	    LC((b) + 7)
-#define LC64(b)                                                                                    \
-	LC8(b), LC8((b) + 8), LC8((b) + 16), LC8((b) + 24), LC8((b) + 32), LC8((b) + 40),          \
-	    LC8((b) + 48), LC8((b) + 56)
-static const unsigned char lower_byte[256] = {LC64(0), LC64(64), LC64(128), LC64(192)};
-#undef LC64
-#undef LC8
+static const unsigned char lower_byte[256] = TRUCE__BYTE_TABLE(LC);
 #undef LC
 
 static inline int is_wordbyte(unsigned char c)
@@ -65,25 +57,17 @@ uint64_t truce__tok_hash(const char *s, size_t n)
 	return h ? h : 1;
 }
 
-static inline int push_tok(truce__doc *doc, const truce__tok *t)
+/* Room for one more token: the tokenizer then writes it in place. */
+static inline int reserve_tok(truce__doc *doc)
 {
-	if (__builtin_expect(doc->ntok == doc->cap_tok, 0)) {
-		size_t cap = doc->cap_tok ? doc->cap_tok * 2 : 256;
-		truce__tok *v = realloc(doc->tok, cap * sizeof(*v));
-		if (v == NULL)
-			return TRUCE_ENOMEM;
-		doc->tok = v;
-		doc->cap_tok = cap;
-	}
-	/* field by field: a copy of the whole struct, just built in pieces on
-	 * the stack, is a wide load the CPU cannot forward from those narrow
-	 * stores (measured: a third of the tokenizer's cycles) */
-	truce__tok *d = &doc->tok[doc->ntok++];
-	d->start = t->start;
-	d->end = t->end;
-	d->hash = t->hash;
-	d->flags = t->flags;
-	d->nl = t->nl;
+	if (__builtin_expect(doc->ntok < doc->cap_tok, 1))
+		return 0;
+	size_t cap = doc->cap_tok ? doc->cap_tok * 2 : 256;
+	truce__tok *v = realloc(doc->tok, cap * sizeof(*v));
+	if (v == NULL)
+		return TRUCE_ENOMEM;
+	doc->tok = v;
+	doc->cap_tok = cap;
 	return 0;
 }
 
@@ -119,76 +103,107 @@ static int joins_word(const char *s, size_t len, size_t i, size_t j)
 	         (j + 2 >= len || !is_wordbyte((unsigned char)s[j + 2])));
 }
 
+/* Bytes between tokens: blanks, control bytes and hyphens ("\n" is
+ * counted apart). */
+#define SK(c)                                                                                      \
+	((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '-' || ((c) < 0x20 && (c) != '\n'))
+static const unsigned char skip_byte[256] = TRUCE__BYTE_TABLE(SK);
+#undef SK
+
+/* The word that starts at s[i] (a word byte) into *t: its end, its flags
+ * and the lower-cased hash (truce__tok_hash of the same bytes), in one pass
+ * over its bytes. Returns the end. */
+static inline size_t scan_word(const char *s, size_t len, size_t i, truce__tok *t)
+{
+	/* a pointer walk with the end in a register: the index form compiled
+	 * to twice the instructions a byte */
+	const unsigned char *b = (const unsigned char *)s, *p = b + i, *e = b + len;
+	unsigned kinds = 0; /* the TRUCE__BK_* bits of its bytes */
+	uint64_t h = 1469598103934665603ull;
+	for (; p != e; p++) {
+		unsigned d = *p, k = truce__bytekind[d];
+		if (__builtin_expect(k == 0, 0) && !joins_word(s, len, i, (size_t)(p - b)))
+			break;
+		kinds |= k;
+		h = (h ^ lower_byte[d]) * 1099511628211ull;
+	}
+	unsigned char c = b[i];
+	uint8_t flags = is_digit(c) ? TRUCE__T_NUM : TRUCE__T_WORD;
+	if (c >= 'A' && c <= 'Z')
+		flags |= TRUCE__T_CAP;
+	/* letters, and none of them lower case */
+	if ((kinds & (TRUCE__BK_LOWER | TRUCE__BK_UPPER)) == TRUCE__BK_UPPER)
+		flags |= TRUCE__T_UPPER;
+	t->end = (uint32_t)(p - b);
+	t->hash = h ? h : 1;
+	t->flags = flags;
+	return t->end;
+}
+
+/* The token of one or two bytes (no word) that starts at s[i] into *t:
+ * a possessive "'s" or one punctuation byte. Returns its end. */
+static size_t scan_mark(const char *s, size_t len, size_t i, truce__tok *t)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c == '\'' && i + 1 < len && (s[i + 1] == 's' || s[i + 1] == 'S') && i > 0 &&
+	    is_wordbyte((unsigned char)s[i - 1]) &&
+	    (i + 2 >= len || !is_wordbyte((unsigned char)s[i + 2]))) {
+		t->end = (uint32_t)(i + 2);
+		t->flags = TRUCE__T_WORD | TRUCE__T_POSS;
+	} else {
+		t->end = (uint32_t)(i + 1);
+		t->flags = TRUCE__T_PUNCT;
+		if (c == '"' || c == '\'')
+			t->flags |= TRUCE__T_QUOTE;
+	}
+	t->hash = truce__tok_hash(s + i, t->end - i);
+	return t->end;
+}
+
 /* Splits s into tokens; flags and line-break counts as documented in the
- * header. Work is linear in len. */
+ * header. Work is linear in len. Each token is written in place in
+ * doc->tok, words first: most bytes are word bytes or the blank after. */
 static int split_tokens(const char *s, size_t len, truce__doc *doc)
 {
 	size_t i = 0;
 	int nl = 0, paren = 0;
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
+		if (is_wordbyte(c)) {
+			if (reserve_tok(doc) != 0)
+				return TRUCE_ENOMEM;
+			truce__tok *t = &doc->tok[doc->ntok++];
+			t->start = (uint32_t)i;
+			t->nl = (uint8_t)(nl > 2 ? 2 : nl);
+			nl = 0;
+			i = scan_word(s, len, i, t);
+			if (paren > 0)
+				t->flags |= TRUCE__T_PAREN;
+			continue;
+		}
+		if (skip_byte[c]) {
+			i++;
+			continue;
+		}
 		if (c == '\n') {
 			nl++;
 			paren = 0; /* an unclosed parenthesis ends with its line */
 			i++;
 			continue;
 		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == '-' || c < 0x20) {
-			i++;
-			continue;
-		}
-		truce__tok t = {.start = (uint32_t)i, .nl = (uint8_t)(nl > 2 ? 2 : nl)};
+		if (reserve_tok(doc) != 0)
+			return TRUCE_ENOMEM;
+		truce__tok *t = &doc->tok[doc->ntok++];
+		t->start = (uint32_t)i;
+		t->nl = (uint8_t)(nl > 2 ? 2 : nl);
 		nl = 0;
-		if (is_wordbyte(c)) {
-			/* one pass over the word: its end, case flags and the
-			 * lower-cased hash (truce__tok_hash of the same bytes) */
-			/* a pointer walk with the end in a register: the index form
-			 * compiled to twice the instructions a byte */
-			const unsigned char *p = (const unsigned char *)s + i,
-			                    *e = (const unsigned char *)s + len;
-			unsigned kinds = 0; /* the TRUCE__BK_* bits of its bytes */
-			uint64_t h = 1469598103934665603ull;
-			for (; p != e; p++) {
-				unsigned d = *p, k = truce__bytekind[d];
-				if (__builtin_expect(k == 0, 0) &&
-				    !joins_word(s, len, i, (size_t)(p - (const unsigned char *)s)))
-					break;
-				kinds |= k;
-				h = (h ^ lower_byte[d]) * 1099511628211ull;
-			}
-			size_t j = (size_t)(p - (const unsigned char *)s);
-			t.end = (uint32_t)j;
-			t.flags = is_digit(c) ? TRUCE__T_NUM : TRUCE__T_WORD;
-			if (c >= 'A' && c <= 'Z')
-				t.flags |= TRUCE__T_CAP;
-			/* letters, and none of them lower case */
-			if ((kinds & (TRUCE__BK_LOWER | TRUCE__BK_UPPER)) == TRUCE__BK_UPPER)
-				t.flags |= TRUCE__T_UPPER;
-			t.hash = h ? h : 1;
-			i = j;
-		} else if (c == '\'' && i + 1 < len && (s[i + 1] == 's' || s[i + 1] == 'S') &&
-		           i > 0 && is_wordbyte((unsigned char)s[i - 1]) &&
-		           (i + 2 >= len || !is_wordbyte((unsigned char)s[i + 2]))) {
-			t.end = (uint32_t)(i + 2);
-			t.flags = TRUCE__T_WORD | TRUCE__T_POSS;
-			i += 2;
-		} else {
-			t.end = (uint32_t)(i + 1);
-			t.flags = TRUCE__T_PUNCT;
-			if (c == '"' || c == '\'')
-				t.flags |= TRUCE__T_QUOTE;
-			i++;
-		}
+		i = scan_mark(s, len, i, t);
 		if (c == '(' || c == '[')
 			paren = paren < 8 ? paren + 1 : paren;
 		else if ((c == ')' || c == ']') && paren > 0)
 			paren--;
 		else if (paren > 0)
-			t.flags |= TRUCE__T_PAREN;
-		if (!(t.flags & (TRUCE__T_WORD | TRUCE__T_NUM)) || (t.flags & TRUCE__T_POSS))
-			t.hash = truce__tok_hash(s + t.start, t.end - t.start);
-		if (push_tok(doc, &t) != 0)
-			return TRUCE_ENOMEM;
+			t->flags |= TRUCE__T_PAREN;
 	}
 	return 0;
 }
@@ -219,11 +234,18 @@ static int ends_sentence(const truce_rules *r, const char *s, const truce__doc *
 	return 1;
 }
 
+/* The bytes a sentence may start with: a capital, a digit, an opening
+ * quote or bracket, or a byte of a non-ASCII letter (a table: the test runs
+ * for every token). */
+#define SS(c)                                                                                      \
+	(((c) >= 'A' && (c) <= 'Z') || ((c) >= '0' && (c) <= '9') || (c) == '"' || (c) == '\'' ||  \
+	 (c) == '(' || (c) == '[' || (c) >= 0x80)
+static const unsigned char starts_byte[256] = TRUCE__BYTE_TABLE(SS);
+#undef SS
+
 static int starts_sentence(const char *s, const truce__tok *t)
 {
-	unsigned char c = (unsigned char)s[t->start];
-	return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '"' || c == '\'' || c == '(' ||
-	       c == '[' || c >= 0x80;
+	return starts_byte[(unsigned char)s[t->start]];
 }
 
 static int split_sentences(const truce_rules *r, const char *s, truce__doc *doc)

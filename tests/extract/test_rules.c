@@ -1,7 +1,8 @@
 /*
  * test_rules.c - the rule data: the built-in set, a directory replacing
  * files by name, errors that name file and line, the version string, the
- * bundled seed articles against their gold, and threads sharing one set.
+ * bundled seed articles against their gold, threads sharing one set, and
+ * patterns searched at their leads finding what PCRE2's own search finds.
  */
 #include "helpers.h"
 
@@ -11,6 +12,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "extract_int.h"
 
@@ -248,6 +252,90 @@ static void threads_share_rules(void **state)
 	}
 }
 
+/* The match of re on s from each offset, by truce__re_search and by PCRE2's
+ * own unanchored search (truce__re_match): the same code, start, end and
+ * capture. */
+static void same_search(const truce__regex *re, const char *s)
+{
+	size_t n = strlen(s);
+	pcre2_match_data *a = pcre2_match_data_create(4, NULL),
+	                 *b = pcre2_match_data_create(4, NULL);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t from = 0; from <= n; from++) {
+		int ra = truce__re_search(re, s, n, from, a),
+		    rb = truce__re_match(re, s, n, from, b);
+		assert_int_equal(ra, rb);
+		const PCRE2_SIZE *oa = pcre2_get_ovector_pointer(a),
+		                 *ob = pcre2_get_ovector_pointer(b);
+		for (int k = 0; k < 2 * (rb > 0 ? rb : 0); k++)
+			assert_int_equal(oa[k], ob[k]);
+	}
+	pcre2_match_data_free(a);
+	pcre2_match_data_free(b);
+}
+
+static void patterns_search_at_their_leads(void **state)
+{
+	(void)state;
+	/* where a match may start inside a word for PCRE2 ("\b" after a UTF-8
+	 * byte or an apostrophe, never after "_"), at the subject's end, in
+	 * capitals, the optional last letter of "towards?", and marks that
+	 * start a lead ("/ TASS" after a word) */
+	static const char *const subjects[] = {
+	    "Shelling in Kaziba and near Goris, towards Stepanakert, outside Lachin.",
+	    "the villages of Talish and the town of Martakert; the outskirts of the Aleppo",
+	    "La\xc3\xa7in Kaziba, Ta'in Goris, foo_in Goris, xin Goris, 2in Goris",
+	    "into Raion toward Aleppo around Idlib at the Donetsk front on Monday",
+	    "In Kaziba. Near Goris. Villages of Talish. district of Martuni",
+	    "Photo by AFP / TASS",
+	    "Photo/TASS; SHARE12TWEET; Click Here To Subscribe Now; (c) 2024 Reuters/",
+	    "please support us, Thank you for reading! Download the Daily app; xdonate",
+	    "Getty Images credit: Reuters/ Remind me later; newsletter_ cookies cookie",
+	    "go to(Goris) x1 Kaziba .at Lachin aat Stepanakert, xat Goris",
+	    "clashes in",
+	    "cities ofX town of",
+	    "in",
+	    "",
+	};
+	const truce__regex *sets[] = {test_rules->places, test_rules->bp};
+	int counts[] = {test_rules->nplaces, test_rules->nbp}, fast[2] = {0, 0};
+	for (int set = 0; set < 2; set++)
+		for (int p = 0; p < counts[set]; p++) {
+			const truce__regex *re = &sets[set][p];
+			fast[set] += re->anchored != NULL;
+			for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+				same_search(re, subjects[i]);
+		}
+	/* "X of Y" and "in/near/at Y" of places.re take the path, and the
+	 * "\b(?:...)" lines of boilerplate.tsv */
+	assert_true(fast[0] >= 2);
+	assert_true(fast[1] >= 2);
+
+	/* shapes whose leads are not what they seem: an optional group, a
+	 * branch of the whole pattern, a lead behind a quantifier, classes,
+	 * escapes and nested groups; each searched as PCRE2 searches it */
+	write_file("places.re", "2\t\\b(?:in|on)?( [A-Z]\\w+)\n"
+	                        "2\t\\b(?:in|at) ([A-Z]\\w+)|(Goris)\n"
+	                        "2\t\\b(?:i*n|a+t|(?:ne)ar) ([A-Z]\\w+)\n"
+	                        "2\t\\b(?:[Ii]n|\\.at|to\\(|x\\d) ?([A-Z]\\w+)\n"
+	                        "2\t\\b(?:of|La) ([A-Z][\\w\\x80-\\xff]+)\n"
+	                        "2\t\\b(?:\\.at|to\\(|x\\d|a+t) ?([A-Z]\\w+)\n");
+	truce_rules *r = NULL;
+	char err[256];
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), 0);
+	assert_int_equal(r->nplaces, 6);
+	for (int p = 0; p < r->nplaces; p++)
+		for (size_t i = 0; i < sizeof(subjects) / sizeof(subjects[0]); i++)
+			same_search(&r->places[p], subjects[i]);
+	assert_null(r->places[0].anchored);
+	assert_null(r->places[1].anchored);
+	assert_non_null(r->places[4].anchored);
+	assert_non_null(r->places[5].anchored);
+	truce_rules_free(r);
+	remove_files();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +345,7 @@ int main(void)
 	    cmocka_unit_test(errors_name_file_and_line),
 	    cmocka_unit_test(seeds_match_gold),
 	    cmocka_unit_test(threads_share_rules),
+	    cmocka_unit_test(patterns_search_at_their_leads),
 	};
 	return cmocka_run_group_tests(tests, dir_setup, dir_teardown);
 }
