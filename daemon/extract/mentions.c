@@ -429,6 +429,16 @@ static void vote_actor(const truce_rules *r, country_votes *vt, int16_t actor, i
 
 /* Votes of the gazetteer's places that no item covers: a name of at most
  * three countries is a vote for each. */
+/* Does a truce or deal word start at token t ("... peace accord")? */
+static int deal_named_at(const truce__tagged *tg, uint32_t t)
+{
+	for (size_t k = 0; k < tg->n && tg->v[k].t0 <= t; k++)
+		if (tg->v[k].t0 == t &&
+		    ((tg->v[k].cues & TRUCE__C_TRUCE) || (tg->v[k].cues2 & TRUCE__C2_DEAL)))
+			return 1;
+	return 0;
+}
+
 static void vote_places(const truce_rules *r, const truce__doc *doc, const truce__tagged *tg,
                         country_votes *vt)
 {
@@ -445,6 +455,10 @@ static void vote_places(const truce_rules *r, const truce__doc *doc, const truce
 		if (n == 0)
 			continue;
 		t += (uint32_t)n - 1;
+		/* "the Abuja ceasefire", "the Minsk agreements": where a deal
+		 * was made, not where the war is */
+		if (deal_named_at(tg, t + 1))
+			continue;
 		if (e->nplaces == 1) { /* the commonest: the entry tells */
 			vote(vt, e->country, 1);
 			continue;
@@ -1039,6 +1053,13 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 			it->noparty = 1; /* where the reporter is */
 			it->party[0] = '\0';
 			vote(&vt, it->lex->country, 1);
+			continue;
+		}
+		/* "the Abuja ceasefire", "the Doha agreement": a capital or a
+		 * country that names a deal is neither a party nor a vote */
+		if (it->party[0] && it->lex->place_level && deal_named_at(tg, it->t1)) {
+			it->noparty = 1;
+			it->party[0] = '\0';
 			continue;
 		}
 		if (it->party[0] && outlet_name(doc, tg, i)) {
@@ -1805,16 +1826,6 @@ static int venue_before(const truce__tagged *tg, uint32_t t)
  * after "in", "near" or before a place noun, 2 otherwise, one more for a
  * capital or a city of a million (the most specific place wins), one less
  * right after an attack word. 99: not a place here. */
-/* Does a truce or deal word start at token t ("... peace accord")? */
-static int deal_named_at(const truce__tagged *tg, uint32_t t)
-{
-	for (size_t k = 0; k < tg->n && tg->v[k].t0 <= t; k++)
-		if (tg->v[k].t0 == t &&
-		    ((tg->v[k].cues & TRUCE__C_TRUCE) || (tg->v[k].cues2 & TRUCE__C2_DEAL)))
-			return 1;
-	return 0;
-}
-
 static int geo_prio(const truce_rules *r, const char *text, const truce__doc *doc,
                     const truce__tagged *tg, uint32_t s0, uint32_t t, int n,
                     const truce__geo_ent *ent, const truce__scope *sc)

@@ -272,6 +272,8 @@ static void places(void **state)
 	    /* a lower-case Arabic article starts the name */
 	    {"Artillery shelled the town of al-Qaryatain on Monday.", "al-Qaryatain"},
 	    {"Clashes broke out near el-Geneina overnight.", "el-Geneina"},
+	    /* an outpost's name, with its lower-case words */
+	    {"Troops attacked the outpost of Cueva de los Tayos at dawn.", "Cueva de los Tayos"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;

@@ -11,6 +11,6 @@
 # "placenoun" of cues.tsv, so their nouns must be listed there too; those
 # of priority 2 only where a "target" cue (in, near, at ...) is followed by a
 # capitalized word, perhaps after one lower-case word ("near southern X").
-1	\b(?:village|villages|town|towns|city|cities|settlement|settlements|township|district|districts|area|areas|sector|region|direction|outskirts|section|locality|hamlet)s? of (?:the )?((?:(?:a[lnrstdz]|ash|e[lnrstdz])-)?[A-Z][\w\x80-\xff'.-]+(?: (?:[A-Z][\w\x80-\xff'-]+|al|el|de)){0,3})
+1	\b(?:village|villages|town|towns|city|cities|settlement|settlements|township|district|districts|area|areas|sector|region|direction|outskirts|section|locality|hamlet|outpost|outposts|garrison)s? of (?:the )?((?:(?:a[lnrstdz]|ash|e[lnrstdz])-)?[A-Z][\w\x80-\xff'.-]+(?: (?:[A-Z][\w\x80-\xff'-]+|al|el|de|del|la|las|los|da|do|dos|di|du)){0,3})
 1	\b((?:[A-Z][\w\x80-\xff'-]+ ){0,2}[A-Z][\w\x80-\xff'-]+)(?: [a-z]+)? (?:[Vv]illages?|[Dd]istrict|[Ss]ectors?|[Ss]ub-sector|[Tt]ownship|[Aa]reas?|[Pp]rovince|[Gg]overnorate|[Dd]irections?|front|[Tt]own|[Rr]aion|[Rr]ayon|[Oo]blast|[Rr]egion|[Vv]alley|[Gg]orge|[Cc]heckpoint|[Cc]rossing|[Cc]amp|[Hh]eights|reservoir)\b
 2	\b(?:in|near|around|at|outside|into|on|towards?) (?:the )?(?:(?:northern|southern|eastern|western|central|northeastern|northwestern|southeastern|southwestern) )?((?:(?:a[lnrstdz]|ash|e[lnrstdz])-)?[A-Z][\w\x80-\xff'-]+(?: [A-Z][\w\x80-\xff'-]+){0,2})
