@@ -429,14 +429,27 @@ static void vote_actor(const truce_rules *r, country_votes *vt, int16_t actor, i
 
 /* Votes of the gazetteer's places that no item covers: a name of at most
  * three countries is a vote for each. */
+/* The first item of tg that ends after token t (binary search: items are
+ * in text order and do not overlap). */
+static size_t items_to(const truce__tagged *tg, uint32_t t)
+{
+	size_t lo = 0, hi = tg->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (tg->v[mid].t1 <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Does a truce or deal word start at token t ("... peace accord")? */
 static int deal_named_at(const truce__tagged *tg, uint32_t t)
 {
-	for (size_t k = 0; k < tg->n && tg->v[k].t0 <= t; k++)
-		if (tg->v[k].t0 == t &&
-		    ((tg->v[k].cues & TRUCE__C_TRUCE) || (tg->v[k].cues2 & TRUCE__C2_DEAL)))
-			return 1;
-	return 0;
+	size_t k = items_to(tg, t); /* the item at t, if one starts there */
+	return k < tg->n && tg->v[k].t0 == t &&
+	       ((tg->v[k].cues & TRUCE__C_TRUCE) || (tg->v[k].cues2 & TRUCE__C2_DEAL));
 }
 
 static void vote_places(const truce_rules *r, const truce__doc *doc, const truce__tagged *tg,
@@ -1712,21 +1725,6 @@ static int event_before(const truce__tagged *tg, uint32_t t)
 		    tg->v[k].t1 <= t && tg->v[k].t1 + 3 > t)
 			return 1;
 	return 0;
-}
-
-/* The first item of tg that ends after token t (binary search: items are
- * in text order and do not overlap). */
-static size_t items_to(const truce__tagged *tg, uint32_t t)
-{
-	size_t lo = 0, hi = tg->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (tg->v[mid].t1 <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }
 
 static int sentence_end(const char *text, const truce__tok *t)

@@ -160,6 +160,19 @@ static size_t scan_mark(const char *s, size_t len, size_t i, truce__tok *t)
 	return t->end;
 }
 
+/* The next token of doc, starting at byte i after *nl line breaks (which
+ * it takes), its other fields for the scanner to fill; NULL: no memory. */
+static truce__tok *open_tok(truce__doc *doc, size_t i, int *nl)
+{
+	if (reserve_tok(doc) != 0)
+		return NULL;
+	truce__tok *t = &doc->tok[doc->ntok++];
+	t->start = (uint32_t)i;
+	t->nl = (uint8_t)(*nl > 2 ? 2 : *nl);
+	*nl = 0;
+	return t;
+}
+
 /* Splits s into tokens; flags and line-break counts as documented in the
  * header. Work is linear in len. Each token is written in place in
  * doc->tok, words first: most bytes are word bytes or the blank after. */
@@ -170,12 +183,9 @@ static int split_tokens(const char *s, size_t len, truce__doc *doc)
 	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
 		if (is_wordbyte(c)) {
-			if (reserve_tok(doc) != 0)
+			truce__tok *t = open_tok(doc, i, &nl);
+			if (t == NULL)
 				return TRUCE_ENOMEM;
-			truce__tok *t = &doc->tok[doc->ntok++];
-			t->start = (uint32_t)i;
-			t->nl = (uint8_t)(nl > 2 ? 2 : nl);
-			nl = 0;
 			i = scan_word(s, len, i, t);
 			if (paren > 0)
 				t->flags |= TRUCE__T_PAREN;
@@ -191,12 +201,9 @@ static int split_tokens(const char *s, size_t len, truce__doc *doc)
 			i++;
 			continue;
 		}
-		if (reserve_tok(doc) != 0)
+		truce__tok *t = open_tok(doc, i, &nl);
+		if (t == NULL)
 			return TRUCE_ENOMEM;
-		truce__tok *t = &doc->tok[doc->ntok++];
-		t->start = (uint32_t)i;
-		t->nl = (uint8_t)(nl > 2 ? 2 : nl);
-		nl = 0;
 		i = scan_mark(s, len, i, t);
 		if (c == '(' || c == '[')
 			paren = paren < 8 ? paren + 1 : paren;
