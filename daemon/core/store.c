@@ -27,8 +27,13 @@
 #include "truce/store.h"
 #include "truce/wire.h"
 
+#include "keyset.h"
+
 #define STORE_SCHEMA_PREFIX "truce-store-"
 #define STORE_DEFAULT_MAP ((size_t)256 << 20)
+/* Recent dedup keys the writer keeps in memory before it files them in
+ * article_keys, all at once and in key order (see "the article log"). */
+#define STORE_KEYS_BATCH ((size_t)65536)
 #define STORE_LOCK_NAME "truced.lock"
 #define STORE_HEAD_LEN (TRUCE_HASH_LEN + 8) /* chain head: hash, then BE seq */
 
@@ -41,6 +46,12 @@ struct truce_store {
 	int read_only;
 	int single_file; /* a copy in one file (a backup), read-only */
 	int lock_fd;     /* -1 for readers */
+	/* The writer's dedup keys of the articles after keys_upto, which
+	 * article_keys does not hold yet (see "the article log" below). */
+	truce__keyset *recent;
+	int recent_valid; /* 0: rebuild from the log before use */
+	uint64_t keys_upto;
+	size_t keys_batch; /* recent keys moved into article_keys at once */
 };
 
 /* The tail of the article log as a write transaction sees it: read at its
@@ -57,6 +68,8 @@ struct truce_txn {
 	truce_store *s;
 	MDB_txn *txn;
 	chain_state chain;
+	int write;
+	int keys_changed; /* s->recent holds what this transaction added */
 };
 
 static const struct {
@@ -249,6 +262,19 @@ static int schema_check(truce_store *s, MDB_txn *txn, int upgrade, const char *d
 		    dir, s->schema, TRUCE_SCHEMA);
 		return TRUCE_ESCHEMA;
 	}
+	if (s->schema == 2 && !s->read_only) {
+		/* Schema 3 only adds meta "keys_upto" (absent: article_keys is
+		 * complete), which the first write puts there. */
+		char name[32];
+		snprintf(name, sizeof(name), STORE_SCHEMA_PREFIX "%d", TRUCE_SCHEMA);
+		MDB_val val = {strlen(name), name};
+		rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &k, &val, 0);
+		if (rc != 0) {
+			truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
+			return store_err(rc);
+		}
+		s->schema = TRUCE_SCHEMA;
+	}
 	if (s->schema < TRUCE_SCHEMA && !s->read_only && !upgrade) {
 		truce__errf(
 		    errbuf, errlen,
@@ -361,6 +387,7 @@ int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store 
 	s->read_only = o->read_only;
 	s->lock_fd = -1;
 	s->map_size = o->map_size != 0 ? o->map_size : STORE_DEFAULT_MAP;
+	s->keys_batch = o->keys_batch != 0 ? o->keys_batch : STORE_KEYS_BATCH;
 	int rc = dir_prepare(s, dir, errbuf, errlen);
 	if (rc == 0 && !s->read_only)
 		rc = lock_take(s, dir, errbuf, errlen);
@@ -382,6 +409,7 @@ void truce_store_close(truce_store *s)
 		mdb_env_close(s->env);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* releases the flock */
+	truce__keyset_free(s->recent);
 	free(s);
 }
 
@@ -579,6 +607,7 @@ int truce_txn_begin(truce_store *s, int write, truce_txn **out)
 	if (t == NULL)
 		return TRUCE_ENOMEM;
 	t->s = s;
+	t->write = write;
 	unsigned flags = write ? 0u : (unsigned)MDB_RDONLY;
 	int rc = mdb_txn_begin(s->env, NULL, flags, &t->txn);
 	if (rc == MDB_MAP_RESIZED) {
@@ -620,6 +649,8 @@ int truce_txn_commit(truce_txn *t)
 		return frc;
 	}
 	int rc = mdb_txn_commit(t->txn);
+	if (rc != 0 && t->keys_changed)
+		s->recent_valid = 0;
 	free(t);
 	/* LMDB turns a write the full disk cut short into a bare EIO ("short
 	 * write, filesystem full?"); say what it is. */
@@ -632,6 +663,8 @@ void truce_txn_abort(truce_txn *t)
 {
 	if (t == NULL)
 		return;
+	if (t->keys_changed)
+		t->s->recent_valid = 0; /* it holds keys the store never got */
 	mdb_txn_abort(t->txn);
 	free(t);
 }
@@ -880,16 +913,179 @@ int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, t
 
 /* ------------------------------------------------------------ article log */
 
+/*
+ * Dedup keys. article_keys maps a content key to its article seq, but its
+ * keys are digests: filed one by one, each lands on a random leaf page, and
+ * a commit of a few hundred articles rewrote about one 4 KiB page per
+ * article, as much as the article itself. So the index lags: meta
+ * "keys_upto" says up to which seq it is complete; the writer keeps the
+ * keys of the articles after it in memory (s->recent, rebuilt from the
+ * records, which hold their key, on the first write after opening or after
+ * a failed transaction) and files them keys_batch at a time in key order,
+ * which rewrites each leaf once per batch instead of once per key. No
+ * "keys_upto" (a store written before, or a new one) means complete.
+ */
+static int meta_keys_upto(truce_txn *t, uint64_t *seq, int *absent)
+{
+	truce_bytes v = {NULL, 0};
+	int rc = truce_txn_meta_get(t, "keys_upto", &v);
+	*absent = rc == TRUCE_ENOTFOUND;
+	if (rc == TRUCE_ENOTFOUND)
+		return truce_txn_last(t, TRUCE_DB_ARTICLES, seq);
+	if (rc != 0)
+		return rc;
+	if (v.len != 8)
+		return TRUCE_ECORRUPT;
+	*seq = truce_get_be64(v.data);
+	return 0;
+}
+
+/* The content key a stored article's record holds (ArticleRecord field 4). */
+static int stored_key(truce_bytes val, const uint8_t **key)
+{
+	truce_pb_field rec, k;
+	const uint8_t *p = val.data;
+	if (pb_field(p, p + val.len, 1, 2, &rec) != 0 ||
+	    pb_field(rec.data, rec.data + rec.len, 4, 2, &k) != 0 || k.len != TRUCE_HASH_LEN)
+		return TRUCE_ECORRUPT;
+	*key = k.data;
+	return 0;
+}
+
+static int recent_add(void *ctx, uint64_t seq, truce_bytes val)
+{
+	const uint8_t *key;
+	uint64_t old;
+	int rc = stored_key(val, &key);
+	if (rc == 0 && truce__keyset_get(ctx, key, &old) != 0)
+		rc = truce__keyset_put(ctx, key, seq);
+	return rc;
+}
+
+/* The recent keys as the store holds them, for a write transaction. */
+static int recent_load(truce_txn *t)
+{
+	truce_store *s = t->s;
+	if (s->recent_valid)
+		return 0;
+	int rc = s->recent == NULL ? truce__keyset_new(&s->recent) : 0;
+	uint64_t upto = 0;
+	int absent = 0;
+	if (rc == 0)
+		rc = meta_keys_upto(t, &upto, &absent);
+	if (rc == 0 && absent) {
+		/* said before any key is kept in memory only: without it, the
+		 * next opening would take the index for complete */
+		uint8_t b[8];
+		truce_put_be64(b, upto);
+		t->keys_changed = 1;
+		rc = truce_txn_meta_put(t, "keys_upto", b, sizeof(b));
+	}
+	if (rc != 0)
+		return rc;
+	truce__keyset_clear(s->recent);
+	rc = truce_txn_scan(t, TRUCE_DB_ARTICLES, upto + 1, TRUCE_SEQ_MAX, recent_add, s->recent);
+	s->keys_upto = upto;
+	s->recent_valid = rc == 0;
+	return rc;
+}
+
+/* Files every recent key in article_keys, in key order, and moves
+ * keys_upto to the last article. */
+static int recent_file(truce_txn *t, uint64_t last)
+{
+	truce_store *s = t->s;
+	truce__keyent *v;
+	size_t n;
+	int rc = truce__keyset_sorted(s->recent, &v, &n);
+	if (rc != 0)
+		return rc;
+	t->keys_changed = 1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		uint8_t sb[8];
+		truce_put_be64(sb, v[i].seq);
+		rc = truce_txn_kput(t, TRUCE_DB_ARTICLE_KEYS, v[i].key, TRUCE_HASH_LEN, sb,
+		                    sizeof(sb), 1, NULL);
+		if (rc == TRUCE_EEXIST)
+			rc = TRUCE_ECORRUPT; /* a key both filed and recent */
+	}
+	free(v);
+	uint8_t b[8];
+	truce_put_be64(b, last);
+	if (rc == 0)
+		rc = truce_txn_meta_put(t, "keys_upto", b, sizeof(b));
+	if (rc == 0) {
+		truce__keyset_clear(s->recent);
+		s->keys_upto = last;
+	}
+	return rc;
+}
+
+/* A reader's way to the keys after keys_upto: the records themselves. */
+typedef struct key_search {
+	const uint8_t *key;
+	uint64_t seq;
+} key_search;
+
+static int key_match(void *ctx, uint64_t seq, truce_bytes val)
+{
+	key_search *ks = ctx;
+	const uint8_t *key;
+	int rc = stored_key(val, &key);
+	if (rc == 0 && memcmp(key, ks->key, TRUCE_HASH_LEN) == 0) {
+		ks->seq = seq;
+		return 1;
+	}
+	return rc;
+}
+
 int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint64_t *seq)
 {
 	MDB_val k = {TRUCE_HASH_LEN, (void *)key}, v;
 	int rc = mdb_get(t->txn, dbi_of(t, TRUCE_DB_ARTICLE_KEYS), &k, &v);
-	if (rc != 0)
+	if (rc == 0) {
+		if (v.mv_size != 8)
+			return TRUCE_ECORRUPT;
+		*seq = truce_get_be64(v.mv_data);
+		return 0;
+	}
+	if (rc != MDB_NOTFOUND)
 		return store_err(rc);
-	if (v.mv_size != 8)
+	if (t->write) {
+		rc = recent_load(t);
+		return rc == 0 ? truce__keyset_get(t->s->recent, key, seq) : rc;
+	}
+	uint64_t upto = 0;
+	int absent;
+	key_search ks = {key, 0};
+	rc = meta_keys_upto(t, &upto, &absent);
+	if (rc == 0)
+		rc = truce_txn_scan(t, TRUCE_DB_ARTICLES, upto + 1, TRUCE_SEQ_MAX, key_match, &ks);
+	if (rc == 1) {
+		*seq = ks.seq;
+		return 0;
+	}
+	return rc == 0 ? TRUCE_ENOTFOUND : rc;
+}
+
+/* Is key stored (*seq its article)? Files the recent keys first when there
+ * are keys_batch of them. */
+static int key_lookup(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint64_t *seq)
+{
+	int rc = recent_load(t);
+	if (rc == 0 && truce__keyset_get(t->s->recent, key, seq) == 0)
+		return 0;
+	if (rc == 0 && truce__keyset_count(t->s->recent) >= t->s->keys_batch)
+		rc = recent_file(t, t->chain.seq);
+	if (rc != 0)
+		return rc;
+	truce_bytes old = {NULL, 0};
+	rc = truce_txn_kget(t, TRUCE_DB_ARTICLE_KEYS, key, TRUCE_HASH_LEN, &old);
+	if (rc == 0 && old.len != 8)
 		return TRUCE_ECORRUPT;
-	*seq = truce_get_be64(v.mv_data);
-	return 0;
+	if (rc == 0)
+		*seq = truce_get_be64(old.data);
+	return rc;
 }
 
 /* The head as meta holds it (zeros and 0 on an empty log). */
@@ -1062,25 +1258,23 @@ int truce_txn_article_append_parts(truce_txn *t, uint64_t seq, const uint8_t key
 	chain_state *c = &t->chain;
 	if (seq != c->seq + 1)
 		return TRUCE_EINVAL;
-	/* Dedup and index in one lookup: a present key is left alone and
-	 * LMDB hands back its seq. */
-	uint8_t sb[8];
-	truce_put_be64(sb, seq);
-	truce_bytes old = {NULL, 0};
-	rc = truce_txn_kput(t, TRUCE_DB_ARTICLE_KEYS, key, TRUCE_HASH_LEN, sb, sizeof(sb), 1, &old);
-	if (rc == TRUCE_EEXIST) {
-		if (old.len != 8)
-			return TRUCE_ECORRUPT;
+	uint64_t old;
+	rc = key_lookup(t, key, &old);
+	if (rc == 0) {
 		if (existing != NULL)
-			*existing = truce_get_be64(old.data);
+			*existing = old;
 		return TRUCE_EEXIST;
 	}
-	if (rc != 0)
+	if (rc != TRUCE_ENOTFOUND)
 		return rc;
 	int alg = seq >= c->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
 	                                 : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
 	uint8_t hash[TRUCE_HASH_LEN];
 	rc = stored_put(t, seq, parts, n_parts, alg, c, hash);
+	if (rc == 0) {
+		t->keys_changed = 1;
+		rc = truce__keyset_put(t->s->recent, key, seq);
+	}
 	if (rc != 0)
 		return rc;
 	memcpy(c->head, hash, TRUCE_HASH_LEN);

@@ -3,7 +3,8 @@
  * u64 keys so that cursor order is numeric order.
  *
  *   articles          u64 article seq -> StoredArticle (record + hash chain)
- *   article_keys      32-byte content key -> u64 article seq (dedup)
+ *   article_keys      32-byte content key -> u64 article seq (dedup); filed
+ *                     in batches, complete up to meta "keys_upto"
  *   claims            u64 claim id -> Claim
  *   incidents         u64 incident id -> IncidentSummary (schema 1: Incident)
  *   incident_index    "<conflict>\0<YYYY-MM-DD>" -> u64 incident ids (DUPSORT)
@@ -18,10 +19,14 @@
  * mean (protobuf messages of truce.proto) is the business of records.h
  * (incidents, events) and of the callers.
  *
- * Schemas: "truce-store-2" is this code's; a store of schema 1 (truce
- * before the incident aggregates) opens read-only as it is, and for writing
- * only once `truce upgrade` converted it (truce_store_opts.upgrade is that
- * command's way in). A store of a newer schema does not open.
+ * Schemas: "truce-store-3" is this code's. A store of schema 2 (truce
+ * before the batched article_keys) opens as it is, and a writer marks it
+ * schema 3 as it opens it, so that an older truce, which would take a
+ * lagging article_keys for complete, no longer writes it. A store of schema
+ * 1 (truce before the incident aggregates) opens read-only as it is, and
+ * for writing only once `truce upgrade` converted it
+ * (truce_store_opts.upgrade is that command's way in). A store of a newer
+ * schema does not open.
  *
  * A writer holds an exclusive lock file in the data directory, so a second
  * daemon on the same directory fails with TRUCE_EBUSY. Readers (truce replay,
@@ -52,7 +57,7 @@ enum truce_db {
 	TRUCE_DB_COUNT
 };
 
-#define TRUCE_SCHEMA 2 /* the store schema this code writes */
+#define TRUCE_SCHEMA 3 /* the store schema this code writes */
 
 enum truce_sync_mode {
 	TRUCE_SYNC_FULL = 0, /* fsync data and meta at every commit (default) */
@@ -61,10 +66,11 @@ enum truce_sync_mode {
 };
 
 typedef struct truce_store_opts {
-	size_t map_size; /* initial map size in bytes; 0 = 256 MiB */
-	int read_only;   /* MDB_RDONLY, no lock file */
-	int sync;        /* enum truce_sync_mode */
-	int upgrade;     /* a writer that accepts an older schema (truce upgrade) */
+	size_t map_size;   /* initial map size in bytes; 0 = 256 MiB */
+	int read_only;     /* MDB_RDONLY, no lock file */
+	int sync;          /* enum truce_sync_mode */
+	int upgrade;       /* a writer that accepts an older schema (truce upgrade) */
+	size_t keys_batch; /* dedup keys kept in memory before filing; 0 = 65536 */
 } truce_store_opts;
 
 #define TRUCE_SEQ_MAX UINT64_MAX
@@ -88,7 +94,7 @@ typedef struct truce_bytes {
 int truce_store_open(const char *dir, const truce_store_opts *opts, truce_store **out, char *errbuf,
                      size_t errlen);
 void truce_store_close(truce_store *s);
-/* The schema of the open store: 1 or 2 (TRUCE_SCHEMA). */
+/* The schema of the open store: 1, 2 (read-only) or 3 (TRUCE_SCHEMA). */
 int truce_store_schema(const truce_store *s);
 /* Marks the store as of schema TRUCE_SCHEMA (truce upgrade's last step);
  * the articles after the last one are chained with BLAKE2b-256. */

@@ -107,6 +107,15 @@ tstat() {
   python3 -c "import json,sys; print(json.loads(sys.argv[1])['$1'])" "$out"
 }
 
+# reparse NAME: truce replay --reparse --diff of the store in $T/data into
+# $T/NAME.reparse (the upgrade tests); exit 0 or 1 (changes the rules made
+# since a fixture was written), never an error
+reparse() {
+  local rc=0
+  "$TRUCE" replay --data "$T/data" --reparse --diff --format jsonl >"$T/$1.reparse" 2>&1 || rc=$?
+  [ "$rc" -le 1 ] || fail "--reparse ($1) exited $rc: $(tail -3 "$T/$1.reparse")"
+}
+
 # count_status FILE STATUS: lines of a collect --json report with that status
 count_status() {
   python3 -c "import json,sys; print(sum(1 for l in open('$1') if json.loads(l)['status']=='$2'))"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Store schema 1 -> 2 (truce upgrade), on tests/data/store-v1.mdb.gz: a store
+# Store schema 1 -> 3 (truce upgrade), on tests/data/store-v1.mdb.gz: a store
 # written by truced before the incident aggregates (made by
-# tests/data/make-store-v1.sh from the seeds and 30 generated articles).
+# tests/data/make-store.sh 1 from the seeds and 30 generated articles).
 #   1. truced refuses it and says to run truce upgrade; the read-only tools
 #      read it as it is (--verify, --reparse, export, events). --reparse runs
 #      today's extractor on claims the fixture's made: it may find changes
@@ -28,13 +28,6 @@ rc=0
 grep -q "store of schema 1.*truce upgrade --data $T/data --backup FILE" "$T/refused.log" \
   || fail "truced's refusal does not say what to do: $(cat "$T/refused.log")"
 pass "truced refuses the schema 1 store and names the command: $(sed 's/.*: data directory/data directory/' "$T/refused.log")"
-# reparse NAME: --reparse --diff into $T/NAME.reparse; exit 0 or 1 (changes
-# the rules made since the fixture), never an error
-reparse() {
-  local rc=0
-  "$TRUCE" replay --data "$T/data" --reparse --diff --format jsonl >"$T/$1.reparse" 2>&1 || rc=$?
-  [ "$rc" -le 1 ] || fail "--reparse ($1) exited $rc: $(tail -3 "$T/$1.reparse")"
-}
 "$TRUCE" replay --data "$T/data" --verify >"$T/v1.verify" || fail "--verify on schema 1: $(cat "$T/v1.verify")"
 reparse v1
 "$TRUCE" export --data "$T/data" --incidents --format jsonl >"$T/v1.incidents" || fail "export v1 incidents"
@@ -52,7 +45,7 @@ rc=0
 "$TRUCED" --data "$T/data" --ingest "$IN" --publish "$PUB" --query "$QRY" 2>/dev/null || rc=$?
 [ "$rc" = 1 ] || fail "the refused upgrade changed the store"
 "$TRUCE" upgrade --data "$T/data" --backup "$T/backup.mdb" >"$T/upgrade.out" || fail "upgrade: $(cat "$T/upgrade.out")"
-grep -q "upgraded from schema 1 to 2" "$T/upgrade.out" || fail "upgrade said: $(cat "$T/upgrade.out")"
+grep -q "upgraded from schema 1 to 3" "$T/upgrade.out" || fail "upgrade said: $(cat "$T/upgrade.out")"
 "$TRUCE" export --data "$T/backup.mdb" --incidents --format jsonl >"$T/backup.incidents" || fail "backup unreadable"
 cmp -s "$T/v1.incidents" "$T/backup.incidents" || fail "the backup's incidents differ from the original's"
 "$TRUCE" export --data "$T/data" --incidents --format jsonl >"$T/v2.incidents" || fail "export after upgrade"
@@ -68,7 +61,7 @@ rc=0
 "$TRUCED" --data "$T/restored" --ingest "$IN" --publish "$PUB" --query "$QRY" 2>/dev/null || rc=$?
 [ "$rc" = 1 ] || fail "the restored backup is not the schema 1 store (truced exited $rc)"
 again=$("$TRUCE" upgrade --data "$T/data" --no-backup) || fail "a second upgrade failed"
-echo "$again" | grep -q "already of schema 2" || fail "second upgrade said: $again"
+echo "$again" | grep -q "already of schema 3" || fail "second upgrade said: $again"
 pass "upgraded with a backup (which reads, and truce restore puts back, as the old store); whole incidents, claims, --verify and --reparse as before; a second run has nothing to do"
 
 # --- 3 ------------------------------------------------------------------------
@@ -120,10 +113,10 @@ PY
 pass "truced on the upgraded store: new articles chained with BLAKE2b-256 join the old incidents; --verify, --reparse pass"
 
 # --- 4 ------------------------------------------------------------------------
-"$TAMPER" "$T/data" schema truce-store-3 || fail "truce-tamper schema"
+"$TAMPER" "$T/data" schema truce-store-4 || fail "truce-tamper schema"
 rc=0
 "$TRUCED" --data "$T/data" --ingest "$IN" --publish "$PUB" --query "$QRY" 2>"$T/newer.log" || rc=$?
-[ "$rc" = 1 ] && grep -q "schema 3, written by a newer truce" "$T/newer.log" \
+[ "$rc" = 1 ] && grep -q "schema 4, written by a newer truce" "$T/newer.log" \
   || fail "truced on a newer schema: exit $rc, $(cat "$T/newer.log")"
 rc=0
 "$TRUCE" replay --data "$T/data" --verify >"$T/newer.out" 2>&1 || rc=$?

@@ -56,14 +56,30 @@ static void key_of(const char *s, uint8_t key[TRUCE_HASH_LEN])
 	crypto_hash_sha256(key, (const unsigned char *)s, strlen(s));
 }
 
-/* Appends article seq with content key of `name` in its own transaction. */
+/* Appends article seq in t: an ArticleRecord from collector `name`, with
+ * the content key of `name` (the store finds the keys of the articles it
+ * has not indexed yet in their records); *existing as the store says. */
+static int append_named(truce_txn *t, uint64_t seq, const char *name, uint64_t *existing)
+{
+	uint8_t key[TRUCE_HASH_LEN], buf[256];
+	key_of(name, key);
+	Truce__V1__ArticleRecord r = TRUCE__V1__ARTICLE_RECORD__INIT;
+	r.has_seq = r.has_content_key = 1;
+	r.seq = seq;
+	r.collector_id = (char *)name;
+	r.content_key.data = key;
+	r.content_key.len = sizeof(key);
+	assert_true(truce__v1__article_record__get_packed_size(&r) <= sizeof(buf));
+	size_t len = truce__v1__article_record__pack(&r, buf);
+	return truce_txn_article_append(t, seq, key, buf, len, NULL, existing);
+}
+
+/* Appends article seq named `name` in its own transaction. */
 static int append_one(truce_store *st, uint64_t seq, const char *name)
 {
 	truce_txn *t;
 	assert_int_equal(truce_txn_begin(st, 1, &t), 0);
-	uint8_t key[TRUCE_HASH_LEN];
-	key_of(name, key);
-	int rc = truce_txn_article_append(t, seq, key, name, strlen(name), NULL, NULL);
+	int rc = append_named(t, seq, name, NULL);
 	if (rc != 0) {
 		truce_txn_abort(t);
 		return rc;
@@ -157,8 +173,7 @@ static void test_duplicate_gives_its_seq(void **state)
 	assert_int_equal(truce_txn_last(t, TRUCE_DB_ARTICLES, &last), 0);
 	assert_int_equal(last, 2);
 	/* The next append still takes seq 3: the duplicate moved nothing. */
-	key_of("third", key);
-	assert_int_equal(truce_txn_article_append(t, 3, key, "third", 5, NULL, NULL), 0);
+	assert_int_equal(append_named(t, 3, "third", NULL), 0);
 	assert_int_equal(truce_txn_commit(t), 0);
 }
 
@@ -218,6 +233,101 @@ static void test_hash_chain(void **state)
 	assert_memory_equal(head, last_hash, TRUCE_HASH_LEN);
 	assert_memory_equal(head, c.prev, TRUCE_HASH_LEN);
 	truce_txn_abort(t);
+}
+
+/* The number of content keys article_keys itself holds. */
+static uint64_t keys_indexed(truce_store *st)
+{
+	truce_txn *t;
+	truce_db_stat ds;
+	assert_int_equal(truce_txn_begin(st, 0, &t), 0);
+	assert_int_equal(truce_txn_db_stat(t, TRUCE_DB_ARTICLE_KEYS, &ds), 0);
+	truce_txn_abort(t);
+	return ds.entries;
+}
+
+/* Where article seq `name` is found by a reader, 0 when it is not. */
+static uint64_t found_at(truce_store *st, const char *name)
+{
+	truce_txn *t;
+	uint8_t key[TRUCE_HASH_LEN];
+	uint64_t seq = 0;
+	key_of(name, key);
+	assert_int_equal(truce_txn_begin(st, 0, &t), 0);
+	int rc = truce_txn_article_find(t, key, &seq);
+	assert_true(rc == 0 || rc == TRUCE_ENOTFOUND);
+	truce_txn_abort(t);
+	return rc == 0 ? seq : 0;
+}
+
+/* The dedup keys of recent articles live in memory and are filed in
+ * article_keys keys_batch at a time: a duplicate is refused with its seq
+ * either way, after a reopen (the keys rebuilt from the records) too, and
+ * readers find every key. */
+static void test_dedup_keys_filed_in_batches(void **state)
+{
+	fixture *f = *state;
+	truce_store_close(f->st);
+	char err[256] = "";
+	truce_store_opts o = {.keys_batch = 3};
+	assert_int_equal(truce_store_open(f->dir, &o, &f->st, err, sizeof(err)), 0);
+	static const char *names[] = {"a1", "a2", "a3", "a4", "a5", "a6", "a7"};
+	for (uint64_t i = 0; i < 7; i++)
+		assert_int_equal(append_one(f->st, i + 1, names[i]), 0);
+	/* filed when the fourth and the seventh came: six keys */
+	assert_int_equal(keys_indexed(f->st), 6);
+	truce_txn *t;
+	uint64_t existing = 0;
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(append_named(t, 8, "a2", &existing), TRUCE_EEXIST); /* filed */
+	assert_int_equal(existing, 2);
+	assert_int_equal(append_named(t, 8, "a7", &existing), TRUCE_EEXIST); /* recent */
+	assert_int_equal(existing, 7);
+	assert_int_equal(append_named(t, 8, "b8", NULL), 0);
+	assert_int_equal(append_named(t, 9, "b8", &existing), TRUCE_EEXIST); /* this txn */
+	assert_int_equal(existing, 8);
+	assert_int_equal(truce_txn_commit(t), 0);
+	for (uint64_t i = 0; i < 7; i++)
+		assert_int_equal(found_at(f->st, names[i]), i + 1);
+	assert_int_equal(found_at(f->st, "b8"), 8);
+	assert_int_equal(found_at(f->st, "none"), 0);
+
+	/* A new opening knows the recent keys from the records. */
+	truce_store_close(f->st);
+	assert_int_equal(truce_store_open(f->dir, &o, &f->st, err, sizeof(err)), 0);
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(append_named(t, 9, "a7", &existing), TRUCE_EEXIST);
+	assert_int_equal(existing, 7);
+	assert_int_equal(append_named(t, 9, "b8", &existing), TRUCE_EEXIST);
+	assert_int_equal(existing, 8);
+	truce_txn_abort(t);
+	/* and so does one with the default batch, which files nothing yet */
+	truce_store_close(f->st);
+	assert_int_equal(truce_store_open(f->dir, NULL, &f->st, err, sizeof(err)), 0);
+	assert_int_equal(append_one(f->st, 9, "a7"), TRUCE_EEXIST);
+	assert_int_equal(append_one(f->st, 9, "a1"), TRUCE_EEXIST);
+	assert_int_equal(append_one(f->st, 9, "c9"), 0);
+	assert_int_equal(keys_indexed(f->st), 6);
+	assert_int_equal(found_at(f->st, "c9"), 9);
+}
+
+/* A key appended in a transaction that is aborted was never stored: the
+ * writer forgets it, and the same article is new in the next one. */
+static void test_aborted_append_forgets_its_key(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(append_one(f->st, 1, "kept"), 0);
+	truce_txn *t;
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(append_named(t, 2, "dropped", NULL), 0);
+	truce_txn_abort(t);
+	uint64_t existing = 0;
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(append_named(t, 2, "kept", &existing), TRUCE_EEXIST);
+	assert_int_equal(existing, 1);
+	assert_int_equal(append_named(t, 2, "dropped", NULL), 0);
+	assert_int_equal(truce_txn_commit(t), 0);
+	assert_int_equal(found_at(f->st, "dropped"), 2);
 }
 
 static void test_aborted_txn_leaves_nothing(void **state)
@@ -359,15 +469,23 @@ static void test_schemas(void **state)
 	truce_store_close(st);
 
 	/* A newer one: nobody. */
-	set_schema(f, "truce-store-3");
+	set_schema(f, "truce-store-4");
 	assert_int_equal(truce_store_open(f->dir, &ro, &st, err, sizeof(err)), TRUCE_ESCHEMA);
 	assert_non_null(strstr(err, "newer truce"));
 	assert_int_equal(truce_store_open(f->dir, &up, &st, err, sizeof(err)), TRUCE_ESCHEMA);
 	/* Not a schema at all. */
 	set_schema(f, "something-else");
 	assert_int_equal(truce_store_open(f->dir, &ro, &st, err, sizeof(err)), TRUCE_ECORRUPT);
+	/* Schema 2 opens as it is: a reader leaves it so, a writer marks it 3. */
 	set_schema(f, "truce-store-2");
+	assert_int_equal(truce_store_open(f->dir, &ro, &st, err, sizeof(err)), 0);
+	assert_int_equal(truce_store_schema(st), 2);
+	truce_store_close(st);
 	assert_int_equal(truce_store_open(f->dir, NULL, &f->st, err, sizeof(err)), 0);
+	assert_int_equal(truce_store_schema(f->st), 3);
+	truce_store_close(f->st);
+	assert_int_equal(truce_store_open(f->dir, &ro, &f->st, err, sizeof(err)), 0);
+	assert_int_equal(truce_store_schema(f->st), 3);
 }
 
 /* The function a stored record names, after checking its hash with it. */
@@ -594,6 +712,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hash_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_article_parts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aborted_txn_leaves_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dedup_keys_filed_in_batches, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_aborted_append_forgets_its_key, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_quarantine_and_scan_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_second_writer_refused_reader_allowed, setup,

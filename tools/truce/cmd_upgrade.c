@@ -2,7 +2,7 @@
  * cmd_upgrade.c - `truce upgrade`: brings a store written by an older truce
  * to the schema this one writes (TRUCE_SCHEMA), in place, after a backup.
  *
- * Schema 1 -> 2 rewrites each incident's whole record as an aggregate
+ * Schema 1 -> 3 rewrites each incident's whole record as an aggregate
  * (IncidentSummary) plus member lists (records.h), filing its claims in the
  * order they joined so the whole incident reads back as before, and marks
  * the articles after the last one to be chained with BLAKE2b-256 (the ones
@@ -48,7 +48,9 @@ static void upgrade_usage(FILE *f)
 	        "A store of schema 1: every incident becomes an aggregate with member lists\n"
 	        "(whole incidents read back the same), and articles stored from now on are\n"
 	        "chained with BLAKE2b-256; `truce replay --verify` checks the older ones with\n"
-	        "SHA-256. A store already of schema %d is left alone (exit 0).\n",
+	        "SHA-256. A store of schema 2 needs no upgrade: truced opens it as it is\n"
+	        "and marks it schema 3 (its dedup index is then filed in batches). A store\n"
+	        "already of schema %d is left alone (exit 0).\n",
 	        TRUCE_SCHEMA, TRUCE_SCHEMA);
 }
 
@@ -92,7 +94,9 @@ typedef struct upgrade_counts {
 	uint64_t claims;
 } upgrade_counts;
 
-/* Converts every incident of a schema 1 store and marks it schema 2. */
+/* Converts every incident of a schema 1 store and marks it of this
+ * schema (what schema 3 adds, a lagging dedup index, needs no conversion:
+ * a store without "keys_upto" has a complete one). */
 static int upgrade_txn(truce_store *st, upgrade_counts *n)
 {
 	truce_txn *t;
