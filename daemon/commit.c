@@ -223,8 +223,8 @@ static int commit_article(commit_run *run, truced_item *it)
 	int rc = record_head(run, it, seq, parts[1].len, &parts[0].len);
 	parts[0].data = run->scratch;
 	if (rc == 0)
-		rc =
-		    truce_txn_article_append_parts(run->t, seq, it->key, parts, 2, NULL, &existing);
+		rc = truce_txn_article_append_parts(run->t, seq, it->key, parts, 2,
+		                                    it->frame_digest, NULL, &existing);
 	if (rc == TRUCE_EEXIST) {
 		it->status = TRUCE__V1__ACK_STATUS__ACK_DUPLICATE;
 		it->article_seq = existing;

@@ -155,6 +155,8 @@ static void item_validate(truced_item *it, const truce_limits *lim)
 		return;
 	}
 	truce_content_key(it->article, it->key);
+	truce_chain_frame_digest(zmq_msg_data(&it->payload), zmq_msg_size(&it->payload),
+	                         it->frame_digest);
 }
 
 void truced_ingest_validate(truced_item *it, const truce_limits *lim, const truced_log *lg)

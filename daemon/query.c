@@ -194,6 +194,9 @@ static int serve_stats(truce_txn *t, query_ctx *q, reply_parts *p)
 	if (rc == 0)
 		rc = truce_txn_chain_blake2b_from(t, &s->chain_blake2b_from);
 	s->has_chain_blake2b_from = s->chain_blake2b_from != TRUCE_SEQ_MAX;
+	if (rc == 0)
+		rc = truce_txn_chain_frame_from(t, &s->chain_frame_from);
+	s->has_chain_frame_from = s->chain_frame_from != TRUCE_SEQ_MAX;
 	s->has_schema = 1;
 	s->schema = (uint32_t)truce_store_schema(q->st);
 	if (rc == 0)

@@ -46,7 +46,10 @@ typedef struct truced_item {
 
 	Truce__V1__Article *article; /* decoded; NULL when rejected */
 	uint8_t key[TRUCE_HASH_LEN]; /* content key */
-	truce_claims claims;         /* from parse */
+	/* truce_chain_frame_digest of the payload: the chain hash's costly
+	 * part, taken here on a parse thread, not in the commit */
+	uint8_t frame_digest[TRUCE_HASH_LEN];
+	truce_claims claims; /* from parse */
 
 	/* Result, filled by commit. */
 	Truce__V1__AckStatus status;

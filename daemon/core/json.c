@@ -184,9 +184,8 @@ json_t *truce_json_stored_article(const Truce__V1__StoredArticle *sa,
 	              hex_or_null(&sa->hash, sa->has_hash));
 	json_object_set_new(
 	    o, "hash_alg",
-	    json_string(sa->has_hash_alg && sa->hash_alg == TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
-	                    ? "blake2b-256"
-	                    : "sha256"));
+	    json_string(truce_chain_hash_name(
+	        sa->has_hash_alg ? (int)sa->hash_alg : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256)));
 	json_object_set_new(o, "article",
 	                    rec->article ? truce_json_article(rec->article) : json_null());
 	return o;
@@ -240,6 +239,9 @@ json_t *truce_json_stats(const Truce__V1__Stats *s)
 	if (s->has_chain_blake2b_from) /* the first article chained with BLAKE2b-256 */
 		json_object_set_new(j, "chain_blake2b_from",
 		                    json_integer((json_int_t)s->chain_blake2b_from));
+	if (s->has_chain_frame_from) /* the first one with the frame's digest */
+		json_object_set_new(j, "chain_frame_from",
+		                    json_integer((json_int_t)s->chain_frame_from));
 	if (s->has_disk_avail) {
 		json_object_set_new(j, "disk_avail", json_integer((json_int_t)s->disk_avail));
 		json_object_set_new(j, "disk_size", json_integer((json_int_t)s->disk_size));

@@ -62,6 +62,7 @@ typedef struct chain_state {
 	uint64_t seq; /* the last article's */
 	uint8_t head[TRUCE_HASH_LEN];
 	uint64_t blake2b_from;
+	uint64_t frame_from;
 } chain_state;
 
 struct truce_txn {
@@ -231,7 +232,42 @@ static int meta_init(truce_store *s, MDB_txn *txn)
 	        fv = {sizeof(from), from};
 	if (rc == 0)
 		rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &fk, &fv, 0);
+	MDB_val gk = {strlen("chain_frame_from"), (void *)"chain_frame_from"};
+	if (rc == 0)
+		rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &gk, &fv, 0);
 	s->schema = TRUCE_SCHEMA;
+	return rc;
+}
+
+/* Schema 2 -> 3, as a writer opens the store: the articles after the last
+ * one are chained with the frame's digest. (Meta "keys_upto", the other
+ * addition, is absent while article_keys is complete.) */
+static int mark_schema3(truce_store *s, MDB_txn *txn)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	uint64_t last = 0;
+	int rc = mdb_cursor_open(txn, s->dbi[TRUCE_DB_ARTICLES], &c);
+	if (rc != 0)
+		return rc;
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 8)
+		last = truce_get_be64(k.mv_data);
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	char name[32];
+	uint8_t from[8];
+	snprintf(name, sizeof(name), STORE_SCHEMA_PREFIX "%d", TRUCE_SCHEMA);
+	truce_put_be64(from, last + 1);
+	MDB_val sk = {strlen("schema"), (void *)"schema"}, sv = {strlen(name), name},
+	        fk = {strlen("chain_frame_from"), (void *)"chain_frame_from"},
+	        fv = {sizeof(from), from};
+	rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &fk, &fv, 0);
+	if (rc == 0)
+		rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &sk, &sv, 0);
+	if (rc == 0)
+		s->schema = TRUCE_SCHEMA;
 	return rc;
 }
 
@@ -263,17 +299,11 @@ static int schema_check(truce_store *s, MDB_txn *txn, int upgrade, const char *d
 		return TRUCE_ESCHEMA;
 	}
 	if (s->schema == 2 && !s->read_only) {
-		/* Schema 3 only adds meta "keys_upto" (absent: article_keys is
-		 * complete), which the first write puts there. */
-		char name[32];
-		snprintf(name, sizeof(name), STORE_SCHEMA_PREFIX "%d", TRUCE_SCHEMA);
-		MDB_val val = {strlen(name), name};
-		rc = mdb_put(txn, s->dbi[TRUCE_DB_META], &k, &val, 0);
+		rc = mark_schema3(s, txn);
 		if (rc != 0) {
 			truce__errf(errbuf, errlen, "data directory %s: %s", dir, mdb_strerror(rc));
 			return store_err(rc);
 		}
-		s->schema = TRUCE_SCHEMA;
 	}
 	if (s->schema < TRUCE_SCHEMA && !s->read_only && !upgrade) {
 		truce__errf(
@@ -435,23 +465,32 @@ int truce_store_schema(const truce_store *s)
 	return s->schema;
 }
 
-static int meta_blake2b_from(truce_txn *t, uint64_t *seq);
+static int meta_seq_or_never(truce_txn *t, const char *name, uint64_t *seq);
+
+/* A chain function that meta does not name yet takes over after the last
+ * article. */
+static int switch_after_last(truce_txn *t, const char *name)
+{
+	uint64_t from, last = 0;
+	int rc = meta_seq_or_never(t, name, &from);
+	if (rc != 0 || from != TRUCE_SEQ_MAX)
+		return rc;
+	rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
+	uint8_t b[8];
+	truce_put_be64(b, last + 1);
+	return rc == 0 ? truce_txn_meta_put(t, name, b, sizeof(b)) : rc;
+}
 
 int truce_txn_set_schema(truce_txn *t)
 {
 	char name[32];
 	snprintf(name, sizeof(name), STORE_SCHEMA_PREFIX "%d", TRUCE_SCHEMA);
-	uint64_t from, last = 0;
-	/* A schema 1 log was chained with SHA-256; BLAKE2b takes over after
-	 * its last article. */
-	int rc = meta_blake2b_from(t, &from);
-	if (rc == 0 && from == TRUCE_SEQ_MAX)
-		rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
-	if (rc == 0 && from == TRUCE_SEQ_MAX) {
-		uint8_t b[8];
-		truce_put_be64(b, last + 1);
-		rc = truce_txn_meta_put(t, "chain_blake2b_from", b, sizeof(b));
-	}
+	/* A schema 1 log was chained with SHA-256; BLAKE2b of the frame's
+	 * digest takes over after its last article (plain BLAKE2b is named
+	 * too, from the same seq, as schema 2 did). */
+	int rc = switch_after_last(t, "chain_blake2b_from");
+	if (rc == 0)
+		rc = switch_after_last(t, "chain_frame_from");
 	if (rc == 0)
 		rc = truce_txn_meta_put(t, "schema", name, strlen(name));
 	if (rc == 0)
@@ -1107,12 +1146,13 @@ static int meta_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t 
 	return 0;
 }
 
-static int meta_blake2b_from(truce_txn *t, uint64_t *seq)
+/* A seq in meta; TRUCE_SEQ_MAX when absent. */
+static int meta_seq_or_never(truce_txn *t, const char *name, uint64_t *seq)
 {
 	truce_bytes v = {NULL, 0};
-	int rc = truce_txn_meta_get(t, "chain_blake2b_from", &v);
+	int rc = truce_txn_meta_get(t, name, &v);
 	if (rc == TRUCE_ENOTFOUND) {
-		*seq = TRUCE_SEQ_MAX; /* schema 1: SHA-256 throughout */
+		*seq = TRUCE_SEQ_MAX;
 		return 0;
 	}
 	if (rc != 0)
@@ -1125,6 +1165,12 @@ static int meta_blake2b_from(truce_txn *t, uint64_t *seq)
 
 /* Reads the log's tail once per transaction; the head must be the last
  * article, or the store was altered behind the writer's back. */
+/* Absent in a schema 1 store: SHA-256 throughout. */
+static int meta_blake2b_from(truce_txn *t, uint64_t *seq)
+{
+	return meta_seq_or_never(t, "chain_blake2b_from", seq);
+}
+
 static int chain_load(truce_txn *t)
 {
 	chain_state *c = &t->chain;
@@ -1134,6 +1180,8 @@ static int chain_load(truce_txn *t)
 	int rc = meta_chain_head(t, c->head, &c->seq);
 	if (rc == 0)
 		rc = meta_blake2b_from(t, &c->blake2b_from);
+	if (rc == 0)
+		rc = meta_seq_or_never(t, "chain_frame_from", &c->frame_from);
 	if (rc == 0)
 		rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &last);
 	if (rc == 0 && last != c->seq)
@@ -1175,6 +1223,58 @@ int truce_txn_chain_blake2b_from(truce_txn *t, uint64_t *seq)
 	return meta_blake2b_from(t, seq);
 }
 
+int truce_txn_chain_frame_from(truce_txn *t, uint64_t *seq)
+{
+	if (t->chain.loaded) {
+		*seq = t->chain.frame_from;
+		return 0;
+	}
+	return meta_seq_or_never(t, "chain_frame_from", seq);
+}
+
+const char *truce_chain_hash_name(int alg)
+{
+	switch (alg) {
+	case TRUCE__V1__CHAIN_HASH__CHAIN_SHA256: return "sha256";
+	case TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256: return "blake2b-256";
+	case TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME: return "blake2b-256-frame";
+	default: return "unknown";
+	}
+}
+
+/* Where a record's article frame starts: the value of its last field when
+ * that is field 5 (the Article) and runs to the end; len (no frame) when
+ * it is not. */
+static size_t frame_start(const uint8_t *record, size_t len)
+{
+	const uint8_t *p = record, *end = record + len;
+	truce_pb_field f = {0};
+	int last5 = 0;
+	while (p < end) {
+		if (truce_pb_next(&p, end, &f) != 0)
+			return len;
+		last5 = f.number == 5 && f.wire_type == 2 && f.data + f.len == end;
+	}
+	return last5 ? (size_t)(f.data - record) : len;
+}
+
+void truce_chain_frame_digest(const void *frame, size_t len, uint8_t out[TRUCE_HASH_LEN])
+{
+	crypto_generichash(out, TRUCE_HASH_LEN, frame, len, NULL, 0);
+}
+
+/* BLAKE2b-256 of prev, head and the frame's digest. */
+static void frame_chain(const uint8_t prev[TRUCE_HASH_LEN], const uint8_t *head, size_t head_len,
+                        const uint8_t digest[TRUCE_HASH_LEN], uint8_t out[TRUCE_HASH_LEN])
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, TRUCE_HASH_LEN);
+	crypto_generichash_update(&st, prev, TRUCE_HASH_LEN);
+	crypto_generichash_update(&st, head, head_len);
+	crypto_generichash_update(&st, digest, TRUCE_HASH_LEN);
+	crypto_generichash_final(&st, out, TRUCE_HASH_LEN);
+}
+
 int truce_chain_hash(int alg, const uint8_t prev[TRUCE_HASH_LEN], const void *record, size_t len,
                      uint8_t out[TRUCE_HASH_LEN])
 {
@@ -1184,6 +1284,13 @@ int truce_chain_hash(int alg, const uint8_t prev[TRUCE_HASH_LEN], const void *re
 		crypto_hash_sha256_update(&st, prev, TRUCE_HASH_LEN);
 		crypto_hash_sha256_update(&st, record, len);
 		crypto_hash_sha256_final(&st, out);
+		return 0;
+	}
+	if (alg == TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME) {
+		size_t at = frame_start(record, len);
+		uint8_t d[TRUCE_HASH_LEN];
+		truce_chain_frame_digest((const uint8_t *)record + at, len - at, d);
+		frame_chain(prev, record, at, d, out);
 		return 0;
 	}
 	if (alg == TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256) {
@@ -1211,8 +1318,9 @@ int truce_chain_hash(int alg, const uint8_t prev[TRUCE_HASH_LEN], const void *re
  * number order; hash_alg absent for SHA-256, as in schema 1 records), which
  * test_store's test_article_parts checks.
  */
-static int stored_put(truce_txn *t, uint64_t seq, const truce_bytes *parts, size_t n_parts, int alg,
-                      chain_state *c, uint8_t hash[TRUCE_HASH_LEN])
+static int stored_put(truce_txn *t, uint64_t seq, const truce_bytes *parts, size_t n_parts,
+                      const uint8_t *frame_digest, int alg, chain_state *c,
+                      uint8_t hash[TRUCE_HASH_LEN])
 {
 	size_t len = 0;
 	for (size_t i = 0; i < n_parts; i++)
@@ -1232,7 +1340,13 @@ static int stored_put(truce_txn *t, uint64_t seq, const truce_bytes *parts, size
 			memcpy(p, parts[i].data, parts[i].len);
 		p += parts[i].len;
 	}
-	truce_chain_hash(alg, c->head, record, len, hash);
+	size_t at;
+	if (alg == TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME && frame_digest != NULL &&
+	    n_parts > 0 && (at = frame_start(record, len)) == len - parts[n_parts - 1].len &&
+	    at < len)
+		frame_chain(c->head, record, at, frame_digest, hash); /* its digest taken */
+	else
+		truce_chain_hash(alg, c->head, record, len, hash);
 	*p++ = SA_PREV;
 	*p++ = TRUCE_HASH_LEN;
 	memcpy(p, c->head, TRUCE_HASH_LEN);
@@ -1250,7 +1364,8 @@ static int stored_put(truce_txn *t, uint64_t seq, const truce_bytes *parts, size
 
 int truce_txn_article_append_parts(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
                                    const truce_bytes *parts, size_t n_parts,
-                                   uint8_t hash_out[TRUCE_HASH_LEN], uint64_t *existing)
+                                   const uint8_t *frame_digest, uint8_t hash_out[TRUCE_HASH_LEN],
+                                   uint64_t *existing)
 {
 	int rc = chain_load(t);
 	if (rc != 0)
@@ -1267,10 +1382,11 @@ int truce_txn_article_append_parts(truce_txn *t, uint64_t seq, const uint8_t key
 	}
 	if (rc != TRUCE_ENOTFOUND)
 		return rc;
-	int alg = seq >= c->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
-	                                 : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	int alg = seq >= c->frame_from     ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME
+	          : seq >= c->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
+	                                   : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
 	uint8_t hash[TRUCE_HASH_LEN];
-	rc = stored_put(t, seq, parts, n_parts, alg, c, hash);
+	rc = stored_put(t, seq, parts, n_parts, frame_digest, alg, c, hash);
 	if (rc == 0) {
 		t->keys_changed = 1;
 		rc = truce__keyset_put(t->s->recent, key, seq);
@@ -1290,7 +1406,7 @@ int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE
                              uint64_t *existing)
 {
 	truce_bytes part = {record, len};
-	return truce_txn_article_append_parts(t, seq, key, &part, 1, hash_out, existing);
+	return truce_txn_article_append_parts(t, seq, key, &part, 1, NULL, hash_out, existing);
 }
 
 /* --------------------------------------------------------- incident index */

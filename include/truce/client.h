@@ -220,6 +220,9 @@ typedef struct truce_source_head {
 	/* The first seq chained with BLAKE2b-256, SHA-256 before it
 	 * (TRUCE_SEQ_MAX: SHA-256 throughout, a schema 1 store). */
 	uint64_t blake2b_from;
+	/* The first seq chained with CHAIN_BLAKE2B_256_FRAME (TRUCE_SEQ_MAX:
+	 * none). */
+	uint64_t frame_from;
 } truce_source_head;
 
 int truce_source_get_head(truce_source *src, truce_source_head *h);

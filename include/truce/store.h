@@ -201,10 +201,14 @@ int truce_txn_article_append(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE
 
 /* The same with the record given in pieces, stored as their concatenation:
  * truced passes the ArticleRecord's own fields and the collector's frame,
- * so the frame is copied once, straight into the store. */
+ * so the frame is copied once, straight into the store. frame_digest, when
+ * not NULL, is the BLAKE2b-256 of the last piece, which the chain hash
+ * CHAIN_BLAKE2B_256_FRAME then takes as it is when that piece is the
+ * record's article frame (truced computes it on a parse thread). */
 int truce_txn_article_append_parts(truce_txn *t, uint64_t seq, const uint8_t key[TRUCE_HASH_LEN],
                                    const truce_bytes *parts, size_t n_parts,
-                                   uint8_t hash_out[TRUCE_HASH_LEN], uint64_t *existing);
+                                   const uint8_t *frame_digest, uint8_t hash_out[TRUCE_HASH_LEN],
+                                   uint64_t *existing);
 
 /* The chain head: the hash of the last article and its seq (zeros and 0 on
  * an empty log). */
@@ -213,9 +217,22 @@ int truce_txn_chain_head(truce_txn *t, uint8_t head[TRUCE_HASH_LEN], uint64_t *s
 /* The first article seq chained with BLAKE2b-256; the ones before use
  * SHA-256 (a store of schema 1 upgraded). TRUCE_SEQ_MAX in a schema 1 store. */
 int truce_txn_chain_blake2b_from(truce_txn *t, uint64_t *seq);
+/* The first article seq chained with CHAIN_BLAKE2B_256_FRAME, which the
+ * ones from there on use; TRUCE_SEQ_MAX when none is (a store of schema 1
+ * or 2 read as it is). */
+int truce_txn_chain_frame_from(truce_txn *t, uint64_t *seq);
+/* The digest of an article frame that CHAIN_BLAKE2B_256_FRAME chains (the
+ * frame_digest of truce_txn_article_append_parts). Thread-safe. */
+void truce_chain_frame_digest(const void *frame, size_t len, uint8_t out[TRUCE_HASH_LEN]);
+/* The JSON name of a chain hash: "sha256", "blake2b-256",
+ * "blake2b-256-frame", or "unknown". */
+const char *truce_chain_hash_name(int alg);
 
-/* H(prev || record) for a StoredArticle.hash_alg (enum ChainHash);
- * TRUCE_EINVAL for an unknown one. */
+/* The chain hash of a record for a StoredArticle.hash_alg (enum ChainHash):
+ * H(prev || record), or for CHAIN_BLAKE2B_256_FRAME H(prev || head ||
+ * H(frame)) where frame is the value of the record's last field when that
+ * is its article (field 5) and head what comes before it (the whole record
+ * and an empty frame otherwise). TRUCE_EINVAL for an unknown one. */
 int truce_chain_hash(int alg, const uint8_t prev[TRUCE_HASH_LEN], const void *record, size_t len,
                      uint8_t out[TRUCE_HASH_LEN]);
 

@@ -91,7 +91,7 @@ load = lambda f: [json.loads(l) for l in open(f"{t}/{f}") if l.strip()]
 arts, incs, claims, events = load("v3.articles"), load("v3.incidents"), load("v3.claims"), load("events.jsonl")
 old = len(load("v1.claims"))
 algs = [a["hash_alg"] for a in arts]
-assert algs == ["sha256"] * 35 + ["blake2b-256"] * 30, f"chain functions by seq: {algs}"
+assert algs == ["sha256"] * 35 + ["blake2b-256-frame"] * 30, f"chain functions by seq: {algs}"
 named = {c["id"]: c["incident"] for c in claims}
 owner = {}
 for inc in incs:

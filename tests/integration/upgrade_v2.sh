@@ -9,8 +9,9 @@
 #      holds are DUPLICATE (its article_keys is complete), new ones STORED.
 #   3. kill -9 with the new keys in memory only: the next truced finds them
 #      again in the records, so the same articles are DUPLICATE, no article
-#      is stored twice; --verify and --reparse pass and the old claims and
-#      incidents read as before.
+#      is stored twice; --verify and --reparse pass, the old articles stay
+#      chained with BLAKE2b-256 and the new ones with the frame's digest, and
+#      the old claims read as before.
 . "$(dirname "$0")/lib.sh"
 mkdir "$T/data"
 gunzip -c "$TRUCE_SOURCE_DIR/tests/data/store-v2.mdb.gz" >"$T/data/data.mdb"
@@ -57,5 +58,11 @@ stop_daemon
 "$TRUCE" replay --data "$T/data" --verify >"$T/v3.verify" || fail "--verify after: $(cat "$T/v3.verify")"
 reparse v3
 "$TRUCE" export --data "$T/data" --format jsonl >"$T/v3.claims" || fail "export claims after"
+"$TRUCE" replay --data "$T/data" --format jsonl >"$T/v3.articles" || fail "replay after"
+python3 - "$T/v3.articles" <<'PY' || fail "chain functions by seq"
+import json, sys
+algs = [json.loads(l)["hash_alg"] for l in open(sys.argv[1]) if l.strip()]
+assert algs == ["blake2b-256"] * 35 + ["blake2b-256-frame"] * 5, algs
+PY
 head -n "$old" "$T/v3.claims" | cmp -s - "$T/v2.claims" || fail "the old claims changed: $(diff <(head -n "$old" "$T/v3.claims") "$T/v2.claims" | head -5)"
 pass "after kill -9 the keys kept in memory are found again in the records: nothing stored twice ($articles articles); --verify: $(cat "$T/v3.verify"); --reparse passes"

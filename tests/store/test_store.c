@@ -189,14 +189,17 @@ static int check_link(void *ctx, uint64_t seq, truce_bytes val)
 	assert_non_null(sa);
 	assert_int_equal(sa->prev_hash.len, TRUCE_HASH_LEN);
 	assert_memory_equal(sa->prev_hash.data, c->prev, TRUCE_HASH_LEN);
-	/* A new store chains with BLAKE2b-256 and says so in each record. */
+	/* A new store chains with BLAKE2b-256 of the frame's digest and says
+	 * so in each record; these records hold no frame (an empty one). */
 	assert_true(sa->has_hash_alg);
-	assert_int_equal(sa->hash_alg, TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
-	uint8_t h[TRUCE_HASH_LEN];
+	assert_int_equal(sa->hash_alg, TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME);
+	uint8_t h[TRUCE_HASH_LEN], empty[TRUCE_HASH_LEN];
+	crypto_generichash(empty, sizeof(empty), NULL, 0, NULL, 0);
 	crypto_generichash_state hs;
 	crypto_generichash_init(&hs, NULL, 0, TRUCE_HASH_LEN);
 	crypto_generichash_update(&hs, c->prev, TRUCE_HASH_LEN);
 	crypto_generichash_update(&hs, sa->record.data, sa->record.len);
+	crypto_generichash_update(&hs, empty, sizeof(empty));
 	crypto_generichash_final(&hs, h, TRUCE_HASH_LEN);
 	assert_memory_equal(sa->hash.data, h, TRUCE_HASH_LEN);
 	memcpy(c->prev, h, TRUCE_HASH_LEN);
@@ -548,10 +551,11 @@ static void test_article_parts(void **state)
 		memcpy(whole + cases[c][0].len, cases[c][1].data, cases[c][1].len);
 		crypto_hash_sha256(key, whole, len);
 		assert_int_equal(
-		    truce_txn_article_append_parts(t, c + 1, key, cases[c], 2, hash, NULL), 0);
+		    truce_txn_article_append_parts(t, c + 1, key, cases[c], 2, NULL, hash, NULL),
+		    0);
 		uint8_t want[TRUCE_HASH_LEN];
-		assert_int_equal(truce_chain_hash(TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256, prev,
-		                                  whole, len, want),
+		assert_int_equal(truce_chain_hash(TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME,
+		                                  prev, whole, len, want),
 		                 0);
 		assert_memory_equal(hash, want, TRUCE_HASH_LEN);
 		memcpy(prev, hash, TRUCE_HASH_LEN);
@@ -569,9 +573,75 @@ static void test_article_parts(void **state)
 	assert_int_equal(truce_txn_commit(t), 0);
 	assert_int_equal(append_one(f->st, 4, "in one piece"), 0);
 	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
-	assert_int_equal(record_alg(t, 4), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
+	assert_int_equal(record_alg(t, 4), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME);
 	assert_packed_as_protobuf_c(t, 4);
 	truce_txn_abort(t);
+}
+
+/* BLAKE2b-256 of prev, head and the frame's BLAKE2b-256, by hand. */
+static void frame_hash_by_hand(const uint8_t *prev, const uint8_t *head, size_t head_len,
+                               const uint8_t *frame, size_t frame_len, uint8_t out[TRUCE_HASH_LEN])
+{
+	uint8_t d[TRUCE_HASH_LEN];
+	crypto_generichash(d, sizeof(d), frame, frame_len, NULL, 0);
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, TRUCE_HASH_LEN);
+	crypto_generichash_update(&st, prev, TRUCE_HASH_LEN);
+	crypto_generichash_update(&st, head, head_len);
+	crypto_generichash_update(&st, d, sizeof(d));
+	crypto_generichash_final(&st, out, TRUCE_HASH_LEN);
+}
+
+/* CHAIN_BLAKE2B_256_FRAME: a record that ends in its article frame is
+ * chained as prev, head, and the frame's digest, whether the digest is
+ * handed in (as truced does) or taken by the store; any other record as
+ * all head with an empty frame; a changed frame byte changes the hash. */
+static void test_frame_chain_hash(void **state)
+{
+	fixture *f = *state;
+	uint8_t frame[300], head[64], key[TRUCE_HASH_LEN], digest[TRUCE_HASH_LEN];
+	for (size_t i = 0; i < sizeof(frame); i++)
+		frame[i] = (uint8_t)(i * 13);
+	/* ArticleRecord: seq = 1 (field 1), then field 5 with the frame */
+	size_t h = 0;
+	head[h++] = 0x08;
+	head[h++] = 1;
+	head[h++] = 0x2a;
+	head[h++] = (uint8_t)(0x80 | (sizeof(frame) & 0x7f));
+	head[h++] = (uint8_t)(sizeof(frame) >> 7);
+	const truce_bytes parts[2] = {{head, h}, {frame, sizeof(frame)}};
+	truce_chain_frame_digest(frame, sizeof(frame), digest);
+	uint8_t zero[TRUCE_HASH_LEN] = {0}, want[TRUCE_HASH_LEN], got[TRUCE_HASH_LEN];
+	frame_hash_by_hand(zero, head, h, frame, sizeof(frame), want);
+	truce_txn *t;
+	key_of("framed", key);
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(truce_txn_article_append_parts(t, 1, key, parts, 2, digest, got, NULL), 0);
+	truce_txn_abort(t);
+	assert_memory_equal(got, want, TRUCE_HASH_LEN);
+	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+	assert_int_equal(truce_txn_article_append_parts(t, 1, key, parts, 2, NULL, got, NULL), 0);
+	assert_int_equal(record_alg(t, 1), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME);
+	truce_txn_abort(t);
+	assert_memory_equal(got, want, TRUCE_HASH_LEN);
+
+	uint8_t whole[sizeof(head) + sizeof(frame)];
+	memcpy(whole, head, h);
+	memcpy(whole + h, frame, sizeof(frame));
+	whole[h + 7] ^= 1;
+	assert_int_equal(truce_chain_hash(TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME, zero,
+	                                  whole, h + sizeof(frame), got),
+	                 0);
+	assert_memory_not_equal(got, want, TRUCE_HASH_LEN);
+	/* the frame not last: field 1 after it, so all head */
+	whole[h + 7] ^= 1;
+	whole[h + sizeof(frame)] = 0x08;
+	whole[h + sizeof(frame) + 1] = 2;
+	frame_hash_by_hand(zero, whole, h + sizeof(frame) + 2, NULL, 0, want);
+	assert_int_equal(truce_chain_hash(TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME, zero,
+	                                  whole, h + sizeof(frame) + 2, got),
+	                 0);
+	assert_memory_equal(got, want, TRUCE_HASH_LEN);
 }
 
 /* A schema 1 log (SHA-256 throughout) upgraded goes on with BLAKE2b after
@@ -584,6 +654,7 @@ static void test_upgrade_switches_the_chain_hash(void **state)
 	truce_txn *t;
 	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
 	assert_int_equal(truce_txn_meta_put(t, "chain_blake2b_from", never, sizeof(never)), 0);
+	assert_int_equal(truce_txn_meta_put(t, "chain_frame_from", never, sizeof(never)), 0);
 	assert_int_equal(truce_txn_commit(t), 0);
 	assert_int_equal(append_one(f->st, 1, "old"), 0);
 	assert_int_equal(append_one(f->st, 2, "older"), 0);
@@ -600,9 +671,11 @@ static void test_upgrade_switches_the_chain_hash(void **state)
 	assert_int_equal(truce_txn_begin(f->st, 0, &t), 0);
 	assert_int_equal(truce_txn_chain_blake2b_from(t, &from), 0);
 	assert_int_equal(from, 3);
+	assert_int_equal(truce_txn_chain_frame_from(t, &from), 0);
+	assert_int_equal(from, 3);
 	assert_int_equal(record_alg(t, 1), TRUCE__V1__CHAIN_HASH__CHAIN_SHA256);
 	assert_int_equal(record_alg(t, 2), TRUCE__V1__CHAIN_HASH__CHAIN_SHA256);
-	assert_int_equal(record_alg(t, 3), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256);
+	assert_int_equal(record_alg(t, 3), TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME);
 	for (uint64_t seq = 1; seq <= 3; seq++) /* with and without hash_alg */
 		assert_packed_as_protobuf_c(t, seq);
 	truce_txn_abort(t);
@@ -711,6 +784,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_upgrade_switches_the_chain_hash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hash_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_article_parts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_frame_chain_hash, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aborted_txn_leaves_nothing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dedup_keys_filed_in_batches, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_aborted_append_forgets_its_key, setup, teardown),

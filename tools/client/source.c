@@ -127,6 +127,8 @@ int truce_source_get_head(truce_source *src, truce_source_head *h)
 			x.last_event = s->last_event_seq;
 			x.blake2b_from =
 			    s->has_chain_blake2b_from ? s->chain_blake2b_from : TRUCE_SEQ_MAX;
+			x.frame_from =
+			    s->has_chain_frame_from ? s->chain_frame_from : TRUCE_SEQ_MAX;
 		}
 		truce__v1__query_reply__free_unpacked(r, NULL);
 		if (rc == 0)
@@ -148,6 +150,8 @@ int truce_source_get_head(truce_source *src, truce_source_head *h)
 		rc = truce_txn_last(t, TRUCE_DB_EVENTS, &x.last_event);
 	if (rc == 0)
 		rc = truce_txn_chain_blake2b_from(t, &x.blake2b_from);
+	if (rc == 0)
+		rc = truce_txn_chain_frame_from(t, &x.frame_from);
 	truce_txn_abort(t);
 	if (rc == 0)
 		*h = x;

@@ -6,10 +6,12 @@
  * (32 zero bytes for seq 1) and hash = H(prev_hash || record), and its
  * record must state the seq it is stored under; seqs run from 1 without a
  * gap; the chain head kept in meta must be the last entry's hash and seq.
- * H is SHA-256 for the records of a schema 1 store and BLAKE2b-256 from the
- * seq the store's meta names on (a new store: from 1; an upgraded one: from
- * its first article after the upgrade): each record names its function,
- * and it must be the one its seq calls for.
+ * H is SHA-256 for the records of a schema 1 store, BLAKE2b-256 from the seq
+ * the store's meta names on, and from a second seq it names (a new store:
+ * from 1; an older one: from its first article after the upgrade or the
+ * first opening by schema 3) BLAKE2b-256 over prev_hash, the record's head
+ * and the BLAKE2b-256 of its article frame (truce_chain_hash): each record
+ * names its function, and it must be the one its seq calls for.
  * That catches an altered record (its hash), a deleted or inserted one (the
  * seqs and the next prev_hash), a reordering (the seqs), and a cut tail (the
  * chain head). An attacker who rewrites the whole chain and meta is caught
@@ -34,6 +36,7 @@
 typedef struct verify_ctx {
 	uint64_t expect;       /* the next seq */
 	uint64_t blake2b_from; /* the first seq chained with BLAKE2b */
+	uint64_t frame_from;   /* the first with BLAKE2b of the frame's digest */
 	uint8_t prev[TRUCE_HASH_LEN];
 	uint64_t checked;
 	uint64_t problems;
@@ -76,6 +79,7 @@ static const char *hash_name(int alg)
 	switch (alg) {
 	case TRUCE__V1__CHAIN_HASH__CHAIN_SHA256: return "SHA-256";
 	case TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256: return "BLAKE2b-256";
+	case TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME: return "BLAKE2b-256 (frame digest)";
 	default: return "an unknown function";
 	}
 }
@@ -120,8 +124,9 @@ static int verify_article(void *vctx, const truce_source_article *a)
 	}
 	uint8_t h[TRUCE_HASH_LEN];
 	int alg = sa->has_hash_alg ? (int)sa->hash_alg : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
-	int want = a->key >= v->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
-	                                     : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
+	int want = a->key >= v->frame_from     ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256_FRAME
+	           : a->key >= v->blake2b_from ? TRUCE__V1__CHAIN_HASH__CHAIN_BLAKE2B_256
+	                                       : TRUCE__V1__CHAIN_HASH__CHAIN_SHA256;
 	if (alg != want)
 		problem(v, a->key,
 		        "the record is chained with %s, but the store chains seq %llu with %s",
@@ -130,7 +135,7 @@ static int verify_article(void *vctx, const truce_source_article *a)
 	             0 ||
 	         memcmp(h, sa->hash.data, TRUCE_HASH_LEN) != 0)
 		problem(v, a->key,
-		        "the record was altered: %s(prev_hash || record) is not the stored hash",
+		        "the record was altered: its %s chain hash is not the stored hash",
 		        hash_name(alg));
 	else if (a->rec == NULL)
 		problem(v, a->key, "the record does not decode");
@@ -149,7 +154,7 @@ int replay_verify(const replay_opts *o, truce_source *src)
 		fprintf(stderr, "truce replay: %s\n", truce_strerror(rc));
 		return CLI_EXIT_IO;
 	}
-	verify_ctx v = {.expect = 1, .blake2b_from = h.blake2b_from};
+	verify_ctx v = {.expect = 1, .blake2b_from = h.blake2b_from, .frame_from = h.frame_from};
 	replay_progress_start(&v.prog, o->progress, h.last_seq);
 	truce_article_range all = {.from = 1, .to = h.last_seq};
 	rc = truce_source_articles(src, &all, verify_article, &v);
