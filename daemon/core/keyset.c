@@ -108,15 +108,31 @@ static int by_key(const void *a, const void *b)
 	              TRUCE_HASH_LEN);
 }
 
-int truce__keyset_sorted(const truce__keyset *ks, truce__keyent **out, size_t *n)
+int truce__keyset_take(truce__keyset *ks, unsigned lo, unsigned hi, truce__keyent **out, size_t *n)
 {
+	/* The rest goes into a new table: linear probing has no simple
+	 * removal, and a pass over the table is cheap next to the B-tree
+	 * work the taken keys are for. */
 	truce__keyent *v = malloc((ks->n > 0 ? ks->n : 1) * sizeof(*v));
-	if (v == NULL)
+	truce__keyent *slot = calloc(ks->cap, sizeof(*slot));
+	if (v == NULL || slot == NULL) {
+		free(v);
+		free(slot);
 		return TRUCE_ENOMEM;
+	}
 	size_t k = 0;
-	for (size_t i = 0; i < ks->cap; i++)
-		if (ks->slot[i].seq != 0)
-			v[k++] = ks->slot[i];
+	for (size_t i = 0; i < ks->cap; i++) {
+		const truce__keyent *e = &ks->slot[i];
+		if (e->seq == 0)
+			continue;
+		if (e->key[0] >= lo && e->key[0] <= hi)
+			v[k++] = *e;
+		else
+			*find(slot, ks->cap, e->key) = *e;
+	}
+	free(ks->slot);
+	ks->slot = slot;
+	ks->n -= k;
 	qsort(v, k, sizeof(*v), by_key);
 	*out = v;
 	*n = k;

@@ -32,8 +32,10 @@
 #define STORE_SCHEMA_PREFIX "truce-store-"
 #define STORE_DEFAULT_MAP ((size_t)256 << 20)
 /* Recent dedup keys the writer keeps in memory before it files them in
- * article_keys, all at once and in key order (see "the article log"). */
+ * article_keys, a key range at a time and in key order (see "the article
+ * log"). */
 #define STORE_KEYS_BATCH ((size_t)65536)
+#define STORE_KEY_RANGES 64u /* of the first key byte: 4 values each */
 #define STORE_LOCK_NAME "truced.lock"
 #define STORE_HEAD_LEN (TRUCE_HASH_LEN + 8) /* chain head: hash, then BE seq */
 
@@ -51,7 +53,9 @@ struct truce_store {
 	truce__keyset *recent;
 	int recent_valid; /* 0: rebuild from the log before use */
 	uint64_t keys_upto;
-	size_t keys_batch; /* recent keys moved into article_keys at once */
+	unsigned file_next; /* the key range filed next */
+	uint64_t wrap_seq;  /* the last article when range 0 was filed last */
+	size_t keys_batch;  /* recent keys moved into article_keys at once */
 };
 
 /* The tail of the article log as a write transaction sees it: read at its
@@ -960,9 +964,16 @@ int truce_txn_scan(truce_txn *t, enum truce_db db, uint64_t from, uint64_t to, t
  * "keys_upto" says up to which seq it is complete; the writer keeps the
  * keys of the articles after it in memory (s->recent, rebuilt from the
  * records, which hold their key, on the first write after opening or after
- * a failed transaction) and files them keys_batch at a time in key order,
- * which rewrites each leaf once per batch instead of once per key. No
- * "keys_upto" (a store written before, or a new one) means complete.
+ * a failed transaction). Once keys_batch of them gathered, each new article
+ * files the keys of one range of the key space (1/64th of it, in turn) in
+ * key order: a range's keys, gathered over a whole turn, land on its own
+ * stretch of leaves, so each leaf is rewritten once a turn instead of once
+ * per key, and the work comes in steps of some keys_batch/64 keys instead
+ * of one long commit. A key may so be filed while older ones still wait;
+ * keys_upto moves when a turn ends, to the last article of when it began:
+ * every range has been filed since. After a reopening the memory may hold
+ * keys filed already (both say the same seq). No "keys_upto" (a store
+ * written before, or a new one) means complete.
  */
 static int meta_keys_upto(truce_txn *t, uint64_t *seq, int *absent)
 {
@@ -1025,37 +1036,46 @@ static int recent_load(truce_txn *t)
 	truce__keyset_clear(s->recent);
 	rc = truce_txn_scan(t, TRUCE_DB_ARTICLES, upto + 1, TRUCE_SEQ_MAX, recent_add, s->recent);
 	s->keys_upto = upto;
+	s->file_next = 0;
+	if (rc == 0)
+		rc = truce_txn_last(t, TRUCE_DB_ARTICLES, &s->wrap_seq);
 	s->recent_valid = rc == 0;
 	return rc;
 }
 
-/* Files every recent key in article_keys, in key order, and moves
- * keys_upto to the last article. */
+/* Files the recent keys of the next key range in article_keys, in key
+ * order; at the end of a turn moves keys_upto to where the turn began.
+ * last: the last article stored. */
 static int recent_file(truce_txn *t, uint64_t last)
 {
 	truce_store *s = t->s;
+	unsigned width = 256u / STORE_KEY_RANGES, lo = s->file_next * width;
 	truce__keyent *v;
 	size_t n;
-	int rc = truce__keyset_sorted(s->recent, &v, &n);
+	t->keys_changed = 1; /* the set changes even if this fails */
+	int rc = truce__keyset_take(s->recent, lo, lo + width - 1, &v, &n);
 	if (rc != 0)
 		return rc;
-	t->keys_changed = 1;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		uint8_t sb[8];
+		truce_bytes old = {NULL, 0};
 		truce_put_be64(sb, v[i].seq);
 		rc = truce_txn_kput(t, TRUCE_DB_ARTICLE_KEYS, v[i].key, TRUCE_HASH_LEN, sb,
-		                    sizeof(sb), 1, NULL);
-		if (rc == TRUCE_EEXIST)
-			rc = TRUCE_ECORRUPT; /* a key both filed and recent */
+		                    sizeof(sb), 1, &old);
+		if (rc == TRUCE_EEXIST) /* filed before a reopening: the same seq */
+			rc = old.len == 8 && truce_get_be64(old.data) == v[i].seq ? 0
+			                                                          : TRUCE_ECORRUPT;
 	}
 	free(v);
+	if (rc != 0 || ++s->file_next < STORE_KEY_RANGES)
+		return rc;
 	uint8_t b[8];
-	truce_put_be64(b, last);
-	if (rc == 0)
-		rc = truce_txn_meta_put(t, "keys_upto", b, sizeof(b));
+	truce_put_be64(b, s->wrap_seq);
+	rc = truce_txn_meta_put(t, "keys_upto", b, sizeof(b));
 	if (rc == 0) {
-		truce__keyset_clear(s->recent);
-		s->keys_upto = last;
+		s->keys_upto = s->wrap_seq;
+		s->wrap_seq = last;
+		s->file_next = 0;
 	}
 	return rc;
 }

@@ -263,10 +263,45 @@ static uint64_t found_at(truce_store *st, const char *name)
 	return rc == 0 ? seq : 0;
 }
 
+/* Every one of articles 1..n (named "n<seq>") is refused as a duplicate
+ * with its seq by a writer, and found by a reader. */
+static void all_known(truce_store *st, uint64_t n)
+{
+	char name[32];
+	truce_txn *t;
+	uint64_t existing = 0;
+	assert_int_equal(truce_txn_begin(st, 1, &t), 0);
+	for (uint64_t i = 1; i <= n; i++) {
+		snprintf(name, sizeof(name), "n%llu", (unsigned long long)i);
+		assert_int_equal(append_named(t, n + 1, name, &existing), TRUCE_EEXIST);
+		assert_int_equal(existing, i);
+	}
+	truce_txn_abort(t);
+	for (uint64_t i = 1; i <= n; i += 7) {
+		snprintf(name, sizeof(name), "n%llu", (unsigned long long)i);
+		assert_int_equal(found_at(st, name), i);
+	}
+}
+
+/* What meta says article_keys is complete up to. */
+static uint64_t keys_upto(truce_store *st)
+{
+	truce_txn *t;
+	truce_bytes v;
+	assert_int_equal(truce_txn_begin(st, 0, &t), 0);
+	assert_int_equal(truce_txn_meta_get(t, "keys_upto", &v), 0);
+	assert_int_equal(v.len, 8);
+	uint64_t seq = truce_get_be64(v.data);
+	truce_txn_abort(t);
+	return seq;
+}
+
 /* The dedup keys of recent articles live in memory and are filed in
- * article_keys keys_batch at a time: a duplicate is refused with its seq
- * either way, after a reopen (the keys rebuilt from the records) too, and
- * readers find every key. */
+ * article_keys a key range at a time once keys_batch have gathered: a
+ * duplicate is refused with its seq wherever its key is (filed, in memory,
+ * appended in the same transaction), after a reopen too (the keys rebuilt
+ * from the records, some of them filed already), and readers find every
+ * key. */
 static void test_dedup_keys_filed_in_batches(void **state)
 {
 	fixture *f = *state;
@@ -274,44 +309,47 @@ static void test_dedup_keys_filed_in_batches(void **state)
 	char err[256] = "";
 	truce_store_opts o = {.keys_batch = 3};
 	assert_int_equal(truce_store_open(f->dir, &o, &f->st, err, sizeof(err)), 0);
-	static const char *names[] = {"a1", "a2", "a3", "a4", "a5", "a6", "a7"};
-	for (uint64_t i = 0; i < 7; i++)
-		assert_int_equal(append_one(f->st, i + 1, names[i]), 0);
-	/* filed when the fourth and the seventh came: six keys */
-	assert_int_equal(keys_indexed(f->st), 6);
+	char name[32];
 	truce_txn *t;
-	uint64_t existing = 0;
-	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
-	assert_int_equal(append_named(t, 8, "a2", &existing), TRUCE_EEXIST); /* filed */
-	assert_int_equal(existing, 2);
-	assert_int_equal(append_named(t, 8, "a7", &existing), TRUCE_EEXIST); /* recent */
-	assert_int_equal(existing, 7);
-	assert_int_equal(append_named(t, 8, "b8", NULL), 0);
-	assert_int_equal(append_named(t, 9, "b8", &existing), TRUCE_EEXIST); /* this txn */
-	assert_int_equal(existing, 8);
-	assert_int_equal(truce_txn_commit(t), 0);
-	for (uint64_t i = 0; i < 7; i++)
-		assert_int_equal(found_at(f->st, names[i]), i + 1);
-	assert_int_equal(found_at(f->st, "b8"), 8);
+	uint64_t n = 0, existing = 0;
+	for (int txn = 0; txn < 40; txn++) {
+		assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
+		for (int i = 0; i < 10; i++) {
+			n++;
+			snprintf(name, sizeof(name), "n%llu", (unsigned long long)n);
+			assert_int_equal(append_named(t, n, name, NULL), 0);
+		}
+		assert_int_equal(append_named(t, n + 1, name, &existing), TRUCE_EEXIST);
+		assert_int_equal(existing, n); /* this transaction's own */
+		assert_int_equal(truce_txn_commit(t), 0);
+	}
+	/* each append past the third files a 64th of the key space: most
+	 * keys are filed, and several turns have moved keys_upto */
+	uint64_t filed = keys_indexed(f->st), upto = keys_upto(f->st);
+	assert_true(filed >= 200 && filed < n);
+	assert_true(upto >= 100 && upto < n);
+	all_known(f->st, n);
 	assert_int_equal(found_at(f->st, "none"), 0);
 
-	/* A new opening knows the recent keys from the records. */
+	/* A new opening knows the keys after keys_upto from the records. */
 	truce_store_close(f->st);
 	assert_int_equal(truce_store_open(f->dir, &o, &f->st, err, sizeof(err)), 0);
-	assert_int_equal(truce_txn_begin(f->st, 1, &t), 0);
-	assert_int_equal(append_named(t, 9, "a7", &existing), TRUCE_EEXIST);
-	assert_int_equal(existing, 7);
-	assert_int_equal(append_named(t, 9, "b8", &existing), TRUCE_EEXIST);
-	assert_int_equal(existing, 8);
-	truce_txn_abort(t);
-	/* and so does one with the default batch, which files nothing yet */
+	all_known(f->st, n);
+	for (int i = 0; i < 100; i++) { /* and files them again without a fuss */
+		n++;
+		snprintf(name, sizeof(name), "n%llu", (unsigned long long)n);
+		assert_int_equal(append_one(f->st, n, name), 0);
+	}
+	assert_true(keys_upto(f->st) > upto);
+	all_known(f->st, n);
+	/* and so does one with the default batch, which files nothing */
 	truce_store_close(f->st);
 	assert_int_equal(truce_store_open(f->dir, NULL, &f->st, err, sizeof(err)), 0);
-	assert_int_equal(append_one(f->st, 9, "a7"), TRUCE_EEXIST);
-	assert_int_equal(append_one(f->st, 9, "a1"), TRUCE_EEXIST);
-	assert_int_equal(append_one(f->st, 9, "c9"), 0);
-	assert_int_equal(keys_indexed(f->st), 6);
-	assert_int_equal(found_at(f->st, "c9"), 9);
+	filed = keys_indexed(f->st);
+	all_known(f->st, n);
+	assert_int_equal(append_one(f->st, n + 1, "c9"), 0);
+	assert_int_equal(keys_indexed(f->st), filed);
+	assert_int_equal(found_at(f->st, "c9"), n + 1);
 }
 
 /* A key appended in a transaction that is aborted was never stored: the
