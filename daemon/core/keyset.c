@@ -102,6 +102,25 @@ int truce__keyset_put(truce__keyset *ks, const uint8_t key[TRUCE_HASH_LEN], uint
 	return 0;
 }
 
+void truce__keyset_del(truce__keyset *ks, const uint8_t key[TRUCE_HASH_LEN])
+{
+	truce__keyent *hole = find(ks->slot, ks->cap, key);
+	if (hole->seq == 0)
+		return;
+	/* Backward shift: move up each later entry of the run whose home
+	 * is not between the hole and it, so no search stops short. */
+	size_t mask = ks->cap - 1, h = (size_t)(hole - ks->slot);
+	for (size_t j = (h + 1) & mask; ks->slot[j].seq != 0; j = (j + 1) & mask) {
+		size_t home_j = home(ks->slot[j].key, ks->cap);
+		if (((j - home_j) & mask) >= ((j - h) & mask)) {
+			ks->slot[h] = ks->slot[j];
+			h = j;
+		}
+	}
+	memset(&ks->slot[h], 0, sizeof(ks->slot[h]));
+	ks->n--;
+}
+
 static int by_key(const void *a, const void *b)
 {
 	return memcmp(((const truce__keyent *)a)->key, ((const truce__keyent *)b)->key,
@@ -110,29 +129,18 @@ static int by_key(const void *a, const void *b)
 
 int truce__keyset_take(truce__keyset *ks, unsigned lo, unsigned hi, truce__keyent **out, size_t *n)
 {
-	/* The rest goes into a new table: linear probing has no simple
-	 * removal, and a pass over the table is cheap next to the B-tree
-	 * work the taken keys are for. */
 	truce__keyent *v = malloc((ks->n > 0 ? ks->n : 1) * sizeof(*v));
-	truce__keyent *slot = calloc(ks->cap, sizeof(*slot));
-	if (v == NULL || slot == NULL) {
-		free(v);
-		free(slot);
+	if (v == NULL)
 		return TRUCE_ENOMEM;
-	}
 	size_t k = 0;
 	for (size_t i = 0; i < ks->cap; i++) {
 		const truce__keyent *e = &ks->slot[i];
-		if (e->seq == 0)
-			continue;
-		if (e->key[0] >= lo && e->key[0] <= hi)
+		if (e->seq != 0 && e->key[0] >= lo && e->key[0] <= hi)
 			v[k++] = *e;
-		else
-			*find(slot, ks->cap, e->key) = *e;
 	}
-	free(ks->slot);
-	ks->slot = slot;
-	ks->n -= k;
+	/* removed after the pass: a removal moves entries of the table */
+	for (size_t i = 0; i < k; i++)
+		truce__keyset_del(ks, v[i].key);
 	qsort(v, k, sizeof(*v), by_key);
 	*out = v;
 	*n = k;

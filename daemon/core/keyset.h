@@ -29,6 +29,8 @@ int truce__keyset_get(const truce__keyset *ks, const uint8_t key[TRUCE_HASH_LEN]
 /* Adds a key that is not there (seq > 0): 0 or TRUCE_ENOMEM (the set is
  * then as it was). */
 int truce__keyset_put(truce__keyset *ks, const uint8_t key[TRUCE_HASH_LEN], uint64_t seq);
+/* Removes key, when there. */
+void truce__keyset_del(truce__keyset *ks, const uint8_t key[TRUCE_HASH_LEN]);
 /* Takes the entries whose key's first byte is within [lo, hi] out of the
  * set, into a new array of *n in key order (the caller frees it): 0, or
  * TRUCE_ENOMEM with the set as it was. */

@@ -74,7 +74,17 @@ struct truce_txn {
 	MDB_txn *txn;
 	chain_state chain;
 	int write;
-	int keys_changed; /* s->recent holds what this transaction added */
+	/* What this transaction did to s->recent, undone if it aborts: a
+	 * map growth aborts and redoes a batch, and reading the keys back
+	 * from the records would stall that commit. */
+	int keys_changed; /* 0: s->recent as committed */
+	int undo_lost;    /* a log entry did not fit: rebuild instead */
+	uint8_t (*added)[TRUCE_HASH_LEN];
+	size_t n_added, cap_added;
+	truce__keyent *taken; /* the keys filed, back in memory on abort */
+	size_t n_taken;
+	unsigned file_next0;
+	uint64_t wrap_seq0, keys_upto0;
 };
 
 static const struct {
@@ -682,6 +692,7 @@ static int disk_full(truce_store *s)
 }
 
 static int chain_flush(truce_txn *t);
+static void recent_undo(truce_txn *t);
 
 int truce_txn_commit(truce_txn *t)
 {
@@ -693,7 +704,9 @@ int truce_txn_commit(truce_txn *t)
 	}
 	int rc = mdb_txn_commit(t->txn);
 	if (rc != 0 && t->keys_changed)
-		s->recent_valid = 0;
+		recent_undo(t); /* LMDB aborted it */
+	free(t->added);
+	free(t->taken);
 	free(t);
 	/* LMDB turns a write the full disk cut short into a bare EIO ("short
 	 * write, filesystem full?"); say what it is. */
@@ -707,8 +720,10 @@ void truce_txn_abort(truce_txn *t)
 	if (t == NULL)
 		return;
 	if (t->keys_changed)
-		t->s->recent_valid = 0; /* it holds keys the store never got */
+		recent_undo(t);
 	mdb_txn_abort(t->txn);
+	free(t->added);
+	free(t->taken);
 	free(t);
 }
 
@@ -1012,6 +1027,66 @@ static int recent_add(void *ctx, uint64_t seq, truce_bytes val)
 	return rc;
 }
 
+/* Marks s->recent as changed by t, keeping what an abort restores. */
+static void recent_touch(truce_txn *t)
+{
+	if (t->keys_changed)
+		return;
+	t->keys_changed = 1;
+	t->file_next0 = t->s->file_next;
+	t->wrap_seq0 = t->s->wrap_seq;
+	t->keys_upto0 = t->s->keys_upto;
+}
+
+/* Logs a key t added to s->recent. */
+static void recent_log_add(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN])
+{
+	if (t->n_added == t->cap_added) {
+		size_t cap = t->cap_added ? t->cap_added * 2 : 256;
+		uint8_t(*v)[TRUCE_HASH_LEN] = realloc(t->added, cap * sizeof(*v));
+		if (v == NULL) {
+			t->undo_lost = 1;
+			return;
+		}
+		t->added = v;
+		t->cap_added = cap;
+	}
+	memcpy(t->added[t->n_added++], key, TRUCE_HASH_LEN);
+}
+
+/* Logs the keys t filed (and so took out of s->recent); v is t's now. */
+static void recent_log_taken(truce_txn *t, truce__keyent *v, size_t n)
+{
+	truce__keyent *all = realloc(t->taken, (t->n_taken + n + 1) * sizeof(*all));
+	if (all == NULL) {
+		t->undo_lost = 1;
+		free(v);
+		return;
+	}
+	if (n > 0)
+		memcpy(all + t->n_taken, v, n * sizeof(*v));
+	free(v);
+	t->taken = all;
+	t->n_taken += n;
+}
+
+/* Puts s->recent back as it was before t, or has it rebuilt. */
+static void recent_undo(truce_txn *t)
+{
+	truce_store *s = t->s;
+	/* the filed ones back first: some may be t's own, which go next */
+	for (size_t i = 0; i < t->n_taken && !t->undo_lost; i++)
+		if (truce__keyset_put(s->recent, t->taken[i].key, t->taken[i].seq) != 0)
+			t->undo_lost = 1;
+	for (size_t i = 0; i < t->n_added; i++)
+		truce__keyset_del(s->recent, t->added[i]);
+	s->file_next = t->file_next0;
+	s->wrap_seq = t->wrap_seq0;
+	s->keys_upto = t->keys_upto0;
+	if (t->undo_lost)
+		s->recent_valid = 0;
+}
+
 /* The recent keys as the store holds them, for a write transaction. */
 static int recent_load(truce_txn *t)
 {
@@ -1028,7 +1103,8 @@ static int recent_load(truce_txn *t)
 		 * next opening would take the index for complete */
 		uint8_t b[8];
 		truce_put_be64(b, upto);
-		t->keys_changed = 1;
+		recent_touch(t);
+		t->undo_lost = 1; /* the meta it writes goes with an abort */
 		rc = truce_txn_meta_put(t, "keys_upto", b, sizeof(b));
 	}
 	if (rc != 0)
@@ -1052,7 +1128,7 @@ static int recent_file(truce_txn *t, uint64_t last)
 	unsigned width = 256u / STORE_KEY_RANGES, lo = s->file_next * width;
 	truce__keyent *v;
 	size_t n;
-	t->keys_changed = 1; /* the set changes even if this fails */
+	recent_touch(t);
 	int rc = truce__keyset_take(s->recent, lo, lo + width - 1, &v, &n);
 	if (rc != 0)
 		return rc;
@@ -1066,7 +1142,7 @@ static int recent_file(truce_txn *t, uint64_t last)
 			rc = old.len == 8 && truce_get_be64(old.data) == v[i].seq ? 0
 			                                                          : TRUCE_ECORRUPT;
 	}
-	free(v);
+	recent_log_taken(t, v, n);
 	if (rc != 0 || ++s->file_next < STORE_KEY_RANGES)
 		return rc;
 	uint8_t b[8];
@@ -1408,8 +1484,10 @@ int truce_txn_article_append_parts(truce_txn *t, uint64_t seq, const uint8_t key
 	uint8_t hash[TRUCE_HASH_LEN];
 	rc = stored_put(t, seq, parts, n_parts, frame_digest, alg, c, hash);
 	if (rc == 0) {
-		t->keys_changed = 1;
+		recent_touch(t);
 		rc = truce__keyset_put(t->s->recent, key, seq);
+		if (rc == 0)
+			recent_log_add(t, key);
 	}
 	if (rc != 0)
 		return rc;
