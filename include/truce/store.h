@@ -188,8 +188,8 @@ int truce_txn_article_find(truce_txn *t, const uint8_t key[TRUCE_HASH_LEN], uint
 /*
  * Appends a serialized ArticleRecord under seq (= last article seq + 1, which
  * the caller packed into the record), chaining it: prev_hash = the chain
- * head, hash = H(prev_hash || record) with the store's chain hash for seq
- * (truce_chain_hash). Stores a StoredArticle, indexes the content key,
+ * head, hash = the store's chain hash for seq over prev_hash and the
+ * record (truce_chain_hash). Stores a StoredArticle, indexes the content key,
  * advances the chain head (written to meta when the transaction commits).
  * hash_out may be NULL. TRUCE_EEXIST when the key is already stored (then
  * *existing, unless NULL, is its seq, and nothing is written); TRUCE_EINVAL

@@ -20,19 +20,38 @@ static void expect_claim(const char *text, const char *claimant, const char *acc
 	truce_claims_free(&c);
 }
 
+/* The claim claimant -> accused of text (published on pub) has want in
+ * the field that field() reads. */
+static void expect_field(const char *pub, const char *text, const char *claimant,
+                         const char *accused, const char *(*field)(const truce_claim *),
+                         const char *want)
+{
+	truce_claims c = extract_text(pub, text);
+	const truce_claim *x = find_claim(&c, claimant, accused);
+	if (x == NULL || strcmp(field(x), want) != 0) {
+		fprintf(stderr, "want %s -> %s with '%s' in: %s\n", claimant, accused, want, text);
+		print_claims(&c);
+	}
+	assert_non_null(x);
+	assert_string_equal(field(x), want);
+	truce_claims_free(&c);
+}
+
+static const char *day_of(const truce_claim *x)
+{
+	return x->event_date;
+}
+
+static const char *place_of(const truce_claim *x)
+{
+	return x->location;
+}
+
 /* The claim claimant -> accused of text (published on PUB) has day date. */
 static void expect_date(const char *text, const char *claimant, const char *accused,
                         const char *date)
 {
-	truce_claims c = extract_text(PUB, text);
-	const truce_claim *x = find_claim(&c, claimant, accused);
-	if (x == NULL || strcmp(x->event_date, date) != 0) {
-		fprintf(stderr, "want %s -> %s on %s in: %s\n", claimant, accused, date, text);
-		print_claims(&c);
-	}
-	assert_non_null(x);
-	assert_string_equal(x->event_date, date);
-	truce_claims_free(&c);
+	expect_field(PUB, text, claimant, accused, day_of, date);
 }
 
 /* text (published on pub) holds no claim. */
@@ -1335,15 +1354,7 @@ static void denial_then_accusation(void **state)
 static void expect_place(const char *pub, const char *text, const char *claimant,
                          const char *accused, const char *place)
 {
-	truce_claims c = extract_text(pub, text);
-	const truce_claim *x = find_claim(&c, claimant, accused);
-	if (x == NULL || strcmp(x->location, place) != 0) {
-		fprintf(stderr, "want %s -> %s at '%s' in: %s\n", claimant, accused, place, text);
-		print_claims(&c);
-	}
-	assert_non_null(x);
-	assert_string_equal(x->location, place);
-	truce_claims_free(&c);
+	expect_field(pub, text, claimant, accused, place_of, place);
 }
 
 /* A place that names a deal ("the Lusaka peace accord", "the Minsk
