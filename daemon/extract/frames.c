@@ -186,8 +186,13 @@ static int compass(const ctx *x, uint32_t t)
 	size_t n = tok_len(x, t);
 	if (n < 4 || n > 12 || (x->doc->tok[t].flags & TRUCE__T_PUNCT))
 		return 0;
+	/* the first letter first: it rules out all but a few words, without
+	 * the length of each */
+	char c = tok_s(x, t)[0];
+	if (c >= 'A' && c <= 'Z')
+		c = (char)(c + 32);
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (tok_eq_n(x, t, w[i], strlen(w[i])))
+		if (w[i][0] == c && tok_eq_n(x, t, w[i], strlen(w[i])))
 			return 1;
 	return 0;
 }

@@ -162,7 +162,8 @@ static size_t scan_mark(const char *s, size_t len, size_t i, truce__tok *t)
 
 /* The next token of doc, starting at byte i after *nl line breaks (which
  * it takes), its other fields for the scanner to fill; NULL: no memory. */
-static truce__tok *open_tok(truce__doc *doc, size_t i, int *nl)
+static inline __attribute__((always_inline)) truce__tok *open_tok(truce__doc *doc, size_t i,
+                                                                  int *nl)
 {
 	if (reserve_tok(doc) != 0)
 		return NULL;
