@@ -282,12 +282,21 @@ static void key_update_url(crypto_hash_sha256_state *st, const char *url)
 	size_t lower = host_end != NULL ? (size_t)(host_end - url) : n;
 	if (lower > n)
 		lower = n;
+	/* hashed a buffer at a time: an update call a byte cost more than
+	 * the hashing */
+	uint8_t buf[256];
+	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)url[i];
 		if (i < lower)
 			c = (unsigned char)tolower(c);
-		crypto_hash_sha256_update(st, &c, 1);
+		buf[k++] = c;
+		if (k == sizeof(buf)) {
+			crypto_hash_sha256_update(st, buf, k);
+			k = 0;
+		}
 	}
+	crypto_hash_sha256_update(st, buf, k);
 }
 
 static void key_update_body(crypto_hash_sha256_state *st, const uint8_t *b, size_t n)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "truce/wire.h"
 
@@ -128,6 +129,27 @@ static void test_content_key(void **state)
 	assert_memory_not_equal(k1, k2, TRUCE_HASH_LEN);
 }
 
+/* The key of a URL is SHA-256 of "url\n" and the URL with scheme and host
+ * in lower case, without its fragment: stores keep these keys, so they
+ * must not change with how the bytes are fed to the hash (a URL longer
+ * than a buffer of them included). */
+static void test_content_key_url_bytes(void **state)
+{
+	(void)state;
+	char url[700], want[720];
+	strcpy(url, "HTTPS://News.Example.ORG/Path/");
+	size_t n = strlen(url);
+	for (; n < 600; n++)
+		url[n] = (char)('A' + n % 26);
+	url[n] = '\0';
+	snprintf(want, sizeof(want), "url\nhttps://news.example.org/Path/%s", url + 30);
+	strcat(url, "#Frag");
+	uint8_t got[TRUCE_HASH_LEN], exp[TRUCE_HASH_LEN];
+	key_of(url, "body", got);
+	crypto_hash_sha256(exp, (const uint8_t *)want, strlen(want));
+	assert_memory_equal(got, exp, TRUCE_HASH_LEN);
+}
+
 static void test_pb_next(void **state)
 {
 	(void)state;
@@ -192,6 +214,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_article), cmocka_unit_test(test_rejections),
 	    cmocka_unit_test(test_garbage),       cmocka_unit_test(test_content_key),
+	    cmocka_unit_test(test_content_key_url_bytes),
 	    cmocka_unit_test(test_pb_next),       cmocka_unit_test(test_utf8_offsets),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
