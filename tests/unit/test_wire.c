@@ -212,10 +212,13 @@ static void test_utf8_offsets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid_article), cmocka_unit_test(test_rejections),
-	    cmocka_unit_test(test_garbage),       cmocka_unit_test(test_content_key),
+	    cmocka_unit_test(test_valid_article),
+	    cmocka_unit_test(test_rejections),
+	    cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_content_key),
 	    cmocka_unit_test(test_content_key_url_bytes),
-	    cmocka_unit_test(test_pb_next),       cmocka_unit_test(test_utf8_offsets),
+	    cmocka_unit_test(test_pb_next),
+	    cmocka_unit_test(test_utf8_offsets),
 	};
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
 }
