@@ -1470,21 +1470,35 @@ static int stop_token(const char *text, const truce__tok *t)
 	return t->flags & TRUCE__T_PUNCT && (text[t->start] == ';' || text[t->start] == ':');
 }
 
+/* A plain lower-case plural ("soldiers", "sons"; not "a separate
+ * airstrike", not "Marines")? */
+static int plain_plural(const char *text, const truce__doc *doc, uint32_t t)
+{
+	if (t >= doc->ntok || !(doc->tok[t].flags & TRUCE__T_WORD) ||
+	    (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_NUM)))
+		return 0;
+	return ends_with(text, &doc->tok[t], "s");
+}
+
 /* Is token t a word for people ("a civilian", "soldiers"): an item of the
- * person words (singulars) or of the plurals without -s ("children"), or a
- * plain lower-case plural that is no item ("soldiers", "sons"; not "a
- * separate airstrike")? *k walks the items up to t. */
+ * person words (singulars) or of the plurals without -s ("children"), a
+ * word for the fighters of a party in the plural ("four fighters",
+ * "militants": party or group words, not person words, in the lexicon), or a plain
+ * lower-case plural that is no item? *k walks the items up to t. */
 static int people_word(const char *text, const truce__doc *doc, const truce__tagged *tg, size_t *k,
                        uint32_t t)
 {
 	while (*k < tg->n && tg->v[*k].t1 <= t)
 		(*k)++;
-	if (*k < tg->n && tg->v[*k].t0 <= t)
-		return (tg->v[*k].cues & TRUCE__C_PERSON) || (tg->v[*k].cues2 & TRUCE__C2_PLURAL);
-	if (t >= doc->ntok || !(doc->tok[t].flags & TRUCE__T_WORD) ||
-	    (doc->tok[t].flags & (TRUCE__T_CAP | TRUCE__T_NUM)))
-		return 0;
-	return ends_with(text, &doc->tok[t], "s");
+	if (*k < tg->n && tg->v[*k].t0 <= t) {
+		const truce__item *it = &tg->v[*k];
+		if ((it->cues & TRUCE__C_PERSON) || (it->cues2 & TRUCE__C2_PLURAL))
+			return 1;
+		return it->lex != NULL && it->t1 == it->t0 + 1 &&
+		       (it->lex->nparty > 0 || (it->cues2 & (TRUCE__C2_VAGUE | TRUCE__C2_GROUP))) &&
+		       plain_plural(text, doc, t);
+	}
+	return plain_plural(text, doc, t);
 }
 
 /* "killing two soldiers and a civilian", "killed a woman and her two
@@ -1668,8 +1682,11 @@ void truce__casualties(const char *text, const truce__doc *doc, const truce__tag
 		const truce__tok *head = &doc->tok[it->t0];
 		int after_aux =
 		    i > 0 && (tg->v[i - 1].cues & TRUCE__C_AUX) && tg->v[i - 1].t1 == it->t0;
+		/* "killing two", "killed two", "the death of two", and a verb
+		 * made a killing by "dead": "shot dead two civilians" */
+		int resultative = it->t1 > it->t0 + 1 && tok_text_is(text, last, "dead");
 		int fwd_ok = tok_text_is(text, last, "of") || ends_with(text, head, "ing") ||
-		             (ends_with(text, head, "ed") && !after_aux);
+		             ((ends_with(text, head, "ed") || resultative) && !after_aux);
 		int n = -1;
 		if (fwd_ok)
 			n = forward_count(text, doc, tg, i);

@@ -156,6 +156,15 @@ static void casualties(void **state)
 	    /* "without causing human or material damage": nobody was hurt */
 	    {"Rebels fired shots along the line without causing human or material damage.", 0, 0},
 	    {"The drones hit a depot without causing any casualties.", 0, 0},
+	    /* words for the fighters of a party count as people too */
+	    {"The strike killed four fighters and a civilian in the village.", 5, TRUCE_NONE},
+	    {"Drones hit the post, killing three militants and two civilians.", 5, TRUCE_NONE},
+	    /* a verb made a killing by "dead" takes the count after it; the
+	     * passive one the count before it */
+	    {"Troops shot dead two civilians near the river.", 2, TRUCE_NONE},
+	    {"The rebels violated the truce, shooting dead three villagers.", 3, TRUCE_NONE},
+	    {"Troops opened fire and shot dead a shepherd.", 1, TRUCE_NONE},
+	    {"Two farmers were shot dead by troops on Sunday.", 2, TRUCE_NONE},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;
