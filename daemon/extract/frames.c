@@ -116,6 +116,12 @@ typedef struct ctx {
 	uint64_t place_seen;
 	char first_place[TRUCE_PLACE_MAX];
 	long first_place_sent;
+	/* an act told with no claimant ("Two soldiers were killed in shelling
+	 * near X."), for an accusation right after it that names no act of its
+	 * own ("The army blamed the rebels."): its sentence, view and figures */
+	long act_sent;
+	struct sview *act_view;
+	struct details *act;
 } ctx;
 
 /* The view of one sentence: items [i0, i1) of all, tokens [t0, t1). */
@@ -1673,6 +1679,42 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 
 /* A speaker is found: whom it blames, and the claim (or the details kept
  * for the claimant's claim). */
+/* Does the accusation of sentence v, which names no act, blame the act of
+ * the sentence right before it ("Two soldiers were killed in shelling. The
+ * army blamed the rebels.")? Only where nothing follows the accused but the
+ * sentence's end or a comma: "accused X of trying to provoke a war" is
+ * another charge. */
+static int blames_act_before(const ctx *x, const sview *v, const char *accused)
+{
+	if (x->act_sent < 0 || x->act_sent + 1 != (long)v->si || !(v->has & TRUCE__C_ACCUSE))
+		return 0;
+	size_t k = v->i1;
+	for (size_t i = v->i0; i < v->i1; i++)
+		if (strcmp(x->all.v[i].party, accused) == 0)
+			k = i;
+	if (k == v->i1)
+		return 0;
+	uint32_t t = x->all.v[k].t1;
+	/* "blamed TPLF fighters.": a word for its fighters may follow */
+	if (k + 1 < v->i1 && x->all.v[k + 1].t0 == t && !x->all.v[k + 1].party[0] &&
+	    ((x->all.v[k + 1].cues2 & (TRUCE__C2_GROUP | TRUCE__C2_VAGUE)) ||
+	     (x->all.v[k + 1].cues & TRUCE__C_PERSON)))
+		t = x->all.v[k + 1].t1;
+	return t >= v->t1 || tok_s(x, t)[0] == '.' || tok_s(x, t)[0] == ',';
+}
+
+/* The figures of the act before for an accusation that names none: its
+ * day where the accusation gives none. */
+static void act_details(const ctx *x, details *d)
+{
+	details a = *x->act;
+	if (d->date != 0) {
+		a.date = d->date;
+		a.weak = d->weak;
+	}
+	*d = a;
+}
+
 static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 {
 	char claimant[TRUCE_PARTY_MAX] = "";
@@ -1723,8 +1765,13 @@ static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 		 * reassert control") */
 		uint32_t charge =
 		    EVENT_CUES | TRUCE__C_TRUCE | (f->by_agent ? 0 : TRUCE__C_ACCUSEPASS);
-		if (!x->truce_ctx || !(has & charge))
+		if (!x->truce_ctx)
 			return 0;
+		if (!(has & charge)) {
+			if (!blames_act_before(x, v, f->accused))
+				return 0;
+			act_details(x, d);
+		}
 		char other[TRUCE_PARTY_MAX];
 		coordinated(x, v, f->accused, claimant, other);
 		int rc = add_claim(x, v, claimant, f->accused, d, f->conf);
@@ -1797,6 +1844,12 @@ static int analyze(ctx *x, sview *v)
 	if (f.sp.kind == SP_NONE) {
 		if (x->nclaims == 0)
 			keep_lead(x, v, &d);
+		if (has & EVENT_CUES) {
+			x->act_sent = (long)v->si;
+			*x->act_view = *v;
+			*x->act = d;
+			x->act->place_of = d.place_of != NULL ? x->act_view : NULL;
+		}
 		/* "At least 15 civilians were killed, medics said": a source of
 		 * no side tells the figures of the claim before */
 		int neutral = f.sp.item != (size_t)-1 && x->all.v[f.sp.item].blocker;
@@ -2239,6 +2292,13 @@ int truce__frames(const truce__article *a, truce_claims *out)
 	x.doc = a->doc;
 	x.prev_claim_sent = -10;
 	x.speaker_sent = -10;
+	sview act_view;
+	details act;
+	memset(&act_view, 0, sizeof(act_view));
+	memset(&act, 0, sizeof(act));
+	x.act_sent = -10;
+	x.act_view = &act_view;
+	x.act = &act;
 	x.pubd = a->pub.y ? truce__days(a->pub) : 0;
 	int rc = 0;
 	const truce__doc *doc = a->doc;

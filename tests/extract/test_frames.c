@@ -1442,6 +1442,35 @@ static void called_a_violation(void **state)
 	truce_claims_free(&c);
 }
 
+/* An accusation that names no act blames the act told in the sentence
+ * right before it, and takes its figures; one that names another charge
+ * ("of trying to provoke a war") does not. */
+static void blamed_for_the_act_before(void **state)
+{
+	(void)state;
+	static const char act[] = "The ceasefire came under strain on Monday. Two soldiers were "
+	                          "killed in shelling near Kotli. ";
+	char text[512];
+	snprintf(text, sizeof(text), "%sPakistan's army blamed India.", act);
+	truce_claims c = extract_text(PUB, text);
+	const truce_claim *x = find_claim(&c, "PAK", "IND");
+	assert_non_null(x);
+	assert_int_equal(x->killed, 2);
+	assert_string_equal(x->event_date, "2021-06-07");
+	truce_claims_free(&c);
+	snprintf(text, sizeof(text), "%sPakistan blamed Indian troops.", act);
+	expect_claim(text, "PAK", "IND");
+	snprintf(text, sizeof(text), "%sPakistan accused India of trying to provoke a war.", act);
+	c = extract_text(PUB, text);
+	assert_null(find_claim(&c, "PAK", "IND"));
+	truce_claims_free(&c);
+	/* the act two sentences before is no longer the one blamed */
+	snprintf(text, sizeof(text), "%sThe talks were postponed. Pakistan blamed India.", act);
+	c = extract_text(PUB, text);
+	assert_null(find_claim(&c, "PAK", "IND"));
+	truce_claims_free(&c);
+}
+
 /* "Friday, June 11" (in a story of Thursday, June 10): the month date says
  * which Friday; a day talks are "scheduled for" is no incident's day; "on
  * the night of June 10" is June 10, not the night before publication. */
@@ -1538,6 +1567,7 @@ int main(void)
 	    cmocka_unit_test(britain_and_kosovo),
 	    cmocka_unit_test(called_a_violation),
 	    cmocka_unit_test(named_days),
+	    cmocka_unit_test(blamed_for_the_act_before),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
