@@ -915,6 +915,48 @@ static void vague_to_named(const truce_rules *r, truce__tagged *tg, const truce_
 	}
 }
 
+/* Is code named in tg by a name ("Renamo", "the ELN"), not only by a
+ * common word read per country ("rebels")? */
+static int named_by_name(const truce__tagged *tg, const char *code)
+{
+	for (size_t i = 0; i < tg->n; i++)
+		if (tg->v[i].lex != NULL && !(tg->v[i].cues2 & TRUCE__C2_VAGUE) &&
+		    !tg->v[i].noparty && strcmp(tg->v[i].party, code) == 0)
+			return 1;
+	return 0;
+}
+
+/* "West Papua rebels killed two workers ... The rebels said": a word read
+ * per country ("rebels" in Indonesia: the Free Aceh Movement) is the one
+ * armed group the article names that no file knows, where it names one,
+ * and names the file's group by no name of its own. Names read per country
+ * ("Renamo") stay. Runs after the conflict is made: the file's group stood
+ * in for the article's in it, so that "the army" is the state's. */
+static void vague_to_made(const truce_rules *r, truce__tagged *tg)
+{
+	const char *made = NULL;
+	for (size_t i = 0; i < tg->n; i++) {
+		const truce__item *it = &tg->v[i];
+		if (!it->group || it->actor >= 0 || !it->party[0] || it->noparty)
+			continue;
+		if (made != NULL && strcmp(made, it->party) != 0)
+			return; /* two such groups: no guess */
+		made = it->party;
+	}
+	if (made == NULL)
+		return;
+	for (size_t i = 0; i < tg->n; i++) {
+		truce__item *it = &tg->v[i];
+		if (it->lex == NULL || !it->lex->cond || !(it->cues2 & TRUCE__C2_VAGUE) ||
+		    it->group || it->noparty || it->actor < 0 || it->actor >= r->nactors ||
+		    r->actors[it->actor].kind == TRUCE__K_STATE || named_by_name(tg, it->party))
+			continue;
+		strcpy(it->party, made);
+		it->actor = -1;
+		it->group = 1; /* as the name it stands for, from here on */
+	}
+}
+
 /* "the Luhansk People's Republic's militia", "Hamas's militants", "FDD
  * rebels": a vague word (one read per conflict or country, or "rebels")
  * after the possessive of a party that is no state, or right after its
@@ -1109,6 +1151,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		make_conflict(r, tg, out, &out->cf);
 	vague_groups(r, tg, &out->cf, out->conflict < 0);
 	vague_to_named(r, tg, &out->cf);
+	vague_to_made(r, tg);
 	opposition_groups(r, tg, out);
 }
 
