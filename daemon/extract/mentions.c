@@ -68,20 +68,14 @@ static int scope_rank(const truce__scope *sc, int16_t c)
 
 /* The reading of an alias for the article: one for its conflict first,
  * then one for its countries (the most named first), then the first that
- * holds everywhere. */
-static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
+ * holds everywhere; NULL: none. */
+static const truce__party_alt *best_alt(const truce_rules *r, const truce__lex *lex,
+                                        const truce__scope *sc)
 {
-	if (it->group)
-		return; /* its code is its own (see group_name, bind_acronyms) */
-	it->party[0] = '\0';
-	it->blocker = 0;
-	it->actor = -1;
-	if (it->lex == NULL || it->lex->nparty == 0 || it->noparty)
-		return;
 	const truce__party_alt *best = NULL;
 	int best_score = 0;
-	for (uint32_t k = 0; k < it->lex->nparty; k++) {
-		const truce__party_alt *a = &r->alts[it->lex->party0 + k];
+	for (uint32_t k = 0; k < lex->nparty; k++) {
+		const truce__party_alt *a = &r->alts[lex->party0 + k];
 		int score = 0;
 		if (a->conflict >= 0)
 			score = sc != NULL && a->conflict == sc->conflict ? 100 : 0;
@@ -95,6 +89,19 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 			best_score = score;
 		}
 	}
+	return best;
+}
+
+static void resolve_party(const truce_rules *r, truce__item *it, const truce__scope *sc)
+{
+	if (it->group)
+		return; /* its code is its own (see group_name, bind_acronyms) */
+	it->party[0] = '\0';
+	it->blocker = 0;
+	it->actor = -1;
+	if (it->lex == NULL || it->lex->nparty == 0 || it->noparty)
+		return;
+	const truce__party_alt *best = best_alt(r, it->lex, sc);
 	if (best == NULL)
 		return;
 	if (best->code[0] == '\0') {
@@ -103,6 +110,24 @@ static void resolve_party(const truce_rules *r, truce__item *it, const truce__sc
 		strcpy(it->party, best->code);
 		it->actor = best->actor;
 	}
+}
+
+/* "separatist rebels" in Mali, where the files read "rebels" but not the
+ * phrase: a phrase of words read per country that has no reading in the
+ * article's countries takes the reading of its last word, the noun. */
+static void head_reading(const truce_rules *r, const truce__doc *doc, truce__item *it,
+                         const truce__scope *sc)
+{
+	if (it->party[0] || it->blocker || it->noparty || it->group || it->t1 < it->t0 + 2)
+		return;
+	const truce__lex *h = truce__lex_find(r, truce__seq_hash(0, doc->tok[it->t1 - 1].hash));
+	if (h == NULL || h->ntok != 1 || h->nparty == 0 || !h->cond)
+		return;
+	const truce__party_alt *best = best_alt(r, h, sc);
+	if (best == NULL || best->code[0] == '\0')
+		return;
+	strcpy(it->party, best->code);
+	it->actor = best->actor;
 }
 
 static int tok_is_word(const char *text, const truce__tok *t, const char *w)
@@ -1142,8 +1167,10 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 	top_countries(&vt, out);
 	out->conflict = rules_conflict(r, tg, out);
 	for (size_t i = 0; i < tg->n; i++)
-		if (tg->v[i].lex != NULL && tg->v[i].lex->cond)
+		if (tg->v[i].lex != NULL && tg->v[i].lex->cond) {
 			resolve_party(r, &tg->v[i], out);
+			head_reading(r, doc, &tg->v[i], out);
+		}
 	possessed_vague(r, doc, tg);
 	if (out->conflict >= 0)
 		out->cf = r->conflicts[out->conflict];

@@ -1490,6 +1490,16 @@ static void vague_word_of_the_named_group(void **state)
 	             "RENAMO", "MOZ");
 }
 
+/* A phrase read per country with no reading in this one ("separatist
+ * rebels" in Mali, where the files read "rebels") takes its noun's. */
+static void phrase_takes_its_nouns_reading(void **state)
+{
+	(void)state;
+	expect_claim("Mali's army accused separatist rebels of violating the peace accord by "
+	             "attacking a camp near Kidal, killing five soldiers.",
+	             "MLI", "MNLA");
+}
+
 /* "Friday, June 11" (in a story of Thursday, June 10): the month date says
  * which Friday; a day talks are "scheduled for" is no incident's day; "on
  * the night of June 10" is June 10, not the night before publication. */
@@ -1588,6 +1598,7 @@ int main(void)
 	    cmocka_unit_test(named_days),
 	    cmocka_unit_test(blamed_for_the_act_before),
 	    cmocka_unit_test(vague_word_of_the_named_group),
+	    cmocka_unit_test(phrase_takes_its_nouns_reading),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
