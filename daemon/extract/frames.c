@@ -1440,6 +1440,15 @@ static void frame_say(ctx *x, const sview *v, frame *f)
 		/* an unnamed speaker may be named by a later verb: "the press
 		 * service quoted X as saying" */
 		speaker next = subject_of(x, v, k);
+		/* "X denied it and said ...", "..., saying ...": the verb opens
+		 * the clause, its subject is the clause before's (a party after
+		 * it is the subject of what is said) */
+		if (v->subject[0] && k == v->i0 && it->t0 <= v->t0 + 1) {
+			next.kind = SP_PRON;
+			strcpy(next.code, v->subject);
+			next.item = (size_t)-1;
+			next.cue_tok = it->t0;
+		}
 		if (f->sp.kind == SP_NONE || (next.kind != SP_NONE && it->t0 <= f->sp.cue_tok + 8))
 			f->sp = next;
 		f->conf = 0.75f;
@@ -2166,11 +2175,11 @@ static void view_of(ctx *x, sview *v, size_t s, uint32_t t0, uint32_t t1, size_t
 	}
 }
 
-/* Is there an accusing word among items k... that start before token end? */
-static int accuse_within(const ctx *x, const sview *v, size_t k, uint32_t end)
+/* Is there a word of cues among items k... that start before token end? */
+static int cue_within(const ctx *x, const sview *v, size_t k, uint32_t end, uint32_t cues)
 {
 	for (; k < v->i1 && x->all.v[k].t0 < end; k++)
-		if (x->all.v[k].cues & TRUCE__C_ACCUSE)
+		if (x->all.v[k].cues & cues)
 			return 1;
 	return 0;
 }
@@ -2179,8 +2188,10 @@ static int accuse_within(const ctx *x, const sview *v, size_t k, uint32_t end)
  * Y said ..."; "X denied the attack, and accused Y of ...": the first item
  * of a second clause (after "; " or ", while" or ", whereas" where both
  * clauses report, a reporting or accusing word, and name a party; or after
- * "and" where a denial is followed by an accusation), with the clause's
- * first token in *from; (size_t)-1 where there is one clause. */
+ * "and" or ", saying" where a denial is followed by an accusation, or by a
+ * report of the other party's act: "denied it and said Thai soldiers fired
+ * first"), with the clause's first token in *from; (size_t)-1 where there
+ * is one clause. */
 static size_t second_clause(const ctx *x, const sview *v, uint32_t *from)
 {
 	const uint32_t report = TRUCE__C_SAY | TRUCE__C_ACCUSE;
@@ -2190,7 +2201,8 @@ static size_t second_clause(const ctx *x, const sview *v, uint32_t *from)
 		int semi = tok_s(x, t)[0] == ';';
 		int whil =
 		    (tok_eq(x, t, "while") || tok_eq(x, t, "whereas")) && tok_s(x, t - 1)[0] == ',';
-		int conj = (v->has & TRUCE__C_DENY) && tok_eq(x, t, "and");
+		int saying = tok_s(x, t)[0] == ',' && tok_eq(x, t + 1, "saying");
+		int conj = (v->has & TRUCE__C_DENY) && (tok_eq(x, t, "and") || saying);
 		if (!semi && !whil && !conj)
 			continue;
 		size_t k = v->i0;
@@ -2208,13 +2220,15 @@ static size_t second_clause(const ctx *x, const sview *v, uint32_t *from)
 				pb |= it->party[0] != '\0';
 			}
 		}
-		*from = semi ? t + 1 : t;
+		*from = semi || saying ? t + 1 : t;
 		if (k < v->i1 && (a & report) && (b & report) && pa && pb)
 			return k;
 		/* "..., and accused", "..., and a spokesman accused": the
-		 * denier's own accusation, whose speaker may go unsaid */
+		 * denier's own accusation, whose speaker may go unsaid; "and
+		 * said", ", saying": its report of a party's act */
 		if (conj && k < v->i1 && (a & TRUCE__C_DENY) && pa && !(b & TRUCE__C_DENY) &&
-		    accuse_within(x, v, k, t + 5))
+		    (cue_within(x, v, k, t + 5, TRUCE__C_ACCUSE) ||
+		     (cue_within(x, v, k, t + 4, TRUCE__C_SAY) && pb && (b & EVENT_CUES))))
 			return k;
 	}
 	return (size_t)-1;

@@ -1500,6 +1500,31 @@ static void phrase_takes_its_nouns_reading(void **state)
 	             "MLI", "MNLA");
 }
 
+/* A denial followed by the denier's report of the other side's act ("and
+ * said", ", saying") is the denier's claim against that side. */
+static void denied_and_said(void **state)
+{
+	(void)state;
+	static const char acc[] = "Thailand's army accused Cambodian troops of opening fire on a "
+	                          "Thai patrol in Surin on June 8 in breach of the ceasefire. ";
+	char text[512];
+	snprintf(text, sizeof(text),
+	         "%sCambodia denied the accusation and said Thai soldiers "
+	         "fired first.",
+	         acc);
+	expect_claim(text, "KHM", "THA");
+	snprintf(text, sizeof(text),
+	         "%sCambodia's defence ministry denied the claim, saying Thai "
+	         "troops had fired first.",
+	         acc);
+	expect_claim(text, "KHM", "THA");
+	/* a denial alone accuses no one */
+	snprintf(text, sizeof(text), "%sCambodia denied the accusation.", acc);
+	truce_claims c = extract_text(PUB, text);
+	assert_null(find_claim(&c, "KHM", "THA"));
+	truce_claims_free(&c);
+}
+
 /* "Friday, June 11" (in a story of Thursday, June 10): the month date says
  * which Friday; a day talks are "scheduled for" is no incident's day; "on
  * the night of June 10" is June 10, not the night before publication. */
@@ -1599,6 +1624,7 @@ int main(void)
 	    cmocka_unit_test(blamed_for_the_act_before),
 	    cmocka_unit_test(vague_word_of_the_named_group),
 	    cmocka_unit_test(phrase_takes_its_nouns_reading),
+	    cmocka_unit_test(denied_and_said),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
