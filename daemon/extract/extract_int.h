@@ -81,7 +81,9 @@ enum {
 	TRUCE__C2_PLURAL = 1u << 13, /* "children", "men": people, plural without -s */
 };
 
-enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL };
+/* TRUCE__D_DAY: a day of the year by name ("Christmas Day"): month in
+ * dateval, day of the month in dateday */
+enum { TRUCE__D_NONE, TRUCE__D_WEEKDAY, TRUCE__D_MONTH, TRUCE__D_REL, TRUCE__D_DAY };
 enum { TRUCE__PL_NONE, TRUCE__PL_LOCAL, TRUCE__PL_REGION };
 
 /* Kinds of party (actors.tsv; states come from countries.tsv). */
@@ -130,6 +132,7 @@ typedef struct truce__lex {
 	uint8_t cond;     /* a party reading depends on the conflict or country */
 	uint8_t datekind; /* TRUCE__D_* */
 	int8_t dateval;
+	uint8_t dateday;     /* TRUCE__D_DAY: the day of the month */
 	uint32_t cues;       /* TRUCE__C_* bits */
 	uint32_t cues2;      /* TRUCE__C2_* bits */
 	int32_t num;         /* number value; -1 none; -2 a prefix ("at least") */

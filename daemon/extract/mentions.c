@@ -1341,7 +1341,9 @@ static int dates_of(const char *text, const truce__doc *doc, const truce__tagged
 		/* "the unilateral ceasefire last Dec. 16", "the truce of Nov. 21":
 		 * a month date soon after a truce word (with no violation between)
 		 * is the truce's */
-		if (it->lex->datekind == TRUCE__D_MONTH)
+		int calendar =
+		    it->lex->datekind == TRUCE__D_MONTH || it->lex->datekind == TRUCE__D_DAY;
+		if (calendar)
 			for (size_t k = i; k-- > 0 && tg->v[k].t1 + 5 > it->t0;) {
 				if (tg->v[k].cues & (TRUCE__C_VIOLATE | TRUCE__C_ATTACK))
 					break;
@@ -1431,6 +1433,19 @@ static int dates_of(const char *text, const truce__doc *doc, const truce__tagged
 			d = c;
 			break;
 		}
+		case TRUCE__D_DAY: {
+			/* "on Christmas Day": the last such day on or before
+			 * publication (or in the text's year) */
+			truce__ymd c = {
+			    pub.y ? pub.y : base_year, it->lex->dateval, it->lex->dateday, 0, 0, 0};
+			if (c.y == 0)
+				break;
+			if (pub.y && !pub.rel && truce__days(c) > pubd + 2)
+				c.y--;
+			if (truce__from_days(truce__days(c)).m == c.m)
+				d = c;
+			break;
+		}
 		default: break;
 		}
 		if (skip) {
@@ -1440,7 +1455,7 @@ static int dates_of(const char *text, const truce__doc *doc, const truce__tagged
 			int truce = 0;
 			for (size_t k = 0; k < tg->n; k++)
 				truce |= (tg->v[k].cues & TRUCE__C_TRUCE) != 0;
-			long dd = d.y && it->lex->datekind == TRUCE__D_MONTH ? truce__days(d) : 0;
+			long dd = d.y && calendar ? truce__days(d) : 0;
 			if (truce && dd && (*truce_min == 0 || dd < *truce_min))
 				*truce_min = dd;
 			continue;

@@ -761,6 +761,16 @@ static int load_dates(loader *L, char *line)
 		return fail(L, "want KIND, VALUE, words", NULL);
 	raw_phrase t = blank();
 	long v = strtol(f[1], &end, 10);
+	if (strcmp(f[0], "day") == 0 && *end == '-') {
+		/* "12-25": month, then day of the month */
+		long day = strtol(end + 1, &end, 10);
+		if (*end != '\0' || v < 1 || v > 12 || day < 1 || day > 31)
+			return fail(L, "a day is MM-DD", f[1]);
+		t.lex.datekind = TRUCE__D_DAY;
+		t.lex.dateval = (int8_t)v;
+		t.lex.dateday = (uint8_t)day;
+		return add_list(L, f[2], strlen(f[2]), &t);
+	}
 	if (*end != '\0')
 		return fail(L, "bad value", f[1]);
 	if (strcmp(f[0], "weekday") == 0 && v >= 0 && v <= 6)
@@ -770,7 +780,8 @@ static int load_dates(loader *L, char *line)
 	else if (strcmp(f[0], "rel") == 0 && v >= -30 && v <= 30)
 		t.lex.datekind = TRUCE__D_REL;
 	else
-		return fail(L, "kind must be weekday 0-6, month 1-12 or rel -30..30", f[0]);
+		return fail(L, "kind must be weekday 0-6, month 1-12, rel -30..30 or day MM-DD",
+		            f[0]);
 	t.lex.dateval = (int8_t)v;
 	return add_list(L, f[2], strlen(f[2]), &t);
 }

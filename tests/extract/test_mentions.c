@@ -197,6 +197,9 @@ static void dates(void **state)
 	    {"A truce in force since June 1 broke down today.", {2021, 6, 10, 0, 0, 0}},
 	    /* the year of a range's end, one less for a later month */
 	    {"Fighting went on from December 23 to January 7, 2020.", {2019, 12, 23, 0, 0, 0}},
+	    /* a day of the year by its name: the last one before publication */
+	    {"The post was shelled on Christmas Day.", {2020, 12, 25, 0, 0, 0}},
+	    {"The post was shelled on New Year's Day.", {2021, 1, 1, 0, 0, 0}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tagged_text t;

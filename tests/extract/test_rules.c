@@ -32,8 +32,8 @@ static void write_file(const char *name, const char *text)
 
 static void remove_files(void)
 {
-	static const char *const names[] = {"parties.tsv", "cues.tsv", "places.re", "geonames.tsv",
-	                                    "actors.tsv"};
+	static const char *const names[] = {"parties.tsv",  "cues.tsv",   "places.re",
+	                                    "geonames.tsv", "actors.tsv", "dates.tsv"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char path[256];
 		snprintf(path, sizeof(path), "%s/%s", tmpdir, names[i]);
@@ -144,6 +144,12 @@ static void errors_name_file_and_line(void **state)
 	write_file("parties.tsv", "ARM\tnowhere\tArmenia\n");
 	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), TRUCE_EINVAL);
 	assert_non_null(strstr(err, "parties.tsv:1"));
+	remove_files();
+
+	/* a day of the year is MM-DD, a real month and day */
+	write_file("dates.tsv", "day\t12-25\tChristmas Day\nday\t13-01\tNo Day\n");
+	assert_int_equal(truce_rules_load_dir(tmpdir, &r, err, sizeof(err)), TRUCE_EINVAL);
+	assert_non_null(strstr(err, "dates.tsv:2"));
 	remove_files();
 
 	assert_int_equal(truce_rules_load_dir("/nonexistent/rules", &r, err, sizeof(err)),
