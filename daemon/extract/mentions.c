@@ -800,14 +800,22 @@ static int home_of(const truce_rules *r, const char *code, const char *state)
 	return 0;
 }
 
+/* Is state the article's first country (the most named)? */
+static int first_country(const truce_rules *r, const truce__scope *sc, const char *state)
+{
+	return sc->ncountry > 0 && strcmp(r->countries[sc->country[0]].iso3, state) == 0;
+}
+
 /* "rebels", "insurgents", "armed groups" that no alias of the article's
  * country or conflict names (made: cf is no conflict of the file, but one
  * made of the parties the article names): the armed group of its war, where it is one
  * of a state against a group; "the government", "the army", "government
- * forces": the state of that war. Not after a party's name ("Israeli
- * militants" are no rebels of the other side). */
+ * forces": the state of that war, where the article names it or is
+ * most about its country (an Israel-Iran story is no Iraqi war's). Not
+ * after a party's name ("Israeli militants" are no rebels of the other
+ * side). */
 static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__conflict *cf,
-                         int made)
+                         const truce__scope *sc, int made)
 {
 	int s = -1, looked = 0;
 	for (size_t i = 0; i < tg->n; i++) {
@@ -830,6 +838,7 @@ static void vague_groups(const truce_rules *r, truce__tagged *tg, const truce__c
 		 * army") */
 		int side = it->cues2 & TRUCE__C2_STATE ? 1 - s : s;
 		if (side != s && !names_party(tg, cf->side[side][0]) &&
+		    !first_country(r, sc, cf->side[side][0]) &&
 		    !(made && home_of(r, cf->side[s][0], cf->side[side][0])))
 			continue;
 		strcpy(it->party, cf->side[side][0]);
@@ -1176,7 +1185,7 @@ void truce__detect_scope(const truce_rules *r, const char *text, const truce__do
 		out->cf = r->conflicts[out->conflict];
 	else
 		make_conflict(r, tg, out, &out->cf);
-	vague_groups(r, tg, &out->cf, out->conflict < 0);
+	vague_groups(r, tg, &out->cf, out, out->conflict < 0);
 	vague_to_named(r, tg, &out->cf);
 	vague_to_made(r, tg);
 	opposition_groups(r, tg, out);

@@ -1525,6 +1525,20 @@ static void denied_and_said(void **state)
 	truce_claims_free(&c);
 }
 
+/* In a war of the file between a state and groups, "the government" and
+ * "pro-government militias" are that state's where the article is most
+ * about its country, even where no word names the state itself. */
+static void the_government_of_the_articles_country(void **state)
+{
+	(void)state;
+	expect_claim("The government violated the truce in Darfur on Wednesday, an SLA spokesman "
+	             "said.",
+	             "SLA", "SDN");
+	expect_claim("The SLA said pro-government militias violated the truce in Darfur on "
+	             "Wednesday, killing five civilians.",
+	             "SLA", "SDN");
+}
+
 /* "Friday, June 11" (in a story of Thursday, June 10): the month date says
  * which Friday; a day talks are "scheduled for" is no incident's day; "on
  * the night of June 10" is June 10, not the night before publication. */
@@ -1625,6 +1639,7 @@ int main(void)
 	    cmocka_unit_test(vague_word_of_the_named_group),
 	    cmocka_unit_test(phrase_takes_its_nouns_reading),
 	    cmocka_unit_test(denied_and_said),
+	    cmocka_unit_test(the_government_of_the_articles_country),
 	};
 	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
