@@ -1686,8 +1686,6 @@ static int self_report(const ctx *x, const sview *v, const char *claimant, const
 	return 0;
 }
 
-/* A speaker is found: whom it blames, and the claim (or the details kept
- * for the claimant's claim). */
 /* Does the accusation of sentence v, which names no act, blame the act of
  * the sentence right before it ("Two soldiers were killed in shelling. The
  * army blamed the rebels.")? Only where nothing follows the accused but the
@@ -1724,6 +1722,8 @@ static void act_details(const ctx *x, details *d)
 	*d = a;
 }
 
+/* A speaker is found: whom it blames, and the claim (or the details kept
+ * for the claimant's claim). */
 static int conclude(ctx *x, const sview *v, frame *f, details *d, int call)
 {
 	char claimant[TRUCE_PARTY_MAX] = "";

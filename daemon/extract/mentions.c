@@ -1314,6 +1314,23 @@ static int report_follows(const truce__tagged *tg, size_t i)
 	return 0;
 }
 
+/* Day day of month m in year (-1: unsaid; then the publication's year, or
+ * the text's, and the year before where that day would come more than two
+ * days after publication: "December 30" in a January article); y = 0: no
+ * such day. */
+static truce__ymd calendar_day(truce__ymd pub, int base_year, int year, int m, int day)
+{
+	truce__ymd none = {0, 0, 0, 0, 0, 0};
+	truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year), m, day, 0, 0, 0};
+	if (c.y == 0)
+		return none;
+	if (year < 0 && pub.y && !pub.rel && truce__days(c) > truce__days(pub) + 2)
+		c.y--;
+	if (c.d > 31 || truce__from_days(truce__days(c)).m != c.m)
+		return none;
+	return c;
+}
+
 /* "..., said M23 spokesman Bertrand Bisimwa Saturday", "said Col. X
  * Friday": a day after the inverted subject of a verb of saying (a party,
  * a title or an official right after the verb; no act, violation or truce
@@ -1427,34 +1444,12 @@ static int dates_of(const char *text, const truce__doc *doc, const truce__tagged
 						    y2 - (it->lex->dateval > tg->v[j].lex->dateval);
 					break;
 				}
-			truce__ymd c = {year > 0 ? year : (pub.y ? pub.y : base_year),
-			                it->lex->dateval,
-			                day,
-			                0,
-			                0,
-			                0};
-			if (c.y == 0)
-				break;
-			if (year < 0 && pub.y && !pub.rel && truce__days(c) > pubd + 2)
-				c.y--; /* "December 30" in a January article */
-			if (c.d > 31 || truce__from_days(truce__days(c)).m != c.m)
-				break;
-			d = c;
+			d = calendar_day(pub, base_year, year, it->lex->dateval, day);
 			break;
 		}
-		case TRUCE__D_DAY: {
-			/* "on Christmas Day": the last such day on or before
-			 * publication (or in the text's year) */
-			truce__ymd c = {
-			    pub.y ? pub.y : base_year, it->lex->dateval, it->lex->dateday, 0, 0, 0};
-			if (c.y == 0)
-				break;
-			if (pub.y && !pub.rel && truce__days(c) > pubd + 2)
-				c.y--;
-			if (truce__from_days(truce__days(c)).m == c.m)
-				d = c;
+		case TRUCE__D_DAY: /* "on Christmas Day" */
+			d = calendar_day(pub, base_year, -1, it->lex->dateval, it->lex->dateday);
 			break;
-		}
 		default: break;
 		}
 		if (skip) {
